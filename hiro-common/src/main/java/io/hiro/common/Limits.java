@@ -1,0 +1,31 @@
+package io.hiro.common;
+
+/** Every named maximum in Hiro, in one place, checked where data enters. */
+public final class Limits {
+  private Limits() {}
+
+  public static final int PATH_LENGTH_MAX = 4096;
+  public static final int PATH_SEGMENT_LENGTH_MAX = 255;
+  public static final int PATH_DEPTH_MAX = 256;
+
+  public static final long PIECE_SIZE_MIN_BYTES = 64L * 1024;
+  public static final long PIECE_SIZE_MAX_BYTES = 1024L * 1024 * 1024;
+  public static final long PIECE_SIZE_DEFAULT_BYTES = 64L * 1024 * 1024;
+  public static final long FILE_SIZE_MAX_BYTES = 64L * 1024 * 1024 * 1024 * 1024; // 64 TiB
+  public static final long PIECES_PER_FILE_MAX = 1_000_000;
+
+  public static final int REPLICATION_MAX = 16;
+  public static final int REPLICATION_DEFAULT = 3;
+
+  /** Bytes of piece data in one stream message. */
+  public static final int MESSAGE_DATA_BYTES = 1024 * 1024;
+  /** Largest gRPC message any Hiro endpoint accepts (a data message plus its framing). */
+  public static final int GRPC_MESSAGE_MAX_BYTES = 8 * 1024 * 1024;
+  /** Block size of the per-block CRC32C kept with each replica. */
+  public static final int REPLICA_BLOCK_BYTES = 64 * 1024;
+
+  public static final int LIST_ENTRIES_MAX = 100_000;
+  public static final int DELETES_PER_HEARTBEAT_MAX = 10_000;
+  public static final int REPLICAS_PER_REPORT_MAX = 10_000_000;
+  public static final int WORKERS_MAX = 10_000;
+}

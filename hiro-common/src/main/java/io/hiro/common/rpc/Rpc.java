@@ -1,0 +1,71 @@
+package io.hiro.common.rpc;
+
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.common.Limits;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** How every Hiro endpoint builds its gRPC servers and channels, with the same limits. */
+public final class Rpc {
+  /** Deadline of a unary call to the master. */
+  public static final long UNARY_DEADLINE_MILLIS = 15_000;
+  /** Silence on a piece stream after which it is cut. */
+  public static final long STREAM_IDLE_DEADLINE_MILLIS = 60_000;
+  /** How often an idempotent call is tried before it fails. */
+  public static final int IDEMPOTENT_ATTEMPTS_MAX = 3;
+
+  private Rpc() {}
+
+  /** Starts a server on {@code bindHost:port} (port 0 picks a free one) with the given services. */
+  public static Server startServer(String bindHost, int port, List<BindableService> services) {
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port))
+        .executor(executor)
+        .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
+    services.forEach(builder::addService);
+    Server server = builder.build();
+    try {
+      return server.start();
+    } catch (IOException e) {
+      executor.shutdownNow();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw HiroException.unavailable("port %d on %s is in use or not allowed; pick another with --port", port, bindHost);
+      }
+      throw HiroException.unavailable("cannot listen on %s:%d: %s", bindHost, port, e.getMessage());
+    }
+  }
+
+  public static ManagedChannel channel(HostPort address) {
+    return NettyChannelBuilder.forAddress(address.host(), address.port())
+        .usePlaintext()
+        .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(false)
+        .build();
+  }
+
+  public static void shutdown(ManagedChannel channel) {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.hiro.common.rpc;
+
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where Hiro's errors become gRPC statuses and back. A status never says UNKNOWN
+ * and never carries a Java class name: unexpected exceptions become INTERNAL with a short text.
+ */
+public final class StatusMapping {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusMapping.class);
+
+  private StatusMapping() {}
+
+  public static Status toStatus(Throwable error) {
+    if (error instanceof HiroException e) {
+      return statusOf(e.code()).withDescription(e.getMessage());
+    }
+    if (error instanceof StatusRuntimeException e) {
+      return e.getStatus();
+    }
+    if (error instanceof StatusException e) {
+      return e.getStatus();
+    }
+    LOG.error("internal error", error);
+    return Status.INTERNAL.withDescription("internal error in Hiro: " + error.getMessage());
+  }
+
+  public static StatusRuntimeException toGrpc(Throwable error) {
+    return toStatus(error).asRuntimeException();
+  }
+
+  /** Replies to a unary call with the status for {@code error}. */
+  public static void fail(StreamObserver<?> responses, Throwable error) {
+    responses.onError(toGrpc(error));
+  }
+
+  public static Status statusOf(ErrorCode code) {
+    return switch (code) {
+      case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+      case NOT_FOUND -> Status.NOT_FOUND;
+      case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+      case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
+      case DATA_LOSS -> Status.DATA_LOSS;
+      case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+      case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+      case INTERNAL -> Status.INTERNAL;
+    };
+  }
+
+  public static ErrorCode codeOf(Status status) {
+    return switch (status.getCode()) {
+      case INVALID_ARGUMENT, OUT_OF_RANGE -> ErrorCode.INVALID_ARGUMENT;
+      case NOT_FOUND -> ErrorCode.NOT_FOUND;
+      case ALREADY_EXISTS -> ErrorCode.ALREADY_EXISTS;
+      case FAILED_PRECONDITION, ABORTED -> ErrorCode.FAILED_PRECONDITION;
+      case UNAVAILABLE, CANCELLED -> ErrorCode.UNAVAILABLE;
+      case DATA_LOSS -> ErrorCode.DATA_LOSS;
+      case RESOURCE_EXHAUSTED -> ErrorCode.RESOURCE_EXHAUSTED;
+      case PERMISSION_DENIED, UNAUTHENTICATED -> ErrorCode.PERMISSION_DENIED;
+      case DEADLINE_EXCEEDED -> ErrorCode.DEADLINE_EXCEEDED;
+      default -> ErrorCode.INTERNAL;
+    };
+  }
+
+  /** Turns a failed call into a {@link HiroException}, saying which endpoint failed. */
+  public static HiroException fromGrpc(Throwable error, String endpoint) {
+    if (error instanceof HiroException e) {
+      return e;
+    }
+    Status status = Status.fromThrowable(error);
+    String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+    if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+        && !status.getDescription().contains(endpoint)) {
+      description = endpoint + " unreachable (" + description + ")";
+    } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      description = endpoint + " did not answer in time";
+    }
+    return new HiroException(codeOf(status), description, error);
+  }
+}
