@@ -1,0 +1,224 @@
+package io.hiro.app;
+
+import io.hiro.client.ClusterReport;
+import io.hiro.client.HiroClient;
+import io.hiro.client.WorkerInfo;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A master and N workers running as real processes on loopback, each with its own data dir and
+ * log file under one base dir. Used by {@code hiro demo}, and by tests that kill processes for real.
+ *
+ * <p>Processes are started with a launcher: either this JVM's java with its class path (the
+ * demo), or {@code bin/hiro} exactly as a user runs it (the process tests).
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final List<String> launcher;
+  private final Path baseDir;
+  private final String heartbeatInterval;
+  private final int masterPort;
+  private final List<Integer> workerPorts = new ArrayList<>();
+  private Process master;
+  private final List<Process> workers = new ArrayList<>();
+
+  private LocalCluster(List<String> launcher, Path baseDir, int workerCount, String heartbeatInterval) {
+    this.launcher = List.copyOf(launcher);
+    this.baseDir = baseDir;
+    this.heartbeatInterval = heartbeatInterval;
+    this.masterPort = freePort();
+    for (int i = 0; i < workerCount; i++) {
+      workerPorts.add(freePort());
+      workers.add(null);
+    }
+  }
+
+  /** Starts the cluster and waits until every worker has registered with the master. */
+  public static LocalCluster start(List<String> launcher, Path baseDir, int workerCount, String heartbeatInterval) {
+    LocalCluster cluster = new LocalCluster(launcher, baseDir, workerCount, heartbeatInterval);
+    try {
+      cluster.startMaster();
+      for (int i = 0; i < workerCount; i++) {
+        cluster.startWorker(i);
+      }
+      cluster.awaitLiveWorkers(workerCount, START_TIMEOUT);
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The launcher that runs {@code io.hiro.app.Main} in a new JVM with this JVM's class path. */
+  public static List<String> javaLauncher() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName());
+  }
+
+  public HostPort masterAddress() {
+    return new HostPort("127.0.0.1", masterPort);
+  }
+
+  public int workerCount() {
+    return workers.size();
+  }
+
+  public HostPort workerAddress(int index) {
+    return new HostPort("127.0.0.1", workerPorts.get(index));
+  }
+
+  public Path workerDataDir(int index) {
+    return baseDir.resolve("worker-" + (index + 1));
+  }
+
+  public Path masterDataDir() {
+    return baseDir.resolve("master");
+  }
+
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  public long masterPid() {
+    return master.pid();
+  }
+
+  public long workerPid(int index) {
+    return workers.get(index).pid();
+  }
+
+  public void startMaster() {
+    String expected = workerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    master = launch("master", List.of("master", "--port", Integer.toString(masterPort), "--bind", "127.0.0.1",
+        "--workers", expected, "--data", masterDataDir().toString(), "--heartbeat-interval", heartbeatInterval));
+  }
+
+  public void startWorker(int index) {
+    workers.set(index, launch("worker-" + (index + 1), List.of("worker",
+        "--port", Integer.toString(workerPorts.get(index)), "--bind", "127.0.0.1",
+        "--master", masterAddress().toString(), "--data", workerDataDir(index).toString(),
+        "--heartbeat-interval", heartbeatInterval)));
+  }
+
+  /** Kills worker {@code index} with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
+  public void killWorker(int index) {
+    kill(workers.get(index));
+  }
+
+  public void killMaster() {
+    kill(master);
+  }
+
+  /** Waits until the master sees {@code count} live workers. */
+  public void awaitLiveWorkers(int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer from the master yet";
+    while (System.nanoTime() < deadline) {
+      checkAlive();
+      try (HiroClient client = HiroClient.connect(masterAddress())) {
+        ClusterReport report = client.report();
+        long live = report.workers().stream().filter(w -> w.state().equals("live")).count();
+        if (live >= count) {
+          return;
+        }
+        last = live + " of " + count + " workers live: "
+            + report.workers().stream().map(WorkerInfo::state).toList();
+      } catch (HiroException e) {
+        last = e.getMessage();
+      }
+      pause(200);
+    }
+    throw HiroException.unavailable("cluster in %s did not come up within %s (%s); see the logs there",
+        baseDir, timeout, last);
+  }
+
+  /** Stops every process (SIGTERM, then SIGKILL after a grace period). */
+  @Override
+  public void close() {
+    List<Process> all = new ArrayList<>(workers);
+    all.add(master);
+    for (Process process : all) {
+      if (process != null) {
+        process.destroy();
+      }
+    }
+    for (Process process : all) {
+      if (process != null) {
+        awaitExit(process, 10);
+      }
+    }
+  }
+
+  private void checkAlive() {
+    if (master != null && !master.isAlive()) {
+      throw HiroException.unavailable("the master exited with code %d; see %s", master.exitValue(),
+          baseDir.resolve("master.log"));
+    }
+  }
+
+  private Process launch(String name, List<String> arguments) {
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(arguments);
+    try {
+      Files.createDirectories(baseDir);
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(baseDir.resolve(name + ".log").toFile()));
+      builder.environment().remove("HIRO_MASTER");
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + " with " + command, e);
+    }
+  }
+
+  private static void kill(Process process) {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    awaitExit(process, 10);
+  }
+
+  private static void awaitExit(Process process, int seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(seconds, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on loopback", e);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while waiting for the cluster");
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.hiro.app;
+
+import ch.qos.logback.classic.Level;
+import io.hiro.client.cli.AdminCommand;
+import io.hiro.client.cli.ClientCommand;
+import io.hiro.common.cli.CliErrors;
+import io.hiro.master.cli.MasterCommand;
+import io.hiro.worker.cli.WorkerCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single {@code hiro} command: {@code hiro master}, {@code hiro worker}, {@code hiro client ...}. */
+@Command(
+    name = "hiro",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Hiro: a distributed file system for a few machines of your own.",
+    subcommands = {
+      MasterCommand.class,
+      WorkerCommand.class,
+      ClientCommand.class,
+      AdminCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  private static final Set<String> DAEMON_COMMANDS = Set.of("master", "worker");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing command: try 'hiro demo', 'hiro master', 'hiro worker' or 'hiro client'");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code, without exiting (tests call this). */
+  public static int execute(String... args) {
+    quietUnlessDaemon(args);
+    return CliErrors.install(new CommandLine(new Main())).execute(args);
+  }
+
+  /** Clients print results, not logs; daemons log their lifecycle at INFO. */
+  private static void quietUnlessDaemon(String[] args) {
+    boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
+    if (!daemon && System.getenv("HIRO_LOG_LEVEL") == null) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hiro")).setLevel(Level.WARN);
+    }
+  }
+
+  /** Reads the version Maven wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("/hiro-version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"hiro " + properties.getProperty("version", "unknown")
+          + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.client.FileInfo;
+import io.hiro.client.HiroClient;
+import io.hiro.client.PieceInfo;
+import io.hiro.client.PutOptions;
+import io.hiro.client.PutResult;
+import io.hiro.client.ReplicaLocation;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A master and three workers in this JVM, on real sockets and real disks. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterTest {
+  private static final long PIECE_BYTES = 1L << 20;
+
+  @TempDir Path dir;
+  private TestCluster cluster;
+  private HiroClient client;
+
+  @BeforeEach
+  void startCluster() {
+    cluster = TestCluster.start(dir.resolve("cluster"), 3);
+    client = cluster.client();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    cluster.close();
+  }
+
+  @Test
+  void putThenGetReturnsTheSameBytesWithEveryPieceOnThreeWorkers() {
+    Path local = TestFiles.random(dir, "a.bin", 10 * PIECE_BYTES + 777, 1);
+    PutResult put = client.put(local, "/photos/a.bin", new PutOptions(3, PIECE_BYTES, false));
+
+    assertThat(put.pieces()).hasSize(11);
+    assertThat(put.underReplicated()).isFalse();
+    FileInfo info = client.stat("/photos/a.bin");
+    assertThat(info.sizeBytes()).isEqualTo(10 * PIECE_BYTES + 777);
+    for (PieceInfo piece : info.pieces()) {
+      Set<String> workers = new HashSet<>();
+      piece.replicas().forEach(r -> workers.add(r.workerId().value()));
+      assertThat(workers).as("piece %d replicas", piece.index()).hasSize(3);
+      int onDisk = 0;
+      for (int w = 0; w < 3; w++) {
+        onDisk += cluster.holds(w, piece.id().toString()) ? 1 : 0;
+      }
+      assertThat(onDisk).as("replica files of piece %s", piece.id()).isEqualTo(3);
+    }
+    Path back = dir.resolve("a.back");
+    client.get("/photos/a.bin", back);
+    assertThat(TestFiles.sameBytes(local, back)).isTrue();
+  }
+
+  @Test
+  void getFallsBackToAnotherReplicaWhenAWorkerIsDown() {
+    Path local = TestFiles.random(dir, "b.bin", 3 * PIECE_BYTES, 2);
+    client.put(local, "/b.bin", new PutOptions(3, PIECE_BYTES, false));
+    cluster.stopWorker(0);
+
+    Path back = dir.resolve("b.back");
+    client.get("/b.bin", back);
+    assertThat(TestFiles.sameBytes(local, back)).isTrue();
+  }
+
+  @Test
+  void getSkipsACorruptReplicaAndTheMasterForgetsIt() throws IOException {
+    Path local = TestFiles.random(dir, "c.bin", 2 * PIECE_BYTES, 3);
+    client.put(local, "/c.bin", new PutOptions(3, PIECE_BYTES, false));
+    PieceInfo first = client.stat("/c.bin").pieces().getFirst();
+    // Flip one byte of every replica but one, whichever the client would try first.
+    ReplicaLocation survivor = first.replicas().getLast();
+    for (int w = 0; w < 3; w++) {
+      if (!cluster.worker(w).workerId().equals(survivor.workerId())) {
+        flipByte(cluster.workerDir(w), first.id().toString(), 1000);
+      }
+    }
+
+    Path back = dir.resolve("c.back");
+    client.get("/c.bin", back);
+    assertThat(TestFiles.sameBytes(local, back)).isTrue();
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> client.stat("/c.bin").pieces().getFirst().replicas().size() == 1);
+  }
+
+  @Test
+  void getFailsWithDataLossWhenEveryReplicaIsCorruptAndLeavesNoFile() throws IOException {
+    Path local = TestFiles.random(dir, "d.bin", PIECE_BYTES, 4);
+    client.put(local, "/d.bin", new PutOptions(3, PIECE_BYTES, false));
+    PieceInfo piece = client.stat("/d.bin").pieces().getFirst();
+    for (int w = 0; w < 3; w++) {
+      flipByte(cluster.workerDir(w), piece.id().toString(), 5);
+    }
+
+    Path back = dir.resolve("d.back");
+    assertThatThrownBy(() -> client.get("/d.bin", back))
+        .isInstanceOf(HiroException.class)
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.DATA_LOSS);
+    assertThat(back).doesNotExist();
+  }
+
+  @Test
+  void overwriteSwapsInTheNewVersionAndDeletesTheOldPiecesFromDisk() {
+    Path first = TestFiles.random(dir, "v1.bin", 2 * PIECE_BYTES, 5);
+    Path second = TestFiles.random(dir, "v2.bin", 3 * PIECE_BYTES + 1, 6);
+    client.put(first, "/f.bin", new PutOptions(3, PIECE_BYTES, false));
+    List<PieceInfo> oldPieces = client.stat("/f.bin").pieces();
+
+    client.put(second, "/f.bin", new PutOptions(3, PIECE_BYTES, true));
+
+    Path back = dir.resolve("f.back");
+    client.get("/f.bin", back);
+    assertThat(TestFiles.sameBytes(second, back)).isTrue();
+    Awaitility.await("old pieces deleted").atMost(Duration.ofSeconds(15)).until(() ->
+        oldPieces.stream().noneMatch(p -> cluster.holds(0, p.id().toString())
+            || cluster.holds(1, p.id().toString()) || cluster.holds(2, p.id().toString())));
+  }
+
+  @Test
+  void putOnAnExistingPathWithoutOverwriteFailsAndChangesNothing() {
+    Path first = TestFiles.random(dir, "v1.bin", PIECE_BYTES, 7);
+    Path second = TestFiles.random(dir, "v2.bin", PIECE_BYTES, 8);
+    client.put(first, "/g.bin", PutOptions.defaults());
+
+    assertThatThrownBy(() -> client.put(second, "/g.bin", PutOptions.defaults()))
+        .isInstanceOf(HiroException.class)
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+    Path back = dir.resolve("g.back");
+    client.get("/g.bin", back);
+    assertThat(TestFiles.sameBytes(first, back)).isTrue();
+  }
+
+  @Test
+  void rmFreesTheWorkersDisks() {
+    Path local = TestFiles.random(dir, "h.bin", 4 * PIECE_BYTES, 9);
+    client.put(local, "/h/h.bin", new PutOptions(3, PIECE_BYTES, false));
+    assertThat(cluster.replicaFiles(0)).hasSize(4);
+
+    assertThat(client.delete("/h", true)).isEqualTo(1);
+
+    assertThatThrownBy(() -> client.stat("/h/h.bin"))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    Awaitility.await("replicas deleted").atMost(Duration.ofSeconds(15)).until(() ->
+        cluster.replicaFiles(0).isEmpty() && cluster.replicaFiles(1).isEmpty() && cluster.replicaFiles(2).isEmpty());
+  }
+
+  @Test
+  void directoriesMoveAtomicallyAndListSorted() {
+    Path local = TestFiles.random(dir, "i.bin", 1000, 10);
+    client.mkdir("/x/y", true);
+    client.put(local, "/x/y/b.bin", PutOptions.defaults());
+    client.put(local, "/x/y/a.bin", PutOptions.defaults());
+
+    client.move("/x/y", "/z");
+
+    assertThat(client.list("/z").stream().map(FileInfo::path)).containsExactly("/z/a.bin", "/z/b.bin");
+    assertThat(client.list("/x")).isEmpty();
+    Path back = dir.resolve("i.back");
+    client.get("/z/a.bin", back);
+    assertThat(TestFiles.sameBytes(local, back)).isTrue();
+    assertThatThrownBy(() -> client.move("/z", "/z/inside"))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThatThrownBy(() -> client.delete("/z", false))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void anEmptyFileRoundTrips() throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty"));
+    client.put(empty, "/empty", PutOptions.defaults());
+    Path back = dir.resolve("empty.back");
+    client.get("/empty", back);
+    assertThat(back).exists().isEmptyFile();
+  }
+
+  @Test
+  void replicationIsCappedByLiveWorkersAndTheShortfallIsReported() {
+    cluster.stopWorker(2);
+    cluster.awaitDeadWorker(2);
+    Path local = TestFiles.random(dir, "j.bin", 2 * PIECE_BYTES, 11);
+
+    PutResult put = client.put(local, "/j.bin", new PutOptions(3, PIECE_BYTES, false));
+
+    assertThat(put.underReplicated()).isTrue();
+    assertThat(client.report().underReplicatedPieces()).isEqualTo(2);
+    Path back = dir.resolve("j.back");
+    client.get("/j.bin", back);
+    assertThat(TestFiles.sameBytes(local, back)).isTrue();
+  }
+
+  @Test
+  void badInputGetsTheRightErrorAndChangesNothing() {
+    Path local = TestFiles.random(dir, "k.bin", 100, 12);
+    assertThatThrownBy(() -> client.put(local, "/a/../b", PutOptions.defaults()))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThatThrownBy(() -> client.put(local, "/a//b", PutOptions.defaults()))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThatThrownBy(() -> client.put(dir.resolve("missing"), "/m", PutOptions.defaults()))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThatThrownBy(() -> client.get("/nothing-here", dir.resolve("n")))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThatThrownBy(() -> client.put(local, "/k", new PutOptions(99, 0, false)))
+        .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(client.list("/")).isEmpty();
+    assertThat(client.report().fileCount()).isZero();
+  }
+
+  private static void flipByte(Path workerDir, String pieceIdHex, long offset) throws IOException {
+    Path data = workerDir.resolve("pieces").resolve(pieceIdHex.substring(0, 2)).resolve(pieceIdHex + ".data");
+    try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
+      file.seek(offset);
+      int b = file.read();
+      file.seek(offset);
+      file.write(b ^ 0x40);
+    }
+  }
+}

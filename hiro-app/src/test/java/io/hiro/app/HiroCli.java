@@ -1,0 +1,70 @@
+package io.hiro.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code bin/hiro} as a user would, and keeps what it printed and how it exited. */
+final class HiroCli {
+  static final Path REPO = findRepo();
+  static final Path BIN_HIRO = REPO.resolve("bin").resolve("hiro");
+
+  record Result(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private HiroCli() {}
+
+  static List<String> launcher() {
+    return List.of(BIN_HIRO.toString());
+  }
+
+  static Result run(Path workDir, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(BIN_HIRO.toString());
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile(workDir, "out", ".txt");
+      Path err = Files.createTempFile(workDir, "err", ".txt");
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      builder.environment().remove("HIRO_MASTER");
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(180, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("bin/hiro " + String.join(" ", args) + " did not finish in 180 s");
+      }
+      Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+      Files.delete(out);
+      Files.delete(err);
+      return result;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static Path findRepo() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("bin").resolve("hiro"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("cannot find bin/hiro above " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+}

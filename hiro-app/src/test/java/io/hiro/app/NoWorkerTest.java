@@ -1,0 +1,43 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.client.HiroClient;
+import io.hiro.client.PutOptions;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.master.MasterServer;
+import io.hiro.master.config.MasterConfig;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NoWorkerTest {
+  @TempDir Path dir;
+
+  @Test
+  void putFailsAsUnavailableWhenNoWorkerIsLive() {
+    try (MasterServer master = MasterServer.start(MasterConfig.builder()
+            .bindHost("127.0.0.1").port(0).dataDir(dir.resolve("master")).build());
+        HiroClient client = HiroClient.connect(new HostPort("127.0.0.1", master.port()))) {
+      Path local = TestFiles.random(dir, "a.bin", 1000, 1);
+      assertThatThrownBy(() -> client.put(local, "/a.bin", PutOptions.defaults()))
+          .isInstanceOf(HiroException.class)
+          .hasMessageContaining("hiro worker")
+          .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void callsFailAsUnavailableWhenTheMasterIsUnreachable() {
+    try (HiroClient client = HiroClient.connect(new HostPort("127.0.0.1", 1))) {
+      assertThatThrownBy(() -> client.list("/"))
+          .isInstanceOf(HiroException.class)
+          .extracting(e -> ((HiroException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.hiro.app;
+
+import io.hiro.client.HiroClient;
+import io.hiro.client.WorkerInfo;
+import io.hiro.common.HostPort;
+import io.hiro.master.MasterServer;
+import io.hiro.master.config.MasterConfig;
+import io.hiro.worker.WorkerServer;
+import io.hiro.worker.config.WorkerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/**
+ * A master and N workers in this JVM on loopback, each with its own temp dir. A test can stop a
+ * worker (it vanishes as if killed: its server closes), start it again on the same port and
+ * data dir, corrupt its files, and read its disk.
+ */
+final class TestCluster implements AutoCloseable {
+  static final Duration HEARTBEAT = Duration.ofMillis(200);
+  static final Duration DEAD_AFTER = Duration.ofSeconds(2);
+
+  private final Path baseDir;
+  private final MasterServer master;
+  private final List<WorkerServer> workers = new ArrayList<>();
+  private final List<Integer> workerPorts = new ArrayList<>();
+  private final HiroClient client;
+
+  private TestCluster(Path baseDir, int workerCount) {
+    this.baseDir = baseDir;
+    this.master = MasterServer.start(MasterConfig.builder()
+        .bindHost("127.0.0.1").port(0).dataDir(baseDir.resolve("master"))
+        .heartbeatInterval(HEARTBEAT).deadAfter(DEAD_AFTER).build());
+    for (int i = 0; i < workerCount; i++) {
+      workers.add(null);
+      workerPorts.add(0);
+      startWorker(i);
+    }
+    this.client = HiroClient.connect(masterAddress());
+    awaitLiveWorkers(workerCount);
+  }
+
+  static TestCluster start(Path baseDir, int workerCount) {
+    return new TestCluster(baseDir, workerCount);
+  }
+
+  HiroClient client() {
+    return client;
+  }
+
+  HostPort masterAddress() {
+    return new HostPort("127.0.0.1", master.port());
+  }
+
+  int workerCount() {
+    return workers.size();
+  }
+
+  WorkerServer worker(int index) {
+    return workers.get(index);
+  }
+
+  Path workerDir(int index) {
+    return baseDir.resolve("worker-" + index);
+  }
+
+  void startWorker(int index) {
+    WorkerServer worker = WorkerServer.start(WorkerConfig.builder()
+        .bindHost("127.0.0.1").port(workerPorts.get(index)).master(masterAddress())
+        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).build());
+    workers.set(index, worker);
+    workerPorts.set(index, worker.port());
+  }
+
+  /** Stops worker {@code index} at once: for the cluster it is a dead worker. */
+  void stopWorker(int index) {
+    workers.get(index).close();
+    workers.set(index, null);
+  }
+
+  void awaitLiveWorkers(int count) {
+    Awaitility.await("" + count + " live workers").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> client.report().workers().stream().filter(w -> w.state().equals("live")).count() == count);
+  }
+
+  void awaitDeadWorker(int index) {
+    String address = "127.0.0.1:" + workerPorts.get(index);
+    Awaitility.await("worker " + address + " dead").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> client.report().workers().stream()
+            .filter(w -> w.address().equals(address)).map(WorkerInfo::state).anyMatch("dead"::equals));
+  }
+
+  /** The replica data files on worker {@code index}'s disk. */
+  List<Path> replicaFiles(int index) {
+    Path pieces = workerDir(index).resolve("pieces");
+    if (!Files.isDirectory(pieces)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(pieces)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".data")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether worker {@code index} holds a replica of the piece with this hex id. */
+  boolean holds(int index, String pieceIdHex) {
+    return Files.exists(workerDir(index).resolve("pieces").resolve(pieceIdHex.substring(0, 2))
+        .resolve(pieceIdHex + ".data"));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    for (WorkerServer worker : workers) {
+      if (worker != null) {
+        worker.close();
+      }
+    }
+    master.close();
+  }
+}
