@@ -1,0 +1,85 @@
+package io.hiro.worker.cli;
+
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.common.Sizes;
+import io.hiro.worker.WorkerServer;
+import io.hiro.worker.config.Durations;
+import io.hiro.worker.config.WorkerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hiro worker}: runs a worker until it is stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Runs a worker: stores replicas of pieces on this machine's disk and serves them.")
+public final class WorkerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
+  static final String MASTER_ENV = "HIRO_MASTER";
+
+  @Option(names = "--port", defaultValue = "5050", description = "Port of the data service (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--master", paramLabel = "HOST:PORT",
+      description = "The master's address; default: the HIRO_MASTER environment variable.")
+  String master;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ./hiro-data/worker-<port>).")
+  Path dataDir;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bindHost;
+
+  @Option(names = "--advertise-host", paramLabel = "HOST",
+      description = "Host others reach this worker by (default: the local address that routes to the master).")
+  String advertiseHost;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "3s", paramLabel = "DURATION",
+      description = "Time between heartbeats, e.g. 3s or 500ms (default: ${DEFAULT-VALUE}).")
+  String heartbeatInterval;
+
+  @Option(names = "--capacity", paramLabel = "SIZE",
+      description = "Most bytes to store, e.g. 100GiB (default: the size of the disk).")
+  String capacity;
+
+  private final Function<String, String> environment;
+
+  public WorkerCommand() {
+    this(System::getenv);
+  }
+
+  WorkerCommand(Function<String, String> environment) {
+    this.environment = environment;
+  }
+
+  /** The configuration the options describe; bad input is INVALID_ARGUMENT. */
+  WorkerConfig config() {
+    String masterText = master != null ? master : environment.apply(MASTER_ENV);
+    if (masterText == null || masterText.isBlank()) {
+      throw HiroException.invalid("no master given; use --master HOST:PORT or set %s", MASTER_ENV);
+    }
+    return WorkerConfig.builder()
+        .bindHost(bindHost)
+        .port(port)
+        .master(HostPort.parse(masterText))
+        .dataDir(dataDir != null ? dataDir : Path.of("hiro-data", "worker-" + port))
+        .advertiseHost(advertiseHost)
+        .heartbeatInterval(Durations.parse(heartbeatInterval))
+        .capacityBytes(capacity == null ? 0 : Sizes.parse(capacity))
+        .build();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    WorkerServer worker = WorkerServer.start(config());
+    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
+    LOG.info("worker {} ready at {}, data in {}; stop it with Ctrl-C", worker.workerId(), worker.address(),
+        worker.dataDir());
+    worker.awaitTermination();
+    return 0;
+  }
+}

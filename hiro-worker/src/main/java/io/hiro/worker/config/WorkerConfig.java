@@ -1,0 +1,114 @@
+package io.hiro.worker.config;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HostPort;
+import io.hiro.common.Sizes;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a worker is told at start, validated once here and logged once.
+ *
+ * @param bindHost the address the data service listens on (0.0.0.0: every interface)
+ * @param port the data service's port; 0 picks a free one (tests)
+ * @param master the master's cluster service
+ * @param dataDir where the worker keeps its id and its replicas
+ * @param advertiseHost the host others use to reach this worker; null: the address the OS uses to reach the master
+ * @param heartbeatInterval time between heartbeats to the master
+ * @param capacityBytes the most this worker stores; 0: the size of the disk holding {@code dataDir}
+ */
+public record WorkerConfig(
+    String bindHost,
+    int port,
+    HostPort master,
+    Path dataDir,
+    String advertiseHost,
+    Duration heartbeatInterval,
+    long capacityBytes) {
+
+  public static final int DEFAULT_PORT = 5050;
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+  public static final Duration HEARTBEAT_INTERVAL_MIN = Duration.ofMillis(10);
+  public static final Duration HEARTBEAT_INTERVAL_MAX = Duration.ofMinutes(5);
+
+  public WorkerConfig {
+    Checks.require(bindHost != null && !bindHost.isBlank(), "bind address is empty; use e.g. --bind 0.0.0.0");
+    Checks.require(port >= 0 && port < 65536, "port %d is not between 0 and 65535", port);
+    Checks.require(master != null, "the master's address is missing; give --master HOST:PORT or set HIRO_MASTER");
+    Checks.require(dataDir != null, "the data directory is missing; give --data DIR");
+    Checks.require(advertiseHost == null || !advertiseHost.isBlank(), "advertised host is empty");
+    Checks.require(heartbeatInterval != null, "heartbeat interval is missing");
+    Checks.require(heartbeatInterval.compareTo(HEARTBEAT_INTERVAL_MIN) >= 0
+            && heartbeatInterval.compareTo(HEARTBEAT_INTERVAL_MAX) <= 0,
+        "heartbeat interval %d ms is not between %d ms and %d ms",
+        heartbeatInterval.toMillis(), HEARTBEAT_INTERVAL_MIN.toMillis(), HEARTBEAT_INTERVAL_MAX.toMillis());
+    Checks.require(capacityBytes >= 0, "capacity %d is negative; use 0 for the whole disk", capacityBytes);
+    dataDir = dataDir.toAbsolutePath().normalize();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerConfig{bind=" + bindHost + ":" + port
+        + ", master=" + master
+        + ", data=" + dataDir
+        + ", advertiseHost=" + (advertiseHost == null ? "auto" : advertiseHost)
+        + ", heartbeatInterval=" + heartbeatInterval.toMillis() + "ms"
+        + ", capacity=" + (capacityBytes == 0 ? "disk" : Sizes.format(capacityBytes)) + "}";
+  }
+
+  /** Builds a {@link WorkerConfig}; unset values take the documented defaults. */
+  public static final class Builder {
+    private String bindHost = "0.0.0.0";
+    private int port = DEFAULT_PORT;
+    private HostPort master;
+    private Path dataDir;
+    private String advertiseHost;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private long capacityBytes;
+
+    private Builder() {}
+
+    public Builder bindHost(String bindHost) {
+      this.bindHost = bindHost;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder master(HostPort master) {
+      this.master = master;
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    public Builder advertiseHost(String advertiseHost) {
+      this.advertiseHost = advertiseHost;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = heartbeatInterval;
+      return this;
+    }
+
+    public Builder capacityBytes(long capacityBytes) {
+      this.capacityBytes = capacityBytes;
+      return this;
+    }
+
+    public WorkerConfig build() {
+      return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes);
+    }
+  }
+}

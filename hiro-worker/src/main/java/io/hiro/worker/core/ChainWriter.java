@@ -1,0 +1,190 @@
+package io.hiro.worker.core;
+
+import io.hiro.common.Checks;
+import io.hiro.common.Crc32c;
+import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.ReplicaMeta;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.store.PieceWrite;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One piece arriving at a worker of a chain: each message is verified, forwarded to the next
+ * worker, and written locally; at the end the replica is committed and the chain's answer built.
+ *
+ * <p>Invariants: data is accepted only in order ({@code offset == bytes received}), never past the
+ * header's length, and only with a matching CRC32C (checked before anything is written). Any
+ * failure aborts: the temporary file is removed and the downstream stream cancelled. A failed
+ * downstream never fails the piece: it and the workers after it are named as failed. The stream
+ * slot is released exactly once, by {@link #finish()} or {@link #abort}.
+ */
+public final class ChainWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(ChainWriter.class);
+
+  private final WorkerId self;
+  private final PieceId pieceId;
+  private final WritePieceHeader header;
+  private final PieceWrite write;
+  private final ReplicaSink downstream;
+  private final Duration downstreamAnswerWait;
+  private final Consumer<ReplicaMeta> onStored;
+  private final Runnable release;
+  private long receivedBytes;
+  private volatile HiroException downstreamFailure;
+  private boolean ended;
+
+  ChainWriter(WorkerId self, WritePieceHeader header, PieceWrite write, ReplicaSink downstream,
+      Duration downstreamAnswerWait, Consumer<ReplicaMeta> onStored, Runnable release) {
+    this.self = self;
+    this.pieceId = new PieceId(header.getPieceId());
+    this.header = header;
+    this.write = write;
+    this.downstream = downstream;
+    this.downstreamAnswerWait = downstreamAnswerWait;
+    this.onStored = onStored;
+    this.release = release;
+  }
+
+  public PieceId pieceId() {
+    return pieceId;
+  }
+
+  /** Verifies one message, forwards it down the chain, and writes it locally. */
+  public synchronized void accept(PieceData data) {
+    Checks.check(!ended, "piece %s: data after the end", pieceId);
+    try {
+      verify(data);
+      forward(data);
+      write.append(data.getData().asReadOnlyByteBuffer());
+      receivedBytes += data.getData().size();
+    } catch (RuntimeException e) {
+      abort(e.getMessage());
+      throw e;
+    }
+  }
+
+  private void verify(PieceData data) {
+    Checks.require(data.getOffset() == receivedBytes,
+        "piece %s: message at offset %d, expected offset %d", pieceId, data.getOffset(), receivedBytes);
+    long total = receivedBytes + data.getData().size();
+    Checks.require(total <= header.getLength(),
+        "piece %s: %d bytes sent, more than its length %d", pieceId, total, header.getLength());
+    int crc = Crc32c.of(data.getData().asReadOnlyByteBuffer());
+    if (crc != data.getCrc32C()) {
+      throw HiroException.dataLoss("piece %s: message at offset %d failed its CRC32C on worker %s (%s, expected %s); "
+          + "resend the piece", pieceId, data.getOffset(), self, Crc32c.hex(crc), Crc32c.hex(data.getCrc32C()));
+    }
+  }
+
+  private void forward(PieceData data) {
+    if (downstream == null || downstreamFailure != null) {
+      return;
+    }
+    try {
+      downstream.send(data);
+    } catch (RuntimeException e) {
+      downstreamFailed(e);
+    }
+  }
+
+  private void downstreamFailed(RuntimeException e) {
+    downstreamFailure = e instanceof HiroException h ? h : HiroException.unavailable("%s", e.getMessage());
+    LOG.warn("{}: piece {}: downstream worker {} failed ({}); finishing without it",
+        self, pieceId, header.getDownstream(0).getWorkerId(), e.getMessage());
+    downstream.cancel("downstream failed");
+  }
+
+  /** Runs {@code action} once the next message can be taken (the downstream is ready for it). */
+  public void whenReadyForMore(Runnable action) {
+    if (downstream == null || downstreamFailure != null) {
+      action.run();
+    } else {
+      downstream.whenReady(action);
+    }
+  }
+
+  /** The upstream sent everything: commits the replica and answers with the chain's outcome. */
+  public synchronized WritePieceResponse finish() {
+    Checks.check(!ended, "piece %s: finished twice", pieceId);
+    ReplicaMeta meta;
+    try {
+      Checks.require(receivedBytes == header.getLength(),
+          "piece %s: the stream ended after %d of %d bytes; resend the piece", pieceId, receivedBytes, header.getLength());
+      if (downstream != null && downstreamFailure == null) {
+        downstream.complete();
+      }
+      meta = write.commit();
+    } catch (RuntimeException e) {
+      abort(e.getMessage());
+      throw e;
+    }
+    ended = true;
+    try {
+      WritePieceResponse response = answer(meta);
+      LOG.debug("{}: piece {} stored ({} bytes), chain stored {} failed {}", self, pieceId, meta.getLength(),
+          response.getStoredWorkerIdsList(), response.getFailedWorkerIdsList());
+      onStored.accept(meta);
+      return response;
+    } finally {
+      release.run();
+    }
+  }
+
+  private WritePieceResponse answer(ReplicaMeta meta) {
+    WritePieceResponse.Builder response = WritePieceResponse.newBuilder()
+        .setPieceId(header.getPieceId())
+        .setCrc32C(meta.getCrc32C())
+        .addStoredWorkerIds(self.value());
+    if (downstream == null) {
+      return response.build();
+    }
+    Set<String> stored = new LinkedHashSet<>();
+    if (downstreamFailure == null) {
+      try {
+        WritePieceResponse next = downstream.awaitAnswer(downstreamAnswerWait);
+        Checks.require(next.getCrc32C() == meta.getCrc32C(), "worker %s stored piece %s with CRC32C %s, not %s",
+            header.getDownstream(0).getWorkerId(), pieceId, Crc32c.hex(next.getCrc32C()), Crc32c.hex(meta.getCrc32C()));
+        stored.addAll(next.getStoredWorkerIdsList());
+      } catch (RuntimeException e) {
+        downstreamFailed(e);
+      }
+    }
+    List<String> failed = new ArrayList<>();
+    for (WorkerRef worker : header.getDownstreamList()) {
+      if (!stored.contains(worker.getWorkerId())) {
+        failed.add(worker.getWorkerId());
+      }
+    }
+    stored.retainAll(header.getDownstreamList().stream().map(WorkerRef::getWorkerId).toList());
+    return response.addAllStoredWorkerIds(stored).addAllFailedWorkerIds(failed).build();
+  }
+
+  /** Gives up the piece: removes the temporary file and stops the downstream. Safe to call twice. */
+  public synchronized void abort(String reason) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    LOG.debug("{}: piece {} aborted: {}", self, pieceId, reason);
+    try {
+      write.abort();
+      if (downstream != null) {
+        downstream.cancel("upstream aborted piece " + pieceId + ": " + reason);
+      }
+    } finally {
+      release.run();
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.hiro.worker.core;
+
+import io.hiro.common.HiroException;
+import io.hiro.common.Limits;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.HeartbeatRequest;
+import io.hiro.proto.HeartbeatResponse;
+import io.hiro.proto.RegisterRequest;
+import io.hiro.proto.RegisterResponse;
+import io.hiro.proto.ReplicaMeta;
+import io.hiro.proto.ReplicaReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a worker known to the master: registers with a full replica report (retrying with
+ * backoff while the master is unreachable; the worker serves meanwhile), then heartbeats every
+ * interval with its usage, and does what the answer asks: register again, delete replicas.
+ *
+ * <p>Invariants: WARN is logged once per change of the master's reachability, not per retry;
+ * a registration carries at most {@link #REGISTER_REPLICAS_MAX} replicas, the rest follow as
+ * replica reports, so no message grows without bound.
+ */
+public final class Heartbeater implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Heartbeater.class);
+  public static final int REGISTER_REPLICAS_MAX = 100_000;
+  private static final Duration RETRY_MIN = Duration.ofMillis(100);
+  private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+
+  private final WorkerId self;
+  private final String address;
+  private final MasterLink master;
+  private final Supplier<List<ReplicaMeta>> replicas;
+  private final Supplier<WorkerUsage> usage;
+  private final ReplicaDeleter deleter;
+  private final ReplicaReporter reporter;
+  private final Duration interval;
+  private final Pause pause = new Pause();
+  private final Thread thread;
+  private volatile boolean registered;
+  private volatile Duration effectiveInterval;
+  private boolean masterReachable = true;
+
+  /** Deletes one replica the master no longer wants; false if it was not here. */
+  @FunctionalInterface
+  public interface ReplicaDeleter {
+    boolean delete(PieceId pieceId);
+  }
+
+  public Heartbeater(WorkerId self, String address, MasterLink master, Supplier<List<ReplicaMeta>> replicas,
+      Supplier<WorkerUsage> usage, ReplicaDeleter deleter, ReplicaReporter reporter, Duration interval) {
+    this.self = self;
+    this.address = address;
+    this.master = master;
+    this.replicas = replicas;
+    this.usage = usage;
+    this.deleter = deleter;
+    this.reporter = reporter;
+    this.interval = interval;
+    this.effectiveInterval = interval;
+    this.thread = Thread.ofPlatform().daemon().name("heartbeater-" + self).unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public boolean registered() {
+    return registered;
+  }
+
+  private void run() {
+    Duration retry = RETRY_MIN;
+    while (!pause.isClosed()) {
+      if (!registered) {
+        if (tryRegister()) {
+          retry = RETRY_MIN;
+        } else {
+          pause.await(retry);
+          retry = Pause.doubled(retry, RETRY_MAX);
+          continue;
+        }
+      }
+      if (!pause.await(effectiveInterval)) {
+        return;
+      }
+      heartbeat();
+    }
+  }
+
+  private boolean tryRegister() {
+    List<ReplicaMeta> all = replicas.get();
+    WorkerUsage now = usage.get();
+    RegisterRequest.Builder request = RegisterRequest.newBuilder()
+        .setWorkerId(self.value())
+        .setAddress(address)
+        .setCapacityBytes(now.capacityBytes())
+        .setFreeBytes(now.freeBytes())
+        .setUsedBytes(now.usedBytes());
+    for (ReplicaMeta meta : all.subList(0, Math.min(all.size(), REGISTER_REPLICAS_MAX))) {
+      request.addReplicas(reportOf(meta));
+    }
+    try {
+      RegisterResponse response = master.register(request.build());
+      reachable();
+      long masterMillis = response.getHeartbeatIntervalMillis();
+      effectiveInterval = masterMillis > 0 && masterMillis < interval.toMillis() ? Duration.ofMillis(masterMillis) : interval;
+      registered = true;
+      for (ReplicaMeta meta : all.subList(Math.min(all.size(), REGISTER_REPLICAS_MAX), all.size())) {
+        reporter.stored(reportOf(meta));
+      }
+      LOG.info("{}: registered with master {} as {} with {} replicas; heartbeat every {} ms",
+          self, master.describe(), address, all.size(), effectiveInterval.toMillis());
+      return true;
+    } catch (RuntimeException e) {
+      unreachable(e);
+      return false;
+    }
+  }
+
+  private void heartbeat() {
+    WorkerUsage now = usage.get();
+    HeartbeatRequest request = HeartbeatRequest.newBuilder()
+        .setWorkerId(self.value())
+        .setCapacityBytes(now.capacityBytes())
+        .setFreeBytes(now.freeBytes())
+        .setUsedBytes(now.usedBytes())
+        .setReplicaCount(now.replicaCount())
+        .build();
+    HeartbeatResponse response;
+    try {
+      response = master.heartbeat(request);
+      reachable();
+    } catch (RuntimeException e) {
+      unreachable(e);
+      return;
+    }
+    deleteReplicas(response.getDeletePieceIdsList());
+    if (response.getRegisterAgain()) {
+      LOG.info("{}: master {} does not know this worker; registering again", self, master.describe());
+      registered = false;
+    }
+  }
+
+  private void deleteReplicas(List<Long> pieceIds) {
+    for (long id : pieceIds.subList(0, Math.min(pieceIds.size(), Limits.DELETES_PER_HEARTBEAT_MAX))) {
+      PieceId pieceId = new PieceId(id);
+      try {
+        boolean held = deleter.delete(pieceId);
+        LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, held);
+        reporter.removed(pieceId);
+      } catch (HiroException e) {
+        LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
+      }
+    }
+  }
+
+  private void reachable() {
+    if (!masterReachable) {
+      LOG.info("{}: master {} reachable again", self, master.describe());
+      masterReachable = true;
+    }
+  }
+
+  private void unreachable(RuntimeException e) {
+    if (masterReachable) {
+      LOG.warn("{}: master {} unreachable ({}); still serving, retrying", self, master.describe(), e.getMessage());
+      masterReachable = false;
+    }
+  }
+
+  private static ReplicaReport reportOf(ReplicaMeta meta) {
+    return ReplicaReport.newBuilder()
+        .setPieceId(meta.getPieceId()).setLength(meta.getLength()).setCrc32C(meta.getCrc32C()).build();
+  }
+
+  @Override
+  public void close() {
+    pause.close();
+    try {
+      thread.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

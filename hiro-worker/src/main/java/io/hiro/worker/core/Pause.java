@@ -1,0 +1,66 @@
+package io.hiro.worker.core;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** A wait that ends early when its owner closes or has new work, so background loops stop promptly. */
+final class Pause {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private boolean closed;
+  private boolean woken;
+
+  /** Waits up to {@code duration}; returns false once closed. */
+  boolean await(Duration duration) {
+    lock.lock();
+    try {
+      long nanos = duration.toNanos();
+      while (!closed && !woken && nanos > 0) {
+        nanos = changed.awaitNanos(nanos);
+      }
+      woken = false;
+      return !closed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static Duration doubled(Duration backoff, Duration max) {
+    Duration next = backoff.multipliedBy(2);
+    return next.compareTo(max) > 0 ? max : next;
+  }
+}

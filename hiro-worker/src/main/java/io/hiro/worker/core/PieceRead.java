@@ -1,0 +1,46 @@
+package io.hiro.worker.core;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.hiro.common.Crc32c;
+import io.hiro.proto.PieceData;
+import io.hiro.worker.store.ReplicaReader;
+
+/**
+ * A range of one replica, handed out one message at a time so a slow reader never makes the
+ * whole piece sit in memory. Every message's bytes were verified against the block checksums.
+ */
+public final class PieceRead implements AutoCloseable {
+  private final ReplicaReader reader;
+  private final long endBytes;
+  private final int messageBytes;
+  private long nextOffsetBytes;
+
+  PieceRead(ReplicaReader reader, long offsetBytes, long endBytes, int messageBytes) {
+    this.reader = reader;
+    this.nextOffsetBytes = offsetBytes;
+    this.endBytes = endBytes;
+    this.messageBytes = messageBytes;
+  }
+
+  public boolean hasMore() {
+    return nextOffsetBytes < endBytes;
+  }
+
+  /** The next message; DATA_LOSS if its bytes fail their checksum on disk. */
+  public PieceData next() {
+    int length = (int) Math.min(messageBytes, endBytes - nextOffsetBytes);
+    byte[] bytes = reader.read(nextOffsetBytes, length);
+    PieceData data = PieceData.newBuilder()
+        .setOffset(nextOffsetBytes)
+        .setData(UnsafeByteOperations.unsafeWrap(bytes))
+        .setCrc32C(Crc32c.of(bytes, 0, bytes.length))
+        .build();
+    nextOffsetBytes += length;
+    return data;
+  }
+
+  @Override
+  public void close() {
+    reader.close();
+  }
+}

@@ -1,0 +1,111 @@
+package io.hiro.worker.core;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HiroException;
+import io.hiro.common.Limits;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.ReplicaMeta;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.worker.store.PieceStore;
+import io.hiro.worker.store.PieceWrite;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * Admits incoming piece streams: checks each header, bounds how many run at once, and starts a
+ * {@link ChainWriter} with its local write and its downstream stream (the rest of the chain).
+ */
+public final class PieceWrites {
+  /** Piece streams a worker takes at once; one more is RESOURCE_EXHAUSTED. */
+  public static final int INCOMING_PIECE_STREAMS_MAX = 32;
+  /** How long a worker waits for its downstream's answer once it sent the last byte. */
+  public static final Duration DOWNSTREAM_ANSWER_WAIT = Duration.ofSeconds(30);
+
+  private final WorkerId self;
+  private final PieceStore store;
+  private final Consumer<ReplicaMeta> onStored;
+  private final Duration downstreamAnswerWait;
+  private final int streamsMax;
+  private final Semaphore streams;
+
+  public PieceWrites(WorkerId self, PieceStore store, Consumer<ReplicaMeta> onStored) {
+    this(self, store, onStored, DOWNSTREAM_ANSWER_WAIT, INCOMING_PIECE_STREAMS_MAX);
+  }
+
+  public PieceWrites(WorkerId self, PieceStore store, Consumer<ReplicaMeta> onStored,
+      Duration downstreamAnswerWait, int streamsMax) {
+    this.self = self;
+    this.store = store;
+    this.onStored = onStored;
+    this.downstreamAnswerWait = downstreamAnswerWait;
+    this.streamsMax = streamsMax;
+    this.streams = new Semaphore(streamsMax);
+  }
+
+  /** Starts a piece; the caller must end the writer with finish or abort, which frees its slot. */
+  public ChainWriter open(WritePieceHeader header, ReplicaSinkFactory downstream) {
+    checkHeader(header);
+    PieceId pieceId = new PieceId(header.getPieceId());
+    if (!streams.tryAcquire()) {
+      throw HiroException.exhausted("worker %s is receiving %d pieces already; retry piece %s later",
+          self, streamsMax, pieceId);
+    }
+    PieceWrite write = null;
+    try {
+      write = store.begin(identityOf(header));
+      ReplicaSink sink = header.getDownstreamCount() == 0 ? null
+          : downstream.connect(header.getDownstream(0), headerForNext(header));
+      return new ChainWriter(self, header, write, sink, downstreamAnswerWait, onStored, streams::release);
+    } catch (RuntimeException e) {
+      if (write != null) {
+        write.abort();
+      }
+      streams.release();
+      throw e;
+    }
+  }
+
+  private void checkHeader(WritePieceHeader header) {
+    PieceId pieceId = new PieceId(header.getPieceId());
+    Checks.require(header.getLength() >= 0 && header.getLength() <= Limits.PIECE_SIZE_MAX_BYTES,
+        "piece %s: length %d is not between 0 and %d", pieceId, header.getLength(), Limits.PIECE_SIZE_MAX_BYTES);
+    Checks.require(header.getDownstreamCount() < Limits.REPLICATION_MAX,
+        "piece %s: a chain of %d workers is longer than %d", pieceId, header.getDownstreamCount() + 1,
+        Limits.REPLICATION_MAX);
+    Checks.require(header.getPath().length() <= Limits.PATH_LENGTH_MAX, "piece %s: path too long", pieceId);
+    Set<WorkerId> seen = new HashSet<>();
+    seen.add(self);
+    for (WorkerRef worker : header.getDownstreamList()) {
+      Checks.require(seen.add(new WorkerId(worker.getWorkerId())),
+          "piece %s: worker %s appears twice in the chain (or is this worker)", pieceId, worker.getWorkerId());
+    }
+  }
+
+  private static ReplicaMeta identityOf(WritePieceHeader header) {
+    return ReplicaMeta.newBuilder()
+        .setPieceId(header.getPieceId())
+        .setLength(header.getLength())
+        .setFileId(header.getFileId())
+        .setIndex(header.getIndex())
+        .setVersion(header.getVersion())
+        .setPath(header.getPath())
+        .build();
+  }
+
+  private static WritePieceHeader headerForNext(WritePieceHeader header) {
+    return header.toBuilder()
+        .clearDownstream()
+        .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))
+        .build();
+  }
+
+  /** Piece streams running now. */
+  public int streamsInUse() {
+    return streamsMax - streams.availablePermits();
+  }
+}

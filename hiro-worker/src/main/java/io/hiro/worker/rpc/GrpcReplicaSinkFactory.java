@@ -1,0 +1,35 @@
+package io.hiro.worker.rpc;
+
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.worker.core.ReplicaSink;
+import io.hiro.worker.core.ReplicaSinkFactory;
+
+/** Opens piece streams to downstream workers over the shared channels. */
+public final class GrpcReplicaSinkFactory implements ReplicaSinkFactory {
+  /** Slowest rate a piece stream may go before its deadline cuts it: 1 KiB per millisecond (1 MB/s). */
+  private static final long BYTES_PER_MILLI_MIN = 1024;
+
+  private final WorkerChannels channels;
+
+  public GrpcReplicaSinkFactory(WorkerChannels channels) {
+    this.channels = channels;
+  }
+
+  @Override
+  public ReplicaSink connect(WorkerRef worker, WritePieceHeader header) {
+    String target = "worker " + worker.getWorkerId() + " (" + worker.getAddress() + ")";
+    HostPort address;
+    try {
+      address = HostPort.parse(worker.getAddress());
+    } catch (HiroException e) {
+      return new FailedSink(HiroException.invalid("%s has a bad address: %s", target, e.getMessage()));
+    }
+    long deadlineMillis = Rpc.STREAM_IDLE_DEADLINE_MILLIS + header.getLength() / BYTES_PER_MILLI_MIN;
+    return GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(address)), target, header, deadlineMillis);
+  }
+}

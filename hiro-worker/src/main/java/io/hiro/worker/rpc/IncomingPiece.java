@@ -1,0 +1,96 @@
+package io.hiro.worker.rpc;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.Checks;
+import io.hiro.common.rpc.StatusMapping;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.core.ChainWriter;
+import io.hiro.worker.core.PieceWrites;
+import io.hiro.worker.core.ReplicaSinkFactory;
+
+/**
+ * One WritePiece call: decodes messages for a {@link ChainWriter} and owns the inbound flow
+ * control. The next message is requested only once the previous one was written locally and the
+ * downstream stream is ready, so a slow disk or a slow downstream slows the sender.
+ */
+final class IncomingPiece implements StreamObserver<WritePieceRequest> {
+  private final ServerCallStreamObserver<WritePieceResponse> call;
+  private final PieceWrites pieceWrites;
+  private final ReplicaSinkFactory downstream;
+  private ChainWriter writer;
+  private boolean ended;
+
+  IncomingPiece(ServerCallStreamObserver<WritePieceResponse> call, PieceWrites pieceWrites,
+      ReplicaSinkFactory downstream) {
+    this.call = call;
+    this.pieceWrites = pieceWrites;
+    this.downstream = downstream;
+  }
+
+  /** Must run inside the service method: from here on, messages arrive only when asked for. */
+  void start() {
+    call.disableAutoRequest();
+    call.setOnCancelHandler(() -> stop("the sender cancelled"));
+    call.request(1);
+  }
+
+  @Override
+  public synchronized void onNext(WritePieceRequest request) {
+    if (ended) {
+      return;
+    }
+    try {
+      if (writer == null) {
+        Checks.require(request.hasHeader(), "the first message of a piece stream must be its header");
+        writer = pieceWrites.open(request.getHeader(), downstream);
+      } else {
+        Checks.require(request.hasData(), "piece %s: only data may follow the header", writer.pieceId());
+        writer.accept(request.getData());
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    writer.whenReadyForMore(() -> call.request(1));
+  }
+
+  @Override
+  public synchronized void onError(Throwable error) {
+    stop("the sender failed: " + error.getMessage());
+  }
+
+  @Override
+  public synchronized void onCompleted() {
+    if (ended) {
+      return;
+    }
+    try {
+      Checks.require(writer != null, "the piece stream ended before its header");
+      WritePieceResponse response = writer.finish();
+      ended = true;
+      call.onNext(response);
+      call.onCompleted();
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void fail(RuntimeException error) {
+    ended = true;
+    if (writer != null) {
+      writer.abort(error.getMessage());
+    }
+    if (!call.isCancelled()) {
+      call.onError(StatusMapping.toGrpc(error));
+    }
+  }
+
+  private synchronized void stop(String reason) {
+    if (!ended && writer != null) {
+      writer.abort(reason);
+    }
+    ended = true;
+  }
+}

@@ -1,0 +1,85 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HiroException;
+import io.hiro.common.Limits;
+import io.hiro.common.PieceId;
+import io.hiro.proto.ReplicaMeta;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The CRC32C of each {@link Limits#REPLICA_BLOCK_BYTES} block of a replica and of the whole piece,
+ * computed as bytes arrive in messages of any size; and their verification on read.
+ */
+public final class BlockChecksums {
+  public static final int BLOCK_BYTES = Limits.REPLICA_BLOCK_BYTES;
+
+  private final CRC32C whole = new CRC32C();
+  private final List<Integer> blocks = new ArrayList<>();
+  private CRC32C block = new CRC32C();
+  private int blockFillBytes;
+
+  public void update(ByteBuffer bytes) {
+    ByteBuffer rest = bytes.duplicate();
+    whole.update(rest.duplicate());
+    while (rest.hasRemaining()) {
+      int take = Math.min(rest.remaining(), BLOCK_BYTES - blockFillBytes);
+      ByteBuffer part = rest.slice(rest.position(), take);
+      block.update(part);
+      rest.position(rest.position() + take);
+      blockFillBytes += take;
+      if (blockFillBytes == BLOCK_BYTES) {
+        closeBlock();
+      }
+    }
+  }
+
+  /** Fills in the checksums of a finished replica. */
+  public ReplicaMeta.Builder finish(ReplicaMeta.Builder meta) {
+    if (blockFillBytes > 0) {
+      closeBlock();
+    }
+    return meta.setCrc32C((int) whole.getValue())
+        .setBlockSizeBytes(BLOCK_BYTES)
+        .clearBlockCrc32C()
+        .addAllBlockCrc32C(blocks);
+  }
+
+  private void closeBlock() {
+    blocks.add((int) block.getValue());
+    block = new CRC32C();
+    blockFillBytes = 0;
+  }
+
+  /** Blocks a replica of {@code lengthBytes} has. */
+  public static int blockCount(long lengthBytes) {
+    return Math.toIntExact((lengthBytes + BLOCK_BYTES - 1) / BLOCK_BYTES);
+  }
+
+  /** True if the metadata is self-consistent (right block size and count). */
+  public static boolean isWellFormed(ReplicaMeta meta) {
+    return meta.getLength() >= 0
+        && meta.getBlockSizeBytes() == BLOCK_BYTES
+        && meta.getBlockCrc32CCount() == blockCount(meta.getLength());
+  }
+
+  /**
+   * Verifies whole blocks read from a replica: {@code bytes} starts at block {@code firstBlock}.
+   * A mismatch is DATA_LOSS naming the piece, the block and the worker.
+   */
+  public static void verify(ReplicaMeta meta, int firstBlock, byte[] bytes, int length, String node) {
+    Checks.check(meta.getBlockSizeBytes() == BLOCK_BYTES, "block size %d", meta.getBlockSizeBytes());
+    for (int start = 0, index = firstBlock; start < length; start += BLOCK_BYTES, index++) {
+      int size = Math.min(BLOCK_BYTES, length - start);
+      CRC32C crc = new CRC32C();
+      crc.update(bytes, start, size);
+      if ((int) crc.getValue() != meta.getBlockCrc32C(index)) {
+        throw HiroException.dataLoss("worker %s: replica of piece %s is corrupt (block %d failed its CRC32C); "
+            + "read it from another replica", node, new PieceId(meta.getPieceId()), index);
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.ReplicaMeta;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicas as files in a worker's data dir (see {@link DataDirLayout}).
+ *
+ * <p>Invariants: a replica is in {@link #replicas()} only once both its {@code .data} and its
+ * {@code .meta} were fsynced and renamed into place, data first; so after a crash a {@code .data}
+ * without {@code .meta} is an unfinished write and is removed at start. A delete removes the
+ * {@code .meta} first for the same reason. {@code tmp/} holds only writes in flight.
+ */
+public final class DiskPieceStore implements PieceStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskPieceStore.class);
+
+  private final DataDirLayout layout;
+  private final String node;
+  private final Clock clock;
+  private final ConcurrentMap<PieceId, ReplicaMeta> replicas = new ConcurrentHashMap<>();
+  private final AtomicLong usedBytes = new AtomicLong();
+
+  private DiskPieceStore(DataDirLayout layout, WorkerId workerId, Clock clock) {
+    this.layout = layout;
+    this.node = workerId.value();
+    this.clock = clock;
+  }
+
+  /** Opens the store: creates its dirs, empties {@code tmp/}, and lists the committed replicas. */
+  public static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock) {
+    DiskPieceStore store = new DiskPieceStore(layout, workerId, clock);
+    try {
+      Files.createDirectories(layout.piecesDir());
+      Files.createDirectories(layout.tmpDir());
+      store.emptyTmp();
+      store.load();
+    } catch (IOException | UncheckedIOException e) {
+      throw HiroException.unavailable("worker %s: cannot open the piece store in %s: %s",
+          workerId, layout.root(), e.getMessage());
+    }
+    LOG.info("{}: piece store in {} holds {} replicas", workerId, layout.root(), store.replicas.size());
+    return store;
+  }
+
+  private void emptyTmp() throws IOException {
+    try (Stream<Path> files = Files.list(layout.tmpDir())) {
+      for (Path file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private void load() throws IOException {
+    try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(DataDirLayout.META_SUFFIX)) {
+          loadMeta(file);
+        } else if (name.endsWith(DataDirLayout.DATA_SUFFIX)
+            && !Files.exists(file.resolveSibling(name.replace(DataDirLayout.DATA_SUFFIX, DataDirLayout.META_SUFFIX)))) {
+          LOG.warn("{}: removing {}, an unfinished write (no .meta)", node, file);
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  private void loadMeta(Path metaFile) throws IOException {
+    ReplicaMeta meta;
+    try {
+      meta = ReplicaMeta.parseFrom(Files.readAllBytes(metaFile));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.error("{}: skipping {}: it cannot be parsed ({})", node, metaFile, e.getMessage());
+      return;
+    }
+    PieceId pieceId = new PieceId(meta.getPieceId());
+    Path dataFile = layout.dataFile(pieceId);
+    if (!BlockChecksums.isWellFormed(meta) || !metaFile.equals(layout.metaFile(pieceId))) {
+      LOG.error("{}: skipping {}: its content does not describe piece {}", node, metaFile, pieceId);
+    } else if (!Files.exists(dataFile) || Files.size(dataFile) != meta.getLength()) {
+      LOG.error("{}: skipping piece {}: its data file is missing or has the wrong size", node, pieceId);
+    } else {
+      add(meta);
+    }
+  }
+
+  private void add(ReplicaMeta meta) {
+    ReplicaMeta old = replicas.put(new PieceId(meta.getPieceId()), meta);
+    usedBytes.addAndGet(meta.getLength() - (old == null ? 0 : old.getLength()));
+  }
+
+  @Override
+  public PieceWrite begin(ReplicaMeta identity) {
+    Checks.require(identity.getLength() >= 0, "piece length %d is negative", identity.getLength());
+    return DiskPieceWrite.create(this, identity, layout.tmpDir(), node);
+  }
+
+  /** Called by a write: moves its files into place, data then meta, and makes the replica visible. */
+  ReplicaMeta install(ReplicaMeta.Builder meta, Path tempData, Path tempMeta) throws IOException {
+    ReplicaMeta done = meta.setStoredAtMillis(clock.millis()).build();
+    PieceId pieceId = new PieceId(done.getPieceId());
+    Files.write(tempMeta, done.toByteArray());
+    Fsync.file(tempMeta);
+    Path dir = layout.pieceDir(pieceId);
+    Files.createDirectories(dir);
+    Files.move(tempData, layout.dataFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tempMeta, layout.metaFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Fsync.directory(dir);
+    add(done);
+    return done;
+  }
+
+  @Override
+  public ReplicaReader open(PieceId pieceId) {
+    ReplicaMeta meta = replicas.get(pieceId);
+    if (meta == null) {
+      throw HiroException.notFound("worker %s holds no replica of piece %s; ask the master for another", node, pieceId);
+    }
+    return DiskReplicaReader.open(layout.dataFile(pieceId), meta, node);
+  }
+
+  @Override
+  public Optional<ReplicaMeta> meta(PieceId pieceId) {
+    return Optional.ofNullable(replicas.get(pieceId));
+  }
+
+  @Override
+  public List<ReplicaMeta> replicas() {
+    return new ArrayList<>(replicas.values());
+  }
+
+  @Override
+  public boolean delete(PieceId pieceId) {
+    ReplicaMeta meta = replicas.remove(pieceId);
+    if (meta == null) {
+      return false;
+    }
+    usedBytes.addAndGet(-meta.getLength());
+    try {
+      Files.deleteIfExists(layout.metaFile(pieceId));
+      Files.deleteIfExists(layout.dataFile(pieceId));
+    } catch (IOException e) {
+      throw DiskErrors.of(e, node, "deleting piece " + pieceId);
+    }
+    LOG.debug("{}: piece {} deleted", node, pieceId);
+    return true;
+  }
+
+  @Override
+  public long usedBytes() {
+    return usedBytes.get();
+  }
+
+  @Override
+  public int replicaCount() {
+    return replicas.size();
+  }
+}

@@ -1,0 +1,92 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
+import io.hiro.proto.ReplicaMeta;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Reads whole blocks of a replica file, verifies their CRC32C, and returns the bytes asked for. */
+final class DiskReplicaReader implements ReplicaReader {
+  private final ReplicaMeta meta;
+  private final PieceId pieceId;
+  private final String node;
+  private final FileChannel channel;
+
+  private DiskReplicaReader(ReplicaMeta meta, String node, FileChannel channel) {
+    this.meta = meta;
+    this.pieceId = new PieceId(meta.getPieceId());
+    this.node = node;
+    this.channel = channel;
+  }
+
+  static DiskReplicaReader open(Path dataFile, ReplicaMeta meta, String node) {
+    PieceId pieceId = new PieceId(meta.getPieceId());
+    try {
+      FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ);
+      if (channel.size() != meta.getLength()) {
+        channel.close();
+        throw HiroException.dataLoss("worker %s: replica of piece %s has %d bytes on disk, %d expected; "
+            + "read it from another replica", node, pieceId, channel.size(), meta.getLength());
+      }
+      return new DiskReplicaReader(meta, node, channel);
+    } catch (NoSuchFileException e) {
+      throw HiroException.dataLoss("worker %s: the data file of piece %s is gone", node, pieceId);
+    } catch (IOException e) {
+      throw DiskErrors.of(e, node, "opening piece " + pieceId);
+    }
+  }
+
+  @Override
+  public ReplicaMeta meta() {
+    return meta;
+  }
+
+  @Override
+  public byte[] read(long offset, int length) {
+    Checks.require(offset >= 0 && length >= 0 && offset + length <= meta.getLength(),
+        "piece %s has %d bytes; cannot read %d bytes at offset %d", pieceId, meta.getLength(), length, offset);
+    if (length == 0) {
+      return new byte[0];
+    }
+    int blockBytes = BlockChecksums.BLOCK_BYTES;
+    int firstBlock = Math.toIntExact(offset / blockBytes);
+    long start = (long) firstBlock * blockBytes;
+    long end = Math.min(meta.getLength(), ((offset + length + blockBytes - 1) / blockBytes) * blockBytes);
+    byte[] blocks = new byte[Math.toIntExact(end - start)];
+    readFully(start, blocks);
+    BlockChecksums.verify(meta, firstBlock, blocks, blocks.length, node);
+    byte[] result = new byte[length];
+    System.arraycopy(blocks, Math.toIntExact(offset - start), result, 0, length);
+    return result;
+  }
+
+  private void readFully(long position, byte[] into) {
+    ByteBuffer buffer = ByteBuffer.wrap(into);
+    try {
+      while (buffer.hasRemaining()) {
+        int n = channel.read(buffer, position + buffer.position());
+        if (n < 0) {
+          throw HiroException.dataLoss("worker %s: replica of piece %s is shorter than its %d bytes",
+              node, pieceId, meta.getLength());
+        }
+      }
+    } catch (IOException e) {
+      throw DiskErrors.of(e, node, "reading piece " + pieceId);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Nothing was written; nothing to lose.
+    }
+  }
+}

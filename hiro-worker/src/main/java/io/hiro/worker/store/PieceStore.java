@@ -1,0 +1,35 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.PieceId;
+import io.hiro.proto.ReplicaMeta;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A worker's replicas on disk. A replica is written once through a {@link PieceWrite} and is
+ * visible only after {@link PieceWrite#commit()}; it is never modified afterwards, only deleted.
+ * Every read verifies the per-block CRC32C of the bytes it returns.
+ */
+public interface PieceStore {
+  /**
+   * Starts writing a replica into a temporary place. {@code identity} gives the piece id, its
+   * length and where it belongs (file id, index, version, path); the store adds the checksums.
+   */
+  PieceWrite begin(ReplicaMeta identity);
+
+  /** Opens a committed replica for reading; NOT_FOUND if this worker does not hold it. */
+  ReplicaReader open(PieceId pieceId);
+
+  Optional<ReplicaMeta> meta(PieceId pieceId);
+
+  /** Every committed replica, as their metadata. */
+  List<ReplicaMeta> replicas();
+
+  /** Deletes a replica; false if it was not here. */
+  boolean delete(PieceId pieceId);
+
+  /** Bytes held by committed replicas. */
+  long usedBytes();
+
+  int replicaCount();
+}

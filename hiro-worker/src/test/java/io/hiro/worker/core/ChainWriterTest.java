@@ -1,0 +1,212 @@
+package io.hiro.worker.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.hiro.common.Crc32c;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.ReplicaMeta;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.store.MemoryPieceStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ChainWriterTest {
+  private static final WorkerId SELF = new WorkerId("w-1");
+  private static final PieceId PIECE = new PieceId(0x1234L);
+  private static final int MESSAGE_BYTES = 100_000;
+
+  private final MemoryPieceStore store = new MemoryPieceStore();
+  private final List<ReplicaMeta> reported = new ArrayList<>();
+  private final FakeSink sink = new FakeSink();
+  private final List<WritePieceHeader> headersSentDownstream = new ArrayList<>();
+  private final PieceWrites writes = new PieceWrites(SELF, store, reported::add, Duration.ofSeconds(1), 2);
+
+  private static WritePieceHeader header(int length, String... downstream) {
+    WritePieceHeader.Builder header = WritePieceHeader.newBuilder()
+        .setPieceId(PIECE.value()).setLength(length).setFileId(9).setIndex(0).setVersion(1).setPath("/a");
+    for (String id : downstream) {
+      header.addDownstream(WorkerRef.newBuilder().setWorkerId(id).setAddress("127.0.0.1:1"));
+    }
+    return header.build();
+  }
+
+  private ChainWriter open(WritePieceHeader header) {
+    return writes.open(header, (worker, next) -> {
+      headersSentDownstream.add(next);
+      return sink;
+    });
+  }
+
+  private static byte[] randomBytes(int size) {
+    byte[] bytes = new byte[size];
+    new Random(7).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static PieceData data(byte[] bytes, int offset, int length) {
+    return PieceData.newBuilder().setOffset(offset).setData(ByteString.copyFrom(bytes, offset, length))
+        .setCrc32C(Crc32c.of(bytes, offset, length)).build();
+  }
+
+  private static void sendAll(ChainWriter writer, byte[] bytes) {
+    for (int offset = 0; offset < bytes.length; offset += MESSAGE_BYTES) {
+      writer.accept(data(bytes, offset, Math.min(MESSAGE_BYTES, bytes.length - offset)));
+    }
+  }
+
+  private static ErrorCode codeOf(Throwable e) {
+    return ((HiroException) e).code();
+  }
+
+  @Test
+  void bytesReachStoreAndDownstreamInOrder() {
+    byte[] bytes = randomBytes(350_000);
+    sink.answer = WritePieceResponse.newBuilder().setCrc32C(Crc32c.of(bytes, 0, bytes.length))
+        .addStoredWorkerIds("w-2").addStoredWorkerIds("w-3").build();
+    ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
+
+    sendAll(writer, bytes);
+    WritePieceResponse response = writer.finish();
+
+    assertThat(store.bytes(PIECE)).isEqualTo(bytes);
+    assertThat(sink.bytes.toByteArray()).isEqualTo(bytes);
+    assertThat(sink.received).extracting(PieceData::getOffset).containsExactly(0L, 100_000L, 200_000L, 300_000L);
+    assertThat(sink.completed).isTrue();
+    assertThat(headersSentDownstream).singleElement()
+        .satisfies(h -> assertThat(h.getDownstreamList()).extracting(WorkerRef::getWorkerId).containsExactly("w-3"));
+    assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1", "w-2", "w-3");
+    assertThat(response.getFailedWorkerIdsList()).isEmpty();
+    assertThat(response.getCrc32C()).isEqualTo(Crc32c.of(bytes, 0, bytes.length));
+    assertThat(reported).singleElement().satisfies(m -> assertThat(m.getPath()).isEqualTo("/a"));
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
+  void messageWithWrongCrcIsDataLossAndLeavesNoTemp() {
+    byte[] bytes = randomBytes(200);
+    ChainWriter writer = open(header(bytes.length, "w-2"));
+    PieceData bad = data(bytes, 0, 200).toBuilder().setCrc32C(0xdeadbeef).build();
+
+    assertThatThrownBy(() -> writer.accept(bad)).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.DATA_LOSS));
+
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(sink.received).isEmpty();
+    assertThat(sink.cancelledBecause).isNotNull();
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
+  void moreBytesThanTheHeaderSaysIsInvalidAndLeavesNoTemp() {
+    byte[] bytes = randomBytes(300);
+    ChainWriter writer = open(header(250));
+    writer.accept(data(bytes, 0, 200));
+
+    assertThatThrownBy(() -> writer.accept(data(bytes, 200, 100)))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(store.replicas()).isEmpty();
+  }
+
+  @Test
+  void messageOutOfOrderIsInvalid() {
+    byte[] bytes = randomBytes(300);
+    ChainWriter writer = open(header(300));
+    writer.accept(data(bytes, 0, 100));
+
+    assertThatThrownBy(() -> writer.accept(data(bytes, 200, 100)))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThat(store.writesInFlight()).isZero();
+  }
+
+  @Test
+  void shortStreamIsRejectedAndLeavesNoTemp() {
+    byte[] bytes = randomBytes(300);
+    ChainWriter writer = open(header(300, "w-2"));
+    writer.accept(data(bytes, 0, 100));
+
+    assertThatThrownBy(writer::finish).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("100 of 300");
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(store.replicas()).isEmpty();
+    assertThat(sink.cancelledBecause).isNotNull();
+    assertThat(reported).isEmpty();
+  }
+
+  @Test
+  void failingDownstreamLeavesLocalWriteSucceedingWithRestOfChainNamedFailed() {
+    byte[] bytes = randomBytes(350_000);
+    sink.failAfterMessages = 2;
+    ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
+
+    sendAll(writer, bytes);
+    WritePieceResponse response = writer.finish();
+
+    assertThat(store.bytes(PIECE)).isEqualTo(bytes);
+    assertThat(sink.received).hasSize(2);
+    assertThat(sink.cancelledBecause).isNotNull();
+    assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1");
+    assertThat(response.getFailedWorkerIdsList()).containsExactly("w-2", "w-3");
+    assertThat(reported).hasSize(1);
+  }
+
+  @Test
+  void downstreamThatLosesATailWorkerIsReportedPartly() {
+    byte[] bytes = randomBytes(1000);
+    sink.answer = WritePieceResponse.newBuilder().setCrc32C(Crc32c.of(bytes, 0, bytes.length))
+        .addStoredWorkerIds("w-2").addFailedWorkerIds("w-3").build();
+    ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
+    sendAll(writer, bytes);
+
+    WritePieceResponse response = writer.finish();
+
+    assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1", "w-2");
+    assertThat(response.getFailedWorkerIdsList()).containsExactly("w-3");
+  }
+
+  @Test
+  void downstreamWithoutAnAnswerIsNamedFailed() {
+    byte[] bytes = randomBytes(1000);
+    ChainWriter writer = open(header(bytes.length, "w-2"));
+    sendAll(writer, bytes);
+
+    WritePieceResponse response = writer.finish();
+
+    assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1");
+    assertThat(response.getFailedWorkerIdsList()).containsExactly("w-2");
+  }
+
+  @Test
+  void tooManyStreamsAtOnceIsResourceExhausted() {
+    ChainWriter first = open(header(10));
+    open(header(10));
+
+    assertThatThrownBy(() -> open(header(10)))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
+    first.abort("test");
+    assertThat(open(header(10))).isNotNull();
+  }
+
+  @Test
+  void chainNamingAWorkerTwiceIsInvalid() {
+    assertThatThrownBy(() -> open(header(10, "w-2", "w-2")))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> open(header(10, "w-1")))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThat(writes.streamsInUse()).isZero();
+    assertThat(Arrays.asList(store.writesInFlight())).containsExactly(0);
+  }
+}

@@ -1,0 +1,53 @@
+package io.hiro.worker.core;
+
+import io.hiro.common.HiroException;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.WritePieceResponse;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A downstream worker in memory: records what it got, can fail after a number of messages. */
+final class FakeSink implements ReplicaSink {
+  final List<PieceData> received = new ArrayList<>();
+  final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  int failAfterMessages = Integer.MAX_VALUE;
+  WritePieceResponse answer;
+  boolean completed;
+  String cancelledBecause;
+
+  @Override
+  public void send(PieceData data) {
+    if (received.size() >= failAfterMessages) {
+      throw HiroException.unavailable("fake downstream died");
+    }
+    received.add(data);
+    bytes.writeBytes(data.getData().toByteArray());
+  }
+
+  @Override
+  public void whenReady(Runnable action) {
+    action.run();
+  }
+
+  @Override
+  public void complete() {
+    completed = true;
+  }
+
+  @Override
+  public WritePieceResponse awaitAnswer(Duration wait) {
+    if (answer == null) {
+      throw HiroException.unavailable("fake downstream gave no answer");
+    }
+    return answer;
+  }
+
+  @Override
+  public void cancel(String reason) {
+    if (cancelledBecause == null) {
+      cancelledBecause = reason;
+    }
+  }
+}

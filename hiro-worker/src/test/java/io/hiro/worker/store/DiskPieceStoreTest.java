@@ -1,0 +1,183 @@
+package io.hiro.worker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.common.Crc32c;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.ReplicaMeta;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class DiskPieceStoreTest {
+  private static final WorkerId WORKER = new WorkerId("w-test");
+  private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  private DataDirLayout layout() {
+    return new DataDirLayout(dir);
+  }
+
+  private DiskPieceStore open() {
+    return DiskPieceStore.open(layout(), WORKER, CLOCK);
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static ReplicaMeta identity(PieceId pieceId, long length) {
+    return ReplicaMeta.newBuilder().setPieceId(pieceId.value()).setLength(length)
+        .setFileId(7).setIndex(2).setVersion(3).setPath("/photos/a.jpg").build();
+  }
+
+  /** Writes in uneven slices so block boundaries fall inside appends. */
+  private static ReplicaMeta write(PieceStore store, PieceId pieceId, byte[] bytes) {
+    PieceWrite write = store.begin(identity(pieceId, bytes.length));
+    for (int offset = 0; offset < bytes.length; offset += 50_000) {
+      write.append(ByteBuffer.wrap(bytes, offset, Math.min(50_000, bytes.length - offset)));
+    }
+    return write.commit();
+  }
+
+  private long filesIn(Path path) throws IOException {
+    try (Stream<Path> files = Files.walk(path)) {
+      return files.filter(Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void committedReplicaReadsBackWithItsMetaOnDisk() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(0xabcdef0123456789L);
+    byte[] bytes = randomBytes(300_000, 1);
+
+    ReplicaMeta meta = write(store, pieceId, bytes);
+
+    assertThat(meta.getCrc32C()).isEqualTo(Crc32c.of(bytes, 0, bytes.length));
+    assertThat(meta.getBlockCrc32CCount()).isEqualTo(5);
+    assertThat(meta.getBlockCrc32C(1)).isEqualTo(Crc32c.of(bytes, 65536, 65536));
+    assertThat(meta.getStoredAtMillis()).isEqualTo(CLOCK.millis());
+    Path data = dir.resolve("pieces/ab/abcdef0123456789.data");
+    assertThat(Files.readAllBytes(data)).isEqualTo(bytes);
+    assertThat(ReplicaMeta.parseFrom(Files.readAllBytes(dir.resolve("pieces/ab/abcdef0123456789.meta"))))
+        .isEqualTo(meta);
+    try (ReplicaReader reader = store.open(pieceId)) {
+      assertThat(reader.read(0, bytes.length)).isEqualTo(bytes);
+      assertThat(reader.read(70_000, 1000)).isEqualTo(java.util.Arrays.copyOfRange(bytes, 70_000, 71_000));
+    }
+    assertThat(store.usedBytes()).isEqualTo(bytes.length);
+    assertThat(filesIn(layout().tmpDir())).isZero();
+  }
+
+  @Test
+  void flippedByteInDataFileIsDataLossNamingPieceAndWorker() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(0x1122334455667788L);
+    byte[] bytes = randomBytes(200_000, 2);
+    write(store, pieceId, bytes);
+    Path data = layout().dataFile(pieceId);
+    try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(new byte[] {(byte) ~bytes[150_000]}), 150_000);
+    }
+
+    try (ReplicaReader reader = store.open(pieceId)) {
+      assertThat(reader.read(0, 1000)).isEqualTo(java.util.Arrays.copyOf(bytes, 1000));
+      assertThatThrownBy(() -> reader.read(140_000, 20_000))
+          .isInstanceOf(HiroException.class)
+          .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.DATA_LOSS))
+          .hasMessageContaining(pieceId.toString())
+          .hasMessageContaining(WORKER.value());
+    }
+  }
+
+  @Test
+  void abortLeavesNothingBehind() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(42);
+    PieceWrite write = store.begin(identity(pieceId, 1000));
+    write.append(ByteBuffer.wrap(randomBytes(500, 3)));
+    assertThat(filesIn(layout().tmpDir())).isEqualTo(1);
+
+    write.abort();
+
+    assertThat(filesIn(dir.resolve("tmp"))).isZero();
+    assertThat(filesIn(dir.resolve("pieces"))).isZero();
+    assertThat(store.replicas()).isEmpty();
+    assertThatThrownBy(() -> store.open(pieceId))
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  void writePastLengthOrCommitShortIsRejected() {
+    DiskPieceStore store = open();
+    PieceWrite write = store.begin(identity(new PieceId(43), 100));
+    assertThatThrownBy(() -> write.append(ByteBuffer.wrap(new byte[101])))
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    write.append(ByteBuffer.wrap(new byte[99]));
+    assertThatThrownBy(write::commit)
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    write.abort();
+  }
+
+  @Test
+  void restartListsCommittedReplicasAndEmptiesTmpAndDropsUnfinishedData() throws IOException {
+    DiskPieceStore store = open();
+    PieceId kept = new PieceId(0x0102030405060708L);
+    ReplicaMeta meta = write(store, kept, randomBytes(100_000, 4));
+    store.begin(identity(new PieceId(99), 10)).append(ByteBuffer.wrap(new byte[5])); // in flight at the "crash"
+    PieceId unfinished = new PieceId(0x0900000000000000L);
+    Files.createDirectories(layout().pieceDir(unfinished));
+    Files.write(layout().dataFile(unfinished), new byte[10]); // renamed data, meta never written
+
+    DiskPieceStore restarted = open();
+
+    assertThat(restarted.replicas()).containsExactly(meta);
+    assertThat(restarted.usedBytes()).isEqualTo(100_000);
+    assertThat(filesIn(layout().tmpDir())).isZero();
+    assertThat(Files.exists(layout().dataFile(unfinished))).isFalse();
+  }
+
+  @Test
+  void deleteRemovesFilesAndFreesTheSpace() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(0x7fL);
+    write(store, pieceId, randomBytes(70_000, 5));
+    assertThat(store.usedBytes()).isEqualTo(70_000);
+
+    assertThat(store.delete(pieceId)).isTrue();
+
+    assertThat(store.usedBytes()).isZero();
+    assertThat(store.replicaCount()).isZero();
+    assertThat(Files.exists(layout().dataFile(pieceId))).isFalse();
+    assertThat(Files.exists(layout().metaFile(pieceId))).isFalse();
+    assertThat(store.delete(pieceId)).isFalse();
+    assertThat(open().replicas()).isEmpty();
+  }
+
+  @Test
+  void workerIdIsCreatedOnceAndKept() {
+    WorkerId first = WorkerIdFile.loadOrCreate(layout());
+    assertThat(WorkerIdFile.loadOrCreate(layout())).isEqualTo(first);
+    assertThat(dir.resolve("worker-id")).exists();
+  }
+}

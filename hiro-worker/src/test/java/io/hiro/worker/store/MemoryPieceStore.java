@@ -1,0 +1,125 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
+import io.hiro.proto.ReplicaMeta;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A {@link PieceStore} in memory, for core tests; it counts writes in flight so tests can see none leak. */
+public final class MemoryPieceStore implements PieceStore {
+  private final Map<PieceId, ReplicaMeta> metas = new ConcurrentHashMap<>();
+  private final Map<PieceId, byte[]> datas = new ConcurrentHashMap<>();
+  private final AtomicInteger writesInFlight = new AtomicInteger();
+
+  public int writesInFlight() {
+    return writesInFlight.get();
+  }
+
+  public byte[] bytes(PieceId pieceId) {
+    return datas.get(pieceId);
+  }
+
+  @Override
+  public PieceWrite begin(ReplicaMeta identity) {
+    writesInFlight.incrementAndGet();
+    return new PieceWrite() {
+      private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      private final BlockChecksums checksums = new BlockChecksums();
+      private boolean finished;
+
+      @Override
+      public void append(ByteBuffer data) {
+        Checks.check(!finished, "append after end");
+        Checks.require(bytes.size() + data.remaining() <= identity.getLength(), "too many bytes");
+        checksums.update(data);
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        bytes.writeBytes(copy);
+      }
+
+      @Override
+      public long bytesWritten() {
+        return bytes.size();
+      }
+
+      @Override
+      public ReplicaMeta commit() {
+        Checks.check(!finished, "commit after end");
+        Checks.require(bytes.size() == identity.getLength(), "short");
+        finished = true;
+        writesInFlight.decrementAndGet();
+        ReplicaMeta meta = checksums.finish(identity.toBuilder()).build();
+        datas.put(new PieceId(meta.getPieceId()), bytes.toByteArray());
+        metas.put(new PieceId(meta.getPieceId()), meta);
+        return meta;
+      }
+
+      @Override
+      public void abort() {
+        if (!finished) {
+          finished = true;
+          writesInFlight.decrementAndGet();
+        }
+      }
+    };
+  }
+
+  @Override
+  public ReplicaReader open(PieceId pieceId) {
+    ReplicaMeta meta = metas.get(pieceId);
+    if (meta == null) {
+      throw HiroException.notFound("no piece %s", pieceId);
+    }
+    byte[] data = datas.get(pieceId);
+    return new ReplicaReader() {
+      @Override
+      public ReplicaMeta meta() {
+        return meta;
+      }
+
+      @Override
+      public byte[] read(long offset, int length) {
+        byte[] result = new byte[length];
+        System.arraycopy(data, (int) offset, result, 0, length);
+        return result;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public Optional<ReplicaMeta> meta(PieceId pieceId) {
+    return Optional.ofNullable(metas.get(pieceId));
+  }
+
+  @Override
+  public List<ReplicaMeta> replicas() {
+    return new ArrayList<>(metas.values());
+  }
+
+  @Override
+  public boolean delete(PieceId pieceId) {
+    datas.remove(pieceId);
+    return metas.remove(pieceId) != null;
+  }
+
+  @Override
+  public long usedBytes() {
+    return metas.values().stream().mapToLong(ReplicaMeta::getLength).sum();
+  }
+
+  @Override
+  public int replicaCount() {
+    return metas.size();
+  }
+}
