@@ -1,0 +1,19 @@
+package io.hiro.client.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Look after a Hiro cluster.",
+    subcommands = {ReportCommand.class})
+public final class AdminCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  public AdminCommand() {}
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "give a command: report");
+  }
+}

@@ -1,0 +1,67 @@
+package io.hiro.client.cli;
+
+import io.hiro.client.HiroClient;
+import io.hiro.client.PutOptions;
+import io.hiro.client.PutResult;
+import io.hiro.common.Sizes;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "put", mixinStandardHelpOptions = true,
+    description = "Upload a local file to Hiro; it becomes visible once every piece is stored.")
+public final class PutCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin MasterOption master;
+
+  @Parameters(index = "0", paramLabel = "LOCAL", description = "The local file to upload.")
+  Path local;
+
+  @Parameters(index = "1", paramLabel = "REMOTE", arity = "0..1",
+      description = "Where to put it (default: /<file name>; a path ending in '/' means that directory).")
+  String remote;
+
+  @Option(names = "--replication", paramLabel = "N", description = "Replicas of each piece (default: the master's).")
+  int replication;
+
+  @Option(names = "--piece-size", paramLabel = "SIZE", description = "Size of each piece, e.g. 64MiB (default: the master's).")
+  String pieceSize;
+
+  @Option(names = "--overwrite", description = "Replace a file already at REMOTE.")
+  boolean overwrite;
+
+  public PutCommand() {}
+
+  /** REMOTE as given, or /<file name>, or REMOTE<file name> when REMOTE ends in '/'. */
+  String remotePath() {
+    String name = local.getFileName().toString();
+    if (remote == null) {
+      return "/" + name;
+    }
+    return remote.endsWith("/") ? remote + name : remote;
+  }
+
+  PutOptions options() {
+    return new PutOptions(replication, pieceSize == null ? 0 : Sizes.parse(pieceSize), overwrite);
+  }
+
+  @Override
+  public Integer call() {
+    PutOptions options = options();
+    try (HiroClient client = master.connect()) {
+      PutResult result = client.put(local, remotePath(), options);
+      spec.commandLine().getOut().printf("%s  %s  %d pieces  replication %d%n", result.path(),
+          Sizes.format(result.sizeBytes()), result.pieces().size(), result.replication());
+      if (result.underReplicated()) {
+        spec.commandLine().getErr().printf("warning: %s has fewer replicas than the %d it wants; "
+            + "the master will add them when more workers are up%n", result.path(), result.replication());
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,77 @@
+package io.hiro.client.core;
+
+import io.hiro.common.HiroException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs {@code count} tasks on virtual threads with at most {@code limit} running at once. The
+ * first failure stops new tasks from starting, interrupts those running, and is rethrown once
+ * they all ended.
+ */
+final class BoundedParallel {
+  private BoundedParallel() {}
+
+  static void run(int count, int limit, IntConsumer task) {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Semaphore slots = new Semaphore(limit);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (int i = 0; i < count && failure.get() == null; i++) {
+        slots.acquire();
+        int index = i;
+        if (!start(executor, () -> runOne(task, index, failure, executor, slots))) {
+          slots.release(); // a task failed and shut the executor down
+          break;
+        }
+      }
+      slots.acquire(limit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, HiroException.unavailable("interrupted"));
+    } finally {
+      executor.shutdownNow();
+    }
+    if (failure.get() != null) {
+      throw unchecked(failure.get());
+    }
+  }
+
+  private static boolean start(ExecutorService executor, Runnable work) {
+    try {
+      executor.execute(work);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  private static void runOne(IntConsumer task, int index, AtomicReference<Throwable> failure,
+                             ExecutorService executor, Semaphore slots) {
+    try {
+      if (failure.get() == null) {
+        task.accept(index);
+      }
+    } catch (Throwable t) {
+      if (failure.compareAndSet(null, t)) {
+        executor.shutdownNow(); // interrupts the tasks still running
+      }
+    } finally {
+      slots.release();
+    }
+  }
+
+  static RuntimeException unchecked(Throwable t) {
+    if (t instanceof RuntimeException e) {
+      return e;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException("unexpected checked exception", t);
+  }
+}

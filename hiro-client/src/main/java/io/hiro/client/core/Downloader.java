@@ -1,0 +1,151 @@
+package io.hiro.client.core;
+
+import io.hiro.client.rpc.MasterCalls;
+import io.hiro.client.rpc.WorkerChannels;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.HiroPath;
+import io.hiro.proto.FileStatus;
+import io.hiro.proto.PieceRef;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets a file: Stat at the master, then its pieces (at most {@link #PIECES_IN_FLIGHT_MAX} at once)
+ * into a temp file beside the destination, every CRC32C and the whole-file SHA-256 verified.
+ * Invariant: the destination appears, by an atomic rename, only with verified bytes; on any failure
+ * the temp file is deleted and the destination is untouched.
+ */
+public final class Downloader {
+  private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
+  /** Pieces fetched at once by {@link #get}. */
+  public static final int PIECES_IN_FLIGHT_MAX = 4;
+
+  private final MasterCalls master;
+  private final PieceFetcher fetcher;
+
+  public Downloader(MasterCalls master, WorkerChannels workers) {
+    this.master = master;
+    this.fetcher = new PieceFetcher(master, workers);
+  }
+
+  /** Gets {@code remotePath} into {@code local}, or into {@code local/<name>} if {@code local} is a directory. */
+  public void get(String remotePath, Path local) {
+    HiroPath path = HiroPath.parse(remotePath);
+    FileStatus file = statFile(path);
+    Path destination = Files.isDirectory(local) ? local.resolve(path.name()) : local;
+    Path parent = destination.toAbsolutePath().getParent();
+    if (!Files.isDirectory(parent)) {
+      throw HiroException.notFound("local directory %s does not exist; create it first", parent);
+    }
+    Path temp = parent.resolve("." + destination.getFileName() + ".hiro-"
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ".part");
+    try {
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        List<PieceRef> pieces = file.getPiecesList();
+        BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX,
+            index -> fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) ->
+                write(out, pieces.get(index).getOffset() + offset, data)));
+        long[] counted = new long[1];
+        checkSha256(file, FileDigest.sha256(out, counted));
+        out.force(true);
+      }
+      Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | UncheckedIOException e) {
+      deleteQuietly(temp);
+      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write local file " + destination + ": " + e, e);
+    } catch (RuntimeException | Error e) {
+      deleteQuietly(temp);
+      throw e;
+    }
+  }
+
+  /** Streams {@code remotePath} to {@code out} in order, one verified piece at a time. */
+  public void cat(String remotePath, OutputStream out) {
+    FileStatus file = statFile(HiroPath.parse(remotePath));
+    MessageDigest sha256 = FileDigest.sha256();
+    long longest = file.getPiecesList().stream().mapToLong(PieceRef::getLength).max().orElse(0);
+    byte[] buffer = new byte[(int) longest];
+    try {
+      for (PieceRef piece : file.getPiecesList()) {
+        fetcher.fetch(file.getPath(), piece, (offset, data) -> data.get(buffer, (int) offset, data.remaining()));
+        sha256.update(buffer, 0, (int) piece.getLength());
+        out.write(buffer, 0, (int) piece.getLength());
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write the output of cat " + remotePath + ": " + e, e);
+    }
+    checkSha256(file, sha256.digest());
+  }
+
+  private FileStatus statFile(HiroPath path) {
+    FileStatus file = master.stat(path.toString(), true).getFile();
+    if (file.getDirectory()) {
+      throw HiroException.invalid("%s is a directory; give a file (see 'hiro client ls %s')", path, path);
+    }
+    long offset = 0;
+    for (int i = 0; i < file.getPiecesCount(); i++) {
+      PieceRef piece = file.getPieces(i);
+      if (piece.getIndex() != i || piece.getOffset() != offset || piece.getLength() <= 0
+          || piece.getLength() > io.hiro.common.Limits.PIECE_SIZE_MAX_BYTES) {
+        throw badPieces(path, file);
+      }
+      offset += piece.getLength();
+    }
+    if (offset != file.getSizeBytes()) {
+      throw badPieces(path, file);
+    }
+    return file;
+  }
+
+  private HiroException badPieces(HiroPath path, FileStatus file) {
+    return new HiroException(ErrorCode.INTERNAL, String.format(
+        "%s listed %d pieces for %s that do not cover its %d bytes in order; this is a bug in the master",
+        master.endpoint(), file.getPiecesCount(), path, file.getSizeBytes()));
+  }
+
+  private void checkSha256(FileStatus file, byte[] actual) {
+    if (file.getSha256().isEmpty()) {
+      LOG.warn("{}: {} has no SHA-256; only the piece checksums were verified", master.endpoint(), file.getPath());
+      return;
+    }
+    if (!MessageDigest.isEqual(file.getSha256().toByteArray(), actual)) {
+      throw HiroException.dataLoss("%s: every piece passed its CRC32C but the whole file has SHA-256 %s, expected %s",
+          file.getPath(), HexFormat.of().formatHex(actual), HexFormat.of().formatHex(file.getSha256().toByteArray()));
+    }
+  }
+
+  private static void write(FileChannel out, long position, ByteBuffer data) {
+    try {
+      long at = position;
+      while (data.hasRemaining()) {
+        at += out.write(data, at);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      LOG.warn("could not delete temp file {}: {}", temp, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.hiro.client.core;
+
+import com.google.protobuf.ByteString;
+import io.hiro.client.PieceInfo;
+import io.hiro.client.PutOptions;
+import io.hiro.client.PutResult;
+import io.hiro.client.core.PieceUploader.StoredPiece;
+import io.hiro.client.rpc.MasterCalls;
+import io.hiro.client.rpc.Protos;
+import io.hiro.client.rpc.WorkerChannels;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.HiroPath;
+import io.hiro.proto.CommitFileRequest;
+import io.hiro.proto.CommitFileResponse;
+import io.hiro.proto.CommittedPiece;
+import io.hiro.proto.CreateFileRequest;
+import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.PieceRef;
+import io.hiro.proto.WorkerRef;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a local file: CreateFile at the master, each piece streamed to its chain (at most
+ * {@link #PIECES_IN_FLIGHT_MAX} at once), the whole-file SHA-256 computed by a parallel sequential
+ * pass, then CommitFile. Invariant: an upload that fails after CreateFile is aborted (best effort),
+ * and a file that changed while it was read is never committed.
+ */
+public final class Uploader {
+  private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
+  /** Pieces streamed at once; each holds one message buffer. */
+  public static final int PIECES_IN_FLIGHT_MAX = 4;
+
+  private final MasterCalls master;
+  private final WorkerChannels workers;
+
+  public Uploader(MasterCalls master, WorkerChannels workers) {
+    this.master = master;
+    this.workers = workers;
+  }
+
+  public PutResult put(Path local, String remotePath, PutOptions options) {
+    HiroPath path = HiroPath.parse(remotePath);
+    if (path.isRoot()) {
+      throw HiroException.invalid("cannot put a file at '/'; give a file path such as /%s", local.getFileName());
+    }
+    checkLocalFile(local);
+    try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
+      long sizeBytes = file.size();
+      FileTime modified = Files.getLastModifiedTime(local);
+      CreateFileResponse upload = master.createFile(CreateFileRequest.newBuilder()
+          .setPath(path.toString()).setSizeBytes(sizeBytes).setReplication(options.replication())
+          .setPieceSizeBytes(options.pieceSizeBytes()).setOverwrite(options.overwrite()).build());
+      try {
+        return upload(path.toString(), local, file, sizeBytes, modified, upload);
+      } catch (Throwable e) {
+        abort(path.toString(), upload.getUploadId());
+        throw e;
+      }
+    } catch (NoSuchFileException e) {
+      throw HiroException.notFound("local file %s does not exist", local);
+    } catch (AccessDeniedException e) {
+      throw HiroException.invalid("local file %s cannot be read: permission denied", local);
+    } catch (IOException e) {
+      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot read local file " + local + ": " + e, e);
+    }
+  }
+
+  private static void checkLocalFile(Path local) {
+    if (!Files.exists(local)) {
+      throw HiroException.notFound("local file %s does not exist; check the path", local);
+    }
+    if (Files.isDirectory(local)) {
+      throw HiroException.invalid("local path %s is a directory; put takes a file", local);
+    }
+    if (!Files.isRegularFile(local) || !Files.isReadable(local)) {
+      throw HiroException.invalid("local file %s is not a readable regular file", local);
+    }
+  }
+
+  private PutResult upload(String path, Path local, FileChannel file, long sizeBytes, FileTime modified,
+                           CreateFileResponse upload) throws IOException {
+    UploadPlan.check(master.endpoint(), path, sizeBytes, upload);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      Future<byte[]> sha256 = executor.submit(() -> digest(local, file, sizeBytes));
+      PieceUploader pieces = new PieceUploader(master, workers, upload, path, local, file);
+      List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
+      byte[] digest = await(sha256);
+      if (file.size() != sizeBytes || !Files.getLastModifiedTime(local).equals(modified)) {
+        throw LocalFileException.changed(local);
+      }
+      CommitFileResponse committed = master.commitFile(commitRequest(upload.getUploadId(), stored, digest));
+      return result(committed.getFile().getPath().isEmpty() ? path : committed.getFile().getPath(), sizeBytes,
+          upload.getReplication(), stored);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private static byte[] digest(Path local, FileChannel file, long sizeBytes) throws IOException {
+    long[] counted = new long[1];
+    byte[] digest = FileDigest.sha256(file, counted);
+    if (counted[0] != sizeBytes) {
+      throw LocalFileException.changed(local);
+    }
+    return digest;
+  }
+
+  /** Stores every piece, at most {@link #PIECES_IN_FLIGHT_MAX} at once; the first failure stops the rest. */
+  private static List<StoredPiece> storeAll(PieceUploader uploader, List<PieceRef> pieces) {
+    StoredPiece[] stored = new StoredPiece[pieces.size()];
+    BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX, index -> stored[index] = uploader.store(pieces.get(index)));
+    return List.of(stored);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("put interrupted");
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof IOException e) {
+      return new HiroException(ErrorCode.UNAVAILABLE, "cannot read the local file: " + e, e);
+    }
+    return BoundedParallel.unchecked(t);
+  }
+
+  private static CommitFileRequest commitRequest(long uploadId, List<StoredPiece> stored, byte[] sha256) {
+    CommitFileRequest.Builder request = CommitFileRequest.newBuilder().setUploadId(uploadId)
+        .setSha256(ByteString.copyFrom(sha256));
+    for (StoredPiece piece : stored) {
+      request.addPieces(CommittedPiece.newBuilder().setIndex(piece.piece().getIndex())
+          .setPieceId(piece.piece().getPieceId()).setLength(piece.piece().getLength()).setCrc32C(piece.crc32c())
+          .addAllWorkerIds(piece.workerIds()));
+    }
+    return request.build();
+  }
+
+  private static PutResult result(String path, long sizeBytes, int replication, List<StoredPiece> stored) {
+    List<PieceInfo> pieces = new ArrayList<>();
+    boolean underReplicated = false;
+    for (StoredPiece piece : stored) {
+      List<WorkerRef> holders = piece.workerIds().stream().map(id -> piece.piece().getReplicasList().stream()
+          .filter(w -> w.getWorkerId().equals(id)).findFirst()
+          .orElse(WorkerRef.newBuilder().setWorkerId(id).build())).toList();
+      pieces.add(Protos.pieceInfo(piece.piece().toBuilder().setCrc32C(piece.crc32c()).build(), holders));
+      underReplicated |= piece.workerIds().size() < replication;
+    }
+    return new PutResult(path, sizeBytes, replication, pieces, underReplicated);
+  }
+
+  private void abort(String path, long uploadId) {
+    try {
+      master.abortUpload(uploadId);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: could not abort the upload of {} ({}); the master will collect it when it expires",
+          master.endpoint(), path, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.hiro.client.rpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.hiro.common.HiroException;
+import io.hiro.common.Limits;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.StatusMapping;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * Streams one piece to a chain's primary with WritePiece: the header, then data messages of
+ * {@link Limits#MESSAGE_DATA_BYTES} each with its CRC32C. It sends only while the call is ready
+ * (gRPC flow control) and otherwise waits for the onReady signal, so a slow chain slows the caller
+ * instead of filling memory: at most one message buffer is held per call.
+ */
+public final class PieceWriteCall {
+  /** Fills {@code into} (cleared, limit set to the bytes wanted) with the piece's bytes from {@code offsetInPiece}. */
+  @FunctionalInterface
+  public interface PieceReader {
+    void read(long offsetInPiece, ByteBuffer into);
+  }
+
+  /** What the primary answered, and the CRC32C of the whole piece as sent. */
+  public record Result(WritePieceResponse response, int crc32c) {}
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final String endpoint;
+  private WritePieceResponse response;
+  private Throwable failure;
+  private boolean finished;
+
+  private PieceWriteCall(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Sends the piece described by {@code header} to {@code primary} and waits for its answer.
+   * Failures of the call are {@link HiroException}s naming the worker; exceptions thrown by
+   * {@code reader} cancel the call and are rethrown unchanged.
+   */
+  public static Result write(ManagedChannel channel, WorkerRef primary, WritePieceHeader header, PieceReader reader) {
+    return new PieceWriteCall(WorkerChannels.endpoint(primary)).run(channel, header, reader);
+  }
+
+  private Result run(ManagedChannel channel, WritePieceHeader header, PieceReader reader) {
+    ClientCallStreamObserver<WritePieceRequest> call =
+        (ClientCallStreamObserver<WritePieceRequest>) DataServiceGrpc.newStub(channel).writePiece(new Observer());
+    try {
+      call.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
+      int crc32c = sendData(call, header.getLength(), reader);
+      call.onCompleted();
+      return new Result(awaitResponse(), crc32c);
+    } catch (RuntimeException | Error e) {
+      call.cancel("the client stopped sending the piece", e);
+      throw e;
+    }
+  }
+
+  private int sendData(ClientCallStreamObserver<WritePieceRequest> call, long lengthBytes, PieceReader reader) {
+    CRC32C pieceCrc = new CRC32C();
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Limits.MESSAGE_DATA_BYTES, Math.max(lengthBytes, 1)));
+    long offset = 0;
+    while (offset < lengthBytes) {
+      awaitReady(call);
+      int length = (int) Math.min(buffer.capacity(), lengthBytes - offset);
+      buffer.clear().limit(length);
+      reader.read(offset, buffer);
+      buffer.flip();
+      if (buffer.remaining() != length) {
+        throw new IllegalStateException("piece reader gave " + buffer.remaining() + " bytes, not " + length);
+      }
+      pieceCrc.update(buffer.duplicate());
+      ByteString data = ByteString.copyFrom(buffer.duplicate());
+      CRC32C messageCrc = new CRC32C();
+      messageCrc.update(buffer);
+      call.onNext(WritePieceRequest.newBuilder()
+          .setData(PieceData.newBuilder().setOffset(offset).setData(data).setCrc32C((int) messageCrc.getValue()))
+          .build());
+      offset += length;
+    }
+    return (int) pieceCrc.getValue();
+  }
+
+  /** Waits until the call can take a message; fails if the worker already ended the call or went silent. */
+  private void awaitReady(ClientCallStreamObserver<WritePieceRequest> call) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+    lock.lock();
+    try {
+      while (true) {
+        if (failure != null) {
+          throw StatusMapping.fromGrpc(failure, endpoint);
+        }
+        if (finished) {
+          throw HiroException.unavailable("%s ended the piece stream before all data was sent", endpoint);
+        }
+        if (call.isReady()) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw HiroException.unavailable("%s took no data for %d ms", endpoint, Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+        }
+        changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while sending a piece to %s", endpoint);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private WritePieceResponse awaitResponse() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+    lock.lock();
+    try {
+      while (failure == null && !finished) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw HiroException.unavailable("%s did not confirm the piece within %d ms", endpoint,
+              Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+        }
+        changed.awaitNanos(left);
+      }
+      if (failure != null) {
+        throw StatusMapping.fromGrpc(failure, endpoint);
+      }
+      if (response == null) {
+        throw HiroException.unavailable("%s ended the piece stream without an answer", endpoint);
+      }
+      return response;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while waiting for %s", endpoint);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void signal(Runnable update) {
+    lock.lock();
+    try {
+      update.run();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private final class Observer implements ClientResponseObserver<WritePieceRequest, WritePieceResponse> {
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WritePieceRequest> requests) {
+      requests.setOnReadyHandler(() -> signal(() -> {}));
+    }
+
+    @Override
+    public void onNext(WritePieceResponse value) {
+      signal(() -> response = value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      signal(() -> failure = t);
+    }
+
+    @Override
+    public void onCompleted() {
+      signal(() -> finished = true);
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.hiro.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.client.fake.FakeCluster;
+import io.hiro.client.fake.FakeWorker;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.proto.FileStatus;
+import io.hiro.proto.PieceRef;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PutAndGetTest {
+  private static final long PIECE_BYTES = 64 * 1024;
+  private static final long SEED = System.nanoTime();
+
+  @TempDir Path dir;
+  private FakeCluster cluster;
+  private HiroClient client;
+
+  @BeforeEach
+  void start() {
+    System.out.println("seed " + SEED);
+    cluster = new FakeCluster(3);
+    client = cluster.client();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    cluster.close();
+  }
+
+  private Path localFile(String name, int sizeBytes) throws IOException {
+    byte[] bytes = new byte[sizeBytes];
+    new Random(SEED + sizeBytes).nextBytes(bytes);
+    return Files.write(dir.resolve(name), bytes);
+  }
+
+  private static PutOptions pieces(long pieceSizeBytes) {
+    return new PutOptions(3, pieceSizeBytes, false);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 3 * 64 * 1024, 2 * 64 * 1024 + 12_345})
+  void putThenGetRoundTripsTheBytes(int sizeBytes) throws IOException {
+    Path local = localFile("a.bin", sizeBytes);
+
+    PutResult put = client.put(local, "/docs/a.bin", pieces(PIECE_BYTES));
+    client.get("/docs/a.bin", dir.resolve("back.bin"));
+
+    assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
+    assertThat(put.sizeBytes()).isEqualTo(sizeBytes);
+    assertThat(put.pieces()).hasSize((int) ((sizeBytes + PIECE_BYTES - 1) / PIECE_BYTES));
+    assertThat(put.underReplicated()).isFalse();
+    assertThat(put.pieces()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+  }
+
+  @Test
+  void piecesLargerThanOneMessageRoundTripThroughGetAndCat() throws IOException {
+    Path local = localFile("big.bin", 5 * 1024 * 1024 + 7);
+
+    client.put(local, "/big.bin", pieces(2 * 1024 * 1024));
+    client.get("/big.bin", dir.resolve("back.bin"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    client.cat("/big.bin", out);
+
+    assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
+    assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
+  }
+
+  @Test
+  void commitCarriesEachPieceAndTheSha256() throws Exception {
+    Path local = localFile("a.bin", 150_000);
+
+    client.put(local, "/a.bin", pieces(PIECE_BYTES));
+
+    var commit = cluster.master().commits.getFirst();
+    assertThat(commit.getPiecesList()).extracting(p -> p.getLength()).containsExactly(65_536L, 65_536L, 18_928L);
+    assertThat(commit.getPiecesList()).allSatisfy(p -> assertThat(p.getWorkerIdsList()).containsExactly("w1", "w2", "w3"));
+    byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(local));
+    assertThat(commit.getSha256().toByteArray()).isEqualTo(sha);
+  }
+
+  @Test
+  void getIntoADirectoryWritesTheFileByItsName() throws IOException {
+    Path local = localFile("a.bin", 100_000);
+    client.put(local, "/photos/cat.jpg", pieces(PIECE_BYTES));
+    Path target = Files.createDirectory(dir.resolve("down"));
+
+    client.get("/photos/cat.jpg", target);
+
+    assertThat(target.resolve("cat.jpg")).hasSameBinaryContentAs(local);
+  }
+
+  @Test
+  void getFallsBackToAnotherReplicaAndReportsTheCorruptOne() throws IOException {
+    Path local = localFile("a.bin", 200_000);
+    client.put(local, "/a.bin", pieces(PIECE_BYTES));
+    PieceRef second = cluster.master().file("/a.bin").getPieces(1);
+    cluster.worker("w1").corrupt(second.getPieceId());
+
+    client.get("/a.bin", dir.resolve("back.bin"));
+
+    assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
+    assertThat(cluster.master().badReplicas).singleElement().satisfies(r -> {
+      assertThat(r.getPieceId()).isEqualTo(second.getPieceId());
+      assertThat(r.getWorkerId()).isEqualTo("w1");
+    });
+  }
+
+  @Test
+  void catFallsBackToAnotherReplicaWhenOneIsCorrupt() throws IOException {
+    Path local = localFile("a.bin", 200_000);
+    client.put(local, "/a.bin", pieces(PIECE_BYTES));
+    cluster.worker("w1").corrupt(cluster.master().file("/a.bin").getPieces(0).getPieceId());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    client.cat("/a.bin", out);
+
+    assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
+  }
+
+  @Test
+  void getFailsWithDataLossAndLeavesNoFileWhenEveryReplicaIsCorrupt() throws IOException {
+    Path local = localFile("a.bin", 200_000);
+    client.put(local, "/a.bin", pieces(PIECE_BYTES));
+    long pieceId = cluster.master().file("/a.bin").getPieces(2).getPieceId();
+    cluster.workers().forEach(w -> w.corrupt(pieceId));
+    Path down = Files.createDirectory(dir.resolve("down"));
+
+    assertThatThrownBy(() -> client.get("/a.bin", down.resolve("back.bin")))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATA_LOSS))
+        .hasMessageContaining("piece 2");
+    try (Stream<Path> left = Files.list(down)) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(cluster.master().badReplicas).hasSize(3);
+  }
+
+  @Test
+  void getFailsAsUnavailableWhenEveryWorkerIsDown() throws IOException {
+    client.put(localFile("a.bin", 100_000), "/a.bin", pieces(PIECE_BYTES));
+    cluster.workers().forEach(cluster::stop);
+
+    assertThatThrownBy(() -> client.get("/a.bin", dir.resolve("back.bin")))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(dir.resolve("back.bin")).doesNotExist();
+  }
+
+  @Test
+  void putAsksForANewChainAndResendsWhenThePrimaryFails() throws IOException {
+    cluster.master().minReplicas = 2;
+    FakeWorker primary = cluster.worker("w1");
+    primary.failWrites = true;
+    Path local = localFile("a.bin", 150_000);
+
+    PutResult put = client.put(local, "/a.bin", pieces(PIECE_BYTES));
+
+    assertThat(cluster.master().allocations).hasSize(3)
+        .allSatisfy(a -> assertThat(a.getExcludeWorkerIdsList()).containsExactly("w1"));
+    assertThat(put.underReplicated()).isTrue();
+    assertThat(put.pieces()).allSatisfy(p -> assertThat(p.replicas()).extracting(r -> r.workerId().value())
+        .containsExactly("w2", "w3"));
+    client.get("/a.bin", dir.resolve("back.bin"));
+    assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
+  }
+
+  @Test
+  void putFailsAndAbortsWhenTooFewWorkersConfirmAPiece() throws IOException {
+    cluster.master().minReplicas = 2;
+    cluster.worker("w2").failWrites = true;
+    cluster.worker("w3").failWrites = true;
+
+    assertThatThrownBy(() -> client.put(localFile("a.bin", 100_000), "/a.bin", pieces(PIECE_BYTES)))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .hasMessageContaining("at least 2");
+    assertThat(cluster.master().aborted).hasSize(1);
+    assertThat(cluster.master().commits).isEmpty();
+  }
+
+  @Test
+  void putFailsAndAbortsWhenNoChainWorks() throws IOException {
+    cluster.workers().forEach(w -> w.failWrites = true);
+
+    assertThatThrownBy(() -> client.put(localFile("a.bin", 100_000), "/a.bin", pieces(PIECE_BYTES)))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(cluster.master().aborted).hasSize(1);
+  }
+
+  @Test
+  void putOfAMissingLocalFileIsNotFoundAndOfADirectoryIsInvalid() {
+    assertThatThrownBy(() -> client.put(dir.resolve("nope"), "/a", PutOptions.defaults()))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> client.put(dir, "/a", PutOptions.defaults()))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("is a directory");
+    assertThat(cluster.master().commits).isEmpty();
+  }
+
+  @Test
+  void statIsRetriedWhileTheMasterIsUnavailable() throws IOException {
+    client.put(localFile("a.bin", 70_000), "/a.bin", pieces(PIECE_BYTES));
+    cluster.master().statFailures.set(2);
+
+    FileInfo info = client.stat("/a.bin");
+
+    assertThat(info.sizeBytes()).isEqualTo(70_000);
+    assertThat(info.pieces()).hasSize(2);
+    assertThat(info.pieces().getFirst().replicas()).hasSize(3);
+  }
+
+  @Test
+  void statFailsAsNotFoundForAMissingPath() {
+    assertThatThrownBy(() -> client.stat("/missing"))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  void listAndReportDecodeTheMastersAnswers() throws IOException {
+    client.put(localFile("a.bin", 10), "/d/a.bin", pieces(PIECE_BYTES));
+
+    assertThat(client.list("/d")).extracting(FileInfo::path).containsExactly("/d/a.bin");
+    ClusterReport report = client.report();
+    assertThat(report.fileCount()).isEqualTo(1);
+    assertThat(report.workers()).extracting(WorkerInfo::workerId).containsExactly("w1", "w2", "w3");
+  }
+
+  @Test
+  void putOfAnExistingPathWithoutOverwriteIsAlreadyExists() throws IOException {
+    Path local = localFile("a.bin", 10);
+    client.put(local, "/a.bin", PutOptions.defaults());
+
+    assertThatThrownBy(() -> client.put(local, "/a.bin", PutOptions.defaults()))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    FileStatus unchanged = cluster.master().file("/a.bin");
+    assertThat(unchanged.getSizeBytes()).isEqualTo(10);
+  }
+}
