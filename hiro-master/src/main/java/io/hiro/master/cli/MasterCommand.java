@@ -1,0 +1,92 @@
+package io.hiro.master.cli;
+
+import io.hiro.common.HostPort;
+import io.hiro.common.Sizes;
+import io.hiro.master.MasterServer;
+import io.hiro.master.config.Durations;
+import io.hiro.master.config.MasterConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hiro master}: starts the master and blocks until it is stopped. Options are taken as text
+ * and parsed here so that bad input is a {@link io.hiro.common.HiroException#invalid} with a clear message.
+ */
+@Command(name = "master", mixinStandardHelpOptions = true,
+    description = "Runs the master: the namespace, where every piece is, and the workers' health.")
+public final class MasterCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterCommand.class);
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bindHost;
+
+  @Option(names = "--workers", defaultValue = "", paramLabel = "HOST:PORT,...",
+      description = "Workers this master expects; shown as missing until they register. Others may still join.")
+  String workers;
+
+  @Option(names = "--data", defaultValue = "./hiro-data/master", paramLabel = "DIR",
+      description = "Directory for the master's state (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "3s",
+      description = "How often workers heartbeat (default: ${DEFAULT-VALUE}).")
+  String heartbeatInterval;
+
+  @Option(names = "--dead-after", defaultValue = "30s",
+      description = "Silence after which a worker counts as dead (default: ${DEFAULT-VALUE}).")
+  String deadAfter;
+
+  @Option(names = "--replication", defaultValue = "3",
+      description = "Replicas a file gets unless the client asks otherwise (default: ${DEFAULT-VALUE}).")
+  int replication;
+
+  @Option(names = "--piece-size", defaultValue = "64MiB",
+      description = "Piece size unless the client asks otherwise (default: ${DEFAULT-VALUE}).")
+  String pieceSize;
+
+  @Option(names = "--min-replicas", defaultValue = "0", paramLabel = "N",
+      description = "Replicas every piece needs for a put to succeed; 0: 2 where two workers are live, else 1.")
+  int minReplicas;
+
+  @Option(names = "--upload-expiry", defaultValue = "1h",
+      description = "Uncommitted uploads are collected after this (default: ${DEFAULT-VALUE}).")
+  String uploadExpiry;
+
+  public MasterCommand() {}
+
+  MasterConfig config() {
+    return MasterConfig.builder()
+        .bindHost(bindHost)
+        .port(port)
+        .expectedWorkers(HostPort.parseList(workers))
+        .dataDir(dataDir)
+        .heartbeatInterval(Durations.parse(heartbeatInterval))
+        .deadAfter(Durations.parse(deadAfter))
+        .defaultReplication(replication)
+        .defaultPieceSizeBytes(Sizes.parse(pieceSize))
+        .minReplicas(minReplicas)
+        .uploadExpiry(Durations.parse(uploadExpiry))
+        .build();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    MasterConfig config = config();
+    MasterServer server = MasterServer.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "master-shutdown"));
+    LOG.info("master: listening on {}:{} (data {}, replication {}, piece size {}, heartbeat {}, dead after {}, "
+            + "min-replicas {}, {} workers expected)",
+        config.bindHost(), server.port(), config.dataDir(), config.defaultReplication(),
+        Sizes.format(config.defaultPieceSizeBytes()), config.heartbeatInterval(), config.deadAfter(),
+        config.minReplicas() == 0 ? "auto" : config.minReplicas(), config.expectedWorkers().size());
+    server.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,72 @@
+package io.hiro.master.core;
+
+import io.hiro.common.Limits;
+import io.hiro.common.WorkerId;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.SequencedSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicas waiting to be deleted, per worker, handed out in heartbeat replies at most
+ * {@link Limits#DELETES_PER_HEARTBEAT_MAX} at a time; and a bounded memory of recently dropped
+ * piece ids, so that a worker reporting one later (it was down when the delete went out) is told
+ * to delete it then. Both are bounded: past the bound the oldest entry is forgotten, which can
+ * only leave an orphan replica on a disk, never delete a wanted one.
+ */
+final class DeleteQueue {
+  static final int PENDING_PER_WORKER_MAX = 1_000_000;
+  static final int RECENTLY_DROPPED_MAX = 1_000_000;
+  private static final Logger LOG = LoggerFactory.getLogger(DeleteQueue.class);
+
+  private final Map<WorkerId, SequencedSet<Long>> pending = new HashMap<>();
+  private final SequencedSet<Long> recentlyDropped = new LinkedHashSet<>();
+
+  void queue(WorkerId worker, long pieceId) {
+    SequencedSet<Long> queue = pending.computeIfAbsent(worker, w -> new LinkedHashSet<>());
+    if (queue.add(pieceId) && queue.size() > PENDING_PER_WORKER_MAX) {
+      long forgotten = queue.removeFirst();
+      LOG.warn("master: more than {} deletes pending for worker {}; piece {} stays on its disk until a scrub",
+          PENDING_PER_WORKER_MAX, worker, forgotten);
+    }
+  }
+
+  /** Removes and returns up to {@link Limits#DELETES_PER_HEARTBEAT_MAX} deletes for one worker. */
+  long[] take(WorkerId worker) {
+    SequencedSet<Long> queue = pending.get(worker);
+    if (queue == null) {
+      return new long[0];
+    }
+    long[] batch = new long[Math.min(queue.size(), Limits.DELETES_PER_HEARTBEAT_MAX)];
+    Iterator<Long> it = queue.iterator();
+    for (int i = 0; i < batch.length; i++) {
+      batch[i] = it.next();
+      it.remove();
+    }
+    if (queue.isEmpty()) {
+      pending.remove(worker);
+    }
+    return batch;
+  }
+
+  int pendingCount(WorkerId worker) {
+    SequencedSet<Long> queue = pending.get(worker);
+    return queue == null ? 0 : queue.size();
+  }
+
+  void rememberDropped(long pieceId) {
+    recentlyDropped.remove(pieceId);
+    recentlyDropped.addLast(pieceId);
+    if (recentlyDropped.size() > RECENTLY_DROPPED_MAX) {
+      recentlyDropped.removeFirst();
+    }
+  }
+
+  boolean recentlyDropped(long pieceId) {
+    return recentlyDropped.contains(pieceId);
+  }
+}

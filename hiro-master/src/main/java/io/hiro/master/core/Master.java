@@ -1,0 +1,153 @@
+package io.hiro.master.core;
+
+import io.hiro.common.FileId;
+import io.hiro.common.HiroException;
+import io.hiro.common.HiroPath;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.master.config.MasterConfig;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's logic, without gRPC: the namespace requests (Stat, List, Mkdir, Delete, Move),
+ * bad-replica reports, the cluster report and the periodic sweep. Uploads are in {@link #uploads()},
+ * worker membership in {@link #membership()}. Thread-safe: every call takes the one lock in {@link Core}.
+ * Clock and randomness are handed in so tests can fake them.
+ */
+public final class Master {
+  private static final Logger LOG = LoggerFactory.getLogger(Master.class);
+  private final Core core;
+  private final Uploads uploads;
+  private final Membership membership;
+
+  public Master(MasterConfig config, InstantSource clock, RandomGenerator random) {
+    this.core = new Core(config, clock, random);
+    this.uploads = new Uploads(core);
+    this.membership = new Membership(core);
+  }
+
+  public Uploads uploads() {
+    return uploads;
+  }
+
+  public Membership membership() {
+    return membership;
+  }
+
+  public FileView stat(HiroPath path, boolean withPieces) {
+    return core.read(() -> fileView(core, path, existing(path), withPieces));
+  }
+
+  /** The sorted entries of a directory, or the file itself. */
+  public List<FileView> list(HiroPath path) {
+    return core.read(() -> {
+      Node node = existing(path);
+      if (node instanceof FileNode) {
+        return List.of(fileView(core, path, node, false));
+      }
+      List<FileView> entries = new ArrayList<>();
+      for (Map.Entry<String, Node> child : ((DirectoryNode) node).children.entrySet()) {
+        entries.add(fileView(core, path.child(child.getKey()), child.getValue(), false));
+      }
+      return entries;
+    });
+  }
+
+  public void mkdir(HiroPath path, boolean parents) {
+    core.write(() -> core.apply(new Operation.Mkdir(path, parents, core.nowMillis())));
+    LOG.debug("master: mkdir {}", path);
+  }
+
+  /** Deletes a file or directory; returns how many files went. Their replicas are deleted via heartbeats. */
+  public long delete(HiroPath path, boolean recursive) {
+    MasterState.Applied applied = core.write(() -> core.apply(new Operation.Delete(path, recursive, core.nowMillis())));
+    LOG.debug("master: deleted {} ({} files, {} pieces)", path, applied.filesDeleted(), applied.dropped().size());
+    return applied.filesDeleted();
+  }
+
+  public void move(HiroPath source, HiroPath destination) {
+    core.write(() -> core.apply(new Operation.Move(source, destination, core.nowMillis())));
+    LOG.debug("master: moved {} to {}", source, destination);
+  }
+
+  /** A client found a replica corrupt or unreadable: forget it and have its worker delete it. */
+  public void reportBadReplica(PieceId pieceId, WorkerId workerId, String reason) {
+    core.write(() -> {
+      Cluster cluster = core.cluster;
+      if (cluster.worker(workerId) == null) {
+        throw HiroException.notFound("worker %s is not registered; check the id in the error you got", workerId);
+      }
+      if (core.state.ownerOf(pieceId.value()) == null && !cluster.replicas.holds(pieceId.value(), workerId)) {
+        throw HiroException.notFound("piece %s is not part of any file or upload", pieceId);
+      }
+      cluster.replicas.remove(pieceId.value(), workerId);
+      cluster.deletes.queue(workerId, pieceId.value());
+      int left = cluster.liveReplicaCount(pieceId.value(), core.nowMillis());
+      if (left == 0) {
+        LOG.error("master: piece {} has no good replica left after worker {} reported it bad ({})",
+            pieceId, workerId, reason);
+      } else {
+        LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} live replicas left",
+            pieceId, workerId, reason, left);
+      }
+      return null;
+    });
+  }
+
+  public ClusterView clusterReport() {
+    return core.read(() -> ClusterReports.report(core));
+  }
+
+  /** Expires old uploads and logs workers that went dead or came back. Called every heartbeat interval. */
+  public void sweep() {
+    core.write(() -> {
+      long now = core.nowMillis();
+      List<Upload> expired = core.state.uploads().values().stream()
+          .filter(u -> now - u.createdMillis >= core.config.uploadExpiryMillis())
+          .toList();
+      for (Upload upload : expired) {
+        core.apply(new Operation.AbortUpload(upload.uploadId, "expired"));
+        LOG.info("master: upload {} of {} expired after {}; its {} pieces will be deleted",
+            String.format("%016x", upload.uploadId), upload.path, core.config.uploadExpiry(), upload.pieceIds.length);
+      }
+      core.cluster.logLivenessChanges(now);
+      return null;
+    });
+  }
+
+  private Node existing(HiroPath path) {
+    Node node = core.state.namespace().lookup(path);
+    if (node == null) {
+      HiroPath file = core.state.namespace().fileAncestor(path);
+      if (file != null) {
+        throw HiroException.notFound("%s does not exist: %s is a file, not a directory", path, file);
+      }
+      throw HiroException.notFound("%s does not exist", path);
+    }
+    return node;
+  }
+
+  static FileView fileView(Core core, HiroPath path, Node node, boolean withPieces) {
+    if (node instanceof DirectoryNode directory) {
+      return new FileView(path, true, 0, 0, 0, directory.modifiedMillis(), new FileId(0), 0, new byte[0],
+          directory.children.size(), List.of());
+    }
+    FileNode file = (FileNode) node;
+    List<PieceView> pieces = new ArrayList<>();
+    if (withPieces) {
+      long now = core.nowMillis();
+      for (int i = 0; i < file.pieceIds.length; i++) {
+        pieces.add(new PieceView(new PieceId(file.pieceIds[i]), i, i * file.pieceSizeBytes, file.pieceLength(i),
+            file.crcs[i], core.cluster.liveReplicas(file.pieceIds[i], now)));
+      }
+    }
+    return new FileView(path, false, file.sizeBytes, file.replication, file.pieceSizeBytes, file.modifiedMillis,
+        new FileId(file.fileId), file.version, file.sha256.clone(), 0, pieces);
+  }
+}

@@ -1,0 +1,118 @@
+package io.hiro.master.core;
+
+import io.hiro.common.Checks;
+import io.hiro.common.HiroPath;
+import java.util.function.Consumer;
+
+/**
+ * The tree of directories and files. Pure structure: it does not validate requests (that is
+ * {@link MasterState}'s job) but checks its own invariants: the root is a directory, and every
+ * path handed to a mutating method has a directory as parent.
+ */
+final class Namespace {
+  private final DirectoryNode root = new DirectoryNode(0);
+
+  DirectoryNode root() {
+    return root;
+  }
+
+  /** The node at {@code path}, or null if it or an ancestor is missing or an ancestor is a file. */
+  Node lookup(HiroPath path) {
+    Node node = root;
+    for (String segment : path.segments()) {
+      if (!(node instanceof DirectoryNode directory)) {
+        return null;
+      }
+      node = directory.children.get(segment);
+      if (node == null) {
+        return null;
+      }
+    }
+    return node;
+  }
+
+  /** The nearest proper ancestor of {@code path} that is a file, or null if there is none. */
+  HiroPath fileAncestor(HiroPath path) {
+    for (HiroPath ancestor : path.ancestors()) {
+      if (lookup(ancestor) instanceof FileNode) {
+        return ancestor;
+      }
+    }
+    return null;
+  }
+
+  /** The deepest existing ancestor-or-self of {@code path} (always a directory if no file is on the way). */
+  HiroPath deepestExisting(HiroPath path) {
+    HiroPath result = HiroPath.ROOT;
+    for (HiroPath candidate : path.ancestors()) {
+      if (lookup(candidate) == null) {
+        return result;
+      }
+      result = candidate;
+    }
+    return lookup(path) == null ? result : path;
+  }
+
+  /** Creates the missing directories down to {@code path} and returns it. */
+  DirectoryNode mkdirs(HiroPath path, long millis) {
+    DirectoryNode directory = root;
+    for (String segment : path.segments()) {
+      Node child = directory.children.get(segment);
+      if (child == null) {
+        DirectoryNode created = new DirectoryNode(millis);
+        directory.children.put(segment, created);
+        directory.touch(millis);
+        child = created;
+      }
+      Checks.check(child instanceof DirectoryNode, "mkdirs %s crosses a file at '%s'", path, segment);
+      directory = (DirectoryNode) child;
+    }
+    return directory;
+  }
+
+  /** Puts {@code node} at {@code path}, replacing what is there; returns the replaced node or null. */
+  Node put(HiroPath path, Node node, long millis) {
+    DirectoryNode parent = parentOf(path);
+    parent.touch(millis);
+    return parent.children.put(path.name(), node);
+  }
+
+  Node remove(HiroPath path, long millis) {
+    DirectoryNode parent = parentOf(path);
+    parent.touch(millis);
+    return parent.children.remove(path.name());
+  }
+
+  private DirectoryNode parentOf(HiroPath path) {
+    Checks.check(!path.isRoot(), "the root cannot be replaced or removed");
+    Node parent = lookup(path.parent());
+    Checks.check(parent instanceof DirectoryNode, "parent of %s is not a directory", path);
+    return (DirectoryNode) parent;
+  }
+
+  /** Calls {@code action} for every file at or below {@code node}. Iterative: depth is bounded by paths anyway. */
+  static void forEachFile(Node node, Consumer<FileNode> action) {
+    java.util.ArrayDeque<Node> pending = new java.util.ArrayDeque<>();
+    pending.push(node);
+    while (!pending.isEmpty()) {
+      Node next = pending.pop();
+      if (next instanceof FileNode file) {
+        action.accept(file);
+      } else if (next instanceof DirectoryNode directory) {
+        directory.children.values().forEach(pending::push);
+      }
+    }
+  }
+
+  /** Counts directories at or below {@code node}, itself included. */
+  static long countDirectories(Node node) {
+    if (!(node instanceof DirectoryNode directory)) {
+      return 0;
+    }
+    long count = 1;
+    for (Node child : directory.children.values()) {
+      count += countDirectories(child);
+    }
+    return count;
+  }
+}

@@ -1,0 +1,61 @@
+package io.hiro.master.core;
+
+import io.hiro.common.WorkerId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Chooses the chain of workers for one piece. Rules, in order of priority:
+ * <ol>
+ *   <li>only the candidates given (the caller passes live workers with room for the piece), minus the excluded;
+ *   <li>never two replicas on one worker;
+ *   <li>as many as asked for, or every eligible worker if there are fewer;
+ *   <li>spread over distinct hosts when it can: the chain covers min(length, eligible hosts) hosts;
+ *   <li>most free space first (free bytes minus bytes promised to open uploads): the primary is the
+ *       eligible worker with the most free space, and each host's best worker is the one used.
+ * </ol>
+ * Ties break on the worker id, so placement is a pure function of its inputs.
+ */
+public final class Placement {
+  private Placement() {}
+
+  /** A live worker that could take the piece, with its free space after promises. */
+  public record Candidate(WorkerId id, String host, long freeBytes) {}
+
+  private static final Comparator<Candidate> MOST_FREE_FIRST =
+      Comparator.comparingLong(Candidate::freeBytes).reversed().thenComparing(Candidate::id);
+
+  public static List<WorkerId> chain(List<Candidate> candidates, int length, Set<WorkerId> excluded) {
+    List<Candidate> eligible = new ArrayList<>();
+    Set<WorkerId> seen = new HashSet<>();
+    for (Candidate candidate : candidates) {
+      if (!excluded.contains(candidate.id()) && seen.add(candidate.id())) {
+        eligible.add(candidate);
+      }
+    }
+    eligible.sort(MOST_FREE_FIRST);
+    List<WorkerId> chain = new ArrayList<>();
+    List<Candidate> sameHost = new ArrayList<>();
+    Set<String> hostsUsed = new HashSet<>();
+    for (Candidate candidate : eligible) {
+      if (chain.size() == length) {
+        break;
+      }
+      if (hostsUsed.add(candidate.host())) {
+        chain.add(candidate.id());
+      } else {
+        sameHost.add(candidate);
+      }
+    }
+    for (Candidate candidate : sameHost) {
+      if (chain.size() == length) {
+        break;
+      }
+      chain.add(candidate.id());
+    }
+    return List.copyOf(chain);
+  }
+}

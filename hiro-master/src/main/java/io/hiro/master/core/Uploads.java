@@ -1,0 +1,197 @@
+package io.hiro.master.core;
+
+import io.hiro.common.Checks;
+import io.hiro.common.FileId;
+import io.hiro.common.HiroException;
+import io.hiro.common.HiroPath;
+import io.hiro.common.Limits;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uploads: CreateFile opens one (pieces and chains chosen here, from live workers), AllocateChain
+ * replaces a failed chain, CommitFile makes it the file at its path, AbortUpload forgets it.
+ * Decisions that need the clock, randomness or live workers are made here, before the
+ * {@link Operation} is built; {@link MasterState} then applies it deterministically.
+ */
+public final class Uploads {
+  private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
+  private static final int SHA256_BYTES = 32;
+  private final Core core;
+
+  Uploads(Core core) {
+    this.core = core;
+  }
+
+  /** Opens an upload. {@code replication} and {@code pieceSizeBytes} of 0 mean the master's defaults. */
+  public UploadView createFile(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes, boolean overwrite) {
+    int wanted = replication == 0 ? core.config.defaultReplication() : replication;
+    long pieceSize = pieceSizeBytes == 0 ? core.config.defaultPieceSizeBytes() : pieceSizeBytes;
+    checkShape(path, sizeBytes, wanted, pieceSize);
+    UploadView view = core.write(() -> open(path, sizeBytes, wanted, pieceSize, overwrite));
+    LOG.debug("master: upload {} of {} opened: {} pieces, replication {} (granted {})",
+        String.format("%016x", view.uploadId()), path, view.pieces().size(), wanted, view.replicationGranted());
+    return view;
+  }
+
+  private static void checkShape(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes) {
+    Checks.require(sizeBytes >= 0 && sizeBytes <= Limits.FILE_SIZE_MAX_BYTES,
+        "size %d bytes of %s is not between 0 and %d", sizeBytes, path, Limits.FILE_SIZE_MAX_BYTES);
+    Checks.require(replication >= 1 && replication <= Limits.REPLICATION_MAX,
+        "replication %d for %s is not between 1 and %d", replication, path, Limits.REPLICATION_MAX);
+    Checks.require(pieceSizeBytes >= Limits.PIECE_SIZE_MIN_BYTES && pieceSizeBytes <= Limits.PIECE_SIZE_MAX_BYTES,
+        "piece size %d bytes for %s is not between %d (64KiB) and %d (1GiB)",
+        pieceSizeBytes, path, Limits.PIECE_SIZE_MIN_BYTES, Limits.PIECE_SIZE_MAX_BYTES);
+    long pieces = FileNode.pieceCount(sizeBytes, pieceSizeBytes);
+    Checks.require(pieces <= Limits.PIECES_PER_FILE_MAX,
+        "%s would have %d pieces, more than %d; use a larger piece size", path, pieces, Limits.PIECES_PER_FILE_MAX);
+  }
+
+  private UploadView open(HiroPath path, long sizeBytes, int wanted, long pieceSize, boolean overwrite) {
+    core.state.checkFilePath(path, overwrite);
+    long now = core.nowMillis();
+    int live = core.cluster.liveWorkers(now).size();
+    if (live == 0) {
+      throw HiroException.unavailable(Cluster.NO_LIVE_WORKER);
+    }
+    int granted = Math.min(wanted, live);
+    int minReplicas = minReplicas(wanted, live, path);
+    int pieceCount = (int) FileNode.pieceCount(sizeBytes, pieceSize);
+    long[] pieceIds = new long[pieceCount];
+    List<List<WorkerId>> chains = new ArrayList<>(pieceCount);
+    Map<WorkerId, Long> promisedHere = new HashMap<>();
+    Set<Long> taken = new HashSet<>();
+    for (int i = 0; i < pieceCount; i++) {
+      long length = FileNode.pieceLength(sizeBytes, pieceSize, i);
+      List<WorkerId> chain = Placement.chain(core.cluster.candidates(now, length,
+          w -> core.state.promisedBytes(w) + promisedHere.getOrDefault(w, 0L)), granted, Set.of());
+      chain.forEach(w -> promisedHere.merge(w, length, Long::sum));
+      pieceIds[i] = core.freshPieceId(taken);
+      taken.add(pieceIds[i]);
+      chains.add(chain);
+      granted = Math.min(granted, chain.size());
+    }
+    Node existing = core.state.namespace().lookup(path);
+    FileId fileId = existing instanceof FileNode file ? new FileId(file.fileId) : new FileId(core.random.nextLong());
+    long version = existing instanceof FileNode file ? file.version + 1 : 1;
+    long uploadId = core.freshUploadId();
+    core.apply(new Operation.StartUpload(uploadId, path, fileId, version, sizeBytes, wanted, pieceSize, overwrite,
+        minReplicas, now, pieceIds, chains));
+    List<PieceView> pieces = new ArrayList<>(pieceCount);
+    for (int i = 0; i < pieceCount; i++) {
+      pieces.add(chainView(pieceIds[i], i, pieceSize, FileNode.pieceLength(sizeBytes, pieceSize, i), chains.get(i)));
+    }
+    return new UploadView(uploadId, fileId, version, wanted, granted, pieceSize, minReplicas, pieces);
+  }
+
+  /** min-replicas: the configured value, or 2 where two workers are live, else 1; never above the file's replication. */
+  private int minReplicas(int wanted, int live, HiroPath path) {
+    int configured = core.config.minReplicas();
+    int min = Math.min(wanted, configured > 0 ? configured : (live >= 2 ? 2 : 1));
+    if (min > live) {
+      throw HiroException.unavailable("%s needs %d replicas per piece (min-replicas) but only %d workers are live; "
+          + "start more workers or lower --min-replicas", path, min, live);
+    }
+    return min;
+  }
+
+  /** A new chain for one piece of an open upload, avoiding the workers named (e.g. a failed primary). */
+  public PieceView allocateChain(long uploadId, int index, Set<WorkerId> excluded) {
+    return core.write(() -> {
+      Upload upload = core.state.upload(uploadId);
+      Checks.require(index >= 0 && index < upload.pieceIds.length,
+          "piece index %d is outside upload %016x of %s (%d pieces)", index, uploadId, upload.path,
+          upload.pieceIds.length);
+      long length = upload.pieceLength(index);
+      List<WorkerId> old = upload.chains.get(index);
+      // The piece's own promise on its old chain should not count against it.
+      List<WorkerId> chain = Placement.chain(core.cluster.candidates(core.nowMillis(), length,
+              w -> core.state.promisedBytes(w) - (old.contains(w) ? length : 0)),
+          upload.replication, excluded);
+      if (chain.isEmpty()) {
+        throw HiroException.unavailable("no live worker left for piece %d of %s outside %s; start another worker",
+            index, upload.path, excluded);
+      }
+      core.apply(new Operation.ReassignChain(uploadId, index, chain));
+      LOG.debug("master: upload {} piece {} reassigned to {}", String.format("%016x", uploadId), index, chain);
+      return chainView(upload.pieceIds[index], index, upload.pieceSizeBytes, length, chain);
+    });
+  }
+
+  /** Makes the upload visible at its path; the old version's pieces are deleted later. */
+  public FileView commitFile(long uploadId, List<PieceCommit> pieces, byte[] sha256) {
+    FileView file = core.write(() -> {
+      Upload upload = core.state.upload(uploadId);
+      Checks.require(sha256 != null && sha256.length == SHA256_BYTES,
+          "sha256 of %s must be %d bytes, got %d", upload.path, SHA256_BYTES, sha256 == null ? 0 : sha256.length);
+      int[] crcs = checkPieces(upload, pieces);
+      long now = core.nowMillis();
+      core.apply(new Operation.CommitUpload(uploadId, crcs, sha256, now));
+      for (PieceCommit piece : pieces) {
+        for (WorkerId worker : piece.workers()) {
+          if (core.cluster.worker(worker) != null) {
+            core.cluster.replicas.add(piece.id().value(), worker);
+          }
+        }
+      }
+      return Master.fileView(core, upload.path, core.state.namespace().lookup(upload.path), false);
+    });
+    LOG.debug("master: {} committed, version {}, {} bytes", file.path(), file.version(), file.sizeBytes());
+    return file;
+  }
+
+  /** Checks the client's account of every piece against the upload; returns the CRCs in piece order. */
+  private int[] checkPieces(Upload upload, List<PieceCommit> pieces) {
+    int count = upload.pieceIds.length;
+    Checks.require(pieces.size() == count, "commit of %s lists %d pieces; the upload has %d",
+        upload.path, pieces.size(), count);
+    int[] crcs = new int[count];
+    boolean[] seen = new boolean[count];
+    long now = core.nowMillis();
+    for (PieceCommit piece : pieces) {
+      int i = piece.index();
+      Checks.require(i >= 0 && i < count && !seen[i], "commit of %s lists piece index %d twice or out of range",
+          upload.path, i);
+      seen[i] = true;
+      Checks.require(piece.id().value() == upload.pieceIds[i], "piece %d of %s is %s, not %s",
+          i, upload.path, new PieceId(upload.pieceIds[i]), piece.id());
+      Checks.require(piece.lengthBytes() == upload.pieceLength(i), "piece %d (%s) of %s is %d bytes; expected %d",
+          i, piece.id(), upload.path, piece.lengthBytes(), upload.pieceLength(i));
+      int confirmed = confirmedReplicas(piece, now);
+      if (confirmed < upload.minReplicas) {
+        throw HiroException.unavailable("piece %d (%s) of %s has %d live replicas; at least %d are needed "
+            + "(min-replicas); retry the put, or start more workers", i, piece.id(), upload.path, confirmed,
+            upload.minReplicas);
+      }
+      crcs[i] = piece.crc32c();
+    }
+    return crcs;
+  }
+
+  /** Live workers that the client says confirmed the piece or that reported it themselves. */
+  private int confirmedReplicas(PieceCommit piece, long now) {
+    Set<WorkerId> holders = new HashSet<>(core.cluster.replicas.holders(piece.id().value()));
+    holders.addAll(piece.workers());
+    return (int) holders.stream().filter(w -> core.cluster.isLive(w, now)).count();
+  }
+
+  public void abortUpload(long uploadId) {
+    core.write(() -> core.apply(new Operation.AbortUpload(uploadId, "aborted by the client")));
+    LOG.debug("master: upload {} aborted", String.format("%016x", uploadId));
+  }
+
+  private PieceView chainView(long pieceId, int index, long pieceSize, long length, List<WorkerId> chain) {
+    List<WorkerAddress> links = chain.stream()
+        .map(w -> new WorkerAddress(w, core.cluster.worker(w).address))
+        .toList();
+    return new PieceView(new PieceId(pieceId), index, index * pieceSize, length, 0, links);
+  }
+}

@@ -1,0 +1,4 @@
+package io.hiro.master.core;
+
+/** Disk usage a worker sends with each heartbeat. */
+public record WorkerUsage(long capacityBytes, long freeBytes, long usedBytes) {}

@@ -1,0 +1,87 @@
+package io.hiro.master.rpc;
+
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.Checks;
+import io.hiro.common.HostPort;
+import io.hiro.common.Limits;
+import io.hiro.common.WorkerId;
+import io.hiro.master.core.HeartbeatReply;
+import io.hiro.master.core.Membership;
+import io.hiro.master.core.WorkerRegistration;
+import io.hiro.master.core.WorkerUsage;
+import io.hiro.proto.ClusterServiceGrpc;
+import io.hiro.proto.HeartbeatRequest;
+import io.hiro.proto.HeartbeatResponse;
+import io.hiro.proto.RegisterRequest;
+import io.hiro.proto.RegisterResponse;
+import io.hiro.proto.ReplicaReport;
+import io.hiro.proto.ReportReplicasRequest;
+import io.hiro.proto.ReportReplicasResponse;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The cluster service for workers: decode, call {@link Membership}, encode. Nothing else. */
+public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterServiceImpl.class);
+  private final Membership membership;
+
+  public ClusterServiceImpl(Membership membership) {
+    this.membership = membership;
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> responses) {
+    Replies.reply(LOG, "Register " + request.getWorkerId(), responses, () -> {
+      LOG.debug("master: Register {} at {}", request.getWorkerId(), request.getAddress());
+      WorkerUsage usage = usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes());
+      Checks.require(request.getReplicasCount() <= Limits.REPLICAS_PER_REPORT_MAX,
+          "report of %d replicas; the limit is %d", request.getReplicasCount(), Limits.REPLICAS_PER_REPORT_MAX);
+      long interval = membership.register(new WorkerRegistration(new WorkerId(request.getWorkerId()),
+          HostPort.parse(request.getAddress()), usage.capacityBytes(), usage.freeBytes(), usage.usedBytes(),
+          pieceIds(request.getReplicasList())));
+      return RegisterResponse.newBuilder().setHeartbeatIntervalMillis(interval).build();
+    });
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
+    Replies.reply(LOG, "Heartbeat " + request.getWorkerId(), responses, () -> {
+      LOG.debug("master: Heartbeat {}", request.getWorkerId());
+      HeartbeatReply reply = membership.heartbeat(new WorkerId(request.getWorkerId()),
+          usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()));
+      HeartbeatResponse.Builder builder = HeartbeatResponse.newBuilder().setRegisterAgain(reply.registerAgain());
+      for (long pieceId : reply.deletePieceIds()) {
+        builder.addDeletePieceIds(pieceId);
+      }
+      return builder.build();
+    });
+  }
+
+  @Override
+  public void reportReplicas(ReportReplicasRequest request, StreamObserver<ReportReplicasResponse> responses) {
+    Replies.reply(LOG, "ReportReplicas " + request.getWorkerId(), responses, () -> {
+      LOG.debug("master: ReportReplicas {}", request.getWorkerId());
+      Checks.require(request.getStoredCount() + request.getRemovedPieceIdsCount() <= Limits.REPLICAS_PER_REPORT_MAX,
+          "report of %d replicas; the limit is %d",
+          request.getStoredCount() + request.getRemovedPieceIdsCount(), Limits.REPLICAS_PER_REPORT_MAX);
+      long[] removed = request.getRemovedPieceIdsList().stream().mapToLong(Long::longValue).toArray();
+      membership.reportReplicas(new WorkerId(request.getWorkerId()), pieceIds(request.getStoredList()), removed);
+      return ReportReplicasResponse.getDefaultInstance();
+    });
+  }
+
+  private static WorkerUsage usage(long capacityBytes, long freeBytes, long usedBytes) {
+    Checks.require(capacityBytes >= 0 && freeBytes >= 0 && usedBytes >= 0,
+        "disk figures must not be negative (capacity %d, free %d, used %d)", capacityBytes, freeBytes, usedBytes);
+    return new WorkerUsage(capacityBytes, freeBytes, usedBytes);
+  }
+
+  private static long[] pieceIds(List<ReplicaReport> replicas) {
+    long[] ids = new long[replicas.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = replicas.get(i).getPieceId();
+    }
+    return ids;
+  }
+}

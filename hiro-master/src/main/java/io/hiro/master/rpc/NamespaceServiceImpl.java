@@ -1,0 +1,165 @@
+package io.hiro.master.rpc;
+
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.Checks;
+import io.hiro.common.HiroPath;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.master.core.Master;
+import io.hiro.proto.AbortUploadRequest;
+import io.hiro.proto.AbortUploadResponse;
+import io.hiro.proto.AllocateChainRequest;
+import io.hiro.proto.AllocateChainResponse;
+import io.hiro.proto.ClusterReportRequest;
+import io.hiro.proto.ClusterReportResponse;
+import io.hiro.proto.CommitFileRequest;
+import io.hiro.proto.CommitFileResponse;
+import io.hiro.proto.CreateFileRequest;
+import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.DeleteRequest;
+import io.hiro.proto.DeleteResponse;
+import io.hiro.proto.ListRequest;
+import io.hiro.proto.ListResponse;
+import io.hiro.proto.MkdirRequest;
+import io.hiro.proto.MkdirResponse;
+import io.hiro.proto.MoveRequest;
+import io.hiro.proto.MoveResponse;
+import io.hiro.proto.NamespaceServiceGrpc;
+import io.hiro.proto.ReportBadReplicaRequest;
+import io.hiro.proto.ReportBadReplicaResponse;
+import io.hiro.proto.StatRequest;
+import io.hiro.proto.StatResponse;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The namespace service for clients: decode, call {@link Master}, encode. Nothing else. */
+public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceServiceImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceServiceImpl.class);
+  private static final int REASON_LENGTH_MAX = 1024;
+  private final Master master;
+
+  public NamespaceServiceImpl(Master master) {
+    this.master = master;
+  }
+
+  @Override
+  public void createFile(CreateFileRequest request, StreamObserver<CreateFileResponse> responses) {
+    Replies.reply(LOG, "CreateFile " + request.getPath(), responses, () -> {
+      LOG.debug("master: CreateFile {} ({} bytes)", request.getPath(), request.getSizeBytes());
+      HiroPath path = HiroPath.parse(request.getPath());
+      Checks.require(request.getReplication() >= 0, "replication %d is negative", request.getReplication());
+      Checks.require(request.getPieceSizeBytes() >= 0, "piece size %d is negative", request.getPieceSizeBytes());
+      return ProtoMapping.upload(master.uploads().createFile(path, request.getSizeBytes(), request.getReplication(),
+          request.getPieceSizeBytes(), request.getOverwrite()));
+    });
+  }
+
+  @Override
+  public void allocateChain(AllocateChainRequest request, StreamObserver<AllocateChainResponse> responses) {
+    Replies.reply(LOG, "AllocateChain", responses, () -> {
+      LOG.debug("master: AllocateChain upload {} piece {}", Long.toHexString(request.getUploadId()), request.getIndex());
+      Checks.require(request.getIndex() >= 0 && request.getIndex() < Integer.MAX_VALUE,
+          "piece index %d is out of range", request.getIndex());
+      Checks.require(request.getExcludeWorkerIdsCount() <= io.hiro.common.Limits.WORKERS_MAX,
+          "%d workers excluded; the limit is %d", request.getExcludeWorkerIdsCount(), io.hiro.common.Limits.WORKERS_MAX);
+      Set<WorkerId> excluded = new HashSet<>();
+      request.getExcludeWorkerIdsList().forEach(id -> excluded.add(new WorkerId(id)));
+      return AllocateChainResponse.newBuilder()
+          .setPiece(ProtoMapping.piece(master.uploads().allocateChain(request.getUploadId(),
+              (int) request.getIndex(), excluded)))
+          .build();
+    });
+  }
+
+  @Override
+  public void commitFile(CommitFileRequest request, StreamObserver<CommitFileResponse> responses) {
+    Replies.reply(LOG, "CommitFile", responses, () -> {
+      LOG.debug("master: CommitFile upload {} ({} pieces)", Long.toHexString(request.getUploadId()),
+          request.getPiecesCount());
+      var pieces = request.getPiecesList().stream().map(ProtoMapping::commit).toList();
+      return CommitFileResponse.newBuilder()
+          .setFile(ProtoMapping.file(master.uploads().commitFile(request.getUploadId(), pieces,
+              request.getSha256().toByteArray())))
+          .build();
+    });
+  }
+
+  @Override
+  public void abortUpload(AbortUploadRequest request, StreamObserver<AbortUploadResponse> responses) {
+    Replies.reply(LOG, "AbortUpload", responses, () -> {
+      LOG.debug("master: AbortUpload {}", Long.toHexString(request.getUploadId()));
+      master.uploads().abortUpload(request.getUploadId());
+      return AbortUploadResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void stat(StatRequest request, StreamObserver<StatResponse> responses) {
+    Replies.reply(LOG, "Stat " + request.getPath(), responses, () -> {
+      LOG.debug("master: Stat {}", request.getPath());
+      return StatResponse.newBuilder()
+          .setFile(ProtoMapping.file(master.stat(HiroPath.parse(request.getPath()), request.getWithPieces())))
+          .build();
+    });
+  }
+
+  @Override
+  public void list(ListRequest request, StreamObserver<ListResponse> responses) {
+    Replies.reply(LOG, "List " + request.getPath(), responses, () -> {
+      LOG.debug("master: List {}", request.getPath());
+      ListResponse.Builder builder = ListResponse.newBuilder();
+      master.list(HiroPath.parse(request.getPath())).forEach(f -> builder.addEntries(ProtoMapping.file(f)));
+      return builder.build();
+    });
+  }
+
+  @Override
+  public void mkdir(MkdirRequest request, StreamObserver<MkdirResponse> responses) {
+    Replies.reply(LOG, "Mkdir " + request.getPath(), responses, () -> {
+      LOG.debug("master: Mkdir {}", request.getPath());
+      master.mkdir(HiroPath.parse(request.getPath()), request.getParents());
+      return MkdirResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void delete(DeleteRequest request, StreamObserver<DeleteResponse> responses) {
+    Replies.reply(LOG, "Delete " + request.getPath(), responses, () -> {
+      LOG.debug("master: Delete {}", request.getPath());
+      long files = master.delete(HiroPath.parse(request.getPath()), request.getRecursive());
+      return DeleteResponse.newBuilder().setFilesDeleted(files).build();
+    });
+  }
+
+  @Override
+  public void move(MoveRequest request, StreamObserver<MoveResponse> responses) {
+    Replies.reply(LOG, "Move " + request.getSource(), responses, () -> {
+      LOG.debug("master: Move {} to {}", request.getSource(), request.getDestination());
+      master.move(HiroPath.parse(request.getSource()), HiroPath.parse(request.getDestination()));
+      return MoveResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void reportBadReplica(ReportBadReplicaRequest request, StreamObserver<ReportBadReplicaResponse> responses) {
+    Replies.reply(LOG, "ReportBadReplica", responses, () -> {
+      LOG.debug("master: ReportBadReplica piece {} on {}", new PieceId(request.getPieceId()), request.getWorkerId());
+      String reason = request.getReason();
+      if (reason.length() > REASON_LENGTH_MAX) {
+        reason = reason.substring(0, REASON_LENGTH_MAX);
+      }
+      master.reportBadReplica(new PieceId(request.getPieceId()), new WorkerId(request.getWorkerId()), reason);
+      return ReportBadReplicaResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void clusterReport(ClusterReportRequest request, StreamObserver<ClusterReportResponse> responses) {
+    Replies.reply(LOG, "ClusterReport", responses, () -> {
+      LOG.debug("master: ClusterReport");
+      return ProtoMapping.report(master.clusterReport());
+    });
+  }
+}

@@ -1,0 +1,105 @@
+package io.hiro.master.rpc;
+
+import com.google.protobuf.ByteString;
+import io.hiro.common.Checks;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.master.core.ClusterView;
+import io.hiro.master.core.FileView;
+import io.hiro.master.core.PieceCommit;
+import io.hiro.master.core.PieceView;
+import io.hiro.master.core.UploadView;
+import io.hiro.master.core.WorkerAddress;
+import io.hiro.proto.ClusterReportResponse;
+import io.hiro.proto.CommittedPiece;
+import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.FileStatus;
+import io.hiro.proto.PieceRef;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WorkerStatus;
+import java.util.List;
+
+/** Core values to proto messages and back. Pure functions, no state. */
+final class ProtoMapping {
+  /** Empty until tokens arrive (a later issue): workers accept any token meanwhile. */
+  static final ByteString NO_TOKEN = ByteString.EMPTY;
+
+  private ProtoMapping() {}
+
+  static PieceRef piece(PieceView piece) {
+    PieceRef.Builder builder = PieceRef.newBuilder()
+        .setPieceId(piece.id().value())
+        .setIndex(piece.index())
+        .setOffset(piece.offsetBytes())
+        .setLength(piece.lengthBytes())
+        .setCrc32C(piece.crc32c())
+        .setToken(NO_TOKEN);
+    for (WorkerAddress replica : piece.replicas()) {
+      builder.addReplicas(worker(replica));
+    }
+    return builder.build();
+  }
+
+  static WorkerRef worker(WorkerAddress worker) {
+    return WorkerRef.newBuilder().setWorkerId(worker.id().value()).setAddress(worker.address().toString()).build();
+  }
+
+  static FileStatus file(FileView file) {
+    FileStatus.Builder builder = FileStatus.newBuilder()
+        .setPath(file.path().toString())
+        .setDirectory(file.directory())
+        .setSizeBytes(file.sizeBytes())
+        .setReplication(file.replication())
+        .setPieceSizeBytes(file.pieceSizeBytes())
+        .setModifiedMillis(file.modifiedMillis())
+        .setFileId(file.fileId().value())
+        .setVersion(file.version())
+        .setSha256(ByteString.copyFrom(file.sha256()))
+        .setChildren(file.children());
+    file.pieces().forEach(p -> builder.addPieces(piece(p)));
+    return builder.build();
+  }
+
+  static CreateFileResponse upload(UploadView upload) {
+    CreateFileResponse.Builder builder = CreateFileResponse.newBuilder()
+        .setUploadId(upload.uploadId())
+        .setFileId(upload.fileId().value())
+        .setVersion(upload.version())
+        .setReplication(upload.replication())
+        .setReplicationGranted(upload.replicationGranted())
+        .setPieceSizeBytes(upload.pieceSizeBytes())
+        .setMinReplicas(upload.minReplicas());
+    upload.pieces().forEach(p -> builder.addPieces(piece(p)));
+    return builder.build();
+  }
+
+  static PieceCommit commit(CommittedPiece piece) {
+    Checks.require(piece.getIndex() >= 0 && piece.getIndex() <= Integer.MAX_VALUE,
+        "piece index %d is out of range", piece.getIndex());
+    List<WorkerId> workers = piece.getWorkerIdsList().stream().map(WorkerId::new).toList();
+    return new PieceCommit((int) piece.getIndex(), new PieceId(piece.getPieceId()), piece.getLength(),
+        piece.getCrc32C(), workers);
+  }
+
+  static ClusterReportResponse report(ClusterView view) {
+    ClusterReportResponse.Builder builder = ClusterReportResponse.newBuilder()
+        .setFileCount(view.fileCount())
+        .setDirectoryCount(view.directoryCount())
+        .setPieceCount(view.pieceCount())
+        .setUnderReplicatedPieces(view.underReplicatedPieces())
+        .setMissingPieces(view.missingPieces())
+        .setBytesStored(view.bytesStored());
+    for (ClusterView.WorkerState worker : view.workers()) {
+      builder.addWorkers(WorkerStatus.newBuilder()
+          .setWorkerId(worker.workerId())
+          .setAddress(worker.address())
+          .setState(worker.state())
+          .setCapacityBytes(worker.capacityBytes())
+          .setUsedBytes(worker.usedBytes())
+          .setFreeBytes(worker.freeBytes())
+          .setReplicaCount(worker.replicaCount())
+          .setLastHeartbeatMillis(worker.lastHeartbeatMillis()));
+    }
+    return builder.build();
+  }
+}

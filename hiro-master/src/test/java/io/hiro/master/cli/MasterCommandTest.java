@@ -1,0 +1,52 @@
+package io.hiro.master.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hiro.common.HostPort;
+import io.hiro.common.cli.CliErrors;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class MasterCommandTest {
+  @Test
+  void optionsBecomeTheConfig() {
+    MasterCommand command = new MasterCommand();
+    new CommandLine(command).parseArgs("--port", "9000", "--bind", "127.0.0.1", "--workers", "h1:5050,h2:5051",
+        "--data", "/tmp/m", "--heartbeat-interval", "1s", "--dead-after", "5s", "--replication", "2",
+        "--piece-size", "1MiB", "--min-replicas", "1");
+
+    var config = command.config();
+
+    assertThat(config.port()).isEqualTo(9000);
+    assertThat(config.bindHost()).isEqualTo("127.0.0.1");
+    assertThat(config.expectedWorkers()).containsExactly(HostPort.parse("h1:5050"), HostPort.parse("h2:5051"));
+    assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/m"));
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.deadAfter()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.defaultReplication()).isEqualTo(2);
+    assertThat(config.defaultPieceSizeBytes()).isEqualTo(1L << 20);
+    assertThat(config.minReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void badInputExitsWithTheInvalidArgumentCodeAndOneLine() {
+    for (List<String> args : List.of(List.of("--dead-after", "soon"), List.of("--piece-size", "big"),
+        List.of("--workers", "nohostport"), List.of("--replication", "40"))) {
+      StringWriter err = new StringWriter();
+      CommandLine commandLine = CliErrors.install(new CommandLine(new MasterCommand())).setErr(new PrintWriter(err));
+
+      int exit = commandLine.execute(args.toArray(String[]::new));
+
+      assertThat(exit).as("exit code for %s", args).isEqualTo(3);
+      assertThat(err.toString()).startsWith("hiro: ").hasLineCount(1);
+    }
+  }
+}

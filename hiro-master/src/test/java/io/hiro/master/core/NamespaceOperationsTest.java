@@ -1,0 +1,200 @@
+package io.hiro.master.core;
+
+import static io.hiro.master.core.MasterFixture.path;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class NamespaceOperationsTest {
+  private MasterFixture fixture;
+  private Master master;
+
+  @BeforeEach
+  void setUp() {
+    fixture = new MasterFixture();
+    fixture.registerWorkers(3);
+    master = fixture.master;
+  }
+
+  private static void assertFails(ErrorCode code, String messagePart, ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOf(HiroException.class)
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(code))
+        .hasMessageContaining(messagePart);
+  }
+
+  private List<String> names(String dir) {
+    return master.list(path(dir)).stream().map(f -> f.path().name()).toList();
+  }
+
+  @Test
+  void mkdirWithParentsCreatesEveryMissingDirectoryAndAcceptsAnExistingOne() {
+    master.mkdir(path("/a/b/c"), true);
+    master.mkdir(path("/a/b/c"), true);
+
+    assertThat(master.stat(path("/a/b/c"), false).directory()).isTrue();
+    assertThat(master.stat(path("/a"), false).children()).isEqualTo(1);
+  }
+
+  @Test
+  void mkdirRejectsExistingDirectoriesMissingParentsAndFiles() {
+    master.mkdir(path("/a"), false);
+    fixture.put("/f", 10);
+
+    assertFails(ErrorCode.ALREADY_EXISTS, "/a", () -> master.mkdir(path("/a"), false));
+    assertFails(ErrorCode.NOT_FOUND, "/x", () -> master.mkdir(path("/x/y"), false));
+    assertFails(ErrorCode.ALREADY_EXISTS, "/f", () -> master.mkdir(path("/f"), true));
+    assertFails(ErrorCode.FAILED_PRECONDITION, "/f is a file", () -> master.mkdir(path("/f/sub"), true));
+  }
+
+  @Test
+  void putCreatesMissingParentsAndListsThemSorted() {
+    fixture.put("/photos/2024/b.jpg", 3 * MasterFixture.PIECE + 5);
+    fixture.put("/photos/2024/a.jpg", 0);
+
+    assertThat(names("/photos/2024")).containsExactly("a.jpg", "b.jpg");
+    FileView file = master.stat(path("/photos/2024/b.jpg"), true);
+    assertThat(file.sizeBytes()).isEqualTo(3 * MasterFixture.PIECE + 5);
+    assertThat(file.version()).isEqualTo(1);
+    assertThat(file.pieces()).hasSize(4);
+    assertThat(file.pieces().get(3).lengthBytes()).isEqualTo(5);
+    assertThat(file.pieces().get(3).offsetBytes()).isEqualTo(3 * MasterFixture.PIECE);
+    assertThat(file.pieces()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+  }
+
+  @Test
+  void aFileListsItselfAndAMissingPathIsNotFound() {
+    fixture.put("/a.txt", 1);
+
+    assertThat(master.list(path("/a.txt"))).singleElement().satisfies(f -> assertThat(f.directory()).isFalse());
+    assertFails(ErrorCode.NOT_FOUND, "/nope", () -> master.list(path("/nope")));
+    assertFails(ErrorCode.NOT_FOUND, "/a.txt is a file", () -> master.stat(path("/a.txt/x"), false));
+  }
+
+  @Test
+  void nothingIsVisibleBeforeCommit() {
+    UploadView upload = fixture.create("/later.bin", 100, false);
+
+    assertFails(ErrorCode.NOT_FOUND, "/later.bin", () -> master.stat(path("/later.bin"), false));
+    fixture.commit(upload);
+    assertThat(master.stat(path("/later.bin"), false).sizeBytes()).isEqualTo(100);
+  }
+
+  @Test
+  void overwriteSwapsTheNewVersionInAndQueuesTheOldPiecesForDeletion() {
+    FileView first = fixture.put("/f", 2 * MasterFixture.PIECE);
+    List<Long> oldPieces = master.stat(path("/f"), true).pieces().stream().map(p -> p.id().value()).toList();
+
+    FileView second = fixture.put("/f", 10, true);
+
+    assertThat(second.version()).isEqualTo(first.version() + 1);
+    assertThat(second.fileId()).isEqualTo(first.fileId());
+    assertThat(master.stat(path("/f"), false).sizeBytes()).isEqualTo(10);
+    for (String worker : List.of("w1", "w2", "w3")) {
+      assertThat(MasterFixture.ids(fixture.heartbeat(worker).deletePieceIds())).containsExactlyInAnyOrderElementsOf(oldPieces);
+    }
+  }
+
+  @Test
+  void putWithoutOverwriteOnAnExistingPathOrDirectoryIsAlreadyExists() {
+    fixture.put("/f", 1);
+    master.mkdir(path("/dir"), false);
+
+    assertFails(ErrorCode.ALREADY_EXISTS, "--overwrite", () -> fixture.create("/f", 1, false));
+    assertFails(ErrorCode.ALREADY_EXISTS, "is a directory", () -> fixture.create("/dir", 1, true));
+    assertFails(ErrorCode.FAILED_PRECONDITION, "/f is a file", () -> fixture.create("/f/child", 1, false));
+  }
+
+  @Test
+  void commitIsAlreadyExistsWhenAnotherPutCommittedThePathMeanwhile() {
+    UploadView slow = fixture.create("/race", 1, false);
+    fixture.put("/race", 2);
+
+    assertFails(ErrorCode.ALREADY_EXISTS, "/race", () -> fixture.commit(slow));
+    assertThat(master.stat(path("/race"), false).sizeBytes()).isEqualTo(2);
+  }
+
+  @Test
+  void moveOfADirectoryMovesItsSubtree() {
+    fixture.put("/src/a/one", 1);
+    fixture.put("/src/two", 2);
+    master.mkdir(path("/dst"), false);
+
+    master.move(path("/src"), path("/dst/moved"));
+
+    assertThat(master.stat(path("/dst/moved/a/one"), false).sizeBytes()).isEqualTo(1);
+    assertThat(master.stat(path("/dst/moved/two"), false).sizeBytes()).isEqualTo(2);
+    assertFails(ErrorCode.NOT_FOUND, "/src", () -> master.stat(path("/src"), false));
+  }
+
+  @Test
+  void moveRejectsMissingSourceExistingDestinationItselfAndMissingParent() {
+    fixture.put("/a/f", 1);
+    fixture.put("/b", 1);
+
+    assertFails(ErrorCode.NOT_FOUND, "/nope", () -> master.move(path("/nope"), path("/x")));
+    assertFails(ErrorCode.ALREADY_EXISTS, "/b", () -> master.move(path("/a"), path("/b")));
+    assertFails(ErrorCode.INVALID_ARGUMENT, "into itself", () -> master.move(path("/a"), path("/a/inner")));
+    assertFails(ErrorCode.NOT_FOUND, "/missing", () -> master.move(path("/a"), path("/missing/a")));
+    assertFails(ErrorCode.INVALID_ARGUMENT, "root", () -> master.move(path("/"), path("/x")));
+  }
+
+  @Test
+  void recursiveDeleteRemovesTheSubtreeCountsFilesAndQueuesEveryReplicaDelete() {
+    fixture.put("/d/x", 1);
+    fixture.put("/d/sub/y", MasterFixture.PIECE + 1);
+
+    assertThat(master.delete(path("/d"), true)).isEqualTo(2);
+
+    assertFails(ErrorCode.NOT_FOUND, "/d", () -> master.stat(path("/d"), false));
+    assertThat(fixture.heartbeat("w1").deletePieceIds()).hasSize(3);
+    assertThat(fixture.heartbeat("w1").deletePieceIds()).isEmpty();
+    assertThat(master.clusterReport().pieceCount()).isZero();
+  }
+
+  @Test
+  void deleteRejectsANonEmptyDirectoryWithoutRecursiveTheRootAndAMissingPath() {
+    fixture.put("/d/x", 1);
+
+    assertFails(ErrorCode.FAILED_PRECONDITION, "-r", () -> master.delete(path("/d"), false));
+    assertFails(ErrorCode.INVALID_ARGUMENT, "root", () -> master.delete(path("/"), true));
+    assertFails(ErrorCode.NOT_FOUND, "/nope", () -> master.delete(path("/nope"), false));
+    master.mkdir(path("/empty"), false);
+    assertThat(master.delete(path("/empty"), false)).isZero();
+  }
+
+  @Test
+  void aReplicaReportedAfterItsFileWasDeletedIsDeletedButAnUnknownOneIsKept() {
+    FileView file = fixture.put("/gone", 1);
+    long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
+    master.delete(path("/gone"), false);
+    fixture.heartbeat("w1");
+
+    fixture.register("w1", "10.0.0.1:5050", MasterFixture.GIB, piece, 12345L);
+
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+    assertThat(file.path()).isEqualTo(path("/gone"));
+  }
+
+  @Test
+  void aBadReplicaIsDroppedFromTheMapAndDeletedOnItsWorker() {
+    fixture.put("/f", 1);
+    PieceView piece = master.stat(path("/f"), true).pieces().getFirst();
+    var bad = piece.replicas().getFirst().id();
+
+    master.reportBadReplica(piece.id(), bad, "crc mismatch");
+
+    assertThat(master.stat(path("/f"), true).pieces().getFirst().replicas()).hasSize(2)
+        .noneSatisfy(r -> assertThat(r.id()).isEqualTo(bad));
+    assertThat(MasterFixture.ids(fixture.heartbeat(bad.value()).deletePieceIds())).containsExactly(piece.id().value());
+    assertThat(master.clusterReport().underReplicatedPieces()).isEqualTo(1);
+  }
+}
