@@ -36,4 +36,13 @@ class SizesTest {
     assertThatThrownBy(() -> HostPort.parse("nohost")).isInstanceOf(HiroException.class);
     assertThatThrownBy(() -> HostPort.parse("h:99999")).isInstanceOf(HiroException.class);
   }
+
+  @Test
+  void durationsParseWithUnitsAndRejectGarbage() {
+    assertThat(Durations.parse("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(Durations.parse("3s")).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(Durations.parse("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThatThrownBy(() -> Durations.parse("3")).isInstanceOf(HiroException.class);
+    assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(HiroException.class);
+  }
 }
