@@ -209,4 +209,33 @@ class ChainWriterTest {
     assertThat(writes.streamsInUse()).isZero();
     assertThat(Arrays.asList(store.writesInFlight())).containsExactly(0);
   }
+
+  @Test
+  void nextMessageIsAskedForOnlyOnceTheDownstreamIsReady() {
+    byte[] bytes = randomBytes(200);
+    ChainWriter writer = open(header(bytes.length, "w-2"));
+    List<String> asked = new ArrayList<>();
+    sink.ready = false;
+
+    writer.accept(data(bytes, 0, 100));
+    writer.whenReadyForMore(() -> asked.add("next"));
+    assertThat(asked).isEmpty();
+
+    sink.becomeReady();
+    assertThat(asked).containsExactly("next");
+  }
+
+  @Test
+  void nextMessageIsAskedForAtOnceWhenTheDownstreamHasFailed() {
+    byte[] bytes = randomBytes(200);
+    sink.failAfterMessages = 0;
+    sink.ready = false;
+    ChainWriter writer = open(header(bytes.length, "w-2"));
+    List<String> asked = new ArrayList<>();
+
+    writer.accept(data(bytes, 0, 100));
+    writer.whenReadyForMore(() -> asked.add("next"));
+
+    assertThat(asked).containsExactly("next");
+  }
 }

@@ -16,6 +16,8 @@ final class FakeSink implements ReplicaSink {
   WritePieceResponse answer;
   boolean completed;
   String cancelledBecause;
+  boolean ready = true;
+  Runnable waiting;
 
   @Override
   public void send(PieceData data) {
@@ -28,7 +30,20 @@ final class FakeSink implements ReplicaSink {
 
   @Override
   public void whenReady(Runnable action) {
-    action.run();
+    if (ready) {
+      action.run();
+    } else {
+      waiting = action;
+    }
+  }
+
+  void becomeReady() {
+    ready = true;
+    Runnable action = waiting;
+    waiting = null;
+    if (action != null) {
+      action.run();
+    }
   }
 
   @Override

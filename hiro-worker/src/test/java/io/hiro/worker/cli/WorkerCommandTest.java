@@ -1,0 +1,68 @@
+package io.hiro.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.common.cli.CliErrors;
+import io.hiro.worker.config.WorkerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(10)
+class WorkerCommandTest {
+  private static WorkerConfig parse(Map<String, String> env, String... args) {
+    WorkerCommand command = new WorkerCommand(env::get);
+    new CommandLine(command).parseArgs(args);
+    return command.config();
+  }
+
+  @Test
+  void optionsBecomeTheConfig() {
+    WorkerConfig config = parse(Map.of(), "--port", "5051", "--master", "10.0.0.1:8080", "--data", "/tmp/w",
+        "--bind", "127.0.0.1", "--advertise-host", "nas.local", "--heartbeat-interval", "500ms", "--capacity", "100GiB");
+
+    assertThat(config.port()).isEqualTo(5051);
+    assertThat(config.master()).isEqualTo(new HostPort("10.0.0.1", 8080));
+    assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/w"));
+    assertThat(config.bindHost()).isEqualTo("127.0.0.1");
+    assertThat(config.advertiseHost()).isEqualTo("nas.local");
+    assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.capacityBytes()).isEqualTo(100L << 30);
+  }
+
+  @Test
+  void masterComesFromTheEnvironmentAndDataDirDefaultsByPort() {
+    WorkerConfig config = parse(Map.of("HIRO_MASTER", "master.local:8080"), "--port", "6000");
+
+    assertThat(config.master()).isEqualTo(new HostPort("master.local", 8080));
+    assertThat(config.dataDir()).isEqualTo(Path.of("hiro-data", "worker-6000").toAbsolutePath());
+  }
+
+  @Test
+  void missingMasterIsInvalidInput() {
+    assertThatThrownBy(() -> parse(Map.of())).isInstanceOf(HiroException.class)
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("--master");
+  }
+
+  @Test
+  void badDurationExitsWithTheInvalidInputCodeAndOneLine() {
+    StringWriter err = new StringWriter();
+    CommandLine line = CliErrors.install(new CommandLine(new WorkerCommand(name -> null)));
+    line.setErr(new PrintWriter(err));
+
+    int exit = line.execute("--master", "127.0.0.1:1", "--heartbeat-interval", "soon");
+
+    assertThat(exit).isEqualTo(ErrorCode.INVALID_ARGUMENT.exitCode());
+    assertThat(err.toString()).startsWith("hiro: duration 'soon'").hasLineCount(1);
+  }
+}

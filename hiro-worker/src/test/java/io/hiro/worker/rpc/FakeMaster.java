@@ -1,0 +1,99 @@
+package io.hiro.worker.rpc;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.ClusterServiceGrpc;
+import io.hiro.proto.HeartbeatRequest;
+import io.hiro.proto.HeartbeatResponse;
+import io.hiro.proto.RegisterRequest;
+import io.hiro.proto.RegisterResponse;
+import io.hiro.proto.ReportReplicasRequest;
+import io.hiro.proto.ReportReplicasResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A master on a real port that records what workers tell it and hands out deletes on heartbeats. */
+final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase implements AutoCloseable {
+  final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
+  final List<ReportReplicasRequest> reports = new CopyOnWriteArrayList<>();
+  final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+  private final Map<String, Queue<Long>> deletes = new ConcurrentHashMap<>();
+  private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
+  private final Server server;
+
+  FakeMaster() {
+    server = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(this));
+  }
+
+  HostPort address() {
+    return new HostPort("127.0.0.1", server.getPort());
+  }
+
+  void deleteOnNextHeartbeat(String workerId, long pieceId) {
+    deletes.computeIfAbsent(workerId, id -> new ConcurrentLinkedQueue<>()).add(pieceId);
+  }
+
+  /** The next heartbeat of this worker is answered with register_again, as after a master restart. */
+  void forget(String workerId) {
+    forgotten.add(workerId);
+  }
+
+  boolean registered(String workerId) {
+    return registrations.stream().anyMatch(r -> r.getWorkerId().equals(workerId));
+  }
+
+  long registrationCount(String workerId) {
+    return registrations.stream().filter(r -> r.getWorkerId().equals(workerId)).count();
+  }
+
+  boolean reportedStored(String workerId, long pieceId) {
+    return reports.stream().anyMatch(r -> r.getWorkerId().equals(workerId)
+        && r.getStoredList().stream().anyMatch(s -> s.getPieceId() == pieceId));
+  }
+
+  boolean reportedRemoved(String workerId, long pieceId) {
+    return reports.stream().anyMatch(r -> r.getWorkerId().equals(workerId)
+        && r.getRemovedPieceIdsList().contains(pieceId));
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> responses) {
+    registrations.add(request);
+    responses.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalMillis(3000).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
+    heartbeats.add(request);
+    HeartbeatResponse.Builder response = HeartbeatResponse.newBuilder()
+        .setRegisterAgain(forgotten.remove(request.getWorkerId()));
+    Queue<Long> queue = deletes.getOrDefault(request.getWorkerId(), new ConcurrentLinkedQueue<>());
+    for (Long pieceId = queue.poll(); pieceId != null; pieceId = queue.poll()) {
+      response.addDeletePieceIds(pieceId);
+    }
+    responses.onNext(response.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void reportReplicas(ReportReplicasRequest request, StreamObserver<ReportReplicasResponse> responses) {
+    reports.add(request);
+    responses.onNext(ReportReplicasResponse.getDefaultInstance());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
