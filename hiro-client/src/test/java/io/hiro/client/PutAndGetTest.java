@@ -204,6 +204,23 @@ class PutAndGetTest {
   }
 
   @Test
+  void putFailsAndAbortsWhenTheLocalFileGrowsWhileItIsRead() throws IOException {
+    Path local = localFile("a.bin", 150_000);
+    cluster.worker("w1").onWriteHeader = () -> {
+      try {
+        Files.write(local, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+
+    assertThatThrownBy(() -> client.put(local, "/a.bin", pieces(PIECE_BYTES)))
+        .isInstanceOf(HiroException.class).hasMessageContaining("changed while it was read");
+    assertThat(cluster.master().aborted).hasSize(1);
+    assertThat(cluster.master().commits).isEmpty();
+  }
+
+  @Test
   void putOfAMissingLocalFileIsNotFoundAndOfADirectoryIsInvalid() {
     assertThatThrownBy(() -> client.put(dir.resolve("nope"), "/a", PutOptions.defaults()))
         .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))

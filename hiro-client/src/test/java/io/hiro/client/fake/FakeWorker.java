@@ -34,6 +34,8 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
   public final AtomicInteger writesStarted = new AtomicInteger();
   public final AtomicInteger readsStarted = new AtomicInteger();
   public volatile boolean failWrites;
+  /** Runs when a piece's header arrives, before it is stored. */
+  public volatile Runnable onWriteHeader = () -> {};
 
   FakeWorker(String id, String address, FakeCluster cluster) {
     this.id = id;
@@ -74,6 +76,7 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
         }
         if (request.hasHeader()) {
           header = request.getHeader();
+          onWriteHeader.run();
           if (failWrites) {
             fail(Status.UNAVAILABLE.withDescription("disk on fire"));
           }
