@@ -39,18 +39,20 @@ public final class WorkerServer implements AutoCloseable {
   private final WorkerId workerId;
   private final HostPort address;
   private final Server server;
+  private final DataService data;
   private final WorkerChannels channels;
   private final GrpcMasterLink master;
   private final ReplicaReporter reporter;
   private final Heartbeater heartbeater;
   private volatile boolean closed;
 
-  private WorkerServer(WorkerConfig config, WorkerId workerId, HostPort address, Server server, WorkerChannels channels,
-      GrpcMasterLink master, ReplicaReporter reporter, Heartbeater heartbeater) {
+  private WorkerServer(WorkerConfig config, WorkerId workerId, HostPort address, Server server, DataService data,
+      WorkerChannels channels, GrpcMasterLink master, ReplicaReporter reporter, Heartbeater heartbeater) {
     this.config = config;
     this.workerId = workerId;
     this.address = address;
     this.server = server;
+    this.data = data;
     this.channels = channels;
     this.master = master;
     this.reporter = reporter;
@@ -73,6 +75,7 @@ public final class WorkerServer implements AutoCloseable {
     try {
       server = Rpc.startServer(config.bindHost(), config.port(), List.<BindableService>of(data));
     } catch (RuntimeException e) {
+      data.close();
       master.close();
       throw e;
     }
@@ -81,7 +84,8 @@ public final class WorkerServer implements AutoCloseable {
     Heartbeater heartbeater = new Heartbeater(workerId, address.toString(), master, store::replicas,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()), store::delete, reporter,
         config.heartbeatInterval());
-    WorkerServer worker = new WorkerServer(config, workerId, address, server, channels, master, reporter, heartbeater);
+    WorkerServer worker =
+        new WorkerServer(config, workerId, address, server, data, channels, master, reporter, heartbeater);
     reporter.start();
     heartbeater.start();
     LOG.info("{}: worker serving at {} (data {}, {} replicas), master {}",
@@ -124,6 +128,7 @@ public final class WorkerServer implements AutoCloseable {
     reporter.close();
     channels.close();
     master.close();
+    data.close();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -1,10 +1,10 @@
 package io.hiro.worker.cli;
 
+import io.hiro.common.Durations;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
 import io.hiro.worker.WorkerServer;
-import io.hiro.worker.config.Durations;
 import io.hiro.worker.config.WorkerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -3,6 +3,7 @@ package io.hiro.worker.rpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.PieceId;
+import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.ReadPieceRequest;
@@ -13,23 +14,37 @@ import io.hiro.worker.core.PieceRead;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** The worker's data service: decodes, calls core, encodes. Flow control lives in the piece classes. */
-public final class DataService extends DataServiceGrpc.DataServiceImplBase {
+public final class DataService extends DataServiceGrpc.DataServiceImplBase implements AutoCloseable {
+  /** Silence on an incoming piece stream after which it is cut. */
+  public static final Duration STREAM_IDLE_CUT = Duration.ofMillis(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+
   private final PieceWrites pieceWrites;
   private final PieceReads pieceReads;
   private final ReplicaSinkFactory downstream;
+  private final Duration idleCut;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("piece-stream-timer").factory());
 
   public DataService(PieceWrites pieceWrites, PieceReads pieceReads, ReplicaSinkFactory downstream) {
+    this(pieceWrites, pieceReads, downstream, STREAM_IDLE_CUT);
+  }
+
+  public DataService(PieceWrites pieceWrites, PieceReads pieceReads, ReplicaSinkFactory downstream, Duration idleCut) {
     this.pieceWrites = pieceWrites;
     this.pieceReads = pieceReads;
     this.downstream = downstream;
+    this.idleCut = idleCut;
   }
 
   @Override
   public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> responses) {
     IncomingPiece incoming = new IncomingPiece(
-        (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream);
+        (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream, timer, idleCut);
     incoming.start();
     return incoming;
   }
@@ -44,5 +59,10 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase {
       return;
     }
     new OutgoingPiece((ServerCallStreamObserver<ReadPieceResponse>) responses, read).start();
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
   }
 }

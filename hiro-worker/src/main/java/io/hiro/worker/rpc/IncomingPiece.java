@@ -3,12 +3,17 @@ package io.hiro.worker.rpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.Checks;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.ChainWriter;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One WritePiece call: decodes messages for a {@link ChainWriter} and owns the inbound flow
@@ -19,14 +24,19 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   private final ServerCallStreamObserver<WritePieceResponse> call;
   private final PieceWrites pieceWrites;
   private final ReplicaSinkFactory downstream;
+  private final ScheduledExecutorService timer;
+  private final long idleNanos;
   private ChainWriter writer;
   private boolean ended;
+  private long lastMessageNanos = System.nanoTime();
 
   IncomingPiece(ServerCallStreamObserver<WritePieceResponse> call, PieceWrites pieceWrites,
-      ReplicaSinkFactory downstream) {
+      ReplicaSinkFactory downstream, ScheduledExecutorService timer, Duration idleCut) {
     this.call = call;
     this.pieceWrites = pieceWrites;
     this.downstream = downstream;
+    this.timer = timer;
+    this.idleNanos = idleCut.toNanos();
   }
 
   /** Must run inside the service method: from here on, messages arrive only when asked for. */
@@ -34,6 +44,21 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     call.disableAutoRequest();
     call.setOnCancelHandler(() -> stop("the sender cancelled"));
     call.request(1);
+    timer.schedule(this::cutIfIdle, idleNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A stream silent for the idle cut is failed, so a vanished sender cannot hold a slot forever. */
+  private synchronized void cutIfIdle() {
+    if (ended) {
+      return;
+    }
+    long idle = System.nanoTime() - lastMessageNanos;
+    if (idle < idleNanos) {
+      timer.schedule(this::cutIfIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    fail(new HiroException(ErrorCode.UNAVAILABLE, "piece " + (writer == null ? "stream" : writer.pieceId())
+        + ": nothing arrived for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms; resend the piece"));
   }
 
   @Override
@@ -41,6 +66,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     if (ended) {
       return;
     }
+    lastMessageNanos = System.nanoTime();
     try {
       if (writer == null) {
         Checks.require(request.hasHeader(), "the first message of a piece stream must be its header");

@@ -42,13 +42,4 @@ class WorkerConfigTest {
     assertThatThrownBy(() -> valid().heartbeatInterval(Duration.ofMillis(1)).build())
         .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
   }
-
-  @Test
-  void durationsParseWithTheirUnits() {
-    assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(Durations.parse("3s")).isEqualTo(Duration.ofSeconds(3));
-    assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThatThrownBy(() -> Durations.parse("3")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
-    assertThatThrownBy(() -> Durations.parse("fast")).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
-  }
 }

@@ -1,0 +1,100 @@
+package io.hiro.worker.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.WorkerId;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.core.PieceReads;
+import io.hiro.worker.core.PieceWrites;
+import io.hiro.worker.store.MemoryPieceStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The data service over in-process gRPC: admission and the idle cut of piece streams. */
+@Timeout(20)
+class DataServiceTest {
+  private final MemoryPieceStore store = new MemoryPieceStore();
+  private final PieceWrites writes = new PieceWrites(new WorkerId("w-1"), store, meta -> {}, Duration.ofSeconds(1), 1);
+  private DataService service;
+  private Server server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    service = new DataService(writes, new PieceReads(store, 1024), (worker, header) -> {
+      throw new AssertionError("no downstream expected");
+    }, Duration.ofMillis(300));
+    server = InProcessServerBuilder.forName(name).addService(service).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    service.close();
+  }
+
+  /** Opens a piece stream and sends only its header. */
+  private CompletableFuture<WritePieceResponse> openSilentStream(long pieceId) {
+    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).writePiece(new StreamObserver<>() {
+      @Override
+      public void onNext(WritePieceResponse response) {
+        answer.complete(response);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        answer.completeExceptionally(error);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    requests.onNext(WritePieceRequest.newBuilder()
+        .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(100)).build());
+    return answer;
+  }
+
+  private static Status.Code codeOf(CompletableFuture<?> answer) {
+    return Status.fromThrowable(answer.handle((r, e) -> e).join()).getCode();
+  }
+
+  @Test
+  void silentSenderIsCutAndItsSlotAndTempAreFreed() {
+    CompletableFuture<WritePieceResponse> answer = openSilentStream(1);
+
+    await().atMost(Duration.ofSeconds(5)).until(answer::isDone);
+
+    assertThat(codeOf(answer)).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
+  void streamBeyondTheLimitIsResourceExhausted() {
+    openSilentStream(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> writes.streamsInUse() == 1);
+
+    CompletableFuture<WritePieceResponse> second = openSilentStream(2);
+
+    await().atMost(Duration.ofSeconds(5)).until(second::isDone);
+    assertThat(codeOf(second)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+  }
+}
