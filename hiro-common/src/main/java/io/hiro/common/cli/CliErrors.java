@@ -39,6 +39,7 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
   /** Installs Hiro's error handling on a command line. */
   public static CommandLine install(CommandLine commandLine) {
     return commandLine.setExecutionExceptionHandler(new CliErrors())
-        .setExitCodeExceptionMapper(e -> toHiro(e).code().exitCode());
+        .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
+            ? USAGE_EXIT_CODE : toHiro(e).code().exitCode());
   }
 }

@@ -78,12 +78,35 @@ public final class StatusMapping {
     }
     Status status = Status.fromThrowable(error);
     String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
-    if (status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
-        && !status.getDescription().contains(endpoint)) {
-      description = endpoint + " unreachable (" + description + ")";
-    } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       description = endpoint + " did not answer in time";
+    } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectionFailure(status)) {
+      description = endpoint + " unreachable (" + rootMessage(status) + ")";
+    } else if (!description.contains(endpoint)
+        && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL)) {
+      description = endpoint + ": " + description;
     }
     return new HiroException(codeOf(status), description, error);
+  }
+
+  /** True when the call never reached the other side or the connection broke. */
+  private static boolean isConnectionFailure(Status status) {
+    if (status.getCause() != null) {
+      return true;
+    }
+    String description = status.getDescription();
+    return description == null || description.startsWith("io exception") || description.contains("Network closed")
+        || description.contains("Connection refused") || description.contains("Unable to resolve");
+  }
+
+  private static String rootMessage(Status status) {
+    Throwable cause = status.getCause();
+    while (cause != null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause != null && cause.getMessage() != null) {
+      return cause.getMessage();
+    }
+    return status.getDescription() != null ? status.getDescription() : "no answer";
   }
 }
