@@ -49,11 +49,11 @@ public final class Main implements Runnable {
     return CliErrors.install(new CommandLine(new Main())).execute(args);
   }
 
-  /** Clients print results, not logs; daemons log their lifecycle at INFO. */
+  /** Clients print results and one-line errors, not logs; daemons log their lifecycle at INFO. */
   private static void quietUnlessDaemon(String[] args) {
     boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
     if (!daemon && System.getenv("HIRO_LOG_LEVEL") == null) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hiro")).setLevel(Level.WARN);
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hiro")).setLevel(Level.ERROR);
     }
   }
 

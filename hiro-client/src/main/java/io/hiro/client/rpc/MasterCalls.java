@@ -102,7 +102,12 @@ public final class MasterCalls {
     try {
       return call.apply(stub.withDeadlineAfter(Rpc.UNARY_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
     } catch (StatusRuntimeException e) {
-      throw StatusMapping.fromGrpc(e, endpoint);
+      HiroException error = StatusMapping.fromGrpc(e, endpoint);
+      if (error.getMessage().startsWith(endpoint + " unreachable")) {
+        throw new HiroException(error.code(), error.getMessage()
+            + "; is 'hiro master' running there? Check -m or HIRO_MASTER", e);
+      }
+      throw error;
     }
   }
 
@@ -114,7 +119,7 @@ public final class MasterCalls {
         if (e.code() != ErrorCode.UNAVAILABLE || attempt >= Rpc.IDEMPOTENT_ATTEMPTS_MAX) {
           throw e;
         }
-        LOG.warn("{}: attempt {} of {} failed ({}); trying again", endpoint, attempt, Rpc.IDEMPOTENT_ATTEMPTS_MAX,
+        LOG.debug("{}: attempt {} of {} failed ({}); trying again", endpoint, attempt, Rpc.IDEMPOTENT_ATTEMPTS_MAX,
             e.getMessage());
         pause(RETRY_BACKOFF_MILLIS << (attempt - 1));
       }
