@@ -42,6 +42,9 @@ class SizesTest {
     assertThat(Durations.parse("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
     assertThat(Durations.parse("3s")).isEqualTo(java.time.Duration.ofSeconds(3));
     assertThat(Durations.parse("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(Durations.parse("1h")).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(Durations.parse("1d")).isEqualTo(java.time.Duration.ofDays(1));
+    assertThatThrownBy(() -> Durations.parse("3 weeks")).isInstanceOf(HiroException.class);
     assertThatThrownBy(() -> Durations.parse("3")).isInstanceOf(HiroException.class);
     assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(HiroException.class);
   }

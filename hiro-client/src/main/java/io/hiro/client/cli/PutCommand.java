@@ -58,8 +58,9 @@ public final class PutCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf("%s  %s  %d pieces  replication %d%n", result.path(),
           Sizes.format(result.sizeBytes()), result.pieces().size(), result.replication());
       if (result.underReplicated()) {
-        spec.commandLine().getErr().printf("warning: %s has fewer replicas than the %d it wants; "
-            + "the master will add them when more workers are up%n", result.path(), result.replication());
+        int fewest = result.pieces().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+        spec.commandLine().getErr().printf("warning: %s is under-replicated: %d of the %d replicas it wants "
+            + "(too few live workers); see 'hiro admin report'%n", result.path(), fewest, result.replication());
       }
     }
     return 0;

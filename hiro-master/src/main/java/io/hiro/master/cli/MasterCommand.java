@@ -3,7 +3,7 @@ package io.hiro.master.cli;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
 import io.hiro.master.MasterServer;
-import io.hiro.master.config.Durations;
+import io.hiro.common.Durations;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -71,9 +71,21 @@ public final class Master {
     return applied.filesDeleted();
   }
 
+  /**
+   * Renames {@code source} to {@code destination}, atomically. As with {@code mv}, a destination
+   * that is an existing directory receives the source under its own name.
+   */
   public void move(HiroPath source, HiroPath destination) {
-    core.write(() -> core.apply(new Operation.Move(source, destination, core.nowMillis())));
-    LOG.debug("master: moved {} to {}", source, destination);
+    HiroPath target = core.write(() -> {
+      HiroPath resolved = destination;
+      if (!source.equals(destination) && !source.isRoot()
+          && core.state.namespace().lookup(destination) instanceof DirectoryNode) {
+        resolved = destination.child(source.name());
+      }
+      core.apply(new Operation.Move(source, resolved, core.nowMillis()));
+      return resolved;
+    });
+    LOG.debug("master: moved {} to {}", source, target);
   }
 
   /** A client found a replica corrupt or unreadable: forget it and have its worker delete it. */
@@ -86,16 +98,20 @@ public final class Master {
       if (core.state.ownerOf(pieceId.value()) == null && !cluster.replicas.holds(pieceId.value(), workerId)) {
         throw HiroException.notFound("piece %s is not part of any file or upload", pieceId);
       }
+      long nowMillis = core.nowMillis();
+      boolean counted = cluster.replicas.holds(pieceId.value(), workerId) && cluster.isLive(workerId, nowMillis);
+      int left = cluster.liveReplicaCount(pieceId.value(), nowMillis) - (counted ? 1 : 0);
+      if (left == 0) {
+        // The last copy stays: a bad block may be all that is wrong with it, and a later
+        // repair can still read the rest. Deleting it would turn damage into loss.
+        LOG.error("master: piece {} has no other live replica than the one on worker {} reported bad ({}); "
+            + "keeping it", pieceId, workerId, reason);
+        return null;
+      }
       cluster.replicas.remove(pieceId.value(), workerId);
       cluster.deletes.queue(workerId, pieceId.value());
-      int left = cluster.liveReplicaCount(pieceId.value(), core.nowMillis());
-      if (left == 0) {
-        LOG.error("master: piece {} has no good replica left after worker {} reported it bad ({})",
-            pieceId, workerId, reason);
-      } else {
-        LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} live replicas left",
-            pieceId, workerId, reason, left);
-      }
+      LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} live replicas left",
+          pieceId, workerId, reason, left);
       return null;
     });
   }

@@ -43,14 +43,4 @@ class MasterConfigTest {
     assertInvalid("min-replicas", () -> MasterConfig.builder().minReplicas(-1).build());
     assertInvalid("data directory", () -> MasterConfig.builder().dataDir(null).build());
   }
-
-  @Test
-  void durationsParseTheUsualUnitsAndRejectOthers() {
-    assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(Durations.parse("3s")).isEqualTo(Duration.ofSeconds(3));
-    assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
-    assertInvalid("unit", () -> Durations.parse("3"));
-    assertInvalid("unit", () -> Durations.parse("3 weeks"));
-  }
 }

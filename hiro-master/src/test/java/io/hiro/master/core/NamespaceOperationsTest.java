@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
+import io.hiro.common.WorkerId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -136,6 +137,17 @@ class NamespaceOperationsTest {
   }
 
   @Test
+  void moveIntoAnExistingDirectoryKeepsTheSourceName() {
+    fixture.put("/f", 3);
+    master.mkdir(path("/dir"), false);
+
+    master.move(path("/f"), path("/dir"));
+
+    assertThat(master.stat(path("/dir/f"), false).sizeBytes()).isEqualTo(3);
+    assertFails(ErrorCode.NOT_FOUND, "/f", () -> master.stat(path("/f"), false));
+  }
+
+  @Test
   void moveRejectsMissingSourceExistingDestinationItselfAndMissingParent() {
     fixture.put("/a/f", 1);
     fixture.put("/b", 1);
@@ -196,5 +208,19 @@ class NamespaceOperationsTest {
         .noneSatisfy(r -> assertThat(r.id()).isEqualTo(bad));
     assertThat(MasterFixture.ids(fixture.heartbeat(bad.value()).deletePieceIds())).containsExactly(piece.id().value());
     assertThat(master.clusterReport().underReplicatedPieces()).isEqualTo(1);
+  }
+
+  @Test
+  void theLastLiveReplicaIsKeptWhenReportedBad() {
+    fixture.put("/f", 1);
+    PieceView piece = master.stat(path("/f"), true).pieces().getFirst();
+    List<WorkerId> holders = piece.replicas().stream().map(WorkerAddress::id).toList();
+
+    for (WorkerId holder : holders) {
+      master.reportBadReplica(piece.id(), holder, "crc mismatch");
+    }
+
+    assertThat(master.stat(path("/f"), true).pieces().getFirst().replicas()).hasSize(1);
+    assertThat(master.clusterReport().missingPieces()).isZero();
   }
 }
