@@ -1,9 +1,9 @@
 package io.hiro.master.cli;
 
+import io.hiro.common.Durations;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
 import io.hiro.master.MasterServer;
-import io.hiro.common.Durations;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -59,6 +59,31 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Uncommitted uploads are collected after this (default: ${DEFAULT-VALUE}).")
   String uploadExpiry;
 
+  @Option(names = "--checkpoint-every", defaultValue = "100000", paramLabel = "N",
+      description = "Write a checkpoint after this many journaled changes (default: ${DEFAULT-VALUE}).")
+  long checkpointEvery;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "10m",
+      description = "... or after this long with at least one change (default: ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
+  @Option(names = "--safe-mode-grace", defaultValue = "30s",
+      description = "After a restart, how long to wait for the known workers to report before deleting or "
+          + "re-replicating anything (default: ${DEFAULT-VALUE}).")
+  String safeModeGrace;
+
+  @Option(names = "--replication-copies", defaultValue = "2", paramLabel = "N",
+      description = "Re-replication copies each worker sends at once (default: ${DEFAULT-VALUE}).")
+  int replicationCopies;
+
+  @Option(names = "--replication-bandwidth", defaultValue = "100MiB", paramLabel = "SIZE",
+      description = "Re-replication bytes per second over the whole cluster (default: ${DEFAULT-VALUE}).")
+  String replicationBandwidth;
+
+  @Option(names = "--orphan-grace", defaultValue = "10m",
+      description = "Replicas that belong to no file are deleted after this (default: ${DEFAULT-VALUE}).")
+  String orphanGrace;
+
   public MasterCommand() {}
 
   MasterConfig config() {
@@ -73,6 +98,12 @@ public final class MasterCommand implements Callable<Integer> {
         .defaultPieceSizeBytes(Sizes.parse(pieceSize))
         .minReplicas(minReplicas)
         .uploadExpiry(Durations.parse(uploadExpiry))
+        .checkpointEveryOperations(checkpointEvery)
+        .checkpointInterval(Durations.parse(checkpointInterval))
+        .safeModeGrace(Durations.parse(safeModeGrace))
+        .replicationCopiesPerWorkerMax(replicationCopies)
+        .replicationBandwidthBytesPerSecond(Sizes.parse(replicationBandwidth))
+        .orphanGrace(Durations.parse(orphanGrace))
         .build();
   }
 

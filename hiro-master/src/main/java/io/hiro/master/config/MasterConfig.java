@@ -13,6 +13,13 @@ import java.util.List;
  *
  * @param minReplicas replicas every piece needs for a put to succeed; 0 means automatic:
  *     2 where two workers are live, else 1
+ * @param checkpointEveryOperations a checkpoint is written after this many journaled operations
+ * @param checkpointInterval ... or after this much time with at least one operation
+ * @param safeModeGrace after a restart, the longest wait for the known workers to report before
+ *     the master deletes or re-replicates anything
+ * @param replicationCopiesPerWorkerMax re-replication copies a worker sends at once
+ * @param replicationBandwidthBytesPerSecond re-replication bytes per second, cluster-wide
+ * @param orphanGrace replicas no file or upload owns are deleted after they have been reported this long
  */
 public record MasterConfig(
     String bindHost,
@@ -24,7 +31,13 @@ public record MasterConfig(
     int defaultReplication,
     long defaultPieceSizeBytes,
     int minReplicas,
-    Duration uploadExpiry) {
+    Duration uploadExpiry,
+    long checkpointEveryOperations,
+    Duration checkpointInterval,
+    Duration safeModeGrace,
+    int replicationCopiesPerWorkerMax,
+    long replicationBandwidthBytesPerSecond,
+    Duration orphanGrace) {
 
   public MasterConfig {
     Checks.require(bindHost != null && !bindHost.isBlank(), "bind address is empty; use e.g. --bind 0.0.0.0");
@@ -50,6 +63,17 @@ public record MasterConfig(
         "min-replicas %d is not between 0 (automatic) and %d", minReplicas, Limits.REPLICATION_MAX);
     Checks.require(uploadExpiry != null && uploadExpiry.compareTo(Duration.ofSeconds(1)) >= 0,
         "upload expiry %s must be at least 1s", uploadExpiry);
+    Checks.require(checkpointEveryOperations >= 1, "checkpoint-every %d must be at least 1", checkpointEveryOperations);
+    Checks.require(checkpointInterval != null && checkpointInterval.compareTo(Duration.ofSeconds(1)) >= 0,
+        "checkpoint interval %s must be at least 1s", checkpointInterval);
+    Checks.require(safeModeGrace != null && !safeModeGrace.isNegative(),
+        "safe-mode grace %s must not be negative", safeModeGrace);
+    Checks.require(replicationCopiesPerWorkerMax >= 1 && replicationCopiesPerWorkerMax <= 64,
+        "re-replication copies per worker %d is not between 1 and 64", replicationCopiesPerWorkerMax);
+    Checks.require(replicationBandwidthBytesPerSecond >= 1024 * 1024,
+        "re-replication bandwidth %d bytes/s is below 1MiB/s", replicationBandwidthBytesPerSecond);
+    Checks.require(orphanGrace != null && orphanGrace.compareTo(Duration.ofSeconds(1)) >= 0,
+        "orphan grace %s must be at least 1s", orphanGrace);
   }
 
   public static Builder builder() {
@@ -80,6 +104,12 @@ public record MasterConfig(
     private long defaultPieceSizeBytes = Limits.PIECE_SIZE_DEFAULT_BYTES;
     private int minReplicas = 0;
     private Duration uploadExpiry = Duration.ofHours(1);
+    private long checkpointEveryOperations = 100_000;
+    private Duration checkpointInterval = Duration.ofMinutes(10);
+    private Duration safeModeGrace = Duration.ofSeconds(30);
+    private int replicationCopiesPerWorkerMax = 2;
+    private long replicationBandwidthBytesPerSecond = 100L * 1024 * 1024;
+    private Duration orphanGrace = Duration.ofMinutes(10);
 
     private Builder() {}
 
@@ -133,9 +163,41 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder checkpointEveryOperations(long value) {
+      checkpointEveryOperations = value;
+      return this;
+    }
+
+    public Builder checkpointInterval(Duration value) {
+      checkpointInterval = value;
+      return this;
+    }
+
+    public Builder safeModeGrace(Duration value) {
+      safeModeGrace = value;
+      return this;
+    }
+
+    public Builder replicationCopiesPerWorkerMax(int value) {
+      replicationCopiesPerWorkerMax = value;
+      return this;
+    }
+
+    public Builder replicationBandwidthBytesPerSecond(long value) {
+      replicationBandwidthBytesPerSecond = value;
+      return this;
+    }
+
+    public Builder orphanGrace(Duration value) {
+      orphanGrace = value;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(bindHost, port, expectedWorkers, dataDir, heartbeatInterval, deadAfter,
-          defaultReplication, defaultPieceSizeBytes, minReplicas, uploadExpiry);
+          defaultReplication, defaultPieceSizeBytes, minReplicas, uploadExpiry, checkpointEveryOperations,
+          checkpointInterval, safeModeGrace, replicationCopiesPerWorkerMax, replicationBandwidthBytesPerSecond,
+          orphanGrace);
     }
   }
 }

@@ -32,6 +32,19 @@ final class Core {
     return clock.millis();
   }
 
+  /**
+   * True while the master, after a restart, waits for the workers it knew to report: no replica
+   * deletion or re-replication decision is made then. (Filled in with the journal.)
+   */
+  boolean inSafeMode(long nowMillis) {
+    return false;
+  }
+
+  /** How much longer safe mode lasts at most; 0 when not in safe mode. */
+  long safeModeRemainingMillis(long nowMillis) {
+    return 0;
+  }
+
   <T> T write(Supplier<T> action) {
     lock.writeLock().lock();
     try {
