@@ -27,20 +27,38 @@ import java.util.stream.Collectors;
 public final class LocalCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final List<String> launcher;
+  /**
+   * How to run the cluster: the launcher, how many workers, and extra options for the daemons.
+   *
+   * @param launcher the command that runs {@code hiro} (see {@link #javaLauncher()})
+   * @param masterOptions extra options for {@code hiro master}
+   * @param workerOptions extra options for every {@code hiro worker}
+   */
+  public record Options(List<String> launcher, int workerCount, String heartbeatInterval,
+      List<String> masterOptions, List<String> workerOptions) {
+    public Options {
+      launcher = List.copyOf(launcher);
+      masterOptions = List.copyOf(masterOptions);
+      workerOptions = List.copyOf(workerOptions);
+    }
+
+    public Options(List<String> launcher, int workerCount, String heartbeatInterval) {
+      this(launcher, workerCount, heartbeatInterval, List.of(), List.of());
+    }
+  }
+
+  private final Options options;
   private final Path baseDir;
-  private final String heartbeatInterval;
   private final int masterPort;
   private final List<Integer> workerPorts = new ArrayList<>();
   private Process master;
   private final List<Process> workers = new ArrayList<>();
 
-  private LocalCluster(List<String> launcher, Path baseDir, int workerCount, String heartbeatInterval) {
-    this.launcher = List.copyOf(launcher);
+  private LocalCluster(Options options, Path baseDir) {
+    this.options = options;
     this.baseDir = baseDir;
-    this.heartbeatInterval = heartbeatInterval;
     this.masterPort = freePort();
-    for (int i = 0; i < workerCount; i++) {
+    for (int i = 0; i < options.workerCount(); i++) {
       workerPorts.add(freePort());
       workers.add(null);
     }
@@ -48,13 +66,18 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the cluster and waits until every worker has registered with the master. */
   public static LocalCluster start(List<String> launcher, Path baseDir, int workerCount, String heartbeatInterval) {
-    LocalCluster cluster = new LocalCluster(launcher, baseDir, workerCount, heartbeatInterval);
+    return start(new Options(launcher, workerCount, heartbeatInterval), baseDir);
+  }
+
+  /** Starts the cluster and waits until every worker has registered with the master. */
+  public static LocalCluster start(Options options, Path baseDir) {
+    LocalCluster cluster = new LocalCluster(options, baseDir);
     try {
       cluster.startMaster();
-      for (int i = 0; i < workerCount; i++) {
+      for (int i = 0; i < options.workerCount(); i++) {
         cluster.startWorker(i);
       }
-      cluster.awaitLiveWorkers(workerCount, START_TIMEOUT);
+      cluster.awaitLiveWorkers(options.workerCount(), START_TIMEOUT);
       return cluster;
     } catch (RuntimeException e) {
       cluster.close();
@@ -103,15 +126,34 @@ public final class LocalCluster implements AutoCloseable {
 
   public void startMaster() {
     String expected = workerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    master = launch("master", List.of("master", "--port", Integer.toString(masterPort), "--bind", "127.0.0.1",
-        "--workers", expected, "--data", masterDataDir().toString(), "--heartbeat-interval", heartbeatInterval));
+    List<String> arguments = new ArrayList<>(List.of("master", "--port", Integer.toString(masterPort),
+        "--bind", "127.0.0.1", "--workers", expected, "--data", masterDataDir().toString(),
+        "--heartbeat-interval", options.heartbeatInterval()));
+    arguments.addAll(options.masterOptions());
+    master = launch("master", arguments);
   }
 
   public void startWorker(int index) {
-    workers.set(index, launch("worker-" + (index + 1), List.of("worker",
+    startWorker(index, List.of());
+  }
+
+  /** Starts worker {@code index} with extra options for this start only (e.g. a small {@code --capacity}). */
+  public void startWorker(int index, List<String> extraOptions) {
+    List<String> arguments = new ArrayList<>(List.of("worker",
         "--port", Integer.toString(workerPorts.get(index)), "--bind", "127.0.0.1",
         "--master", masterAddress().toString(), "--data", workerDataDir(index).toString(),
-        "--heartbeat-interval", heartbeatInterval)));
+        "--heartbeat-interval", options.heartbeatInterval()));
+    arguments.addAll(options.workerOptions());
+    arguments.addAll(extraOptions);
+    workers.set(index, launch("worker-" + (index + 1), arguments));
+  }
+
+  public boolean workerRunning(int index) {
+    return workers.get(index) != null && workers.get(index).isAlive();
+  }
+
+  public boolean masterRunning() {
+    return master != null && master.isAlive();
   }
 
   /** Kills worker {@code index} with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
@@ -171,7 +213,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private Process launch(String name, List<String> arguments) {
-    List<String> command = new ArrayList<>(launcher);
+    List<String> command = new ArrayList<>(options.launcher());
     command.addAll(arguments);
     try {
       Files.createDirectories(baseDir);
