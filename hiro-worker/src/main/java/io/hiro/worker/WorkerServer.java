@@ -7,10 +7,18 @@ import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.worker.config.WorkerConfig;
+import io.hiro.worker.core.CorruptReplicas;
 import io.hiro.worker.core.Heartbeater;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
+import io.hiro.worker.core.ReplicaCopier;
+import io.hiro.worker.core.ReplicaCopy;
 import io.hiro.worker.core.ReplicaReporter;
+import io.hiro.worker.core.ScrubProgress;
+import io.hiro.worker.core.Scrubber;
+import io.hiro.worker.core.Sleeper;
+import io.hiro.worker.core.SpaceBudget;
+import io.hiro.worker.core.Throttle;
 import io.hiro.worker.core.WorkerUsage;
 import io.hiro.worker.rpc.DataService;
 import io.hiro.worker.rpc.GrpcMasterLink;
@@ -24,6 +32,7 @@ import io.hiro.worker.store.WorkerIdFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +53,13 @@ public final class WorkerServer implements AutoCloseable {
   private final GrpcMasterLink master;
   private final ReplicaReporter reporter;
   private final Heartbeater heartbeater;
+  private final ReplicaCopier copier;
+  private final Scrubber scrubber;
   private volatile boolean closed;
 
   private WorkerServer(WorkerConfig config, WorkerId workerId, HostPort address, Server server, DataService data,
-      WorkerChannels channels, GrpcMasterLink master, ReplicaReporter reporter, Heartbeater heartbeater) {
+      WorkerChannels channels, GrpcMasterLink master, ReplicaReporter reporter, Heartbeater heartbeater,
+      ReplicaCopier copier, Scrubber scrubber) {
     this.config = config;
     this.workerId = workerId;
     this.address = address;
@@ -57,6 +69,8 @@ public final class WorkerServer implements AutoCloseable {
     this.master = master;
     this.reporter = reporter;
     this.heartbeater = heartbeater;
+    this.copier = copier;
+    this.scrubber = scrubber;
   }
 
   public static WorkerServer start(WorkerConfig config) {
@@ -67,10 +81,13 @@ public final class WorkerServer implements AutoCloseable {
     DiskSpace disk = DiskSpace.of(config.dataDir());
     GrpcMasterLink master = new GrpcMasterLink(config.master());
     ReplicaReporter reporter = new ReplicaReporter(workerId, master);
+    CorruptReplicas corrupt = new CorruptReplicas(workerId, store, reporter);
     WorkerChannels channels = new WorkerChannels();
-    PieceWrites writes = new PieceWrites(workerId, store, reporter::stored);
-    DataService data = new DataService(writes, new PieceReads(store, Limits.MESSAGE_DATA_BYTES),
-        new GrpcReplicaSinkFactory(channels));
+    GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels);
+    SpaceBudget space = new SpaceBudget(workerId,
+        () -> WorkerUsage.measure(store, disk, config.capacityBytes()).freeBytes());
+    PieceWrites writes = new PieceWrites(workerId, store, space, reporter::stored);
+    DataService data = new DataService(writes, new PieceReads(store, Limits.MESSAGE_DATA_BYTES, corrupt::handle), sinks);
     Server server;
     try {
       server = Rpc.startServer(config.bindHost(), config.port(), List.<BindableService>of(data));
@@ -81,13 +98,20 @@ public final class WorkerServer implements AutoCloseable {
     }
     String host = config.advertiseHost() != null ? config.advertiseHost() : LocalAddress.towards(config.master());
     HostPort address = new HostPort(host, server.getPort());
+    ReplicaCopier copier = new ReplicaCopier(workerId, new ReplicaCopy(workerId, store, sinks,
+        new Throttle(config.copyBandwidthBytesPerSecond(), Clock.systemUTC(), Sleeper.real()), corrupt), reporter);
     Heartbeater heartbeater = new Heartbeater(workerId, address.toString(), master, store::replicas,
-        () -> WorkerUsage.measure(store, disk, config.capacityBytes()), store::delete, reporter,
-        config.heartbeatInterval());
-    WorkerServer worker =
-        new WorkerServer(config, workerId, address, server, data, channels, master, reporter, heartbeater);
+        () -> WorkerUsage.measure(store, disk, config.capacityBytes()).lessFree(space.promisedBytes()), store::delete,
+        reporter, copier::order, config.heartbeatInterval());
+    Scrubber scrubber = config.scrubBytesPerSecond() == 0 ? null : new Scrubber(workerId, store, corrupt,
+        config.scrubBytesPerSecond(), config.scrubInterval(), Clock.systemUTC(), Sleeper.real());
+    WorkerServer worker = new WorkerServer(config, workerId, address, server, data, channels, master, reporter,
+        heartbeater, copier, scrubber);
     reporter.start();
     heartbeater.start();
+    if (scrubber != null) {
+      scrubber.start();
+    }
     LOG.info("{}: worker serving at {} (data {}, {} replicas), master {}",
         workerId, address, config.dataDir(), store.replicaCount(), config.master());
     return worker;
@@ -116,6 +140,11 @@ public final class WorkerServer implements AutoCloseable {
     return heartbeater.registered();
   }
 
+  /** The scrubber's progress; empty when scrubbing is off. */
+  public Optional<ScrubProgress> scrubProgress() {
+    return Optional.ofNullable(scrubber).map(Scrubber::progress);
+  }
+
   /** Stops serving and heartbeating at once; in tests it stands for a dead worker. */
   @Override
   public void close() {
@@ -125,6 +154,10 @@ public final class WorkerServer implements AutoCloseable {
     closed = true;
     server.shutdownNow();
     heartbeater.close();
+    if (scrubber != null) {
+      scrubber.close();
+    }
+    copier.close();
     reporter.close();
     channels.close();
     master.close();

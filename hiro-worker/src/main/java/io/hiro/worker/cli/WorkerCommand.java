@@ -46,6 +46,20 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Most bytes to store, e.g. 100GiB (default: the size of the disk).")
   String capacity;
 
+  @Option(names = "--copy-bandwidth", defaultValue = "100MiB", paramLabel = "SIZE",
+      description = "Most bytes per second all re-replication copies from this worker send together "
+          + "(default: ${DEFAULT-VALUE}).")
+  String copyBandwidth;
+
+  @Option(names = "--scrub-rate", defaultValue = "16MiB", paramLabel = "SIZE",
+      description = "Bytes per second the scrubber re-reads replicas to find corrupt ones; 0 turns it off "
+          + "(default: ${DEFAULT-VALUE}).")
+  String scrubRate;
+
+  @Option(names = "--scrub-interval", defaultValue = "24h", paramLabel = "DURATION",
+      description = "Time between the end of one scrub pass and the start of the next (default: ${DEFAULT-VALUE}).")
+  String scrubInterval;
+
   private final Function<String, String> environment;
 
   public WorkerCommand() {
@@ -70,6 +84,9 @@ public final class WorkerCommand implements Callable<Integer> {
         .advertiseHost(advertiseHost)
         .heartbeatInterval(Durations.parse(heartbeatInterval))
         .capacityBytes(capacity == null ? 0 : Sizes.parse(capacity))
+        .copyBandwidthBytesPerSecond(Sizes.parse(copyBandwidth))
+        .scrubBytesPerSecond(Sizes.parse(scrubRate))
+        .scrubInterval(Durations.parse(scrubInterval))
         .build();
   }
 

@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param advertiseHost the host others use to reach this worker; null: the address the OS uses to reach the master
  * @param heartbeatInterval time between heartbeats to the master
  * @param capacityBytes the most this worker stores; 0: the size of the disk holding {@code dataDir}
+ * @param copyBandwidthBytesPerSecond the most all re-replication copies from this worker send together
+ * @param scrubBytesPerSecond how fast the scrubber re-reads replicas; 0: no scrubbing
+ * @param scrubInterval time between the end of one scrub pass and the start of the next
  */
 public record WorkerConfig(
     String bindHost,
@@ -24,12 +27,21 @@ public record WorkerConfig(
     Path dataDir,
     String advertiseHost,
     Duration heartbeatInterval,
-    long capacityBytes) {
+    long capacityBytes,
+    long copyBandwidthBytesPerSecond,
+    long scrubBytesPerSecond,
+    Duration scrubInterval) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
   public static final Duration HEARTBEAT_INTERVAL_MIN = Duration.ofMillis(10);
   public static final Duration HEARTBEAT_INTERVAL_MAX = Duration.ofMinutes(5);
+  public static final long DEFAULT_COPY_BANDWIDTH_BYTES_PER_SECOND = 100L * 1024 * 1024;
+  public static final long COPY_BANDWIDTH_MIN_BYTES_PER_SECOND = 64L * 1024;
+  public static final long DEFAULT_SCRUB_BYTES_PER_SECOND = 16L * 1024 * 1024;
+  public static final Duration DEFAULT_SCRUB_INTERVAL = Duration.ofHours(24);
+  public static final Duration SCRUB_INTERVAL_MIN = Duration.ofMillis(10);
+  public static final Duration SCRUB_INTERVAL_MAX = Duration.ofDays(365);
 
   public WorkerConfig {
     Checks.require(bindHost != null && !bindHost.isBlank(), "bind address is empty; use e.g. --bind 0.0.0.0");
@@ -43,6 +55,15 @@ public record WorkerConfig(
         "heartbeat interval %d ms is not between %d ms and %d ms",
         heartbeatInterval.toMillis(), HEARTBEAT_INTERVAL_MIN.toMillis(), HEARTBEAT_INTERVAL_MAX.toMillis());
     Checks.require(capacityBytes >= 0, "capacity %d is negative; use 0 for the whole disk", capacityBytes);
+    Checks.require(copyBandwidthBytesPerSecond >= COPY_BANDWIDTH_MIN_BYTES_PER_SECOND,
+        "copy bandwidth %d bytes per second is less than %s; give e.g. --copy-bandwidth 100MiB",
+        copyBandwidthBytesPerSecond, Sizes.format(COPY_BANDWIDTH_MIN_BYTES_PER_SECOND));
+    Checks.require(scrubBytesPerSecond >= 0, "scrub rate %d is negative; use 0 to turn scrubbing off",
+        scrubBytesPerSecond);
+    Checks.require(scrubInterval != null, "scrub interval is missing");
+    Checks.require(scrubInterval.compareTo(SCRUB_INTERVAL_MIN) >= 0 && scrubInterval.compareTo(SCRUB_INTERVAL_MAX) <= 0,
+        "scrub interval %d ms is not between %d ms and %d days", scrubInterval.toMillis(), SCRUB_INTERVAL_MIN.toMillis(),
+        SCRUB_INTERVAL_MAX.toDays());
     dataDir = dataDir.toAbsolutePath().normalize();
   }
 
@@ -57,7 +78,10 @@ public record WorkerConfig(
         + ", data=" + dataDir
         + ", advertiseHost=" + (advertiseHost == null ? "auto" : advertiseHost)
         + ", heartbeatInterval=" + heartbeatInterval.toMillis() + "ms"
-        + ", capacity=" + (capacityBytes == 0 ? "disk" : Sizes.format(capacityBytes)) + "}";
+        + ", capacity=" + (capacityBytes == 0 ? "disk" : Sizes.format(capacityBytes))
+        + ", copyBandwidth=" + Sizes.format(copyBandwidthBytesPerSecond) + "/s"
+        + ", scrubRate=" + (scrubBytesPerSecond == 0 ? "off" : Sizes.format(scrubBytesPerSecond) + "/s")
+        + ", scrubInterval=" + scrubInterval.toMillis() + "ms}";
   }
 
   /** Builds a {@link WorkerConfig}; unset values take the documented defaults. */
@@ -69,6 +93,9 @@ public record WorkerConfig(
     private String advertiseHost;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private long capacityBytes;
+    private long copyBandwidthBytesPerSecond = DEFAULT_COPY_BANDWIDTH_BYTES_PER_SECOND;
+    private long scrubBytesPerSecond = DEFAULT_SCRUB_BYTES_PER_SECOND;
+    private Duration scrubInterval = DEFAULT_SCRUB_INTERVAL;
 
     private Builder() {}
 
@@ -107,8 +134,24 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder copyBandwidthBytesPerSecond(long copyBandwidthBytesPerSecond) {
+      this.copyBandwidthBytesPerSecond = copyBandwidthBytesPerSecond;
+      return this;
+    }
+
+    public Builder scrubBytesPerSecond(long scrubBytesPerSecond) {
+      this.scrubBytesPerSecond = scrubBytesPerSecond;
+      return this;
+    }
+
+    public Builder scrubInterval(Duration scrubInterval) {
+      this.scrubInterval = scrubInterval;
+      return this;
+    }
+
     public WorkerConfig build() {
-      return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes);
+      return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes,
+          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.hiro.common.HiroException;
 import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.proto.CopyOrder;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.RegisterRequest;
@@ -12,6 +13,7 @@ import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.ReplicaReport;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a worker known to the master: registers with a full replica report (retrying with
  * backoff while the master is unreachable; the worker serves meanwhile), then heartbeats every
- * interval with its usage, and does what the answer asks: register again, delete replicas.
+ * interval with its usage, and does what the answer asks: register again, delete replicas, copy
+ * replicas to other workers (handed to the copier, so a heartbeat never waits for a copy).
  *
  * <p>Invariants: WARN is logged once per change of the master's reachability, not per retry;
  * a registration carries at most {@link #REGISTER_REPLICAS_MAX} replicas, the rest follow as
@@ -38,6 +41,7 @@ public final class Heartbeater implements AutoCloseable {
   private final Supplier<WorkerUsage> usage;
   private final ReplicaDeleter deleter;
   private final ReplicaReporter reporter;
+  private final Consumer<List<CopyOrder>> copies;
   private final Duration interval;
   private final Pause pause = new Pause();
   private final Thread thread;
@@ -52,7 +56,8 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   public Heartbeater(WorkerId self, String address, MasterLink master, Supplier<List<ReplicaMeta>> replicas,
-      Supplier<WorkerUsage> usage, ReplicaDeleter deleter, ReplicaReporter reporter, Duration interval) {
+      Supplier<WorkerUsage> usage, ReplicaDeleter deleter, ReplicaReporter reporter, Consumer<List<CopyOrder>> copies,
+      Duration interval) {
     this.self = self;
     this.address = address;
     this.master = master;
@@ -60,6 +65,7 @@ public final class Heartbeater implements AutoCloseable {
     this.usage = usage;
     this.deleter = deleter;
     this.reporter = reporter;
+    this.copies = copies;
     this.interval = interval;
     this.effectiveInterval = interval;
     this.thread = Thread.ofPlatform().daemon().name("heartbeater-" + self).unstarted(this::run);
@@ -140,6 +146,9 @@ public final class Heartbeater implements AutoCloseable {
       return;
     }
     deleteReplicas(response.getDeletePieceIdsList());
+    if (response.getCopiesCount() > 0) {
+      copies.accept(response.getCopiesList());
+    }
     if (response.getRegisterAgain()) {
       LOG.info("{}: master {} does not know this worker; registering again", self, master.describe());
       registered = false;

@@ -3,7 +3,9 @@ package io.hiro.worker.core;
 import com.google.protobuf.UnsafeByteOperations;
 import io.hiro.common.Crc32c;
 import io.hiro.proto.PieceData;
+import io.hiro.worker.store.CorruptReplicaException;
 import io.hiro.worker.store.ReplicaReader;
+import java.util.function.Consumer;
 
 /**
  * A range of one replica, handed out one message at a time so a slow reader never makes the
@@ -13,10 +15,13 @@ public final class PieceRead implements AutoCloseable {
   private final ReplicaReader reader;
   private final long endBytes;
   private final int messageBytes;
+  private final Consumer<CorruptReplicaException> onCorrupt;
   private long nextOffsetBytes;
 
-  PieceRead(ReplicaReader reader, long offsetBytes, long endBytes, int messageBytes) {
+  PieceRead(ReplicaReader reader, long offsetBytes, long endBytes, int messageBytes,
+      Consumer<CorruptReplicaException> onCorrupt) {
     this.reader = reader;
+    this.onCorrupt = onCorrupt;
     this.nextOffsetBytes = offsetBytes;
     this.endBytes = endBytes;
     this.messageBytes = messageBytes;
@@ -29,7 +34,13 @@ public final class PieceRead implements AutoCloseable {
   /** The next message; DATA_LOSS if its bytes fail their checksum on disk. */
   public PieceData next() {
     int length = (int) Math.min(messageBytes, endBytes - nextOffsetBytes);
-    byte[] bytes = reader.read(nextOffsetBytes, length);
+    byte[] bytes;
+    try {
+      bytes = reader.read(nextOffsetBytes, length);
+    } catch (CorruptReplicaException e) {
+      onCorrupt.accept(e);
+      throw e;
+    }
     PieceData data = PieceData.newBuilder()
         .setOffset(nextOffsetBytes)
         .setData(UnsafeByteOperations.unsafeWrap(bytes))

@@ -17,8 +17,9 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
- * Admits incoming piece streams: checks each header, bounds how many run at once, and starts a
- * {@link ChainWriter} with its local write and its downstream stream (the rest of the chain).
+ * Admits incoming piece streams: checks each header, bounds how many run at once, refuses a piece
+ * the disk has no room for (RESOURCE_EXHAUSTED, before anything is written or forwarded), and
+ * starts a {@link ChainWriter} with its local write and its downstream stream (the rest of the chain).
  */
 public final class PieceWrites {
   /** Piece streams a worker takes at once; one more is RESOURCE_EXHAUSTED. */
@@ -32,15 +33,23 @@ public final class PieceWrites {
   private final Duration downstreamAnswerWait;
   private final int streamsMax;
   private final Semaphore streams;
+  private final SpaceBudget space;
 
-  public PieceWrites(WorkerId self, PieceStore store, Consumer<ReplicaMeta> onStored) {
-    this(self, store, onStored, DOWNSTREAM_ANSWER_WAIT, INCOMING_PIECE_STREAMS_MAX);
+  public PieceWrites(WorkerId self, PieceStore store, SpaceBudget space, Consumer<ReplicaMeta> onStored) {
+    this(self, store, space, onStored, DOWNSTREAM_ANSWER_WAIT, INCOMING_PIECE_STREAMS_MAX);
   }
 
+  /** Admits pieces of any size (tests of other things). */
   public PieceWrites(WorkerId self, PieceStore store, Consumer<ReplicaMeta> onStored,
+      Duration downstreamAnswerWait, int streamsMax) {
+    this(self, store, SpaceBudget.unlimited(self), onStored, downstreamAnswerWait, streamsMax);
+  }
+
+  public PieceWrites(WorkerId self, PieceStore store, SpaceBudget space, Consumer<ReplicaMeta> onStored,
       Duration downstreamAnswerWait, int streamsMax) {
     this.self = self;
     this.store = store;
+    this.space = space;
     this.onStored = onStored;
     this.downstreamAnswerWait = downstreamAnswerWait;
     this.streamsMax = streamsMax;
@@ -56,18 +65,29 @@ public final class PieceWrites {
           self, streamsMax, pieceId);
     }
     PieceWrite write = null;
+    Runnable giveBack = () -> {};
     try {
+      giveBack = space.promise(pieceId, header.getLength());
       write = store.begin(identityOf(header));
       ReplicaSink sink = header.getDownstreamCount() == 0 ? null
           : downstream.connect(header.getDownstream(0), headerForNext(header));
-      return new ChainWriter(self, header, write, sink, downstreamAnswerWait, onStored, streams::release);
+      Runnable release = releaseBoth(giveBack);
+      return new ChainWriter(self, header, write, sink, downstreamAnswerWait, onStored, release);
     } catch (RuntimeException e) {
       if (write != null) {
         write.abort();
       }
+      giveBack.run();
       streams.release();
       throw e;
     }
+  }
+
+  private Runnable releaseBoth(Runnable giveBackSpace) {
+    return () -> {
+      giveBackSpace.run();
+      streams.release();
+    };
   }
 
   private void checkHeader(WritePieceHeader header) {

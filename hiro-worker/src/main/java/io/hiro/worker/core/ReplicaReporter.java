@@ -2,6 +2,7 @@ package io.hiro.worker.core;
 
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.proto.FailedCopy;
 import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.ReplicaReport;
 import io.hiro.proto.ReportReplicasRequest;
@@ -17,12 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the master about replicas stored and removed since the last report, in batches, from a
- * background thread: promptly (as soon as there is something) and again after a failure.
+ * Tells the master about replicas stored, removed and found corrupt since the last report, and
+ * copy orders that failed, in batches, from a background thread: promptly (as soon as there is
+ * something) and again after a failure, until the master got them.
  *
- * <p>Invariants: a piece is pending as stored or as removed, never both (the newer fact wins);
- * at most {@link #PENDING_MAX} facts wait (more are dropped with a WARN: the next registration's
- * full report covers them).
+ * <p>Invariants: a piece is pending as stored or as removed, never both, and as stored or as
+ * corrupt, never both (the newer fact wins); at most {@link #PENDING_MAX} facts wait (more are
+ * dropped with a WARN: the next registration's full report covers stored and removed ones, and a
+ * failed copy the master does not hear of times out there).
  */
 public final class ReplicaReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaReporter.class);
@@ -35,6 +38,8 @@ public final class ReplicaReporter implements AutoCloseable {
   private final MasterLink master;
   private final Map<PieceId, ReplicaReport> stored = new LinkedHashMap<>();
   private final Set<PieceId> removed = new LinkedHashSet<>();
+  private final Set<PieceId> corrupt = new LinkedHashSet<>();
+  private final List<FailedCopy> failedCopies = new ArrayList<>();
   private final Pause pause = new Pause();
   private final Thread thread;
   private boolean failing;
@@ -58,6 +63,7 @@ public final class ReplicaReporter implements AutoCloseable {
     PieceId pieceId = new PieceId(report.getPieceId());
     synchronized (this) {
       removed.remove(pieceId);
+      corrupt.remove(pieceId);
       if (hasRoom()) {
         stored.put(pieceId, report);
       }
@@ -75,8 +81,29 @@ public final class ReplicaReporter implements AutoCloseable {
     pause.wake();
   }
 
+  /** This worker found its replica corrupt and no longer serves it. */
+  public void corrupt(PieceId pieceId) {
+    synchronized (this) {
+      stored.remove(pieceId);
+      if (hasRoom()) {
+        corrupt.add(pieceId);
+      }
+    }
+    pause.wake();
+  }
+
+  /** A copy order failed; the master may order it elsewhere. */
+  public void copyFailed(FailedCopy failure) {
+    synchronized (this) {
+      if (hasRoom()) {
+        failedCopies.add(failure);
+      }
+    }
+    pause.wake();
+  }
+
   private boolean hasRoom() {
-    if (stored.size() + removed.size() < PENDING_MAX) {
+    if (pendingCount() < PENDING_MAX) {
       return true;
     }
     LOG.warn("{}: {} replica reports wait for the master already; dropping one", self, PENDING_MAX);
@@ -85,7 +112,7 @@ public final class ReplicaReporter implements AutoCloseable {
 
   /** Facts not yet accepted by the master. */
   public synchronized int pendingCount() {
-    return stored.size() + removed.size();
+    return stored.size() + removed.size() + corrupt.size() + failedCopies.size();
   }
 
   private void run() {
@@ -116,7 +143,7 @@ public final class ReplicaReporter implements AutoCloseable {
   }
 
   private synchronized ReportReplicasRequest takeBatch() {
-    if (stored.isEmpty() && removed.isEmpty()) {
+    if (pendingCount() == 0) {
       return null;
     }
     ReportReplicasRequest.Builder batch = ReportReplicasRequest.newBuilder().setWorkerId(self.value());
@@ -133,6 +160,15 @@ public final class ReplicaReporter implements AutoCloseable {
       taken.add(pieceId);
       it.remove();
     }
+    for (Iterator<PieceId> it = corrupt.iterator(); it.hasNext() && taken.size() < BATCH_MAX; ) {
+      PieceId pieceId = it.next();
+      batch.addCorruptPieceIds(pieceId.value());
+      taken.add(pieceId);
+      it.remove();
+    }
+    int failures = Math.min(failedCopies.size(), BATCH_MAX - taken.size());
+    batch.addAllFailedCopies(failedCopies.subList(0, failures));
+    failedCopies.subList(0, failures).clear();
     return batch.build();
   }
 
@@ -150,6 +186,13 @@ public final class ReplicaReporter implements AutoCloseable {
         removed.add(pieceId);
       }
     }
+    for (long id : batch.getCorruptPieceIdsList()) {
+      PieceId pieceId = new PieceId(id);
+      if (!stored.containsKey(pieceId)) {
+        corrupt.add(pieceId);
+      }
+    }
+    failedCopies.addAll(0, batch.getFailedCopiesList());
   }
 
   @Override

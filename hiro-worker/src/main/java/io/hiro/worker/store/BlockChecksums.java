@@ -1,7 +1,6 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
-import io.hiro.common.HiroException;
 import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
@@ -68,7 +67,7 @@ public final class BlockChecksums {
 
   /**
    * Verifies whole blocks read from a replica: {@code bytes} starts at block {@code firstBlock}.
-   * A mismatch is DATA_LOSS naming the piece, the block and the worker.
+   * A mismatch is a {@link CorruptReplicaException} (DATA_LOSS) naming the piece, the block and the worker.
    */
   public static void verify(ReplicaMeta meta, int firstBlock, byte[] bytes, int length, String node) {
     Checks.check(meta.getBlockSizeBytes() == BLOCK_BYTES, "block size %d", meta.getBlockSizeBytes());
@@ -77,8 +76,9 @@ public final class BlockChecksums {
       CRC32C crc = new CRC32C();
       crc.update(bytes, start, size);
       if ((int) crc.getValue() != meta.getBlockCrc32C(index)) {
-        throw HiroException.dataLoss("worker %s: replica of piece %s is corrupt (block %d failed its CRC32C); "
-            + "read it from another replica", node, new PieceId(meta.getPieceId()), index);
+        PieceId pieceId = new PieceId(meta.getPieceId());
+        throw new CorruptReplicaException(pieceId, index, String.format("worker %s: replica of piece %s is corrupt "
+            + "(block %d failed its CRC32C); read it from another replica", node, pieceId, index));
       }
     }
   }

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * Where a worker keeps things in its data dir (others rely on it):
  * {@code worker-id}, {@code pieces/<first two hex digits>/<16 hex digits>.data} and {@code .meta},
- * and {@code tmp/} for writes in flight (emptied at start).
+ * {@code tmp/} for writes in flight (emptied at start), and {@code corrupt/} for replicas that failed
+ * their checksum, kept for a person to inspect ({@code <13-digit millis>-<piece id>.data} and {@code .meta}).
  */
 public record DataDirLayout(Path root) {
   public static final String DATA_SUFFIX = ".data";
@@ -22,6 +23,10 @@ public record DataDirLayout(Path root) {
 
   public Path tmpDir() {
     return root.resolve("tmp");
+  }
+
+  public Path corruptDir() {
+    return root.resolve("corrupt");
   }
 
   public Path pieceDir(PieceId pieceId) {

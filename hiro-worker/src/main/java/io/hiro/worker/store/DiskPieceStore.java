@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants: a replica is in {@link #replicas()} only once both its {@code .data} and its
  * {@code .meta} were fsynced and renamed into place, data first; so after a crash a {@code .data}
  * without {@code .meta} is an unfinished write and is removed at start. A delete removes the
- * {@code .meta} first for the same reason. {@code tmp/} holds only writes in flight.
+ * {@code .meta} first for the same reason. {@code tmp/} holds only writes in flight. A corrupt
+ * replica leaves the list before its files move to {@code corrupt/}; renames into and out of
+ * {@code pieces/} hold one lock, so a replica moved aside is never one just installed.
  */
 public final class DiskPieceStore implements PieceStore {
   private static final Logger LOG = LoggerFactory.getLogger(DiskPieceStore.class);
@@ -37,11 +39,14 @@ public final class DiskPieceStore implements PieceStore {
   private final Clock clock;
   private final ConcurrentMap<PieceId, ReplicaMeta> replicas = new ConcurrentHashMap<>();
   private final AtomicLong usedBytes = new AtomicLong();
+  private final CorruptDir corruptDir;
+  private final Object renames = new Object();
 
   private DiskPieceStore(DataDirLayout layout, WorkerId workerId, Clock clock) {
     this.layout = layout;
     this.node = workerId.value();
     this.clock = clock;
+    this.corruptDir = new CorruptDir(layout.corruptDir(), CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
   }
 
   /** Opens the store: creates its dirs, empties {@code tmp/}, and lists the committed replicas. */
@@ -121,8 +126,10 @@ public final class DiskPieceStore implements PieceStore {
     Fsync.file(tempMeta);
     Path dir = layout.pieceDir(pieceId);
     Files.createDirectories(dir);
-    Files.move(tempData, layout.dataFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(tempMeta, layout.metaFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    synchronized (renames) {
+      Files.move(tempData, layout.dataFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tempMeta, layout.metaFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
     Fsync.directory(dir);
     add(done);
     return done;
@@ -145,6 +152,29 @@ public final class DiskPieceStore implements PieceStore {
   @Override
   public List<ReplicaMeta> replicas() {
     return new ArrayList<>(replicas.values());
+  }
+
+  @Override
+  public Optional<String> moveAsideCorrupt(PieceId pieceId) {
+    Path movedTo;
+    synchronized (renames) {
+      ReplicaMeta meta = replicas.remove(pieceId);
+      if (meta == null) {
+        return Optional.empty();
+      }
+      usedBytes.addAndGet(-meta.getLength());
+      try {
+        movedTo = corruptDir.moveIn(pieceId, layout.dataFile(pieceId), layout.metaFile(pieceId), clock.millis());
+      } catch (IOException e) {
+        throw DiskErrors.of(e, node, "moving corrupt piece " + pieceId + " aside");
+      }
+    }
+    try {
+      corruptDir.prune();
+    } catch (IOException e) {
+      LOG.warn("{}: cannot delete old corrupt replicas in {}: {}", node, layout.corruptDir(), e.getMessage());
+    }
+    return Optional.of(movedTo.toString());
   }
 
   @Override

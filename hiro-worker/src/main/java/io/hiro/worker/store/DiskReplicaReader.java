@@ -1,7 +1,6 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
-import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
@@ -30,13 +29,16 @@ final class DiskReplicaReader implements ReplicaReader {
     try {
       FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ);
       if (channel.size() != meta.getLength()) {
+        long sizeBytes = channel.size();
         channel.close();
-        throw HiroException.dataLoss("worker %s: replica of piece %s has %d bytes on disk, %d expected; "
-            + "read it from another replica", node, pieceId, channel.size(), meta.getLength());
+        throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
+            "worker %s: replica of piece %s has %d bytes on disk, %d expected; read it from another replica",
+            node, pieceId, sizeBytes, meta.getLength()));
       }
       return new DiskReplicaReader(meta, node, channel);
     } catch (NoSuchFileException e) {
-      throw HiroException.dataLoss("worker %s: the data file of piece %s is gone", node, pieceId);
+      throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE,
+          String.format("worker %s: the data file of piece %s is gone; read it from another replica", node, pieceId));
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "opening piece " + pieceId);
     }
@@ -72,8 +74,8 @@ final class DiskReplicaReader implements ReplicaReader {
       while (buffer.hasRemaining()) {
         int n = channel.read(buffer, position + buffer.position());
         if (n < 0) {
-          throw HiroException.dataLoss("worker %s: replica of piece %s is shorter than its %d bytes",
-              node, pieceId, meta.getLength());
+          throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
+              "worker %s: replica of piece %s is shorter than its %d bytes", node, pieceId, meta.getLength()));
         }
       }
     } catch (IOException e) {

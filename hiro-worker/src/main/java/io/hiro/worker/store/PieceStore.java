@@ -25,6 +25,13 @@ public interface PieceStore {
   /** Every committed replica, as their metadata. */
   List<ReplicaMeta> replicas();
 
+  /**
+   * Moves a corrupt replica aside: it is no longer listed or served, and its files are kept for a
+   * person to inspect (a bounded number of them). Returns where its data went; empty if this
+   * store did not hold the replica (already moved aside or deleted).
+   */
+  Optional<String> moveAsideCorrupt(PieceId pieceId);
+
   /** Deletes a replica; false if it was not here. */
   boolean delete(PieceId pieceId);
 

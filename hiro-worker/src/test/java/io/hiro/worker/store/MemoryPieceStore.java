@@ -108,6 +108,12 @@ public final class MemoryPieceStore implements PieceStore {
   }
 
   @Override
+  public Optional<String> moveAsideCorrupt(PieceId pieceId) {
+    datas.remove(pieceId);
+    return metas.remove(pieceId) == null ? Optional.empty() : Optional.of("memory");
+  }
+
+  @Override
   public boolean delete(PieceId pieceId) {
     datas.remove(pieceId);
     return metas.remove(pieceId) != null;

@@ -1,0 +1,58 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.PieceId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code corrupt/} in the data dir: replicas that failed their checksum, kept so a person can see
+ * what went wrong. Bounded: only the newest {@link #CORRUPT_REPLICAS_KEPT_MAX} are kept; older
+ * ones are deleted (the master re-copies the piece from a good replica either way).
+ */
+final class CorruptDir {
+  /** Corrupt replicas kept for inspection; older ones are deleted. */
+  static final int CORRUPT_REPLICAS_KEPT_MAX = 16;
+
+  private final Path dir;
+  private final int keptMax;
+
+  CorruptDir(Path dir, int keptMax) {
+    this.dir = dir;
+    this.keptMax = keptMax;
+  }
+
+  /** Moves a replica's files in (meta first: a data file alone in pieces/ is removed at start), named so that names sort by age; returns the data file's new place. */
+  Path moveIn(PieceId pieceId, Path dataFile, Path metaFile, long nowMillis) throws IOException {
+    Files.createDirectories(dir);
+    String name = String.format("%013d-%s", nowMillis, pieceId);
+    Path data = dir.resolve(name + DataDirLayout.DATA_SUFFIX);
+    if (Files.exists(metaFile)) {
+      Files.move(metaFile, dir.resolve(name + DataDirLayout.META_SUFFIX), StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (Files.exists(dataFile)) {
+      Files.move(dataFile, data, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return data;
+  }
+
+  /** Deletes the oldest replicas beyond the limit. */
+  void prune() throws IOException {
+    List<String> names;
+    try (Stream<Path> files = Files.list(dir)) {
+      names = files.map(f -> stem(f.getFileName().toString())).distinct().sorted().toList();
+    }
+    for (String name : names.subList(0, Math.max(0, names.size() - keptMax))) {
+      Files.deleteIfExists(dir.resolve(name + DataDirLayout.META_SUFFIX));
+      Files.deleteIfExists(dir.resolve(name + DataDirLayout.DATA_SUFFIX));
+    }
+  }
+
+  private static String stem(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    return dot < 0 ? fileName : fileName.substring(0, dot);
+  }
+}
