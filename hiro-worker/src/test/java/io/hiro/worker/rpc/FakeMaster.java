@@ -6,6 +6,8 @@ import io.grpc.stub.StreamObserver;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.proto.ClusterServiceGrpc;
+import io.hiro.proto.CopyOrder;
+import io.hiro.proto.FailedCopy;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.RegisterRequest;
@@ -21,12 +23,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A master on a real port that records what workers tell it and hands out deletes on heartbeats. */
+/** A master on a real port that records what workers tell it and hands out deletes and copies on heartbeats. */
 final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase implements AutoCloseable {
   final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
   final List<ReportReplicasRequest> reports = new CopyOnWriteArrayList<>();
   final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
   private final Map<String, Queue<Long>> deletes = new ConcurrentHashMap<>();
+  private final Map<String, Queue<CopyOrder>> copies = new ConcurrentHashMap<>();
   private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
   private final Server server;
 
@@ -40,6 +43,19 @@ final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase impleme
 
   void deleteOnNextHeartbeat(String workerId, long pieceId) {
     deletes.computeIfAbsent(workerId, id -> new ConcurrentLinkedQueue<>()).add(pieceId);
+  }
+
+  void copyOnNextHeartbeat(String workerId, CopyOrder order) {
+    copies.computeIfAbsent(workerId, id -> new ConcurrentLinkedQueue<>()).add(order);
+  }
+
+  boolean reportedCorrupt(String workerId, long pieceId) {
+    return reports.stream().anyMatch(r -> r.getWorkerId().equals(workerId) && r.getCorruptPieceIdsList().contains(pieceId));
+  }
+
+  List<FailedCopy> failedCopies(String workerId) {
+    return reports.stream().filter(r -> r.getWorkerId().equals(workerId))
+        .flatMap(r -> r.getFailedCopiesList().stream()).toList();
   }
 
   /** The next heartbeat of this worker is answered with register_again, as after a master restart. */
@@ -80,6 +96,10 @@ final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase impleme
     Queue<Long> queue = deletes.getOrDefault(request.getWorkerId(), new ConcurrentLinkedQueue<>());
     for (Long pieceId = queue.poll(); pieceId != null; pieceId = queue.poll()) {
       response.addDeletePieceIds(pieceId);
+    }
+    Queue<CopyOrder> orders = copies.getOrDefault(request.getWorkerId(), new ConcurrentLinkedQueue<>());
+    for (CopyOrder order = orders.poll(); order != null; order = orders.poll()) {
+      response.addCopies(order);
     }
     responses.onNext(response.build());
     responses.onCompleted();
