@@ -5,11 +5,18 @@ import io.grpc.Server;
 import io.hiro.common.HiroException;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.master.config.MasterConfig;
+import io.hiro.master.core.Core;
 import io.hiro.master.core.Master;
 import io.hiro.master.rpc.ClusterServiceImpl;
 import io.hiro.master.rpc.NamespaceServiceImpl;
+import io.hiro.master.store.DiskFiles;
+import io.hiro.master.store.MasterStore;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
@@ -21,30 +28,53 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running master: the gRPC server over {@link Master}, and the sweep that expires uploads and notices dead workers. */
+/**
+ * A running master: its state recovered from the data directory and journaled there, the gRPC
+ * server over {@link Master}, and the sweep that expires uploads and notices dead workers. The data
+ * directory is locked (file {@code lock}) so that two masters never write one journal.
+ */
 public final class MasterServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MasterServer.class);
+  private static final String LOCK_FILE = "lock";
   private final Server server;
   private final ScheduledExecutorService sweeper;
+  private final MasterStore store;
+  private final FileChannel lock;
 
-  private MasterServer(Server server, ScheduledExecutorService sweeper) {
+  private MasterServer(Server server, ScheduledExecutorService sweeper, MasterStore store, FileChannel lock) {
     this.server = server;
     this.sweeper = sweeper;
+    this.store = store;
+    this.lock = lock;
   }
 
   public static MasterServer start(MasterConfig config) {
+    FileChannel lock = lockDataDir(config.dataDir());
+    MasterStore store;
     try {
-      Files.createDirectories(config.dataDir());
+      store = MasterStore.open(new DiskFiles(config.dataDir()), config.checkpointEveryOperations(),
+          config.checkpointInterval().toMillis(), System.currentTimeMillis());
     } catch (IOException e) {
-      throw HiroException.invalid("cannot create data directory %s: %s; choose another with --data",
-          config.dataDir(), e.getMessage());
+      closeQuietly(lock);
+      throw HiroException.unavailable("cannot read the master's state in %s: %s", config.dataDir(), e.getMessage());
+    } catch (RuntimeException e) {
+      closeQuietly(lock);
+      throw e;
     }
     // Ids should be hard to guess: seed a fast generator from the system's secure source.
     RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
-    Master master = new Master(config, InstantSource.system(), random);
-    List<BindableService> services = List.of(new NamespaceServiceImpl(master),
-        new ClusterServiceImpl(master.membership()));
-    Server server = Rpc.startServer(config.bindHost(), config.port(), services);
+    Master master;
+    Server server;
+    try {
+      master = Core.durable(config, InstantSource.system(), random, store);
+      List<BindableService> services = List.of(new NamespaceServiceImpl(master),
+          new ClusterServiceImpl(master.membership()));
+      server = Rpc.startServer(config.bindHost(), config.port(), services);
+    } catch (RuntimeException e) {
+      closeQuietly(store);
+      closeQuietly(lock);
+      throw e;
+    }
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "master-sweep");
       thread.setDaemon(true);
@@ -52,7 +82,38 @@ public final class MasterServer implements AutoCloseable {
     });
     long periodMillis = config.heartbeatIntervalMillis();
     sweeper.scheduleWithFixedDelay(() -> sweep(master), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-    return new MasterServer(server, sweeper);
+    return new MasterServer(server, sweeper, store, lock);
+  }
+
+  /** Creates and locks the data directory; a second master on it gets a clear error. */
+  private static FileChannel lockDataDir(Path dataDir) {
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(dataDir);
+      channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (channel.tryLock() == null) {
+        throw HiroException.precondition("data directory %s is in use by another master; stop it first or "
+            + "choose another with --data", dataDir);
+      }
+      return channel;
+    } catch (IOException | OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw e instanceof OverlappingFileLockException
+          ? HiroException.precondition("data directory %s is in use by another master in this process", dataDir)
+          : HiroException.invalid("cannot create data directory %s: %s; choose another with --data", dataDir,
+              e.getMessage());
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("master: closing {} failed: {}", closeable, e.toString());
+    }
   }
 
   private static void sweep(Master master) {
@@ -70,6 +131,21 @@ public final class MasterServer implements AutoCloseable {
 
   @Override
   public void close() {
+    stopServing();
+    closeQuietly(store);
+    closeQuietly(lock);
+  }
+
+  /**
+   * Stops serving without closing the journal, as a crash would leave it (the lock is released, as
+   * the end of the process would). For tests of recovery after an unclean stop.
+   */
+  void stopWithoutClosingJournal() {
+    stopServing();
+    closeQuietly(lock);
+  }
+
+  private void stopServing() {
     sweeper.shutdownNow();
     server.shutdown();
     try {

@@ -1,31 +1,121 @@
 package io.hiro.master.core;
 
+import io.hiro.common.HiroException;
+import io.hiro.common.WorkerId;
 import io.hiro.master.config.MasterConfig;
+import io.hiro.master.store.MasterStore;
+import io.hiro.proto.Checkpoint;
+import java.io.IOException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the master's facades ({@link Master}, {@link Uploads}, {@link Membership}) share: the
  * settings, the clock and randomness handed in, the two tables and the one lock around them.
  * One read-write lock is the simplest correct approach: writes are short and in memory; reads
  * (Stat, List, report) share it.
+ *
+ * <p>Durability (when built with a {@link MasterStore}): every operation is applied and appended
+ * to the journal under the write lock, and {@link #write} returns only once its records are
+ * fsynced, waiting outside the lock so that concurrent changes share one fsync. A master whose
+ * journal failed takes no more changes. Without a store (unit tests) the state lives in memory only.
+ *
+ * <p>Safe mode: after a restart with prior state, until every known worker registered again or
+ * the grace passed, {@link #inSafeMode} is true and no replica may be deleted or re-replicated.
  */
-final class Core {
+public final class Core {
+  private static final Logger LOG = LoggerFactory.getLogger(Core.class);
+  /** Master's constructor has no slot for a store: {@link #durable} hands it to the Core built on this thread. */
+  private static final ThreadLocal<MasterStore> STORE_FOR_NEXT_CORE = new ThreadLocal<>();
+
   final MasterConfig config;
   final InstantSource clock;
   final RandomGenerator random;
-  final MasterState state = new MasterState();
+  final MasterState state;
   final Cluster cluster;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final MasterStore store;
+  private final AtomicBoolean safeMode = new AtomicBoolean();
+  private final long safeModeEndMillis;
+  private final Set<WorkerId> safeModeWaitsFor;
+  private int workersJournaled;
 
   Core(MasterConfig config, InstantSource clock, RandomGenerator random) {
+    this(config, clock, random, STORE_FOR_NEXT_CORE.get());
+  }
+
+  private Core(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
     this.config = config;
     this.clock = clock;
     this.random = random;
     this.cluster = new Cluster(config.deadAfterMillis());
+    this.store = store;
+    this.state = store == null ? new MasterState() : recover(store);
+    this.safeModeWaitsFor = Set.copyOf(state.knownWorkers());
+    this.safeModeEndMillis = clock.millis() + config.safeModeGrace().toMillis();
+    this.workersJournaled = 0;
+    if (store != null && store.hadPriorState()) {
+      safeMode.set(true);
+      LOG.info("master: in safe mode: no replica is deleted or re-replicated until the {} known workers register "
+          + "or {} pass", safeModeWaitsFor.size(), config.safeModeGrace());
+    }
+  }
+
+  /**
+   * A {@link Master} whose state is recovered from {@code store} and whose every change is
+   * journaled there. The caller closes the store after the master's last use.
+   */
+  public static Master durable(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
+    STORE_FOR_NEXT_CORE.set(store);
+    try {
+      return new Master(config, clock, random);
+    } finally {
+      STORE_FOR_NEXT_CORE.remove();
+    }
+  }
+
+  private MasterState recover(MasterStore store) {
+    long started = System.nanoTime();
+    Checkpoint checkpoint = store.recoveredCheckpoint();
+    MasterState recovered = checkpoint == null ? new MasterState() : MasterState.fromCheckpoint(checkpoint);
+    long seq = checkpoint == null ? 0 : checkpoint.getSeq();
+    for (Operation operation : store.recoveredOperations()) {
+      seq++;
+      try {
+        recovered.apply(operation).dropped().forEach(cluster::drop);
+      } catch (RuntimeException e) {
+        throw HiroException.dataLoss("journal record %d (%s) cannot be replayed: %s. The master will not start; "
+            + "keep a copy of its data directory and report it", seq, operation.getClass().getSimpleName(),
+            e.getMessage());
+      }
+    }
+    try {
+      store.startJournal();
+    } catch (IOException e) {
+      throw HiroException.unavailable("cannot open the journal in %s: %s", config.dataDir(), e.getMessage());
+    }
+    store.attach(this::snapshot);
+    long[] files = {0};
+    Namespace.forEachFile(recovered.namespace().root(), file -> files[0]++);
+    LOG.info("master: state recovered from checkpoint {} and {} journal records in {} ms: {} files, {} directories, "
+            + "{} open uploads, {} known workers", checkpoint == null ? "none" : checkpoint.getSeq(),
+        store.recoveredOperations().size(), (System.nanoTime() - started) / 1_000_000, files[0],
+        Namespace.countDirectories(recovered.namespace().root()) - 1, recovered.uploads().size(),
+        recovered.knownWorkers().size());
+    return recovered;
+  }
+
+  /** The journaled state as a checkpoint after the last appended record; takes the read lock. */
+  private Checkpoint snapshot() {
+    return read(() -> state.toCheckpoint(store.appendedSeq()));
   }
 
   long nowMillis() {
@@ -33,25 +123,70 @@ final class Core {
   }
 
   /**
-   * True while the master, after a restart, waits for the workers it knew to report: no replica
-   * deletion or re-replication decision is made then. (Filled in with the journal.)
+   * True while the master, after a restart, waits for the workers it knew to register: no replica
+   * deletion or re-replication decision is made then. Leaves safe mode (once, logged) when every
+   * known worker registered or the grace passed. Caller holds the lock (read or write).
    */
   boolean inSafeMode(long nowMillis) {
+    if (!safeMode.get()) {
+      return false;
+    }
+    boolean allRegistered = cluster.workers().keySet().containsAll(safeModeWaitsFor);
+    if (!allRegistered && nowMillis < safeModeEndMillis) {
+      return true;
+    }
+    if (safeMode.compareAndSet(true, false)) {
+      if (allRegistered) {
+        LOG.info("master: left safe mode: all {} known workers registered", safeModeWaitsFor.size());
+      } else {
+        Set<WorkerId> missing = new TreeSet<>(safeModeWaitsFor);
+        missing.removeAll(cluster.workers().keySet());
+        LOG.info("master: left safe mode: the grace of {} passed with {} known workers still missing: {}",
+            config.safeModeGrace(), missing.size(), missing);
+      }
+    }
     return false;
   }
 
-  /** How much longer safe mode lasts at most; 0 when not in safe mode. */
+  /** How much longer safe mode lasts at most; 0 when not in safe mode. Caller holds the lock. */
   long safeModeRemainingMillis(long nowMillis) {
-    return 0;
+    return inSafeMode(nowMillis) ? safeModeEndMillis - nowMillis : 0;
   }
 
+  /**
+   * Runs a change under the write lock; with a store, returns only once the operations it applied
+   * are durable (and throws UNAVAILABLE, unacknowledged, if they cannot be made durable).
+   */
   <T> T write(Supplier<T> action) {
+    long before;
+    long after;
+    T result;
     lock.writeLock().lock();
     try {
-      return action.get();
+      if (store != null) {
+        store.checkWritable();
+      }
+      before = store == null ? 0 : store.appendedSeq();
+      try {
+        result = action.get();
+      } finally {
+        journalNewWorkers();
+        inSafeMode(nowMillis());
+      }
+      after = store == null ? 0 : store.appendedSeq();
     } finally {
       lock.writeLock().unlock();
     }
+    if (store != null) {
+      if (after > before) {
+        store.awaitDurable(after);
+      }
+      long now = nowMillis();
+      if (store.checkpointDue(now)) {
+        store.checkpoint(now);
+      }
+    }
+    return result;
   }
 
   <T> T read(Supplier<T> action) {
@@ -63,11 +198,25 @@ final class Core {
     }
   }
 
-  /** Applies an operation and acts on what it dropped (queues replica deletes). Caller holds the write lock. */
+  /** Applies an operation, journals it, and acts on what it dropped (queues replica deletes). Caller holds the write lock. */
   MasterState.Applied apply(Operation operation) {
     MasterState.Applied applied = state.apply(operation);
+    if (store != null) {
+      store.append(operation);
+    }
     applied.dropped().forEach(cluster::drop);
     return applied;
+  }
+
+  /** Journals the first registration of each worker (Membership adds it to the cluster). Caller holds the write lock. */
+  private void journalNewWorkers() {
+    if (cluster.workers().size() == workersJournaled) {
+      return;
+    }
+    List<WorkerId> joined = cluster.workers().keySet().stream()
+        .filter(id -> !state.knownWorkers().contains(id)).toList();
+    joined.forEach(id -> apply(new Operation.WorkerJoined(id)));
+    workersJournaled = cluster.workers().size();
   }
 
   /** A random non-zero piece id owned by nothing, not recently dropped and not in {@code taken}. */

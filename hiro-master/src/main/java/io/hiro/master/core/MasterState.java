@@ -1,19 +1,28 @@
 package io.hiro.master.core;
 
+import com.google.protobuf.ByteString;
 import io.hiro.common.Checks;
 import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
+import io.hiro.master.store.OperationCodec;
+import io.hiro.proto.Checkpoint;
+import io.hiro.proto.CheckpointEntry;
+import io.hiro.proto.CheckpointFile;
+import io.hiro.proto.JournalUpload;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The master's journaled state: the namespace, the open uploads and which file or upload owns
- * each piece. It changes only through {@link #apply(Operation)}, which is deterministic (no clock,
+ * The master's journaled state: the namespace, the open uploads, which file or upload owns
+ * each piece, and the workers that ever registered (safe mode waits for them after a restart). It changes only through {@link #apply(Operation)}, which is deterministic (no clock,
  * no randomness, no knowledge of live workers) and validates before it changes anything: a
  * rejected operation throws {@link HiroException} and leaves the state as it was.
  *
@@ -29,6 +38,7 @@ public final class MasterState {
   private final Map<Long, Upload> uploads = new LinkedHashMap<>();
   private final Map<Long, Object> pieceOwners = new HashMap<>();
   private final Map<WorkerId, Long> promisedBytes = new HashMap<>();
+  private final Set<WorkerId> knownWorkers = new TreeSet<>();
 
   /** A piece whose replicas are no longer wanted, with the chain it was written to (empty if committed). */
   public record DroppedPiece(long pieceId, List<WorkerId> chain) {}
@@ -47,6 +57,10 @@ public final class MasterState {
       case Operation.Mkdir mkdir -> mkdir(mkdir);
       case Operation.Delete delete -> delete(delete);
       case Operation.Move move -> move(move);
+      case Operation.WorkerJoined joined -> {
+        knownWorkers.add(joined.workerId());
+        yield Applied.NOTHING;
+      }
     };
   }
 
@@ -254,7 +268,66 @@ public final class MasterState {
     }
   }
 
+  // ---- checkpoints ----
+
+  /** The state as a checkpoint taken after journal record {@code seq}. Caller holds the lock (read is enough). */
+  Checkpoint toCheckpoint(long seq) {
+    Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setSeq(seq);
+    namespace.forEachNode((path, node) -> {
+      CheckpointEntry.Builder entry = CheckpointEntry.newBuilder().setPath(path.toString())
+          .setModifiedMillis(node.modifiedMillis());
+      if (node instanceof FileNode file) {
+        entry.setFile(CheckpointFile.newBuilder().setFileId(file.fileId).setSizeBytes(file.sizeBytes)
+            .setReplication(file.replication).setPieceSizeBytes(file.pieceSizeBytes).setVersion(file.version)
+            .setSha256(ByteString.copyFrom(file.sha256))
+            .addAllPieceIds(Arrays.stream(file.pieceIds).boxed().toList())
+            .addAllCrcs(Arrays.stream(file.crcs).boxed().toList()));
+      }
+      checkpoint.addEntries(entry);
+    });
+    uploads.values().forEach(upload -> checkpoint.addUploads(OperationCodec.upload(upload.toStart())));
+    knownWorkers.forEach(worker -> checkpoint.addKnownWorkerIds(worker.value()));
+    return checkpoint.build();
+  }
+
+  /** The state a checkpoint holds; the invariants are rebuilt (piece owners, promised bytes) and checked. */
+  static MasterState fromCheckpoint(Checkpoint checkpoint) {
+    MasterState state = new MasterState();
+    for (CheckpointEntry entry : checkpoint.getEntriesList()) {
+      HiroPath path = HiroPath.parse(entry.getPath());
+      if (!entry.hasFile()) {
+        state.namespace.restore(path, new DirectoryNode(entry.getModifiedMillis()));
+        continue;
+      }
+      CheckpointFile f = entry.getFile();
+      FileNode file = new FileNode(f.getFileId(), f.getSizeBytes(), f.getReplication(), f.getPieceSizeBytes(),
+          f.getVersion(), entry.getModifiedMillis(), f.getSha256().toByteArray(),
+          f.getPieceIdsList().stream().mapToLong(Long::longValue).toArray(),
+          f.getCrcsList().stream().mapToInt(Integer::intValue).toArray());
+      state.namespace.restore(path, file);
+      for (long pieceId : file.pieceIds) {
+        Checks.check(state.pieceOwners.put(pieceId, file) == null, "piece id %016x owned twice", pieceId);
+      }
+    }
+    for (JournalUpload record : checkpoint.getUploadsList()) {
+      Upload upload = new Upload(OperationCodec.startUpload(record));
+      state.uploads.put(upload.uploadId, upload);
+      for (int i = 0; i < upload.pieceIds.length; i++) {
+        Checks.check(state.pieceOwners.put(upload.pieceIds[i], upload) == null, "piece id %016x owned twice",
+            upload.pieceIds[i]);
+        state.promise(upload.chains.get(i), upload.pieceLength(i));
+      }
+    }
+    checkpoint.getKnownWorkerIdsList().forEach(id -> state.knownWorkers.add(new WorkerId(id)));
+    return state;
+  }
+
   // ---- reads for Master (under its lock) ----
+
+  /** Every worker that ever registered with this master (journaled). */
+  Set<WorkerId> knownWorkers() {
+    return knownWorkers;
+  }
 
   Namespace namespace() {
     return namespace;

@@ -2,6 +2,9 @@ package io.hiro.master.core;
 
 import io.hiro.common.Checks;
 import io.hiro.common.HiroPath;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -90,9 +93,34 @@ final class Namespace {
     return (DirectoryNode) parent;
   }
 
+  /** Puts a node read from a checkpoint at {@code path}, parents first; modification times are kept as they are. */
+  void restore(HiroPath path, Node node) {
+    if (path.isRoot()) {
+      Checks.check(node instanceof DirectoryNode, "the root must be a directory");
+      root.touch(node.modifiedMillis());
+      return;
+    }
+    Node replaced = parentOf(path).children.put(path.name(), node);
+    Checks.check(replaced == null, "%s appears twice", path);
+  }
+
+  /** Calls {@code action} for every node with its path, parents before their children, the root first. */
+  void forEachNode(BiConsumer<HiroPath, Node> action) {
+    ArrayDeque<Map.Entry<HiroPath, Node>> pending = new ArrayDeque<>();
+    pending.push(Map.entry(HiroPath.ROOT, root));
+    while (!pending.isEmpty()) {
+      Map.Entry<HiroPath, Node> next = pending.pop();
+      action.accept(next.getKey(), next.getValue());
+      if (next.getValue() instanceof DirectoryNode directory) {
+        directory.children.descendingMap()
+            .forEach((name, child) -> pending.push(Map.entry(next.getKey().child(name), child)));
+      }
+    }
+  }
+
   /** Calls {@code action} for every file at or below {@code node}. Iterative: depth is bounded by paths anyway. */
   static void forEachFile(Node node, Consumer<FileNode> action) {
-    java.util.ArrayDeque<Node> pending = new java.util.ArrayDeque<>();
+    ArrayDeque<Node> pending = new ArrayDeque<>();
     pending.push(node);
     while (!pending.isEmpty()) {
       Node next = pending.pop();

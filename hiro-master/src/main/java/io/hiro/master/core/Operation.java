@@ -9,8 +9,8 @@ import java.util.List;
  * A change to the master's journaled state (namespace and open uploads), applied in one place:
  * {@link MasterState#apply(Operation)}. Every id, timestamp and chain is chosen before the
  * operation is built and travels inside it, so applying the same operations in the same order
- * always gives the same state: the journal (next issue) appends them and replays them after a
- * crash. Which workers hold which replicas is not here: workers report that after a restart.
+ * always gives the same state: the journal appends them and replays them after a crash. Which
+ * workers hold which replicas is not here: workers report that after a restart.
  *
  * <p>Arrays are used for per-piece values to stay compact; treat them as immutable.
  */
@@ -43,4 +43,7 @@ public sealed interface Operation {
   record Delete(HiroPath path, boolean recursive, long modifiedMillis) implements Operation {}
 
   record Move(HiroPath source, HiroPath destination, long modifiedMillis) implements Operation {}
+
+  /** A worker registered for the first time; after a restart, safe mode waits for the workers known so. */
+  record WorkerJoined(WorkerId workerId) implements Operation {}
 }

@@ -1,5 +1,6 @@
 package io.hiro.master.core;
 
+import io.hiro.common.FileId;
 import io.hiro.common.HiroPath;
 import io.hiro.common.WorkerId;
 import java.util.ArrayList;
@@ -36,6 +37,12 @@ final class Upload {
     this.createdMillis = start.createdMillis();
     this.pieceIds = start.pieceIds().clone();
     this.chains = new ArrayList<>(start.chains());
+  }
+
+  /** The operation that would open this upload as it is now (with its current chains): for checkpoints. */
+  Operation.StartUpload toStart() {
+    return new Operation.StartUpload(uploadId, path, new FileId(fileId), version, sizeBytes, replication,
+        pieceSizeBytes, overwrite, minReplicas, createdMillis, pieceIds.clone(), chains);
   }
 
   long pieceLength(int index) {

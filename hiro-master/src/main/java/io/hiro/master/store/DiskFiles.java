@@ -1,0 +1,93 @@
+package io.hiro.master.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@link StoreFiles} on a real directory, over {@link FileChannel}. */
+public final class DiskFiles implements StoreFiles {
+  private final Path directory;
+
+  public DiskFiles(Path directory) throws IOException {
+    this.directory = Files.createDirectories(directory);
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public List<String> list() throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+    }
+  }
+
+  @Override
+  public byte[] read(String name) throws IOException {
+    return Files.readAllBytes(directory.resolve(name));
+  }
+
+  @Override
+  public Appender append(String name) throws IOException {
+    FileChannel channel = FileChannel.open(directory.resolve(name),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    return new Appender() {
+      @Override
+      public void write(byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+      }
+
+      @Override
+      public void force() throws IOException {
+        channel.force(false);
+      }
+
+      @Override
+      public long sizeBytes() throws IOException {
+        return channel.size();
+      }
+
+      @Override
+      public void close() throws IOException {
+        channel.close();
+      }
+    };
+  }
+
+  @Override
+  public void truncate(String name, long sizeBytes) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory.resolve(name), StandardOpenOption.WRITE)) {
+      channel.truncate(sizeBytes);
+      channel.force(true);
+    }
+  }
+
+  @Override
+  public void rename(String from, String to) throws IOException {
+    Files.move(directory.resolve(from), directory.resolve(to), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void delete(String name) throws IOException {
+    Files.deleteIfExists(directory.resolve(name));
+  }
+
+  @Override
+  public void syncDirectory() throws IOException {
+    // Linux lets a directory be opened for reading and fsynced; that makes its entries durable.
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.hiro.master.store;
+
+import io.hiro.master.core.Operation;
+import io.hiro.proto.Checkpoint;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's durable state in its data directory: checkpoints and the journal after them.
+ * {@link #open} reads what is there ({@link #recovered()}); the core applies it, then journals
+ * every change with {@link #append} and {@link #awaitDurable}, and checkpoints when
+ * {@link #checkpointDue} says so.
+ *
+ * <p>Files: {@code checkpoint-<seq>.ckpt} (the tables after record {@code seq}; the two newest are
+ * kept) and {@code journal-<first seq>.log} (records in order; a segment is dropped once the older
+ * kept checkpoint covers it).
+ */
+public final class MasterStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterStore.class);
+
+  private final StoreFiles files;
+  private final Checkpoints checkpoints;
+  private final Recovery.Result recovered;
+  private final long checkpointEveryOperations;
+  private final long checkpointIntervalMillis;
+  private final AtomicBoolean checkpointing = new AtomicBoolean();
+  private volatile long checkpointSeq;
+  private volatile long checkpointMillis;
+  private Journal journal;
+  private Supplier<Checkpoint> snapshot;
+
+  private MasterStore(StoreFiles files, Recovery.Result recovered, long checkpointEveryOperations,
+      long checkpointIntervalMillis, long nowMillis) {
+    this.files = files;
+    this.checkpoints = new Checkpoints(files);
+    this.recovered = recovered;
+    this.checkpointEveryOperations = checkpointEveryOperations;
+    this.checkpointIntervalMillis = checkpointIntervalMillis;
+    this.checkpointSeq = recovered.checkpoint() == null ? 0 : recovered.checkpoint().getSeq();
+    this.checkpointMillis = nowMillis;
+  }
+
+  /**
+   * Reads the newest valid checkpoint and the journal after it, cutting a torn last record.
+   * Throws DATA_LOSS (with the file and byte offset) if a record in the middle is damaged.
+   */
+  public static MasterStore open(StoreFiles files, long checkpointEveryOperations, long checkpointIntervalMillis,
+      long nowMillis) throws IOException {
+    Recovery.Result recovered = Recovery.read(files, new Checkpoints(files));
+    return new MasterStore(files, recovered, checkpointEveryOperations, checkpointIntervalMillis, nowMillis);
+  }
+
+  /** The checkpoint read (null if none) and the operations after it, in order. */
+  public Checkpoint recoveredCheckpoint() {
+    return recovered.checkpoint();
+  }
+
+  public List<Operation> recoveredOperations() {
+    return recovered.operations();
+  }
+
+  /** True if the directory held a checkpoint or journal records: the master ran here before. */
+  public boolean hadPriorState() {
+    return recovered.checkpoint() != null || !recovered.operations().isEmpty();
+  }
+
+  /** Starts journaling after the recovered records. Call once the core has applied them. */
+  public void startJournal() throws IOException {
+    journal = Journal.open(files, recovered.lastSeq());
+  }
+
+  /**
+   * Where checkpoints come from: a snapshot of the state as of {@link #appendedSeq()} when it runs
+   * (the core takes its lock for it). Set once, after {@link #startJournal()}.
+   */
+  public void attach(Supplier<Checkpoint> source) {
+    this.snapshot = source;
+  }
+
+  /** A snapshot of the state now, as a checkpoint would hold it. */
+  public Checkpoint snapshot() {
+    return snapshot.get();
+  }
+
+  /** Queues an operation as the next journal record. Caller holds the state lock; returns its seq. */
+  public long append(Operation operation) {
+    return journal.append(operation);
+  }
+
+  /** Returns once record {@code seq} is durable; throws UNAVAILABLE if the journal cannot be written. */
+  public void awaitDurable(long seq) {
+    journal.awaitDurable(seq);
+  }
+
+  public long appendedSeq() {
+    return journal.appendedSeq();
+  }
+
+  public boolean isFailed() {
+    return journal.isFailed();
+  }
+
+  /** Throws the journal's UNAVAILABLE error if it failed: no change may be made then. */
+  public void checkWritable() {
+    if (journal.isFailed()) {
+      throw journal.failed();
+    }
+  }
+
+  public long syncCount() {
+    return journal.syncCount();
+  }
+
+  /** True if enough operations or enough time (with at least one operation) passed since the last checkpoint. */
+  public boolean checkpointDue(long nowMillis) {
+    long operations = journal.durableSeq() - checkpointSeq;
+    return operations >= checkpointEveryOperations
+        || (operations > 0 && nowMillis - checkpointMillis >= checkpointIntervalMillis);
+  }
+
+  /**
+   * Writes a checkpoint of the state now and drops the journal it covers. At most one runs at a
+   * time; a second caller returns false at once. A failed checkpoint is logged and retried later.
+   * The snapshot is built under the read lock (changes wait for that only); the writing does not block them.
+   */
+  public boolean checkpoint(long nowMillis) {
+    if (!checkpointing.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      long started = System.nanoTime();
+      Checkpoint checkpoint = snapshot.get();
+      // The records the snapshot covers must be durable before the checkpoint replaces them.
+      journal.awaitDurable(checkpoint.getSeq());
+      journal.roll();
+      long oldestKept = checkpoints.write(checkpoint);
+      journal.dropSegmentsThrough(oldestKept);
+      checkpointSeq = checkpoint.getSeq();
+      checkpointMillis = nowMillis;
+      LOG.info("master: checkpoint {} written ({} entries, {} uploads) in {} ms", checkpoint.getSeq(),
+          checkpoint.getEntriesCount(), checkpoint.getUploadsCount(), (System.nanoTime() - started) / 1_000_000);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.error("master: checkpoint failed ({}); the journal keeps every change, retrying later", e.toString());
+      checkpointMillis = nowMillis;
+      return false;
+    } finally {
+      checkpointing.set(false);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (journal != null) {
+      journal.close();
+    }
+  }
+}
