@@ -198,6 +198,9 @@ public final class ReplicaReporter implements AutoCloseable {
   @Override
   public void close() {
     pause.close();
+    if (thread.getState() == Thread.State.NEW) {
+      return;
+    }
     try {
       thread.join(Duration.ofSeconds(2));
     } catch (InterruptedException e) {

@@ -28,7 +28,8 @@ class WorkerCommandTest {
   @Test
   void optionsBecomeTheConfig() {
     WorkerConfig config = parse(Map.of(), "--port", "5051", "--master", "10.0.0.1:8080", "--data", "/tmp/w",
-        "--bind", "127.0.0.1", "--advertise-host", "nas.local", "--heartbeat-interval", "500ms", "--capacity", "100GiB");
+        "--bind", "127.0.0.1", "--advertise-host", "nas.local", "--heartbeat-interval", "500ms", "--capacity", "100GiB",
+        "--copy-bandwidth", "20MiB", "--scrub-rate", "0", "--scrub-interval", "6h");
 
     assertThat(config.port()).isEqualTo(5051);
     assertThat(config.master()).isEqualTo(new HostPort("10.0.0.1", 8080));
@@ -37,6 +38,18 @@ class WorkerCommandTest {
     assertThat(config.advertiseHost()).isEqualTo("nas.local");
     assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.capacityBytes()).isEqualTo(100L << 30);
+    assertThat(config.copyBandwidthBytesPerSecond()).isEqualTo(20L << 20);
+    assertThat(config.scrubBytesPerSecond()).isZero();
+    assertThat(config.scrubInterval()).isEqualTo(Duration.ofHours(6));
+  }
+
+  @Test
+  void selfHealingOptionsHaveTheirDefaults() {
+    WorkerConfig config = parse(Map.of(), "--master", "10.0.0.1:8080");
+
+    assertThat(config.copyBandwidthBytesPerSecond()).isEqualTo(100L << 20);
+    assertThat(config.scrubBytesPerSecond()).isEqualTo(16L << 20);
+    assertThat(config.scrubInterval()).isEqualTo(Duration.ofHours(24));
   }
 
   @Test

@@ -31,7 +31,10 @@ class WorkerConfigTest {
     assertThat(config.capacityBytes()).isZero();
     assertThat(config.advertiseHost()).isNull();
     assertThat(config.dataDir()).isAbsolute();
-    assertThat(config.toString()).contains("master=127.0.0.1:8080", "capacity=disk");
+    assertThat(config.copyBandwidthBytesPerSecond()).isEqualTo(100L << 20);
+    assertThat(config.scrubBytesPerSecond()).isEqualTo(16L << 20);
+    assertThat(config.scrubInterval()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.toString()).contains("master=127.0.0.1:8080", "capacity=disk", "scrubRate=16.0 MiB/s");
   }
 
   @Test
@@ -41,5 +44,16 @@ class WorkerConfigTest {
     assertThatThrownBy(() -> valid().capacityBytes(-1).build()).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     assertThatThrownBy(() -> valid().heartbeatInterval(Duration.ofMillis(1)).build())
         .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> valid().copyBandwidthBytesPerSecond(0).build())
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT)).hasMessageContaining("--copy-bandwidth");
+    assertThatThrownBy(() -> valid().scrubBytesPerSecond(-1).build())
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> valid().scrubInterval(Duration.ofMillis(1)).build())
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void scrubRateZeroTurnsScrubbingOff() {
+    assertThat(valid().scrubBytesPerSecond(0).build().toString()).contains("scrubRate=off");
   }
 }

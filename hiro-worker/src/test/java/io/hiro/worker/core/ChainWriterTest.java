@@ -238,4 +238,37 @@ class ChainWriterTest {
 
     assertThat(asked).containsExactly("next");
   }
+
+  @Test
+  void diskFullMidWriteIsResourceExhaustedAndRemovesTheTempAndCancelsTheDownstream() {
+    byte[] bytes = randomBytes(350_000);
+    store.diskFullAfterBytes = 150_000;
+    ChainWriter writer = open(header(bytes.length, "w-2"));
+
+    assertThatThrownBy(() -> sendAll(writer, bytes))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
+
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(sink.cancelledBecause).isNotNull();
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
+  void pieceLargerThanTheFreeSpaceIsRefusedAtTheHeaderBeforeAnythingIsWrittenOrForwarded() {
+    SpaceBudget space = new SpaceBudget(SELF, () -> 300_000);
+    PieceWrites small = new PieceWrites(SELF, store, space, reported::add, Duration.ofSeconds(1), 4);
+    ChainWriter first = small.open(header(200_000), (worker, next) -> sink);
+
+    assertThatThrownBy(() -> small.open(header(200_000, "w-2"), (worker, next) -> {
+      throw new AssertionError("a refused piece must not be forwarded");
+    }))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
+        .hasMessageContaining("full");
+
+    assertThat(store.writesInFlight()).isEqualTo(1);
+    assertThat(small.streamsInUse()).isEqualTo(1);
+    first.abort("test over");
+    assertThat(space.promisedBytes()).isZero();
+    assertThat(small.open(header(300_000), (worker, next) -> sink)).isNotNull();
+  }
 }

@@ -14,10 +14,10 @@ final class FakeSink implements ReplicaSink {
   final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   int failAfterMessages = Integer.MAX_VALUE;
   WritePieceResponse answer;
-  boolean completed;
+  volatile boolean completed;
   String cancelledBecause;
-  boolean ready = true;
-  Runnable waiting;
+  volatile boolean ready = true;
+  volatile Runnable waiting;
 
   @Override
   public void send(PieceData data) {

@@ -175,6 +175,40 @@ class DiskPieceStoreTest {
   }
 
   @Test
+  void corruptReplicasMovedAsideAreNoLongerListedAndOnlyTheNewestAreKept() throws IOException {
+    DiskPieceStore store = open();
+    int count = CorruptDir.CORRUPT_REPLICAS_KEPT_MAX + 4;
+    for (int i = 1; i <= count; i++) {
+      write(store, new PieceId(i), randomBytes(1000, i));
+    }
+
+    for (int i = 1; i <= count; i++) {
+      assertThat(store.moveAsideCorrupt(new PieceId(i))).hasValueSatisfying(p -> assertThat(p).contains("corrupt"));
+    }
+
+    assertThat(store.moveAsideCorrupt(new PieceId(1))).isEmpty();
+    assertThat(store.replicas()).isEmpty();
+    assertThat(store.usedBytes()).isZero();
+    assertThatThrownBy(() -> store.open(new PieceId(count)))
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(filesIn(layout().corruptDir())).isEqualTo(2L * CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
+    String newest = String.format("%013d-%s", CLOCK.millis(), new PieceId(count));
+    assertThat(Files.readAllBytes(layout().corruptDir().resolve(newest + ".data"))).isEqualTo(randomBytes(1000, count));
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s.data", CLOCK.millis(), new PieceId(1))))
+        .doesNotExist();
+    assertThat(filesIn(layout().piecesDir())).isZero();
+    assertThat(open().replicas()).isEmpty();
+  }
+
+  @Test
+  void fullDiskIsResourceExhaustedAndOtherDiskErrorsAreUnavailable() {
+    assertThat(DiskErrors.of(new IOException("No space left on device"), "w-1", "writing piece 1").code())
+        .isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+    assertThat(DiskErrors.of(new IOException("Input/output error"), "w-1", "writing piece 1").code())
+        .isEqualTo(ErrorCode.UNAVAILABLE);
+  }
+
+  @Test
   void workerIdIsCreatedOnceAndKept() {
     WorkerId first = WorkerIdFile.loadOrCreate(layout());
     assertThat(WorkerIdFile.loadOrCreate(layout())).isEqualTo(first);

@@ -18,6 +18,8 @@ public final class MemoryPieceStore implements PieceStore {
   private final Map<PieceId, ReplicaMeta> metas = new ConcurrentHashMap<>();
   private final Map<PieceId, byte[]> datas = new ConcurrentHashMap<>();
   private final AtomicInteger writesInFlight = new AtomicInteger();
+  /** Appends that would take a write past this many bytes fail as a full disk does. */
+  public volatile long diskFullAfterBytes = Long.MAX_VALUE;
 
   public int writesInFlight() {
     return writesInFlight.get();
@@ -39,6 +41,9 @@ public final class MemoryPieceStore implements PieceStore {
       public void append(ByteBuffer data) {
         Checks.check(!finished, "append after end");
         Checks.require(bytes.size() + data.remaining() <= identity.getLength(), "too many bytes");
+        if (bytes.size() + data.remaining() > diskFullAfterBytes) {
+          throw HiroException.exhausted("worker w-mem: disk full while writing piece (No space left on device)");
+        }
         checksums.update(data);
         byte[] copy = new byte[data.remaining()];
         data.duplicate().get(copy);
