@@ -1,0 +1,222 @@
+package io.hiro.master.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import ch.qos.logback.classic.Level;
+import io.hiro.common.HiroPath;
+import io.hiro.common.HostPort;
+import io.hiro.common.WorkerId;
+import io.hiro.master.config.MasterConfig;
+import io.hiro.master.core.Core;
+import io.hiro.master.core.FakeClock;
+import io.hiro.master.core.FileView;
+import io.hiro.master.core.Master;
+import io.hiro.master.core.PieceCommit;
+import io.hiro.master.core.UploadView;
+import io.hiro.master.core.WorkerAddress;
+import io.hiro.master.core.WorkerRegistration;
+import io.hiro.proto.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Crashes the master at every write point of a scripted workload (journal appends, fsyncs, segment
+ * rolls, checkpoint writes), recovers a new master from what the disk would hold, and checks that
+ * exactly the acknowledged operations survived: all of them, plus at most the one in flight.
+ * Re-run a failure with {@code -Dhiro.seed=<the seed printed>}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JournalCrashTest {
+  private static final long MIB = 1L << 20;
+  static final MasterConfig CONFIG = MasterConfig.builder().dataDir(Path.of("unused"))
+      .defaultPieceSizeBytes(MIB).checkpointEveryOperations(6).uploadExpiry(Duration.ofHours(1)).build();
+
+  /** The states a run went through: after each acknowledged operation, and with the one in flight. */
+  private record Run(Checkpoint acked, Checkpoint inFlight, int ackedCount) {}
+
+  @Test
+  void exactlyTheAcknowledgedOperationsSurviveACrashAtEveryWritePoint() throws IOException {
+    long seed = Long.getLong("hiro.seed", System.nanoTime());
+    System.out.println("JournalCrashTest seed " + seed + " (re-run with -Dhiro.seed=" + seed + ")");
+    Level level = quietLogs(Level.OFF);
+    try {
+      CrashingFiles probe = new CrashingFiles();
+      Run full = run(probe, seed);
+      assertThat(full.ackedCount()).isGreaterThan(WORKLOAD.size());
+      long points = probe.points();
+      System.out.println("JournalCrashTest: " + full.ackedCount() + " acknowledged calls, " + points
+          + " write points, each crashed at twice (clean and torn)");
+      assertThat(points).as("write points").isGreaterThan(50);
+      assertThat(probe.list()).as("checkpoints were written").anyMatch(n -> n.startsWith("checkpoint-"));
+      int torn = 0;
+      for (long n = 1; n <= points; n++) {
+        for (boolean tear : new boolean[] {false, true}) {
+          CrashingFiles files = new CrashingFiles(n, seed + n, tear);
+          Run run = run(files, seed);
+          Checkpoint recovered = recover(files.image(), seed);
+          String where = "seed " + seed + ", crash at write point " + n + (tear ? " with a torn write" : "")
+              + " after " + run.ackedCount() + " acknowledged operations";
+          if (!recovered.equals(run.acked()) && !recovered.equals(run.inFlight())) {
+            fail("recovered state is neither the acknowledged one nor it plus the operation in flight (" + where
+                + ")\nrecovered: " + recovered + "\nacknowledged: " + run.acked());
+          }
+          torn += tear ? 1 : 0;
+        }
+      }
+      assertThat(torn).isPositive();
+    } finally {
+      quietLogs(level);
+    }
+  }
+
+  /** Runs the workload until it ends or the files crash; returns the states to expect after recovery. */
+  private static Run run(CrashingFiles files, long seed) {
+    Checkpoint empty = Checkpoint.newBuilder().addEntries(io.hiro.proto.CheckpointEntry.newBuilder().setPath("/"))
+        .build();
+    MasterStore store;
+    Master master;
+    FakeClock clock = new FakeClock();
+    try {
+      store = MasterStore.open(files, CONFIG.checkpointEveryOperations(), Long.MAX_VALUE / 2, 0);
+      master = Core.durable(CONFIG, clock, new SplittableRandom(seed), store);
+    } catch (IOException | RuntimeException e) {
+      return new Run(empty, empty, 0);
+    }
+    Context context = new Context(master, store, clock);
+    for (Consumer<Context> step : WORKLOAD) {
+      try {
+        step.accept(context);
+      } catch (RuntimeException e) {
+        assertThat(files.crashed()).as("only a crash fails a step: %s", e).isTrue();
+        return new Run(context.acked, stateOf(store), context.ackedCount);
+      }
+    }
+    return new Run(context.acked, context.acked, context.ackedCount);
+  }
+
+  private static Checkpoint recover(CrashingFiles image, long seed) throws IOException {
+    try (MasterStore store = MasterStore.open(image, CONFIG.checkpointEveryOperations(), Long.MAX_VALUE / 2, 0)) {
+      Core.durable(CONFIG, new FakeClock(), new SplittableRandom(seed), store);
+      return stateOf(store);
+    }
+  }
+
+  private static Checkpoint stateOf(MasterStore store) {
+    return store.snapshot().toBuilder().clearSeq().build();
+  }
+
+  /**
+   * What the workload steps share: the master, the upload left open, and the state after the last
+   * acknowledged call (each master call is one acknowledgement; a put is two: create and commit).
+   */
+  private static final class Context {
+    final Master master;
+    final MasterStore store;
+    final FakeClock clock;
+    Checkpoint acked;
+    int ackedCount;
+    UploadView open;
+
+    Context(Master master, MasterStore store, FakeClock clock) {
+      this.master = master;
+      this.store = store;
+      this.clock = clock;
+      this.acked = stateOf(store);
+    }
+
+    <T> T call(java.util.function.Supplier<T> call) {
+      T result = call.get();
+      acked = stateOf(store);
+      ackedCount++;
+      return result;
+    }
+
+    void run(Runnable call) {
+      call(() -> {
+        call.run();
+        return null;
+      });
+    }
+
+    void register(String id, int host) {
+      call(() -> master.membership().register(new WorkerRegistration(new WorkerId(id),
+          HostPort.parse("10.0.0." + host + ":5050"), 1L << 40, 1L << 39, 1L << 39, new long[0])));
+    }
+
+    UploadView create(String path, long sizeBytes, boolean overwrite) {
+      return call(() -> master.uploads().createFile(HiroPath.parse(path), sizeBytes, 0, 0, overwrite));
+    }
+
+    FileView commit(UploadView upload) {
+      List<PieceCommit> pieces = upload.pieces().stream()
+          .map(p -> new PieceCommit(p.index(), p.id(), p.lengthBytes(), 7 + p.index(),
+              p.replicas().stream().map(WorkerAddress::id).toList()))
+          .toList();
+      byte[] sha256 = new byte[32];
+      sha256[0] = (byte) upload.uploadId();
+      return call(() -> master.uploads().commitFile(upload.uploadId(), pieces, sha256));
+    }
+
+    void put(String path, long sizeBytes, boolean overwrite) {
+      commit(create(path, sizeBytes, overwrite));
+    }
+  }
+
+  /** mkdir, create+commit, overwrite, delete, move, abort, a chain reassigned, uploads expired by the sweep. */
+  private static final List<Consumer<Context>> WORKLOAD = List.of(
+      c -> c.register("w1", 1),
+      c -> c.register("w2", 2),
+      c -> c.register("w3", 3),
+      c -> c.run(() -> c.master.mkdir(HiroPath.parse("/a"), false)),
+      c -> c.run(() -> c.master.mkdir(HiroPath.parse("/a/b/c"), true)),
+      c -> c.put("/a/f1", 5 * MIB / 2, false),
+      c -> c.put("/a/b/f2", 1, false),
+      c -> c.put("/a/f1", 3 * MIB, true),
+      c -> c.open = c.create("/x/open", 2 * MIB, false),
+      c -> c.call(() -> c.master.uploads().allocateChain(c.open.uploadId(), 0,
+          Set.of(c.open.pieces().getFirst().replicas().getFirst().id()))),
+      c -> c.run(() -> c.master.move(HiroPath.parse("/a/b"), HiroPath.parse("/moved"))),
+      c -> c.run(() -> c.master.delete(HiroPath.parse("/a/f1"), false)),
+      c -> {
+        long uploadId = c.create("/y", MIB, false).uploadId();
+        c.run(() -> c.master.uploads().abortUpload(uploadId));
+      },
+      c -> c.put("/empty", 0, false),
+      c -> c.register("w4", 4),
+      c -> c.run(() -> c.master.mkdir(HiroPath.parse("/d"), false)),
+      c -> c.run(() -> c.master.delete(HiroPath.parse("/moved"), true)),
+      c -> c.put("/d/z", 3 * MIB + 1, false),
+      c -> c.open = c.create("/x/expires", MIB, false),
+      c -> c.run(() -> c.master.move(HiroPath.parse("/d/z"), HiroPath.parse("/a"))),
+      c -> {
+        c.clock.advance(Duration.ofHours(2));
+        c.run(c.master::sweep);
+      },
+      c -> c.register("w1", 1),
+      c -> c.register("w2", 2),
+      c -> c.put("/a/z", MIB, true));
+
+  private static Level quietLogs(Level level) {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hiro");
+    Level before = logger.getLevel();
+    logger.setLevel(level);
+    return before;
+  }
+
+  static List<String> sorted(List<String> names) {
+    List<String> copy = new ArrayList<>(names);
+    copy.sort(null);
+    return copy;
+  }
+}
