@@ -1,6 +1,7 @@
 package io.hiro.master.core;
 
 import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's picture of its workers, not journaled (workers are the truth about their disks):
- * who is registered, who is live, which replicas each holds, which deletes each still has to do.
- * A worker is live while its last heartbeat is at most {@code deadAfterMillis} old; replicas on a
- * dead worker stay in the map (it may come back) but never count. Not thread-safe: callers hold
- * {@link Master}'s lock.
+ * who is registered, who is live, which replicas each holds, which deletes and copies each still has
+ * to do, which replicas were reported corrupt and which are orphans. A worker is live while its last
+ * heartbeat is at most {@code deadAfterMillis} old; replicas on a dead worker stay in the map (it may
+ * come back) but never count. A replica reported corrupt never counts as good. Not thread-safe:
+ * callers hold {@link Master}'s lock.
  */
 final class Cluster {
   private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
@@ -27,6 +29,15 @@ final class Cluster {
   private final Map<WorkerId, WorkerInfo> workers = new TreeMap<>();
   final ReplicaMap replicas = new ReplicaMap();
   final DeleteQueue deletes = new DeleteQueue();
+  final PendingCopies copies = new PendingCopies();
+  final CorruptReplicas corrupt = new CorruptReplicas();
+  final OrphanReplicas orphans = new OrphanReplicas();
+  /** Tests force safe mode here while the real one (journal replay, {@link Core#inSafeMode}) is elsewhere. */
+  boolean safeModeForced;
+  /** Bumped whenever a worker goes dead or comes back. */
+  long livenessVersion;
+  /** Workers that went dead since the replication monitor last looked. */
+  final List<WorkerId> newlyDead = new ArrayList<>();
 
   Cluster(long deadAfterMillis) {
     this.deadAfterMillis = deadAfterMillis;
@@ -76,8 +87,21 @@ final class Cluster {
     return count;
   }
 
+  /** Live holders of a piece that were not reported corrupt: the replicas that truly count. */
+  List<WorkerInfo> goodLiveHolders(long pieceId, long nowMillis) {
+    List<WorkerInfo> good = new ArrayList<>(2);
+    for (WorkerId id : replicas.holders(pieceId)) {
+      WorkerInfo worker = workers.get(id);
+      if (worker != null && worker.isLive(nowMillis, deadAfterMillis) && !corrupt.isCorrupt(pieceId, id)) {
+        good.add(worker);
+      }
+    }
+    return good;
+  }
+
   /**
-   * Live workers with room for {@code lengthBytes} more, their free space reduced by {@code promisedBytes}.
+   * Live workers with room for {@code lengthBytes} more, their free space reduced by {@code promisedBytes}
+   * and by the re-replication copies already headed their way.
    * Throws UNAVAILABLE if no worker is live and RESOURCE_EXHAUSTED if none has room.
    */
   List<Placement.Candidate> candidates(long nowMillis, long lengthBytes, ToLongFunction<WorkerId> promisedBytes) {
@@ -85,13 +109,7 @@ final class Cluster {
     if (live.isEmpty()) {
       throw HiroException.unavailable(NO_LIVE_WORKER);
     }
-    List<Placement.Candidate> result = new ArrayList<>();
-    for (WorkerInfo worker : live) {
-      long free = worker.freeBytes - promisedBytes.applyAsLong(worker.id);
-      if (free >= lengthBytes) {
-        result.add(new Placement.Candidate(worker.id, worker.address.host(), free));
-      }
-    }
+    List<Placement.Candidate> result = candidatesWithRoom(nowMillis, lengthBytes, promisedBytes);
     if (result.isEmpty()) {
       throw HiroException.exhausted("no live worker has %d bytes free for a piece (%d live); free space or add a worker",
           lengthBytes, live.size());
@@ -99,8 +117,42 @@ final class Cluster {
     return result;
   }
 
+  /** As {@link #candidates} but never throws: the list may be empty. */
+  List<Placement.Candidate> candidatesWithRoom(long nowMillis, long lengthBytes, ToLongFunction<WorkerId> promisedBytes) {
+    List<Placement.Candidate> result = new ArrayList<>();
+    for (WorkerInfo worker : liveWorkers(nowMillis)) {
+      long free = worker.freeBytes - promisedBytes.applyAsLong(worker.id) - copies.incomingBytes(worker.id);
+      if (free >= lengthBytes) {
+        result.add(new Placement.Candidate(worker.id, worker.address.host(), free));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A replica is corrupt or unreadable: remember it as corrupt, forget it and queue its delete, unless
+   * no good live replica of the piece would be left. The last copy stays: a bad block may be all that
+   * is wrong with it, and a later repair can still read the rest; deleting it would turn damage into
+   * loss. Returns true if the replica was dropped.
+   */
+  boolean dropBadReplica(long pieceId, WorkerId worker, String reason, long nowMillis) {
+    corrupt.add(pieceId, worker);
+    int left = goodLiveHolders(pieceId, nowMillis).size();
+    if (left == 0) {
+      LOG.error("master: piece {} has no other good live replica than the one on worker {} reported bad ({}); "
+          + "keeping it", new PieceId(pieceId), worker, reason);
+      return false;
+    }
+    replicas.remove(pieceId, worker);
+    deletes.queue(worker, pieceId);
+    LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} good live replicas left, re-replication follows",
+        new PieceId(pieceId), worker, reason, left);
+    return true;
+  }
+
   /** Forgets a dropped piece's replicas and queues their deletes on every worker that has or may have one. */
   void drop(MasterState.DroppedPiece piece) {
+    corrupt.forget(piece.pieceId());
     List<WorkerId> targets = new ArrayList<>(replicas.removePiece(piece.pieceId()));
     for (WorkerId worker : piece.chain()) {
       if (!targets.contains(worker)) {
@@ -121,10 +173,14 @@ final class Cluster {
       boolean live = worker.isLive(nowMillis, deadAfterMillis);
       if (live != worker.liveLogged) {
         worker.liveLogged = live;
+        livenessVersion++;
         if (live) {
           LOG.info("master: worker {} ({}) is back; its {} replicas count again",
               worker.id, worker.address, replicas.replicaCount(worker.id));
         } else {
+          if (!newlyDead.contains(worker.id)) {
+            newlyDead.add(worker.id);
+          }
           LOG.info("master: worker {} ({}) is dead: no heartbeat for {} ms; its {} replicas no longer count",
               worker.id, worker.address, nowMillis - worker.lastHeartbeatMillis, replicas.replicaCount(worker.id));
         }

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds the cluster report: workers (live, dead, missing) and the health of committed pieces. */
+/**
+ * Builds the cluster report: workers (live, dead, missing), the health of committed pieces (a replica
+ * reported corrupt does not count), safe mode and the replication monitor's pending work.
+ */
 final class ClusterReports {
   private ClusterReports() {}
 
@@ -31,16 +34,18 @@ final class ClusterReports {
     long pieces = 0;
     long under = 0;
     long missing = 0;
+    long surplus = 0;
     for (Map.Entry<Long, Object> entry : core.state.pieceOwners().entrySet()) {
       if (entry.getValue() instanceof FileNode file) {
         pieces++;
-        int live = core.cluster.liveReplicaCount(entry.getKey(), now);
-        if (live < file.replication) {
+        int good = core.cluster.goodLiveHolders(entry.getKey(), now).size();
+        if (good < file.replication) {
           under++;
         }
-        if (live == 0) {
+        if (good == 0) {
           missing++;
         }
+        surplus += Math.max(0, good - file.replication);
       }
     }
     long[] files = {0};
@@ -51,6 +56,8 @@ final class ClusterReports {
       bytes[0] += file.sizeBytes;
     });
     long directories = Namespace.countDirectories(root) - 1; // the root is not counted
-    return new ClusterView(workers, files[0], directories, pieces, under, missing, bytes[0]);
+    boolean safeMode = ReplicationMonitor.inSafeMode(core, now);
+    return new ClusterView(workers, files[0], directories, pieces, under, missing, bytes[0], safeMode,
+        safeMode ? core.safeModeRemainingMillis(now) : 0, core.cluster.copies.count(), surplus);
   }
 }

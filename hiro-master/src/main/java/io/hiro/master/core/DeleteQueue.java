@@ -53,6 +53,11 @@ final class DeleteQueue {
     return batch;
   }
 
+  boolean isQueued(WorkerId worker, long pieceId) {
+    SequencedSet<Long> queue = pending.get(worker);
+    return queue != null && queue.contains(pieceId);
+  }
+
   int pendingCount(WorkerId worker) {
     SequencedSet<Long> queue = pending.get(worker);
     return queue == null ? 0 : queue.size();

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's logic, without gRPC: the namespace requests (Stat, List, Mkdir, Delete, Move),
- * bad-replica reports, the cluster report and the periodic sweep. Uploads are in {@link #uploads()},
+ * bad-replica reports, the cluster report, fsck and the periodic sweep (upload expiry and the
+ * {@link ReplicationMonitor}). Uploads are in {@link #uploads()},
  * worker membership in {@link #membership()}. Thread-safe: every call takes the one lock in {@link Core}.
  * Clock and randomness are handed in so tests can fake them.
  */
@@ -25,11 +26,13 @@ public final class Master {
   private final Core core;
   private final Uploads uploads;
   private final Membership membership;
+  private final ReplicationMonitor monitor;
 
   public Master(MasterConfig config, InstantSource clock, RandomGenerator random) {
     this.core = new Core(config, clock, random);
     this.uploads = new Uploads(core);
     this.membership = new Membership(core);
+    this.monitor = new ReplicationMonitor(core);
   }
 
   public Uploads uploads() {
@@ -88,7 +91,7 @@ public final class Master {
     LOG.debug("master: moved {} to {}", source, target);
   }
 
-  /** A client found a replica corrupt or unreadable: forget it and have its worker delete it. */
+  /** A client found a replica corrupt or unreadable: forget it and have its worker delete it, unless it is the last. */
   public void reportBadReplica(PieceId pieceId, WorkerId workerId, String reason) {
     core.write(() -> {
       Cluster cluster = core.cluster;
@@ -98,20 +101,7 @@ public final class Master {
       if (core.state.ownerOf(pieceId.value()) == null && !cluster.replicas.holds(pieceId.value(), workerId)) {
         throw HiroException.notFound("piece %s is not part of any file or upload", pieceId);
       }
-      long nowMillis = core.nowMillis();
-      boolean counted = cluster.replicas.holds(pieceId.value(), workerId) && cluster.isLive(workerId, nowMillis);
-      int left = cluster.liveReplicaCount(pieceId.value(), nowMillis) - (counted ? 1 : 0);
-      if (left == 0) {
-        // The last copy stays: a bad block may be all that is wrong with it, and a later
-        // repair can still read the rest. Deleting it would turn damage into loss.
-        LOG.error("master: piece {} has no other live replica than the one on worker {} reported bad ({}); "
-            + "keeping it", pieceId, workerId, reason);
-        return null;
-      }
-      cluster.replicas.remove(pieceId.value(), workerId);
-      cluster.deletes.queue(workerId, pieceId.value());
-      LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} live replicas left",
-          pieceId, workerId, reason, left);
+      cluster.dropBadReplica(pieceId.value(), workerId, reason, core.nowMillis());
       return null;
     });
   }
@@ -120,7 +110,15 @@ public final class Master {
     return core.read(() -> ClusterReports.report(core));
   }
 
-  /** Expires old uploads and logs workers that went dead or came back. Called every heartbeat interval. */
+  /** The files under {@code path} that miss pieces, lack replicas or have corrupt ones (at most {@link Fsck#FILES_MAX}). */
+  public FsckView fsck(HiroPath path) {
+    return core.read(() -> Fsck.check(core, path, existing(path)));
+  }
+
+  /**
+   * Expires old uploads, logs workers that went dead or came back, and runs one round of the
+   * replication monitor. Called every heartbeat interval.
+   */
   public void sweep() {
     core.write(() -> {
       long now = core.nowMillis();
@@ -133,8 +131,14 @@ public final class Master {
             String.format("%016x", upload.uploadId), upload.path, core.config.uploadExpiry(), upload.pieceIds.length);
       }
       core.cluster.logLivenessChanges(now);
+      monitor.run(now);
       return null;
     });
+  }
+
+  /** Tests force safe mode with this until the journal's own safe mode can be driven from a test. */
+  void forceSafeMode(boolean on) {
+    core.write(() -> core.cluster.safeModeForced = on);
   }
 
   private Node existing(HiroPath path) {

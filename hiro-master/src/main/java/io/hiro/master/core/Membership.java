@@ -2,16 +2,23 @@ package io.hiro.master.core;
 
 import io.hiro.common.HiroException;
 import io.hiro.common.Limits;
+import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Workers joining and staying: Register (with a full replica report), Heartbeat (answered with
- * deletes) and ReportReplicas. A reported replica of a piece the master owns is added to the
- * replica map; one of a recently dropped piece (deleted, overwritten, expired) is deleted; one the
- * master does not know at all is left alone for now: after a master restart the master knows
- * nothing yet, and deleting it could lose data (the journal and a grace period come next).
+ * deletes and copy orders, none in safe mode) and ReportReplicas (stored, removed, corrupt, failed
+ * copies). A reported replica of a piece the master owns is added to the replica map (and completes
+ * a pending copy to that worker); one of a recently dropped piece (deleted, overwritten, expired) is
+ * deleted; one the master does not know at all is an orphan, deleted by the replication monitor once
+ * it has been known for the orphan grace. A replica whose delete is still queued is not added back:
+ * it is on its way out.
  */
 public final class Membership {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
@@ -24,8 +31,7 @@ public final class Membership {
   /** Registers (or re-registers) a worker; its report replaces what the master knew. Returns the heartbeat interval. */
   public long register(WorkerRegistration registration) {
     WorkerId id = registration.id();
-    int[] unknown = {0};
-    core.write(() -> {
+    int unknown = core.write(() -> {
       Cluster cluster = core.cluster;
       if (cluster.worker(id) == null && cluster.workers().size() >= Limits.WORKERS_MAX) {
         throw HiroException.exhausted("%d workers are registered, the limit; worker %s cannot join",
@@ -36,16 +42,19 @@ public final class Membership {
       updateUsage(worker, new WorkerUsage(registration.capacityBytes(), registration.freeBytes(),
           registration.usedBytes()));
       cluster.replicas.removeWorker(id);
+      Set<Long> orphans = new HashSet<>();
       for (long pieceId : registration.pieceIds()) {
         if (!stored(worker.id, pieceId)) {
-          unknown[0]++;
+          orphans.add(pieceId);
         }
       }
+      cluster.orphans.replaceWorker(id, orphans, core.nowMillis());
       cluster.logLivenessChanges(core.nowMillis());
-      return null;
+      return orphans.size();
     });
-    LOG.info("master: worker {} registered at {} with {} replicas ({} unknown, kept), {} bytes free",
-        id, registration.address(), registration.pieceIds().length, unknown[0], registration.freeBytes());
+    LOG.info("master: worker {} registered at {} with {} replicas ({} unknown: deleted after {} unless claimed), "
+        + "{} bytes free", id, registration.address(), registration.pieceIds().length, unknown,
+        core.config.orphanGrace(), registration.freeBytes());
     return core.config.heartbeatIntervalMillis();
   }
 
@@ -54,39 +63,96 @@ public final class Membership {
       WorkerInfo worker = core.cluster.worker(id);
       if (worker == null) {
         LOG.debug("master: heartbeat from unknown worker {}; asking it to register again", id);
-        return new HeartbeatReply(true, new long[0]);
+        return new HeartbeatReply(true, new long[0], List.of());
       }
       updateUsage(worker, usage);
-      core.cluster.logLivenessChanges(core.nowMillis());
-      return new HeartbeatReply(false, core.cluster.deletes.take(id));
+      long now = core.nowMillis();
+      core.cluster.logLivenessChanges(now);
+      if (ReplicationMonitor.inSafeMode(core, now)) {
+        return new HeartbeatReply(false, new long[0], List.of());
+      }
+      return new HeartbeatReply(false, core.cluster.deletes.take(id), copyOrders(id));
     });
+  }
+
+  /** The copy orders a source has not been given yet; those whose piece went meanwhile are dropped. */
+  private List<HeartbeatReply.CopyOrder> copyOrders(WorkerId source) {
+    List<HeartbeatReply.CopyOrder> orders = new ArrayList<>();
+    for (PendingCopies.Copy copy : core.cluster.copies.takeUnsent(source)) {
+      WorkerInfo target = core.cluster.worker(copy.target());
+      if (!(core.state.ownerOf(copy.pieceId()) instanceof FileNode) || target == null) {
+        core.cluster.copies.complete(copy.pieceId(), copy.target());
+        continue;
+      }
+      orders.add(new HeartbeatReply.CopyOrder(new PieceId(copy.pieceId()), new WorkerAddress(target.id, target.address)));
+    }
+    return orders;
   }
 
   /** Replicas a worker stored or lost since its last report. */
   public void reportReplicas(WorkerId id, long[] stored, long[] removed) {
+    reportReplicas(id, ReplicaChanges.of(stored, removed));
+  }
+
+  /** Replicas a worker stored, lost or found corrupt, and copies it failed, since its last report. */
+  public void reportReplicas(WorkerId id, ReplicaChanges changes) {
     core.write(() -> {
-      if (core.cluster.worker(id) == null) {
+      Cluster cluster = core.cluster;
+      if (cluster.worker(id) == null) {
         throw HiroException.notFound("worker %s is not registered; it registers again at its next heartbeat", id);
       }
-      for (long pieceId : stored) {
-        stored(id, pieceId);
+      long now = core.nowMillis();
+      for (long pieceId : changes.stored()) {
+        if (!stored(id, pieceId)) {
+          cluster.orphans.seen(pieceId, id, now);
+        }
       }
-      for (long pieceId : removed) {
-        core.cluster.replicas.remove(pieceId, id);
+      for (long pieceId : changes.removed()) {
+        cluster.replicas.remove(pieceId, id);
+        cluster.orphans.forget(pieceId, id);
+      }
+      for (long pieceId : changes.corrupt()) {
+        corrupt(id, pieceId, now);
+      }
+      for (ReplicaChanges.CopyFailure failure : changes.failedCopies()) {
+        if (cluster.copies.fail(failure.pieceId().value(), failure.target()) != null) {
+          LOG.warn("master: worker {} failed to copy piece {} to worker {} ({}); it will be retried elsewhere",
+              id, failure.pieceId(), failure.target(), failure.reason());
+        }
       }
       return null;
     });
-    LOG.debug("master: worker {} reported {} stored, {} removed", id, stored.length, removed.length);
+    LOG.debug("master: worker {} reported {} stored, {} removed, {} corrupt, {} failed copies", id,
+        changes.stored().length, changes.removed().length, changes.corrupt().length, changes.failedCopies().size());
   }
 
-  /** Records one reported replica; false if the master knows nothing of the piece. */
+  /** A worker found its replica corrupt: as a bad-replica report, but a piece nothing owns is simply deleted. */
+  private void corrupt(WorkerId id, long pieceId, long now) {
+    Cluster cluster = core.cluster;
+    if (core.state.ownerOf(pieceId) == null) {
+      cluster.replicas.remove(pieceId, id);
+      cluster.orphans.forget(pieceId, id);
+      cluster.deletes.queue(id, pieceId);
+      return;
+    }
+    cluster.dropBadReplica(pieceId, id, "its worker found it corrupt", now);
+  }
+
+  /** Records one reported replica; false if the master knows nothing of the piece (an orphan). */
   private boolean stored(WorkerId worker, long pieceId) {
+    Cluster cluster = core.cluster;
+    if (cluster.deletes.isQueued(worker, pieceId)) {
+      return true; // on its way out (surplus, corrupt, dropped): it must not count again
+    }
     if (core.state.ownerOf(pieceId) != null) {
-      core.cluster.replicas.add(pieceId, worker);
+      cluster.replicas.add(pieceId, worker);
+      if (cluster.copies.complete(pieceId, worker) != null) {
+        LOG.debug("master: copy of piece {} to worker {} done", new PieceId(pieceId), worker);
+      }
       return true;
     }
-    if (core.cluster.deletes.recentlyDropped(pieceId)) {
-      core.cluster.deletes.queue(worker, pieceId);
+    if (cluster.deletes.recentlyDropped(pieceId)) {
+      cluster.deletes.queue(worker, pieceId);
       return true;
     }
     return false;

@@ -17,7 +17,8 @@ import java.util.Set;
  *   <li>most free space first (free bytes minus bytes promised to open uploads): the primary is the
  *       eligible worker with the most free space, and each host's best worker is the one used.
  * </ol>
- * Ties break on the worker id, so placement is a pure function of its inputs.
+ * Ties break on the worker id, so placement is a pure function of its inputs. {@link #target} picks
+ * the one worker a re-replication copy goes to by the same rules.
  */
 public final class Placement {
   private Placement() {}
@@ -57,5 +58,27 @@ public final class Placement {
       chain.add(candidate.id());
     }
     return List.copyOf(chain);
+  }
+
+  /**
+   * The worker a new replica of a piece should go to, or null if none is eligible: a candidate not
+   * excluded (holders, pending targets, recent failures), on a host that holds no replica yet if
+   * there is one, most free space first.
+   */
+  public static WorkerId target(List<Candidate> candidates, Set<WorkerId> excluded, Set<String> hostsHolding) {
+    Candidate best = null;
+    boolean bestOnNewHost = false;
+    for (Candidate candidate : candidates) {
+      if (excluded.contains(candidate.id())) {
+        continue;
+      }
+      boolean newHost = !hostsHolding.contains(candidate.host());
+      if (best == null || (newHost && !bestOnNewHost)
+          || (newHost == bestOnNewHost && MOST_FREE_FIRST.compare(candidate, best) < 0)) {
+        best = candidate;
+        bestOnNewHost = newHost;
+      }
+    }
+    return best == null ? null : best.id();
   }
 }

@@ -20,6 +20,8 @@ final class ReplicaMap {
   private static final WorkerId[] NONE = new WorkerId[0];
   private final Map<Long, WorkerId[]> holders = new HashMap<>();
   private final Map<WorkerId, Long> replicaCounts = new HashMap<>();
+  /** Bumped on every change, so the replication monitor can tell whether anything moved since its last scan. */
+  private long version;
 
   void add(long pieceId, WorkerId worker) {
     WorkerId[] current = holders.getOrDefault(pieceId, NONE);
@@ -32,6 +34,7 @@ final class ReplicaMap {
     next[current.length] = worker;
     holders.put(pieceId, next);
     replicaCounts.merge(worker, 1L, Long::sum);
+    version++;
   }
 
   /** Removes one replica; true if it was there. */
@@ -50,6 +53,7 @@ final class ReplicaMap {
       holders.put(pieceId, rest.toArray(NONE));
     }
     decrement(worker);
+    version++;
     return true;
   }
 
@@ -62,6 +66,7 @@ final class ReplicaMap {
     for (WorkerId worker : current) {
       decrement(worker);
     }
+    version++;
     return List.of(current);
   }
 
@@ -84,6 +89,24 @@ final class ReplicaMap {
       }
     }
     replicaCounts.remove(worker);
+    version++;
+  }
+
+  /** The pieces one worker holds a replica of. Scans the map: for rare events (a worker's death). */
+  List<Long> piecesOf(WorkerId worker) {
+    List<Long> pieces = new ArrayList<>();
+    if (replicaCounts.containsKey(worker)) {
+      holders.forEach((pieceId, current) -> {
+        if (Arrays.asList(current).contains(worker)) {
+          pieces.add(pieceId);
+        }
+      });
+    }
+    return pieces;
+  }
+
+  long version() {
+    return version;
   }
 
   List<WorkerId> holders(long pieceId) {

@@ -14,10 +14,8 @@ import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.RegisterRequest;
 import io.hiro.proto.RegisterResponse;
-import io.hiro.proto.ReplicaReport;
 import io.hiro.proto.ReportReplicasRequest;
 import io.hiro.proto.ReportReplicasResponse;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +37,7 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
           "report of %d replicas; the limit is %d", request.getReplicasCount(), Limits.REPLICAS_PER_REPORT_MAX);
       long interval = membership.register(new WorkerRegistration(new WorkerId(request.getWorkerId()),
           HostPort.parse(request.getAddress()), usage.capacityBytes(), usage.freeBytes(), usage.usedBytes(),
-          pieceIds(request.getReplicasList())));
+          ProtoMapping.pieceIds(request.getReplicasList())));
       return RegisterResponse.newBuilder().setHeartbeatIntervalMillis(interval).build();
     });
   }
@@ -50,11 +48,7 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
       LOG.debug("master: Heartbeat {}", request.getWorkerId());
       HeartbeatReply reply = membership.heartbeat(new WorkerId(request.getWorkerId()),
           usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()));
-      HeartbeatResponse.Builder builder = HeartbeatResponse.newBuilder().setRegisterAgain(reply.registerAgain());
-      for (long pieceId : reply.deletePieceIds()) {
-        builder.addDeletePieceIds(pieceId);
-      }
-      return builder.build();
+      return ProtoMapping.heartbeat(reply);
     });
   }
 
@@ -62,11 +56,11 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
   public void reportReplicas(ReportReplicasRequest request, StreamObserver<ReportReplicasResponse> responses) {
     Replies.reply(LOG, "ReportReplicas " + request.getWorkerId(), responses, () -> {
       LOG.debug("master: ReportReplicas {}", request.getWorkerId());
-      Checks.require(request.getStoredCount() + request.getRemovedPieceIdsCount() <= Limits.REPLICAS_PER_REPORT_MAX,
-          "report of %d replicas; the limit is %d",
-          request.getStoredCount() + request.getRemovedPieceIdsCount(), Limits.REPLICAS_PER_REPORT_MAX);
-      long[] removed = request.getRemovedPieceIdsList().stream().mapToLong(Long::longValue).toArray();
-      membership.reportReplicas(new WorkerId(request.getWorkerId()), pieceIds(request.getStoredList()), removed);
+      long count = (long) request.getStoredCount() + request.getRemovedPieceIdsCount()
+          + request.getCorruptPieceIdsCount() + request.getFailedCopiesCount();
+      Checks.require(count <= Limits.REPLICAS_PER_REPORT_MAX, "report of %d replicas; the limit is %d",
+          count, Limits.REPLICAS_PER_REPORT_MAX);
+      membership.reportReplicas(new WorkerId(request.getWorkerId()), ProtoMapping.changes(request));
       return ReportReplicasResponse.getDefaultInstance();
     });
   }
@@ -75,13 +69,5 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
     Checks.require(capacityBytes >= 0 && freeBytes >= 0 && usedBytes >= 0,
         "disk figures must not be negative (capacity %d, free %d, used %d)", capacityBytes, freeBytes, usedBytes);
     return new WorkerUsage(capacityBytes, freeBytes, usedBytes);
-  }
-
-  private static long[] pieceIds(List<ReplicaReport> replicas) {
-    long[] ids = new long[replicas.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = replicas.get(i).getPieceId();
-    }
-    return ids;
   }
 }

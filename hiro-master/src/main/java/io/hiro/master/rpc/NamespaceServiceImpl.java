@@ -18,6 +18,8 @@ import io.hiro.proto.CreateFileRequest;
 import io.hiro.proto.CreateFileResponse;
 import io.hiro.proto.DeleteRequest;
 import io.hiro.proto.DeleteResponse;
+import io.hiro.proto.FsckRequest;
+import io.hiro.proto.FsckResponse;
 import io.hiro.proto.ListRequest;
 import io.hiro.proto.ListResponse;
 import io.hiro.proto.MkdirRequest;
@@ -37,7 +39,6 @@ import org.slf4j.LoggerFactory;
 /** The namespace service for clients: decode, call {@link Master}, encode. Nothing else. */
 public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceServiceImpl.class);
-  private static final int REASON_LENGTH_MAX = 1024;
   private final Master master;
 
   public NamespaceServiceImpl(Master master) {
@@ -147,8 +148,8 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
     Replies.reply(LOG, "ReportBadReplica", responses, () -> {
       LOG.debug("master: ReportBadReplica piece {} on {}", new PieceId(request.getPieceId()), request.getWorkerId());
       String reason = request.getReason();
-      if (reason.length() > REASON_LENGTH_MAX) {
-        reason = reason.substring(0, REASON_LENGTH_MAX);
+      if (reason.length() > ProtoMapping.REASON_LENGTH_MAX) {
+        reason = reason.substring(0, ProtoMapping.REASON_LENGTH_MAX);
       }
       master.reportBadReplica(new PieceId(request.getPieceId()), new WorkerId(request.getWorkerId()), reason);
       return ReportBadReplicaResponse.getDefaultInstance();
@@ -160,6 +161,15 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
     Replies.reply(LOG, "ClusterReport", responses, () -> {
       LOG.debug("master: ClusterReport");
       return ProtoMapping.report(master.clusterReport());
+    });
+  }
+
+  @Override
+  public void fsck(FsckRequest request, StreamObserver<FsckResponse> responses) {
+    Replies.reply(LOG, "Fsck " + request.getPath(), responses, () -> {
+      LOG.debug("master: Fsck {}", request.getPath());
+      String path = request.getPath().isEmpty() ? "/" : request.getPath();
+      return ProtoMapping.fsck(master.fsck(HiroPath.parse(path)));
     });
   }
 }

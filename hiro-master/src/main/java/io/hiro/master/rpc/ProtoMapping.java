@@ -6,21 +6,32 @@ import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.ClusterView;
 import io.hiro.master.core.FileView;
+import io.hiro.master.core.FsckView;
+import io.hiro.master.core.HeartbeatReply;
+import io.hiro.master.core.ReplicaChanges;
 import io.hiro.master.core.PieceCommit;
 import io.hiro.master.core.PieceView;
 import io.hiro.master.core.UploadView;
 import io.hiro.master.core.WorkerAddress;
 import io.hiro.proto.ClusterReportResponse;
 import io.hiro.proto.CommittedPiece;
+import io.hiro.proto.CopyOrder;
 import io.hiro.proto.CreateFileResponse;
 import io.hiro.proto.FileStatus;
+import io.hiro.proto.FsckFile;
+import io.hiro.proto.FsckResponse;
+import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.PieceRef;
+import io.hiro.proto.ReplicaReport;
+import io.hiro.proto.ReportReplicasRequest;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WorkerStatus;
 import java.util.List;
 
 /** Core values to proto messages and back. Pure functions, no state. */
 final class ProtoMapping {
+  /** Reasons from workers and clients are cut to this many characters before they reach a log. */
+  static final int REASON_LENGTH_MAX = 1024;
   /** Empty until tokens arrive (a later issue): workers accept any token meanwhile. */
   static final ByteString NO_TOKEN = ByteString.EMPTY;
 
@@ -81,6 +92,62 @@ final class ProtoMapping {
         piece.getCrc32C(), workers);
   }
 
+  static FsckResponse fsck(FsckView view) {
+    FsckResponse.Builder builder = FsckResponse.newBuilder()
+        .setFilesChecked(view.filesChecked())
+        .setFilesUnreadable(view.filesUnreadable())
+        .setFilesUnderReplicated(view.filesUnderReplicated())
+        .setSafeMode(view.safeMode())
+        .setTruncated(view.truncated());
+    for (FsckView.FsckFile file : view.files()) {
+      builder.addFiles(FsckFile.newBuilder()
+          .setPath(file.path().toString())
+          .setSizeBytes(file.sizeBytes())
+          .setReplication(file.replication())
+          .setPieces(file.pieces())
+          .setMissingPieces(file.missingPieces())
+          .setUnderReplicatedPieces(file.underReplicatedPieces())
+          .setCorruptReplicas(file.corruptReplicas())
+          .setState(file.state()));
+    }
+    return builder.build();
+  }
+
+  static HeartbeatResponse heartbeat(HeartbeatReply reply) {
+    HeartbeatResponse.Builder builder = HeartbeatResponse.newBuilder().setRegisterAgain(reply.registerAgain());
+    for (long pieceId : reply.deletePieceIds()) {
+      builder.addDeletePieceIds(pieceId);
+    }
+    for (HeartbeatReply.CopyOrder order : reply.copies()) {
+      builder.addCopies(CopyOrder.newBuilder()
+          .setPieceId(order.pieceId().value())
+          .setTarget(worker(order.target()))
+          .setToken(NO_TOKEN));
+    }
+    return builder.build();
+  }
+
+  static ReplicaChanges changes(ReportReplicasRequest request) {
+    List<ReplicaChanges.CopyFailure> failures = request.getFailedCopiesList().stream()
+        .map(f -> new ReplicaChanges.CopyFailure(new PieceId(f.getPieceId()), new WorkerId(f.getTargetWorkerId()),
+            f.getReason().length() > REASON_LENGTH_MAX ? f.getReason().substring(0, REASON_LENGTH_MAX) : f.getReason()))
+        .toList();
+    return new ReplicaChanges(pieceIds(request.getStoredList()), longs(request.getRemovedPieceIdsList()),
+        longs(request.getCorruptPieceIdsList()), failures);
+  }
+
+  static long[] pieceIds(List<ReplicaReport> replicas) {
+    long[] ids = new long[replicas.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = replicas.get(i).getPieceId();
+    }
+    return ids;
+  }
+
+  private static long[] longs(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).toArray();
+  }
+
   static ClusterReportResponse report(ClusterView view) {
     ClusterReportResponse.Builder builder = ClusterReportResponse.newBuilder()
         .setFileCount(view.fileCount())
@@ -88,7 +155,11 @@ final class ProtoMapping {
         .setPieceCount(view.pieceCount())
         .setUnderReplicatedPieces(view.underReplicatedPieces())
         .setMissingPieces(view.missingPieces())
-        .setBytesStored(view.bytesStored());
+        .setBytesStored(view.bytesStored())
+        .setSafeMode(view.safeMode())
+        .setSafeModeRemainingMillis(view.safeModeRemainingMillis())
+        .setPendingCopies(view.pendingCopies())
+        .setSurplusReplicas(view.surplusReplicas());
     for (ClusterView.WorkerState worker : view.workers()) {
       builder.addWorkers(WorkerStatus.newBuilder()
           .setWorkerId(worker.workerId())

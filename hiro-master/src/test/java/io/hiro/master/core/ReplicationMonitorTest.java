@@ -1,0 +1,281 @@
+package io.hiro.master.core;
+
+import static io.hiro.master.core.HealingFixture.GIB;
+import static io.hiro.master.core.HealingFixture.PIECE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hiro.master.config.MasterConfig;
+import io.hiro.master.core.HealingFixture.Order;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ReplicationMonitorTest {
+  /** w1..w3 hold /a (one piece, replication 3); w4 is an empty spare. */
+  private static HealingFixture threeHoldersAndASpare(MasterConfig.Builder builder) {
+    HealingFixture f = new HealingFixture(builder);
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.register("w3", GIB);
+    f.base.put("/a", PIECE);
+    f.register("w4", GIB);
+    return f;
+  }
+
+  private static HealingFixture threeHoldersAndASpare() {
+    return threeHoldersAndASpare(MasterConfig.builder());
+  }
+
+  @Test
+  void aDeadWorkersPieceIsCopiedFromALiveHolderToTheSpareAndIsHealthyOnceTheTargetReportsIt() {
+    HealingFixture f = threeHoldersAndASpare();
+    long piece = f.piece("/a");
+
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
+    List<Order> orders = f.sweepAndHeartbeat("w1", "w2", "w4");
+
+    assertThat(orders).containsExactly(new Order(piece, "w1", "w4"));
+    assertThat(f.master.clusterReport().pendingCopies()).isEqualTo(1);
+    assertThat(f.fsck("/a").state()).isEqualTo(FsckView.UNDER_REPLICATED);
+
+    f.stored("w4", piece);
+    assertThat(f.sweepAndHeartbeat("w1", "w2", "w4")).isEmpty();
+
+    ClusterView report = f.master.clusterReport();
+    assertThat(report.pendingCopies()).isZero();
+    assertThat(report.underReplicatedPieces()).isZero();
+    assertThat(f.fsck("/a")).isNull();
+    assertThat(f.holders("/a")).containsExactly("w1", "w2", "w4");
+  }
+
+  @Test
+  void theMostEndangeredPieceIsCopiedFirstWithinTheByteBudget() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().replicationBandwidthBytesPerSecond(PIECE));
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.register("w3", GIB);
+    f.base.put("/a", PIECE);
+    f.base.put("/z", PIECE);
+    long pieceA = f.piece("/a");
+    long pieceZ = f.piece("/z");
+    // /z keeps two replicas (w1, w2), /a only one (w1): /a comes first whatever the walk's order.
+    f.register("w2", GIB, pieceZ);
+    f.register("w3", GIB);
+    f.register("w4", GIB);
+
+    List<Order> first = f.sweepAndHeartbeat("w1", "w2");
+    f.clock.advance(Duration.ofMillis(500));
+    List<Order> halfASecondLater = f.sweepAndHeartbeat("w1", "w2");
+    f.clock.advance(Duration.ofMillis(500));
+    List<Order> aSecondLater = f.sweepAndHeartbeat("w1", "w2");
+    f.clock.advance(Duration.ofSeconds(1));
+    List<Order> twoSecondsLater = f.sweepAndHeartbeat("w1", "w2");
+
+    assertThat(first).singleElement().satisfies(o -> assertThat(o.pieceId()).isEqualTo(pieceA));
+    assertThat(halfASecondLater).as("the budget of 1 MiB/s allows no second piece yet").isEmpty();
+    assertThat(aSecondLater).singleElement().satisfies(o -> assertThat(o.pieceId()).isEqualTo(pieceA));
+    assertThat(twoSecondsLater).as("w1 has its 2 copies in flight: /z comes from w2, to the worker with most room")
+        .containsExactly(new Order(pieceZ, "w2", "w4"));
+  }
+
+  @Test
+  void aSourceSendsAtMostCopiesPerWorkerMaxAtOnce() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2)
+        .replicationCopiesPerWorkerMax(1));
+    f.register("w1", GIB);
+    f.base.put("/a", PIECE);
+    f.base.put("/b", PIECE);
+    f.base.put("/c", PIECE);
+    f.register("w2", GIB);
+
+    List<Order> first = f.sweepAndHeartbeat("w1");
+    List<Order> stillBusy = f.sweepAndHeartbeat("w1");
+    f.stored("w2", first.getFirst().pieceId());
+    List<Order> next = f.sweepAndHeartbeat("w1");
+
+    assertThat(first).hasSize(1);
+    assertThat(stillBusy).isEmpty();
+    assertThat(next).singleElement().satisfies(o -> assertThat(o.pieceId()).isNotEqualTo(first.getFirst().pieceId()));
+  }
+
+  @Test
+  void aFailedCopyIsRetriedOnAnotherTarget() {
+    HealingFixture f = threeHoldersAndASpare();
+    f.setFree("w4", 2 * GIB);
+    f.register("w5", GIB);
+    long piece = f.piece("/a");
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4", "w5");
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).containsExactly(new Order(piece, "w1", "w4"));
+
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[0],
+        List.of(HealingFixture.failure(piece, "w4"))));
+
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).containsExactly(new Order(piece, "w1", "w5"));
+  }
+
+  @Test
+  void aCopyThatTimesOutIsRetriedOnAnotherTarget() {
+    HealingFixture f = threeHoldersAndASpare();
+    f.setFree("w4", 2 * GIB);
+    f.register("w5", GIB);
+    long piece = f.piece("/a");
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4", "w5");
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).containsExactly(new Order(piece, "w1", "w4"));
+
+    f.pass(Duration.ofSeconds(59), "w1", "w2", "w4", "w5");
+    assertThat(f.orders.get("w1")).hasSize(1);
+    f.pass(Duration.ofSeconds(3), "w1", "w2", "w4", "w5");
+    f.heartbeat("w1");
+
+    assertThat(f.orders.get("w1")).extracting(o -> o.target().id().value()).containsExactly("w4", "w5");
+  }
+
+  @Test
+  void nothingIsCopiedOrDeletedInSafeMode() {
+    HealingFixture f = threeHoldersAndASpare();
+    f.base.put("/b", PIECE);
+    f.master.forceSafeMode(true);
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
+    f.master.delete(MasterFixture.path("/b"), false);
+
+    f.pass(Duration.ofSeconds(6), "w1", "w2", "w4");
+
+    assertThat(f.orders).isEmpty();
+    assertThat(f.deletes).isEmpty();
+    assertThat(f.master.clusterReport().safeMode()).isTrue();
+    assertThat(f.master.fsck(MasterFixture.path("/")).safeMode()).isTrue();
+
+    f.master.forceSafeMode(false);
+    f.pass(Duration.ofSeconds(6), "w1", "w2", "w4");
+
+    assertThat(f.orders).containsKey("w1");
+    assertThat(f.deletes.get("w1")).hasSize(1);
+  }
+
+  @Test
+  void aReturningWorkersSurplusReplicaIsDeletedFromTheFullestWorkerOnceNoCopyIsPending() {
+    HealingFixture f = threeHoldersAndASpare();
+    long piece = f.piece("/a");
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
+    f.sweepAndHeartbeat("w1", "w2");
+    f.setFree("w3", 100 * PIECE);
+
+    f.heartbeat("w3");
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+    assertThat(f.deletes).as("a copy to w4 is pending: nothing is surplus yet").isEmpty();
+    f.stored("w4", piece);
+    assertThat(f.master.clusterReport().surplusReplicas()).isEqualTo(1);
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+
+    assertThat(f.deletes).containsOnlyKeys("w3");
+    assertThat(f.deletes.get("w3")).containsExactly(piece);
+    assertThat(f.holders("/a")).containsExactly("w1", "w2", "w4");
+    assertThat(f.master.clusterReport().surplusReplicas()).isZero();
+  }
+
+  @Test
+  void aCorruptReplicaIsDroppedAndDeletedAndAGoodOneIsCopied() {
+    HealingFixture f = threeHoldersAndASpare();
+    long piece = f.piece("/a");
+
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
+
+    assertThat(f.holders("/a")).containsExactly("w2", "w3");
+    assertThat(f.fsck("/a").corruptReplicas()).isEqualTo(1);
+    assertThat(f.fsck("/a").state()).isEqualTo(FsckView.UNDER_REPLICATED);
+    List<Order> orders = f.sweepAndHeartbeat("w1", "w2", "w3");
+    assertThat(f.deletes.get("w1")).containsExactly(piece);
+    assertThat(orders).singleElement().satisfies(o -> assertThat(o.target()).isEqualTo("w4"));
+
+    f.stored("w4", piece);
+    f.master.sweep();
+
+    assertThat(f.fsck("/a")).isNull();
+    assertThat(f.master.fsck(MasterFixture.path("/")).files()).isEmpty();
+  }
+
+  @Test
+  void theLastReplicaReportedCorruptIsKeptAndTheFileIsReportedMissing() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(1));
+    f.register("w1", GIB);
+    f.base.put("/solo", PIECE);
+    long piece = f.piece("/solo");
+    f.register("w2", GIB);
+
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
+    f.sweepAndHeartbeat("w1", "w2");
+
+    assertThat(f.deletes).isEmpty();
+    assertThat(f.orders).as("a corrupt replica is no source").isEmpty();
+    assertThat(f.holders("/solo")).containsExactly("w1");
+    FsckView view = f.master.fsck(MasterFixture.path("/"));
+    assertThat(view.filesUnreadable()).isEqualTo(1);
+    assertThat(view.files()).singleElement().satisfies(file -> {
+      assertThat(file.state()).isEqualTo(FsckView.MISSING);
+      assertThat(file.corruptReplicas()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void anOrphanReplicaIsDeletedOnlyAfterTheOrphanGraceAndNeverInSafeMode() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder());
+    f.register("w1", GIB, 0x1234L);
+
+    f.pass(Duration.ofSeconds(57), "w1");
+    assertThat(f.deletes).isEmpty();
+    f.master.forceSafeMode(true);
+    f.pass(Duration.ofSeconds(6), "w1");
+    assertThat(f.deletes).isEmpty();
+    f.master.forceSafeMode(false);
+    f.pass(Duration.ofSeconds(3), "w1");
+    f.heartbeat("w1");
+
+    assertThat(f.deletes.get("w1")).containsExactly(0x1234L);
+  }
+
+  @Test
+  void anOrphanKeepsItsAgeWhenItsWorkerRegistersAgainAndIsForgottenWhenRemoved() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder());
+    f.register("w1", GIB, 0x1234L, 0x5678L);
+    f.pass(Duration.ofSeconds(30), "w1");
+    f.register("w1", GIB, 0x1234L, 0x5678L);
+    f.master.membership().reportReplicas(new io.hiro.common.WorkerId("w1"), new long[0], new long[] {0x5678L});
+
+    f.pass(Duration.ofSeconds(33), "w1");
+    f.heartbeat("w1");
+
+    assertThat(f.deletes.get("w1")).containsExactly(0x1234L);
+  }
+
+  @Test
+  void aWorkerWithoutRoomForThePieceIsNoTarget() {
+    HealingFixture f = threeHoldersAndASpare();
+    f.setFree("w4", PIECE / 2);
+    long piece = f.piece("/a");
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+
+    f.setFree("w4", PIECE);
+    f.pass(Duration.ofSeconds(60), "w1", "w2", "w4"); // the periodic full scan notices the new room
+    f.heartbeat("w1");
+
+    assertThat(f.orders.get("w1")).singleElement()
+        .satisfies(o -> assertThat(o.pieceId().value()).isEqualTo(piece));
+  }
+
+  @Test
+  void copiesAlreadyHeadedToAWorkerCountAgainstItsRoom() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
+    f.register("w1", GIB);
+    f.base.put("/a", PIECE);
+    f.base.put("/b", PIECE);
+    f.register("w2", PIECE + PIECE / 2);
+
+    List<Order> orders = f.sweepAndHeartbeat("w1");
+
+    assertThat(orders).hasSize(1);
+  }
+}
