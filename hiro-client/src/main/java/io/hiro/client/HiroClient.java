@@ -9,6 +9,7 @@ import io.hiro.client.rpc.WorkerChannels;
 import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.FsckResponse;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,6 +93,17 @@ public final class HiroClient implements AutoCloseable {
 
   public ClusterReport report() {
     return Protos.clusterReport(master.clusterReport());
+  }
+
+  /** The files under {@code path} with missing pieces, too few replicas or corrupt ones, and counts over all. */
+  public FsckReport fsck(String path) {
+    FsckResponse response = master.fsck(HiroPath.parse(path).toString());
+    List<FsckFile> files = response.getFilesList().stream()
+        .map(f -> new FsckFile(f.getPath(), f.getSizeBytes(), f.getReplication(), f.getPieces(), f.getMissingPieces(),
+            f.getUnderReplicatedPieces(), f.getCorruptReplicas(), f.getState()))
+        .toList();
+    return new FsckReport(files, response.getFilesChecked(), response.getFilesUnreadable(),
+        response.getFilesUnderReplicated(), response.getSafeMode(), response.getTruncated());
   }
 
   @Override

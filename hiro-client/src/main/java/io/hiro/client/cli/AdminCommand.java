@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Look after a Hiro cluster.",
-    subcommands = {ReportCommand.class})
+    subcommands = {ReportCommand.class, FsckCommand.class})
 public final class AdminCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -14,6 +14,6 @@ public final class AdminCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "give a command: report");
+    throw new ParameterException(spec.commandLine(), "give a command: report or fsck");
   }
 }

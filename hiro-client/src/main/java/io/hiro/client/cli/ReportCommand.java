@@ -46,6 +46,14 @@ public final class ReportCommand implements Callable<Integer> {
     table.append(String.format("%nfiles %d, directories %d, pieces %d, under-replicated %d, missing %d, stored %s",
         report.fileCount(), report.directoryCount(), report.pieceCount(), report.underReplicatedPieces(),
         report.missingPieces(), Sizes.format(report.bytesStored())));
+    if (report.pendingCopies() > 0 || report.surplusReplicas() > 0) {
+      table.append(String.format("%nre-replication: %d copies pending, %d surplus replicas to remove",
+          report.pendingCopies(), report.surplusReplicas()));
+    }
+    if (report.safeMode()) {
+      table.append(String.format("%nsafe mode (%ds left): waiting for workers to report; nothing is copied or deleted",
+          (report.safeModeRemainingMillis() + 999) / 1000));
+    }
     return table.toString();
   }
 
@@ -70,6 +78,10 @@ public final class ReportCommand implements Callable<Integer> {
         .append(",\"underReplicatedPieces\":").append(report.underReplicatedPieces())
         .append(",\"missingPieces\":").append(report.missingPieces())
         .append(",\"bytesStored\":").append(report.bytesStored())
+        .append(",\"safeMode\":").append(report.safeMode())
+        .append(",\"safeModeRemainingMillis\":").append(report.safeModeRemainingMillis())
+        .append(",\"pendingCopies\":").append(report.pendingCopies())
+        .append(",\"surplusReplicas\":").append(report.surplusReplicas())
         .append('}').toString();
   }
 

@@ -17,6 +17,8 @@ import io.hiro.proto.CreateFileRequest;
 import io.hiro.proto.CreateFileResponse;
 import io.hiro.proto.DeleteRequest;
 import io.hiro.proto.DeleteResponse;
+import io.hiro.proto.FsckRequest;
+import io.hiro.proto.FsckResponse;
 import io.hiro.proto.ListRequest;
 import io.hiro.proto.ListResponse;
 import io.hiro.proto.MkdirRequest;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client's calls to the master's NamespaceService: every call has a deadline, failures become
- * {@link HiroException}s naming the master, and only idempotent calls (Stat, List, ClusterReport)
+ * {@link HiroException}s naming the master, and only idempotent calls (Stat, List, ClusterReport, Fsck)
  * are retried, on UNAVAILABLE, at most {@link Rpc#IDEMPOTENT_ATTEMPTS_MAX} times.
  */
 public final class MasterCalls {
@@ -96,6 +98,10 @@ public final class MasterCalls {
 
   public ClusterReportResponse clusterReport() {
     return idempotent(s -> s.clusterReport(ClusterReportRequest.getDefaultInstance()));
+  }
+
+  public FsckResponse fsck(String path) {
+    return idempotent(s -> s.fsck(FsckRequest.newBuilder().setPath(path).build()));
   }
 
   private <T> T once(Function<NamespaceServiceBlockingStub, T> call) {

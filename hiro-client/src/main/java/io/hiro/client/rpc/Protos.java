@@ -41,7 +41,8 @@ public final class Protos {
   public static ClusterReport clusterReport(ClusterReportResponse report) {
     return new ClusterReport(report.getWorkersList().stream().map(Protos::workerInfo).toList(), report.getFileCount(),
         report.getDirectoryCount(), report.getPieceCount(), report.getUnderReplicatedPieces(),
-        report.getMissingPieces(), report.getBytesStored());
+        report.getMissingPieces(), report.getBytesStored(), report.getSafeMode(), report.getSafeModeRemainingMillis(),
+        report.getPendingCopies(), report.getSurplusReplicas());
   }
 
   public static WorkerInfo workerInfo(WorkerStatus worker) {
