@@ -52,7 +52,7 @@ public final class Core {
     this(config, clock, random, STORE_FOR_NEXT_CORE.get());
   }
 
-  private Core(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
+  Core(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
     this.config = config;
     this.clock = clock;
     this.random = random;

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * <p>Group commit without a thread: {@link #append} only encodes a record into memory (the caller
  * holds the master's state lock, so records are in the order the state changed), and
  * {@link #awaitDurable} (called after that lock is released) writes and fsyncs everything pending
- * in one go. While one caller fsyncs, others queue up behind {@code ioLock}; the next one writes
- * all of their records with a single fsync, and the rest find theirs already durable.
+ * in one go. While one caller fsyncs (it holds the {@code flushing} turn), the others wait on
+ * {@code turn}; when it is done they all wake, those whose record is durable return, and one of the
+ * rest takes the turn and writes every pending record with a single fsync.
  *
  * <p>Invariants: {@code durableSeq <= appendedSeq}; records are written in sequence order with no
  * gap; pending records are bounded by the writers waiting (each appends under the state lock, then
@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 final class Journal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   private final StoreFiles files;
-  private final ReentrantLock ioLock = new ReentrantLock();
+  /** Guards {@code flushing}; waiters for a turn or for durability wait on it. */
+  private final Object turn = new Object();
+  private boolean flushing;
   private StoreFiles.Appender segment;
   private List<byte[]> pending = new ArrayList<>();
   private long appendedSeq;
@@ -82,11 +84,8 @@ final class Journal implements AutoCloseable {
 
   /** How many fsyncs of records so far (for tests of group commit). */
   long syncCount() {
-    ioLock.lock();
-    try {
+    synchronized (turn) {
       return syncCount;
-    } finally {
-      ioLock.unlock();
     }
   }
 
@@ -99,26 +98,57 @@ final class Journal implements AutoCloseable {
     if (durableSeq >= seq && failure == null) {
       return;
     }
-    ioLock.lock();
+    if (!takeTurnUnlessDurable(seq)) {
+      return;
+    }
     try {
-      if (failure != null) {
-        throw failed();
-      }
-      if (durableSeq < seq) {
-        flush();
+      flush();
+    } finally {
+      endTurn();
+    }
+  }
+
+  /** Waits until record {@code seq} is durable (false) or no one else flushes (true: the turn is ours). */
+  private boolean takeTurnUnlessDurable(long seq) {
+    boolean interrupted = false;
+    try {
+      synchronized (turn) {
+        while (true) {
+          if (failure != null) {
+            throw failed();
+          }
+          if (durableSeq >= seq) {
+            return false;
+          }
+          if (!flushing) {
+            flushing = true;
+            return true;
+          }
+          try {
+            turn.wait();
+          } catch (InterruptedException e) {
+            interrupted = true; // an acknowledged change must not be abandoned half-way: finish, then re-interrupt
+          }
+        }
       }
     } finally {
-      ioLock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void endTurn() {
+    synchronized (turn) {
+      flushing = false;
+      turn.notifyAll();
     }
   }
 
   /** Closes the current segment and starts a new one, so that a checkpoint can later drop the old one. */
   void roll() {
-    ioLock.lock();
+    takeTurnUnlessDurable(Long.MAX_VALUE);
     try {
-      if (failure != null) {
-        throw failed();
-      }
       flush();
       try {
         segment.close();
@@ -127,11 +157,11 @@ final class Journal implements AutoCloseable {
         throw fail(e);
       }
     } finally {
-      ioLock.unlock();
+      endTurn();
     }
   }
 
-  /** Writes and fsyncs every pending record. Caller holds {@code ioLock}. */
+  /** Writes and fsyncs every pending record. Caller has the turn. */
   private void flush() {
     List<byte[]> batch;
     long last;
@@ -151,8 +181,10 @@ final class Journal implements AutoCloseable {
     } catch (IOException e) {
       throw fail(e);
     }
-    syncCount++;
-    durableSeq = last;
+    synchronized (turn) {
+      syncCount++;
+      durableSeq = last;
+    }
   }
 
   private void startSegment(long firstSeq) throws IOException {
@@ -178,7 +210,7 @@ final class Journal implements AutoCloseable {
   }
 
   private HiroException fail(IOException e) {
-    if (failure == null) {
+    if (failure == null) { // only the one with the turn gets here
       failure = e;
       LOG.error("master: cannot write the journal ({}); refusing every change from now on. Free disk space or fix "
           + "the disk, then restart the master: it recovers every acknowledged change from the journal", e.toString());
@@ -193,15 +225,18 @@ final class Journal implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    ioLock.lock();
     try {
-      if (failure == null) {
-        flush();
-        failure = new IOException("journal closed");
-      }
+      takeTurnUnlessDurable(Long.MAX_VALUE);
+    } catch (HiroException alreadyFailed) {
+      segment.close();
+      return;
+    }
+    try {
+      flush();
+      failure = new IOException("journal closed");
       segment.close();
     } finally {
-      ioLock.unlock();
+      endTurn();
     }
   }
 }

@@ -26,6 +26,7 @@ final class CrashingFiles implements StoreFiles {
   private long points;
   private long forces;
   private boolean crashed;
+  private volatile long forceDelayMillis;
 
   /** One file's bytes: all written, and how many of them an fsync made durable. */
   private static final class Data {
@@ -42,6 +43,11 @@ final class CrashingFiles implements StoreFiles {
   /** Files that never crash. */
   CrashingFiles() {
     this(Long.MAX_VALUE, 0, false);
+  }
+
+  /** Makes every fsync take this long, as a disk would (outside the lock, so writers can queue meanwhile). */
+  void forceDelayMillis(long millis) {
+    forceDelayMillis = millis;
   }
 
   synchronized long points() {
@@ -132,6 +138,14 @@ final class CrashingFiles implements StoreFiles {
 
       @Override
       public void force() throws IOException {
+        if (forceDelayMillis > 0) {
+          try {
+            Thread.sleep(forceDelayMillis); // the disk's latency, not a wait for a condition
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+        }
         synchronized (CrashingFiles.this) {
           point();
           data.durableBytes = data.bytes.length;

@@ -1,0 +1,100 @@
+package io.hiro.master.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.common.HiroPath;
+import io.hiro.master.core.Core;
+import io.hiro.master.core.FakeClock;
+import io.hiro.master.core.Master;
+import io.hiro.master.core.Operation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RecoveryTest {
+  private static final String FIRST_SEGMENT = Journal.segmentName(1);
+
+  private static MasterStore open(StoreFiles files) throws IOException {
+    return MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0);
+  }
+
+  /** A master on {@code files} that made directories /d0../d{count-1}, then closed. */
+  private static void makeDirectories(StoreFiles files, int count) throws IOException {
+    try (MasterStore store = open(files)) {
+      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      for (int i = 0; i < count; i++) {
+        master.mkdir(HiroPath.parse("/d" + i), false);
+      }
+    }
+  }
+
+  private static List<String> recoveredPaths(StoreFiles files) throws IOException {
+    try (MasterStore store = open(files)) {
+      List<String> paths = new ArrayList<>();
+      for (Operation operation : store.recoveredOperations()) {
+        if (operation instanceof Operation.Mkdir mkdir) {
+          paths.add(mkdir.path().toString());
+        }
+      }
+      return paths;
+    }
+  }
+
+  @Test
+  void aTornLastRecordIsCutAndEverythingBeforeItReplays() throws IOException {
+    CrashingFiles files = new CrashingFiles();
+    makeDirectories(files, 3);
+    int intact = files.bytesOf(FIRST_SEGMENT).length;
+    byte[] record = RecordFormat.encode(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    try (StoreFiles.Appender out = files.append(FIRST_SEGMENT)) {
+      out.write(java.util.Arrays.copyOf(record, record.length - 3));
+    }
+
+    assertThat(recoveredPaths(files)).containsExactly("/d0", "/d1", "/d2");
+    assertThat(files.bytesOf(FIRST_SEGMENT)).hasSize(intact);
+  }
+
+  @Test
+  void aDamagedRecordInTheMiddleStopsStartUpNamingTheFileAndOffset() throws IOException {
+    CrashingFiles files = new CrashingFiles();
+    makeDirectories(files, 3);
+    RecordFormat.Scan scan = RecordFormat.scan(files.bytesOf(FIRST_SEGMENT));
+    long second = scan.entries().get(1).offset();
+    files.corrupt(FIRST_SEGMENT, (int) second + RecordFormat.HEADER_BYTES + 2, (byte) 0x7f);
+
+    assertThatThrownBy(() -> open(files))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATA_LOSS))
+        .hasMessageContaining(FIRST_SEGMENT)
+        .hasMessageContaining("damaged at byte " + second)
+        .hasMessageContaining("will not start");
+  }
+
+  @Test
+  void aDamagedNewestCheckpointFallsBackToTheOneBefore() throws IOException {
+    CrashingFiles files = new CrashingFiles();
+    try (MasterStore store = MasterStore.open(files, 2, Long.MAX_VALUE / 2, 0)) {
+      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      for (int i = 0; i < 7; i++) {
+        master.mkdir(HiroPath.parse("/d" + i), false);
+      }
+    }
+    List<String> checkpoints = JournalCrashTest.sorted(files.list().stream()
+        .filter(n -> n.startsWith("checkpoint-")).toList());
+    assertThat(checkpoints).hasSize(Checkpoints.KEPT);
+    files.corrupt(checkpoints.getLast(), RecordFormat.HEADER_BYTES + 1, (byte) 0x55);
+
+    try (MasterStore store = open(files)) {
+      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      assertThat(store.recoveredCheckpoint().getSeq()).isEqualTo(Checkpoints.seqOf(checkpoints.getFirst()));
+      assertThat(master.list(HiroPath.ROOT)).hasSize(7);
+    }
+  }
+}
