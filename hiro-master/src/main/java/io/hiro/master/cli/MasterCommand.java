@@ -113,10 +113,11 @@ public final class MasterCommand implements Callable<Integer> {
     MasterServer server = MasterServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "master-shutdown"));
     LOG.info("master: listening on {}:{} (data {}, replication {}, piece size {}, heartbeat {}, dead after {}, "
-            + "min-replicas {}, {} workers expected)",
+            + "min-replicas {}, {} workers expected, checkpoint every {} changes or {}, safe-mode grace {})",
         config.bindHost(), server.port(), config.dataDir(), config.defaultReplication(),
         Sizes.format(config.defaultPieceSizeBytes()), config.heartbeatInterval(), config.deadAfter(),
-        config.minReplicas() == 0 ? "auto" : config.minReplicas(), config.expectedWorkers().size());
+        config.minReplicas() == 0 ? "auto" : config.minReplicas(), config.expectedWorkers().size(),
+        config.checkpointEveryOperations(), config.checkpointInterval(), config.safeModeGrace());
     server.awaitTermination();
     return 0;
   }

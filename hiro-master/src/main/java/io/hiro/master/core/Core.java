@@ -62,10 +62,11 @@ public final class Core {
     this.safeModeWaitsFor = Set.copyOf(state.knownWorkers());
     this.safeModeEndMillis = clock.millis() + config.safeModeGrace().toMillis();
     this.workersJournaled = 0;
-    if (store != null && store.hadPriorState()) {
+    // Nothing to wait for on a fresh directory, with no known worker, or with no grace at all.
+    if (store != null && store.hadPriorState() && !safeModeWaitsFor.isEmpty() && !config.safeModeGrace().isZero()) {
       safeMode.set(true);
       LOG.info("master: in safe mode: no replica is deleted or re-replicated until the {} known workers register "
-          + "or {} pass", safeModeWaitsFor.size(), config.safeModeGrace());
+          + "or {} ms pass", safeModeWaitsFor.size(), config.safeModeGrace().toMillis());
     }
   }
 
@@ -141,8 +142,8 @@ public final class Core {
       } else {
         Set<WorkerId> missing = new TreeSet<>(safeModeWaitsFor);
         missing.removeAll(cluster.workers().keySet());
-        LOG.info("master: left safe mode: the grace of {} passed with {} known workers still missing: {}",
-            config.safeModeGrace(), missing.size(), missing);
+        LOG.info("master: left safe mode: the grace of {} ms passed with {} known workers still missing: {}",
+            config.safeModeGrace().toMillis(), missing.size(), missing);
       }
     }
     return false;
