@@ -5,7 +5,6 @@ import io.grpc.Server;
 import io.hiro.common.HiroException;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.master.config.MasterConfig;
-import io.hiro.master.core.Core;
 import io.hiro.master.core.Master;
 import io.hiro.master.rpc.ClusterServiceImpl;
 import io.hiro.master.rpc.NamespaceServiceImpl;
@@ -66,7 +65,7 @@ public final class MasterServer implements AutoCloseable {
     Master master;
     Server server;
     try {
-      master = Core.durable(config, InstantSource.system(), random, store);
+      master = new Master(config, InstantSource.system(), random, store);
       List<BindableService> services = List.of(new NamespaceServiceImpl(master),
           new ClusterServiceImpl(master.membership()));
       server = Rpc.startServer(config.bindHost(), config.port(), services);

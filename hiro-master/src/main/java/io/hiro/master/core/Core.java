@@ -31,10 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Safe mode: after a restart with prior state, until every known worker registered again or
  * the grace passed, {@link #inSafeMode} is true and no replica may be deleted or re-replicated.
  */
-public final class Core {
+final class Core {
   private static final Logger LOG = LoggerFactory.getLogger(Core.class);
-  /** Master's constructor has no slot for a store: {@link #durable} hands it to the Core built on this thread. */
-  private static final ThreadLocal<MasterStore> STORE_FOR_NEXT_CORE = new ThreadLocal<>();
 
   final MasterConfig config;
   final InstantSource clock;
@@ -47,10 +45,6 @@ public final class Core {
   private final long safeModeEndMillis;
   private final Set<WorkerId> safeModeWaitsFor;
   private int workersJournaled;
-
-  Core(MasterConfig config, InstantSource clock, RandomGenerator random) {
-    this(config, clock, random, STORE_FOR_NEXT_CORE.get());
-  }
 
   Core(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
     this.config = config;
@@ -67,19 +61,6 @@ public final class Core {
       safeMode.set(true);
       LOG.info("master: in safe mode: no replica is deleted or re-replicated until the {} known workers register "
           + "or {} ms pass", safeModeWaitsFor.size(), config.safeModeGrace().toMillis());
-    }
-  }
-
-  /**
-   * A {@link Master} whose state is recovered from {@code store} and whose every change is
-   * journaled there. The caller closes the store after the master's last use.
-   */
-  public static Master durable(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
-    STORE_FOR_NEXT_CORE.set(store);
-    try {
-      return new Master(config, clock, random);
-    } finally {
-      STORE_FOR_NEXT_CORE.remove();
     }
   }
 

@@ -6,6 +6,7 @@ import io.hiro.common.HiroPath;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.master.config.MasterConfig;
+import io.hiro.master.store.MasterStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,17 @@ public final class Master {
   private final Membership membership;
   private final ReplicationMonitor monitor;
 
+  /** A master whose state lives in memory only (tests). */
   public Master(MasterConfig config, InstantSource clock, RandomGenerator random) {
-    this.core = new Core(config, clock, random);
+    this(config, clock, random, null);
+  }
+
+  /**
+   * A master whose state is recovered from {@code store} and whose every change is journaled
+   * there before it is acknowledged. The caller closes the store after the master's last use.
+   */
+  public Master(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
+    this.core = new Core(config, clock, random, store);
     this.uploads = new Uploads(core);
     this.membership = new Membership(core);
     this.monitor = new ReplicationMonitor(core);

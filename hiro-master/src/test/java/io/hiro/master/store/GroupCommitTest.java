@@ -3,7 +3,6 @@ package io.hiro.master.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hiro.common.HiroPath;
-import io.hiro.master.core.Core;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ class GroupCommitTest {
     files.forceDelayMillis(5);
     long forcesAtStart;
     try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       forcesAtStart = files.forces();
       ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
       try {
@@ -53,7 +52,7 @@ class GroupCommitTest {
     assertThat(forces).isLessThanOrEqualTo(changes / 4);
 
     try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       assertThat(master.list(HiroPath.ROOT)).hasSize(changes);
     }
   }

@@ -8,7 +8,6 @@ import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
 import io.hiro.common.WorkerId;
 import io.hiro.master.config.MasterConfig;
-import io.hiro.master.core.Core;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
@@ -89,7 +88,7 @@ class JournalCrashTest {
     FakeClock clock = new FakeClock();
     try {
       store = MasterStore.open(files, CONFIG.checkpointEveryOperations(), Long.MAX_VALUE / 2, 0);
-      master = Core.durable(CONFIG, clock, new SplittableRandom(seed), store);
+      master = new Master(CONFIG, clock, new SplittableRandom(seed), store);
     } catch (IOException | RuntimeException e) {
       return new Run(empty, empty, 0);
     }
@@ -107,7 +106,7 @@ class JournalCrashTest {
 
   private static Checkpoint recover(CrashingFiles image, long seed) throws IOException {
     try (MasterStore store = MasterStore.open(image, CONFIG.checkpointEveryOperations(), Long.MAX_VALUE / 2, 0)) {
-      Core.durable(CONFIG, new FakeClock(), new SplittableRandom(seed), store);
+      new Master(CONFIG, new FakeClock(), new SplittableRandom(seed), store);
       return stateOf(store);
     }
   }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
-import io.hiro.master.core.Core;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
 import io.hiro.master.core.Operation;
@@ -29,7 +28,7 @@ class RecoveryTest {
   /** A master on {@code files} that made directories /d0../d{count-1}, then closed. */
   private static void makeDirectories(StoreFiles files, int count) throws IOException {
     try (MasterStore store = open(files)) {
-      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       for (int i = 0; i < count; i++) {
         master.mkdir(HiroPath.parse("/d" + i), false);
       }
@@ -81,7 +80,7 @@ class RecoveryTest {
   void aDamagedNewestCheckpointFallsBackToTheOneBefore() throws IOException {
     CrashingFiles files = new CrashingFiles();
     try (MasterStore store = MasterStore.open(files, 2, Long.MAX_VALUE / 2, 0)) {
-      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       for (int i = 0; i < 7; i++) {
         master.mkdir(HiroPath.parse("/d" + i), false);
       }
@@ -92,7 +91,7 @@ class RecoveryTest {
     files.corrupt(checkpoints.getLast(), RecordFormat.HEADER_BYTES + 1, (byte) 0x55);
 
     try (MasterStore store = open(files)) {
-      Master master = Core.durable(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       assertThat(store.recoveredCheckpoint().getSeq()).isEqualTo(Checkpoints.seqOf(checkpoints.getFirst()));
       assertThat(master.list(HiroPath.ROOT)).hasSize(7);
     }
