@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The proof that an acknowledged file survives: a seeded random workload of put, overwrite, get, rm
@@ -32,13 +31,14 @@ class FaultSoakIT {
   private static final int CLIENTS = 2;
   private static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
 
-  @TempDir Path dir;
-
   @Test
   void everyAcknowledgedFileSurvivesKilledProcessesFlippedBytesAndFullDisks() throws Exception {
     long seed = Long.getLong("hiro.soak.seed", System.nanoTime());
     long seconds = Long.getLong("hiro.soak.seconds", 150);
-    System.out.printf("soak: seed %d (replay with -Dhiro.soak.seed=%d), %d s%n", seed, seed, seconds);
+    // Kept when the test fails: the daemons' logs are in DIR/cluster/*.log.
+    Path dir = Files.createDirectories(Path.of("target", "soak-" + seed).toAbsolutePath());
+    System.out.printf("soak: seed %d (replay with -Dhiro.soak.seed=%d), %d s, logs in %s%n", seed, seed, seconds,
+        dir);
     LocalCluster.Options options = new LocalCluster.Options(LocalCluster.javaLauncher(), 4, "500ms",
         List.of("--dead-after", "3s", "--safe-mode-grace", "10s", "--orphan-grace", "20s",
             "--checkpoint-every", "200", "--checkpoint-interval", "30s", "--upload-expiry", "30s"),
@@ -82,6 +82,15 @@ class FaultSoakIT {
       assertThat(verified).isPositive();
       assertThat(tally.get("worker kills") + tally.get("master kills") + tally.get("bytes flipped"))
           .as("faults injected").isPositive();
+    }
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 

@@ -206,14 +206,18 @@ final class ReplicationMonitor {
         .orElse(null);
   }
 
+  /**
+   * A target for one more replica. Workers that hold the piece, are about to receive it, or still
+   * have a delete of it queued are never chosen. Workers a copy of it recently failed to, or whose
+   * replica of it was corrupt, are only avoided: when no other worker is eligible they are tried
+   * again, or a piece could stay under-replicated for good after a few unlucky failures.
+   */
   private WorkerId target(Need need, long nowMillis) {
     long pieceId = need.pieceId();
     List<Placement.Candidate> candidates = cluster.candidatesWithRoom(nowMillis, need.lengthBytes(),
         core.state::promisedBytes);
     Set<WorkerId> excluded = new HashSet<>(cluster.replicas.holders(pieceId));
     excluded.addAll(cluster.copies.targets(pieceId));
-    excluded.addAll(cluster.copies.failedTargets(pieceId));
-    excluded.addAll(cluster.corrupt.workers(pieceId));
     for (Placement.Candidate candidate : candidates) {
       if (cluster.deletes.isQueued(candidate.id(), pieceId)) {
         excluded.add(candidate.id()); // its old replica is about to go; a copy now could race the delete
@@ -221,7 +225,11 @@ final class ReplicationMonitor {
     }
     Set<String> hostsHolding = new HashSet<>();
     need.good().forEach(w -> hostsHolding.add(w.address.host()));
-    return Placement.target(candidates, excluded, hostsHolding);
+    Set<WorkerId> avoided = new HashSet<>(excluded);
+    avoided.addAll(cluster.copies.failedTargets(pieceId));
+    avoided.addAll(cluster.corrupt.workers(pieceId));
+    WorkerId preferred = Placement.target(candidates, avoided, hostsHolding);
+    return preferred != null ? preferred : Placement.target(candidates, excluded, hostsHolding);
   }
 
   private void logHealed() {

@@ -117,6 +117,20 @@ class ReplicationMonitorTest {
   }
 
   @Test
+  void aTargetThatFailedBeforeIsTriedAgainWhenItIsTheOnlyEligibleWorker() {
+    HealingFixture f = threeHoldersAndASpare();
+    long piece = f.piece("/a");
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).containsExactly(new Order(piece, "w1", "w4"));
+
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[0],
+        List.of(HealingFixture.failure(piece, "w4"))));
+
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).as("w4 is the only worker left that can take it")
+        .containsExactly(new Order(piece, "w1", "w4"));
+  }
+
+  @Test
   void aCopyThatTimesOutIsRetriedOnAnotherTarget() {
     HealingFixture f = threeHoldersAndASpare();
     f.setFree("w4", 2 * GIB);
