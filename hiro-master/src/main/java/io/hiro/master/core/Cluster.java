@@ -26,6 +26,8 @@ final class Cluster {
       "no live worker; start one with 'hiro worker --port 5050 --master HOST:PORT'";
 
   private final long deadAfterMillis;
+  /** A worker that missed this much heartbeat time is suspect: still live, but no new chain starts on it. */
+  private final long suspectAfterMillis;
   private final Map<WorkerId, WorkerInfo> workers = new TreeMap<>();
   final ReplicaMap replicas = new ReplicaMap();
   final DeleteQueue deletes = new DeleteQueue();
@@ -39,8 +41,9 @@ final class Cluster {
   /** Workers that went dead since the replication monitor last looked. */
   final List<WorkerId> newlyDead = new ArrayList<>();
 
-  Cluster(long deadAfterMillis) {
+  Cluster(long deadAfterMillis, long heartbeatIntervalMillis) {
     this.deadAfterMillis = deadAfterMillis;
+    this.suspectAfterMillis = Math.min(deadAfterMillis, 2 * heartbeatIntervalMillis + heartbeatIntervalMillis / 2);
   }
 
   WorkerInfo worker(WorkerId id) {
@@ -117,16 +120,26 @@ final class Cluster {
     return result;
   }
 
-  /** As {@link #candidates} but never throws: the list may be empty. */
+  /**
+   * As {@link #candidates} but never throws: the list may be empty. Suspect workers (late with
+   * their heartbeat) are left out while any other worker has room.
+   */
   List<Placement.Candidate> candidatesWithRoom(long nowMillis, long lengthBytes, ToLongFunction<WorkerId> promisedBytes) {
-    List<Placement.Candidate> result = new ArrayList<>();
+    List<Placement.Candidate> prompt = new ArrayList<>();
+    List<Placement.Candidate> late = new ArrayList<>();
     for (WorkerInfo worker : liveWorkers(nowMillis)) {
       long free = worker.freeBytes - promisedBytes.applyAsLong(worker.id) - copies.incomingBytes(worker.id);
       if (free >= lengthBytes) {
-        result.add(new Placement.Candidate(worker.id, worker.address.host(), free));
+        Placement.Candidate candidate = new Placement.Candidate(worker.id, worker.address.host(), free);
+        (isSuspect(worker, nowMillis) ? late : prompt).add(candidate);
       }
     }
-    return result;
+    return prompt.isEmpty() ? late : prompt;
+  }
+
+  /** Live, but its last heartbeat is late: it may be dying. */
+  boolean isSuspect(WorkerInfo worker, long nowMillis) {
+    return nowMillis - worker.lastHeartbeatMillis > suspectAfterMillis;
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the cluster report: workers (live, dead, missing), the health of committed pieces (a replica
+ * Builds the cluster report: workers (live, suspect, dead, missing), the health of committed pieces (a replica
  * reported corrupt does not count), safe mode and the replication monitor's pending work.
  */
 final class ClusterReports {
@@ -22,7 +22,7 @@ final class ClusterReports {
     for (WorkerInfo worker : core.cluster.workers().values()) {
       registeredAddresses.add(worker.address);
       boolean live = core.cluster.isLive(worker.id, now);
-      workers.add(new ClusterView.WorkerState(worker.id.value(), worker.address.toString(), live ? "live" : "dead",
+      workers.add(new ClusterView.WorkerState(worker.id.value(), worker.address.toString(), state(core, worker, live, now),
           worker.capacityBytes, worker.usedBytes, worker.freeBytes, core.cluster.replicas.replicaCount(worker.id),
           worker.lastHeartbeatMillis));
     }
@@ -59,5 +59,13 @@ final class ClusterReports {
     boolean safeMode = ReplicationMonitor.inSafeMode(core, now);
     return new ClusterView(workers, files[0], directories, pieces, under, missing, bytes[0], safeMode,
         safeMode ? core.safeModeRemainingMillis(now) : 0, core.cluster.copies.count(), surplus);
+  }
+
+  /** live, suspect (live but late with its heartbeat: no new chain starts on it), or dead. */
+  private static String state(Core core, WorkerInfo worker, boolean live, long nowMillis) {
+    if (!live) {
+      return "dead";
+    }
+    return core.cluster.isSuspect(worker, nowMillis) ? "suspect" : "live";
   }
 }

@@ -50,7 +50,7 @@ final class Core {
     this.config = config;
     this.clock = clock;
     this.random = random;
-    this.cluster = new Cluster(config.deadAfterMillis());
+    this.cluster = new Cluster(config.deadAfterMillis(), config.heartbeatIntervalMillis());
     this.store = store;
     this.state = store == null ? new MasterState() : recover(store);
     this.safeModeWaitsFor = Set.copyOf(state.knownWorkers());

@@ -27,8 +27,10 @@ class WorkerLivenessTest {
     fixture.heartbeat("w1");
     fixture.heartbeat("w2");
     fixture.clock.advance(Duration.ofSeconds(10));
-    assertThat(state(fixture.master.clusterReport(), "10.0.0.3:5050").state()).isEqualTo("live");
+    assertThat(state(fixture.master.clusterReport(), "10.0.0.3:5050").state()).isEqualTo("suspect");
     fixture.clock.advance(Duration.ofMillis(1));
+    fixture.heartbeat("w1");
+    fixture.heartbeat("w2");
     fixture.master.sweep();
 
     ClusterView view = fixture.master.clusterReport();
@@ -38,6 +40,23 @@ class WorkerLivenessTest {
     assertThat(view.missingPieces()).isZero();
     assertThat(fixture.master.stat(path("/f"), true).pieces().getFirst().replicas())
         .extracting(r -> r.id().value()).containsExactlyInAnyOrder("w1", "w2");
+  }
+
+  @Test
+  void aWorkerLateWithItsHeartbeatIsSuspectAndGetsNoNewChainWhileOthersCan() {
+    MasterFixture fixture = new MasterFixture(MasterConfig.builder().defaultReplication(2));
+    fixture.registerWorkers(3);
+    fixture.clock.advance(Duration.ofSeconds(8));
+    fixture.heartbeat("w1");
+    fixture.heartbeat("w2");
+
+    assertThat(state(fixture.master.clusterReport(), "10.0.0.3:5050").state()).isEqualTo("suspect");
+    for (int i = 0; i < 5; i++) {
+      assertThat(fixture.create("/s" + i, 1, false).pieces().getFirst().replicas())
+          .extracting(r -> r.id().value()).containsExactlyInAnyOrder("w1", "w2");
+    }
+    fixture.heartbeat("w3");
+    assertThat(state(fixture.master.clusterReport(), "10.0.0.3:5050").state()).isEqualTo("live");
   }
 
   @Test
