@@ -3,7 +3,9 @@ package io.hiro.master.store;
 import io.hiro.common.Checks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,8 +41,8 @@ public final class RecordFormat {
   /** One record read back: where it starts in the file and its payload. */
   public record Entry(long offset, byte[] payload) {}
 
-  /** Why reading stopped before the end: a torn tail (cut it) or a damaged record (stop start-up). */
-  public record Damage(boolean torn, long offset, String reason) {}
+  /** Why reading stopped before the end: where the first bad record starts, and what is wrong with it. */
+  public record Damage(long offset, String reason) {}
 
   /** The records read in order, the length of the valid prefix, and the damage that ended it, if any. */
   public record Scan(List<Entry> entries, long validBytes, Damage damage) {}
@@ -49,30 +51,19 @@ public final class RecordFormat {
     return scan(bytes, RECORD_BYTES_MAX);
   }
 
+  /**
+   * Reads records from the start until the end or the first bad one. Whether the damage is a torn
+   * tail or lost acknowledged data is for the caller to decide, with {@link #validRecordAfter}.
+   */
   public static Scan scan(byte[] bytes, int maxBytes) {
     List<Entry> entries = new ArrayList<>();
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
     int offset = 0;
     while (offset < bytes.length) {
-      int remaining = bytes.length - offset;
-      if (remaining < HEADER_BYTES) {
-        return new Scan(entries, offset, new Damage(true, offset, "incomplete header of " + remaining + " bytes"));
+      String problem = problemAt(bytes, offset, maxBytes);
+      if (problem != null) {
+        return new Scan(entries, offset, new Damage(offset, problem));
       }
-      int length = buffer.getInt(offset);
-      int storedCrc = buffer.getInt(offset + 4);
-      if (length <= 0 || length > maxBytes) {
-        boolean torn = zeros(bytes, offset) || (length > maxBytes && length > remaining - HEADER_BYTES);
-        return new Scan(entries, offset, new Damage(torn, offset, "impossible record length " + length));
-      }
-      if (length > remaining - HEADER_BYTES) {
-        return new Scan(entries, offset, new Damage(true, offset,
-            "record of " + length + " bytes cut at " + (remaining - HEADER_BYTES)));
-      }
-      if (crc(length, bytes, offset + HEADER_BYTES) != storedCrc) {
-        boolean last = offset + HEADER_BYTES + length == bytes.length;
-        return new Scan(entries, offset, new Damage(last || zeros(bytes, offset + HEADER_BYTES + length), offset,
-            "checksum mismatch in a record of " + length + " bytes"));
-      }
+      int length = ByteBuffer.wrap(bytes).getInt(offset);
       byte[] payload = new byte[length];
       System.arraycopy(bytes, offset + HEADER_BYTES, payload, 0, length);
       entries.add(new Entry(offset, payload));
@@ -81,20 +72,48 @@ public final class RecordFormat {
     return new Scan(entries, offset, null);
   }
 
+  /**
+   * The offset of the first whole record after {@code from} whose checksum matches and whose payload
+   * {@code plausible} accepts, or -1 if there is none. A damaged record with a valid one after it is
+   * lost acknowledged data, not a torn tail: a crash only cuts the end of the last write. Looks at
+   * every byte offset, since the damaged length cannot be trusted to find the next record.
+   */
+  public static long validRecordAfter(byte[] bytes, long from, int maxBytes, Predicate<byte[]> plausible) {
+    for (int offset = (int) from + 1; offset <= bytes.length - HEADER_BYTES; offset++) {
+      if (problemAt(bytes, offset, maxBytes) == null) {
+        int length = ByteBuffer.wrap(bytes).getInt(offset);
+        if (plausible.test(Arrays.copyOfRange(bytes, offset + HEADER_BYTES, offset + HEADER_BYTES + length))) {
+          return offset;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** What is wrong with the record at {@code offset}, or null if it is whole and its checksum matches. */
+  private static String problemAt(byte[] bytes, int offset, int maxBytes) {
+    int remaining = bytes.length - offset;
+    if (remaining < HEADER_BYTES) {
+      return "incomplete header of " + remaining + " bytes";
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    int length = buffer.getInt(offset);
+    if (length <= 0 || length > maxBytes) {
+      return "impossible record length " + length;
+    }
+    if (length > remaining - HEADER_BYTES) {
+      return "record of " + length + " bytes cut at " + (remaining - HEADER_BYTES);
+    }
+    if (crc(length, bytes, offset + HEADER_BYTES) != buffer.getInt(offset + 4)) {
+      return "checksum mismatch in a record of " + length + " bytes";
+    }
+    return null;
+  }
+
   private static int crc(int length, byte[] payload, int from) {
     CRC32C crc = new CRC32C();
     crc.update(ByteBuffer.allocate(4).putInt(0, length));
     crc.update(payload, from, length);
     return (int) crc.getValue();
-  }
-
-  /** True if every byte from {@code from} to the end is zero (a file extended but never written). */
-  private static boolean zeros(byte[] bytes, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (bytes[i] != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -53,8 +53,10 @@ final class Recovery {
       List<Operation> operations) throws IOException {
     byte[] bytes = files.read(name);
     RecordFormat.Scan scan = RecordFormat.scan(bytes);
+    long lastSeqRead = Journal.segmentStart(name) - 1;
     for (RecordFormat.Entry entry : scan.entries()) {
       JournalRecord record = parse(name, entry);
+      lastSeqRead = record.getSeq();
       if (record.getSeq() <= checkpointSeq) {
         continue;
       }
@@ -66,22 +68,44 @@ final class Recovery {
       operations.add(decode(name, entry, record));
       expected++;
     }
-    RecordFormat.Damage damage = scan.damage();
-    if (damage == null) {
-      return expected;
+    if (scan.damage() != null) {
+      cutTornTail(files, name, bytes, scan.damage(), last, lastSeqRead);
     }
-    if (damage.torn() && last) {
+    return expected;
+  }
+
+  /**
+   * Cuts a torn tail: damage in the newest segment with no valid record after it (one with a later
+   * seq than the last read; a stale one from reused disk blocks does not count). Any other damage
+   * throws DATA_LOSS: the records after it were acknowledged.
+   */
+  private static void cutTornTail(StoreFiles files, String name, byte[] bytes, RecordFormat.Damage damage,
+      boolean last, long lastSeqRead) throws IOException {
+    long validAfter = RecordFormat.validRecordAfter(bytes, damage.offset(), RecordFormat.RECORD_BYTES_MAX,
+        payload -> seqOf(payload) > lastSeqRead);
+    if (last && validAfter < 0) {
       LOG.warn("master: journal file {} ends in a torn record at byte {} ({}); cutting {} bytes: a crash interrupted "
           + "that write, so it was never acknowledged", name, damage.offset(), damage.reason(),
           bytes.length - damage.offset());
       files.truncate(name, damage.offset());
-      return expected;
+      return;
     }
-    throw HiroException.dataLoss("journal file %s is damaged at byte %d (%s) and %d bytes follow: changes after "
-        + "that point were acknowledged and would be lost. The master will not start. Keep a copy of the data "
+    String after = validAfter >= 0 ? "a valid record follows at byte " + validAfter
+        : "it is not the newest journal file, which a crash cannot tear";
+    throw HiroException.dataLoss("journal file %s is damaged at byte %d (%s) and %d bytes follow (%s): changes "
+        + "after that point were acknowledged and would be lost. The master will not start. Keep a copy of the data "
         + "directory; to start anyway with what precedes the damage, truncate the file at byte %d and delete the "
         + "journal files after it (the changes they hold are lost)", name, damage.offset(), damage.reason(),
-        bytes.length - damage.offset(), damage.offset());
+        bytes.length - damage.offset(), after, damage.offset());
+  }
+
+  /** The seq of a journal record's payload, or -1 if it is not a journal record. */
+  private static long seqOf(byte[] payload) {
+    try {
+      return JournalRecord.parseFrom(payload).getSeq();
+    } catch (InvalidProtocolBufferException e) {
+      return -1;
+    }
   }
 
   private static JournalRecord parse(String name, RecordFormat.Entry entry) {

@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RecoveryTest {
@@ -74,6 +76,40 @@ class RecoveryTest {
         .hasMessageContaining(FIRST_SEGMENT)
         .hasMessageContaining("damaged at byte " + second)
         .hasMessageContaining("will not start");
+  }
+
+  @ParameterizedTest(name = "length byte {0} set to {1}")
+  @CsvSource({"0, 127", "1, 16"}) // above the record limit; above the rest of the file but under the limit
+  void aBitFlipInALengthInTheMiddleStopsStartUpInsteadOfCuttingAcknowledgedRecords(int lengthByte, int value)
+      throws IOException {
+    CrashingFiles files = new CrashingFiles();
+    makeDirectories(files, 3);
+    byte[] before = files.bytesOf(FIRST_SEGMENT);
+    long second = RecordFormat.scan(before).entries().get(1).offset();
+    files.corrupt(FIRST_SEGMENT, (int) second + lengthByte, (byte) value);
+
+    assertThatThrownBy(() -> open(files))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATA_LOSS))
+        .hasMessageContaining(FIRST_SEGMENT)
+        .hasMessageContaining("damaged at byte " + second)
+        .hasMessageContaining("a valid record follows at byte");
+    assertThat(files.bytesOf(FIRST_SEGMENT)).hasSize(before.length);
+  }
+
+  @Test
+  void aTornTailFollowedOnlyByAStaleRecordIsStillCut() throws IOException {
+    CrashingFiles files = new CrashingFiles();
+    makeDirectories(files, 3);
+    byte[] intact = files.bytesOf(FIRST_SEGMENT);
+    RecordFormat.Entry first = RecordFormat.scan(intact).entries().getFirst();
+    byte[] stale = RecordFormat.encode(first.payload()); // valid checksum, but a seq already read
+    try (StoreFiles.Appender out = files.append(FIRST_SEGMENT)) {
+      out.write(new byte[] {0, 0, 0, 40, 1, 2, 3});
+      out.write(stale);
+    }
+
+    assertThat(recoveredPaths(files)).containsExactly("/d0", "/d1", "/d2");
+    assertThat(files.bytesOf(FIRST_SEGMENT)).hasSize(intact.length);
   }
 
   @Test
