@@ -19,6 +19,11 @@ public final class Limits {
 
   /** Bytes of piece data in one stream message. */
   public static final int MESSAGE_DATA_BYTES = 1024 * 1024;
+  /**
+   * HTTP/2 flow-control window per stream. Larger than one data message, so that a chain hop can
+   * receive the next message while it writes the current one; it also bounds what a stream buffers.
+   */
+  public static final int FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
   /** Largest gRPC message any Hiro endpoint accepts (a data message plus its framing). */
   public static final int GRPC_MESSAGE_MAX_BYTES = 8 * 1024 * 1024;
   /** Block size of the per-block CRC32C kept with each replica. */

@@ -33,6 +33,7 @@ public final class Rpc {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port))
         .executor(executor)
         .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
+        .flowControlWindow(Limits.FLOW_CONTROL_WINDOW_BYTES)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
     services.forEach(builder::addService);
@@ -52,6 +53,7 @@ public final class Rpc {
     return NettyChannelBuilder.forAddress(address.host(), address.port())
         .usePlaintext()
         .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
+        .flowControlWindow(Limits.FLOW_CONTROL_WINDOW_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(false)
         .build();
