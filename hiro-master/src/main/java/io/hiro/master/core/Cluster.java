@@ -146,20 +146,31 @@ final class Cluster {
    * A replica is corrupt or unreadable: remember it as corrupt, forget it and queue its delete, unless
    * no good live replica of the piece would be left. The last copy stays: a bad block may be all that
    * is wrong with it, and a later repair can still read the rest; deleting it would turn damage into
-   * loss. Returns true if the replica was dropped.
+   * loss. When the worker itself found it corrupt ({@code workerRemovedIt}) it has already moved the
+   * replica aside and no longer serves it, so it leaves the map whatever is left. Returns true if the
+   * replica was dropped.
    */
-  boolean dropBadReplica(long pieceId, WorkerId worker, String reason, long nowMillis) {
+  boolean dropBadReplica(long pieceId, WorkerId worker, String reason, long nowMillis, boolean workerRemovedIt) {
     corrupt.add(pieceId, worker);
     int left = goodLiveHolders(pieceId, nowMillis).size();
-    if (left == 0) {
+    if (workerRemovedIt) {
+      replicas.remove(pieceId, worker);
+    } else if (left == 0) {
       LOG.error("master: piece {} has no other good live replica than the one on worker {} reported bad ({}); "
           + "keeping it", new PieceId(pieceId), worker, reason);
       return false;
+    } else {
+      replicas.remove(pieceId, worker);
+      deletes.queue(worker, pieceId);
     }
-    replicas.remove(pieceId, worker);
-    deletes.queue(worker, pieceId);
-    LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} good live replicas left, re-replication follows",
-        new PieceId(pieceId), worker, reason, left);
+    if (left == 0) {
+      LOG.error("master: piece {} lost its last good live replica: worker {} found it corrupt and moved it aside "
+          + "({}); the piece cannot be read until a worker holding a good replica comes back",
+          new PieceId(pieceId), worker, reason);
+    } else {
+      LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} good live replicas left, "
+          + "re-replication follows", new PieceId(pieceId), worker, reason, left);
+    }
     return true;
   }
 

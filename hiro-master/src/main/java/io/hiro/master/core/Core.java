@@ -97,7 +97,13 @@ final class Core {
 
   /** The journaled state as a checkpoint after the last appended record; takes the read lock. */
   private Checkpoint snapshot() {
-    return read(() -> state.toCheckpoint(store.appendedSeq()));
+    // Under the read lock, without waiting for the journal: the checkpoint makes its records durable first.
+    lock.readLock().lock();
+    try {
+      return state.toCheckpoint(store.appendedSeq());
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   long nowMillis() {
@@ -108,8 +114,14 @@ final class Core {
    * True while the master, after a restart, waits for the workers it knew to register: no replica
    * deletion or re-replication decision is made then. Leaves safe mode (once, logged) when every
    * known worker registered or the grace passed. Caller holds the lock (read or write).
+   *
+   * <p>A master whose journal failed is in safe mode for good: records it appended may never become
+   * durable, so nothing they decided (deletes above all) may reach a worker.
    */
   boolean inSafeMode(long nowMillis) {
+    if (store != null && store.isFailed()) {
+      return true;
+    }
     if (!safeMode.get()) {
       return false;
     }
@@ -136,32 +148,33 @@ final class Core {
   }
 
   /**
-   * Runs a change under the write lock; with a store, returns only once the operations it applied
-   * are durable (and throws UNAVAILABLE, unacknowledged, if they cannot be made durable).
+   * Runs a change under the write lock; with a store, returns only once every record appended so
+   * far is durable — this call's and those of earlier calls still waiting for their fsync — so that
+   * nothing this call hands out (deletes in a heartbeat reply, say) runs ahead of the journal. Throws
+   * UNAVAILABLE, unacknowledged, if this call's records cannot be made durable. Calls that append
+   * nothing (heartbeats, reports) keep working after a journal failure: then {@link #inSafeMode}
+   * holds back every delete and copy.
    */
   <T> T write(Supplier<T> action) {
     long before;
-    long after;
+    long appended;
     T result;
     lock.writeLock().lock();
     try {
-      if (store != null) {
-        store.checkWritable();
-      }
       before = store == null ? 0 : store.appendedSeq();
       try {
         result = action.get();
       } finally {
         journalNewWorkers();
         inSafeMode(nowMillis());
+        appended = store == null ? 0 : store.appendedSeq();
       }
-      after = store == null ? 0 : store.appendedSeq();
     } finally {
       lock.writeLock().unlock();
     }
     if (store != null) {
-      if (after > before) {
-        store.awaitDurable(after);
+      if (appended > before || !store.isFailed()) {
+        store.awaitDurable(appended);
       }
       long now = nowMillis();
       if (store.checkpointDue(now)) {
@@ -171,17 +184,31 @@ final class Core {
     return result;
   }
 
+  /**
+   * Runs a read under the read lock; with a store, returns only once what it may have seen is
+   * durable, so that no client is shown a change a crash could still take back.
+   */
   <T> T read(Supplier<T> action) {
+    long appended;
+    T result;
     lock.readLock().lock();
     try {
-      return action.get();
+      result = action.get();
+      appended = store == null ? 0 : store.appendedSeq();
     } finally {
       lock.readLock().unlock();
     }
+    if (store != null && !store.isFailed()) {
+      store.awaitDurable(appended);
+    }
+    return result;
   }
 
   /** Applies an operation, journals it, and acts on what it dropped (queues replica deletes). Caller holds the write lock. */
   MasterState.Applied apply(Operation operation) {
+    if (store != null) {
+      store.checkWritable(); // a master whose journal failed takes no more changes
+    }
     MasterState.Applied applied = state.apply(operation);
     if (store != null) {
       store.append(operation);

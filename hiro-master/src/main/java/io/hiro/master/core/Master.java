@@ -111,7 +111,7 @@ public final class Master {
       if (core.state.ownerOf(pieceId.value()) == null && !cluster.replicas.holds(pieceId.value(), workerId)) {
         throw HiroException.notFound("piece %s is not part of any file or upload", pieceId);
       }
-      cluster.dropBadReplica(pieceId.value(), workerId, reason, core.nowMillis());
+      cluster.dropBadReplica(pieceId.value(), workerId, reason, core.nowMillis(), false);
       return null;
     });
   }

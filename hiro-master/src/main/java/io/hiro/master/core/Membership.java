@@ -75,12 +75,16 @@ public final class Membership {
     });
   }
 
-  /** The copy orders a source has not been given yet; those whose piece went meanwhile are dropped. */
+  /**
+   * The copy orders a source has not been given yet; those whose piece went meanwhile, or whose
+   * source lost its replica (dropped as bad, say), are dropped: the monitor orders them again.
+   */
   private List<HeartbeatReply.CopyOrder> copyOrders(WorkerId source) {
     List<HeartbeatReply.CopyOrder> orders = new ArrayList<>();
     for (PendingCopies.Copy copy : core.cluster.copies.takeUnsent(source)) {
       WorkerInfo target = core.cluster.worker(copy.target());
-      if (!(core.state.ownerOf(copy.pieceId()) instanceof FileNode) || target == null) {
+      if (!(core.state.ownerOf(copy.pieceId()) instanceof FileNode) || target == null
+          || !core.cluster.replicas.holds(copy.pieceId(), source)) {
         core.cluster.copies.complete(copy.pieceId(), copy.target());
         continue;
       }
@@ -103,6 +107,8 @@ public final class Membership {
       }
       long now = core.nowMillis();
       for (long pieceId : changes.stored()) {
+        // A fresh write or copy: whatever was corrupt on this worker before, this replica is new.
+        cluster.corrupt.forget(pieceId, id);
         if (!stored(id, pieceId)) {
           cluster.orphans.seen(pieceId, id, now);
         }
@@ -135,7 +141,8 @@ public final class Membership {
       cluster.deletes.queue(id, pieceId);
       return;
     }
-    cluster.dropBadReplica(pieceId, id, "its worker found it corrupt", now);
+    // The worker has already moved it aside and no longer serves it: it is gone from the map, last or not.
+    cluster.dropBadReplica(pieceId, id, "its worker found it corrupt", now, true);
   }
 
   /** Records one reported replica; false if the master knows nothing of the piece (an orphan). */

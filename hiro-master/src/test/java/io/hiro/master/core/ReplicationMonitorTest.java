@@ -191,7 +191,7 @@ class ReplicationMonitorTest {
   }
 
   @Test
-  void aCorruptReplicaIsDroppedAndDeletedAndAGoodOneIsCopied() {
+  void aReplicaItsWorkerFoundCorruptLeavesTheMapAndAGoodOneIsCopied() {
     HealingFixture f = threeHoldersAndASpare();
     long piece = f.piece("/a");
 
@@ -201,7 +201,7 @@ class ReplicationMonitorTest {
     assertThat(f.fsck("/a").corruptReplicas()).isEqualTo(1);
     assertThat(f.fsck("/a").state()).isEqualTo(FsckView.UNDER_REPLICATED);
     List<Order> orders = f.sweepAndHeartbeat("w1", "w2", "w3");
-    assertThat(f.deletes.get("w1")).containsExactly(piece);
+    assertThat(f.deletes.get("w1")).as("the worker already moved it aside").isNullOrEmpty();
     assertThat(orders).singleElement().satisfies(o -> assertThat(o.target()).isEqualTo("w4"));
 
     f.stored("w4", piece);
@@ -212,7 +212,7 @@ class ReplicationMonitorTest {
   }
 
   @Test
-  void theLastReplicaReportedCorruptIsKeptAndTheFileIsReportedMissing() {
+  void theLastReplicaItsWorkerFoundCorruptIsNeverASourceAndTheFileIsReportedMissing() {
     HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(1));
     f.register("w1", GIB);
     f.base.put("/solo", PIECE);
@@ -224,13 +224,32 @@ class ReplicationMonitorTest {
 
     assertThat(f.deletes).isEmpty();
     assertThat(f.orders).as("a corrupt replica is no source").isEmpty();
-    assertThat(f.holders("/solo")).containsExactly("w1");
+    assertThat(f.holders("/solo")).as("its worker no longer serves it").isEmpty();
     FsckView view = f.master.fsck(MasterFixture.path("/"));
     assertThat(view.filesUnreadable()).isEqualTo(1);
     assertThat(view.files()).singleElement().satisfies(file -> {
       assertThat(file.state()).isEqualTo(FsckView.MISSING);
       assertThat(file.corruptReplicas()).isEqualTo(1);
     });
+  }
+
+  @Test
+  void aWorkerWhoseReplicaWasCorruptCountsAgainOnceAFreshCopyReachesIt() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.base.put("/pair", PIECE);
+    long piece = f.piece("/pair");
+
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).as("w1 is the only worker that can take it")
+        .containsExactly(new Order(piece, "w2", "w1"));
+    f.stored("w1", piece);
+    f.master.sweep();
+
+    assertThat(f.fsck("/pair")).as("healthy again").isNull();
+    assertThat(f.master.clusterReport().underReplicatedPieces()).isZero();
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
   }
 
   @Test
