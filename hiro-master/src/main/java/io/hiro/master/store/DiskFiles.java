@@ -1,7 +1,7 @@
 package io.hiro.master.store;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@link StoreFiles} on a real directory, over {@link FileChannel}. */
+/** {@link StoreFiles} on a real directory. */
 public final class DiskFiles implements StoreFiles {
   private final Path directory;
 
@@ -34,32 +34,34 @@ public final class DiskFiles implements StoreFiles {
     return Files.readAllBytes(directory.resolve(name));
   }
 
+  /**
+   * Appends through a {@link FileOutputStream}, not a {@link FileChannel}: an interrupt that reaches
+   * a thread inside a channel's write or force closes the channel, which would fail the journal for
+   * good; a stream's write and {@code FileDescriptor.sync()} are not interruptible.
+   */
   @Override
   public Appender append(String name) throws IOException {
-    FileChannel channel = FileChannel.open(directory.resolve(name),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    Path path = directory.resolve(name);
+    FileOutputStream out = new FileOutputStream(path.toFile(), true);
     return new Appender() {
       @Override
       public void write(byte[] bytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
+        out.write(bytes);
       }
 
       @Override
       public void force() throws IOException {
-        channel.force(false);
+        out.getFD().sync();
       }
 
       @Override
       public long sizeBytes() throws IOException {
-        return channel.size();
+        return Files.size(path);
       }
 
       @Override
       public void close() throws IOException {
-        channel.close();
+        out.close();
       }
     };
   }

@@ -95,30 +95,41 @@ final class Journal implements AutoCloseable {
 
   /** Returns once record {@code seq} is on disk; throws UNAVAILABLE if the journal cannot be written. */
   void awaitDurable(long seq) {
-    if (durableSeq >= seq && failure == null) {
-      return;
+    if (durableSeq >= seq) {
+      return; // durable before any later failure: the change is committed
     }
-    if (!takeTurnUnlessDurable(seq)) {
-      return;
-    }
+    boolean interrupted = false;
     try {
-      flush();
+      if (takeTurnUnlessDurable(seq)) {
+        interrupted = Thread.interrupted();
+        try {
+          flush();
+        } finally {
+          endTurn();
+        }
+      }
     } finally {
-      endTurn();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
-  /** Waits until record {@code seq} is durable (false) or no one else flushes (true: the turn is ours). */
+  /**
+   * Waits until record {@code seq} is durable (false) or no one else flushes (true: the turn is ours).
+   * A caller that gets the turn must clear the interrupt flag while it flushes (and restore it after):
+   * a file channel written by an interrupted thread is closed for good, which would fail the journal.
+   */
   private boolean takeTurnUnlessDurable(long seq) {
     boolean interrupted = false;
     try {
       synchronized (turn) {
         while (true) {
+          if (durableSeq >= seq) {
+            return false; // checked first: a record made durable before a later failure is committed
+          }
           if (failure != null) {
             throw failed();
-          }
-          if (durableSeq >= seq) {
-            return false;
           }
           if (!flushing) {
             flushing = true;
@@ -148,6 +159,7 @@ final class Journal implements AutoCloseable {
   /** Closes the current segment and starts a new one, so that a checkpoint can later drop the old one. */
   void roll() {
     takeTurnUnlessDurable(Long.MAX_VALUE);
+    boolean interrupted = Thread.interrupted();
     try {
       flush();
       try {
@@ -158,6 +170,9 @@ final class Journal implements AutoCloseable {
       }
     } finally {
       endTurn();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -231,12 +246,16 @@ final class Journal implements AutoCloseable {
       segment.close();
       return;
     }
+    boolean interrupted = Thread.interrupted();
     try {
       flush();
       failure = new IOException("journal closed");
       segment.close();
     } finally {
       endTurn();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
