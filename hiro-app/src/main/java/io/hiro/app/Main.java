@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ClientCommand.class,
       AdminCommand.class,
       DemoCommand.class,
+      io.hiro.app.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,104 @@
+package io.hiro.app.bench;
+
+import io.hiro.app.LocalCluster;
+import io.hiro.common.HostPort;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hiro bench}: measures Hiro against this machine's disk and loopback network and prints
+ * one figure per line, {@code name: value unit}, each with its limit, ratio and target.
+ * Without {@code -m} it starts a master and three workers on loopback (data in {@code --dir} or a
+ * temp dir, so the disk limits are measured on the workers' disk) and stops them afterwards.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measure Hiro against this machine's disk and network: put/get of a large file and of "
+        + "many 4 KiB files, mkdir and stat, with 1 and 8 clients, each beside its limit.",
+        "Without -m, starts a master and three workers on loopback and stops them afterwards."})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = {"-m", "--master"}, paramLabel = "HOST:PORT",
+      description = "Measure the running cluster of this master (default: start one on loopback).")
+  String master;
+
+  @Option(names = "--quick", description = "Smaller sizes (64 MiB file, 200 small files, 1,000 mkdir and stat): "
+      + "under a minute.")
+  boolean quick;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where the local cluster keeps its data and the bench "
+      + "its files; the disk limits are measured here (default: a new temp dir, deleted afterwards).")
+  Path dir;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    BenchSizes sizes = quick ? BenchSizes.quick() : BenchSizes.full();
+    boolean temporary = dir == null;
+    Path base = temporary ? Files.createTempDirectory("hiro-bench-") : Files.createDirectories(dir.toAbsolutePath());
+    try {
+      if (master != null) {
+        out.printf("# hiro bench%s against master %s; local limits measured in %s%n", quick ? " --quick" : "",
+            master, base);
+        out.flush();
+        run(HostPort.parse(master), base, sizes, out);
+      } else {
+        runOnLocalCluster(base, sizes, out);
+      }
+    } finally {
+      if (temporary) {
+        deleteTree(base);
+      }
+    }
+    return 0;
+  }
+
+  private void runOnLocalCluster(Path base, BenchSizes sizes, PrintWriter out) throws IOException {
+    out.printf("# hiro bench%s: starting a master and 3 workers on loopback in %s%n", quick ? " --quick" : "", base);
+    out.flush();
+    try (LocalCluster cluster = LocalCluster.start(LocalCluster.javaLauncher(), base, HiroBench.REPLICATION, "1s")) {
+      Thread stopOnInterrupt = new Thread(cluster::close, "bench-stop");
+      Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+      try {
+        run(cluster.masterAddress(), base, sizes, out);
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+      }
+    }
+  }
+
+  private static void run(HostPort master, Path base, BenchSizes sizes, PrintWriter out) throws IOException {
+    new HiroBench(master, base, sizes).run(figure -> {
+      out.println(figure.line());
+      out.flush();
+    });
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+        Files.delete(directory);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,53 @@
+package io.hiro.app.bench;
+
+import java.time.Duration;
+
+/**
+ * How much work one bench run does. {@link #full()} is what the issue asks for; {@link #quick()}
+ * shrinks it so a run takes under a minute on a 2-core machine (the tests run it).
+ *
+ * @param bigFileBytes the one large file put and got (and written by the disk limit)
+ * @param smallFileCount how many 4 KiB files are put and got, with 1 and with {@code clientCount} clients
+ * @param mkdirCount directories made with 1 client, and again with {@code clientCount} clients
+ * @param statCount stats with 1 client, and again with {@code clientCount} clients
+ * @param fsyncCount 4 KiB write+fsync rounds for {@code limit.fsync_4k}
+ * @param loopbackBytes bytes copied over a loopback socket for {@code limit.loopback_tcp}
+ * @param phaseTimeout the longest one phase may take before the run fails
+ */
+public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
+                         int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout) {
+  private static final long MIB = 1024L * 1024;
+  private static final long GIB = 1024 * MIB;
+  /** 4 KiB, as the issue says. */
+  public static final int SMALL_FILE_BYTES = 4096;
+  /** "8 concurrent clients", as the issue says. */
+  public static final int CLIENT_COUNT = 8;
+
+  public BenchSizes {
+    require(bigFileBytes >= MIB && bigFileBytes <= 64 * GIB, "bigFileBytes", bigFileBytes);
+    require(smallFileCount >= clientCount && smallFileCount <= 1_000_000, "smallFileCount", smallFileCount);
+    require(smallFileBytes >= 1 && smallFileBytes <= MIB, "smallFileBytes", smallFileBytes);
+    require(mkdirCount >= clientCount && mkdirCount <= 1_000_000, "mkdirCount", mkdirCount);
+    require(statCount >= clientCount && statCount <= 10_000_000, "statCount", statCount);
+    require(fsyncCount >= 1 && fsyncCount <= 1_000_000, "fsyncCount", fsyncCount);
+    require(loopbackBytes >= MIB && loopbackBytes <= 64 * GIB, "loopbackBytes", loopbackBytes);
+    require(clientCount >= 1 && clientCount <= 256, "clientCount", clientCount);
+    require(!phaseTimeout.isNegative() && !phaseTimeout.isZero(), "phaseTimeout", phaseTimeout.toSeconds());
+  }
+
+  public static BenchSizes full() {
+    return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
+        Duration.ofMinutes(10));
+  }
+
+  public static BenchSizes quick() {
+    return new BenchSizes(64 * MIB, 200, SMALL_FILE_BYTES, 1_000, 1_000, 300, 256 * MIB, CLIENT_COUNT,
+        Duration.ofMinutes(2));
+  }
+
+  private static void require(boolean condition, String name, long value) {
+    if (!condition) {
+      throw new IllegalArgumentException("bench size " + name + " = " + value + " is out of range");
+    }
+  }
+}

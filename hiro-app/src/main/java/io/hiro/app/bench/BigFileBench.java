@@ -1,0 +1,86 @@
+package io.hiro.app.bench;
+
+import io.hiro.client.HiroClient;
+import io.hiro.client.PutOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * One large file of random bytes: put with replication 3, got into a local file (pieces fetched
+ * in parallel, as {@code hiro client get} does), and streamed (as {@code hiro client cat} does).
+ * Every read is checked against the CRC32C of what was put.
+ */
+final class BigFileBench {
+  /** The target for a get of the large file when the workers' data is in the page cache. */
+  static final double GET_TARGET_MEGABYTES_PER_SECOND = 1_200;
+
+  private final HiroClient client;
+  private final RandomFile input;
+  private final String remotePath;
+  private final Path workDir;
+  private final String sizeName;
+
+  BigFileBench(HiroClient client, RandomFile input, String remoteDir, Path workDir) {
+    this.client = client;
+    this.input = input;
+    this.sizeName = sizeName(input.sizeBytes());
+    this.remotePath = remoteDir + "/big-" + sizeName;
+    this.workDir = workDir;
+  }
+
+  void run(Limits limits, Consumer<Figure> out) throws IOException {
+    out.accept(put().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90"));
+    out.accept(get().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
+        .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
+            + Figure.number(limits.loopbackTcp().value()) + " MB/s)"));
+    out.accept(stream().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
+        .note("(hiro client cat: one piece at a time, no local disk)"));
+    client.delete(remotePath, false);
+  }
+
+  private Figure put() {
+    long started = System.nanoTime();
+    client.put(input.path(), remotePath, new PutOptions(HiroBench.REPLICATION, 0, true));
+    return rate("put", started);
+  }
+
+  private Figure get() throws IOException {
+    Path local = workDir.resolve("bench-get.bin");
+    try {
+      long started = System.nanoTime();
+      client.get(remotePath, local);
+      Figure figure = rate("get", started);
+      input.verify(local, "get " + remotePath);
+      return figure;
+    } finally {
+      Files.deleteIfExists(local);
+    }
+  }
+
+  private Figure stream() {
+    RandomFile.CrcStream check = new RandomFile.CrcStream();
+    long started = System.nanoTime();
+    client.cat(remotePath, check);
+    Figure figure = rate("get", started);
+    check.verify(input, "cat " + remotePath);
+    return new Figure(figure.name() + ".cat", figure.value(), figure.unit(), "");
+  }
+
+  private Figure rate(String operation, long startedNanos) {
+    return Figure.of(operation + "." + sizeName,
+        MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - startedNanos), "MB/s");
+  }
+
+  /** {@code 1gib}, {@code 64mib}: the size in the figure's name. */
+  static String sizeName(long bytes) {
+    long gib = 1024L * 1024 * 1024;
+    if (bytes % gib == 0) {
+      return bytes / gib + "gib";
+    }
+    long mib = 1024L * 1024;
+    return bytes % mib == 0 ? bytes / mib + "mib" : String.format(Locale.ROOT, "%dbytes", bytes);
+  }
+}

@@ -1,0 +1,59 @@
+package io.hiro.app.bench;
+
+import java.util.Locale;
+
+/**
+ * One measured figure, printed as one line: {@code name: value unit}, then how it compares with
+ * its limit or target (free text after three spaces, so a script can split the line on them).
+ *
+ * @param comparison e.g. {@code ratio 0.78 of limit 270.7 MB/s (limit.disk_fsync_write / 3)}; empty if none
+ */
+public record Figure(String name, double value, String unit, String comparison) {
+  public Figure {
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(name + ": a figure must be a finite number >= 0, not " + value);
+    }
+  }
+
+  public static Figure of(String name, double value, String unit) {
+    return new Figure(name, value, unit, "");
+  }
+
+  /** This figure compared with a limit measured in the same run, and the target for the ratio. */
+  public Figure ofLimit(Figure limit, int divisor, String target) {
+    double limitValue = limit.value() / divisor;
+    String basis = divisor == 1 ? limit.name() : limit.name() + " / " + divisor;
+    return withComparison(String.format(Locale.ROOT, "ratio %.2f of limit %s %s (%s)%s", ratio(limitValue),
+        number(limitValue), unit, basis, target.isEmpty() ? "" : "   target " + target));
+  }
+
+  /** This figure compared with the target value (where the machine gives no limit to compare with). */
+  public Figure ofTarget(double targetValue) {
+    return withComparison(String.format(Locale.ROOT, "ratio %.2f of the target %.0f %s", ratio(targetValue),
+        targetValue, unit));
+  }
+
+  /** Adds a note after the comparison. */
+  public Figure note(String text) {
+    return withComparison(comparison.isEmpty() ? text : comparison + "   " + text);
+  }
+
+  /** The printed line: {@code put.1gib: 211.4 MB/s   ratio 0.78 of limit ...}. */
+  public String line() {
+    String head = name + ": " + number(value) + " " + unit;
+    return comparison.isEmpty() ? head : head + "   " + comparison;
+  }
+
+  private Figure withComparison(String text) {
+    return new Figure(name, value, unit, text);
+  }
+
+  private double ratio(double of) {
+    return of <= 0 ? 0 : value / of;
+  }
+
+  /** One decimal below 10,000, none above: 812.3 MB/s, 3921 ops/s. */
+  static String number(double value) {
+    return value >= 10_000 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+  }
+}

@@ -1,0 +1,102 @@
+package io.hiro.app.bench;
+
+import io.hiro.client.HiroClient;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bench run against the master at {@code master}: the machine's limits first (disk, fsync,
+ * loopback, measured in {@code workDir}), then Hiro's figures, each handed to {@code out} as soon
+ * as it is measured. Everything Hiro stores goes under one directory {@code /bench-<time>-<hex>},
+ * deleted at the end whether the run succeeds or not; local files are deleted too.
+ */
+public final class HiroBench {
+  private static final Logger LOG = LoggerFactory.getLogger(HiroBench.class);
+  /** Replicas of every file the bench puts, as the issue says. */
+  static final int REPLICATION = 3;
+
+  private final HostPort master;
+  private final Path workDir;
+  private final BenchSizes sizes;
+
+  public HiroBench(HostPort master, Path workDir, BenchSizes sizes) {
+    this.master = master;
+    this.workDir = workDir;
+    this.sizes = sizes;
+  }
+
+  public void run(Consumer<Figure> out) throws IOException {
+    long seed = ThreadLocalRandom.current().nextLong();
+    Path inputPath = workDir.resolve("bench-input.bin");
+    try (ClientPool one = new ClientPool(master, 1);
+         ClientPool many = new ClientPool(master, sizes.clientCount());
+         HiroClient admin = HiroClient.connect(master)) {
+      checkLiveWorkers(admin);
+      RandomFile input = RandomFile.write(inputPath, sizes.bigFileBytes(), seed, deadline());
+      Limits limits = measureLimits(input, out);
+      runHiro(new Clients(one, many, admin), input, limits, seed, out);
+    } finally {
+      Files.deleteIfExists(inputPath);
+      for (int c = 0; c < sizes.clientCount(); c++) {
+        Files.deleteIfExists(workDir.resolve("bench-small-" + c + ".bin"));
+      }
+    }
+  }
+
+  private Limits measureLimits(RandomFile input, Consumer<Figure> out) throws IOException {
+    Figure disk = MachineLimits.diskFsyncWrite(input);
+    out.accept(disk);
+    Figure fsync = MachineLimits.fsync4k(workDir, sizes.fsyncCount(), deadline());
+    out.accept(fsync);
+    Figure loopback = MachineLimits.loopbackTcp(sizes.loopbackBytes(), deadline());
+    out.accept(loopback);
+    return new Limits(disk, fsync, loopback);
+  }
+
+  private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}
+
+  private void runHiro(Clients clients, RandomFile input, Limits limits, long seed, Consumer<Figure> out)
+      throws IOException {
+    String remoteDir = "/bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+        + HexFormat.of().toHexDigits((short) seed);
+    clients.admin().mkdir(remoteDir, true);
+    try {
+      new BigFileBench(clients.admin(), input, remoteDir, workDir).run(limits, out);
+      new SmallFileBench(sizes, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
+      new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
+    } finally {
+      deleteQuietly(clients.admin(), remoteDir);
+    }
+  }
+
+  private void checkLiveWorkers(HiroClient admin) {
+    long live = admin.report().workers().stream().filter(w -> w.state().equals("live")).count();
+    if (live < REPLICATION) {
+      throw HiroException.unavailable("bench needs %d live workers for replication %d; master %s has %d",
+          REPLICATION, REPLICATION, master, live);
+    }
+  }
+
+  private long deadline() {
+    return System.nanoTime() + sizes.phaseTimeout().toNanos();
+  }
+
+  private void deleteQuietly(HiroClient admin, String remoteDir) {
+    try {
+      admin.delete(remoteDir, true);
+    } catch (HiroException e) {
+      LOG.warn("{}: could not delete {} after the bench: {}; delete it with 'hiro client rm -r {}'",
+          master, remoteDir, e.getMessage(), remoteDir);
+    }
+  }
+}

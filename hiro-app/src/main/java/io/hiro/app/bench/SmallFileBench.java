@@ -1,0 +1,82 @@
+package io.hiro.app.bench;
+
+import io.hiro.client.PutOptions;
+import io.hiro.common.HiroException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 8
+ * clients (into memory, as {@code hiro client cat} does) and compared byte for byte. Each client
+ * puts from its own local file of random bytes.
+ */
+final class SmallFileBench {
+  static final double PUT_1CLIENT_TARGET_FILES_PER_SECOND = 500;
+  static final double PUT_8CLIENTS_TARGET_FILES_PER_SECOND = 1_500;
+  static final double GET_8CLIENTS_TARGET_FILES_PER_SECOND = 2_000;
+
+  private final BenchSizes sizes;
+  private final String remoteDir;
+  private final List<byte[]> contents = new ArrayList<>();
+  private final List<Path> localFiles = new ArrayList<>();
+
+  SmallFileBench(BenchSizes sizes, String remoteDir, Path workDir, long seed) throws IOException {
+    this.sizes = sizes;
+    this.remoteDir = remoteDir;
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int c = 0; c < sizes.clientCount(); c++) {
+      byte[] content = new byte[sizes.smallFileBytes()];
+      random.nextBytes(content);
+      contents.add(content);
+      localFiles.add(Files.write(workDir.resolve("bench-small-" + c + ".bin"), content));
+    }
+  }
+
+  void run(ClientPool one, ClientPool many, Limits limits, Consumer<Figure> out) {
+    String name = sizes.smallFileBytes() == BenchSizes.SMALL_FILE_BYTES ? "4kib" : sizes.smallFileBytes() + "b";
+    String manyDir = "/small" + many.size();
+    one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> {
+      client.mkdir(remoteDir + "/small1", true);
+      client.mkdir(remoteDir + manyDir, true);
+    });
+    out.accept(Figure.of("put." + name + ".1client", put(one, "/small1"), "files/s")
+        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND)));
+    out.accept(Figure.of("put." + name + "." + many.size() + "clients", put(many, manyDir), "files/s")
+        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND)));
+    out.accept(Figure.of("get." + name + "." + many.size() + "clients", get(many, manyDir), "files/s")
+        .ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
+  }
+
+  private static String target(double filesPerSecond) {
+    return String.format(Locale.ROOT, ">= %.0f files/s", filesPerSecond);
+  }
+
+  private double put(ClientPool pool, String dir) {
+    PutOptions options = new PutOptions(HiroBench.REPLICATION, 0, true);
+    return pool.run("put" + dir, sizes.smallFileCount(), sizes.phaseTimeout(),
+        (client, c, i) -> client.put(localFiles.get(c), path(dir, c, i), options));
+  }
+
+  private double get(ClientPool pool, String dir) {
+    return pool.run("get" + dir, sizes.smallFileCount(), sizes.phaseTimeout(), (client, c, i) -> {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizes.smallFileBytes());
+      String path = path(dir, c, i);
+      client.cat(path, bytes);
+      if (!Arrays.equals(bytes.toByteArray(), contents.get(c))) {
+        throw HiroException.dataLoss("bench: %s read back differs from what was put", path);
+      }
+    });
+  }
+
+  private String path(String dir, int clientIndex, int fileIndex) {
+    return String.format("%s%s/c%d-f%06d", remoteDir, dir, clientIndex, fileIndex);
+  }
+}

@@ -1,0 +1,70 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hiro bench} as a user runs it. A test of the tool, never of Hiro's speed. */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class BenchIT {
+  /** Every figure of a quick run, in the order printed, with its unit. */
+  private static final List<String> QUICK_FIGURES = List.of(
+      "limit.disk_fsync_write: MB/s", "limit.fsync_4k: ops/s", "limit.loopback_tcp: MB/s",
+      "put.64mib: MB/s", "get.64mib: MB/s", "get.64mib.cat: MB/s",
+      "put.4kib.1client: files/s", "put.4kib.8clients: files/s", "get.4kib.8clients: files/s",
+      "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s");
+
+  @TempDir Path dir;
+
+  @Test
+  void quickBenchPrintsEveryFigureInOrderWithAPositiveNumberThenStopsAndCleansUp() throws Exception {
+    Path benchDir = dir.resolve("bench");
+
+    HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--quick", "--dir", benchDir.toString());
+
+    assertThat(bench.exitCode()).as(bench.toString()).isZero();
+    List<String> lines = bench.stdout().lines().filter(line -> !line.startsWith("#")).toList();
+    assertThat(lines).as(bench.toString()).hasSize(QUICK_FIGURES.size());
+    for (int i = 0; i < QUICK_FIGURES.size(); i++) {
+      String[] nameAndUnit = QUICK_FIGURES.get(i).split(": ");
+      Matcher figure = Pattern.compile(Pattern.quote(nameAndUnit[0]) + ": ([0-9]+(?:\\.[0-9]+)?) "
+          + Pattern.quote(nameAndUnit[1]) + "(   .*)?").matcher(lines.get(i));
+      assertThat(figure.matches()).as("line %d is '%s'; expected %s N", i + 1, lines.get(i), QUICK_FIGURES.get(i))
+          .isTrue();
+      assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
+    }
+    assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target");
+    assertThat(processesUsing(benchDir)).as("processes left running").isEmpty();
+    try (Stream<Path> left = Files.list(benchDir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("bench files left in " + benchDir)
+          .noneMatch(name -> name.startsWith("bench-"));
+    }
+  }
+
+  @Test
+  void benchAgainstAnUnreachableMasterFailsWithOneLineAndNoFigures() {
+    HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--quick", "-m", "127.0.0.1:1",
+        "--dir", dir.resolve("bench").toString());
+
+    assertThat(bench.exitCode()).as(bench.toString()).isNotZero();
+    assertThat(bench.stderr()).as(bench.toString()).contains("127.0.0.1:1");
+    assertThat(bench.stdout()).as(bench.toString()).doesNotContain("limit.");
+  }
+
+  private static List<ProcessHandle> processesUsing(Path benchDir) {
+    String path = benchDir.toString();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(path) && !c.contains(" bench ")).orElse(false))
+        .toList();
+  }
+}
