@@ -47,17 +47,30 @@ final class Checkpoints {
     String name = name(checkpoint.getSeq());
     String temp = name + TEMP_SUFFIX;
     files.delete(temp);
-    try (StoreFiles.Appender out = files.append(temp)) {
-      out.write(RecordFormat.encode(payload, CHECKPOINT_BYTES_MAX));
-      out.force();
+    try {
+      try (StoreFiles.Appender out = files.append(temp)) {
+        out.write(RecordFormat.encode(payload, CHECKPOINT_BYTES_MAX));
+        out.force();
+      }
+      files.rename(temp, name);
+    } catch (IOException | RuntimeException e) {
+      deleteAfterFailure(temp, e); // a disk that is full for a while must not fill up with temp files
+      throw e;
     }
-    files.rename(temp, name);
     files.syncDirectory();
     List<Long> seqs = seqs();
     for (int i = KEPT; i < seqs.size(); i++) {
       files.delete(name(seqs.get(i)));
     }
     return seqs.get(Math.min(KEPT, seqs.size()) - 1);
+  }
+
+  private void deleteAfterFailure(String temp, Exception failure) {
+    try {
+      files.delete(temp);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** Checkpoint seqs on disk, newest first. */

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MasterStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MasterStore.class);
+  /** Wait after a failed checkpoint before the next attempt; it doubles with each failure in a row. */
+  static final long CHECKPOINT_RETRY_MILLIS_MIN = 60_000;
+  /** The longest wait between checkpoint attempts while they keep failing. */
+  static final long CHECKPOINT_RETRY_MILLIS_MAX = 30 * 60_000;
 
   private final StoreFiles files;
   private final Checkpoints checkpoints;
@@ -30,6 +34,10 @@ public final class MasterStore implements AutoCloseable {
   private final AtomicBoolean checkpointing = new AtomicBoolean();
   private volatile long checkpointSeq;
   private volatile long checkpointMillis;
+  /** No checkpoint is attempted before this time (0 unless the last attempt failed). */
+  private volatile long checkpointRetryAtMillis;
+  /** The wait after the last failed checkpoint (0 if the last one succeeded). */
+  private volatile long checkpointRetryMillis;
   private Journal journal;
   private Supplier<Checkpoint> snapshot;
 
@@ -115,8 +123,14 @@ public final class MasterStore implements AutoCloseable {
     return journal.syncCount();
   }
 
-  /** True if enough operations or enough time (with at least one operation) passed since the last checkpoint. */
+  /**
+   * True if enough operations or enough time (with at least one operation) passed since the last
+   * checkpoint, and the back-off after a failed one (if any) is over.
+   */
   public boolean checkpointDue(long nowMillis) {
+    if (nowMillis < checkpointRetryAtMillis) {
+      return false;
+    }
     long operations = journal.durableSeq() - checkpointSeq;
     return operations >= checkpointEveryOperations
         || (operations > 0 && nowMillis - checkpointMillis >= checkpointIntervalMillis);
@@ -124,7 +138,7 @@ public final class MasterStore implements AutoCloseable {
 
   /**
    * Writes a checkpoint of the state now and drops the journal it covers. At most one runs at a
-   * time; a second caller returns false at once. A failed checkpoint is logged and retried later.
+   * time; a second caller returns false at once. A failed checkpoint is logged (WARN) and retried after a back-off.
    * The snapshot is built under the read lock (changes wait for that only); the writing does not block them.
    */
   public boolean checkpoint(long nowMillis) {
@@ -141,16 +155,27 @@ public final class MasterStore implements AutoCloseable {
       journal.dropSegmentsThrough(oldestKept);
       checkpointSeq = checkpoint.getSeq();
       checkpointMillis = nowMillis;
+      checkpointRetryMillis = 0;
+      checkpointRetryAtMillis = 0;
       LOG.info("master: checkpoint {} written ({} entries, {} uploads) in {} ms", checkpoint.getSeq(),
           checkpoint.getEntriesCount(), checkpoint.getUploadsCount(), (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.error("master: checkpoint failed ({}); the journal keeps every change, retrying later", e.toString());
-      checkpointMillis = nowMillis;
+      backOff(nowMillis, e);
       return false;
     } finally {
       checkpointing.set(false);
     }
+  }
+
+  /** Puts off the next checkpoint attempt: a minute, doubling with each failure in a row up to a cap. */
+  private void backOff(long nowMillis, Exception failure) {
+    long retryMillis = checkpointRetryMillis == 0 ? CHECKPOINT_RETRY_MILLIS_MIN
+        : Math.min(checkpointRetryMillis * 2, CHECKPOINT_RETRY_MILLIS_MAX);
+    checkpointRetryMillis = retryMillis;
+    checkpointRetryAtMillis = nowMillis + retryMillis;
+    LOG.warn("master: checkpoint failed ({}); the journal keeps every change, so nothing is lost, but it grows "
+        + "and restarts take longer. Next attempt in {} s", failure.toString(), retryMillis / 1000);
   }
 
   @Override

@@ -1,0 +1,125 @@
+package io.hiro.master.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hiro.common.HiroPath;
+import io.hiro.master.core.FakeClock;
+import io.hiro.master.core.Master;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CheckpointRetryTest {
+  private static final Duration RETRY_MIN = Duration.ofMillis(MasterStore.CHECKPOINT_RETRY_MILLIS_MIN);
+
+  /** Files whose checkpoint temp files cannot be written while {@link #full} is set, as on a full disk. */
+  private static final class FullDiskFiles implements StoreFiles {
+    private final StoreFiles disk = new CrashingFiles();
+    volatile boolean full;
+    int checkpointAttempts;
+
+    @Override
+    public List<String> list() throws IOException {
+      return disk.list();
+    }
+
+    @Override
+    public byte[] read(String name) throws IOException {
+      return disk.read(name);
+    }
+
+    @Override
+    public Appender append(String name) throws IOException {
+      Appender appender = disk.append(name);
+      boolean temp = name.startsWith("checkpoint-") && name.endsWith(".tmp");
+      checkpointAttempts += temp ? 1 : 0;
+      return new Appender() {
+        @Override
+        public void write(byte[] bytes) throws IOException {
+          if (temp && full) {
+            appender.write(java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            throw new IOException("No space left on device");
+          }
+          appender.write(bytes);
+        }
+
+        @Override
+        public void force() throws IOException {
+          appender.force();
+        }
+
+        @Override
+        public long sizeBytes() throws IOException {
+          return appender.sizeBytes();
+        }
+
+        @Override
+        public void close() throws IOException {
+          appender.close();
+        }
+      };
+    }
+
+    @Override
+    public void truncate(String name, long sizeBytes) throws IOException {
+      disk.truncate(name, sizeBytes);
+    }
+
+    @Override
+    public void rename(String from, String to) throws IOException {
+      disk.rename(from, to);
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      disk.delete(name);
+    }
+
+    @Override
+    public void syncDirectory() throws IOException {
+      disk.syncDirectory();
+    }
+
+    List<String> named(String prefix, String suffix) throws IOException {
+      return list().stream().filter(n -> n.startsWith(prefix) && n.endsWith(suffix)).toList();
+    }
+  }
+
+  @Test
+  void aFailedCheckpointLeavesNoTempFileAndIsRetriedOnlyAfterABackOffThatDoubles() throws IOException {
+    FullDiskFiles files = new FullDiskFiles();
+    FakeClock clock = new FakeClock();
+    try (MasterStore store = MasterStore.open(files, 2, Long.MAX_VALUE / 2, clock.millis())) {
+      Master master = new Master(JournalCrashTest.CONFIG, clock, new SplittableRandom(1), store);
+      files.full = true;
+      int attemptsBefore = files.checkpointAttempts;
+      for (int i = 0; i < 10; i++) {
+        master.mkdir(HiroPath.parse("/d" + i), false);
+      }
+      assertThat(files.checkpointAttempts - attemptsBefore).as("attempts while backing off").isEqualTo(1);
+      assertThat(files.named("checkpoint-", ".tmp")).as("temp files left").isEmpty();
+
+      clock.advance(RETRY_MIN);
+      master.mkdir(HiroPath.parse("/after-one-minute"), false);
+      assertThat(files.checkpointAttempts - attemptsBefore).isEqualTo(2);
+      clock.advance(RETRY_MIN);
+      master.mkdir(HiroPath.parse("/after-two-minutes"), false);
+      assertThat(files.checkpointAttempts - attemptsBefore).as("the back-off doubled to two minutes").isEqualTo(2);
+
+      files.full = false;
+      clock.advance(RETRY_MIN);
+      master.mkdir(HiroPath.parse("/after-three-minutes"), false);
+      assertThat(files.checkpointAttempts - attemptsBefore).isEqualTo(3);
+      assertThat(files.named("checkpoint-", ".ckpt")).isNotEmpty();
+      assertThat(files.named("checkpoint-", ".tmp")).isEmpty();
+      master.mkdir(HiroPath.parse("/e1"), false);
+      master.mkdir(HiroPath.parse("/e2"), false);
+      assertThat(files.checkpointAttempts - attemptsBefore).as("no back-off after a success").isEqualTo(4);
+    }
+  }
+}
