@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,20 +42,34 @@ public final class DiskPieceStore implements PieceStore {
   private final AtomicLong usedBytes = new AtomicLong();
   private final CorruptDir corruptDir;
   private final Object renames = new Object();
+  private final DirectorySync directorySync;
+  /** Fan-out dirs whose entry in {@code pieces/} this process made durable. */
+  private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
 
-  private DiskPieceStore(DataDirLayout layout, WorkerId workerId, Clock clock) {
+  /** Makes a directory's entries durable ({@link Fsync#directory}; a test may record the calls). */
+  interface DirectorySync {
+    void sync(Path directory) throws IOException;
+  }
+
+  private DiskPieceStore(DataDirLayout layout, WorkerId workerId, Clock clock, DirectorySync directorySync) {
     this.layout = layout;
     this.node = workerId.value();
     this.clock = clock;
+    this.directorySync = directorySync;
     this.corruptDir = new CorruptDir(layout.corruptDir(), CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
   }
 
   /** Opens the store: creates its dirs, empties {@code tmp/}, and lists the committed replicas. */
   public static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock) {
-    DiskPieceStore store = new DiskPieceStore(layout, workerId, clock);
+    return open(layout, workerId, clock, Fsync::directory);
+  }
+
+  static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock, DirectorySync directorySync) {
+    DiskPieceStore store = new DiskPieceStore(layout, workerId, clock, directorySync);
     try {
       Files.createDirectories(layout.piecesDir());
       Files.createDirectories(layout.tmpDir());
+      directorySync.sync(layout.root()); // pieces/ and tmp/ may be new
       store.emptyTmp();
       store.load();
     } catch (IOException | UncheckedIOException e) {
@@ -125,14 +140,27 @@ public final class DiskPieceStore implements PieceStore {
     Files.write(tempMeta, done.toByteArray());
     Fsync.file(tempMeta);
     Path dir = layout.pieceDir(pieceId);
-    Files.createDirectories(dir);
+    createDurably(dir);
     synchronized (renames) {
       Files.move(tempData, layout.dataFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.move(tempMeta, layout.metaFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
-    Fsync.directory(dir);
+    directorySync.sync(dir);
     add(done);
     return done;
+  }
+
+  /**
+   * Creates a fan-out dir if it is missing and, the first time this process uses it, fsyncs
+   * {@code pieces/}: without that, a power loss could drop the new dir with the replicas in it.
+   */
+  private void createDurably(Path dir) throws IOException {
+    if (durableDirs.contains(dir)) {
+      return;
+    }
+    Files.createDirectories(dir);
+    directorySync.sync(layout.piecesDir());
+    durableDirs.add(dir);
   }
 
   @Override

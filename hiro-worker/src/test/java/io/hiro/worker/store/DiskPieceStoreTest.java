@@ -18,7 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,6 +110,21 @@ class DiskPieceStoreTest {
           .hasMessageContaining(pieceId.toString())
           .hasMessageContaining(WORKER.value());
     }
+  }
+
+  @Test
+  void aNewFanOutDirIsMadeDurableInPiecesBeforeItsFirstReplicaIsAcknowledged() {
+    List<Path> synced = new CopyOnWriteArrayList<>();
+    DiskPieceStore store = DiskPieceStore.open(layout(), WORKER, CLOCK, synced::add);
+    synced.clear();
+
+    write(store, new PieceId(0xab00000000000001L), randomBytes(10, 1));
+    write(store, new PieceId(0xab00000000000002L), randomBytes(10, 2));
+    write(store, new PieceId(0xcd00000000000003L), randomBytes(10, 3));
+
+    Path pieces = layout().piecesDir();
+    assertThat(synced).containsExactly(pieces, pieces.resolve("ab"), pieces.resolve("ab"), pieces,
+        pieces.resolve("cd"));
   }
 
   @Test
