@@ -189,14 +189,6 @@ public final class Heartbeater implements AutoCloseable {
 
   @Override
   public void close() {
-    pause.close();
-    if (thread.getState() == Thread.State.NEW) {
-      return;
-    }
-    try {
-      thread.join(Duration.ofSeconds(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pause.stop(thread);
   }
 }

@@ -63,4 +63,17 @@ final class Pause {
     Duration next = backoff.multipliedBy(2);
     return next.compareTo(max) > 0 ? max : next;
   }
+
+  /** Closes this pause and waits (briefly) for the loop thread that waits on it to end. */
+  void stop(Thread loop) {
+    close();
+    if (loop.getState() == Thread.State.NEW) {
+      return;
+    }
+    try {
+      loop.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
