@@ -77,7 +77,12 @@ final class ClientPool implements AutoCloseable {
         throw HiroException.unavailable("bench %s: client %d did only %d of %d operations before the deadline",
             phase, clientIndex, i, count);
       }
-      operation.run(client, clientIndex, i);
+      try {
+        operation.run(client, clientIndex, i);
+      } catch (HiroException e) {
+        throw new HiroException(e.code(), String.format("bench %s, client %d, operation %d of %d: %s", phase,
+            clientIndex, i + 1, count, e.getMessage()), e);
+      }
     }
     return null;
   }

@@ -43,15 +43,16 @@ final class SmallFileBench {
   void run(ClientPool one, ClientPool many, Limits limits, Consumer<Figure> out) {
     String name = sizes.smallFileBytes() == BenchSizes.SMALL_FILE_BYTES ? "4kib" : sizes.smallFileBytes() + "b";
     String manyDir = "/small" + many.size();
+    String manyName = name + "." + many.size() + "clients";
     one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> {
       client.mkdir(remoteDir + "/small1", true);
       client.mkdir(remoteDir + manyDir, true);
     });
-    out.accept(Figure.of("put." + name + ".1client", put(one, "/small1"), "files/s")
+    out.accept(Figure.of("put." + name + ".1client", put(one, "/small1", name + ".1client"), "files/s")
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND)));
-    out.accept(Figure.of("put." + name + "." + many.size() + "clients", put(many, manyDir), "files/s")
+    out.accept(Figure.of("put." + manyName, put(many, manyDir, manyName), "files/s")
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND)));
-    out.accept(Figure.of("get." + name + "." + many.size() + "clients", get(many, manyDir), "files/s")
+    out.accept(Figure.of("get." + manyName, get(many, manyDir, manyName), "files/s")
         .ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
   }
 
@@ -59,14 +60,14 @@ final class SmallFileBench {
     return String.format(Locale.ROOT, ">= %.0f files/s", filesPerSecond);
   }
 
-  private double put(ClientPool pool, String dir) {
+  private double put(ClientPool pool, String dir, String phase) {
     PutOptions options = new PutOptions(HiroBench.REPLICATION, 0, true);
-    return pool.run("put" + dir, sizes.smallFileCount(), sizes.phaseTimeout(),
+    return pool.run("put." + phase, sizes.smallFileCount(), sizes.phaseTimeout(),
         (client, c, i) -> client.put(localFiles.get(c), path(dir, c, i), options));
   }
 
-  private double get(ClientPool pool, String dir) {
-    return pool.run("get" + dir, sizes.smallFileCount(), sizes.phaseTimeout(), (client, c, i) -> {
+  private double get(ClientPool pool, String dir, String phase) {
+    return pool.run("get." + phase, sizes.smallFileCount(), sizes.phaseTimeout(), (client, c, i) -> {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizes.smallFileBytes());
       String path = path(dir, c, i);
       client.cat(path, bytes);
