@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 final class HiroCli {
   static final Path REPO = findRepo();
   static final Path BIN_HIRO = REPO.resolve("bin").resolve("hiro");
+  /** Longest a single bin/hiro command may run (hiro bench --quick takes ~1 min on a quiet machine). */
+  static final long COMMAND_TIMEOUT_SECONDS = 300;
 
   record Result(int exitCode, String stdout, String stderr) {
     @Override
@@ -40,9 +42,9 @@ final class HiroCli {
       builder.environment().remove("HIRO_MASTER");
       builder.environment().putAll(env);
       Process process = builder.start();
-      if (!process.waitFor(180, TimeUnit.SECONDS)) {
+      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("bin/hiro " + String.join(" ", args) + " did not finish in 180 s");
+        throw new AssertionError("bin/hiro " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT_SECONDS + " s");
       }
       Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
