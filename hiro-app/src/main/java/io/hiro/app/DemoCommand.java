@@ -9,7 +9,6 @@ import io.hiro.client.ReplicaLocation;
 import io.hiro.common.HiroException;
 import io.hiro.common.Sizes;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -82,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void runSample(PrintWriter out, LocalCluster cluster, Path base) throws IOException {
     Path sample = base.resolve("sample.bin");
-    writeSample(sample);
+    SampleFiles.writeRandom(sample, SAMPLE_SIZE_BYTES, 42);
     String expectedSha = sha256(sample);
     int replication = Math.min(3, workerCount);
     try (HiroClient client = HiroClient.connect(cluster.masterAddress())) {
@@ -139,20 +137,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.println("Stop it with:");
     out.println("  kill " + pids);
-  }
-
-  private static void writeSample(Path sample) throws IOException {
-    SplittableRandom random = new SplittableRandom(42);
-    byte[] buffer = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(sample)) {
-      long left = SAMPLE_SIZE_BYTES;
-      while (left > 0) {
-        random.nextBytes(buffer);
-        int n = (int) Math.min(buffer.length, left);
-        out.write(buffer, 0, n);
-        left -= n;
-      }
-    }
   }
 
   static String sha256(Path file) throws IOException {
