@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
@@ -46,8 +42,7 @@ import org.junit.jupiter.api.Timeout;
 class HealingServicesTest {
   private final FakeClock clock = new FakeClock();
   private Master master;
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessMaster rpc;
   private NamespaceServiceGrpc.NamespaceServiceBlockingStub namespace;
   private ClusterServiceGrpc.ClusterServiceBlockingStub cluster;
 
@@ -55,20 +50,14 @@ class HealingServicesTest {
   void setUp() throws Exception {
     MasterConfig config = MasterConfig.builder().dataDir(Path.of("unused")).defaultPieceSizeBytes(1 << 20).build();
     master = new Master(config, clock, new SplittableRandom(7));
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new NamespaceServiceImpl(master))
-        .addService(new ClusterServiceImpl(master.membership()))
-        .build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    namespace = NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-    cluster = ClusterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    rpc = new InProcessMaster(master);
+    namespace = rpc.namespace;
+    cluster = rpc.cluster;
   }
 
   @AfterEach
   void tearDown() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    rpc.close();
   }
 
   private void register(String id) {

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
@@ -41,8 +37,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class ServicesTest {
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessMaster rpc;
   private NamespaceServiceGrpc.NamespaceServiceBlockingStub namespace;
   private ClusterServiceGrpc.ClusterServiceBlockingStub cluster;
 
@@ -50,20 +45,14 @@ class ServicesTest {
   void setUp() throws Exception {
     MasterConfig config = MasterConfig.builder().dataDir(Path.of("unused")).build();
     Master master = new Master(config, new FakeClock(), new SplittableRandom(7));
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new NamespaceServiceImpl(master))
-        .addService(new ClusterServiceImpl(master.membership()))
-        .build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    namespace = NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-    cluster = ClusterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    rpc = new InProcessMaster(master);
+    namespace = rpc.namespace;
+    cluster = rpc.cluster;
   }
 
   @AfterEach
   void tearDown() {
-    channel.shutdownNow();
-    server.shutdownNow();
+    rpc.close();
   }
 
   private static void assertStatus(Status.Code code, String messagePart, ThrowingCallable call) {
