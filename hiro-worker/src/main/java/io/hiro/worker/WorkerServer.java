@@ -90,7 +90,7 @@ public final class WorkerServer implements AutoCloseable {
     DataService data = new DataService(writes, new PieceReads(store, Limits.MESSAGE_DATA_BYTES, corrupt::handle), sinks);
     Server server;
     try {
-      server = Rpc.startServer(config.bindHost(), config.port(), List.<BindableService>of(data));
+      server = Rpc.startServer(config.bindHost(), config.port(), List.of(data.withAliasing()));
     } catch (RuntimeException e) {
       data.close();
       master.close();

@@ -1,10 +1,14 @@
 package io.hiro.client.rpc;
 
+import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
+import io.hiro.common.rpc.AliasingMarshaller;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.DataServiceGrpc;
@@ -36,6 +40,10 @@ public final class PieceReadCall {
     void write(long offsetInPiece, ByteBuffer data);
   }
 
+  /** ReadPiece with its answers parsed with aliasing (one copy of the bytes less). */
+  private static final MethodDescriptor<ReadPieceRequest, ReadPieceResponse> READ_PIECE =
+      AliasingMarshaller.forResponses(DataServiceGrpc.getReadPieceMethod(), ReadPieceResponse.getDefaultInstance());
+
   private PieceReadCall() {}
 
   /** Streams {@code piece} from {@code worker} into {@code sink}; returns the CRC32C of the bytes received. */
@@ -49,8 +57,8 @@ public final class PieceReadCall {
     Context.CancellableContext context = Context.current().withCancellation();
     Context previous = context.attach();
     try {
-      Iterator<ReadPieceResponse> messages = DataServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).readPiece(request);
+      Iterator<ReadPieceResponse> messages = ClientCalls.blockingServerStreamingCall(channel, READ_PIECE,
+          CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS), request);
       CRC32C pieceCrc = new CRC32C();
       long received = 0;
       while (messages.hasNext()) {

@@ -1,6 +1,6 @@
 package io.hiro.client.rpc;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -24,7 +24,7 @@ import java.util.zip.CRC32C;
  * Streams one piece to a chain's primary with WritePiece: the header, then data messages of
  * {@link Limits#MESSAGE_DATA_BYTES} each with its CRC32C. It sends only while the call is ready
  * (gRPC flow control) and otherwise waits for the onReady signal, so a slow chain slows the caller
- * instead of filling memory: at most one message buffer is held per call.
+ * instead of filling memory: the messages in flight are bounded by the HTTP/2 flow-control window.
  */
 public final class PieceWriteCall {
   /** Fills {@code into} (cleared, limit set to the bytes wanted) with the piece's bytes from {@code offsetInPiece}. */
@@ -72,23 +72,24 @@ public final class PieceWriteCall {
 
   private int sendData(ClientCallStreamObserver<WritePieceRequest> call, long lengthBytes, PieceReader reader) {
     CRC32C pieceCrc = new CRC32C();
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Limits.MESSAGE_DATA_BYTES, Math.max(lengthBytes, 1)));
+    int messageBytesMax = (int) Math.min(Limits.MESSAGE_DATA_BYTES, Math.max(lengthBytes, 1));
     long offset = 0;
     while (offset < lengthBytes) {
       awaitReady(call);
-      int length = (int) Math.min(buffer.capacity(), lengthBytes - offset);
-      buffer.clear().limit(length);
+      int length = (int) Math.min(messageBytesMax, lengthBytes - offset);
+      // A new array per message: the message wraps it without a copy, and gRPC may still hold it after onNext.
+      ByteBuffer buffer = ByteBuffer.allocate(length);
       reader.read(offset, buffer);
       buffer.flip();
       if (buffer.remaining() != length) {
         throw new IllegalStateException("piece reader gave " + buffer.remaining() + " bytes, not " + length);
       }
       pieceCrc.update(buffer.duplicate());
-      ByteString data = ByteString.copyFrom(buffer.duplicate());
       CRC32C messageCrc = new CRC32C();
-      messageCrc.update(buffer);
+      messageCrc.update(buffer.duplicate());
       call.onNext(WritePieceRequest.newBuilder()
-          .setData(PieceData.newBuilder().setOffset(offset).setData(data).setCrc32C((int) messageCrc.getValue()))
+          .setData(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buffer.array()))
+              .setCrc32C((int) messageCrc.getValue()))
           .build());
       offset += length;
     }

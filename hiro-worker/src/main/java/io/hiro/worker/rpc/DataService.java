@@ -1,8 +1,10 @@
 package io.hiro.worker.rpc;
 
+import io.grpc.BindableService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.PieceId;
+import io.hiro.common.rpc.AliasingMarshaller;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.DataServiceGrpc;
@@ -39,6 +41,12 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
     this.pieceReads = pieceReads;
     this.downstream = downstream;
     this.idleCut = idleCut;
+  }
+
+  /** The service to register: piece data arrives parsed with aliasing, one copy of every byte less. */
+  public BindableService withAliasing() {
+    return () -> AliasingMarshaller.withAliasingRequests(bindService(), DataServiceGrpc.getWritePieceMethod(),
+        WritePieceRequest.getDefaultInstance());
   }
 
   @Override
