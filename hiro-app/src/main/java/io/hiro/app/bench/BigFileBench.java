@@ -32,7 +32,10 @@ final class BigFileBench {
   }
 
   void run(Limits limits, Consumer<Figure> out) throws IOException {
-    out.accept(put().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90"));
+    Figure put = put();
+    out.accept(put.ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
+        .note(String.format(Locale.ROOT, "(%.2f of %s %s MB/s)", put.value() / limits.plainChain().value(),
+            limits.plainChain().name(), Figure.number(limits.plainChain().value()))));
     out.accept(get().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)"));

@@ -60,7 +60,9 @@ public final class HiroBench {
     out.accept(fsync);
     Figure loopback = MachineLimits.loopbackTcp(sizes.loopbackBytes(), deadline());
     out.accept(loopback);
-    return new Limits(disk, fsync, loopback);
+    Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
+    out.accept(chain);
+    return new Limits(disk, fsync, loopback, chain);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

@@ -1,0 +1,124 @@
+package io.hiro.app.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code limit.plain_chain}: the work of a put done by the simplest Java code, without Hiro. The
+ * large file is read and sent over loopback to a chain of relays (threads of this process); each
+ * relay forwards every buffer to the next while it writes its own copy, and fsyncs its copy every
+ * {@link RandomFile#FSYNC_EVERY_BYTES} and at the end. It has what a Hiro put must do on this
+ * machine (reading, copies over loopback, writes, fsyncs, all on the same cores), and nothing else:
+ * no checksums, no framing, no master. The bytes arrive in order or the figure fails.
+ */
+final class PlainChain {
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  private PlainChain() {}
+
+  static Figure measure(RandomFile input, int replicas, Path dir, long deadlineNanos) throws IOException {
+    List<ServerSocket> servers = new ArrayList<>();
+    List<CompletableFuture<Long>> relays = new ArrayList<>();
+    List<Path> copies = new ArrayList<>();
+    try {
+      for (int i = 0; i < replicas; i++) {
+        servers.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+        copies.add(dir.resolve("bench-chain-" + i + ".bin"));
+      }
+      long started = System.nanoTime();
+      for (int i = 0; i < replicas; i++) {
+        ServerSocket server = servers.get(i);
+        Path copy = copies.get(i);
+        Integer next = i + 1 < replicas ? servers.get(i + 1).getLocalPort() : null;
+        relays.add(CompletableFuture.supplyAsync(() -> relay(server, next, copy), Thread::startVirtualThread));
+      }
+      send(input, servers.get(0).getLocalPort(), deadlineNanos);
+      for (CompletableFuture<Long> relay : relays) {
+        long stored = await(relay, deadlineNanos);
+        if (stored != input.sizeBytes()) {
+          throw new IOException("plain chain stored " + stored + " of " + input.sizeBytes() + " bytes");
+        }
+      }
+      return Figure.of("limit.plain_chain", MachineLimits.megabytesPerSecond(input.sizeBytes(),
+          System.nanoTime() - started), "MB/s");
+    } finally {
+      for (ServerSocket server : servers) {
+        server.close();
+      }
+      for (Path copy : copies) {
+        Files.deleteIfExists(copy);
+      }
+    }
+  }
+
+  private static void send(RandomFile input, int port, long deadlineNanos) throws IOException {
+    try (FileChannel in = FileChannel.open(input.path(), StandardOpenOption.READ);
+         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+         OutputStream out = socket.getOutputStream()) {
+      ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+      while (in.read(buffer.clear()) > 0) {
+        RandomFile.checkDeadline(deadlineNanos, "limit.plain_chain");
+        out.write(buffer.array(), 0, buffer.position());
+      }
+    }
+  }
+
+  /** Receives a stream, forwards it to {@code nextPort} (if any) and writes it to {@code copy}; returns its length. */
+  private static long relay(ServerSocket server, Integer nextPort, Path copy) {
+    try (Socket socket = server.accept();
+         InputStream in = socket.getInputStream();
+         Socket next = nextPort == null ? null : new Socket(InetAddress.getLoopbackAddress(), nextPort);
+         OutputStream forward = next == null ? OutputStream.nullOutputStream() : next.getOutputStream();
+         FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+             StandardOpenOption.TRUNCATE_EXISTING)) {
+      byte[] buffer = new byte[BUFFER_BYTES];
+      long stored = 0;
+      long sinceFsync = 0;
+      for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+        forward.write(buffer, 0, n);
+        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+        while (bytes.hasRemaining()) {
+          out.write(bytes);
+        }
+        stored += n;
+        sinceFsync += n;
+        if (sinceFsync >= RandomFile.FSYNC_EVERY_BYTES) {
+          out.force(true);
+          sinceFsync = 0;
+        }
+      }
+      out.force(true);
+      forward.close();
+      return stored;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long await(CompletableFuture<Long> relay, long deadlineNanos) throws IOException {
+    try {
+      return relay.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("plain chain failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted during the plain chain", e);
+    }
+  }
+}
