@@ -40,7 +40,13 @@ public final class Main implements Runnable {
         "missing command: try 'hiro demo', 'hiro master', 'hiro worker' or 'hiro client'");
   }
 
+  /** Netty's allocation events would start Flight Recorder in every command: 0.1 s of a client's start-up. */
+  private static final String NETTY_JFR = "io.grpc.netty.shaded.io.netty.jfr.enabled";
+
   public static void main(String[] args) {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     System.exit(execute(args));
   }
 
