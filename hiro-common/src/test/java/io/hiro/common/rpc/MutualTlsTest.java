@@ -43,6 +43,7 @@ class MutualTlsTest {
   @TempDir Path dir;
   private final StubNamespaceService service = new StubNamespaceService();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<Server> otherServers = new ArrayList<>();
   private Path ca;
   private CertificateAuthority authority;
   private Server server;
@@ -59,7 +60,10 @@ class MutualTlsTest {
   @AfterEach
   void stop() throws InterruptedException {
     channels.forEach(Rpc::shutdown);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    otherServers.add(server);
+    for (Server each : otherServers) {
+      each.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -111,21 +115,14 @@ class MutualTlsTest {
   }
 
   @Test
-  void aMasterWhoseCertificateDoesNotNameTheDialledAddressIsRefused() throws InterruptedException {
+  void aMasterWhoseCertificateDoesNotNameTheDialledAddressIsRefused() {
     CertificateAuthority.IssuedCertificate master = authority.issue("elsewhere", List.of(), dir);
-    Server elsewhere = Rpc.startServer("127.0.0.2", 0, List.<BindableService>of(service),
+    HostPort elsewhere = startOtherServer("127.0.0.2",
         RpcSecurity.tls(TlsFiles.of(master.certificate(), master.privateKey(), ca)));
-    try {
-      CertificateAuthority.IssuedCertificate client = authority.issue("client", List.of(), dir);
-      ManagedChannel channel = Rpc.channel(new HostPort("127.0.0.2", elsewhere.getPort()),
-          RpcSecurity.tls(TlsFiles.of(client.certificate(), client.privateKey(), ca)));
-      channels.add(channel);
-      String failure = assertRefused(ErrorCode.PERMISSION_DENIED, () -> NamespaceServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.newBuilder().setPath("/").build()));
-      assertThat(failure).contains("127.0.0.2");
-    } finally {
-      elsewhere.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+    CertificateAuthority.IssuedCertificate client = authority.issue("client", List.of(), dir);
+    String failure = assertRefused(ErrorCode.PERMISSION_DENIED,
+        () -> stat(elsewhere, RpcSecurity.tls(TlsFiles.of(client.certificate(), client.privateKey(), ca))));
+    assertThat(failure).contains("127.0.0.2");
   }
 
   @Test
@@ -135,19 +132,12 @@ class MutualTlsTest {
   }
 
   @Test
-  void aTlsClientOfAPlaintextServerIsToldItIsTls() throws InterruptedException {
-    Server plaintext = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(service));
-    try {
-      CertificateAuthority.IssuedCertificate client = authority.issue("client", List.of(), dir);
-      RpcSecurity security = RpcSecurity.tls(TlsFiles.of(client.certificate(), client.privateKey(), ca));
-      ManagedChannel channel = Rpc.channel(new HostPort("127.0.0.1", plaintext.getPort()), security);
-      channels.add(channel);
-      String failure = assertRefused(ErrorCode.PERMISSION_DENIED, () -> NamespaceServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.newBuilder().setPath("/").build()));
-      assertThat(failure).contains("does not speak TLS");
-    } finally {
-      plaintext.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+  void aTlsClientOfAPlaintextServerIsToldItIsTls() {
+    HostPort plaintext = startOtherServer("127.0.0.1", RpcSecurity.PLAINTEXT);
+    CertificateAuthority.IssuedCertificate client = authority.issue("client", List.of(), dir);
+    String failure = assertRefused(ErrorCode.PERMISSION_DENIED,
+        () -> stat(plaintext, RpcSecurity.tls(TlsFiles.of(client.certificate(), client.privateKey(), ca))));
+    assertThat(failure).contains("does not speak TLS");
   }
 
   @Test
@@ -159,8 +149,18 @@ class MutualTlsTest {
         otherDir.resolve(CertificateAuthority.CERTIFICATE_FILE))));
   }
 
+  private HostPort startOtherServer(String host, RpcSecurity security) {
+    Server other = Rpc.startServer(host, 0, List.<BindableService>of(service), security);
+    otherServers.add(other);
+    return new HostPort(host, other.getPort());
+  }
+
   private void stat(String host, RpcSecurity security) {
-    ManagedChannel channel = Rpc.channel(new HostPort(host, server.getPort()), security);
+    stat(new HostPort(host, server.getPort()), security);
+  }
+
+  private void stat(HostPort address, RpcSecurity security) {
+    ManagedChannel channel = Rpc.channel(address, security);
     channels.add(channel);
     NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .stat(StatRequest.newBuilder().setPath("/").build());
