@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       AdminCommand.class,
       DemoCommand.class,
       io.hiro.app.bench.BenchCommand.class,
+      io.hiro.app.security.SecretCommand.class,
+      io.hiro.app.security.CertCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

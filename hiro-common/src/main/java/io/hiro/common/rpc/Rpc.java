@@ -3,6 +3,7 @@ package io.hiro.common.rpc;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.hiro.common.HiroException;
@@ -27,16 +28,23 @@ public final class Rpc {
 
   private Rpc() {}
 
-  /** Starts a server on {@code bindHost:port} (port 0 picks a free one) with the given services. */
+  /** Starts a plaintext server on {@code bindHost:port} (port 0 picks a free one) with the given services. */
   public static Server startServer(String bindHost, int port, List<BindableService> services) {
+    return startServer(bindHost, port, services, RpcSecurity.PLAINTEXT);
+  }
+
+  /** As {@link #startServer(String, int, List)}, with TLS and call interceptors as {@code security} says. */
+  public static Server startServer(String bindHost, int port, List<BindableService> services, RpcSecurity security) {
+    ServerCredentials credentials = security.serverCredentials();
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port), credentials)
         .executor(executor)
         .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
         .flowControlWindow(Limits.FLOW_CONTROL_WINDOW_BYTES)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
     services.forEach(builder::addService);
+    security.interceptors().forEach(builder::intercept);
     Server server = builder.build();
     try {
       return server.start();
@@ -49,9 +57,14 @@ public final class Rpc {
     }
   }
 
+  /** A plaintext channel to {@code address}. */
   public static ManagedChannel channel(HostPort address) {
-    return NettyChannelBuilder.forAddress(address.host(), address.port())
-        .usePlaintext()
+    return channel(address, RpcSecurity.PLAINTEXT);
+  }
+
+  /** A channel to {@code address}, with TLS and call credentials as {@code security} says. */
+  public static ManagedChannel channel(HostPort address, RpcSecurity security) {
+    return NettyChannelBuilder.forAddress(address.host(), address.port(), security.channelCredentials())
         .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
         .flowControlWindow(Limits.FLOW_CONTROL_WINDOW_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,14 @@ public final class StatusMapping {
     }
     Status status = Status.fromThrowable(error);
     String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+    if (status.getCode() == Status.Code.UNAVAILABLE && isTlsFailure(status)) {
+      // Retrying cannot fix a certificate: say so, with the options to check, instead of "unreachable".
+      String reason = rootMessage(status);
+      return new HiroException(ErrorCode.PERMISSION_DENIED, reason.startsWith("not an SSL/TLS record")
+          ? "TLS handshake with " + endpoint + " failed: it does not speak TLS (started without --tls-cert?)"
+          : "TLS handshake with " + endpoint + " failed (" + reason + "); both ends need certificates from the "
+              + "same CA, naming the host dialled: check --tls-cert, --tls-key and --tls-ca", error);
+    }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       description = endpoint + " did not answer in time";
     } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectionFailure(status)) {
@@ -87,6 +96,16 @@ public final class StatusMapping {
       description = endpoint + ": " + description;
     }
     return new HiroException(codeOf(status), description, error);
+  }
+
+  /** True when a TLS handshake failed (a certificate was missing or not trusted); not when it timed out. */
+  private static boolean isTlsFailure(Status status) {
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLException && !cause.getClass().getSimpleName().contains("Timeout")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when the call never reached the other side or the connection broke. */
