@@ -3,6 +3,8 @@ package io.hiro.app.bench;
 import io.hiro.app.LocalCluster;
 import io.hiro.common.HostPort;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -37,6 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
       + "its files; the disk limits are measured here (default: a new temp dir, deleted afterwards).")
   Path dir;
 
+  @Option(names = "--memory", description = "Measure memory instead of speed: the master's heap per file (1,000,000 "
+      + "files in this JVM) and the workers' heap while a 10 GiB file streams through them (100,000 files and 1 GiB "
+      + "with --quick). Needs twice the file's size free in --dir.")
+  boolean memory;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -46,7 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
     boolean temporary = dir == null;
     Path base = temporary ? Files.createTempDirectory("hiro-bench-") : Files.createDirectories(dir.toAbsolutePath());
     try {
-      if (master != null) {
+      if (memory) {
+        runMemory(base, out);
+      } else if (master != null) {
         out.printf("# hiro bench%s against master %s; local limits measured in %s%n", quick ? " --quick" : "",
             master, base);
         out.flush();
@@ -60,6 +69,21 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void runMemory(Path base, PrintWriter out) throws IOException {
+    if (master != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--memory starts its own master and workers; drop -m");
+    }
+    out.printf("# hiro bench --memory%s in %s%n", quick ? " --quick" : "", base);
+    out.flush();
+    Consumer<Figure> print = figure -> {
+      out.println(figure.line());
+      out.flush();
+    };
+    print.accept(MemoryBench.masterHeapPerFile(quick ? 100_000 : 1_000_000));
+    long streamBytes = (quick ? 1L : 10L) << 30;
+    MemoryBench.workerHeapWhileStreaming(base, streamBytes, System.nanoTime() + TimeUnit.MINUTES.toNanos(30), print);
   }
 
   private void runOnLocalCluster(Path base, BenchSizes sizes, PrintWriter out) throws IOException {
