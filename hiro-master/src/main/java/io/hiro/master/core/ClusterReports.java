@@ -4,7 +4,6 @@ import io.hiro.common.HostPort;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,23 +30,20 @@ final class ClusterReports {
         workers.add(new ClusterView.WorkerState("", expected.toString(), "missing", 0, 0, 0, 0, 0));
       }
     }
-    long pieces = 0;
-    long under = 0;
-    long missing = 0;
-    long surplus = 0;
-    for (Map.Entry<Long, Object> entry : core.state.pieceOwners().entrySet()) {
-      if (entry.getValue() instanceof FileNode file) {
-        pieces++;
-        int good = core.cluster.goodLiveHolders(entry.getKey(), now).size();
-        if (good < file.replication) {
-          under++;
-        }
-        if (good == 0) {
-          missing++;
-        }
-        surplus += Math.max(0, good - file.replication);
+    long[] counts = new long[4]; // pieces, under-replicated, missing, surplus
+    core.state.pieceOwners().forEach((pieceId, owner) -> {
+      if (owner instanceof FileNode file) {
+        int good = core.cluster.goodLiveHolders(pieceId, now).size();
+        counts[0]++;
+        counts[1] += good < file.replication ? 1 : 0;
+        counts[2] += good == 0 ? 1 : 0;
+        counts[3] += Math.max(0, good - file.replication);
       }
-    }
+    });
+    long pieces = counts[0];
+    long under = counts[1];
+    long missing = counts[2];
+    long surplus = counts[3];
     long[] files = {0};
     long[] bytes = {0};
     Node root = core.state.namespace().root();

@@ -59,7 +59,7 @@ final class Fsck {
     long missing = 0;
     long under = 0;
     long corrupt = 0;
-    for (long pieceId : file.pieceIds) {
+    for (long pieceId : file.pieceIds()) {
       int good = core.cluster.goodLiveHolders(pieceId, nowMillis).size();
       if (good == 0) {
         missing++;
@@ -69,7 +69,7 @@ final class Fsck {
       corrupt += core.cluster.corrupt.count(pieceId);
     }
     String state = missing > 0 ? FsckView.MISSING : under > 0 ? FsckView.UNDER_REPLICATED : FsckView.HEALTHY;
-    return new FsckView.FsckFile(path, file.sizeBytes, file.replication, file.pieceIds.length, missing, under, corrupt,
+    return new FsckView.FsckFile(path, file.sizeBytes, file.replication, file.pieceCount(), missing, under, corrupt,
         state);
   }
 }

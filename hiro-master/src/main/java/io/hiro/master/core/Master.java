@@ -172,12 +172,12 @@ public final class Master {
     List<PieceView> pieces = new ArrayList<>();
     if (withPieces) {
       long now = core.nowMillis();
-      for (int i = 0; i < file.pieceIds.length; i++) {
-        pieces.add(new PieceView(new PieceId(file.pieceIds[i]), i, i * file.pieceSizeBytes, file.pieceLength(i),
-            file.crcs[i], core.cluster.liveReplicas(file.pieceIds[i], now)));
+      for (int i = 0; i < file.pieceCount(); i++) {
+        pieces.add(new PieceView(new PieceId(file.pieceId(i)), i, i * file.pieceSizeBytes, file.pieceLength(i),
+            file.crc(i), core.cluster.liveReplicas(file.pieceId(i), now)));
       }
     }
     return new FileView(path, false, file.sizeBytes, file.replication, file.pieceSizeBytes, file.modifiedMillis,
-        new FileId(file.fileId), file.version, file.sha256.clone(), 0, pieces);
+        new FileId(file.fileId), file.version, file.sha256(), 0, pieces);
   }
 }

@@ -36,7 +36,7 @@ public final class MasterState {
 
   private final Namespace namespace = new Namespace();
   private final Map<Long, Upload> uploads = new LinkedHashMap<>();
-  private final Map<Long, Object> pieceOwners = new HashMap<>();
+  private final LongMap<Object> pieceOwners = new LongMap<>();
   private final Map<WorkerId, Long> promisedBytes = new HashMap<>();
   private final Set<WorkerId> knownWorkers = new TreeSet<>();
 
@@ -147,7 +147,7 @@ public final class MasterState {
     forget(upload);
     namespace.mkdirs(upload.path.parent(), commit.modifiedMillis());
     namespace.put(upload.path, file, commit.modifiedMillis());
-    for (long pieceId : file.pieceIds) {
+    for (long pieceId : file.pieceIds()) {
       pieceOwners.put(pieceId, file);
     }
     List<DroppedPiece> dropped = new ArrayList<>();
@@ -250,7 +250,7 @@ public final class MasterState {
   }
 
   private void dropFile(FileNode file, List<DroppedPiece> dropped) {
-    for (long pieceId : file.pieceIds) {
+    for (long pieceId : file.pieceIds()) {
       pieceOwners.remove(pieceId);
       dropped.add(new DroppedPiece(pieceId, List.of()));
     }
@@ -279,9 +279,9 @@ public final class MasterState {
       if (node instanceof FileNode file) {
         entry.setFile(CheckpointFile.newBuilder().setFileId(file.fileId).setSizeBytes(file.sizeBytes)
             .setReplication(file.replication).setPieceSizeBytes(file.pieceSizeBytes).setVersion(file.version)
-            .setSha256(ByteString.copyFrom(file.sha256))
-            .addAllPieceIds(Arrays.stream(file.pieceIds).boxed().toList())
-            .addAllCrcs(Arrays.stream(file.crcs).boxed().toList()));
+            .setSha256(ByteString.copyFrom(file.sha256()))
+            .addAllPieceIds(Arrays.stream(file.pieceIds()).boxed().toList())
+            .addAllCrcs(Arrays.stream(file.crcs()).boxed().toList()));
       }
       checkpoint.addEntries(entry);
     });
@@ -305,7 +305,7 @@ public final class MasterState {
           f.getPieceIdsList().stream().mapToLong(Long::longValue).toArray(),
           f.getCrcsList().stream().mapToInt(Integer::intValue).toArray());
       state.namespace.restore(path, file);
-      for (long pieceId : file.pieceIds) {
+      for (long pieceId : file.pieceIds()) {
         Checks.check(state.pieceOwners.put(pieceId, file) == null, "piece id %016x owned twice", pieceId);
       }
     }
@@ -342,7 +342,7 @@ public final class MasterState {
     return pieceOwners.get(pieceId);
   }
 
-  Map<Long, Object> pieceOwners() {
+  LongMap<Object> pieceOwners() {
     return pieceOwners;
   }
 

@@ -4,21 +4,29 @@ import io.hiro.common.WorkerId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Which workers hold a replica of each piece, as the workers reported it. Not journaled: it is
- * rebuilt from the workers' reports after a restart. Holders are kept in small arrays (one to a
- * few entries per piece) to stay compact. Liveness is not decided here: callers filter holders.
+ * rebuilt from the workers' reports after a restart. Holders are kept in small shared arrays, in
+ * a map without boxed keys, to stay compact (a few dozen bytes per piece). Liveness is not decided
+ * here: callers filter holders.
  *
  * <p>Invariants: no piece maps to an empty array; no worker appears twice for one piece;
  * {@code replicaCounts} equals the number of pieces each worker appears for.
  */
 final class ReplicaMap {
   private static final WorkerId[] NONE = new WorkerId[0];
-  private final Map<Long, WorkerId[]> holders = new HashMap<>();
+  /** Distinct holder sets kept before the cache starts over (a cluster has few: one per set of workers). */
+  private static final int SHARED_SETS_MAX = 4_096;
+  private final LongMap<WorkerId[]> holders = new LongMap<>();
+  /**
+   * One array per distinct set of holders, sorted, shared by every piece held by that set: most
+   * pieces of a cluster sit on the same few sets of workers, so a piece costs a reference, not an
+   * array. Arrays in here or in {@code holders} are never changed in place.
+   */
+  private final Map<List<WorkerId>, WorkerId[]> sharedSets = new HashMap<>();
   private final Map<WorkerId, Long> replicaCounts = new HashMap<>();
   /** Bumped on every change, so the replication monitor can tell whether anything moved since its last scan. */
   private long version;
@@ -32,7 +40,7 @@ final class ReplicaMap {
     }
     WorkerId[] next = Arrays.copyOf(current, current.length + 1);
     next[current.length] = worker;
-    holders.put(pieceId, next);
+    holders.put(pieceId, shared(next));
     replicaCounts.merge(worker, 1L, Long::sum);
     version++;
   }
@@ -40,17 +48,14 @@ final class ReplicaMap {
   /** Removes one replica; true if it was there. */
   boolean remove(long pieceId, WorkerId worker) {
     WorkerId[] current = holders.get(pieceId);
-    if (current == null) {
+    if (current == null || !Arrays.asList(current).contains(worker)) {
       return false;
     }
-    List<WorkerId> rest = new ArrayList<>(Arrays.asList(current));
-    if (!rest.remove(worker)) {
-      return false;
-    }
-    if (rest.isEmpty()) {
+    WorkerId[] rest = without(current, worker);
+    if (rest.length == 0) {
       holders.remove(pieceId);
     } else {
-      holders.put(pieceId, rest.toArray(NONE));
+      holders.put(pieceId, rest);
     }
     decrement(worker);
     version++;
@@ -75,17 +80,12 @@ final class ReplicaMap {
     if (!replicaCounts.containsKey(worker)) {
       return;
     }
-    Iterator<Map.Entry<Long, WorkerId[]>> entries = holders.entrySet().iterator();
-    while (entries.hasNext()) {
-      Map.Entry<Long, WorkerId[]> entry = entries.next();
-      WorkerId[] current = entry.getValue();
-      if (Arrays.asList(current).contains(worker)) {
-        WorkerId[] rest = Arrays.stream(current).filter(w -> !w.equals(worker)).toArray(WorkerId[]::new);
-        if (rest.length == 0) {
-          entries.remove();
-        } else {
-          entry.setValue(rest);
-        }
+    for (long pieceId : piecesOf(worker)) {
+      WorkerId[] rest = without(holders.get(pieceId), worker);
+      if (rest.length == 0) {
+        holders.remove(pieceId);
+      } else {
+        holders.put(pieceId, rest);
       }
     }
     replicaCounts.remove(worker);
@@ -123,5 +123,28 @@ final class ReplicaMap {
 
   private void decrement(WorkerId worker) {
     replicaCounts.computeIfPresent(worker, (w, count) -> count <= 1 ? null : count - 1);
+  }
+
+  private WorkerId[] without(WorkerId[] current, WorkerId worker) {
+    return shared(Arrays.stream(current).filter(w -> !w.equals(worker)).toArray(WorkerId[]::new));
+  }
+
+  /** The shared array holding the same workers as {@code workers}, sorted. */
+  private WorkerId[] shared(WorkerId[] workers) {
+    if (workers.length == 0) {
+      return NONE;
+    }
+    WorkerId[] sorted = workers.clone();
+    Arrays.sort(sorted);
+    List<WorkerId> key = List.of(sorted);
+    WorkerId[] existing = sharedSets.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    if (sharedSets.size() >= SHARED_SETS_MAX) {
+      sharedSets.clear(); // arrays in use stay valid; sharing starts over
+    }
+    sharedSets.put(key, sorted);
+    return sorted;
   }
 }

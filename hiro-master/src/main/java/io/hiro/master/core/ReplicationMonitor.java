@@ -128,7 +128,7 @@ final class ReplicationMonitor {
     List<Need> needs = new ArrayList<>();
     underReplicated = 0;
     Namespace.forEachFile(core.state.namespace().root(), file -> {
-      for (int i = 0; i < file.pieceIds.length; i++) {
+      for (int i = 0; i < file.pieceCount(); i++) {
         Need need = check(file, i, nowMillis);
         if (need != null) {
           needs.add(need);
@@ -148,7 +148,7 @@ final class ReplicationMonitor {
 
   /** Checks one committed piece, trims it if it has too many replicas; returns what it lacks, or null. */
   private Need check(FileNode file, int index, long nowMillis) {
-    long pieceId = file.pieceIds[index];
+    long pieceId = file.pieceId(index);
     List<WorkerInfo> good = cluster.goodLiveHolders(pieceId, nowMillis);
     if (good.isEmpty()) {
       if (missingLogged.size() < MISSING_LOGGED_MAX && missingLogged.add(pieceId)) {

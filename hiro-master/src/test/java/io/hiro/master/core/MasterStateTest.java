@@ -36,7 +36,7 @@ class MasterStateTest {
     List<String> lines = new ArrayList<>();
     dump(state.namespace().root(), "", lines);
     state.uploads().keySet().forEach(id -> lines.add("upload " + id));
-    state.pieceOwners().keySet().stream().sorted().forEach(id -> lines.add("piece " + id));
+    java.util.Arrays.stream(state.pieceOwners().keys()).sorted().forEach(id -> lines.add("piece " + id));
     CHAIN.forEach(w -> lines.add("promised " + w + " " + state.promisedBytes(w)));
     return String.join("\n", lines);
   }
@@ -44,7 +44,7 @@ class MasterStateTest {
   private static void dump(Node node, String path, List<String> lines) {
     if (node instanceof FileNode file) {
       lines.add(path + " file " + file.fileId + " v" + file.version + " " + file.sizeBytes + " "
-          + java.util.Arrays.toString(file.pieceIds) + " " + java.util.Arrays.toString(file.crcs) + " @"
+          + java.util.Arrays.toString(file.pieceIds()) + " " + java.util.Arrays.toString(file.crcs()) + " @"
           + file.modifiedMillis);
     } else {
       DirectoryNode directory = (DirectoryNode) node;
