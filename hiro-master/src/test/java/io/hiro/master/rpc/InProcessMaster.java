@@ -15,7 +15,7 @@ final class InProcessMaster implements AutoCloseable {
   final NamespaceServiceGrpc.NamespaceServiceBlockingStub namespace;
   final ClusterServiceGrpc.ClusterServiceBlockingStub cluster;
   private final Server server;
-  private final ManagedChannel channel;
+  final ManagedChannel channel;
 
   InProcessMaster(Master master) throws IOException {
     String name = InProcessServerBuilder.generateName();
