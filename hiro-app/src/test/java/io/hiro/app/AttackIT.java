@@ -1,0 +1,266 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.MkdirRequest;
+import io.hiro.proto.NamespaceServiceGrpc;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plays the attacker against real daemons ({@code bin/hiro} processes on loopback): garbage bytes on
+ * every port, oversize messages, path traversal in names. After each attack every daemon must still
+ * run, the data dirs must hold exactly the bytes they held before (a file stored before the attacks
+ * reads back intact), and the figures are printed: cases tried, refused with the expected code,
+ * daemons crashed, bytes changed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class AttackIT {
+  private static final long SEED = 20261129L;
+  /** Past the largest message a daemon accepts (io.hiro.common.Limits.GRPC_MESSAGE_MAX_BYTES, 8 MiB). */
+  private static final int OVERSIZE_BYTES = 9 << 20;
+
+  @TempDir static Path dir;
+  private static LocalCluster cluster;
+  private static Map<String, String> env;
+  private static Path original;
+  private static String dataBefore;
+  private static int tried;
+  private static int refusedAsExpected;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = LocalCluster.start(HiroCli.launcher(), dir.resolve("cluster"), 3, "500ms");
+    env = Map.of("HIRO_MASTER", cluster.masterAddress().toString());
+    original = TestFiles.random(dir, "before.bin", 3 << 20, SEED);
+    HiroCli.Result put = HiroCli.run(dir, env, "client", "put", original.toString(), "/before.bin");
+    assertThat(put.exitCode()).as(put.toString()).isZero();
+    dataBefore = dataDigest();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      System.out.printf("attacks on real daemons: %d cases tried, %d refused with the expected code, "
+          + "%d daemons crashed, data dirs %s%n", tried, refusedAsExpected, crashedDaemons(),
+          dataBefore != null && dataBefore.equals(dataDigest()) ? "unchanged (0 bytes changed)" : "CHANGED");
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void garbageBytesOnEveryPortCrashNothing() throws IOException {
+    SplittableRandom random = new SplittableRandom(SEED);
+    List<HostPort> ports = new ArrayList<>(List.of(cluster.masterAddress()));
+    for (int w = 0; w < cluster.workerCount(); w++) {
+      ports.add(cluster.workerAddress(w));
+    }
+    for (HostPort port : ports) {
+      for (byte[] payload : garbage(random)) {
+        sendAndClose(port, payload);
+        tried++;
+        refusedAsExpected++; // a connection the daemon drops is the expected refusal
+      }
+    }
+    assertThat(crashedDaemons()).isZero();
+    assertStillServesTheFileStoredBefore();
+  }
+
+  @Test
+  @Order(2)
+  void oversizeMessagesAreRefusedAndChangeNothing() {
+    ManagedChannel master = Rpc.channel(cluster.masterAddress());
+    ManagedChannel worker = Rpc.channel(cluster.workerAddress(0));
+    try {
+      Status.Code mkdir = codeOf(() -> NamespaceServiceGrpc.newBlockingStub(master)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .mkdir(MkdirRequest.newBuilder().setPath("/" + "a".repeat(OVERSIZE_BYTES)).build()));
+      expect(mkdir, Status.Code.RESOURCE_EXHAUSTED, Status.Code.PERMISSION_DENIED);
+      Status.Code write = oversizeWrite(worker);
+      expect(write, Status.Code.RESOURCE_EXHAUSTED, Status.Code.PERMISSION_DENIED);
+    } finally {
+      Rpc.shutdown(master);
+      Rpc.shutdown(worker);
+    }
+    assertThat(crashedDaemons()).isZero();
+    assertThat(dataDigest()).isEqualTo(dataBefore);
+  }
+
+  @Test
+  @Order(3)
+  void pathTraversalInNamesIsRefusedAndReachesNoDisk() throws IOException {
+    for (String path : List.of("/../escape.bin", "/a/../../escape.bin", "../escape.bin", "/a/./b", "//double",
+        "/nul\u0001name", "/" + "x".repeat(5_000))) {
+      HiroCli.Result put = HiroCli.run(dir, env, "client", "put", original.toString(), path);
+      tried++;
+      assertThat(put.exitCode()).as("put to %s: %s", path, put).isEqualTo(3);
+      refusedAsExpected++;
+      HiroCli.Result mkdir = HiroCli.run(dir, env, "client", "mkdir", path);
+      tried++;
+      assertThat(mkdir.exitCode()).as("mkdir %s: %s", path, mkdir).isEqualTo(3);
+      refusedAsExpected++;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("escape"))).isEmpty();
+    }
+    assertThat(dataDigest()).isEqualTo(dataBefore);
+    assertStillServesTheFileStoredBefore();
+  }
+
+  private static void expect(Status.Code actual, Status.Code... expected) {
+    tried++;
+    assertThat(actual).isIn((Object[]) expected);
+    refusedAsExpected++;
+  }
+
+  /** A WritePiece whose one data message is larger than any daemon accepts. */
+  private static Status.Code oversizeWrite(ManagedChannel worker) {
+    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(worker)
+        .withDeadlineAfter(30, TimeUnit.SECONDS).writePiece(new StreamObserver<>() {
+          @Override
+          public void onNext(WritePieceResponse response) {
+            answer.complete(response);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            answer.completeExceptionally(error);
+          }
+
+          @Override
+          public void onCompleted() {
+            answer.completeExceptionally(new IllegalStateException("ended without an answer"));
+          }
+        });
+    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
+        .setPieceId(0x5eedL).setLength(OVERSIZE_BYTES)).build());
+    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+        .setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES]))).build());
+    requests.onCompleted();
+    Throwable failure = answer.handle((response, error) -> error).join();
+    return failure == null ? Status.Code.OK : Status.fromThrowable(failure).getCode();
+  }
+
+  private static Status.Code codeOf(Runnable call) {
+    try {
+      call.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  /** Payloads that are not what a gRPC peer sends: random bytes, other protocols, a broken HTTP/2 start. */
+  private static List<byte[]> garbage(SplittableRandom random) {
+    byte[] noise = new byte[64 * 1024];
+    random.nextBytes(noise);
+    byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] prefaceThenNoise = new byte[preface.length + 4096];
+    System.arraycopy(preface, 0, prefaceThenNoise, 0, preface.length);
+    random.nextBytes(prefaceThenNoise);
+    System.arraycopy(preface, 0, prefaceThenNoise, 0, preface.length);
+    byte[] hugeFrame = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+    byte[] prefaceThenHugeFrame = new byte[preface.length + hugeFrame.length];
+    System.arraycopy(preface, 0, prefaceThenHugeFrame, 0, preface.length);
+    System.arraycopy(hugeFrame, 0, prefaceThenHugeFrame, preface.length, hugeFrame.length);
+    return List.of(noise, new byte[0],
+        "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+        new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03}, // a TLS ClientHello start
+        prefaceThenNoise, prefaceThenHugeFrame);
+  }
+
+  private static void sendAndClose(HostPort port, byte[] payload) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(port.host(), port.port()), 5_000);
+      socket.setSoTimeout(2_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(payload);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      try {
+        in.readNBytes(1024); // whatever the daemon answers before it drops us
+      } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+        // it kept quiet, or reset the connection: both are refusals
+      }
+    }
+  }
+
+  private static int crashedDaemons() {
+    int crashed = cluster.masterRunning() ? 0 : 1;
+    for (int w = 0; w < cluster.workerCount(); w++) {
+      crashed += cluster.workerRunning(w) ? 0 : 1;
+    }
+    return crashed;
+  }
+
+  private static void assertStillServesTheFileStoredBefore() {
+    Path back = dir.resolve("back-" + System.nanoTime() + ".bin");
+    HiroCli.Result get = HiroCli.run(dir, env, "client", "get", "/before.bin", back.toString());
+    assertThat(get.exitCode()).as(get.toString()).isZero();
+    assertThat(back).hasSameBinaryContentAs(original);
+  }
+
+  /** SHA-256 over every file (path, content) in the master's and the workers' data dirs. */
+  private static String dataDigest() {
+    List<Path> roots = new ArrayList<>(List.of(cluster.masterDataDir()));
+    for (int w = 0; w < cluster.workerCount(); w++) {
+      roots.add(cluster.workerDataDir(w));
+    }
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Path root : roots) {
+        try (Stream<Path> files = Files.walk(root)) {
+          for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+            digest.update(root.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+            digest.update(Files.readAllBytes(file));
+          }
+        }
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
