@@ -30,6 +30,24 @@ final class Pause {
     }
   }
 
+  /** Waits the whole {@code duration} whatever new work arrives, unless closed; returns false once closed. */
+  boolean sleep(Duration duration) {
+    lock.lock();
+    try {
+      long nanos = duration.toNanos();
+      while (!closed && nanos > 0) {
+        nanos = changed.awaitNanos(nanos);
+      }
+      return !closed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   void wake() {
     lock.lock();
     try {

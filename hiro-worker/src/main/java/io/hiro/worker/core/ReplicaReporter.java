@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the master about replicas stored, removed and found corrupt since the last report, and
  * copy orders that failed, in batches, from a background thread: promptly (as soon as there is
- * something) and again after a failure, until the master got them.
+ * something, then at most one report per {@link #LINGER}, so a stream of small pieces costs the
+ * master one call per batch rather than one per piece) and again after a failure, until the
+ * master got them.
  *
  * <p>Invariants: a piece is pending as stored or as removed, never both, and as stored or as
  * corrupt, never both (the newer fact wins); at most {@link #PENDING_MAX} facts wait (more are
@@ -33,6 +35,8 @@ public final class ReplicaReporter implements AutoCloseable {
   public static final int BATCH_MAX = 10_000;
   private static final Duration RETRY_MIN = Duration.ofMillis(100);
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+  /** Least time between two reports while facts keep coming (a full batch goes at once). */
+  static final Duration LINGER = Duration.ofMillis(50);
 
   private final WorkerId self;
   private final MasterLink master;
@@ -129,6 +133,9 @@ public final class ReplicaReporter implements AutoCloseable {
         if (failing) {
           LOG.info("{}: replica reports reach master {} again", self, master.describe());
           failing = false;
+        }
+        if (pendingCount() < BATCH_MAX) {
+          pause.sleep(LINGER);
         }
       } catch (RuntimeException e) {
         putBack(batch);
