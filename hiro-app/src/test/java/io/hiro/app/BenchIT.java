@@ -22,7 +22,7 @@ class BenchIT {
       "limit.disk_fsync_write: MB/s", "limit.fsync_4k: ops/s", "limit.loopback_tcp: MB/s", "limit.plain_chain: MB/s",
       "put.64mib: MB/s", "get.64mib: MB/s", "get.64mib.cat: MB/s",
       "put.4kib.1client: files/s", "put.4kib.8clients: files/s", "get.4kib.8clients: files/s",
-      "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s");
+      "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s", "cli.stat: s");
 
   @TempDir Path dir;
 

@@ -76,8 +76,19 @@ public final class HiroBench {
       new BigFileBench(clients.admin(), input, remoteDir, workDir).run(limits, out);
       new SmallFileBench(sizes, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
+      CliLatency.launcher().ifPresentOrElse(
+          launcher -> out.accept(uncheckedCli(launcher)),
+          () -> LOG.info("no bin/hiro beside this jar: cli.stat not measured"));
     } finally {
       deleteQuietly(clients.admin(), remoteDir);
+    }
+  }
+
+  private Figure uncheckedCli(Path launcher) {
+    try {
+      return CliLatency.measure(launcher, master);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -1,0 +1,72 @@
+package io.hiro.app.bench;
+
+import io.hiro.common.HostPort;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code cli.stat}: wall time of {@code bin/hiro client stat /} against the cluster, as a person
+ * typing it would wait for it (a new JVM each time, start-up included). The first run may build the
+ * class-data sharing archive and is not counted; the median of the next {@link #RUNS} is.
+ */
+final class CliLatency {
+  static final int RUNS = 5;
+  static final double TARGET_SECONDS = 0.5;
+  private static final long RUN_TIMEOUT_SECONDS = 60;
+
+  private CliLatency() {}
+
+  /** The {@code bin/hiro} of the checkout this jar was built in, if there is one. */
+  static Optional<Path> launcher() {
+    try {
+      Path jar = Path.of(CliLatency.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // hiro-app/target/hiro.jar (or hiro-app/target/classes) -> the checkout's bin/hiro
+      Path candidate = jar.getParent().getParent().getParent().resolve("bin").resolve("hiro");
+      return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+    } catch (URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Figure measure(Path launcher, HostPort master) throws IOException {
+    List<Double> seconds = new ArrayList<>();
+    for (int i = 0; i <= RUNS; i++) {
+      double wall = runOnce(launcher, master);
+      if (i > 0) {
+        seconds.add(wall);
+      }
+    }
+    seconds.sort(null);
+    double median = seconds.get(seconds.size() / 2);
+    return Figure.of("cli.stat", median, "s").note(String.format(java.util.Locale.ROOT,
+        "(median of %d runs of '%s client stat /', max %.2f s)   target <= %.1f s", RUNS, launcher,
+        seconds.getLast(), TARGET_SECONDS));
+  }
+
+  private static double runOnce(Path launcher, HostPort master) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "client", "stat", "/", "-m", master.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    long started = System.nanoTime();
+    Process process = builder.start();
+    try {
+      if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(launcher + " client stat did not finish in " + RUN_TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while timing the CLI", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(launcher + " client stat / exited with " + process.exitValue());
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+}
