@@ -1,5 +1,6 @@
 package io.hiro.worker.core;
 
+import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * interval with its usage, and does what the answer asks: register again, delete replicas, copy
  * replicas to other workers (handed to the copier, so a heartbeat never waits for a copy).
  *
+ * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong or missing cluster secret, a
+ * certificate it does not trust) is not retried: no retry can fix that. The loop ends and
+ * {@code onRefused} gets the refusal, so the worker can stop with a clear error.
+ *
  * <p>Invariants: WARN is logged once per change of the master's reachability, not per retry;
  * a registration carries at most {@link #REGISTER_REPLICAS_MAX} replicas, the rest follow as
  * replica reports, so no message grows without bound.
@@ -43,6 +48,7 @@ public final class Heartbeater implements AutoCloseable {
   private final ReplicaReporter reporter;
   private final Consumer<List<CopyOrder>> copies;
   private final Duration interval;
+  private final Consumer<HiroException> onRefused;
   private final Pause pause = new Pause();
   private final Thread thread;
   private volatile boolean registered;
@@ -57,7 +63,7 @@ public final class Heartbeater implements AutoCloseable {
 
   public Heartbeater(WorkerId self, String address, MasterLink master, Supplier<List<ReplicaMeta>> replicas,
       Supplier<WorkerUsage> usage, ReplicaDeleter deleter, ReplicaReporter reporter, Consumer<List<CopyOrder>> copies,
-      Duration interval) {
+      Duration interval, Consumer<HiroException> onRefused) {
     this.self = self;
     this.address = address;
     this.master = master;
@@ -67,6 +73,7 @@ public final class Heartbeater implements AutoCloseable {
     this.reporter = reporter;
     this.copies = copies;
     this.interval = interval;
+    this.onRefused = onRefused;
     this.effectiveInterval = interval;
     this.thread = Thread.ofPlatform().daemon().name("heartbeater-" + self).unstarted(this::run);
   }
@@ -80,6 +87,15 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      loop();
+    } catch (Refused refused) {
+      pause.close();
+      onRefused.accept(refused.cause);
+    }
+  }
+
+  private void loop() {
     Duration retry = RETRY_MIN;
     while (!pause.isClosed()) {
       if (!registered) {
@@ -95,6 +111,17 @@ public final class Heartbeater implements AutoCloseable {
         return;
       }
       heartbeat();
+    }
+  }
+
+  /** The master refused this worker: ends the loop. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient HiroException cause;
+
+    Refused(HiroException cause) {
+      super(cause.getMessage(), null, false, false);
+      this.cause = cause;
     }
   }
 
@@ -176,6 +203,10 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void unreachable(RuntimeException e) {
+    if (e instanceof HiroException h && h.code() == ErrorCode.PERMISSION_DENIED) {
+      LOG.error("{}: master {} refused this worker: {}", self, master.describe(), e.getMessage());
+      throw new Refused(h);
+    }
     if (masterReachable) {
       LOG.warn("{}: master {} unreachable ({}); still serving, retrying", self, master.describe(), e.getMessage());
       masterReachable = false;
