@@ -83,7 +83,7 @@ class MutualTlsIT {
     plaintext.keySet().removeIf(name -> name.startsWith("HIRO_TLS_"));
     HiroCli.Result noTls = hiro(plaintext, "client", "mkdir", "/plaintext");
     assertThat(noTls.exitCode()).as(noTls.toString()).isNotZero();
-    assertThat(noTls.stderr().strip()).startsWith("hiro: ").doesNotContain("\n");
+    assertThat(noTls.stderr().strip()).startsWith("hiro: ").contains("--tls-cert").doesNotContain("\n");
 
     Map<String, String> caOnly = new HashMap<>(env);
     caOnly.remove(TlsOptions.CERTIFICATE_ENVIRONMENT_VARIABLE);
