@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * interval with its usage, and does what the answer asks: register again, delete replicas, copy
  * replicas to other workers (handed to the copier, so a heartbeat never waits for a copy).
  *
- * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong or missing cluster secret, a
- * certificate it does not trust) is not retried: no retry can fix that. The loop ends and
+ * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong cluster secret, a certificate it
+ * does not trust) {@value #REFUSALS_MAX} times in a row is not tried again: no retry can fix that,
+ * and a few tries keep one odd failure from stopping a good worker. The loop ends and
  * {@code onRefused} gets the refusal, so the worker can stop with a clear error.
  *
  * <p>Invariants: WARN is logged once per change of the master's reachability, not per retry;
@@ -38,6 +39,8 @@ public final class Heartbeater implements AutoCloseable {
   public static final int REGISTER_REPLICAS_MAX = 100_000;
   private static final Duration RETRY_MIN = Duration.ofMillis(100);
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+  /** Refusals in a row after which the worker gives up. */
+  static final int REFUSALS_MAX = 3;
 
   private final WorkerId self;
   private final String address;
@@ -54,6 +57,7 @@ public final class Heartbeater implements AutoCloseable {
   private volatile boolean registered;
   private volatile Duration effectiveInterval;
   private boolean masterReachable = true;
+  private int refusalsInARow;
 
   /** Deletes one replica the master no longer wants; false if it was not here. */
   @FunctionalInterface
@@ -196,6 +200,7 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void reachable() {
+    refusalsInARow = 0;
     if (!masterReachable) {
       LOG.info("{}: master {} reachable again", self, master.describe());
       masterReachable = true;
@@ -203,9 +208,12 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void unreachable(RuntimeException e) {
-    if (e instanceof HiroException h && h.code() == ErrorCode.PERMISSION_DENIED) {
-      LOG.error("{}: master {} refused this worker: {}", self, master.describe(), e.getMessage());
-      throw new Refused(h);
+    boolean refused = e instanceof HiroException h && h.code() == ErrorCode.PERMISSION_DENIED;
+    refusalsInARow = refused ? refusalsInARow + 1 : 0;
+    if (refusalsInARow >= REFUSALS_MAX) {
+      LOG.error("{}: master {} refused this worker {} times in a row: {}", self, master.describe(), refusalsInARow,
+          e.getMessage());
+      throw new Refused((HiroException) e);
     }
     if (masterReachable) {
       LOG.warn("{}: master {} unreachable ({}); still serving, retrying", self, master.describe(), e.getMessage());
