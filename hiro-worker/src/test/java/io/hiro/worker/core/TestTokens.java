@@ -9,6 +9,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The tests' cluster secret and the piece tokens a master with it would hand out. */
 public final class TestTokens {
@@ -33,6 +35,31 @@ public final class TestTokens {
 
   public static ByteString issue(long pieceId, PieceOperation operation, Instant expiry) {
     return ByteString.copyFrom(TOKENS.issue(new PieceId(pieceId), operation, expiry));
+  }
+
+  /**
+   * Every token a worker must refuse for {@code operation} on {@code pieceId}, by what is wrong with
+   * it; {@code wrong} is an operation the worker must not take in its place. Expired ones expired two
+   * minutes ago, beyond a worker's clock-skew tolerance.
+   */
+  public static Map<String, ByteString> bad(long pieceId, PieceOperation operation, PieceOperation wrong) {
+    Instant later = Instant.now().plus(Duration.ofHours(1));
+    Map<String, ByteString> tokens = new LinkedHashMap<>();
+    tokens.put("no token", ByteString.EMPTY);
+    tokens.put("another piece's token", issue(pieceId + 1, operation, later));
+    tokens.put("a " + wrong + " token", issue(pieceId, wrong, later));
+    tokens.put("an expired token", issue(pieceId, operation, Instant.now().minus(Duration.ofMinutes(2))));
+    tokens.put("a tampered token", tampered(issue(pieceId, operation, later)));
+    tokens.put("another cluster's token", forged(pieceId, operation));
+    tokens.put("a truncated token", issue(pieceId, operation, later).substring(0, 20));
+    return tokens;
+  }
+
+  /** The same token with one byte of its expiry changed: the signature no longer matches. */
+  public static ByteString tampered(ByteString token) {
+    byte[] bytes = token.toByteArray();
+    bytes[12] += 1;
+    return ByteString.copyFrom(bytes);
   }
 
   /** A token of the same shape, signed with another cluster's secret. */

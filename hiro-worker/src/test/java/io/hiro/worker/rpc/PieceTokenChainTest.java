@@ -21,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -96,13 +94,7 @@ class PieceTokenChainTest {
   @Test
   void writesAndReadsWithoutTheRightTokenAreDeniedAndLeaveNoFile() throws Exception {
     WorkerServer worker = start(TestTokens.SECRET);
-    Map<String, ByteString> writeTokens = new LinkedHashMap<>();
-    writeTokens.put("no token", ByteString.EMPTY);
-    writeTokens.put("another piece's token", TestTokens.write(PIECE + 1));
-    writeTokens.put("a read token", TestTokens.read(PIECE));
-    writeTokens.put("an expired token", TestTokens.issue(PIECE, PieceOperation.WRITE,
-        Instant.now().minus(Duration.ofMinutes(2))));  // beyond the worker's minute of clock skew
-    writeTokens.put("another cluster's token", TestTokens.forged(PIECE, PieceOperation.WRITE));
+    Map<String, ByteString> writeTokens = TestTokens.bad(PIECE, PieceOperation.WRITE, PieceOperation.READ);
 
     try (PieceClient client = new PieceClient(worker.address())) {
       writeTokens.forEach((what, token) -> assertThatThrownBy(() -> client.write(header(token), bytes)).as(what)
@@ -110,10 +102,9 @@ class PieceTokenChainTest {
       assertThat(pieceFiles(worker)).isEmpty();
 
       client.write(header(TestTokens.write(PIECE)), bytes);
-      assertThatThrownBy(() -> client.read(PIECE, 0, 0, TestTokens.write(PIECE)))
-          .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
-      assertThatThrownBy(() -> client.read(PIECE, 0, 0, ByteString.EMPTY))
-          .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
+      TestTokens.bad(PIECE, PieceOperation.READ, PieceOperation.WRITE).forEach((what, token) ->
+          assertThatThrownBy(() -> client.read(PIECE, 0, 0, token)).as(what)
+              .satisfies(e -> assertThat(code(e)).as(what).isEqualTo(Status.Code.PERMISSION_DENIED)));
       assertThat(client.read(PIECE, 0, 0)).isEqualTo(bytes);
     }
   }
