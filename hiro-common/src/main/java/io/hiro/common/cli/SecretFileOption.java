@@ -10,7 +10,8 @@ public final class SecretFileOption {
   @Option(names = "--secret-file", paramLabel = "FILE",
       description = {"The cluster secret (a copy of cluster.secret from the master's data dir) or, for a client, a "
           + "read-only credential. Default: $HIRO_SECRET_FILE, then $HIRO_SECRET (the secret itself), then "
-          + "./hiro-data/master/cluster.secret, then ~/.hiro/cluster.secret."})
+          + "hiro-data/master/cluster.secret in the working directory, then .hiro/cluster.secret in the home "
+          + "directory."})
   Path file;
 
   public SecretFileOption() {}
