@@ -44,6 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--workers", defaultValue = "3", description = "How many workers to start (default: ${DEFAULT-VALUE}).")
   int workerCount;
 
+  @Option(names = "--tls", description = "Run every connection over mutual TLS, with a CA and certificates made in "
+      + "DIR/certs as 'hiro cert init' and 'hiro cert issue' do.")
+  boolean tls;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -55,7 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path base = dir != null ? dir.toAbsolutePath() : Files.createTempDirectory("hiro-demo-");
     out.printf("Starting a master and %d workers on loopback; data and logs in %s%n", workerCount, base);
     out.flush();
-    LocalCluster cluster = LocalCluster.start(LocalCluster.javaLauncher(), base, workerCount, "1s");
+    LocalCluster.Options options = new LocalCluster.Options(LocalCluster.javaLauncher(), workerCount, "1s");
+    LocalCluster cluster = LocalCluster.start(tls ? options.withTls() : options, base);
     Thread stopOnInterrupt = new Thread(cluster::close, "demo-stop");
     if (!keep) {
       Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
@@ -83,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
     SampleFiles.writeRandom(sample, SAMPLE_SIZE_BYTES, 42);
     String expectedSha = sha256(sample);
     int replication = Math.min(3, workerCount);
-    try (HiroClient client = HiroClient.connect(cluster.masterAddress())) {
+    try (HiroClient client = cluster.client()) {
       out.printf("Putting a %s sample file as %s with replication %d and %s pieces ...%n",
           Sizes.format(Files.size(sample)), SAMPLE_PATH, replication, Sizes.format(SAMPLE_PIECE_SIZE_BYTES));
       out.flush();
@@ -116,7 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printCluster(PrintWriter out, LocalCluster cluster) {
-    out.printf("  master    %-16s pid %d%n", cluster.masterAddress(), cluster.masterPid());
+    out.printf("  master    %-16s pid %d  (cluster secret %s%s)%n", cluster.masterAddress(), cluster.masterPid(),
+        cluster.secretFile(), cluster.clientSecurity().tls() != null ? "; mutual TLS" : "");
     for (int i = 0; i < cluster.workerCount(); i++) {
       out.printf("  worker %-2d %-16s pid %d%n", i + 1, cluster.workerAddress(i), cluster.workerPid(i));
     }
@@ -124,10 +130,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printKeepInstructions(PrintWriter out, LocalCluster cluster) {
-    String master = cluster.masterAddress().toString();
     out.println();
     out.println("The cluster keeps running. Try:");
-    out.println("  export HIRO_MASTER=" + master);
+    cluster.clientEnvironment().forEach((name, value) -> out.println("  export " + name + "=" + value));
     out.println("  bin/hiro client ls -l /demo");
     out.println("  bin/hiro client stat " + SAMPLE_PATH);
     out.println("  bin/hiro admin report");

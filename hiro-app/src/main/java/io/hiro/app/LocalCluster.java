@@ -1,10 +1,15 @@
 package io.hiro.app;
 
+import io.hiro.client.ClientSecurity;
 import io.hiro.client.ClusterReport;
 import io.hiro.client.HiroClient;
 import io.hiro.client.WorkerInfo;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
+import io.hiro.common.cli.TlsOptions;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.SecretLookup;
+import io.hiro.common.security.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -23,9 +30,16 @@ import java.util.stream.Collectors;
  *
  * <p>Processes are started with a launcher: either this JVM's java with its class path (the
  * demo), or {@code bin/hiro} exactly as a user runs it (the process tests).
+ *
+ * <p>The cluster secret is created in the master's data dir before the master starts (the master
+ * then loads it) and handed to the workers with {@code --secret-file}; clients get it from
+ * {@link #clientSecurity()} or, as processes, from {@link #clientEnvironment()}. With
+ * {@link Options#tls()} every daemon and client uses mutual TLS with certificates from a CA of
+ * the cluster's own, in {@code DIR/certs}.
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final String CLIENT = "client";
 
   /**
    * How to run the cluster: the launcher, how many workers, and extra options for the daemons.
@@ -33,22 +47,40 @@ public final class LocalCluster implements AutoCloseable {
    * @param launcher the command that runs {@code hiro} (see {@link #javaLauncher()})
    * @param masterOptions extra options for {@code hiro master}
    * @param workerOptions extra options for every {@code hiro worker}
+   * @param tls whether every connection uses mutual TLS
    */
   public record Options(List<String> launcher, int workerCount, String heartbeatInterval,
-      List<String> masterOptions, List<String> workerOptions) {
+      List<String> masterOptions, List<String> workerOptions, boolean tls) {
     public Options {
       launcher = List.copyOf(launcher);
       masterOptions = List.copyOf(masterOptions);
       workerOptions = List.copyOf(workerOptions);
     }
 
+    public Options(List<String> launcher, int workerCount, String heartbeatInterval,
+        List<String> masterOptions, List<String> workerOptions) {
+      this(launcher, workerCount, heartbeatInterval, masterOptions, workerOptions, false);
+    }
+
     public Options(List<String> launcher, int workerCount, String heartbeatInterval) {
       this(launcher, workerCount, heartbeatInterval, List.of(), List.of());
     }
+
+    /** The same cluster, with mutual TLS on every connection. */
+    public Options withTls() {
+      return new Options(launcher, workerCount, heartbeatInterval, masterOptions, workerOptions, true);
+    }
   }
+
+  /** Variables of the caller's environment that must not reach the cluster's processes. */
+  private static final List<String> INHERITED_NOT = List.of("HIRO_MASTER", SecretLookup.FILE_ENVIRONMENT_VARIABLE,
+      ClusterSecret.ENVIRONMENT_VARIABLE, TlsOptions.CERTIFICATE_ENVIRONMENT_VARIABLE,
+      TlsOptions.KEY_ENVIRONMENT_VARIABLE, TlsOptions.CA_ENVIRONMENT_VARIABLE);
 
   private final Options options;
   private final Path baseDir;
+  private final ClusterSecret secret;
+  private final LocalCerts certs;
   private final int masterPort;
   private final List<Integer> workerPorts = new ArrayList<>();
   private Process master;
@@ -57,6 +89,8 @@ public final class LocalCluster implements AutoCloseable {
   private LocalCluster(Options options, Path baseDir) {
     this.options = options;
     this.baseDir = baseDir;
+    this.secret = ClusterSecret.loadOrCreateIn(masterDataDir());
+    this.certs = options.tls() ? new LocalCerts(baseDir.resolve("certs")) : null;
     this.masterPort = freePort();
     for (int i = 0; i < options.workerCount(); i++) {
       workerPorts.add(freePort());
@@ -116,6 +150,39 @@ public final class LocalCluster implements AutoCloseable {
     return baseDir;
   }
 
+  /** The cluster secret file, in the master's data dir. */
+  public Path secretFile() {
+    return masterDataDir().resolve(ClusterSecret.FILE_NAME);
+  }
+
+  /** What a client of this cluster needs: the cluster secret, and its TLS files when the cluster runs TLS. */
+  public ClientSecurity clientSecurity() {
+    ClientSecurity security = ClientSecurity.of(secret);
+    return certs == null ? security : security.withTls(certs.node(CLIENT));
+  }
+
+  /** A client of this cluster, trusted (it holds the cluster secret); the caller closes it. */
+  public HiroClient client() {
+    return HiroClient.connect(masterAddress(), clientSecurity());
+  }
+
+  /**
+   * The environment for a {@code hiro client} or {@code hiro admin} process against this cluster:
+   * HIRO_MASTER, HIRO_SECRET_FILE and, with TLS, HIRO_TLS_CERT, HIRO_TLS_KEY and HIRO_TLS_CA.
+   */
+  public Map<String, String> clientEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HIRO_MASTER", masterAddress().toString());
+    env.put(SecretLookup.FILE_ENVIRONMENT_VARIABLE, secretFile().toString());
+    if (certs != null) {
+      TlsFiles files = certs.node(CLIENT);
+      env.put(TlsOptions.CERTIFICATE_ENVIRONMENT_VARIABLE, files.certificate().toString());
+      env.put(TlsOptions.KEY_ENVIRONMENT_VARIABLE, files.privateKey().toString());
+      env.put(TlsOptions.CA_ENVIRONMENT_VARIABLE, files.certificateAuthority().toString());
+    }
+    return env;
+  }
+
   public long masterPid() {
     return master.pid();
   }
@@ -129,6 +196,7 @@ public final class LocalCluster implements AutoCloseable {
     List<String> arguments = new ArrayList<>(List.of("master", "--port", Integer.toString(masterPort),
         "--bind", "127.0.0.1", "--workers", expected, "--data", masterDataDir().toString(),
         "--heartbeat-interval", options.heartbeatInterval()));
+    arguments.addAll(tlsOptions("master"));
     arguments.addAll(options.masterOptions());
     master = launch("master", arguments);
   }
@@ -142,7 +210,8 @@ public final class LocalCluster implements AutoCloseable {
     List<String> arguments = new ArrayList<>(List.of("worker",
         "--port", Integer.toString(workerPorts.get(index)), "--bind", "127.0.0.1",
         "--master", masterAddress().toString(), "--data", workerDataDir(index).toString(),
-        "--heartbeat-interval", options.heartbeatInterval()));
+        "--heartbeat-interval", options.heartbeatInterval(), "--secret-file", secretFile().toString()));
+    arguments.addAll(tlsOptions("worker-" + (index + 1)));
     arguments.addAll(options.workerOptions());
     arguments.addAll(extraOptions);
     workers.set(index, launch("worker-" + (index + 1), arguments));
@@ -171,7 +240,7 @@ public final class LocalCluster implements AutoCloseable {
     String last = "no answer from the master yet";
     while (System.nanoTime() < deadline) {
       checkAlive();
-      try (HiroClient client = HiroClient.connect(masterAddress())) {
+      try (HiroClient client = client()) {
         ClusterReport report = client.report();
         long live = report.workers().stream().filter(w -> w.state().equals("live")).count();
         if (live >= count) {
@@ -220,11 +289,15 @@ public final class LocalCluster implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(baseDir.resolve(name + ".log").toFile()));
-      builder.environment().remove("HIRO_MASTER");
+      INHERITED_NOT.forEach(builder.environment()::remove);
       return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + " with " + command, e);
     }
+  }
+
+  private List<String> tlsOptions(String node) {
+    return certs == null ? List.of() : certs.options(node);
   }
 
   private static void kill(Process process) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,8 @@ class BoundedMemoryIT {
     launcher.addAll(HiroCli.launcher());
     try (LocalCluster cluster = LocalCluster.start(launcher, dir.resolve("cluster"), 3, "500ms")) {
       Path original = TestFiles.random(dir, "large.bin", (512L << 20) + 4321, 77);
-      Map<String, String> env = Map.of("HIRO_MASTER", cluster.masterAddress().toString(),
-          "HIRO_JAVA_OPTS", SMALL_HEAP);
+      Map<String, String> env = new HashMap<>(cluster.clientEnvironment());
+      env.put("HIRO_JAVA_OPTS", SMALL_HEAP);
 
       HiroCli.Result put = HiroCli.run(dir, env, "client", "put", original.toString(), "/large.bin",
           "--piece-size", "256MiB");

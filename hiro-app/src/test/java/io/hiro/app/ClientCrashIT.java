@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -31,6 +30,7 @@ class ClientCrashIT {
       ProcessBuilder builder = new ProcessBuilder(HiroCli.BIN_HIRO.toString(), "client", "put", big.toString(),
           "/interrupted.bin", "--piece-size", "4MiB", "-m", cluster.masterAddress().toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("put.log").toFile());
+      builder.environment().putAll(cluster.clientEnvironment());
       Process put = builder.start();
       Awaitility.await("some replicas stored").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
           .until(() -> !SoakFaults.replicaFiles(cluster.workerDataDir(0)).isEmpty() || !put.isAlive());
@@ -38,8 +38,7 @@ class ClientCrashIT {
       put.destroyForcibly();
       put.onExit().join();
 
-      HiroCli.Result ls = HiroCli.run(dir, Map.of("HIRO_MASTER", cluster.masterAddress().toString()),
-          "client", "ls", "/");
+      HiroCli.Result ls = HiroCli.run(dir, cluster.clientEnvironment(), "client", "ls", "/");
       assertThat(ls.exitCode()).as(ls.toString()).isZero();
       assertThat(ls.stdout()).doesNotContain("interrupted.bin");
       Awaitility.await("replicas of the expired upload collected").atMost(Duration.ofSeconds(60))

@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** docker-compose.yml is valid (no Docker engine runs here; `config -q` needs none). */
+/**
+ * docker-compose.yml is valid (no Docker engine runs here; {@code config} needs none), and its
+ * workers get the cluster secret the master creates.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ComposeIT {
   @Test
@@ -22,5 +25,14 @@ class ComposeIT {
     assertThat(process.waitFor(50, TimeUnit.SECONDS)).isTrue();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(output).isZero();
+
+    Process config = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config")
+        .directory(HiroCli.REPO.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String resolved = new String(config.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(config.waitFor(50, TimeUnit.SECONDS)).isTrue();
+    assertThat(resolved).as("the master keeps the secret in the shared volume")
+        .contains("- --secret-file\n    - /secret/cluster.secret", "- cluster-secret:/secret:rw");
+    assertThat(resolved.split("- cluster-secret:/secret:ro", -1)).as("every worker mounts it").hasSize(4);
+    assertThat(resolved.split("HIRO_SECRET_FILE: /secret/cluster.secret", -1)).as("and finds it").hasSize(5);
   }
 }

@@ -45,7 +45,7 @@ class FaultSoakIT {
         List.of("--scrub-interval", "5s", "--scrub-rate", "256MiB"));
     SoakTally tally = new SoakTally();
     try (LocalCluster cluster = LocalCluster.start(options, dir.resolve("cluster"));
-        HiroClient client = HiroClient.connect(cluster.masterAddress())) {
+        HiroClient client = cluster.client()) {
       List<SoakWorkload> workloads = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         Path scratch = Files.createDirectories(dir.resolve("client-" + i));

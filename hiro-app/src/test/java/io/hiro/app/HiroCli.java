@@ -39,7 +39,9 @@ final class HiroCli {
       Path err = Files.createTempFile(workDir, "err", ".txt");
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
           .redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().remove("HIRO_MASTER");
+      // Only what the test gives: not the master, secret or TLS files of whoever runs the tests.
+      builder.environment().keySet().removeIf(name -> name.equals("HIRO_MASTER") || name.startsWith("HIRO_SECRET")
+          || name.startsWith("HIRO_TLS_"));
       builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

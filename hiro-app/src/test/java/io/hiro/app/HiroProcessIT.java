@@ -44,7 +44,7 @@ class HiroProcessIT {
   static void startCluster() {
     System.out.println("HiroProcessIT seed " + SEED);
     cluster = LocalCluster.start(HiroCli.launcher(), dir.resolve("cluster"), 3, "500ms");
-    env = new HashMap<>(Map.of("HIRO_MASTER", cluster.masterAddress().toString()));
+    env = new HashMap<>(cluster.clientEnvironment());
     original = TestFiles.random(dir, "big.bin", FILE_BYTES, SEED);
   }
 
@@ -129,7 +129,7 @@ class HiroProcessIT {
     HiroCli.Result usage = hiro("client", "put");
     assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(2);
 
-    HiroCli.Result unreachable = HiroCli.run(dir, Map.of(), "client", "ls", "/", "-m", "127.0.0.1:1");
+    HiroCli.Result unreachable = hiro("client", "ls", "/", "-m", "127.0.0.1:1");
     assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(7);
     assertThat(unreachable.stderr().strip()).startsWith("hiro: ").doesNotContain("\n");
   }

@@ -33,7 +33,7 @@ class MasterCrashIT {
     LocalCluster.Options options = new LocalCluster.Options(HiroCli.launcher(), 3, "500ms",
         List.of("--dead-after", "3s", "--safe-mode-grace", "5s", "--checkpoint-every", "25"), List.of());
     try (LocalCluster cluster = LocalCluster.start(options, dir.resolve("cluster"));
-        HiroClient client = HiroClient.connect(cluster.masterAddress())) {
+        HiroClient client = cluster.client()) {
       Map<String, Path> acknowledged = new ConcurrentHashMap<>();
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicInteger attempts = new AtomicInteger();

@@ -1,8 +1,10 @@
 package io.hiro.app;
 
+import io.hiro.client.ClientSecurity;
 import io.hiro.client.HiroClient;
 import io.hiro.client.WorkerInfo;
 import io.hiro.common.HostPort;
+import io.hiro.common.security.ClusterSecret;
 import io.hiro.master.MasterServer;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.worker.WorkerServer;
@@ -20,7 +22,8 @@ import org.awaitility.Awaitility;
 /**
  * A master and N workers in this JVM on loopback, each with its own temp dir. A test can stop a
  * worker (it vanishes as if killed: its server closes), start it again on the same port and
- * data dir, corrupt its files, and read its disk.
+ * data dir, corrupt its files, and read its disk. The master creates the cluster secret in its data
+ * dir; the workers and the client are given it.
  */
 final class TestCluster implements AutoCloseable {
   static final Duration HEARTBEAT = Duration.ofMillis(200);
@@ -28,6 +31,7 @@ final class TestCluster implements AutoCloseable {
 
   private final Path baseDir;
   private final MasterServer master;
+  private final ClusterSecret secret;
   private final List<WorkerServer> workers = new ArrayList<>();
   private final List<Integer> workerPorts = new ArrayList<>();
   private final HiroClient client;
@@ -37,12 +41,13 @@ final class TestCluster implements AutoCloseable {
     this.master = MasterServer.start(MasterConfig.builder()
         .bindHost("127.0.0.1").port(0).dataDir(baseDir.resolve("master"))
         .heartbeatInterval(HEARTBEAT).deadAfter(DEAD_AFTER).build());
+    this.secret = ClusterSecret.load(baseDir.resolve("master").resolve(ClusterSecret.FILE_NAME));
     for (int i = 0; i < workerCount; i++) {
       workers.add(null);
       workerPorts.add(0);
       startWorker(i);
     }
-    this.client = HiroClient.connect(masterAddress());
+    this.client = HiroClient.connect(masterAddress(), clientSecurity());
     awaitLiveWorkers(workerCount);
   }
 
@@ -52,6 +57,11 @@ final class TestCluster implements AutoCloseable {
 
   HiroClient client() {
     return client;
+  }
+
+  /** What a trusted client of this cluster holds: the cluster secret (no TLS). */
+  ClientSecurity clientSecurity() {
+    return ClientSecurity.of(secret);
   }
 
   HostPort masterAddress() {
@@ -73,7 +83,7 @@ final class TestCluster implements AutoCloseable {
   void startWorker(int index) {
     WorkerServer worker = WorkerServer.start(WorkerConfig.builder()
         .bindHost("127.0.0.1").port(workerPorts.get(index)).master(masterAddress())
-        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).build());
+        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).secret(secret).build());
     workers.set(index, worker);
     workerPorts.set(index, worker.port());
   }

@@ -36,10 +36,14 @@ public final class HiroClient implements AutoCloseable {
     this.downloader = new Downloader(master, workers);
   }
 
-  /** A client of the master at {@code master}; channels connect lazily, so this does not fail if it is down. */
-  public static HiroClient connect(HostPort master) {
+  /**
+   * A client of the master at {@code master}, signing its calls and securing its connections as
+   * {@code security} says; channels connect lazily, so this does not fail if the master is down.
+   */
+  public static HiroClient connect(HostPort master, ClientSecurity security) {
     Objects.requireNonNull(master, "master");
-    return new HiroClient(Rpc.channel(master), "master " + master, address -> Rpc.channel(HostPort.parse(address)));
+    return new HiroClient(Rpc.channel(master, security.master()), "master " + master,
+        address -> Rpc.channel(HostPort.parse(address), security.workers()));
   }
 
   /**

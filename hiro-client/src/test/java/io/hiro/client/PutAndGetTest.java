@@ -154,6 +154,33 @@ class PutAndGetTest {
   }
 
   @Test
+  void aReadTokenThatExpiresDuringAGetIsRenewedAtTheMasterOnceForAllPieces() throws IOException {
+    Path local = localFile("long.bin", 3 * 64 * 1024);
+    client.put(local, "/long.bin", pieces(PIECE_BYTES));
+    cluster.checkReadTokens = true;
+    cluster.master().expireReadTokensAfterStats.set(1);
+
+    client.get("/long.bin", dir.resolve("back.bin"));
+
+    assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
+    assertThat(cluster.master().stats.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aReadTokenRefusedAgainAfterItsRenewalFailsTheGetWithPermissionDenied() throws IOException {
+    Path local = localFile("refused.bin", 1000);
+    client.put(local, "/refused.bin", pieces(PIECE_BYTES));
+    cluster.checkReadTokens = true;
+    cluster.master().expireReadTokensAfterStats.set(100);
+
+    assertThatThrownBy(() -> client.get("/refused.bin", dir.resolve("back.bin")))
+        .isInstanceOf(HiroException.class)
+        .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.PERMISSION_DENIED));
+    assertThat(cluster.master().stats.get()).as("one Stat, one renewal, no loop").isEqualTo(2);
+    assertThat(dir.resolve("back.bin")).doesNotExist();
+  }
+
+  @Test
   void getFailsAsUnavailableWhenEveryWorkerIsDown() throws IOException {
     client.put(localFile("a.bin", 100_000), "/a.bin", pieces(PIECE_BYTES));
     cluster.workers().forEach(cluster::stop);

@@ -4,9 +4,14 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.hiro.common.HiroException;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.OwnerOnly;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.Master;
 import io.hiro.master.rpc.ClusterServiceImpl;
+import io.hiro.master.rpc.MasterAccess;
 import io.hiro.master.rpc.NamespaceServiceImpl;
 import io.hiro.master.store.DiskFiles;
 import io.hiro.master.store.MasterStore;
@@ -17,8 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running master: its state recovered from the data directory and journaled there, the gRPC
  * server over {@link Master}, and the sweep that expires uploads and notices dead workers. The data
- * directory is locked (file {@code lock}) so that two masters never write one journal.
+ * directory is owner-only (0700) and locked (file {@code lock}) so that two masters never write one
+ * journal. The cluster secret is loaded from {@link MasterConfig#secretFile()}, or created there on
+ * the first start; every call to the server must be signed with a key derived from it ({@link MasterAccess}).
  */
 public final class MasterServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MasterServer.class);
@@ -50,7 +59,9 @@ public final class MasterServer implements AutoCloseable {
   public static MasterServer start(MasterConfig config) {
     FileChannel lock = lockDataDir(config.dataDir());
     MasterStore store;
+    ClusterSecret secret;
     try {
+      secret = clusterSecret(config.secretFile());
       store = MasterStore.open(new DiskFiles(config.dataDir()), config.checkpointEveryOperations(),
           config.checkpointInterval().toMillis(), System.currentTimeMillis());
     } catch (IOException e) {
@@ -65,10 +76,13 @@ public final class MasterServer implements AutoCloseable {
     Master master;
     Server server;
     try {
-      master = new Master(config, InstantSource.system(), random, store);
+      // The master only issues tokens; the clock-skew tolerance is the workers', who check them.
+      master = new Master(config, InstantSource.system(), random, store, new PieceTokens(secret, Duration.ZERO));
       List<BindableService> services = List.of(new NamespaceServiceImpl(master),
           new ClusterServiceImpl(master.membership()));
-      server = Rpc.startServer(config.bindHost(), config.port(), services);
+      RpcSecurity security = MasterAccess.serverSecurity(secret, config.tls());
+      security.logAtStart(LOG, "master");
+      server = Rpc.startServer(config.bindHost(), config.port(), services, security);
     } catch (RuntimeException e) {
       closeQuietly(store);
       closeQuietly(lock);
@@ -84,12 +98,23 @@ public final class MasterServer implements AutoCloseable {
     return new MasterServer(server, sweeper, store, lock);
   }
 
-  /** Creates and locks the data directory; a second master on it gets a clear error. */
+  /** The cluster secret in {@code file}, created there the first time; logged by its fingerprint only. */
+  private static ClusterSecret clusterSecret(Path file) {
+    boolean created = !Files.exists(file);
+    ClusterSecret secret = ClusterSecret.loadOrCreateAt(file);
+    LOG.info("master: {} cluster secret {} (fingerprint {}); copy that file to each worker and trusted client "
+        + "(--secret-file)", created ? "created a new" : "using the", file.toAbsolutePath(), secret.fingerprint());
+    return secret;
+  }
+
+  /** Creates (owner-only) and locks the data directory; a second master on it gets a clear error. */
   private static FileChannel lockDataDir(Path dataDir) {
     FileChannel channel = null;
     try {
-      Files.createDirectories(dataDir);
-      channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      OwnerOnly.dataDirectory(dataDir).ifPresent(before -> LOG.info(
+          "master: data directory {} was open to group or others ({}); made it owner-only (rwx------)", dataDir, before));
+      channel = FileChannel.open(dataDir.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          OwnerOnly.fileAttributes(dataDir));
       if (channel.tryLock() == null) {
         throw HiroException.precondition("data directory %s is in use by another master; stop it first or "
             + "choose another with --data", dataDir);

@@ -3,7 +3,6 @@ package io.hiro.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.proto.DeleteRequest;
@@ -31,8 +30,8 @@ class MasterServerRestartTest {
     return MasterConfig.builder().bindHost("127.0.0.1").port(0).dataDir(temp.resolve("master")).build();
   }
 
-  private static void withClient(MasterServer server, Consumer<NamespaceServiceGrpc.NamespaceServiceBlockingStub> use) {
-    ManagedChannel channel = Rpc.channel(new HostPort("127.0.0.1", server.port()));
+  private void withClient(MasterServer server, Consumer<NamespaceServiceGrpc.NamespaceServiceBlockingStub> use) {
+    ManagedChannel channel = MasterChannels.asCluster(server, temp.resolve("master"));
     try {
       use.accept(NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
     } finally {
@@ -40,7 +39,7 @@ class MasterServerRestartTest {
     }
   }
 
-  private static void makeChanges(MasterServer server) {
+  private void makeChanges(MasterServer server) {
     withClient(server, stub -> {
       stub.mkdir(MkdirRequest.newBuilder().setPath("/photos/2024").setParents(true).build());
       stub.mkdir(MkdirRequest.newBuilder().setPath("/music").build());
@@ -50,7 +49,7 @@ class MasterServerRestartTest {
     });
   }
 
-  private static List<String> names(MasterServer server, String path) {
+  private List<String> names(MasterServer server, String path) {
     List<String> names = new java.util.ArrayList<>();
     withClient(server, stub -> stub.list(ListRequest.newBuilder().setPath(path).build()).getEntriesList().stream()
         .map(FileStatus::getPath).forEach(names::add));

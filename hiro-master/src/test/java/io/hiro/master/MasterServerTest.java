@@ -24,7 +24,7 @@ class MasterServerTest {
     MasterConfig config = MasterConfig.builder().bindHost("127.0.0.1").port(0).dataDir(data)
         .expectedWorkers(List.of(HostPort.parse("127.0.0.1:5050"))).build();
     try (MasterServer server = MasterServer.start(config)) {
-      ManagedChannel channel = Rpc.channel(new HostPort("127.0.0.1", server.port()));
+      ManagedChannel channel = MasterChannels.asCluster(server, data);
       try {
         var report = NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
             .clusterReport(ClusterReportRequest.getDefaultInstance());

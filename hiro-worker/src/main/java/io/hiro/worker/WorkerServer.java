@@ -2,14 +2,20 @@ package io.hiro.worker;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
+import io.hiro.common.security.CallSigner;
+import io.hiro.common.security.OwnerOnly;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.worker.config.WorkerConfig;
 import io.hiro.worker.core.CorruptReplicas;
 import io.hiro.worker.core.Heartbeater;
 import io.hiro.worker.core.PieceReads;
+import io.hiro.worker.core.PieceTokenCheck;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaCopier;
 import io.hiro.worker.core.ReplicaCopy;
@@ -31,18 +37,24 @@ import io.hiro.worker.store.DiskSpace;
 import io.hiro.worker.store.WorkerIdFile;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running worker: its piece store, its data service, and its heartbeats to the master.
- * It serves pieces as soon as it starts, before the master has answered its registration.
+ * It serves pieces as soon as it starts, before the master has answered its registration, but only
+ * to requests with a piece token from the master. Its calls to the master are signed with the
+ * cluster secret; a master that refuses them stops the worker ({@link #refusal()}).
  */
 public final class WorkerServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
+  /** How far the master's clock may be ahead of this worker's when a token's expiry is checked. */
+  static final Duration TOKEN_CLOCK_SKEW = Duration.ofMinutes(1);
 
   private final WorkerConfig config;
   private final WorkerId workerId;
@@ -56,6 +68,7 @@ public final class WorkerServer implements AutoCloseable {
   private final ReplicaCopier copier;
   private final Scrubber scrubber;
   private volatile boolean closed;
+  private volatile HiroException refusal;
 
   private WorkerServer(WorkerConfig config, WorkerId workerId, HostPort address, Server server, DataService data,
       WorkerChannels channels, GrpcMasterLink master, ReplicaReporter reporter, Heartbeater heartbeater,
@@ -75,22 +88,30 @@ public final class WorkerServer implements AutoCloseable {
 
   public static WorkerServer start(WorkerConfig config) {
     LOG.info("starting worker: {}", config);
+    OwnerOnly.dataDirectory(config.dataDir()).ifPresent(before -> LOG.info(
+        "worker: data directory {} was open to group or others ({}); made it owner-only (rwx------)",
+        config.dataDir(), before));
     DataDirLayout layout = new DataDirLayout(config.dataDir());
     WorkerId workerId = WorkerIdFile.loadOrCreate(layout);
     DiskPieceStore store = DiskPieceStore.open(layout, workerId, Clock.systemUTC());
     DiskSpace disk = DiskSpace.of(config.dataDir());
-    GrpcMasterLink master = new GrpcMasterLink(config.master());
+    RpcSecurity transport = RpcSecurity.of(config.tls());
+    GrpcMasterLink master = new GrpcMasterLink(config.master(),
+        transport.signedBy(CallSigner.forCluster(config.secret())));
     ReplicaReporter reporter = new ReplicaReporter(workerId, master);
     CorruptReplicas corrupt = new CorruptReplicas(workerId, store, reporter);
-    WorkerChannels channels = new WorkerChannels();
+    WorkerChannels channels = new WorkerChannels(transport);
     GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels);
     SpaceBudget space = new SpaceBudget(workerId,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()).freeBytes());
-    PieceWrites writes = new PieceWrites(workerId, store, space, reporter::stored);
-    DataService data = new DataService(writes, new PieceReads(store, Limits.MESSAGE_DATA_BYTES, corrupt::handle), sinks);
+    PieceTokenCheck tokens = PieceTokenCheck.of(new PieceTokens(config.secret(), TOKEN_CLOCK_SKEW), Clock.systemUTC());
+    PieceWrites writes = new PieceWrites(workerId, tokens, store, space, reporter::stored);
+    DataService data = new DataService(writes,
+        new PieceReads(tokens, store, Limits.MESSAGE_DATA_BYTES, corrupt::handle), sinks);
     Server server;
     try {
-      server = Rpc.startServer(config.bindHost(), config.port(), List.of(data.withAliasing()));
+      transport.logAtStart(LOG, workerId.toString());
+      server = Rpc.startServer(config.bindHost(), config.port(), List.of(data.withAliasing()), transport);
     } catch (RuntimeException e) {
       data.close();
       master.close();
@@ -100,13 +121,15 @@ public final class WorkerServer implements AutoCloseable {
     HostPort address = new HostPort(host, server.getPort());
     ReplicaCopier copier = new ReplicaCopier(workerId, new ReplicaCopy(workerId, store, sinks,
         new Throttle(config.copyBandwidthBytesPerSecond(), Clock.systemUTC(), Sleeper.real()), corrupt), reporter);
+    CompletableFuture<WorkerServer> started = new CompletableFuture<>();
     Heartbeater heartbeater = new Heartbeater(workerId, address.toString(), master, store::replicas,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()).lessFree(space.promisedBytes()), store::delete,
-        reporter, copier::order, config.heartbeatInterval());
+        reporter, copier::order, config.heartbeatInterval(), refused -> started.thenAccept(w -> w.refused(refused)));
     Scrubber scrubber = config.scrubBytesPerSecond() == 0 ? null : new Scrubber(workerId, store, corrupt,
         config.scrubBytesPerSecond(), config.scrubInterval(), Clock.systemUTC(), Sleeper.real());
     WorkerServer worker = new WorkerServer(config, workerId, address, server, data, channels, master, reporter,
         heartbeater, copier, scrubber);
+    started.complete(worker);
     reporter.start();
     heartbeater.start();
     if (scrubber != null) {
@@ -143,6 +166,21 @@ public final class WorkerServer implements AutoCloseable {
   /** The scrubber's progress; empty when scrubbing is off. */
   public Optional<ScrubProgress> scrubProgress() {
     return Optional.ofNullable(scrubber).map(Scrubber::progress);
+  }
+
+  /** Why the master refused this worker, once it did (the worker has stopped then); else empty. */
+  public Optional<HiroException> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  /** The master refused this worker: stop, on a thread of its own (the heartbeater's thread is being stopped). */
+  private void refused(HiroException cause) {
+    // A refused call says why; a failed TLS handshake says which options to check.
+    String hint = cause.getMessage().startsWith("call refused")
+        ? "; give this worker that master's cluster secret with --secret-file" : "";
+    refusal = new HiroException(cause.code(), "worker " + workerId + " stopped: master " + config.master()
+        + " refused it: " + cause.getMessage() + hint, cause);
+    Thread.ofPlatform().name("worker-stop").start(this::close);
   }
 
   /** Stops serving and heartbeating at once; in tests it stands for a dead worker. */

@@ -1,8 +1,14 @@
 package io.hiro.app.bench;
 
 import io.hiro.app.LocalCluster;
+import io.hiro.client.ClientSecurity;
 import io.hiro.common.HostPort;
+import io.hiro.common.cli.SecretFileOption;
+import io.hiro.common.cli.TlsOptions;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.io.PrintWriter;
@@ -14,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +37,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-m", "--master"}, paramLabel = "HOST:PORT",
       description = "Measure the running cluster of this master (default: start one on loopback).")
   String master;
+
+  /** With -m: how to reach that cluster, as every client command does. */
+  @Mixin SecretFileOption secretFile = new SecretFileOption();
+
+  @Mixin TlsOptions tls = new TlsOptions();
 
   @Option(names = "--quick", description = "Smaller sizes (64 MiB file, 200 small files, 1,000 mkdir and stat): "
       + "under a minute.")
@@ -59,7 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("# hiro bench%s against master %s; local limits measured in %s%n", quick ? " --quick" : "",
             master, base);
         out.flush();
-        run(HostPort.parse(master), base, sizes, out);
+        ClientSecurity security = new ClientSecurity(secretFile.lookup(System::getenv).callSigner(),
+            tls.files(System::getenv));
+        run(HostPort.parse(master), security, new CliLatency.Access(accessOptions(), Map.of()), base, sizes, out);
       } else {
         runOnLocalCluster(base, sizes, out);
       }
@@ -93,15 +107,30 @@ public final class BenchCommand implements Callable<Integer> {
       Thread stopOnInterrupt = new Thread(cluster::close, "bench-stop");
       Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
       try {
-        run(cluster.masterAddress(), base, sizes, out);
+        run(cluster.masterAddress(), cluster.clientSecurity(), new CliLatency.Access(List.of(),
+            cluster.clientEnvironment()), base, sizes, out);
       } finally {
         Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
       }
     }
   }
 
-  private static void run(HostPort master, Path base, BenchSizes sizes, PrintWriter out) throws IOException {
-    new HiroBench(master, base, sizes).run(figure -> {
+  /** The options given to reach the cluster (-m), for the client processes the bench starts. */
+  private List<String> accessOptions() {
+    List<String> options = new ArrayList<>();
+    for (String name : List.of("--secret-file", "--tls-cert", "--tls-key", "--tls-ca")) {
+      Object value = spec.commandLine().getParseResult().matchedOptionValue(name, null);
+      if (value != null) {
+        options.add(name);
+        options.add(value.toString());
+      }
+    }
+    return options;
+  }
+
+  private static void run(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path base,
+      BenchSizes sizes, PrintWriter out) throws IOException {
+    new HiroBench(master, security, cliAccess, base, sizes).run(figure -> {
       out.println(figure.line());
       out.flush();
     });

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,14 @@ final class CliLatency {
   static final int RUNS = 5;
   static final double TARGET_SECONDS = 0.5;
   private static final long RUN_TIMEOUT_SECONDS = 60;
+
+  /** How a {@code hiro client} process reaches the cluster: options and environment beside -m. */
+  record Access(List<String> options, Map<String, String> environment) {
+    Access {
+      options = List.copyOf(options);
+      environment = Map.copyOf(environment);
+    }
+  }
 
   private CliLatency() {}
 
@@ -34,10 +43,10 @@ final class CliLatency {
     }
   }
 
-  static Figure measure(Path launcher, HostPort master) throws IOException {
+  static Figure measure(Path launcher, HostPort master, Access access) throws IOException {
     List<Double> seconds = new ArrayList<>();
     for (int i = 0; i <= RUNS; i++) {
-      double wall = runOnce(launcher, master);
+      double wall = runOnce(launcher, master, access);
       if (i > 0) {
         seconds.add(wall);
       }
@@ -49,9 +58,12 @@ final class CliLatency {
         seconds.getLast(), TARGET_SECONDS));
   }
 
-  private static double runOnce(Path launcher, HostPort master) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "client", "stat", "/", "-m", master.toString())
+  private static double runOnce(Path launcher, HostPort master, Access access) throws IOException {
+    List<String> command = new ArrayList<>(List.of(launcher.toString(), "client", "stat", "/", "-m", master.toString()));
+    command.addAll(access.options());
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().putAll(access.environment());
     long started = System.nanoTime();
     Process process = builder.start();
     try {

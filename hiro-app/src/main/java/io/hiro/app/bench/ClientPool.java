@@ -1,5 +1,6 @@
 package io.hiro.app.bench;
 
+import io.hiro.client.ClientSecurity;
 import io.hiro.client.HiroClient;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
@@ -28,7 +29,7 @@ final class ClientPool implements AutoCloseable {
   private final List<HiroClient> clients = new ArrayList<>();
   private final ExecutorService threads;
 
-  ClientPool(HostPort master, int clientCount) {
+  ClientPool(HostPort master, ClientSecurity security, int clientCount) {
     threads = Executors.newFixedThreadPool(clientCount, runnable -> {
       Thread thread = new Thread(runnable, "bench-client");
       thread.setDaemon(true);
@@ -36,7 +37,7 @@ final class ClientPool implements AutoCloseable {
     });
     try {
       for (int i = 0; i < clientCount; i++) {
-        HiroClient client = HiroClient.connect(master);
+        HiroClient client = HiroClient.connect(master, security);
         clients.add(client);
         client.stat("/"); // connects, so the timed phase does not include channel set-up
       }

@@ -1,5 +1,6 @@
 package io.hiro.app.bench;
 
+import io.hiro.client.ClientSecurity;
 import io.hiro.client.HiroClient;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
@@ -26,11 +27,16 @@ public final class HiroBench {
   static final int REPLICATION = 3;
 
   private final HostPort master;
+  private final ClientSecurity security;
+  private final CliLatency.Access cliAccess;
   private final Path workDir;
   private final BenchSizes sizes;
 
-  public HiroBench(HostPort master, Path workDir, BenchSizes sizes) {
+  public HiroBench(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path workDir,
+      BenchSizes sizes) {
+    this.cliAccess = cliAccess;
     this.master = master;
+    this.security = security;
     this.workDir = workDir;
     this.sizes = sizes;
   }
@@ -38,9 +44,9 @@ public final class HiroBench {
   public void run(Consumer<Figure> out) throws IOException {
     long seed = ThreadLocalRandom.current().nextLong();
     Path inputPath = workDir.resolve("bench-input.bin");
-    try (ClientPool one = new ClientPool(master, 1);
-         ClientPool many = new ClientPool(master, sizes.clientCount());
-         HiroClient admin = HiroClient.connect(master)) {
+    try (ClientPool one = new ClientPool(master, security, 1);
+         ClientPool many = new ClientPool(master, security, sizes.clientCount());
+         HiroClient admin = HiroClient.connect(master, security)) {
       checkLiveWorkers(admin);
       RandomFile input = RandomFile.write(inputPath, sizes.bigFileBytes(), seed, deadline());
       Limits limits = measureLimits(input, out);
@@ -86,7 +92,7 @@ public final class HiroBench {
 
   private Figure uncheckedCli(Path launcher) {
     try {
-      return CliLatency.measure(launcher, master);
+      return CliLatency.measure(launcher, master, cliAccess);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -123,7 +123,7 @@ final class MemoryBench {
       List<HeapSampler> samplers = List.of(new HeapSampler(cluster.workerPid(0)), new HeapSampler(cluster.workerPid(1)));
       samplers.forEach(HeapSampler::measureLiveBefore);
       long started = System.nanoTime();
-      try (HiroClient client = HiroClient.connect(cluster.masterAddress())) {
+      try (HiroClient client = cluster.client()) {
         client.put(file.path(), "/stream.bin", new PutOptions(2, 0, false));
       } finally {
         samplers.forEach(HeapSampler::close);

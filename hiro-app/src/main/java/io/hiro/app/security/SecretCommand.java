@@ -2,6 +2,7 @@ package io.hiro.app.security;
 
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.ReadOnlyCredential;
+import io.hiro.common.security.SecretLookup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
     subcommands = {SecretCommand.Init.class, SecretCommand.ReadOnly.class})
 public final class SecretCommand implements Runnable {
   /** Where 'hiro master' keeps its data by default, and so its secret. */
-  static final Path MASTER_DATA_DEFAULT = Path.of("hiro-data", "master");
+  static final Path MASTER_DATA_DEFAULT = SecretLookup.MASTER_DEFAULT_FILE.getParent();
 
   @Spec CommandSpec spec;
 

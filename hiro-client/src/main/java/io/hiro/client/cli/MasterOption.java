@@ -1,17 +1,34 @@
 package io.hiro.client.cli;
 
+import io.hiro.client.ClientSecurity;
 import io.hiro.client.HiroClient;
 import io.hiro.common.HostPort;
-import java.util.function.Function;
+import io.hiro.common.cli.SecretFileOption;
+import io.hiro.common.cli.TlsOptions;
+import io.hiro.common.security.SecretLookup;
+import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The {@code -m, --master HOST:PORT} option every client command takes; its default is env HIRO_MASTER. */
+/**
+ * What every client command takes to reach the master: {@code -m, --master HOST:PORT} (default:
+ * env HIRO_MASTER), {@code --secret-file} (see {@link SecretLookup} for where else it looks) and
+ * {@code --tls-cert/--tls-key/--tls-ca}.
+ */
 public final class MasterOption {
+  /** Opens a client; the security is asked for only when it is needed. */
+  @FunctionalInterface
+  interface Connector {
+    HiroClient connect(HostPort master, Supplier<ClientSecurity> security);
+  }
+
+  static final Connector NETWORK = (master, security) -> HiroClient.connect(master, security.get());
+
   /** How commands reach the master; tests swap in a client over in-process fakes. */
-  static volatile Function<HostPort, HiroClient> connector = HiroClient::connect;
+  static volatile Connector connector = NETWORK;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -20,6 +37,10 @@ public final class MasterOption {
   @Option(names = {"-m", "--master"}, paramLabel = "HOST:PORT", defaultValue = "${HIRO_MASTER}",
       description = "Address of the master (default: environment variable HIRO_MASTER).")
   String master;
+
+  @Mixin SecretFileOption secretFile = new SecretFileOption();
+
+  @Mixin TlsOptions tls = new TlsOptions();
 
   /** The master's address; a usage error (exit code 2) if neither the option nor HIRO_MASTER gives one. */
   public HostPort address() {
@@ -30,7 +51,12 @@ public final class MasterOption {
     return HostPort.parse(master);
   }
 
+  /** What the client signs its calls with and its TLS files; PERMISSION_DENIED when no secret is found. */
+  public ClientSecurity security() {
+    return new ClientSecurity(secretFile.lookup(System::getenv).callSigner(), tls.files(System::getenv));
+  }
+
   public HiroClient connect() {
-    return connector.apply(address());
+    return connector.connect(address(), this::security);
   }
 }

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets a file: Stat at the master, then its pieces (at most {@link #PIECES_IN_FLIGHT_MAX} at once)
- * into a temp file beside the destination, every CRC32C and the whole-file SHA-256 verified.
+ * Gets a file: Stat at the master (which hands out the read tokens), then its pieces (at most
+ * {@link #PIECES_IN_FLIGHT_MAX} at once) into a temp file beside the destination, every CRC32C and
+ * the whole-file SHA-256 verified; read tokens that expire meanwhile are renewed ({@link ReadTokens}).
  * Invariant: the destination appears, by an atomic rename, only with verified bytes; on any failure
  * the temp file is deleted and the destination is untouched.
  */
@@ -46,6 +47,7 @@ public final class Downloader {
   public void get(String remotePath, Path local) {
     HiroPath path = HiroPath.parse(remotePath);
     FileStatus file = statFile(path);
+    ReadTokens tokens = new ReadTokens(path, file, this::statFile);
     Path destination = Files.isDirectory(local) ? local.resolve(path.name()) : local;
     Path parent = destination.toAbsolutePath().getParent();
     if (!Files.isDirectory(parent)) {
@@ -59,7 +61,7 @@ public final class Downloader {
         List<PieceRef> pieces = file.getPiecesList();
         BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX,
             index -> fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) ->
-                write(out, pieces.get(index).getOffset() + offset, data)));
+                write(out, pieces.get(index).getOffset() + offset, data), tokens::renew));
         long[] counted = new long[1];
         checkSha256(file, FileDigest.sha256(out, counted));
         out.force(true);
@@ -76,13 +78,16 @@ public final class Downloader {
 
   /** Streams {@code remotePath} to {@code out} in order, one verified piece at a time. */
   public void cat(String remotePath, OutputStream out) {
-    FileStatus file = statFile(HiroPath.parse(remotePath));
+    HiroPath path = HiroPath.parse(remotePath);
+    FileStatus file = statFile(path);
+    ReadTokens tokens = new ReadTokens(path, file, this::statFile);
     MessageDigest sha256 = FileDigest.sha256();
     long longest = file.getPiecesList().stream().mapToLong(PieceRef::getLength).max().orElse(0);
     byte[] buffer = new byte[(int) longest];
     try {
       for (PieceRef piece : file.getPiecesList()) {
-        fetcher.fetch(file.getPath(), piece, (offset, data) -> data.get(buffer, (int) offset, data.remaining()));
+        fetcher.fetch(file.getPath(), piece, (offset, data) -> data.get(buffer, (int) offset, data.remaining()),
+            tokens::renew);
         sha256.update(buffer, 0, (int) piece.getLength());
         out.write(buffer, 0, (int) piece.getLength());
       }

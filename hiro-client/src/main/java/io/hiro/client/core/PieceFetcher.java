@@ -13,6 +13,7 @@ import io.hiro.proto.ReportBadReplicaRequest;
 import io.hiro.proto.WorkerRef;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * Reads one piece from the first replica that gives all its bytes with the right checksums,
  * trying the replicas best first. A replica failing a checksum is reported to the master.
  * Errors thrown by the sink (the local side) are not replica failures and end the read at once.
+ * When a worker refuses the piece's read token (it expired during a long get), the token is
+ * renewed once and every replica tried again.
  */
 final class PieceFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(PieceFetcher.class);
@@ -32,14 +35,33 @@ final class PieceFetcher {
     this.workers = workers;
   }
 
-  void fetch(String path, PieceRef piece, PieceSink sink) {
-    PieceId id = new PieceId(piece.getPieceId());
-    String what = String.format("piece %d (%s) of %s", piece.getIndex(), id, path);
+  /**
+   * Reads {@code piece} into {@code sink}; {@code renewToken} gives the piece again with a new read
+   * token, when the workers refused the one it has.
+   */
+  void fetch(String path, PieceRef piece, PieceSink sink, UnaryOperator<PieceRef> renewToken) {
+    String what = String.format("piece %d (%s) of %s", piece.getIndex(), new PieceId(piece.getPieceId()), path);
     if (piece.getReplicasCount() == 0) {
       throw HiroException.dataLoss("%s has no replica left; the file cannot be read", what);
     }
-    List<String> failures = new ArrayList<>();
-    boolean onlyUnreachable = true;
+    Failures failures = readFromAny(what, piece, sink);
+    if (failures.isEmpty()) {
+      return;
+    }
+    if (failures.denied > 0) {
+      LOG.debug("{}: a worker refused the read token of {}; asking the master for a new one", master.endpoint(), what);
+      PieceRef renewed = renewToken.apply(piece);
+      failures = renewed.getReplicasCount() == 0 ? failures : readFromAny(what, renewed, sink);
+      if (failures.isEmpty()) {
+        return;
+      }
+    }
+    throw failures.toException(what);
+  }
+
+  /** Tries each replica in turn; returns the failures, none if one replica gave the whole piece. */
+  private Failures readFromAny(String what, PieceRef piece, PieceSink sink) {
+    Failures failures = new Failures();
     for (WorkerRef replica : piece.getReplicasList()) {
       try {
         int crc32c = PieceReadCall.read(workers.channel(replica), replica, piece, sink);
@@ -47,22 +69,49 @@ final class PieceFetcher {
           throw HiroException.dataLoss("%s from %s has CRC32C %s, expected %s", what,
               WorkerChannels.endpoint(replica), Crc32c.hex(crc32c), Crc32c.hex(piece.getCrc32C()));
         }
-        return;
+        return new Failures();
       } catch (HiroException e) {
         LOG.warn("{}: {} failed: {}", WorkerChannels.endpoint(replica), what, e.getMessage());
-        failures.add(e.getMessage());
+        failures.add(e);
         if (e.code() == ErrorCode.DATA_LOSS) {
-          reportBadReplica(id, replica, e.getMessage());
+          reportBadReplica(new PieceId(piece.getPieceId()), replica, e.getMessage());
         }
-        onlyUnreachable &= e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.DEADLINE_EXCEEDED;
       }
     }
-    String message = String.format("%s could not be read from any of its %d replicas: %s", what,
-        piece.getReplicasCount(), String.join("; ", failures));
-    if (onlyUnreachable) {
-      throw HiroException.unavailable("%s; try again when the workers are back", message);
+    return failures;
+  }
+
+  /** Why every replica of a piece failed, and which failure a person should see. */
+  private static final class Failures {
+    private final List<String> messages = new ArrayList<>();
+    private int denied;
+    private int unreachable;
+
+    void add(HiroException e) {
+      messages.add(e.getMessage());
+      if (e.code() == ErrorCode.PERMISSION_DENIED) {
+        denied++;
+      } else if (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.DEADLINE_EXCEEDED) {
+        unreachable++;
+      }
     }
-    throw HiroException.dataLoss("%s", message);
+
+    boolean isEmpty() {
+      return messages.isEmpty();
+    }
+
+    /** DATA_LOSS if a replica failed otherwise; else PERMISSION_DENIED if one refused; else UNAVAILABLE. */
+    HiroException toException(String what) {
+      String message = String.format("%s could not be read from any of its %d replicas: %s", what,
+          messages.size(), String.join("; ", messages));
+      if (denied + unreachable < messages.size()) {
+        return HiroException.dataLoss("%s", message);
+      }
+      if (denied > 0) {
+        return new HiroException(ErrorCode.PERMISSION_DENIED, message);
+      }
+      return HiroException.unavailable("%s; try again when the workers are back", message);
+    }
   }
 
   private void reportBadReplica(PieceId id, WorkerRef replica, String reason) {

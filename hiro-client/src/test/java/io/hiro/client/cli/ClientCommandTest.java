@@ -33,7 +33,7 @@ class ClientCommandTest {
   @AfterEach
   void restore() {
     System.clearProperty("HIRO_MASTER");
-    MasterOption.connector = io.hiro.client.HiroClient::connect;
+    MasterOption.connector = MasterOption.NETWORK;
   }
 
   private static <T> T parse(Class<T> type, String... args) {
@@ -119,7 +119,7 @@ class ClientCommandTest {
   @Test
   void putPrintsOneLineAndStatListsThePieces() throws IOException {
     try (FakeCluster cluster = new FakeCluster(3)) {
-      MasterOption.connector = address -> cluster.client();
+      MasterOption.connector = (address, security) -> cluster.client();
       Path local = Files.write(dir.resolve("a.bin"), new byte[100_000]);
 
       int putExit = run(new ClientCommand(), "put", local.toString(), "/d/", "--piece-size", "64KiB", "-m", "h:1");
@@ -136,7 +136,7 @@ class ClientCommandTest {
   @Test
   void aFailureIsOneLineWithTheExitCodeOfItsKind() {
     try (FakeCluster cluster = new FakeCluster(1)) {
-      MasterOption.connector = address -> cluster.client();
+      MasterOption.connector = (address, security) -> cluster.client();
 
       int exitCode = run(new ClientCommand(), "get", "/missing", dir.resolve("x").toString(), "-m", "h:1");
 
@@ -164,7 +164,7 @@ class ClientCommandTest {
   @Test
   void adminReportRunsAgainstTheMaster() {
     try (FakeCluster cluster = new FakeCluster(2)) {
-      MasterOption.connector = address -> cluster.client();
+      MasterOption.connector = (address, security) -> cluster.client();
 
       int exitCode = run(new AdminCommand(), "report", "--json", "-m", "h:1");
 

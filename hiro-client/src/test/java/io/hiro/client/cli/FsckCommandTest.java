@@ -52,13 +52,13 @@ class FsckCommandTest {
             responses.onCompleted();
           }
         }).build().start();
-    MasterOption.connector = address -> HiroClient.using(InProcessChannelBuilder.forName(name).directExecutor().build(),
+    MasterOption.connector = (address, security) -> HiroClient.using(InProcessChannelBuilder.forName(name).directExecutor().build(),
         "master fake", worker -> InProcessChannelBuilder.forName(worker).build());
   }
 
   @AfterEach
   void stop() {
-    MasterOption.connector = HiroClient::connect;
+    MasterOption.connector = MasterOption.NETWORK;
     server.shutdownNow();
   }
 

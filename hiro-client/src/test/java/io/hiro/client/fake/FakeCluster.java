@@ -1,5 +1,6 @@
 package io.hiro.client.fake;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A fake master and {@code n} fake workers over in-process gRPC, each worker a server of its own. */
 public final class FakeCluster implements AutoCloseable {
@@ -20,6 +22,9 @@ public final class FakeCluster implements AutoCloseable {
   private final Server masterServer;
   private final Map<String, FakeWorker> workers = new LinkedHashMap<>();
   private final Map<String, Server> workerServers = new LinkedHashMap<>();
+  private final AtomicInteger readTokenGeneration = new AtomicInteger();
+  /** Whether the workers refuse reads whose token is not {@link #readToken()}. */
+  public volatile boolean checkReadTokens;
 
   public FakeCluster(int workerCount) {
     masterServer = start(name + "-master", InProcessServerBuilder.forName(name + "-master").addService(master));
@@ -63,6 +68,16 @@ public final class FakeCluster implements AutoCloseable {
 
   public boolean isUp(FakeWorker worker) {
     return !workerServers.get(worker.id()).isShutdown();
+  }
+
+  /** The read token the master hands out now, and the only one the workers take when they check. */
+  ByteString readToken() {
+    return ByteString.copyFromUtf8("read-" + readTokenGeneration.get());
+  }
+
+  /** Every read token handed out so far expires. */
+  void expireReadTokens() {
+    readTokenGeneration.incrementAndGet();
   }
 
   /** The first {@code length} running workers not excluded, in id order. */

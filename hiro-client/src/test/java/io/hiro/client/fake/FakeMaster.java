@@ -43,6 +43,10 @@ public final class FakeMaster extends NamespaceServiceGrpc.NamespaceServiceImplB
   public volatile long defaultPieceSizeBytes = 64 * 1024;
   /** Stat calls to fail with UNAVAILABLE before answering. */
   public final AtomicInteger statFailures = new AtomicInteger();
+  /** Stat calls after whose answer every read token expires, as if the get took longer than they live. */
+  public final AtomicInteger expireReadTokensAfterStats = new AtomicInteger();
+  /** Stat calls answered. */
+  public final AtomicInteger stats = new AtomicInteger();
   public final List<AllocateChainRequest> allocations = new CopyOnWriteArrayList<>();
   public final List<Long> aborted = new CopyOnWriteArrayList<>();
   public final List<CommitFileRequest> commits = new CopyOnWriteArrayList<>();
@@ -121,7 +125,13 @@ public final class FakeMaster extends NamespaceServiceGrpc.NamespaceServiceImplB
       responses.onError(Status.NOT_FOUND.withDescription(request.getPath() + " not found").asRuntimeException());
       return;
     }
-    reply(responses, StatResponse.newBuilder().setFile(file).build());
+    FileStatus.Builder withTokens = file.toBuilder();
+    withTokens.getPiecesBuilderList().forEach(piece -> piece.setToken(cluster.readToken()));
+    stats.incrementAndGet();
+    if (expireReadTokensAfterStats.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      cluster.expireReadTokens();
+    }
+    reply(responses, StatResponse.newBuilder().setFile(withTokens).build());
   }
 
   @Override

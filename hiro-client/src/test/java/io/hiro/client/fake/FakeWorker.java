@@ -132,6 +132,10 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
   @Override
   public void readPiece(ReadPieceRequest request, StreamObserver<ReadPieceResponse> responses) {
     readsStarted.incrementAndGet();
+    if (cluster.checkReadTokens && !request.getToken().equals(cluster.readToken())) {
+      responses.onError(Status.PERMISSION_DENIED.withDescription("piece token expired").asRuntimeException());
+      return;
+    }
     byte[] piece = replicas.get(request.getPieceId());
     if (piece == null) {
       responses.onError(Status.NOT_FOUND.withDescription("no replica").asRuntimeException());

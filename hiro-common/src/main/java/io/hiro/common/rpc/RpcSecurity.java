@@ -11,10 +11,13 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
+import io.hiro.common.security.CallSigner;
 import io.hiro.common.security.TlsFiles;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
 
 /**
  * How an endpoint secures its gRPC connections: plaintext or TLS ({@code tls}, null for plaintext),
@@ -36,6 +39,26 @@ public record RpcSecurity(TlsFiles tls, CallCredentials callCredentials, List<Se
 
   public static RpcSecurity tls(TlsFiles files) {
     return new RpcSecurity(files, null, List.of());
+  }
+
+  /** TLS with {@code files}, or plaintext when they are null (no {@code --tls-*} option given). */
+  public static RpcSecurity of(TlsFiles files) {
+    return files == null ? PLAINTEXT : tls(files);
+  }
+
+  /** Attaches a fresh credential signed by {@code signer} to every call (channels to the master). */
+  public RpcSecurity signedBy(CallSigner signer) {
+    return withCallCredentials(new SignedCallCredentials(signer, Clock.systemUTC()));
+  }
+
+  /** Logs, once at a daemon's start, how its connections are secured: TLS at INFO, plaintext as a WARN. */
+  public void logAtStart(Logger log, String node) {
+    if (isTls()) {
+      log.info("{}: {}", node, tls.describe());
+    } else {
+      log.warn("{}: traffic is not encrypted (no --tls-cert, --tls-key, --tls-ca): run it only on a network you "
+          + "trust", node);
+    }
   }
 
   public RpcSecurity withCallCredentials(CallCredentials credentials) {

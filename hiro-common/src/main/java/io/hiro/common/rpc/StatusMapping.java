@@ -90,7 +90,10 @@ public final class StatusMapping {
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       description = endpoint + " did not answer in time";
     } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectionFailure(status)) {
-      description = endpoint + " unreachable (" + rootMessage(status) + ")";
+      String reason = rootMessage(status);
+      // What a TLS server does to a plaintext client: it sees no TLS hello and hangs up without a word.
+      description = endpoint + " unreachable (" + reason + ")" + (reason.contains("Network closed for unknown reason")
+          ? "; if it runs with TLS, give --tls-cert, --tls-key and --tls-ca" : "");
     } else if (!description.contains(endpoint)
         && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL)) {
       description = endpoint + ": " + description;

@@ -76,7 +76,11 @@ public final class ClusterSecret {
 
   /** What the master does on start: the secret in its data dir, created there the first time. */
   public static ClusterSecret loadOrCreateIn(Path dataDir) {
-    Path file = dataDir.resolve(FILE_NAME);
+    return loadOrCreateAt(dataDir.resolve(FILE_NAME));
+  }
+
+  /** The secret in {@code file}, created there (0600, its new dirs 0700) the first time. */
+  public static ClusterSecret loadOrCreateAt(Path file) {
     return Files.exists(file) ? load(file) : createAt(file);
   }
 

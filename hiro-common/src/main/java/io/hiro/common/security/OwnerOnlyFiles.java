@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -33,12 +32,7 @@ final class OwnerOnlyFiles {
   /** No secret file Hiro writes is larger; anything larger is not one of ours. */
   static final int SECRET_FILE_MAX_BYTES = 64 * 1024;
 
-  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
   private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
   private OwnerOnlyFiles() {}
@@ -53,8 +47,8 @@ final class OwnerOnlyFiles {
       createDirectories(absolute.getParent());
     }
     try {
-      if (isPosix(absolute.getParent())) {
-        Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY));
+      if (OwnerOnly.isPosix(absolute.getParent())) {
+        Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(OwnerOnly.DIRECTORY));
       } else {
         Files.createDirectory(absolute);
       }
@@ -80,7 +74,7 @@ final class OwnerOnlyFiles {
    * needed. Fails with ALREADY_EXISTS if {@code file} exists, leaving it untouched.
    */
   static void writeNew(Path file, byte[] content, String what) {
-    writeNew(file, content, what, OWNER_FILE);
+    writeNew(file, content, what, OwnerOnly.FILE);
   }
 
   /** As {@link #writeNew}, for a file anyone may read (a certificate, 0644); its directory is still 0700 if new. */
@@ -140,7 +134,7 @@ final class OwnerOnlyFiles {
       return;
     }
     Set<PosixFilePermission> permissions = view.readAttributes().permissions();
-    if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+    if (permissions.stream().anyMatch(OwnerOnly.GROUP_OR_OTHERS::contains)) {
       throw HiroException.precondition("%s %s is open to group or others (%s); only its owner may read it: "
           + "run 'chmod 600 %s'", what, file, PosixFilePermissions.toString(permissions), file);
     }
@@ -148,7 +142,7 @@ final class OwnerOnlyFiles {
 
   private static void writeAndSync(Path temp, byte[] content, Set<PosixFilePermission> permissions)
       throws IOException {
-    FileAttribute<?>[] attributes = isPosix(temp.getParent())
+    FileAttribute<?>[] attributes = OwnerOnly.isPosix(temp.getParent())
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
         : new FileAttribute<?>[0];
     Files.createFile(temp, attributes);
@@ -180,10 +174,6 @@ final class OwnerOnlyFiles {
     } catch (IOException e) {
       // Some platforms cannot open a directory; the file itself was fsynced before it got its name.
     }
-  }
-
-  private static boolean isPosix(Path existing) {
-    return existing != null && Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null;
   }
 
   private static String randomSuffix() {

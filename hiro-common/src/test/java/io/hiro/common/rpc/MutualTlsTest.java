@@ -127,8 +127,9 @@ class MutualTlsTest {
 
   @Test
   void aPlaintextClientIsRefused() {
-    // The master sees no TLS hello and hangs up; the client cannot tell that from a crash.
-    assertRefused(ErrorCode.UNAVAILABLE, () -> stat("127.0.0.1", RpcSecurity.PLAINTEXT));
+    // The master sees no TLS hello and hangs up; the client cannot tell that from a crash, but can hint.
+    assertThat(assertRefused(ErrorCode.UNAVAILABLE, () -> stat("127.0.0.1", RpcSecurity.PLAINTEXT)))
+        .contains("if it runs with TLS", "--tls-cert");
   }
 
   @Test

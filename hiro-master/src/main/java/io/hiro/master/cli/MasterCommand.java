@@ -3,13 +3,16 @@ package io.hiro.master.cli;
 import io.hiro.common.Durations;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.cli.TlsOptions;
 import io.hiro.master.MasterServer;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,7 +87,21 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Replicas that belong to no file are deleted after this (default: ${DEFAULT-VALUE}).")
   String orphanGrace;
 
-  public MasterCommand() {}
+  @Option(names = "--secret-file", paramLabel = "FILE",
+      description = "The cluster secret, created there on the first start (default: DIR/cluster.secret in --data).")
+  Path secretFile;
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  private final Function<String, String> environment;
+
+  public MasterCommand() {
+    this(System::getenv);
+  }
+
+  MasterCommand(Function<String, String> environment) {
+    this.environment = environment;
+  }
 
   MasterConfig config() {
     return MasterConfig.builder()
@@ -104,6 +121,8 @@ public final class MasterCommand implements Callable<Integer> {
         .replicationCopiesPerWorkerMax(replicationCopies)
         .replicationBandwidthBytesPerSecond(Sizes.parse(replicationBandwidth))
         .orphanGrace(Durations.parse(orphanGrace))
+        .secretFile(secretFile)
+        .tls(tls.files(environment))
         .build();
   }
 

@@ -3,6 +3,8 @@ package io.hiro.master.config;
 import io.hiro.common.Checks;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.List;
  * @param replicationCopiesPerWorkerMax re-replication copies a worker sends at once
  * @param replicationBandwidthBytesPerSecond re-replication bytes per second, cluster-wide
  * @param orphanGrace replicas no file or upload owns are deleted after they have been reported this long
+ * @param secretFile the cluster secret, created there on first start; {@code dataDir/cluster.secret} unless given
+ * @param tls the TLS files of the master's server; null: plaintext
  */
 public record MasterConfig(
     String bindHost,
@@ -37,7 +41,9 @@ public record MasterConfig(
     Duration safeModeGrace,
     int replicationCopiesPerWorkerMax,
     long replicationBandwidthBytesPerSecond,
-    Duration orphanGrace) {
+    Duration orphanGrace,
+    Path secretFile,
+    TlsFiles tls) {
 
   public MasterConfig {
     Checks.require(bindHost != null && !bindHost.isBlank(), "bind address is empty; use e.g. --bind 0.0.0.0");
@@ -74,6 +80,9 @@ public record MasterConfig(
         "re-replication bandwidth %d bytes/s is below 1MiB/s", replicationBandwidthBytesPerSecond);
     Checks.require(orphanGrace != null && orphanGrace.compareTo(Duration.ofSeconds(1)) >= 0,
         "orphan grace %s must be at least 1s", orphanGrace);
+    secretFile = secretFile != null ? secretFile : dataDir.resolve(ClusterSecret.FILE_NAME);
+    Checks.require(tls == null || tls.hasKeyPair(),
+        "a master serves TLS only with its certificate and key: give --tls-cert and --tls-key with --tls-ca");
   }
 
   public static Builder builder() {
@@ -110,6 +119,8 @@ public record MasterConfig(
     private int replicationCopiesPerWorkerMax = 2;
     private long replicationBandwidthBytesPerSecond = 100L * 1024 * 1024;
     private Duration orphanGrace = Duration.ofMinutes(10);
+    private Path secretFile;
+    private TlsFiles tls;
 
     private Builder() {}
 
@@ -193,11 +204,23 @@ public record MasterConfig(
       return this;
     }
 
+    /** Where the cluster secret is, or is created; null: {@code dataDir/cluster.secret}. */
+    public Builder secretFile(Path value) {
+      secretFile = value;
+      return this;
+    }
+
+    /** The server's TLS files; null: plaintext. */
+    public Builder tls(TlsFiles value) {
+      tls = value;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(bindHost, port, expectedWorkers, dataDir, heartbeatInterval, deadAfter,
           defaultReplication, defaultPieceSizeBytes, minReplicas, uploadExpiry, checkpointEveryOperations,
           checkpointInterval, safeModeGrace, replicationCopiesPerWorkerMax, replicationBandwidthBytesPerSecond,
-          orphanGrace);
+          orphanGrace, secretFile, tls);
     }
   }
 }

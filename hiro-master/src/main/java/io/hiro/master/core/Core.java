@@ -2,6 +2,7 @@ package io.hiro.master.core;
 
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.store.MasterStore;
 import io.hiro.proto.Checkpoint;
@@ -39,6 +40,7 @@ final class Core {
   final RandomGenerator random;
   final MasterState state;
   final Cluster cluster;
+  final TokenIssuer tokens;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final MasterStore store;
   private final AtomicBoolean safeMode = new AtomicBoolean();
@@ -46,8 +48,9 @@ final class Core {
   private final Set<WorkerId> safeModeWaitsFor;
   private int workersJournaled;
 
-  Core(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
+  Core(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store, PieceTokens tokens) {
     this.config = config;
+    this.tokens = new TokenIssuer(tokens);
     this.clock = clock;
     this.random = random;
     this.cluster = new Cluster(config.deadAfterMillis(), config.heartbeatIntervalMillis());

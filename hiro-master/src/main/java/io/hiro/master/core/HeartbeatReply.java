@@ -11,6 +11,6 @@ public record HeartbeatReply(boolean registerAgain, long[] deletePieceIds, List<
     copies = List.copyOf(copies);
   }
 
-  /** Copy this worker's replica of a piece to {@code target}. */
-  public record CopyOrder(io.hiro.common.PieceId pieceId, WorkerAddress target) {}
+  /** Copy this worker's replica of a piece to {@code target}, which takes it with the COPY {@code token}. */
+  public record CopyOrder(io.hiro.common.PieceId pieceId, WorkerAddress target, byte[] token) {}
 }

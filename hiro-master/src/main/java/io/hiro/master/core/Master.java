@@ -5,8 +5,12 @@ import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.store.MasterStore;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +33,24 @@ public final class Master {
   private final Membership membership;
   private final ReplicationMonitor monitor;
 
-  /** A master whose state lives in memory only (tests). */
+  /** A master whose state lives in memory only, signing tokens with a throwaway secret (tests). */
   public Master(MasterConfig config, InstantSource clock, RandomGenerator random) {
     this(config, clock, random, null);
   }
 
+  /** A master journaling to {@code store}, signing tokens with a throwaway secret (tests of the journal). */
+  public Master(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
+    this(config, clock, random, store, new PieceTokens(ClusterSecret.generate(new SecureRandom()), Duration.ZERO));
+  }
+
   /**
    * A master whose state is recovered from {@code store} and whose every change is journaled
-   * there before it is acknowledged. The caller closes the store after the master's last use.
+   * there before it is acknowledged, handing out piece tokens signed by {@code tokens}. The caller
+   * closes the store after the master's last use.
    */
-  public Master(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store) {
-    this.core = new Core(config, clock, random, store);
+  public Master(MasterConfig config, InstantSource clock, RandomGenerator random, MasterStore store,
+      PieceTokens tokens) {
+    this.core = new Core(config, clock, random, store, tokens);
     this.uploads = new Uploads(core);
     this.membership = new Membership(core);
     this.monitor = new ReplicationMonitor(core);
@@ -174,7 +185,7 @@ public final class Master {
       long now = core.nowMillis();
       for (int i = 0; i < file.pieceCount(); i++) {
         pieces.add(new PieceView(new PieceId(file.pieceId(i)), i, i * file.pieceSizeBytes, file.pieceLength(i),
-            file.crc(i), core.cluster.liveReplicas(file.pieceId(i), now)));
+            file.crc(i), core.cluster.liveReplicas(file.pieceId(i), now), core.tokens.read(file.pieceId(i), now)));
       }
     }
     return new FileView(path, false, file.sizeBytes, file.replication, file.pieceSizeBytes, file.modifiedMillis,

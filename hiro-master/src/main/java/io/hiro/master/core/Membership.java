@@ -88,7 +88,8 @@ public final class Membership {
         core.cluster.copies.complete(copy.pieceId(), copy.target());
         continue;
       }
-      orders.add(new HeartbeatReply.CopyOrder(new PieceId(copy.pieceId()), new WorkerAddress(target.id, target.address)));
+      orders.add(new HeartbeatReply.CopyOrder(new PieceId(copy.pieceId()), new WorkerAddress(target.id, target.address),
+          core.tokens.copy(copy.pieceId(), copy.deadlineMillis())));
     }
     return orders;
   }

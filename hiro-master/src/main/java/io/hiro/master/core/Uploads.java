@@ -87,7 +87,8 @@ public final class Uploads {
         minReplicas, now, pieceIds, chains));
     List<PieceView> pieces = new ArrayList<>(pieceCount);
     for (int i = 0; i < pieceCount; i++) {
-      pieces.add(chainView(pieceIds[i], i, pieceSize, FileNode.pieceLength(sizeBytes, pieceSize, i), chains.get(i)));
+      pieces.add(chainView(pieceIds[i], i, pieceSize, FileNode.pieceLength(sizeBytes, pieceSize, i), chains.get(i),
+          now + core.config.uploadExpiryMillis()));
     }
     return new UploadView(uploadId, fileId, version, wanted, granted, pieceSize, minReplicas, pieces);
   }
@@ -122,7 +123,8 @@ public final class Uploads {
       }
       core.apply(new Operation.ReassignChain(uploadId, index, chain));
       LOG.debug("master: upload {} piece {} reassigned to {}", String.format("%016x", uploadId), index, chain);
-      return chainView(upload.pieceIds[index], index, upload.pieceSizeBytes, length, chain);
+      return chainView(upload.pieceIds[index], index, upload.pieceSizeBytes, length, chain,
+          upload.createdMillis + core.config.uploadExpiryMillis());
     });
   }
 
@@ -188,10 +190,13 @@ public final class Uploads {
     LOG.debug("master: upload {} aborted", String.format("%016x", uploadId));
   }
 
-  private PieceView chainView(long pieceId, int index, long pieceSize, long length, List<WorkerId> chain) {
+  /** A piece of an upload with its chain and a WRITE token valid until the upload expires. */
+  private PieceView chainView(long pieceId, int index, long pieceSize, long length, List<WorkerId> chain,
+      long uploadExpiresMillis) {
     List<WorkerAddress> links = chain.stream()
         .map(w -> new WorkerAddress(w, core.cluster.worker(w).address))
         .toList();
-    return new PieceView(new PieceId(pieceId), index, index * pieceSize, length, 0, links);
+    return new PieceView(new PieceId(pieceId), index, index * pieceSize, length, 0, links,
+        core.tokens.write(pieceId, uploadExpiresMillis));
   }
 }

@@ -32,8 +32,6 @@ import java.util.List;
 final class ProtoMapping {
   /** Reasons from workers and clients are cut to this many characters before they reach a log. */
   static final int REASON_LENGTH_MAX = 1024;
-  /** Empty until tokens arrive (a later issue): workers accept any token meanwhile. */
-  static final ByteString NO_TOKEN = ByteString.EMPTY;
 
   private ProtoMapping() {}
 
@@ -44,7 +42,7 @@ final class ProtoMapping {
         .setOffset(piece.offsetBytes())
         .setLength(piece.lengthBytes())
         .setCrc32C(piece.crc32c())
-        .setToken(NO_TOKEN);
+        .setToken(ByteString.copyFrom(piece.token()));
     for (WorkerAddress replica : piece.replicas()) {
       builder.addReplicas(worker(replica));
     }
@@ -122,7 +120,7 @@ final class ProtoMapping {
       builder.addCopies(CopyOrder.newBuilder()
           .setPieceId(order.pieceId().value())
           .setTarget(worker(order.target()))
-          .setToken(NO_TOKEN));
+          .setToken(ByteString.copyFrom(order.token())));
     }
     return builder.build();
   }

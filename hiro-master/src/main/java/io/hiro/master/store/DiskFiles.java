@@ -1,5 +1,6 @@
 package io.hiro.master.store;
 
+import io.hiro.common.security.OwnerOnly;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@link StoreFiles} on a real directory. */
+/** {@link StoreFiles} on a real directory; every file it creates is owner-only (0600). */
 public final class DiskFiles implements StoreFiles {
   private final Path directory;
 
@@ -42,6 +43,7 @@ public final class DiskFiles implements StoreFiles {
   @Override
   public Appender append(String name) throws IOException {
     Path path = directory.resolve(name);
+    OwnerOnly.createFileIfAbsent(path);
     FileOutputStream out = new FileOutputStream(path.toFile(), true);
     return new Appender() {
       @Override

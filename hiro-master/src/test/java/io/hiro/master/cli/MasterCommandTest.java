@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hiro.common.HostPort;
 import io.hiro.common.cli.CliErrors;
+import io.hiro.common.security.CertificateAuthority;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -34,6 +37,48 @@ class MasterCommandTest {
     assertThat(config.defaultReplication()).isEqualTo(2);
     assertThat(config.defaultPieceSizeBytes()).isEqualTo(1L << 20);
     assertThat(config.minReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void theSecretLivesInTheDataDirUnlessASecretFileIsGiven() {
+    MasterCommand defaults = new MasterCommand(name -> null);
+    new CommandLine(defaults).parseArgs("--data", "/tmp/m");
+    MasterCommand given = new MasterCommand(name -> null);
+    new CommandLine(given).parseArgs("--data", "/tmp/m", "--secret-file", "/etc/hiro/cluster.secret");
+
+    assertThat(defaults.config().secretFile()).isEqualTo(Path.of("/tmp/m/cluster.secret"));
+    assertThat(defaults.config().tls()).isNull();
+    assertThat(given.config().secretFile()).isEqualTo(Path.of("/etc/hiro/cluster.secret"));
+  }
+
+  @Test
+  void tlsFilesComeFromTheOptionsOrElseTheEnvironment(@TempDir Path dir) {
+    CertificateAuthority authority = CertificateAuthority.init(dir);
+    CertificateAuthority.IssuedCertificate master = authority.issue("master", List.of(), dir);
+    Path ca = dir.resolve(CertificateAuthority.CERTIFICATE_FILE);
+    Map<String, String> env = Map.of("HIRO_TLS_CERT", master.certificate().toString(),
+        "HIRO_TLS_KEY", master.privateKey().toString(), "HIRO_TLS_CA", "/no/such/ca.pem");
+    MasterCommand command = new MasterCommand(env::get);
+    new CommandLine(command).parseArgs("--tls-ca", ca.toString());
+
+    var tls = command.config().tls();
+
+    assertThat(tls.certificate()).isEqualTo(master.certificate());
+    assertThat(tls.privateKey()).isEqualTo(master.privateKey());
+    assertThat(tls.certificateAuthority()).isEqualTo(ca);
+  }
+
+  @Test
+  void aMasterWithACaButNoCertificateOfItsOwnIsInvalidInput(@TempDir Path dir) {
+    CertificateAuthority.init(dir);
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = CliErrors.install(new CommandLine(new MasterCommand(name -> null)))
+        .setErr(new PrintWriter(err));
+
+    int exit = commandLine.execute("--tls-ca", dir.resolve(CertificateAuthority.CERTIFICATE_FILE).toString());
+
+    assertThat(exit).isEqualTo(3);
+    assertThat(err.toString()).startsWith("hiro: ").contains("--tls-cert").hasLineCount(1);
   }
 
   @Test

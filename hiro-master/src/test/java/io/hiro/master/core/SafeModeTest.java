@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
 import io.hiro.common.WorkerId;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.store.DiskFiles;
 import io.hiro.master.store.MasterStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +30,8 @@ class SafeModeTest {
 
   private Core open() throws IOException {
     MasterStore store = MasterStore.open(new DiskFiles(dir), 1_000_000, Long.MAX_VALUE / 2, clock.millis());
-    return new Core(config, clock, new SplittableRandom(3), store);
+    return new Core(config, clock, new SplittableRandom(3), store,
+        new PieceTokens(ClusterSecret.generate(new SecureRandom()), Duration.ZERO));
   }
 
   private static void register(Core core, String id) {

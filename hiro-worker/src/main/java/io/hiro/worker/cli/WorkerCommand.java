@@ -4,6 +4,10 @@ import io.hiro.common.Durations;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.cli.SecretFileOption;
+import io.hiro.common.cli.TlsOptions;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.SecretLookup;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hiro worker}: runs a worker until it is stopped. */
@@ -60,6 +65,10 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Time between the end of one scrub pass and the start of the next (default: ${DEFAULT-VALUE}).")
   String scrubInterval;
 
+  @Mixin SecretFileOption secretFile = new SecretFileOption();
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
   private final Function<String, String> environment;
 
   public WorkerCommand() {
@@ -87,9 +96,19 @@ public final class WorkerCommand implements Callable<Integer> {
         .copyBandwidthBytesPerSecond(Sizes.parse(copyBandwidth))
         .scrubBytesPerSecond(Sizes.parse(scrubRate))
         .scrubInterval(Durations.parse(scrubInterval))
+        .secret(secret())
+        .tls(tls.files(environment))
         .build();
   }
 
+  private ClusterSecret secret() {
+    SecretLookup lookup = secretFile.lookup(environment);
+    ClusterSecret secret = lookup.clusterSecret();
+    LOG.info("worker: cluster secret from {} (fingerprint {})", lookup.describe(), secret.fingerprint());
+    return secret;
+  }
+
+  /** Runs until stopped; a worker the master refuses stops with that refusal (PERMISSION_DENIED, exit code 10). */
   @Override
   public Integer call() throws InterruptedException {
     WorkerServer worker = WorkerServer.start(config());
@@ -97,6 +116,9 @@ public final class WorkerCommand implements Callable<Integer> {
     LOG.info("worker {} ready at {}, data in {}; stop it with Ctrl-C", worker.workerId(), worker.address(),
         worker.dataDir());
     worker.awaitTermination();
+    worker.refusal().ifPresent(refusal -> {
+      throw refusal;
+    });
     return 0;
   }
 }

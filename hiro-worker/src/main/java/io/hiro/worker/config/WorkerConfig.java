@@ -3,6 +3,8 @@ package io.hiro.worker.config;
 import io.hiro.common.Checks;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,6 +21,8 @@ import java.time.Duration;
  * @param copyBandwidthBytesPerSecond the most all re-replication copies from this worker send together
  * @param scrubBytesPerSecond how fast the scrubber re-reads replicas; 0: no scrubbing
  * @param scrubInterval time between the end of one scrub pass and the start of the next
+ * @param secret the cluster secret: signs the calls to the master and checks the piece tokens
+ * @param tls the TLS files for the data service and every connection this worker opens; null: plaintext
  */
 public record WorkerConfig(
     String bindHost,
@@ -30,7 +34,9 @@ public record WorkerConfig(
     long capacityBytes,
     long copyBandwidthBytesPerSecond,
     long scrubBytesPerSecond,
-    Duration scrubInterval) {
+    Duration scrubInterval,
+    ClusterSecret secret,
+    TlsFiles tls) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
@@ -64,6 +70,10 @@ public record WorkerConfig(
     Checks.require(scrubInterval.compareTo(SCRUB_INTERVAL_MIN) >= 0 && scrubInterval.compareTo(SCRUB_INTERVAL_MAX) <= 0,
         "scrub interval %d ms is not between %d ms and %d days", scrubInterval.toMillis(), SCRUB_INTERVAL_MIN.toMillis(),
         SCRUB_INTERVAL_MAX.toDays());
+    Checks.require(secret != null, "the cluster secret is missing; give --secret-file FILE (a copy of the master's "
+        + "cluster.secret)");
+    Checks.require(tls == null || tls.hasKeyPair(),
+        "a worker serves TLS only with its certificate and key: give --tls-cert and --tls-key with --tls-ca");
     dataDir = dataDir.toAbsolutePath().normalize();
   }
 
@@ -81,7 +91,9 @@ public record WorkerConfig(
         + ", capacity=" + (capacityBytes == 0 ? "disk" : Sizes.format(capacityBytes))
         + ", copyBandwidth=" + Sizes.format(copyBandwidthBytesPerSecond) + "/s"
         + ", scrubRate=" + (scrubBytesPerSecond == 0 ? "off" : Sizes.format(scrubBytesPerSecond) + "/s")
-        + ", scrubInterval=" + scrubInterval.toMillis() + "ms}";
+        + ", scrubInterval=" + scrubInterval.toMillis() + "ms"
+        + ", secret fingerprint " + secret.fingerprint()
+        + ", " + (tls == null ? "plaintext" : "TLS") + "}";
   }
 
   /** Builds a {@link WorkerConfig}; unset values take the documented defaults. */
@@ -96,6 +108,8 @@ public record WorkerConfig(
     private long copyBandwidthBytesPerSecond = DEFAULT_COPY_BANDWIDTH_BYTES_PER_SECOND;
     private long scrubBytesPerSecond = DEFAULT_SCRUB_BYTES_PER_SECOND;
     private Duration scrubInterval = DEFAULT_SCRUB_INTERVAL;
+    private ClusterSecret secret;
+    private TlsFiles tls;
 
     private Builder() {}
 
@@ -149,9 +163,20 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder secret(ClusterSecret secret) {
+      this.secret = secret;
+      return this;
+    }
+
+    /** TLS files; null: plaintext. */
+    public Builder tls(TlsFiles tls) {
+      this.tls = tls;
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes,
-          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval);
+          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval, secret, tls);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.hiro.worker.core;
 
+import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * interval with its usage, and does what the answer asks: register again, delete replicas, copy
  * replicas to other workers (handed to the copier, so a heartbeat never waits for a copy).
  *
+ * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong cluster secret, a certificate it
+ * does not trust) {@value #REFUSALS_MAX} times in a row is not tried again: no retry can fix that,
+ * and a few tries keep one odd failure from stopping a good worker. The loop ends and
+ * {@code onRefused} gets the refusal, so the worker can stop with a clear error.
+ *
  * <p>Invariants: WARN is logged once per change of the master's reachability, not per retry;
  * a registration carries at most {@link #REGISTER_REPLICAS_MAX} replicas, the rest follow as
  * replica reports, so no message grows without bound.
@@ -33,6 +39,8 @@ public final class Heartbeater implements AutoCloseable {
   public static final int REGISTER_REPLICAS_MAX = 100_000;
   private static final Duration RETRY_MIN = Duration.ofMillis(100);
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+  /** Refusals in a row after which the worker gives up. */
+  static final int REFUSALS_MAX = 3;
 
   private final WorkerId self;
   private final String address;
@@ -43,11 +51,13 @@ public final class Heartbeater implements AutoCloseable {
   private final ReplicaReporter reporter;
   private final Consumer<List<CopyOrder>> copies;
   private final Duration interval;
+  private final Consumer<HiroException> onRefused;
   private final Pause pause = new Pause();
   private final Thread thread;
   private volatile boolean registered;
   private volatile Duration effectiveInterval;
   private boolean masterReachable = true;
+  private int refusalsInARow;
 
   /** Deletes one replica the master no longer wants; false if it was not here. */
   @FunctionalInterface
@@ -57,7 +67,7 @@ public final class Heartbeater implements AutoCloseable {
 
   public Heartbeater(WorkerId self, String address, MasterLink master, Supplier<List<ReplicaMeta>> replicas,
       Supplier<WorkerUsage> usage, ReplicaDeleter deleter, ReplicaReporter reporter, Consumer<List<CopyOrder>> copies,
-      Duration interval) {
+      Duration interval, Consumer<HiroException> onRefused) {
     this.self = self;
     this.address = address;
     this.master = master;
@@ -67,6 +77,7 @@ public final class Heartbeater implements AutoCloseable {
     this.reporter = reporter;
     this.copies = copies;
     this.interval = interval;
+    this.onRefused = onRefused;
     this.effectiveInterval = interval;
     this.thread = Thread.ofPlatform().daemon().name("heartbeater-" + self).unstarted(this::run);
   }
@@ -80,6 +91,15 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      loop();
+    } catch (Refused refused) {
+      pause.close();
+      onRefused.accept(refused.cause);
+    }
+  }
+
+  private void loop() {
     Duration retry = RETRY_MIN;
     while (!pause.isClosed()) {
       if (!registered) {
@@ -95,6 +115,17 @@ public final class Heartbeater implements AutoCloseable {
         return;
       }
       heartbeat();
+    }
+  }
+
+  /** The master refused this worker: ends the loop. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient HiroException cause;
+
+    Refused(HiroException cause) {
+      super(cause.getMessage(), null, false, false);
+      this.cause = cause;
     }
   }
 
@@ -169,6 +200,7 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void reachable() {
+    refusalsInARow = 0;
     if (!masterReachable) {
       LOG.info("{}: master {} reachable again", self, master.describe());
       masterReachable = true;
@@ -176,6 +208,13 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private void unreachable(RuntimeException e) {
+    boolean refused = e instanceof HiroException h && h.code() == ErrorCode.PERMISSION_DENIED;
+    refusalsInARow = refused ? refusalsInARow + 1 : 0;
+    if (refusalsInARow >= REFUSALS_MAX) {
+      LOG.error("{}: master {} refused this worker {} times in a row: {}", self, master.describe(), refusalsInARow,
+          e.getMessage());
+      throw new Refused((HiroException) e);
+    }
     if (masterReachable) {
       LOG.warn("{}: master {} unreachable ({}); still serving, retrying", self, master.describe(), e.getMessage());
       masterReachable = false;

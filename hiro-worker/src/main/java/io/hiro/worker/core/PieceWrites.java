@@ -15,11 +15,15 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Admits incoming piece streams: checks each header, bounds how many run at once, refuses a piece
- * the disk has no room for (RESOURCE_EXHAUSTED, before anything is written or forwarded), and
- * starts a {@link ChainWriter} with its local write and its downstream stream (the rest of the chain).
+ * Admits incoming piece streams: checks the header's piece token first (PERMISSION_DENIED without a
+ * WRITE or COPY token from the master for that piece), then the header, bounds how many run at once,
+ * refuses a piece the disk has no room for (RESOURCE_EXHAUSTED), all before anything is written or
+ * forwarded, and starts a {@link ChainWriter} with its local write and its downstream stream (the
+ * rest of the chain, which gets the same header token and checks it again).
  */
 public final class PieceWrites {
   /** Piece streams a worker takes at once; one more is RESOURCE_EXHAUSTED. */
@@ -27,7 +31,10 @@ public final class PieceWrites {
   /** How long a worker waits for its downstream's answer once it sent the last byte. */
   public static final Duration DOWNSTREAM_ANSWER_WAIT = Duration.ofSeconds(30);
 
+  private static final Logger LOG = LoggerFactory.getLogger(PieceWrites.class);
+
   private final WorkerId self;
+  private final PieceTokenCheck tokens;
   private final PieceStore store;
   private final Consumer<ReplicaMeta> onStored;
   private final Duration downstreamAnswerWait;
@@ -35,19 +42,21 @@ public final class PieceWrites {
   private final Semaphore streams;
   private final SpaceBudget space;
 
-  public PieceWrites(WorkerId self, PieceStore store, SpaceBudget space, Consumer<ReplicaMeta> onStored) {
-    this(self, store, space, onStored, DOWNSTREAM_ANSWER_WAIT, INCOMING_PIECE_STREAMS_MAX);
+  public PieceWrites(WorkerId self, PieceTokenCheck tokens, PieceStore store, SpaceBudget space,
+      Consumer<ReplicaMeta> onStored) {
+    this(self, tokens, store, space, onStored, DOWNSTREAM_ANSWER_WAIT, INCOMING_PIECE_STREAMS_MAX);
   }
 
   /** Admits pieces of any size (tests of other things). */
-  public PieceWrites(WorkerId self, PieceStore store, Consumer<ReplicaMeta> onStored,
+  public PieceWrites(WorkerId self, PieceTokenCheck tokens, PieceStore store, Consumer<ReplicaMeta> onStored,
       Duration downstreamAnswerWait, int streamsMax) {
-    this(self, store, SpaceBudget.unlimited(self), onStored, downstreamAnswerWait, streamsMax);
+    this(self, tokens, store, SpaceBudget.unlimited(self), onStored, downstreamAnswerWait, streamsMax);
   }
 
-  public PieceWrites(WorkerId self, PieceStore store, SpaceBudget space, Consumer<ReplicaMeta> onStored,
-      Duration downstreamAnswerWait, int streamsMax) {
+  public PieceWrites(WorkerId self, PieceTokenCheck tokens, PieceStore store, SpaceBudget space,
+      Consumer<ReplicaMeta> onStored, Duration downstreamAnswerWait, int streamsMax) {
     this.self = self;
+    this.tokens = tokens;
     this.store = store;
     this.space = space;
     this.onStored = onStored;
@@ -58,8 +67,14 @@ public final class PieceWrites {
 
   /** Starts a piece; the caller must end the writer with finish or abort, which frees its slot. */
   public ChainWriter open(WritePieceHeader header, ReplicaSinkFactory downstream) {
-    checkHeader(header);
     PieceId pieceId = new PieceId(header.getPieceId());
+    try {
+      tokens.check(header.getToken().toByteArray(), pieceId, PieceTokenCheck.WRITE_OR_COPY);
+    } catch (HiroException refused) {
+      LOG.warn("{}: refused a write of piece {}: {}", self, pieceId, refused.getMessage());
+      throw refused;
+    }
+    checkHeader(header);
     if (!streams.tryAcquire()) {
       throw HiroException.exhausted("worker %s is receiving %d pieces already; retry piece %s later",
           self, streamsMax, pieceId);

@@ -61,7 +61,8 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   public void readPiece(ReadPieceRequest request, StreamObserver<ReadPieceResponse> responses) {
     PieceRead read;
     try {
-      read = pieceReads.open(new PieceId(request.getPieceId()), request.getOffset(), request.getLength());
+      read = pieceReads.open(new PieceId(request.getPieceId()), request.getOffset(), request.getLength(),
+          request.getToken().toByteArray());
     } catch (RuntimeException e) {
       StatusMapping.fail(responses, e);
       return;

@@ -3,6 +3,7 @@ package io.hiro.worker.rpc;
 import io.grpc.ManagedChannel;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.ClusterServiceGrpc;
 import io.hiro.proto.HeartbeatRequest;
@@ -14,15 +15,19 @@ import io.hiro.worker.core.MasterLink;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** The master's cluster service over gRPC, each call with a deadline; failures become HiroExceptions. */
+/**
+ * The master's cluster service over gRPC, each call signed as the cluster and with a deadline;
+ * failures become HiroExceptions.
+ */
 public final class GrpcMasterLink implements MasterLink, AutoCloseable {
   private final HostPort master;
   private final ManagedChannel channel;
   private final ClusterServiceGrpc.ClusterServiceBlockingStub stub;
 
-  public GrpcMasterLink(HostPort master) {
+  /** @param security TLS as configured, and call credentials signed with the cluster secret */
+  public GrpcMasterLink(HostPort master, RpcSecurity security) {
     this.master = master;
-    this.channel = Rpc.channel(master);
+    this.channel = Rpc.channel(master, security);
     this.stub = ClusterServiceGrpc.newBlockingStub(channel);
   }
 

@@ -3,17 +3,26 @@ package io.hiro.worker.rpc;
 import io.grpc.ManagedChannel;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** One channel per downstream worker address, reused by every piece forwarded there. */
+/**
+ * One channel per downstream worker address, reused by every piece forwarded or copied there; TLS
+ * as configured. No call credentials: a piece stream carries the master's piece token instead.
+ */
 public final class WorkerChannels implements AutoCloseable {
   private final ConcurrentMap<HostPort, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final RpcSecurity security;
   private volatile boolean closed;
+
+  public WorkerChannels(RpcSecurity security) {
+    this.security = security;
+  }
 
   public ManagedChannel get(HostPort address) {
     io.hiro.common.Checks.check(!closed, "channels closed");
-    return channels.computeIfAbsent(address, Rpc::channel);
+    return channels.computeIfAbsent(address, a -> Rpc.channel(a, security));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.PieceId;
+import io.hiro.common.security.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ final class CorruptDir {
 
   /** Moves a replica's files in (meta first: a data file alone in pieces/ is removed at start), named so that names sort by age; returns the data file's new place. */
   Path moveIn(PieceId pieceId, Path dataFile, Path metaFile, long nowMillis) throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.createDirectories(dir);
     String name = String.format("%013d-%s", nowMillis, pieceId);
     Path data = dir.resolve(name + DataDirLayout.DATA_SUFFIX);
     if (Files.exists(metaFile)) {

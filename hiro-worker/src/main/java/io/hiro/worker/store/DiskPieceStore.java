@@ -4,12 +4,16 @@ import io.hiro.common.Checks;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.common.security.OwnerOnly;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +71,8 @@ public final class DiskPieceStore implements PieceStore {
   static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock, DirectorySync directorySync) {
     DiskPieceStore store = new DiskPieceStore(layout, workerId, clock, directorySync);
     try {
-      Files.createDirectories(layout.piecesDir());
-      Files.createDirectories(layout.tmpDir());
+      OwnerOnly.createDirectories(layout.piecesDir());
+      OwnerOnly.createDirectories(layout.tmpDir());
       directorySync.sync(layout.root()); // pieces/ and tmp/ may be new
       store.emptyTmp();
       store.load();
@@ -137,8 +141,14 @@ public final class DiskPieceStore implements PieceStore {
   ReplicaMeta install(ReplicaMeta.Builder meta, Path tempData, Path tempMeta) throws IOException {
     ReplicaMeta done = meta.setStoredAtMillis(clock.millis()).build();
     PieceId pieceId = new PieceId(done.getPieceId());
-    Files.write(tempMeta, done.toByteArray());
-    Fsync.file(tempMeta);
+    try (FileChannel out = FileChannel.open(tempMeta, Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), OwnerOnly.fileAttributes(layout.tmpDir()))) {
+      ByteBuffer bytes = ByteBuffer.wrap(done.toByteArray());
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(true);
+    }
     Path dir = layout.pieceDir(pieceId);
     createDurably(dir);
     synchronized (renames) {
@@ -158,7 +168,7 @@ public final class DiskPieceStore implements PieceStore {
     if (durableDirs.contains(dir)) {
       return;
     }
-    Files.createDirectories(dir);
+    OwnerOnly.createDirectories(dir);
     directorySync.sync(layout.piecesDir());
     durableDirs.add(dir);
   }

@@ -2,6 +2,7 @@ package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
 import io.hiro.common.PieceId;
+import io.hiro.common.security.OwnerOnly;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.UUID;
 
 /** A replica being written to a temporary file in {@code tmp/}; see {@link DiskPieceStore}. */
@@ -40,7 +42,8 @@ final class DiskPieceWrite implements PieceWrite {
     String name = pieceId + "-" + UUID.randomUUID().toString().substring(0, 8);
     Path tempData = tmpDir.resolve(name + DataDirLayout.DATA_SUFFIX);
     try {
-      FileChannel channel = FileChannel.open(tempData, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileChannel channel = FileChannel.open(tempData, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          OwnerOnly.fileAttributes(tmpDir));
       return new DiskPieceWrite(store, identity, node, tempData, tmpDir.resolve(name + DataDirLayout.META_SUFFIX), channel);
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "starting piece " + pieceId);

@@ -2,13 +2,14 @@ package io.hiro.worker.store;
 
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
+import io.hiro.common.security.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** The worker's stable id: created once in {@code DIR/worker-id} and kept forever. */
+/** The worker's stable id: created once in {@code DIR/worker-id} (owner-only) and kept forever. */
 public final class WorkerIdFile {
   private WorkerIdFile() {}
 
@@ -18,9 +19,11 @@ public final class WorkerIdFile {
       if (Files.exists(file)) {
         return new WorkerId(Files.readString(file, StandardCharsets.UTF_8).trim());
       }
-      Files.createDirectories(layout.root());
+      OwnerOnly.createDirectories(layout.root());
       WorkerId id = WorkerId.random();
       Path temp = layout.root().resolve("worker-id.tmp");
+      Files.deleteIfExists(temp);
+      Files.createFile(temp, OwnerOnly.fileAttributes(layout.root()));
       Files.writeString(temp, id.value() + "\n", StandardCharsets.UTF_8);
       Fsync.file(temp);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);

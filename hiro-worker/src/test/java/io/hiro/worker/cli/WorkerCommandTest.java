@@ -7,20 +7,32 @@ import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.cli.CliErrors;
+import io.hiro.common.security.CertificateAuthority;
+import io.hiro.common.security.ClusterSecret;
 import io.hiro.worker.config.WorkerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 @Timeout(10)
 class WorkerCommandTest {
+  private static final String SECRET_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+  /** Parses with {@code env}, plus a secret in HIRO_SECRET unless {@code env} gives one. */
   private static WorkerConfig parse(Map<String, String> env, String... args) {
-    WorkerCommand command = new WorkerCommand(env::get);
+    Map<String, String> all = new HashMap<>(env);
+    if (!all.containsKey("HIRO_SECRET_FILE")) {
+      all.putIfAbsent("HIRO_SECRET", SECRET_HEX);
+    }
+    WorkerCommand command = new WorkerCommand(all::get);
     new CommandLine(command).parseArgs(args);
     return command.config();
   }
@@ -58,6 +70,40 @@ class WorkerCommandTest {
 
     assertThat(config.master()).isEqualTo(new HostPort("master.local", 8080));
     assertThat(config.dataDir()).isEqualTo(Path.of("hiro-data", "worker-6000").toAbsolutePath());
+  }
+
+  @Test
+  void theSecretComesFromTheSecretFileOptionBeforeTheEnvironment(@TempDir Path dir) {
+    ClusterSecret inFile = ClusterSecret.createAt(dir.resolve("cluster.secret"));
+
+    WorkerConfig config = parse(Map.of(), "--master", "h:1", "--secret-file", dir.resolve("cluster.secret").toString());
+
+    assertThat(config.secret().fingerprint()).isEqualTo(inFile.fingerprint())
+        .isNotEqualTo(ClusterSecret.fromEnvironment(SECRET_HEX).fingerprint());
+    assertThat(config.tls()).isNull();
+    assertThat(config.toString()).contains(inFile.fingerprint()).doesNotContain(SECRET_HEX);
+  }
+
+  @Test
+  void aReadOnlyCredentialCannotRunAWorker(@TempDir Path dir) {
+    Path credential = dir.resolve("player.credential");
+    ClusterSecret.fromEnvironment(SECRET_HEX).readOnlyCredential().writeTo(credential);
+
+    assertThatThrownBy(() -> parse(Map.of("HIRO_SECRET_FILE", credential.toString()), "--master", "h:1"))
+        .isInstanceOf(HiroException.class).hasMessageContaining("read-only credential");
+  }
+
+  @Test
+  void tlsFilesComeFromTheOptions(@TempDir Path dir) {
+    CertificateAuthority authority = CertificateAuthority.init(dir);
+    CertificateAuthority.IssuedCertificate worker = authority.issue("worker", List.of(), dir);
+    Path ca = dir.resolve(CertificateAuthority.CERTIFICATE_FILE);
+
+    WorkerConfig config = parse(Map.of(), "--master", "h:1", "--tls-cert", worker.certificate().toString(),
+        "--tls-key", worker.privateKey().toString(), "--tls-ca", ca.toString());
+
+    assertThat(config.tls().certificate()).isEqualTo(worker.certificate());
+    assertThat(config.tls().certificateAuthority()).isEqualTo(ca);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
+import io.hiro.worker.core.TestTokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class WorkerConfigTest {
   private static WorkerConfig.Builder valid() {
-    return WorkerConfig.builder().master(new HostPort("127.0.0.1", 8080)).dataDir(Path.of("data"));
+    return WorkerConfig.builder().master(new HostPort("127.0.0.1", 8080)).dataDir(Path.of("data"))
+        .secret(TestTokens.SECRET);
   }
 
   private static ErrorCode codeOf(Throwable e) {

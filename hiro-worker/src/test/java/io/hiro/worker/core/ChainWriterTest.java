@@ -33,11 +33,12 @@ class ChainWriterTest {
   private final List<ReplicaMeta> reported = new ArrayList<>();
   private final FakeSink sink = new FakeSink();
   private final List<WritePieceHeader> headersSentDownstream = new ArrayList<>();
-  private final PieceWrites writes = new PieceWrites(SELF, store, reported::add, Duration.ofSeconds(1), 2);
+  private final PieceWrites writes = new PieceWrites(SELF, TestTokens.CHECK, store, reported::add, Duration.ofSeconds(1), 2);
 
   private static WritePieceHeader header(int length, String... downstream) {
     WritePieceHeader.Builder header = WritePieceHeader.newBuilder()
-        .setPieceId(PIECE.value()).setLength(length).setFileId(9).setIndex(0).setVersion(1).setPath("/a");
+        .setPieceId(PIECE.value()).setLength(length).setFileId(9).setIndex(0).setVersion(1).setPath("/a")
+        .setToken(TestTokens.write(PIECE.value()));
     for (String id : downstream) {
       header.addDownstream(WorkerRef.newBuilder().setWorkerId(id).setAddress("127.0.0.1:1"));
     }
@@ -256,7 +257,7 @@ class ChainWriterTest {
   @Test
   void pieceLargerThanTheFreeSpaceIsRefusedAtTheHeaderBeforeAnythingIsWrittenOrForwarded() {
     SpaceBudget space = new SpaceBudget(SELF, () -> 300_000);
-    PieceWrites small = new PieceWrites(SELF, store, space, reported::add, Duration.ofSeconds(1), 4);
+    PieceWrites small = new PieceWrites(SELF, TestTokens.CHECK, store, space, reported::add, Duration.ofSeconds(1), 4);
     ChainWriter first = small.open(header(200_000), (worker, next) -> sink);
 
     assertThatThrownBy(() -> small.open(header(200_000, "w-2"), (worker, next) -> {

@@ -3,6 +3,7 @@ package io.hiro.worker.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.hiro.common.Crc32c;
 import io.hiro.common.WorkerId;
 import io.hiro.proto.CopyOrder;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class ReplicaCopierTest {
   private static final WorkerId SELF = new WorkerId("w-source");
   private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final ByteString COPY_TOKEN = TestTokens.copy(0x51);
 
   private final MemoryPieceStore store = new MemoryPieceStore();
   private final RecordingMasterLink master = new RecordingMasterLink();
@@ -58,7 +60,7 @@ class ReplicaCopierTest {
   }
 
   private static CopyOrder order(long pieceId) {
-    return CopyOrder.newBuilder().setPieceId(pieceId)
+    return CopyOrder.newBuilder().setPieceId(pieceId).setToken(COPY_TOKEN)
         .setTarget(WorkerRef.newBuilder().setWorkerId("w-target").setAddress("127.0.0.1:1")).build();
   }
 
@@ -81,6 +83,7 @@ class ReplicaCopierTest {
       assertThat(h.getDownstreamCount()).isZero();
       assertThat(h.getPath()).isEqualTo("/v/m.mkv");
       assertThat(h.getVersion()).isEqualTo(2);
+      assertThat(h.getToken()).as("the master's copy token, for the target to check").isEqualTo(COPY_TOKEN);
     });
     assertThat(sink.bytes.toByteArray()).isEqualTo(bytes);
     assertThat(sink.completed).isTrue();

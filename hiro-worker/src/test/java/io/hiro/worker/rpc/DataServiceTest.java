@@ -16,6 +16,7 @@ import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
+import io.hiro.worker.core.TestTokens;
 import io.hiro.worker.store.MemoryPieceStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class DataServiceTest {
   private final MemoryPieceStore store = new MemoryPieceStore();
-  private final PieceWrites writes = new PieceWrites(new WorkerId("w-1"), store, meta -> {}, Duration.ofSeconds(1), 1);
+  private final PieceWrites writes = new PieceWrites(new WorkerId("w-1"), TestTokens.CHECK, store, meta -> {},
+      Duration.ofSeconds(1), 1);
   private DataService service;
   private Server server;
   private ManagedChannel channel;
@@ -36,7 +38,7 @@ class DataServiceTest {
   @BeforeEach
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    service = new DataService(writes, new PieceReads(store, 1024), (worker, header) -> {
+    service = new DataService(writes, new PieceReads(TestTokens.CHECK, store, 1024), (worker, header) -> {
       throw new AssertionError("no downstream expected");
     }, Duration.ofMillis(300));
     server = InProcessServerBuilder.forName(name).addService(service).build().start();
@@ -68,7 +70,8 @@ class DataServiceTest {
       public void onCompleted() {}
     });
     requests.onNext(WritePieceRequest.newBuilder()
-        .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(100)).build());
+        .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(100)
+            .setToken(TestTokens.write(pieceId))).build());
     return answer;
   }
 

@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.ClusterServiceGrpc;
 import io.hiro.proto.CopyOrder;
 import io.hiro.proto.FailedCopy;
@@ -34,7 +35,12 @@ final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase impleme
   private final Server server;
 
   FakeMaster() {
-    server = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(this));
+    this(RpcSecurity.PLAINTEXT);
+  }
+
+  /** A fake master that checks calls as {@code security} says (e.g. a real master's call check). */
+  FakeMaster(RpcSecurity security) {
+    server = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(this), security);
   }
 
   HostPort address() {

@@ -22,6 +22,7 @@ import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
+import io.hiro.worker.core.TestTokens;
 import io.hiro.worker.store.DataDirLayout;
 import io.hiro.worker.store.DiskPieceStore;
 import java.io.IOException;
@@ -47,7 +48,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
  * A worker's data service, on a real piece store in a temp dir, fed hostile piece streams: headers
- * with hostile fields, data out of order, past the declared length, with wrong CRCs, a second
+ * with hostile fields (tokens included; plausible headers carry a good token), data out of order, past the declared length, with wrong CRCs, a second
  * header, data before the header, and reads of pieces that exist and do not. Each stream must end
  * with a meaningful status code; a refused write must leave nothing behind (no replica, no temp
  * file); a replica is only ever stored with exactly the bytes sent.
@@ -70,8 +71,8 @@ class HostileStreamsTest {
     layout = new DataDirLayout(root);
     WorkerId self = new WorkerId("w-self");
     store = DiskPieceStore.open(layout, self, Clock.systemUTC());
-    PieceWrites writes = new PieceWrites(self, store, meta -> {}, Duration.ofSeconds(1), 4);
-    service = new DataService(writes, new PieceReads(store, 1024), (worker, header) -> {
+    PieceWrites writes = new PieceWrites(self, TestTokens.CHECK, store, meta -> {}, Duration.ofSeconds(1), 4);
+    service = new DataService(writes, new PieceReads(TestTokens.CHECK, store, 1024), (worker, header) -> {
       throw HiroException.unavailable("worker %s is not reachable from this test", worker.getWorkerId());
     }, Duration.ofSeconds(5));
     String name = InProcessServerBuilder.generateName();
@@ -99,7 +100,10 @@ class HostileStreamsTest {
     Status.Code code;
     Supplier<String> what; // built only if an assertion fails: the requests can be large
     if (random.nextInt(4) == 0) {
-      ReadPieceRequest request = HostileMessages.fill(ReadPieceRequest.getDefaultInstance(), random, STORED_PIECE);
+      ReadPieceRequest hostile = HostileMessages.fill(ReadPieceRequest.getDefaultInstance(), random, STORED_PIECE);
+      // Half the reads carry a good token, so the range checks behind the token check are reached too.
+      ReadPieceRequest request = random.nextBoolean() ? hostile
+          : hostile.toBuilder().setToken(TestTokens.read(hostile.getPieceId())).build();
       what = () -> "ReadPiece(" + request + ")";
       code = read(request);
     } else {
@@ -129,7 +133,8 @@ class HostileStreamsTest {
     int length = random.nextInt(3) == 0 ? random.nextInt(3000) : 64;
     WritePieceHeader header = random.nextBoolean()
         ? HostileMessages.fill(WritePieceHeader.getDefaultInstance(), random, STORED_PIECE)
-        : WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length).build();
+        : WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length).setToken(TestTokens.write(pieceId))
+            .build();
     List<WritePieceRequest> stream = new java.util.ArrayList<>();
     if (random.nextInt(8) != 0) {
       stream.add(WritePieceRequest.newBuilder().setHeader(header).build());
@@ -168,8 +173,8 @@ class HostileStreamsTest {
   }
 
   private static WritePieceRequest header(long pieceId, long length) {
-    return WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length))
-        .build();
+    return WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length)
+        .setToken(TestTokens.write(pieceId))).build();
   }
 
   private static WritePieceRequest data(long offset, byte[] bytes) {

@@ -13,6 +13,7 @@ import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.core.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
@@ -62,10 +63,16 @@ final class PieceClient implements AutoCloseable {
     return answer.get(20, TimeUnit.SECONDS);
   }
 
+  /** Reads with a READ token for the piece. */
   byte[] read(long pieceId, long offset, long length) {
+    return read(pieceId, offset, length, TestTokens.read(pieceId));
+  }
+
+  byte[] read(long pieceId, long offset, long length, ByteString token) {
     Iterator<ReadPieceResponse> responses = DataServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(20, TimeUnit.SECONDS)
-        .readPiece(ReadPieceRequest.newBuilder().setPieceId(pieceId).setOffset(offset).setLength(length).build());
+        .readPiece(ReadPieceRequest.newBuilder().setPieceId(pieceId).setOffset(offset).setLength(length)
+            .setToken(token).build());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     while (responses.hasNext()) {
       PieceData data = responses.next().getData();

@@ -14,6 +14,7 @@ import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
+import io.hiro.worker.core.TestTokens;
 import io.hiro.worker.store.DataDirLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class SelfHealingTest {
   private WorkerServer start(UnaryOperator<WorkerConfig.Builder> tune) {
     WorkerConfig.Builder config = WorkerConfig.builder().bindHost("127.0.0.1").port(0).advertiseHost("127.0.0.1")
         .master(master.address()).dataDir(dir.resolve("worker-" + workers.size()))
-        .heartbeatInterval(Duration.ofMillis(100)).scrubBytesPerSecond(0);
+        .heartbeatInterval(Duration.ofMillis(100)).secret(TestTokens.SECRET).scrubBytesPerSecond(0);
     WorkerServer worker = WorkerServer.start(tune.apply(config).build());
     workers.add(worker);
     await().atMost(WAIT).until(() -> master.registered(worker.workerId().value()));
@@ -74,7 +75,8 @@ class SelfHealingTest {
 
   private static WritePieceHeader header(long pieceId, int length, WorkerRef... downstream) {
     return WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length).setFileId(21).setIndex(3)
-        .setVersion(5).setPath("/music/c.flac").addAllDownstream(Arrays.asList(downstream)).build();
+        .setVersion(5).setPath("/music/c.flac").addAllDownstream(Arrays.asList(downstream))
+        .setToken(TestTokens.write(pieceId)).build();
   }
 
   private static byte[] randomBytes(int size, long seed) {
@@ -122,7 +124,7 @@ class SelfHealingTest {
   }
 
   private static CopyOrder copyOrder(long pieceId, WorkerRef target) {
-    return CopyOrder.newBuilder().setPieceId(pieceId).setTarget(target).build();
+    return CopyOrder.newBuilder().setPieceId(pieceId).setTarget(target).setToken(TestTokens.copy(pieceId)).build();
   }
 
   @Test

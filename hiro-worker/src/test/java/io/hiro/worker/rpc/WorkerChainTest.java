@@ -15,10 +15,12 @@ import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
+import io.hiro.worker.core.TestTokens;
 import io.hiro.worker.store.DataDirLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +56,7 @@ class WorkerChainTest {
   private WorkerConfig config(int i) {
     return WorkerConfig.builder().bindHost("127.0.0.1").port(0).advertiseHost("127.0.0.1")
         .master(master.address()).dataDir(dir.resolve("worker-" + i))
-        .heartbeatInterval(Duration.ofMillis(100)).build();
+        .heartbeatInterval(Duration.ofMillis(100)).secret(TestTokens.SECRET).build();
   }
 
   @AfterEach
@@ -74,7 +76,8 @@ class WorkerChainTest {
 
   private static WritePieceHeader header(long pieceId, int length, WorkerRef... downstream) {
     return WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length).setFileId(11).setIndex(4)
-        .setVersion(2).setPath("/photos/b.jpg").addAllDownstream(Arrays.asList(downstream)).build();
+        .setVersion(2).setPath("/photos/b.jpg").addAllDownstream(Arrays.asList(downstream))
+        .setToken(TestTokens.write(pieceId)).build();
   }
 
   private static byte[] randomBytes(int size, long seed) {
@@ -193,6 +196,30 @@ class WorkerChainTest {
           .isInstanceOf(StatusRuntimeException.class)
           .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
+  }
+
+  @Test
+  void theDataDirIsOwnerOnlyAndSoIsEveryFileTheWorkerWritesInIt() throws Exception {
+    long pieceId = 0x5a5a000000000009L;
+    byte[] bytes = randomBytes(100_000, 9);
+    try (PieceClient client = new PieceClient(workers.get(0).address())) {
+      client.write(header(pieceId, bytes.length, ref(1)), bytes);
+    }
+
+    for (int i = 0; i < 2; i++) {
+      Path root = workers.get(i).dataDir();
+      assertThat(permissions(root)).isEqualTo("rwx------");
+      try (Stream<Path> files = Files.walk(root)) {
+        List<Path> all = files.filter(p -> !p.equals(root)).toList();
+        assertThat(all).contains(dataFile(i, pieceId), metaFile(i, pieceId), root.resolve("worker-id"));
+        assertThat(all).allSatisfy(p -> assertThat(permissions(p)).as("%s", p)
+            .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+      }
+    }
+  }
+
+  private static String permissions(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   @Test
