@@ -3,9 +3,12 @@ package io.hiro.master;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.hiro.common.HiroException;
+import io.hiro.common.http.HttpEndpoint;
+import io.hiro.common.http.HttpPorts;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.Master;
+import io.hiro.master.http.MasterHttp;
 import io.hiro.master.rpc.ClusterServiceImpl;
 import io.hiro.master.rpc.NamespaceServiceImpl;
 import io.hiro.master.store.DiskFiles;
@@ -19,6 +22,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +44,8 @@ public final class MasterServer implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private final MasterStore store;
   private final FileChannel lock;
+  /** The status page and metrics; null when --http-port is off. */
+  private HttpEndpoint http;
 
   private MasterServer(Server server, ScheduledExecutorService sweeper, MasterStore store, FileChannel lock) {
     this.server = server;
@@ -81,7 +88,17 @@ public final class MasterServer implements AutoCloseable {
     });
     long periodMillis = config.heartbeatIntervalMillis();
     sweeper.scheduleWithFixedDelay(() -> sweep(master), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-    return new MasterServer(server, sweeper, store, lock);
+    MasterServer started = new MasterServer(server, sweeper, store, lock);
+    if (config.httpPort() != HttpPorts.OFF) {
+      try {
+        started.http = HttpEndpoint.start("master", config.bindHost(), config.httpPort(),
+            new MasterHttp(master::clusterReport, System::currentTimeMillis).routes(Map.of()));
+      } catch (RuntimeException e) {
+        started.close();
+        throw e;
+      }
+    }
+    return started;
   }
 
   /** Creates and locks the data directory; a second master on it gets a clear error. */
@@ -128,6 +145,11 @@ public final class MasterServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** The port of the status page and metrics, if they are served. */
+  public OptionalInt httpPort() {
+    return http == null ? OptionalInt.empty() : OptionalInt.of(http.port());
+  }
+
   @Override
   public void close() {
     stopServing();
@@ -145,6 +167,9 @@ public final class MasterServer implements AutoCloseable {
   }
 
   private void stopServing() {
+    if (http != null) {
+      http.close();
+    }
     sweeper.shutdownNow();
     server.shutdown();
     try {

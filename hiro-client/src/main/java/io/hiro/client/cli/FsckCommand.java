@@ -5,6 +5,7 @@ import io.hiro.client.FsckReport;
 import io.hiro.client.HiroClient;
 import io.hiro.common.HiroException;
 import io.hiro.common.Sizes;
+import io.hiro.common.json.JsonWriter;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,25 +72,25 @@ public final class FsckCommand implements Callable<Integer> {
   }
 
   static String toJson(FsckReport report) {
-    StringBuilder json = new StringBuilder("{\"files\":[");
-    for (int i = 0; i < report.files().size(); i++) {
-      FsckFile file = report.files().get(i);
-      json.append(i == 0 ? "" : ",")
-          .append("{\"path\":").append(ReportCommand.quote(file.path()))
-          .append(",\"sizeBytes\":").append(file.sizeBytes())
-          .append(",\"replication\":").append(file.replication())
-          .append(",\"pieces\":").append(file.pieces())
-          .append(",\"missingPieces\":").append(file.missingPieces())
-          .append(",\"underReplicatedPieces\":").append(file.underReplicatedPieces())
-          .append(",\"corruptReplicas\":").append(file.corruptReplicas())
-          .append(",\"state\":").append(ReportCommand.quote(file.state()))
-          .append('}');
+    JsonWriter json = new JsonWriter().beginObject().name("files").beginArray();
+    for (FsckFile file : report.files()) {
+      json.beginObject()
+          .field("path", file.path())
+          .field("sizeBytes", file.sizeBytes())
+          .field("replication", file.replication())
+          .field("pieces", file.pieces())
+          .field("missingPieces", file.missingPieces())
+          .field("underReplicatedPieces", file.underReplicatedPieces())
+          .field("corruptReplicas", file.corruptReplicas())
+          .field("state", file.state())
+          .endObject();
     }
-    return json.append("],\"filesChecked\":").append(report.filesChecked())
-        .append(",\"filesUnreadable\":").append(report.filesUnreadable())
-        .append(",\"filesUnderReplicated\":").append(report.filesUnderReplicated())
-        .append(",\"safeMode\":").append(report.safeMode())
-        .append(",\"truncated\":").append(report.truncated())
-        .append('}').toString();
+    return json.endArray()
+        .field("filesChecked", report.filesChecked())
+        .field("filesUnreadable", report.filesUnreadable())
+        .field("filesUnderReplicated", report.filesUnderReplicated())
+        .field("safeMode", report.safeMode())
+        .field("truncated", report.truncated())
+        .endObject().toString();
   }
 }

@@ -3,6 +3,7 @@ package io.hiro.master.cli;
 import io.hiro.common.Durations;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.http.HttpPorts;
 import io.hiro.master.MasterServer;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
@@ -84,6 +85,11 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Replicas that belong to no file are deleted after this (default: ${DEFAULT-VALUE}).")
   String orphanGrace;
 
+  @Option(names = "--http-port", paramLabel = "PORT|off",
+      description = "Port of the status page and /metrics; 0: any free port; off: none "
+          + "(default: the gRPC port + 1, e.g. 8081).")
+  String httpPort;
+
   public MasterCommand() {}
 
   MasterConfig config() {
@@ -104,6 +110,7 @@ public final class MasterCommand implements Callable<Integer> {
         .replicationCopiesPerWorkerMax(replicationCopies)
         .replicationBandwidthBytesPerSecond(Sizes.parse(replicationBandwidth))
         .orphanGrace(Durations.parse(orphanGrace))
+        .httpPort(HttpPorts.parse(httpPort, port, HttpPorts.MASTER_OFFSET))
         .build();
   }
 
@@ -118,6 +125,8 @@ public final class MasterCommand implements Callable<Integer> {
         Sizes.format(config.defaultPieceSizeBytes()), config.heartbeatInterval(), config.deadAfter(),
         config.minReplicas() == 0 ? "auto" : config.minReplicas(), config.expectedWorkers().size(),
         config.checkpointEveryOperations(), config.checkpointInterval(), config.safeModeGrace());
+    server.httpPort().ifPresent(http -> LOG.info("master: status page at http://{}:{}/ (metrics at /metrics)",
+        config.bindHost(), http));
     server.awaitTermination();
     return 0;
   }

@@ -3,6 +3,7 @@ package io.hiro.master.config;
 import io.hiro.common.Checks;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
+import io.hiro.common.http.HttpPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.List;
  * @param replicationCopiesPerWorkerMax re-replication copies a worker sends at once
  * @param replicationBandwidthBytesPerSecond re-replication bytes per second, cluster-wide
  * @param orphanGrace replicas no file or upload owns are deleted after they have been reported this long
+ * @param httpPort port of the status page and {@code /metrics} (0: any free port), or
+ *     {@link HttpPorts#OFF}; the builder's default is off, the CLI's the gRPC port + 1
  */
 public record MasterConfig(
     String bindHost,
@@ -37,7 +40,8 @@ public record MasterConfig(
     Duration safeModeGrace,
     int replicationCopiesPerWorkerMax,
     long replicationBandwidthBytesPerSecond,
-    Duration orphanGrace) {
+    Duration orphanGrace,
+    int httpPort) {
 
   public MasterConfig {
     Checks.require(bindHost != null && !bindHost.isBlank(), "bind address is empty; use e.g. --bind 0.0.0.0");
@@ -74,6 +78,10 @@ public record MasterConfig(
         "re-replication bandwidth %d bytes/s is below 1MiB/s", replicationBandwidthBytesPerSecond);
     Checks.require(orphanGrace != null && orphanGrace.compareTo(Duration.ofSeconds(1)) >= 0,
         "orphan grace %s must be at least 1s", orphanGrace);
+    Checks.require(httpPort == HttpPorts.OFF || (httpPort >= 0 && httpPort < 65536),
+        "HTTP port %d is not between 0 and 65535 (or off)", httpPort);
+    Checks.require(httpPort == HttpPorts.OFF || httpPort == 0 || httpPort != port,
+        "HTTP port %d is the gRPC port too; choose another with --http-port", httpPort);
   }
 
   public static Builder builder() {
@@ -110,6 +118,7 @@ public record MasterConfig(
     private int replicationCopiesPerWorkerMax = 2;
     private long replicationBandwidthBytesPerSecond = 100L * 1024 * 1024;
     private Duration orphanGrace = Duration.ofMinutes(10);
+    private int httpPort = HttpPorts.OFF;
 
     private Builder() {}
 
@@ -193,11 +202,16 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder httpPort(int value) {
+      httpPort = value;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(bindHost, port, expectedWorkers, dataDir, heartbeatInterval, deadAfter,
           defaultReplication, defaultPieceSizeBytes, minReplicas, uploadExpiry, checkpointEveryOperations,
           checkpointInterval, safeModeGrace, replicationCopiesPerWorkerMax, replicationBandwidthBytesPerSecond,
-          orphanGrace);
+          orphanGrace, httpPort);
     }
   }
 }

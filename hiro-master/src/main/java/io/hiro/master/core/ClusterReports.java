@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Builds the cluster report: workers (live, suspect, dead, missing), the health of committed pieces (a replica
- * reported corrupt does not count), safe mode and the replication monitor's pending work.
+ * reported corrupt does not count), safe mode, the replication monitor's pending work and the recent events.
  */
 final class ClusterReports {
   private ClusterReports() {}
@@ -34,6 +34,7 @@ final class ClusterReports {
     long pieces = 0;
     long under = 0;
     long missing = 0;
+    long lastReplica = 0;
     long surplus = 0;
     for (Map.Entry<Long, Object> entry : core.state.pieceOwners().entrySet()) {
       if (entry.getValue() instanceof FileNode file) {
@@ -44,6 +45,9 @@ final class ClusterReports {
         }
         if (good == 0) {
           missing++;
+        }
+        if (good == 1 && file.replication > 1) {
+          lastReplica++;
         }
         surplus += Math.max(0, good - file.replication);
       }
@@ -57,8 +61,9 @@ final class ClusterReports {
     });
     long directories = Namespace.countDirectories(root) - 1; // the root is not counted
     boolean safeMode = ReplicationMonitor.inSafeMode(core, now);
-    return new ClusterView(workers, files[0], directories, pieces, under, missing, bytes[0], safeMode,
-        safeMode ? core.safeModeRemainingMillis(now) : 0, core.cluster.copies.count(), surplus);
+    return new ClusterView(workers, files[0], directories, pieces, under, missing, lastReplica, bytes[0], safeMode,
+        safeMode ? core.safeModeRemainingMillis(now) : 0, core.cluster.copies.count(), surplus, now,
+        core.events.recent());
   }
 
   /** live, suspect (live but late with its heartbeat: no new chain starts on it), or dead. */

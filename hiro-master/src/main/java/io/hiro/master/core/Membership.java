@@ -37,8 +37,12 @@ public final class Membership {
         throw HiroException.exhausted("%d workers are registered, the limit; worker %s cannot join",
             Limits.WORKERS_MAX, id);
       }
+      boolean joined = cluster.worker(id) == null;
       WorkerInfo worker = cluster.add(id);
       worker.address = registration.address();
+      core.events.add(core.nowMillis(), joined ? ClusterEvents.WORKER_JOINED : ClusterEvents.WORKER_REGISTERED, id,
+          null, "worker " + id + " (" + registration.address() + ") " + (joined ? "joined" : "registered again")
+          + " with " + registration.pieceIds().length + " replicas");
       updateUsage(worker, new WorkerUsage(registration.capacityBytes(), registration.freeBytes(),
           registration.usedBytes()));
       cluster.replicas.removeWorker(id);
@@ -153,8 +157,11 @@ public final class Membership {
     }
     if (core.state.ownerOf(pieceId) != null) {
       cluster.replicas.add(pieceId, worker);
-      if (cluster.copies.complete(pieceId, worker) != null) {
+      PendingCopies.Copy copy = cluster.copies.complete(pieceId, worker);
+      if (copy != null) {
         LOG.debug("master: copy of piece {} to worker {} done", new PieceId(pieceId), worker);
+        core.events.add(core.nowMillis(), ClusterEvents.PIECE_REREPLICATED, worker, new PieceId(pieceId),
+            "piece " + new PieceId(pieceId) + " re-replicated from worker " + copy.source() + " to worker " + worker);
       }
       return true;
     }
