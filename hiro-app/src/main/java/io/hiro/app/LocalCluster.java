@@ -50,6 +50,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Options options;
   private final Path baseDir;
   private final int masterPort;
+  private final int masterHttpPort;
   private final List<Integer> workerPorts = new ArrayList<>();
   private Process master;
   private final List<Process> workers = new ArrayList<>();
@@ -58,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
     this.options = options;
     this.baseDir = baseDir;
     this.masterPort = freePort();
+    this.masterHttpPort = freePort();
     for (int i = 0; i < options.workerCount(); i++) {
       workerPorts.add(freePort());
       workers.add(null);
@@ -96,6 +98,11 @@ public final class LocalCluster implements AutoCloseable {
     return new HostPort("127.0.0.1", masterPort);
   }
 
+  /** The master's status page and metrics: {@code http://127.0.0.1:PORT/}. */
+  public HostPort masterHttpAddress() {
+    return new HostPort("127.0.0.1", masterHttpPort);
+  }
+
   public int workerCount() {
     return workers.size();
   }
@@ -128,7 +135,7 @@ public final class LocalCluster implements AutoCloseable {
     String expected = workerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     List<String> arguments = new ArrayList<>(List.of("master", "--port", Integer.toString(masterPort),
         "--bind", "127.0.0.1", "--workers", expected, "--data", masterDataDir().toString(),
-        "--heartbeat-interval", options.heartbeatInterval()));
+        "--heartbeat-interval", options.heartbeatInterval(), "--http-port", Integer.toString(masterHttpPort)));
     arguments.addAll(options.masterOptions());
     master = launch("master", arguments);
   }
