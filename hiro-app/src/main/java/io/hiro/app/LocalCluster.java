@@ -52,6 +52,7 @@ public final class LocalCluster implements AutoCloseable {
   private final int masterPort;
   private final int masterHttpPort;
   private final List<Integer> workerPorts = new ArrayList<>();
+  private final List<Integer> workerHttpPorts = new ArrayList<>();
   private Process master;
   private final List<Process> workers = new ArrayList<>();
 
@@ -62,6 +63,7 @@ public final class LocalCluster implements AutoCloseable {
     this.masterHttpPort = freePort();
     for (int i = 0; i < options.workerCount(); i++) {
       workerPorts.add(freePort());
+      workerHttpPorts.add(freePort());
       workers.add(null);
     }
   }
@@ -111,6 +113,11 @@ public final class LocalCluster implements AutoCloseable {
     return new HostPort("127.0.0.1", workerPorts.get(index));
   }
 
+  /** Worker {@code index}'s metrics: {@code http://127.0.0.1:PORT/metrics}. */
+  public HostPort workerHttpAddress(int index) {
+    return new HostPort("127.0.0.1", workerHttpPorts.get(index));
+  }
+
   public Path workerDataDir(int index) {
     return baseDir.resolve("worker-" + (index + 1));
   }
@@ -149,7 +156,8 @@ public final class LocalCluster implements AutoCloseable {
     List<String> arguments = new ArrayList<>(List.of("worker",
         "--port", Integer.toString(workerPorts.get(index)), "--bind", "127.0.0.1",
         "--master", masterAddress().toString(), "--data", workerDataDir(index).toString(),
-        "--heartbeat-interval", options.heartbeatInterval()));
+        "--heartbeat-interval", options.heartbeatInterval(),
+        "--http-port", Integer.toString(workerHttpPorts.get(index))));
     arguments.addAll(options.workerOptions());
     arguments.addAll(extraOptions);
     workers.set(index, launch("worker-" + (index + 1), arguments));

@@ -36,7 +36,7 @@ final class TestCluster implements AutoCloseable {
     this.baseDir = baseDir;
     this.master = MasterServer.start(MasterConfig.builder()
         .bindHost("127.0.0.1").port(0).dataDir(baseDir.resolve("master"))
-        .heartbeatInterval(HEARTBEAT).deadAfter(DEAD_AFTER).build());
+        .heartbeatInterval(HEARTBEAT).deadAfter(DEAD_AFTER).httpPort(0).build());
     for (int i = 0; i < workerCount; i++) {
       workers.add(null);
       workerPorts.add(0);
@@ -58,6 +58,11 @@ final class TestCluster implements AutoCloseable {
     return new HostPort("127.0.0.1", master.port());
   }
 
+  /** The master's status page and metrics. */
+  String masterHttpUrl() {
+    return "http://127.0.0.1:" + master.httpPort().orElseThrow();
+  }
+
   int workerCount() {
     return workers.size();
   }
@@ -73,7 +78,7 @@ final class TestCluster implements AutoCloseable {
   void startWorker(int index) {
     WorkerServer worker = WorkerServer.start(WorkerConfig.builder()
         .bindHost("127.0.0.1").port(workerPorts.get(index)).master(masterAddress())
-        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).build());
+        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).httpPort(0).build());
     workers.set(index, worker);
     workerPorts.set(index, worker.port());
   }

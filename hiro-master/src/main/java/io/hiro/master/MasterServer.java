@@ -5,10 +5,13 @@ import io.grpc.Server;
 import io.hiro.common.HiroException;
 import io.hiro.common.http.HttpEndpoint;
 import io.hiro.common.http.HttpPorts;
+import io.hiro.common.metrics.Metrics;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.Master;
 import io.hiro.master.http.MasterHttp;
+import io.hiro.master.http.MasterMetrics;
 import io.hiro.master.rpc.ClusterServiceImpl;
 import io.hiro.master.rpc.NamespaceServiceImpl;
 import io.hiro.master.store.DiskFiles;
@@ -56,10 +59,12 @@ public final class MasterServer implements AutoCloseable {
 
   public static MasterServer start(MasterConfig config) {
     FileChannel lock = lockDataDir(config.dataDir());
+    Metrics metrics = new Metrics();
+    Histogram fsyncs = metrics.seconds("hiro_master_journal_fsync_duration_seconds", "Fsyncs of journal records");
     MasterStore store;
     try {
       store = MasterStore.open(new DiskFiles(config.dataDir()), config.checkpointEveryOperations(),
-          config.checkpointInterval().toMillis(), System.currentTimeMillis());
+          config.checkpointInterval().toMillis(), System.currentTimeMillis(), nanos -> fsyncs.observe(nanos / 1e9));
     } catch (IOException e) {
       closeQuietly(lock);
       throw HiroException.unavailable("cannot read the master's state in %s: %s", config.dataDir(), e.getMessage());
@@ -75,7 +80,7 @@ public final class MasterServer implements AutoCloseable {
       master = new Master(config, InstantSource.system(), random, store);
       List<BindableService> services = List.of(new NamespaceServiceImpl(master),
           new ClusterServiceImpl(master.membership()));
-      server = Rpc.startServer(config.bindHost(), config.port(), services);
+      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services));
     } catch (RuntimeException e) {
       closeQuietly(store);
       closeQuietly(lock);
@@ -91,8 +96,10 @@ public final class MasterServer implements AutoCloseable {
     MasterServer started = new MasterServer(server, sweeper, store, lock);
     if (config.httpPort() != HttpPorts.OFF) {
       try {
+        MasterHttp pages = new MasterHttp(master::clusterReport, System::currentTimeMillis);
+        MasterMetrics.register(metrics, pages::snapshot, master.membership());
         started.http = HttpEndpoint.start("master", config.bindHost(), config.httpPort(),
-            new MasterHttp(master::clusterReport, System::currentTimeMillis).routes(Map.of()));
+            pages.routes(Map.of("/metrics", metrics.route())));
       } catch (RuntimeException e) {
         started.close();
         throw e;

@@ -5,6 +5,9 @@ import io.grpc.Server;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
+import io.hiro.common.http.HttpEndpoint;
+import io.hiro.common.http.HttpPorts;
+import io.hiro.common.metrics.Metrics;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.worker.config.WorkerConfig;
 import io.hiro.worker.core.CorruptReplicas;
@@ -32,6 +35,8 @@ import io.hiro.worker.store.WorkerIdFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,6 +60,8 @@ public final class WorkerServer implements AutoCloseable {
   private final Heartbeater heartbeater;
   private final ReplicaCopier copier;
   private final Scrubber scrubber;
+  /** {@code /metrics}; null when --http-port is off. */
+  private HttpEndpoint http;
   private volatile boolean closed;
 
   private WorkerServer(WorkerConfig config, WorkerId workerId, HostPort address, Server server, DataService data,
@@ -83,14 +90,15 @@ public final class WorkerServer implements AutoCloseable {
     ReplicaReporter reporter = new ReplicaReporter(workerId, master);
     CorruptReplicas corrupt = new CorruptReplicas(workerId, store, reporter);
     WorkerChannels channels = new WorkerChannels();
-    GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels);
+    Metrics metrics = new Metrics();
+    GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels, metrics.rpc().clientInterceptor());
     SpaceBudget space = new SpaceBudget(workerId,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()).freeBytes());
     PieceWrites writes = new PieceWrites(workerId, store, space, reporter::stored);
     DataService data = new DataService(writes, new PieceReads(store, Limits.MESSAGE_DATA_BYTES, corrupt::handle), sinks);
     Server server;
     try {
-      server = Rpc.startServer(config.bindHost(), config.port(), List.of(data.withAliasing()));
+      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(List.of(data.withAliasing())));
     } catch (RuntimeException e) {
       data.close();
       master.close();
@@ -111,6 +119,19 @@ public final class WorkerServer implements AutoCloseable {
     heartbeater.start();
     if (scrubber != null) {
       scrubber.start();
+    }
+    if (config.httpPort() != HttpPorts.OFF) {
+      WorkerMetrics.register(metrics, store, disk, () -> WorkerUsage.measure(store, disk, config.capacityBytes())
+          .lessFree(space.promisedBytes()), heartbeater, writes, scrubber);
+      try {
+        worker.http = HttpEndpoint.start("worker " + workerId, config.bindHost(), config.httpPort(), Map.of(
+            "/metrics", metrics.route(),
+            "/", () -> HttpEndpoint.Response.text(200, "Hiro worker " + workerId + " at " + address
+                + ": metrics at /metrics; the cluster's status page is on the master's HTTP port\n")));
+      } catch (RuntimeException e) {
+        worker.close();
+        throw e;
+      }
     }
     LOG.info("{}: worker serving at {} (data {}, {} replicas), master {}",
         workerId, address, config.dataDir(), store.replicaCount(), config.master());
@@ -145,6 +166,11 @@ public final class WorkerServer implements AutoCloseable {
     return Optional.ofNullable(scrubber).map(Scrubber::progress);
   }
 
+  /** The port of {@code /metrics}, if it is served. */
+  public OptionalInt httpPort() {
+    return http == null ? OptionalInt.empty() : OptionalInt.of(http.port());
+  }
+
   /** Stops serving and heartbeating at once; in tests it stands for a dead worker. */
   @Override
   public void close() {
@@ -152,6 +178,9 @@ public final class WorkerServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (http != null) {
+      http.close();
+    }
     server.shutdownNow();
     heartbeater.close();
     if (scrubber != null) {

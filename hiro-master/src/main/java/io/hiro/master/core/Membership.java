@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class Membership {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private final Core core;
+  private final AtomicLong heartbeats = new AtomicLong();
 
   Membership(Core core) {
     this.core = core;
@@ -62,7 +64,13 @@ public final class Membership {
     return core.config.heartbeatIntervalMillis();
   }
 
+  /** Heartbeats received since the master started (metrics). */
+  public long heartbeatsReceived() {
+    return heartbeats.get();
+  }
+
   public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage) {
+    heartbeats.incrementAndGet();
     return core.write(() -> {
       WorkerInfo worker = core.cluster.worker(id);
       if (worker == null) {

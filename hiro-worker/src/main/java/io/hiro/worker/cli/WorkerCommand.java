@@ -4,6 +4,7 @@ import io.hiro.common.Durations;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.http.HttpPorts;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
 import java.nio.file.Path;
@@ -60,6 +61,10 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Time between the end of one scrub pass and the start of the next (default: ${DEFAULT-VALUE}).")
   String scrubInterval;
 
+  @Option(names = "--http-port", paramLabel = "PORT|off",
+      description = "Port of /metrics; 0: any free port; off: none (default: the data port + 1000, e.g. 6050).")
+  String httpPort;
+
   private final Function<String, String> environment;
 
   public WorkerCommand() {
@@ -87,6 +92,7 @@ public final class WorkerCommand implements Callable<Integer> {
         .copyBandwidthBytesPerSecond(Sizes.parse(copyBandwidth))
         .scrubBytesPerSecond(Sizes.parse(scrubRate))
         .scrubInterval(Durations.parse(scrubInterval))
+        .httpPort(HttpPorts.parse(httpPort, port, HttpPorts.WORKER_OFFSET))
         .build();
   }
 
@@ -96,6 +102,8 @@ public final class WorkerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     LOG.info("worker {} ready at {}, data in {}; stop it with Ctrl-C", worker.workerId(), worker.address(),
         worker.dataDir());
+    worker.httpPort().ifPresent(http -> LOG.info("worker {}: metrics at http://{}:{}/metrics", worker.workerId(),
+        worker.address().host(), http));
     worker.awaitTermination();
     return 0;
   }

@@ -3,6 +3,7 @@ package io.hiro.worker.config;
 import io.hiro.common.Checks;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.http.HttpPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,6 +20,8 @@ import java.time.Duration;
  * @param copyBandwidthBytesPerSecond the most all re-replication copies from this worker send together
  * @param scrubBytesPerSecond how fast the scrubber re-reads replicas; 0: no scrubbing
  * @param scrubInterval time between the end of one scrub pass and the start of the next
+ * @param httpPort port of {@code /metrics} (0: any free port), or {@link HttpPorts#OFF}; the builder's
+ *     default is off, the CLI's the data port + 1000
  */
 public record WorkerConfig(
     String bindHost,
@@ -30,7 +33,8 @@ public record WorkerConfig(
     long capacityBytes,
     long copyBandwidthBytesPerSecond,
     long scrubBytesPerSecond,
-    Duration scrubInterval) {
+    Duration scrubInterval,
+    int httpPort) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
@@ -64,6 +68,10 @@ public record WorkerConfig(
     Checks.require(scrubInterval.compareTo(SCRUB_INTERVAL_MIN) >= 0 && scrubInterval.compareTo(SCRUB_INTERVAL_MAX) <= 0,
         "scrub interval %d ms is not between %d ms and %d days", scrubInterval.toMillis(), SCRUB_INTERVAL_MIN.toMillis(),
         SCRUB_INTERVAL_MAX.toDays());
+    Checks.require(httpPort == HttpPorts.OFF || (httpPort >= 0 && httpPort < 65536),
+        "HTTP port %d is not between 0 and 65535 (or off)", httpPort);
+    Checks.require(httpPort == HttpPorts.OFF || httpPort == 0 || httpPort != port,
+        "HTTP port %d is the data port too; choose another with --http-port", httpPort);
     dataDir = dataDir.toAbsolutePath().normalize();
   }
 
@@ -81,7 +89,8 @@ public record WorkerConfig(
         + ", capacity=" + (capacityBytes == 0 ? "disk" : Sizes.format(capacityBytes))
         + ", copyBandwidth=" + Sizes.format(copyBandwidthBytesPerSecond) + "/s"
         + ", scrubRate=" + (scrubBytesPerSecond == 0 ? "off" : Sizes.format(scrubBytesPerSecond) + "/s")
-        + ", scrubInterval=" + scrubInterval.toMillis() + "ms}";
+        + ", scrubInterval=" + scrubInterval.toMillis() + "ms"
+        + ", httpPort=" + HttpPorts.describe(httpPort) + "}";
   }
 
   /** Builds a {@link WorkerConfig}; unset values take the documented defaults. */
@@ -96,6 +105,7 @@ public record WorkerConfig(
     private long copyBandwidthBytesPerSecond = DEFAULT_COPY_BANDWIDTH_BYTES_PER_SECOND;
     private long scrubBytesPerSecond = DEFAULT_SCRUB_BYTES_PER_SECOND;
     private Duration scrubInterval = DEFAULT_SCRUB_INTERVAL;
+    private int httpPort = HttpPorts.OFF;
 
     private Builder() {}
 
@@ -149,9 +159,14 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder httpPort(int httpPort) {
+      this.httpPort = httpPort;
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes,
-          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval);
+          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval, httpPort);
     }
   }
 }
