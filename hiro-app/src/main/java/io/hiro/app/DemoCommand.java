@@ -34,6 +34,8 @@ public final class DemoCommand implements Callable<Integer> {
   private static final long SAMPLE_PIECE_SIZE_BYTES = 4L * 1024 * 1024;
   private static final String SAMPLE_PATH = "/demo/sample.bin";
 
+  @CommandLine.Mixin io.hiro.common.cli.LogLevelOption logLevel;
+
   @Option(names = "--keep", description = "Leave the cluster running and print the commands to use it.")
   boolean keep;
 

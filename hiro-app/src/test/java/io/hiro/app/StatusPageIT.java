@@ -47,6 +47,12 @@ class StatusPageIT {
       assertThat(card).contains("data-state=\"dead\"", deadAddress, ">dead</span>", "heartbeat ");
       assertThat(dom).contains("worker " + dead.workerId() + " (" + deadAddress + ") is dead");
 
+      // The daemons also log to rolling files in their data dirs.
+      assertThat(Files.readString(cluster.masterDataDir().resolve("logs/hiro-master.log")))
+          .contains("status page at http://127.0.0.1:" + cluster.masterHttpAddress().port());
+      assertThat(Files.readString(cluster.workerDataDir(0).resolve("logs/hiro-worker.log")))
+          .contains("registered with master");
+
       Path png = chromium.screenshot(url, dir.resolve("status-page.png"), 412, 1100);
       assertThat(Files.size(png)).isGreaterThan(10_000);
       Files.copy(png, Path.of("target", "status-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -81,9 +81,9 @@ public final class WorkerServer implements AutoCloseable {
   }
 
   public static WorkerServer start(WorkerConfig config) {
-    LOG.info("starting worker: {}", config);
     DataDirLayout layout = new DataDirLayout(config.dataDir());
     WorkerId workerId = WorkerIdFile.loadOrCreate(layout);
+    LOG.info("{}: starting worker: {}", workerId, config);
     DiskPieceStore store = DiskPieceStore.open(layout, workerId, Clock.systemUTC());
     DiskSpace disk = DiskSpace.of(config.dataDir());
     GrpcMasterLink master = new GrpcMasterLink(config.master());

@@ -3,7 +3,9 @@ package io.hiro.master.cli;
 import io.hiro.common.Durations;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.cli.LogLevelOption;
 import io.hiro.common.http.HttpPorts;
+import io.hiro.common.logging.LogControl;
 import io.hiro.master.MasterServer;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +24,10 @@ import picocli.CommandLine.Option;
     description = "Runs the master: the namespace, where every piece is, and the workers' health.")
 public final class MasterCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(MasterCommand.class);
+  /** The daemon's rolling log file, under its data directory. */
+  static final String LOG_FILE = "logs/hiro-master.log";
+
+  @Mixin LogLevelOption logLevel;
 
   @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port;
@@ -117,6 +124,7 @@ public final class MasterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MasterConfig config = config();
+    LogControl.current().logToFile(config.dataDir().resolve(LOG_FILE));
     MasterServer server = MasterServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "master-shutdown"));
     LOG.info("master: listening on {}:{} (data {}, replication {}, piece size {}, heartbeat {}, dead after {}, "

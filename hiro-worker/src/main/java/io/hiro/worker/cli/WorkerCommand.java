@@ -4,7 +4,9 @@ import io.hiro.common.Durations;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
+import io.hiro.common.cli.LogLevelOption;
 import io.hiro.common.http.HttpPorts;
+import io.hiro.common.logging.LogControl;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hiro worker}: runs a worker until it is stopped. */
@@ -21,6 +24,10 @@ import picocli.CommandLine.Option;
 public final class WorkerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
   static final String MASTER_ENV = "HIRO_MASTER";
+  /** The daemon's rolling log file, under its data directory. */
+  static final String LOG_FILE = "logs/hiro-worker.log";
+
+  @Mixin LogLevelOption logLevel;
 
   @Option(names = "--port", defaultValue = "5050", description = "Port of the data service (default: ${DEFAULT-VALUE}).")
   int port;
@@ -98,7 +105,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    WorkerServer worker = WorkerServer.start(config());
+    WorkerConfig config = config();
+    LogControl.current().logToFile(config.dataDir().resolve(LOG_FILE));
+    WorkerServer worker = WorkerServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     LOG.info("worker {} ready at {}, data in {}; stop it with Ctrl-C", worker.workerId(), worker.address(),
         worker.dataDir());
