@@ -6,12 +6,10 @@ import io.hiro.client.HiroClient;
 import io.hiro.common.HiroException;
 import io.hiro.common.Sizes;
 import io.hiro.common.json.JsonWriter;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,12 +24,11 @@ import picocli.CommandLine.Spec;
 public final class FsckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "PATH", defaultValue = "/", description = "Where to start (default: /).")
   String path;
 
-  @Option(names = "--json", description = "Print one JSON object with stable field names instead of lines.")
-  boolean json;
 
   public FsckCommand() {}
 
@@ -41,9 +38,7 @@ public final class FsckCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       report = client.fsck(path);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? toJson(report) : toLines(report));
-    out.flush();
+    output.print(() -> toLines(report), () -> toJson(report));
     if (!report.readable()) {
       throw HiroException.dataLoss("%d of %d files under %s cannot be read in full (missing pieces); start the "
           + "workers that held them (see 'hiro admin report')", report.filesUnreadable(), report.filesChecked(), path);

@@ -5,12 +5,10 @@ import io.hiro.client.HiroClient;
 import io.hiro.client.WorkerInfo;
 import io.hiro.common.Sizes;
 import io.hiro.common.json.JsonWriter;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -18,9 +16,8 @@ import picocli.CommandLine.Spec;
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
-  @Option(names = "--json", description = "Print one JSON object with stable field names instead of a table.")
-  boolean json;
 
   public ReportCommand() {}
 
@@ -30,9 +27,7 @@ public final class ReportCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       report = client.report();
     }
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? toJson(report) : toTable(report));
-    out.flush();
+    output.print(() -> toTable(report), () -> toJson(report));
     return 0;
   }
 
