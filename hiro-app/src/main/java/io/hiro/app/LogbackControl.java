@@ -3,7 +3,6 @@ package io.hiro.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
@@ -39,15 +38,11 @@ public final class LogbackControl implements LogControl {
       throw new UncheckedIOException("cannot create the log directory for " + file, e);
     }
     LoggerContext context = context();
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(FILE_PATTERN);
-    encoder.start();
     RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
     appender.setContext(context);
     appender.setName("FILE");
     appender.setFile(file.toString());
-    appender.setEncoder(encoder);
+    appender.setEncoder(ConsoleLogging.encoder(context, FILE_PATTERN));
     SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
     policy.setContext(context);
     policy.setParent(appender);
