@@ -118,7 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printCluster(PrintWriter out, LocalCluster cluster) {
-    out.printf("  master    %-16s pid %d%n", cluster.masterAddress(), cluster.masterPid());
+    out.printf("  master    %-16s pid %d  status page http://%s/%n", cluster.masterAddress(), cluster.masterPid(),
+        cluster.masterHttpAddress());
     for (int i = 0; i < cluster.workerCount(); i++) {
       out.printf("  worker %-2d %-16s pid %d%n", i + 1, cluster.workerAddress(i), cluster.workerPid(i));
     }
@@ -133,6 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  bin/hiro client ls -l /demo");
     out.println("  bin/hiro client stat " + SAMPLE_PATH);
     out.println("  bin/hiro admin report");
+    out.println("  open http://" + cluster.masterHttpAddress() + "/   (the status page)");
     StringBuilder pids = new StringBuilder().append(cluster.masterPid());
     for (int i = 0; i < cluster.workerCount(); i++) {
       pids.append(' ').append(cluster.workerPid(i));
