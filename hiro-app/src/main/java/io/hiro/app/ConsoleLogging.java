@@ -27,15 +27,11 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         || ConsoleLogging.class.getResource("/logback.xml") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PATTERN);
-    encoder.start();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
     console.setName("CONSOLE");
     console.setTarget("System.err");
-    console.setEncoder(encoder);
+    console.setEncoder(encoder(context, PATTERN));
     console.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
@@ -43,5 +39,14 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     context.getLogger("io.grpc").setLevel(Level.WARN);
     context.getLogger("io.hiro").setLevel(Level.toLevel(System.getenv("HIRO_LOG_LEVEL"), Level.INFO));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** A started encoder of lines in {@code pattern}: the console's, and a daemon's log file's. */
+  static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(pattern);
+    encoder.start();
+    return encoder;
   }
 }

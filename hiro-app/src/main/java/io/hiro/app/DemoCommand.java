@@ -34,6 +34,8 @@ public final class DemoCommand implements Callable<Integer> {
   private static final long SAMPLE_PIECE_SIZE_BYTES = 4L * 1024 * 1024;
   private static final String SAMPLE_PATH = "/demo/sample.bin";
 
+  @CommandLine.Mixin io.hiro.common.cli.LogLevelOption logLevel;
+
   @Option(names = "--keep", description = "Leave the cluster running and print the commands to use it.")
   boolean keep;
 
@@ -121,8 +123,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printCluster(PrintWriter out, LocalCluster cluster) {
-    out.printf("  master    %-16s pid %d  (cluster secret %s%s)%n", cluster.masterAddress(), cluster.masterPid(),
-        cluster.secretFile(), cluster.clientSecurity().tls() != null ? "; mutual TLS" : "");
+    out.printf("  master    %-16s pid %d  status page http://%s/  (cluster secret %s%s)%n", cluster.masterAddress(),
+        cluster.masterPid(), cluster.masterHttpAddress(), cluster.secretFile(),
+        cluster.clientSecurity().tls() != null ? "; mutual TLS" : "");
     for (int i = 0; i < cluster.workerCount(); i++) {
       out.printf("  worker %-2d %-16s pid %d%n", i + 1, cluster.workerAddress(i), cluster.workerPid(i));
     }
@@ -136,6 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  bin/hiro client ls -l /demo");
     out.println("  bin/hiro client stat " + SAMPLE_PATH);
     out.println("  bin/hiro admin report");
+    out.println("  open http://" + cluster.masterHttpAddress() + "/   (the status page)");
     StringBuilder pids = new StringBuilder().append(cluster.masterPid());
     for (int i = 0; i < cluster.workerCount(); i++) {
       pids.append(' ').append(cluster.workerPid(i));

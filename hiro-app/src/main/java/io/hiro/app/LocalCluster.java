@@ -82,7 +82,9 @@ public final class LocalCluster implements AutoCloseable {
   private final ClusterSecret secret;
   private final LocalCerts certs;
   private final int masterPort;
+  private final int masterHttpPort;
   private final List<Integer> workerPorts = new ArrayList<>();
+  private final List<Integer> workerHttpPorts = new ArrayList<>();
   private Process master;
   private final List<Process> workers = new ArrayList<>();
 
@@ -92,8 +94,10 @@ public final class LocalCluster implements AutoCloseable {
     this.secret = ClusterSecret.loadOrCreateIn(masterDataDir());
     this.certs = options.tls() ? new LocalCerts(baseDir.resolve("certs")) : null;
     this.masterPort = freePort();
+    this.masterHttpPort = freePort();
     for (int i = 0; i < options.workerCount(); i++) {
       workerPorts.add(freePort());
+      workerHttpPorts.add(freePort());
       workers.add(null);
     }
   }
@@ -130,12 +134,22 @@ public final class LocalCluster implements AutoCloseable {
     return new HostPort("127.0.0.1", masterPort);
   }
 
+  /** The master's status page and metrics: {@code http://127.0.0.1:PORT/}. */
+  public HostPort masterHttpAddress() {
+    return new HostPort("127.0.0.1", masterHttpPort);
+  }
+
   public int workerCount() {
     return workers.size();
   }
 
   public HostPort workerAddress(int index) {
     return new HostPort("127.0.0.1", workerPorts.get(index));
+  }
+
+  /** Worker {@code index}'s metrics: {@code http://127.0.0.1:PORT/metrics}. */
+  public HostPort workerHttpAddress(int index) {
+    return new HostPort("127.0.0.1", workerHttpPorts.get(index));
   }
 
   public Path workerDataDir(int index) {
@@ -195,7 +209,7 @@ public final class LocalCluster implements AutoCloseable {
     String expected = workerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     List<String> arguments = new ArrayList<>(List.of("master", "--port", Integer.toString(masterPort),
         "--bind", "127.0.0.1", "--workers", expected, "--data", masterDataDir().toString(),
-        "--heartbeat-interval", options.heartbeatInterval()));
+        "--heartbeat-interval", options.heartbeatInterval(), "--http-port", Integer.toString(masterHttpPort)));
     arguments.addAll(tlsOptions("master"));
     arguments.addAll(options.masterOptions());
     master = launch("master", arguments);
@@ -210,7 +224,8 @@ public final class LocalCluster implements AutoCloseable {
     List<String> arguments = new ArrayList<>(List.of("worker",
         "--port", Integer.toString(workerPorts.get(index)), "--bind", "127.0.0.1",
         "--master", masterAddress().toString(), "--data", workerDataDir(index).toString(),
-        "--heartbeat-interval", options.heartbeatInterval(), "--secret-file", secretFile().toString()));
+        "--heartbeat-interval", options.heartbeatInterval(), "--secret-file", secretFile().toString(),
+        "--http-port", Integer.toString(workerHttpPorts.get(index))));
     arguments.addAll(tlsOptions("worker-" + (index + 1)));
     arguments.addAll(options.workerOptions());
     arguments.addAll(extraOptions);

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       io.hiro.app.bench.BenchCommand.class,
       io.hiro.app.security.SecretCommand.class,
       io.hiro.app.security.CertCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -40,7 +40,7 @@ final class TestCluster implements AutoCloseable {
     this.baseDir = baseDir;
     this.master = MasterServer.start(MasterConfig.builder()
         .bindHost("127.0.0.1").port(0).dataDir(baseDir.resolve("master"))
-        .heartbeatInterval(HEARTBEAT).deadAfter(DEAD_AFTER).build());
+        .heartbeatInterval(HEARTBEAT).deadAfter(DEAD_AFTER).httpPort(0).build());
     this.secret = ClusterSecret.load(baseDir.resolve("master").resolve(ClusterSecret.FILE_NAME));
     for (int i = 0; i < workerCount; i++) {
       workers.add(null);
@@ -68,6 +68,11 @@ final class TestCluster implements AutoCloseable {
     return new HostPort("127.0.0.1", master.port());
   }
 
+  /** The master's status page and metrics. */
+  String masterHttpUrl() {
+    return "http://127.0.0.1:" + master.httpPort().orElseThrow();
+  }
+
   int workerCount() {
     return workers.size();
   }
@@ -83,7 +88,8 @@ final class TestCluster implements AutoCloseable {
   void startWorker(int index) {
     WorkerServer worker = WorkerServer.start(WorkerConfig.builder()
         .bindHost("127.0.0.1").port(workerPorts.get(index)).master(masterAddress())
-        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).secret(secret).build());
+        .dataDir(workerDir(index)).advertiseHost("127.0.0.1").heartbeatInterval(HEARTBEAT).secret(secret).httpPort(0)
+        .build());
     workers.set(index, worker);
     workerPorts.set(index, worker.port());
   }

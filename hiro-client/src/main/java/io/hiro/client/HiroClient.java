@@ -62,9 +62,19 @@ public final class HiroClient implements AutoCloseable {
     return uploader.put(local, remotePath, options);
   }
 
+  /** As {@link #put(Path, String, PutOptions)}, telling {@code progress} of the bytes sent as they go. */
+  public PutResult put(Path local, String remotePath, PutOptions options, ProgressListener progress) {
+    return uploader.put(local, remotePath, options, progress);
+  }
+
   /** Gets a file into {@code local} (or {@code local/<name>} if it is a directory), verifying every checksum. */
-  public void get(String remotePath, Path local) {
-    downloader.get(remotePath, local);
+  public GetResult get(String remotePath, Path local) {
+    return downloader.get(remotePath, local);
+  }
+
+  /** As {@link #get(String, Path)}, telling {@code progress} of the bytes received as they come. */
+  public GetResult get(String remotePath, Path local, ProgressListener progress) {
+    return downloader.get(remotePath, local, progress);
   }
 
   /** Writes a file's bytes to {@code out} in order, verifying each piece before writing it. */

@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -295,5 +296,26 @@ class PutAndGetTest {
         .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
     FileStatus unchanged = cluster.master().file("/a.bin");
     assertThat(unchanged.getSizeBytes()).isEqualTo(10);
+  }
+
+  @Test
+  void putAndGetTellTheirListenerOfEveryByteOnceEvenWhenAPieceIsSentAgain() throws IOException {
+    cluster.master().minReplicas = 2;
+    cluster.worker("w1").failWrites = true; // every piece goes to w1 first, then again to another chain
+    Path local = localFile("a.bin", 150_000);
+    List<long[]> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    client.put(local, "/a.bin", pieces(PIECE_BYTES), (done, total) -> seen.add(new long[] {done, total}));
+
+    assertThat(seen).isNotEmpty().allSatisfy(p -> assertThat(p[1]).isEqualTo(150_000));
+    assertThat(seen.getLast()[0]).isEqualTo(150_000);
+    assertThat(seen).extracting(p -> p[0]).isSorted().allSatisfy(d -> assertThat(d).isBetween(1L, 150_000L));
+
+    seen.clear();
+    GetResult got = client.get("/a.bin", dir.resolve("back.bin"), (done, total) -> seen.add(new long[] {done, total}));
+    assertThat(got.sizeBytes()).isEqualTo(150_000);
+    assertThat(got.local()).isEqualTo(dir.resolve("back.bin").toAbsolutePath());
+    assertThat(seen.getLast()).containsExactly(150_000, 150_000);
+    assertThat(seen).extracting(p -> p[0]).isSorted();
   }
 }

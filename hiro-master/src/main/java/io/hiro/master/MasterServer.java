@@ -3,6 +3,10 @@ package io.hiro.master;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.hiro.common.HiroException;
+import io.hiro.common.http.HttpEndpoint;
+import io.hiro.common.http.HttpPorts;
+import io.hiro.common.metrics.Metrics;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.common.security.ClusterSecret;
@@ -10,6 +14,8 @@ import io.hiro.common.security.OwnerOnly;
 import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.Master;
+import io.hiro.master.http.MasterHttp;
+import io.hiro.master.http.MasterMetrics;
 import io.hiro.master.rpc.ClusterServiceImpl;
 import io.hiro.master.rpc.MasterAccess;
 import io.hiro.master.rpc.NamespaceServiceImpl;
@@ -26,6 +32,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +56,8 @@ public final class MasterServer implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private final MasterStore store;
   private final FileChannel lock;
+  /** The status page and metrics; null when --http-port is off. */
+  private HttpEndpoint http;
 
   private MasterServer(Server server, ScheduledExecutorService sweeper, MasterStore store, FileChannel lock) {
     this.server = server;
@@ -58,12 +68,14 @@ public final class MasterServer implements AutoCloseable {
 
   public static MasterServer start(MasterConfig config) {
     FileChannel lock = lockDataDir(config.dataDir());
+    Metrics metrics = new Metrics();
+    Histogram fsyncs = metrics.seconds("hiro_master_journal_fsync_duration_seconds", "Fsyncs of journal records");
     MasterStore store;
     ClusterSecret secret;
     try {
       secret = clusterSecret(config.secretFile());
       store = MasterStore.open(new DiskFiles(config.dataDir()), config.checkpointEveryOperations(),
-          config.checkpointInterval().toMillis(), System.currentTimeMillis());
+          config.checkpointInterval().toMillis(), System.currentTimeMillis(), nanos -> fsyncs.observe(nanos / 1e9));
     } catch (IOException e) {
       closeQuietly(lock);
       throw HiroException.unavailable("cannot read the master's state in %s: %s", config.dataDir(), e.getMessage());
@@ -82,7 +94,7 @@ public final class MasterServer implements AutoCloseable {
           new ClusterServiceImpl(master.membership()));
       RpcSecurity security = MasterAccess.serverSecurity(secret, config.tls());
       security.logAtStart(LOG, "master");
-      server = Rpc.startServer(config.bindHost(), config.port(), services, security);
+      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services), security);
     } catch (RuntimeException e) {
       closeQuietly(store);
       closeQuietly(lock);
@@ -95,7 +107,19 @@ public final class MasterServer implements AutoCloseable {
     });
     long periodMillis = config.heartbeatIntervalMillis();
     sweeper.scheduleWithFixedDelay(() -> sweep(master), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-    return new MasterServer(server, sweeper, store, lock);
+    MasterServer started = new MasterServer(server, sweeper, store, lock);
+    if (config.httpPort() != HttpPorts.OFF) {
+      try {
+        MasterHttp pages = new MasterHttp(master::clusterReport, System::currentTimeMillis);
+        MasterMetrics.register(metrics, pages::snapshot, master.membership());
+        started.http = HttpEndpoint.start("master", config.bindHost(), config.httpPort(),
+            pages.routes(Map.of("/metrics", metrics.route())));
+      } catch (RuntimeException e) {
+        started.close();
+        throw e;
+      }
+    }
+    return started;
   }
 
   /** The cluster secret in {@code file}, created there the first time; logged by its fingerprint only. */
@@ -153,6 +177,11 @@ public final class MasterServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** The port of the status page and metrics, if they are served. */
+  public OptionalInt httpPort() {
+    return http == null ? OptionalInt.empty() : OptionalInt.of(http.port());
+  }
+
   @Override
   public void close() {
     stopServing();
@@ -170,6 +199,9 @@ public final class MasterServer implements AutoCloseable {
   }
 
   private void stopServing() {
+    if (http != null) {
+      http.close();
+    }
     sweeper.shutdownNow();
     server.shutdown();
     try {

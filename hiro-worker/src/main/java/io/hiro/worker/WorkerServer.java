@@ -6,6 +6,9 @@ import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
+import io.hiro.common.http.HttpEndpoint;
+import io.hiro.common.http.HttpPorts;
+import io.hiro.common.metrics.Metrics;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.common.security.CallSigner;
@@ -39,6 +42,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +72,8 @@ public final class WorkerServer implements AutoCloseable {
   private final Heartbeater heartbeater;
   private final ReplicaCopier copier;
   private final Scrubber scrubber;
+  /** {@code /metrics}; null when --http-port is off. */
+  private HttpEndpoint http;
   private volatile boolean closed;
   private volatile HiroException refusal;
 
@@ -87,12 +94,12 @@ public final class WorkerServer implements AutoCloseable {
   }
 
   public static WorkerServer start(WorkerConfig config) {
-    LOG.info("starting worker: {}", config);
     OwnerOnly.dataDirectory(config.dataDir()).ifPresent(before -> LOG.info(
         "worker: data directory {} was open to group or others ({}); made it owner-only (rwx------)",
         config.dataDir(), before));
     DataDirLayout layout = new DataDirLayout(config.dataDir());
     WorkerId workerId = WorkerIdFile.loadOrCreate(layout);
+    LOG.info("{}: starting worker: {}", workerId, config);
     DiskPieceStore store = DiskPieceStore.open(layout, workerId, Clock.systemUTC());
     DiskSpace disk = DiskSpace.of(config.dataDir());
     RpcSecurity transport = RpcSecurity.of(config.tls());
@@ -101,7 +108,8 @@ public final class WorkerServer implements AutoCloseable {
     ReplicaReporter reporter = new ReplicaReporter(workerId, master);
     CorruptReplicas corrupt = new CorruptReplicas(workerId, store, reporter);
     WorkerChannels channels = new WorkerChannels(transport);
-    GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels);
+    Metrics metrics = new Metrics();
+    GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels, metrics.rpc().clientInterceptor());
     SpaceBudget space = new SpaceBudget(workerId,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()).freeBytes());
     PieceTokenCheck tokens = PieceTokenCheck.of(new PieceTokens(config.secret(), TOKEN_CLOCK_SKEW), Clock.systemUTC());
@@ -111,7 +119,8 @@ public final class WorkerServer implements AutoCloseable {
     Server server;
     try {
       transport.logAtStart(LOG, workerId.toString());
-      server = Rpc.startServer(config.bindHost(), config.port(), List.of(data.withAliasing()), transport);
+      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(List.of(data.withAliasing())),
+          transport);
     } catch (RuntimeException e) {
       data.close();
       master.close();
@@ -134,6 +143,19 @@ public final class WorkerServer implements AutoCloseable {
     heartbeater.start();
     if (scrubber != null) {
       scrubber.start();
+    }
+    if (config.httpPort() != HttpPorts.OFF) {
+      WorkerMetrics.register(metrics, store, disk, () -> WorkerUsage.measure(store, disk, config.capacityBytes())
+          .lessFree(space.promisedBytes()), heartbeater, writes, scrubber);
+      try {
+        worker.http = HttpEndpoint.start("worker " + workerId, config.bindHost(), config.httpPort(), Map.of(
+            "/metrics", metrics.route(),
+            "/", () -> HttpEndpoint.Response.text(200, "Hiro worker " + workerId + " at " + address
+                + ": metrics at /metrics; the cluster's status page is on the master's HTTP port\n")));
+      } catch (RuntimeException e) {
+        worker.close();
+        throw e;
+      }
     }
     LOG.info("{}: worker serving at {} (data {}, {} replicas), master {}",
         workerId, address, config.dataDir(), store.replicaCount(), config.master());
@@ -183,6 +205,11 @@ public final class WorkerServer implements AutoCloseable {
     Thread.ofPlatform().name("worker-stop").start(this::close);
   }
 
+  /** The port of {@code /metrics}, if it is served. */
+  public OptionalInt httpPort() {
+    return http == null ? OptionalInt.empty() : OptionalInt.of(http.port());
+  }
+
   /** Stops serving and heartbeating at once; in tests it stands for a dead worker. */
   @Override
   public void close() {
@@ -190,6 +217,9 @@ public final class WorkerServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (http != null) {
+      http.close();
+    }
     server.shutdownNow();
     heartbeater.close();
     if (scrubber != null) {

@@ -1,6 +1,8 @@
 package io.hiro.client.cli;
 
+import io.hiro.common.cli.LogLevelOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -9,6 +11,7 @@ import picocli.CommandLine.Spec;
     subcommands = {ReportCommand.class, FsckCommand.class})
 public final class AdminCommand implements Runnable {
   @Spec CommandSpec spec;
+  @Mixin LogLevelOption logLevel;
 
   public AdminCommand() {}
 

@@ -1,6 +1,8 @@
 package io.hiro.client.cli;
 
+import io.hiro.common.cli.LogLevelOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Spec;
         RmCommand.class, MvCommand.class, MkdirCommand.class})
 public final class ClientCommand implements Runnable {
   @Spec CommandSpec spec;
+  @Mixin LogLevelOption logLevel;
 
   public ClientCommand() {}
 

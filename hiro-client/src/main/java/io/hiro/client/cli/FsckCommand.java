@@ -5,12 +5,11 @@ import io.hiro.client.FsckReport;
 import io.hiro.client.HiroClient;
 import io.hiro.common.HiroException;
 import io.hiro.common.Sizes;
-import java.io.PrintWriter;
+import io.hiro.common.json.JsonWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -25,12 +24,11 @@ import picocli.CommandLine.Spec;
 public final class FsckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "PATH", defaultValue = "/", description = "Where to start (default: /).")
   String path;
 
-  @Option(names = "--json", description = "Print one JSON object with stable field names instead of lines.")
-  boolean json;
 
   public FsckCommand() {}
 
@@ -40,9 +38,7 @@ public final class FsckCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       report = client.fsck(path);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? toJson(report) : toLines(report));
-    out.flush();
+    output.print(() -> toLines(report), () -> toJson(report));
     if (!report.readable()) {
       throw HiroException.dataLoss("%d of %d files under %s cannot be read in full (missing pieces); start the "
           + "workers that held them (see 'hiro admin report')", report.filesUnreadable(), report.filesChecked(), path);
@@ -71,25 +67,25 @@ public final class FsckCommand implements Callable<Integer> {
   }
 
   static String toJson(FsckReport report) {
-    StringBuilder json = new StringBuilder("{\"files\":[");
-    for (int i = 0; i < report.files().size(); i++) {
-      FsckFile file = report.files().get(i);
-      json.append(i == 0 ? "" : ",")
-          .append("{\"path\":").append(ReportCommand.quote(file.path()))
-          .append(",\"sizeBytes\":").append(file.sizeBytes())
-          .append(",\"replication\":").append(file.replication())
-          .append(",\"pieces\":").append(file.pieces())
-          .append(",\"missingPieces\":").append(file.missingPieces())
-          .append(",\"underReplicatedPieces\":").append(file.underReplicatedPieces())
-          .append(",\"corruptReplicas\":").append(file.corruptReplicas())
-          .append(",\"state\":").append(ReportCommand.quote(file.state()))
-          .append('}');
+    JsonWriter json = new JsonWriter().beginObject().name("files").beginArray();
+    for (FsckFile file : report.files()) {
+      json.beginObject()
+          .field("path", file.path())
+          .field("sizeBytes", file.sizeBytes())
+          .field("replication", file.replication())
+          .field("pieces", file.pieces())
+          .field("missingPieces", file.missingPieces())
+          .field("underReplicatedPieces", file.underReplicatedPieces())
+          .field("corruptReplicas", file.corruptReplicas())
+          .field("state", file.state())
+          .endObject();
     }
-    return json.append("],\"filesChecked\":").append(report.filesChecked())
-        .append(",\"filesUnreadable\":").append(report.filesUnreadable())
-        .append(",\"filesUnderReplicated\":").append(report.filesUnderReplicated())
-        .append(",\"safeMode\":").append(report.safeMode())
-        .append(",\"truncated\":").append(report.truncated())
-        .append('}').toString();
+    return json.endArray()
+        .field("filesChecked", report.filesChecked())
+        .field("filesUnreadable", report.filesUnreadable())
+        .field("filesUnderReplicated", report.filesUnderReplicated())
+        .field("safeMode", report.safeMode())
+        .field("truncated", report.truncated())
+        .endObject().toString();
   }
 }

@@ -1,17 +1,23 @@
 package io.hiro.client.cli;
 
+import io.hiro.client.GetResult;
 import io.hiro.client.HiroClient;
+import io.hiro.client.ProgressListener;
 import io.hiro.common.HiroPath;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Download a file, verifying every checksum; the local file appears only when complete.")
 public final class GetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "REMOTE", description = "The file to download.")
   String remote;
@@ -29,9 +35,13 @@ public final class GetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path target = localPath();
-    try (HiroClient client = master.connect()) {
-      client.get(remote, target);
+    GetResult result;
+    try (HiroClient client = master.connect();
+        TerminalProgress progress = output.showProgress()
+            ? new TerminalProgress(spec.commandLine().getErr(), HiroPath.parse(remote).name()) : null) {
+      result = client.get(remote, target, progress == null ? ProgressListener.NONE : progress);
     }
+    output.print(() -> "", () -> ClientJson.get(result));
     return 0;
   }
 }

@@ -2,7 +2,6 @@ package io.hiro.client.cli;
 
 import io.hiro.client.FileInfo;
 import io.hiro.client.HiroClient;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +21,7 @@ public final class LsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Option(names = "-l", description = "Long form: kind, size, replication, modified time, path.")
   boolean longForm;
@@ -37,17 +37,22 @@ public final class LsCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       entries = client.list(path);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    output.print(() -> lines(entries), () -> ClientJson.list(path, entries));
+    return 0;
+  }
+
+  private String lines(List<FileInfo> entries) {
+    StringBuilder lines = new StringBuilder();
     for (FileInfo entry : entries) {
       String name = entry.directory() ? entry.name() + "/" : entry.name();
       if (longForm) {
-        out.printf("%s %14d %2s %s %s%n", entry.directory() ? "d" : "-", entry.sizeBytes(),
+        lines.append(String.format("%s %14d %2s %s %s%n", entry.directory() ? "d" : "-", entry.sizeBytes(),
             entry.directory() ? "-" : Integer.toString(entry.replication()),
-            TIME.format(Instant.ofEpochMilli(entry.modifiedMillis())), name);
+            TIME.format(Instant.ofEpochMilli(entry.modifiedMillis())), name));
       } else {
-        out.println(name);
+        lines.append(name).append(System.lineSeparator());
       }
     }
-    return 0;
+    return lines.toString();
   }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mkdir", mixinStandardHelpOptions = true, description = "Create a directory.")
 public final class MkdirCommand implements Callable<Integer> {
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Option(names = {"-p", "--parents"}, description = "Create missing parents too; no error if it exists.")
   boolean parents;
@@ -24,6 +25,7 @@ public final class MkdirCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       client.mkdir(path, parents);
     }
+    output.print(() -> "", () -> ClientJson.created(path));
     return 0;
   }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mv", mixinStandardHelpOptions = true, description = "Move or rename a file or directory.")
 public final class MvCommand implements Callable<Integer> {
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "SRC", description = "The path to move.")
   String source;
@@ -23,6 +24,7 @@ public final class MvCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       client.move(source, destination);
     }
+    output.print(() -> "", () -> ClientJson.moved(source, destination));
     return 0;
   }
 }

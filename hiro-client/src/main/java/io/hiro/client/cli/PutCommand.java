@@ -2,6 +2,7 @@ package io.hiro.client.cli;
 
 import io.hiro.client.HiroClient;
 import io.hiro.client.PutOptions;
+import io.hiro.client.ProgressListener;
 import io.hiro.client.PutResult;
 import io.hiro.common.Sizes;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
 public final class PutCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "LOCAL", description = "The local file to upload.")
   Path local;
@@ -53,15 +55,18 @@ public final class PutCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PutOptions options = options();
-    try (HiroClient client = master.connect()) {
-      PutResult result = client.put(local, remotePath(), options);
-      spec.commandLine().getOut().printf("%s  %s  %d pieces  replication %d%n", result.path(),
-          Sizes.format(result.sizeBytes()), result.pieces().size(), result.replication());
-      if (result.underReplicated()) {
-        int fewest = result.pieces().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
-        spec.commandLine().getErr().printf("warning: %s is under-replicated: %d of the %d replicas it wants "
-            + "(too few live workers); see 'hiro admin report'%n", result.path(), fewest, result.replication());
-      }
+    PutResult result;
+    try (HiroClient client = master.connect();
+        TerminalProgress progress = output.showProgress()
+            ? new TerminalProgress(spec.commandLine().getErr(), local.getFileName().toString()) : null) {
+      result = client.put(local, remotePath(), options, progress == null ? ProgressListener.NONE : progress);
+    }
+    output.print(() -> String.format("%s  %s  %d pieces  replication %d", result.path(),
+        Sizes.format(result.sizeBytes()), result.pieces().size(), result.replication()), () -> ClientJson.put(result));
+    if (result.underReplicated()) {
+      int fewest = result.pieces().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+      spec.commandLine().getErr().printf("warning: %s is under-replicated: %d of the %d replicas it wants "
+          + "(too few live workers); see 'hiro admin report'%n", result.path(), fewest, result.replication());
     }
     return 0;
   }

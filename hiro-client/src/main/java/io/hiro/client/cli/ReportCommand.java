@@ -4,12 +4,11 @@ import io.hiro.client.ClusterReport;
 import io.hiro.client.HiroClient;
 import io.hiro.client.WorkerInfo;
 import io.hiro.common.Sizes;
-import java.io.PrintWriter;
+import io.hiro.common.json.JsonWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -17,9 +16,8 @@ import picocli.CommandLine.Spec;
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
-  @Option(names = "--json", description = "Print one JSON object with stable field names instead of a table.")
-  boolean json;
 
   public ReportCommand() {}
 
@@ -29,14 +27,16 @@ public final class ReportCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       report = client.report();
     }
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? toJson(report) : toTable(report));
-    out.flush();
+    output.print(() -> toTable(report), () -> toJson(report));
     return 0;
   }
 
   static String toTable(ClusterReport report) {
     StringBuilder table = new StringBuilder();
+    if (!report.health().isEmpty()) {
+      table.append(report.healthReasons().isEmpty() ? report.health()
+          : report.health() + ": " + String.join("; ", report.healthReasons())).append(String.format("%n%n"));
+    }
     String row = "%-16s %-24s %-8s %12s %12s %10s%n";
     table.append(String.format(row, "WORKER", "ADDRESS", "STATE", "CAPACITY", "USED", "REPLICAS"));
     for (WorkerInfo w : report.workers()) {
@@ -58,51 +58,37 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   static String toJson(ClusterReport report) {
-    StringBuilder json = new StringBuilder("{\"workers\":[");
-    for (int i = 0; i < report.workers().size(); i++) {
-      WorkerInfo w = report.workers().get(i);
-      json.append(i == 0 ? "" : ",")
-          .append("{\"workerId\":").append(quote(w.workerId()))
-          .append(",\"address\":").append(quote(w.address()))
-          .append(",\"state\":").append(quote(w.state()))
-          .append(",\"capacityBytes\":").append(w.capacityBytes())
-          .append(",\"usedBytes\":").append(w.usedBytes())
-          .append(",\"freeBytes\":").append(w.freeBytes())
-          .append(",\"replicaCount\":").append(w.replicaCount())
-          .append(",\"lastHeartbeatMillis\":").append(w.lastHeartbeatMillis())
-          .append('}');
+    JsonWriter json = new JsonWriter().beginObject().name("workers").beginArray();
+    for (WorkerInfo w : report.workers()) {
+      json.beginObject()
+          .field("workerId", w.workerId())
+          .field("address", w.address())
+          .field("state", w.state())
+          .field("capacityBytes", w.capacityBytes())
+          .field("usedBytes", w.usedBytes())
+          .field("freeBytes", w.freeBytes())
+          .field("replicaCount", w.replicaCount())
+          .field("lastHeartbeatMillis", w.lastHeartbeatMillis())
+          .endObject();
     }
-    return json.append("],\"fileCount\":").append(report.fileCount())
-        .append(",\"directoryCount\":").append(report.directoryCount())
-        .append(",\"pieceCount\":").append(report.pieceCount())
-        .append(",\"underReplicatedPieces\":").append(report.underReplicatedPieces())
-        .append(",\"missingPieces\":").append(report.missingPieces())
-        .append(",\"bytesStored\":").append(report.bytesStored())
-        .append(",\"safeMode\":").append(report.safeMode())
-        .append(",\"safeModeRemainingMillis\":").append(report.safeModeRemainingMillis())
-        .append(",\"pendingCopies\":").append(report.pendingCopies())
-        .append(",\"surplusReplicas\":").append(report.surplusReplicas())
-        .append('}').toString();
+    return json.endArray()
+        .field("fileCount", report.fileCount())
+        .field("directoryCount", report.directoryCount())
+        .field("pieceCount", report.pieceCount())
+        .field("underReplicatedPieces", report.underReplicatedPieces())
+        .field("missingPieces", report.missingPieces())
+        .field("bytesStored", report.bytesStored())
+        .field("safeMode", report.safeMode())
+        .field("safeModeRemainingMillis", report.safeModeRemainingMillis())
+        .field("pendingCopies", report.pendingCopies())
+        .field("surplusReplicas", report.surplusReplicas())
+        .field("lastReplicaPieces", report.lastReplicaPieces())
+        .field("health", report.health())
+        .field("healthReasons", report.healthReasons())
+        .endObject().toString();
   }
 
   static String quote(String text) {
-    StringBuilder quoted = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> quoted.append("\\\"");
-        case '\\' -> quoted.append("\\\\");
-        case '\n' -> quoted.append("\\n");
-        case '\r' -> quoted.append("\\r");
-        case '\t' -> quoted.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            quoted.append(String.format("\\u%04x", (int) c));
-          } else {
-            quoted.append(c);
-          }
-        }
-      }
-    }
-    return quoted.append('"').toString();
+    return JsonWriter.quote(text);
   }
 }

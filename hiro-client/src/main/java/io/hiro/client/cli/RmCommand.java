@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
     description = "Delete a file, or with -r a directory and everything below it.")
 public final class RmCommand implements Callable<Integer> {
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Option(names = {"-r", "--recursive"}, description = "Delete a directory and everything below it.")
   boolean recursive;
@@ -22,9 +23,11 @@ public final class RmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long deleted;
     try (HiroClient client = master.connect()) {
-      client.delete(path, recursive);
+      deleted = client.delete(path, recursive);
     }
+    output.print(() -> "", () -> ClientJson.deleted(path, deleted));
     return 0;
   }
 }

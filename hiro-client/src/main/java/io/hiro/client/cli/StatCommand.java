@@ -7,6 +7,7 @@ import io.hiro.client.ReplicaLocation;
 import io.hiro.common.Crc32c;
 import io.hiro.common.Sizes;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 public final class StatCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin MasterOption master;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "PATH", description = "The file or directory.")
   String path;
@@ -32,7 +34,11 @@ public final class StatCommand implements Callable<Integer> {
     try (HiroClient client = master.connect()) {
       info = client.stat(path);
     }
-    print(info, spec.commandLine().getOut());
+    output.print(() -> {
+      StringWriter text = new StringWriter();
+      print(info, new PrintWriter(text));
+      return text.toString();
+    }, () -> ClientJson.stat(info));
     return 0;
   }
 

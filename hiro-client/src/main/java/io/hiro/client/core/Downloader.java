@@ -1,5 +1,7 @@
 package io.hiro.client.core;
 
+import io.hiro.client.GetResult;
+import io.hiro.client.ProgressListener;
 import io.hiro.client.rpc.MasterCalls;
 import io.hiro.client.rpc.WorkerChannels;
 import io.hiro.common.ErrorCode;
@@ -44,7 +46,12 @@ public final class Downloader {
   }
 
   /** Gets {@code remotePath} into {@code local}, or into {@code local/<name>} if {@code local} is a directory. */
-  public void get(String remotePath, Path local) {
+  public GetResult get(String remotePath, Path local) {
+    return get(remotePath, local, ProgressListener.NONE);
+  }
+
+  /** As {@link #get(String, Path)}, telling {@code listener} of the bytes received as they come. */
+  public GetResult get(String remotePath, Path local, ProgressListener listener) {
     HiroPath path = HiroPath.parse(remotePath);
     FileStatus file = statFile(path);
     ReadTokens tokens = new ReadTokens(path, file, this::statFile);
@@ -59,14 +66,19 @@ public final class Downloader {
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
           StandardOpenOption.WRITE)) {
         List<PieceRef> pieces = file.getPiecesList();
+        TransferProgress progress = new TransferProgress(listener, file.getSizeBytes(), pieces.size());
         BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX,
-            index -> fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) ->
-                write(out, pieces.get(index).getOffset() + offset, data), tokens::renew));
+            index -> fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) -> {
+              long end = offset + data.remaining();
+              write(out, pieces.get(index).getOffset() + offset, data);
+              progress.reached(index, end);
+            }, tokens::renew));
         long[] counted = new long[1];
         checkSha256(file, FileDigest.sha256(out, counted));
         out.force(true);
       }
       Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return new GetResult(file.getPath(), destination.toAbsolutePath(), file.getSizeBytes());
     } catch (IOException | UncheckedIOException e) {
       deleteQuietly(temp);
       throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write local file " + destination + ": " + e, e);

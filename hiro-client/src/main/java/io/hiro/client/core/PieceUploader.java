@@ -44,9 +44,11 @@ final class PieceUploader {
   private final String path;
   private final Path local;
   private final FileChannel file;
+  private final TransferProgress progress;
 
   PieceUploader(MasterCalls master, WorkerChannels workers, CreateFileResponse upload, String path, Path local,
-                FileChannel file) {
+                FileChannel file, TransferProgress progress) {
+    this.progress = progress;
     this.master = master;
     this.workers = workers;
     this.upload = upload;
@@ -104,7 +106,11 @@ final class PieceUploader {
         .setPath(path)
         .build();
     PieceWriteCall.Result result = PieceWriteCall.write(workers.channel(primary), primary, header,
-        (offsetInPiece, into) -> read(piece.getOffset() + offsetInPiece, into));
+        (offsetInPiece, into) -> {
+          int bytes = into.remaining();
+          read(piece.getOffset() + offsetInPiece, into);
+          progress.reached((int) piece.getIndex(), offsetInPiece + bytes);
+        });
     if (result.response().getCrc32C() != result.crc32c()) {
       throw HiroException.dataLoss("%s stored piece %s with CRC32C %s but %s was sent",
           WorkerChannels.endpoint(primary), new PieceId(piece.getPieceId()), Crc32c.hex(result.response().getCrc32C()),

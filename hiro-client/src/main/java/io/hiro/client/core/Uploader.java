@@ -2,6 +2,7 @@ package io.hiro.client.core;
 
 import com.google.protobuf.ByteString;
 import io.hiro.client.PieceInfo;
+import io.hiro.client.ProgressListener;
 import io.hiro.client.PutOptions;
 import io.hiro.client.PutResult;
 import io.hiro.client.core.PieceUploader.StoredPiece;
@@ -55,6 +56,11 @@ public final class Uploader {
   }
 
   public PutResult put(Path local, String remotePath, PutOptions options) {
+    return put(local, remotePath, options, ProgressListener.NONE);
+  }
+
+  /** As {@link #put(Path, String, PutOptions)}, telling {@code listener} of the bytes sent as they go. */
+  public PutResult put(Path local, String remotePath, PutOptions options, ProgressListener listener) {
     HiroPath path = HiroPath.parse(remotePath);
     if (path.isRoot()) {
       throw HiroException.invalid("cannot put a file at '/'; give a file path such as /%s", local.getFileName());
@@ -67,7 +73,7 @@ public final class Uploader {
           .setPath(path.toString()).setSizeBytes(sizeBytes).setReplication(options.replication())
           .setPieceSizeBytes(options.pieceSizeBytes()).setOverwrite(options.overwrite()).build());
       try {
-        return upload(path.toString(), local, file, sizeBytes, modified, upload);
+        return upload(path.toString(), local, file, sizeBytes, modified, upload, listener);
       } catch (Throwable e) {
         abort(path.toString(), upload.getUploadId());
         throw e;
@@ -94,12 +100,13 @@ public final class Uploader {
   }
 
   private PutResult upload(String path, Path local, FileChannel file, long sizeBytes, FileTime modified,
-                           CreateFileResponse upload) throws IOException {
+                           CreateFileResponse upload, ProgressListener listener) throws IOException {
     UploadPlan.check(master.endpoint(), path, sizeBytes, upload);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     try {
       Future<byte[]> sha256 = executor.submit(() -> digest(local, file, sizeBytes));
-      PieceUploader pieces = new PieceUploader(master, workers, upload, path, local, file);
+      PieceUploader pieces = new PieceUploader(master, workers, upload, path, local, file,
+          new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
       byte[] digest = await(sha256);
       if (file.size() != sizeBytes || !Files.getLastModifiedTime(local).equals(modified)) {

@@ -42,7 +42,8 @@ public final class Protos {
     return new ClusterReport(report.getWorkersList().stream().map(Protos::workerInfo).toList(), report.getFileCount(),
         report.getDirectoryCount(), report.getPieceCount(), report.getUnderReplicatedPieces(),
         report.getMissingPieces(), report.getBytesStored(), report.getSafeMode(), report.getSafeModeRemainingMillis(),
-        report.getPendingCopies(), report.getSurplusReplicas());
+        report.getPendingCopies(), report.getSurplusReplicas(), report.getLastReplicaPieces(), report.getHealth(),
+        report.getHealthReasonsList());
   }
 
   public static WorkerInfo workerInfo(WorkerStatus worker) {

@@ -156,7 +156,8 @@ class ClientCommandTest {
         + "\"state\":\"live\",\"capacityBytes\":100,\"usedBytes\":40,\"freeBytes\":60,\"replicaCount\":3,"
         + "\"lastHeartbeatMillis\":12}],\"fileCount\":2,\"directoryCount\":1,\"pieceCount\":3,"
         + "\"underReplicatedPieces\":1,\"missingPieces\":0,\"bytesStored\":40,\"safeMode\":false,"
-        + "\"safeModeRemainingMillis\":0,\"pendingCopies\":0,\"surplusReplicas\":0}");
+        + "\"safeModeRemainingMillis\":0,\"pendingCopies\":0,\"surplusReplicas\":0,\"lastReplicaPieces\":0,"
+        + "\"health\":\"\",\"healthReasons\":[]}");
     assertThat(ReportCommand.toTable(report)).contains("w1").contains("10.0.0.7:5050").contains("under-replicated 1");
     assertThat(ReportCommand.quote("a\"b\\c\n")).isEqualTo("\"a\\\"b\\\\c\\n\"");
   }

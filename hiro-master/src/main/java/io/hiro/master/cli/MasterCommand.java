@@ -4,6 +4,9 @@ import io.hiro.common.Durations;
 import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
 import io.hiro.common.cli.TlsOptions;
+import io.hiro.common.cli.LogLevelOption;
+import io.hiro.common.http.HttpPorts;
+import io.hiro.common.logging.LogControl;
 import io.hiro.master.MasterServer;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
@@ -23,6 +26,10 @@ import picocli.CommandLine.Option;
     description = "Runs the master: the namespace, where every piece is, and the workers' health.")
 public final class MasterCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(MasterCommand.class);
+  /** The daemon's rolling log file, under its data directory. */
+  static final String LOG_FILE = "logs/hiro-master.log";
+
+  @Mixin LogLevelOption logLevel;
 
   @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port;
@@ -93,6 +100,11 @@ public final class MasterCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls = new TlsOptions();
 
+  @Option(names = "--http-port", paramLabel = "PORT|off",
+      description = "Port of the status page and /metrics; 0: any free port; off: none "
+          + "(default: the gRPC port + 1, e.g. 8081).")
+  String httpPort;
+
   private final Function<String, String> environment;
 
   public MasterCommand() {
@@ -123,12 +135,14 @@ public final class MasterCommand implements Callable<Integer> {
         .orphanGrace(Durations.parse(orphanGrace))
         .secretFile(secretFile)
         .tls(tls.files(environment))
+        .httpPort(HttpPorts.parse(httpPort, port, HttpPorts.MASTER_OFFSET))
         .build();
   }
 
   @Override
   public Integer call() throws Exception {
     MasterConfig config = config();
+    LogControl.current().logToFile(config.dataDir().resolve(LOG_FILE));
     MasterServer server = MasterServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "master-shutdown"));
     LOG.info("master: listening on {}:{} (data {}, replication {}, piece size {}, heartbeat {}, dead after {}, "
@@ -137,6 +151,8 @@ public final class MasterCommand implements Callable<Integer> {
         Sizes.format(config.defaultPieceSizeBytes()), config.heartbeatInterval(), config.deadAfter(),
         config.minReplicas() == 0 ? "auto" : config.minReplicas(), config.expectedWorkers().size(),
         config.checkpointEveryOperations(), config.checkpointInterval(), config.safeModeGrace());
+    server.httpPort().ifPresent(http -> LOG.info("master: status page at http://{}:{}/ (metrics at /metrics)",
+        config.bindHost(), http));
     server.awaitTermination();
     return 0;
   }

@@ -5,6 +5,7 @@ import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.TlsFiles;
+import io.hiro.common.http.HttpPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.List;
  * @param orphanGrace replicas no file or upload owns are deleted after they have been reported this long
  * @param secretFile the cluster secret, created there on first start; {@code dataDir/cluster.secret} unless given
  * @param tls the TLS files of the master's server; null: plaintext
+ * @param httpPort port of the status page and {@code /metrics} (0: any free port), or
+ *     {@link HttpPorts#OFF}; the builder's default is off, the CLI's the gRPC port + 1
  */
 public record MasterConfig(
     String bindHost,
@@ -43,7 +46,8 @@ public record MasterConfig(
     long replicationBandwidthBytesPerSecond,
     Duration orphanGrace,
     Path secretFile,
-    TlsFiles tls) {
+    TlsFiles tls,
+    int httpPort) {
 
   public MasterConfig {
     Checks.require(bindHost != null && !bindHost.isBlank(), "bind address is empty; use e.g. --bind 0.0.0.0");
@@ -83,6 +87,10 @@ public record MasterConfig(
     secretFile = secretFile != null ? secretFile : dataDir.resolve(ClusterSecret.FILE_NAME);
     Checks.require(tls == null || tls.hasKeyPair(),
         "a master serves TLS only with its certificate and key: give --tls-cert and --tls-key with --tls-ca");
+    Checks.require(httpPort == HttpPorts.OFF || (httpPort >= 0 && httpPort < 65536),
+        "HTTP port %d is not between 0 and 65535 (or off)", httpPort);
+    Checks.require(httpPort == HttpPorts.OFF || httpPort == 0 || httpPort != port,
+        "HTTP port %d is the gRPC port too; choose another with --http-port", httpPort);
   }
 
   public static Builder builder() {
@@ -121,6 +129,7 @@ public record MasterConfig(
     private Duration orphanGrace = Duration.ofMinutes(10);
     private Path secretFile;
     private TlsFiles tls;
+    private int httpPort = HttpPorts.OFF;
 
     private Builder() {}
 
@@ -216,11 +225,16 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder httpPort(int value) {
+      httpPort = value;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(bindHost, port, expectedWorkers, dataDir, heartbeatInterval, deadAfter,
           defaultReplication, defaultPieceSizeBytes, minReplicas, uploadExpiry, checkpointEveryOperations,
           checkpointInterval, safeModeGrace, replicationCopiesPerWorkerMax, replicationBandwidthBytesPerSecond,
-          orphanGrace, secretFile, tls);
+          orphanGrace, secretFile, tls, httpPort);
     }
   }
 }

@@ -41,8 +41,11 @@ final class Cluster {
   /** Workers that went dead since the replication monitor last looked. */
   final List<WorkerId> newlyDead = new ArrayList<>();
 
-  Cluster(long deadAfterMillis, long heartbeatIntervalMillis) {
+  private final ClusterEvents events;
+
+  Cluster(long deadAfterMillis, long heartbeatIntervalMillis, ClusterEvents events) {
     this.deadAfterMillis = deadAfterMillis;
+    this.events = events;
     this.suspectAfterMillis = Math.min(deadAfterMillis, 2 * heartbeatIntervalMillis + heartbeatIntervalMillis / 2);
   }
 
@@ -171,6 +174,9 @@ final class Cluster {
       LOG.warn("master: replica of piece {} on worker {} is bad ({}); {} good live replicas left, "
           + "re-replication follows", new PieceId(pieceId), worker, reason, left);
     }
+    events.add(nowMillis, ClusterEvents.REPLICA_CORRUPT, worker, new PieceId(pieceId), "replica of piece "
+        + new PieceId(pieceId) + " on worker " + worker + " is corrupt (" + reason + "); " + left
+        + " good live replicas left");
     return true;
   }
 
@@ -201,12 +207,17 @@ final class Cluster {
         if (live) {
           LOG.info("master: worker {} ({}) is back; its {} replicas count again",
               worker.id, worker.address, replicas.replicaCount(worker.id));
+          events.add(nowMillis, ClusterEvents.WORKER_BACK, worker.id, null, "worker " + worker.id + " ("
+              + worker.address + ") is back; its " + replicas.replicaCount(worker.id) + " replicas count again");
         } else {
           if (!newlyDead.contains(worker.id)) {
             newlyDead.add(worker.id);
           }
           LOG.info("master: worker {} ({}) is dead: no heartbeat for {} ms; its {} replicas no longer count",
               worker.id, worker.address, nowMillis - worker.lastHeartbeatMillis, replicas.replicaCount(worker.id));
+          events.add(nowMillis, ClusterEvents.WORKER_DEAD, worker.id, null, "worker " + worker.id + " ("
+              + worker.address + ") is dead: no heartbeat for " + (nowMillis - worker.lastHeartbeatMillis) / 1000
+              + " s; its " + replicas.replicaCount(worker.id) + " replicas no longer count");
         }
       }
     }

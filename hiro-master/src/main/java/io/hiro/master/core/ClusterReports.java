@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Builds the cluster report: workers (live, suspect, dead, missing), the health of committed pieces (a replica
- * reported corrupt does not count), safe mode and the replication monitor's pending work.
+ * reported corrupt does not count), safe mode, the replication monitor's pending work and the recent events.
  */
 final class ClusterReports {
   private ClusterReports() {}
@@ -30,20 +30,22 @@ final class ClusterReports {
         workers.add(new ClusterView.WorkerState("", expected.toString(), "missing", 0, 0, 0, 0, 0));
       }
     }
-    long[] counts = new long[4]; // pieces, under-replicated, missing, surplus
+    long[] counts = new long[5]; // pieces, under-replicated, missing, on their last replica, surplus
     core.state.pieceOwners().forEach((pieceId, owner) -> {
       if (owner instanceof FileNode file) {
         int good = core.cluster.goodLiveHolders(pieceId, now).size();
         counts[0]++;
         counts[1] += good < file.replication ? 1 : 0;
         counts[2] += good == 0 ? 1 : 0;
-        counts[3] += Math.max(0, good - file.replication);
+        counts[3] += good == 1 && file.replication > 1 ? 1 : 0;
+        counts[4] += Math.max(0, good - file.replication);
       }
     });
     long pieces = counts[0];
     long under = counts[1];
     long missing = counts[2];
-    long surplus = counts[3];
+    long lastReplica = counts[3];
+    long surplus = counts[4];
     long[] files = {0};
     long[] bytes = {0};
     Node root = core.state.namespace().root();
@@ -53,8 +55,9 @@ final class ClusterReports {
     });
     long directories = Namespace.countDirectories(root) - 1; // the root is not counted
     boolean safeMode = ReplicationMonitor.inSafeMode(core, now);
-    return new ClusterView(workers, files[0], directories, pieces, under, missing, bytes[0], safeMode,
-        safeMode ? core.safeModeRemainingMillis(now) : 0, core.cluster.copies.count(), surplus);
+    return new ClusterView(workers, files[0], directories, pieces, under, missing, lastReplica, bytes[0], safeMode,
+        safeMode ? core.safeModeRemainingMillis(now) : 0, core.cluster.copies.count(), surplus, now,
+        core.events.recent());
   }
 
   /** live, suspect (live but late with its heartbeat: no new chain starts on it), or dead. */

@@ -41,6 +41,8 @@ final class Core {
   final MasterState state;
   final Cluster cluster;
   final TokenIssuer tokens;
+  /** What a person watching the cluster wants to know happened; not journaled. */
+  final ClusterEvents events = new ClusterEvents();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final MasterStore store;
   private final AtomicBoolean safeMode = new AtomicBoolean();
@@ -53,7 +55,7 @@ final class Core {
     this.tokens = new TokenIssuer(tokens);
     this.clock = clock;
     this.random = random;
-    this.cluster = new Cluster(config.deadAfterMillis(), config.heartbeatIntervalMillis());
+    this.cluster = new Cluster(config.deadAfterMillis(), config.heartbeatIntervalMillis(), events);
     this.store = store;
     this.state = store == null ? new MasterState() : recover(store);
     this.safeModeWaitsFor = Set.copyOf(state.knownWorkers());
@@ -133,14 +135,17 @@ final class Core {
       return true;
     }
     if (safeMode.compareAndSet(true, false)) {
+      String why;
       if (allRegistered) {
-        LOG.info("master: left safe mode: all {} known workers registered", safeModeWaitsFor.size());
+        why = "all " + safeModeWaitsFor.size() + " known workers registered";
       } else {
         Set<WorkerId> missing = new TreeSet<>(safeModeWaitsFor);
         missing.removeAll(cluster.workers().keySet());
-        LOG.info("master: left safe mode: the grace of {} ms passed with {} known workers still missing: {}",
-            config.safeModeGrace().toMillis(), missing.size(), missing);
+        why = "the grace of " + config.safeModeGrace().toMillis() + " ms passed with " + missing.size()
+            + " known workers still missing: " + missing;
       }
+      LOG.info("master: left safe mode: {}", why);
+      events.add(nowMillis, ClusterEvents.SAFE_MODE_LEFT, null, null, "left safe mode: " + why);
     }
     return false;
   }

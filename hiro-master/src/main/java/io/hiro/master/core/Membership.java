@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class Membership {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private final Core core;
+  private final AtomicLong heartbeats = new AtomicLong();
 
   Membership(Core core) {
     this.core = core;
@@ -37,8 +39,12 @@ public final class Membership {
         throw HiroException.exhausted("%d workers are registered, the limit; worker %s cannot join",
             Limits.WORKERS_MAX, id);
       }
+      boolean joined = cluster.worker(id) == null;
       WorkerInfo worker = cluster.add(id);
       worker.address = registration.address();
+      core.events.add(core.nowMillis(), joined ? ClusterEvents.WORKER_JOINED : ClusterEvents.WORKER_REGISTERED, id,
+          null, "worker " + id + " (" + registration.address() + ") " + (joined ? "joined" : "registered again")
+          + " with " + registration.pieceIds().length + " replicas");
       updateUsage(worker, new WorkerUsage(registration.capacityBytes(), registration.freeBytes(),
           registration.usedBytes()));
       cluster.replicas.removeWorker(id);
@@ -58,7 +64,13 @@ public final class Membership {
     return core.config.heartbeatIntervalMillis();
   }
 
+  /** Heartbeats received since the master started (metrics). */
+  public long heartbeatsReceived() {
+    return heartbeats.get();
+  }
+
   public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage) {
+    heartbeats.incrementAndGet();
     return core.write(() -> {
       WorkerInfo worker = core.cluster.worker(id);
       if (worker == null) {
@@ -154,8 +166,11 @@ public final class Membership {
     }
     if (core.state.ownerOf(pieceId) != null) {
       cluster.replicas.add(pieceId, worker);
-      if (cluster.copies.complete(pieceId, worker) != null) {
+      PendingCopies.Copy copy = cluster.copies.complete(pieceId, worker);
+      if (copy != null) {
         LOG.debug("master: copy of piece {} to worker {} done", new PieceId(pieceId), worker);
+        core.events.add(core.nowMillis(), ClusterEvents.PIECE_REREPLICATED, worker, new PieceId(pieceId),
+            "piece " + new PieceId(pieceId) + " re-replicated from worker " + copy.source() + " to worker " + worker);
       }
       return true;
     }

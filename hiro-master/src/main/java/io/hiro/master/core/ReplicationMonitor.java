@@ -154,6 +154,9 @@ final class ReplicationMonitor {
       if (missingLogged.size() < MISSING_LOGGED_MAX && missingLogged.add(pieceId)) {
         LOG.error("master: piece {} (index {} of file {}) has no good live replica; it cannot be read or copied "
             + "until a worker holding it comes back", new PieceId(pieceId), index, String.format("%x", file.fileId));
+        core.events.add(nowMillis, ClusterEvents.PIECE_MISSING, null, new PieceId(pieceId), "piece "
+            + new PieceId(pieceId) + " (index " + index + " of file " + String.format("%x", file.fileId)
+            + ") has no good live replica; see 'hiro admin fsck'");
       }
       return null;
     }
@@ -164,7 +167,7 @@ final class ReplicationMonitor {
       return count > 0 ? new Need(pieceId, file.pieceLength(index), good, count) : null;
     }
     cluster.copies.forgetFailures(pieceId);
-    surplus.deleteReplacedCorrupt(pieceId);
+    surplus.deleteReplacedCorrupt(pieceId, core.events, nowMillis);
     if (good.size() > file.replication && !cluster.copies.hasPending(pieceId)) {
       surplus.trim(pieceId, good, file.replication);
     }
@@ -234,8 +237,11 @@ final class ReplicationMonitor {
 
   private void logHealed() {
     if (!healing.isEmpty() && !workLeft && cluster.copies.count() == 0) {
-      LOG.info("master: re-replication after the death of worker(s) {} finished{}", healing,
-          underReplicated > 0 ? "; " + underReplicated + " pieces stay under-replicated (no eligible worker)" : "");
+      String left = underReplicated > 0
+          ? "; " + underReplicated + " pieces stay under-replicated (no eligible worker)" : "";
+      LOG.info("master: re-replication after the death of worker(s) {} finished{}", healing, left);
+      core.events.add(core.nowMillis(), ClusterEvents.HEALING_FINISHED, null, null,
+          "re-replication after the death of worker(s) " + healing + " finished" + left);
       healing.clear();
     }
   }

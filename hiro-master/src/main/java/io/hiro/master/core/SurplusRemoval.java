@@ -39,7 +39,12 @@ final class SurplusRemoval {
   }
 
   /** The piece is whole again from good replicas: the corrupt ones kept meanwhile go, and are forgotten. */
-  void deleteReplacedCorrupt(long pieceId) {
+  void deleteReplacedCorrupt(long pieceId, ClusterEvents events, long nowMillis) {
+    if (!cluster.corrupt.workers(pieceId).isEmpty()) {
+      events.add(nowMillis, ClusterEvents.PIECE_REPAIRED, null, new PieceId(pieceId), "piece " + new PieceId(pieceId)
+          + " repaired: its replicas found corrupt on worker(s) " + cluster.corrupt.workers(pieceId)
+          + " are replaced by good copies");
+    }
     for (WorkerId worker : cluster.corrupt.workers(pieceId)) {
       if (cluster.replicas.remove(pieceId, worker)) {
         cluster.deletes.queue(worker, pieceId);

@@ -157,7 +157,10 @@ final class ProtoMapping {
         .setSafeMode(view.safeMode())
         .setSafeModeRemainingMillis(view.safeModeRemainingMillis())
         .setPendingCopies(view.pendingCopies())
-        .setSurplusReplicas(view.surplusReplicas());
+        .setSurplusReplicas(view.surplusReplicas())
+        .setLastReplicaPieces(view.lastReplicaPieces())
+        .setHealth(view.health().level().label())
+        .addAllHealthReasons(view.health().reasons());
     for (ClusterView.WorkerState worker : view.workers()) {
       builder.addWorkers(WorkerStatus.newBuilder()
           .setWorkerId(worker.workerId())

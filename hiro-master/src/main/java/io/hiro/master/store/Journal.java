@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,11 @@ final class Journal implements AutoCloseable {
   private volatile long durableSeq;
   private volatile IOException failure;
   private long syncCount;
+  private final LongConsumer fsyncNanos;
 
-  private Journal(StoreFiles files, long lastSeq) {
+  private Journal(StoreFiles files, long lastSeq, LongConsumer fsyncNanos) {
     this.files = files;
+    this.fsyncNanos = fsyncNanos;
     this.appendedSeq = lastSeq;
     this.durableSeq = lastSeq;
   }
@@ -57,7 +60,12 @@ final class Journal implements AutoCloseable {
 
   /** Opens a new segment after the recovered records ({@code lastSeq} is the last of them). */
   static Journal open(StoreFiles files, long lastSeq) throws IOException {
-    Journal journal = new Journal(files, lastSeq);
+    return open(files, lastSeq, nanos -> {});
+  }
+
+  /** As {@link #open(StoreFiles, long)}; {@code fsyncNanos} is told how long each fsync of records took. */
+  static Journal open(StoreFiles files, long lastSeq, LongConsumer fsyncNanos) throws IOException {
+    Journal journal = new Journal(files, lastSeq, fsyncNanos);
     journal.startSegment(lastSeq + 1);
     return journal;
   }
@@ -192,7 +200,9 @@ final class Journal implements AutoCloseable {
     batch.forEach(bytes::writeBytes);
     try {
       segment.write(bytes.toByteArray());
+      long started = System.nanoTime();
       segment.force();
+      fsyncNanos.accept(System.nanoTime() - started);
     } catch (IOException e) {
       throw fail(e);
     }

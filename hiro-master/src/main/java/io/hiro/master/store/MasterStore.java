@@ -5,6 +5,7 @@ import io.hiro.proto.Checkpoint;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +39,14 @@ public final class MasterStore implements AutoCloseable {
   private volatile long checkpointRetryAtMillis;
   /** The wait after the last failed checkpoint (0 if the last one succeeded). */
   private volatile long checkpointRetryMillis;
+  private final LongConsumer fsyncNanos;
   private Journal journal;
   private Supplier<Checkpoint> snapshot;
 
   private MasterStore(StoreFiles files, Recovery.Result recovered, long checkpointEveryOperations,
-      long checkpointIntervalMillis, long nowMillis) {
+      long checkpointIntervalMillis, long nowMillis, LongConsumer fsyncNanos) {
     this.files = files;
+    this.fsyncNanos = fsyncNanos;
     this.checkpoints = new Checkpoints(files);
     this.recovered = recovered;
     this.checkpointEveryOperations = checkpointEveryOperations;
@@ -58,8 +61,15 @@ public final class MasterStore implements AutoCloseable {
    */
   public static MasterStore open(StoreFiles files, long checkpointEveryOperations, long checkpointIntervalMillis,
       long nowMillis) throws IOException {
+    return open(files, checkpointEveryOperations, checkpointIntervalMillis, nowMillis, nanos -> {});
+  }
+
+  /** As {@link #open(StoreFiles, long, long, long)}; {@code fsyncNanos} is told how long each journal fsync took. */
+  public static MasterStore open(StoreFiles files, long checkpointEveryOperations, long checkpointIntervalMillis,
+      long nowMillis, LongConsumer fsyncNanos) throws IOException {
     Recovery.Result recovered = Recovery.read(files, new Checkpoints(files));
-    return new MasterStore(files, recovered, checkpointEveryOperations, checkpointIntervalMillis, nowMillis);
+    return new MasterStore(files, recovered, checkpointEveryOperations, checkpointIntervalMillis, nowMillis,
+        fsyncNanos);
   }
 
   /** The checkpoint read (null if none) and the operations after it, in order. */
@@ -78,7 +88,7 @@ public final class MasterStore implements AutoCloseable {
 
   /** Starts journaling after the recovered records. Call once the core has applied them. */
   public void startJournal() throws IOException {
-    journal = Journal.open(files, recovered.lastSeq());
+    journal = Journal.open(files, recovered.lastSeq(), fsyncNanos);
   }
 
   /**

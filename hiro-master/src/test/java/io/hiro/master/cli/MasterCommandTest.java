@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hiro.common.HostPort;
 import io.hiro.common.cli.CliErrors;
 import io.hiro.common.security.CertificateAuthority;
+import io.hiro.common.http.HttpPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -82,9 +83,24 @@ class MasterCommandTest {
   }
 
   @Test
+  void theStatusPageListensBesideTheGrpcPortUnlessToldOtherwise() {
+    assertThat(config().httpPort()).isEqualTo(8081);
+    assertThat(config("--port", "9000").httpPort()).isEqualTo(9001);
+    assertThat(config("--http-port", "0").httpPort()).isZero();
+    assertThat(config("--http-port", "off").httpPort()).isEqualTo(HttpPorts.OFF);
+  }
+
+  private static io.hiro.master.config.MasterConfig config(String... args) {
+    MasterCommand command = new MasterCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.config();
+  }
+
+  @Test
   void badInputExitsWithTheInvalidArgumentCodeAndOneLine() {
     for (List<String> args : List.of(List.of("--dead-after", "soon"), List.of("--piece-size", "big"),
-        List.of("--workers", "nohostport"), List.of("--replication", "40"))) {
+        List.of("--workers", "nohostport"), List.of("--replication", "40"), List.of("--http-port", "web"),
+        List.of("--http-port", "8080"))) {
       StringWriter err = new StringWriter();
       CommandLine commandLine = CliErrors.install(new CommandLine(new MasterCommand())).setErr(new PrintWriter(err));
 

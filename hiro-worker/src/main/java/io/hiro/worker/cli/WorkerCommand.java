@@ -8,6 +8,9 @@ import io.hiro.common.cli.SecretFileOption;
 import io.hiro.common.cli.TlsOptions;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.SecretLookup;
+import io.hiro.common.cli.LogLevelOption;
+import io.hiro.common.http.HttpPorts;
+import io.hiro.common.logging.LogControl;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
 import java.nio.file.Path;
@@ -25,6 +28,10 @@ import picocli.CommandLine.Option;
 public final class WorkerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
   static final String MASTER_ENV = "HIRO_MASTER";
+  /** The daemon's rolling log file, under its data directory. */
+  static final String LOG_FILE = "logs/hiro-worker.log";
+
+  @Mixin LogLevelOption logLevel;
 
   @Option(names = "--port", defaultValue = "5050", description = "Port of the data service (default: ${DEFAULT-VALUE}).")
   int port;
@@ -68,6 +75,9 @@ public final class WorkerCommand implements Callable<Integer> {
   @Mixin SecretFileOption secretFile = new SecretFileOption();
 
   @Mixin TlsOptions tls = new TlsOptions();
+  @Option(names = "--http-port", paramLabel = "PORT|off",
+      description = "Port of /metrics; 0: any free port; off: none (default: the data port + 1000, e.g. 6050).")
+  String httpPort;
 
   private final Function<String, String> environment;
 
@@ -98,6 +108,7 @@ public final class WorkerCommand implements Callable<Integer> {
         .scrubInterval(Durations.parse(scrubInterval))
         .secret(secret())
         .tls(tls.files(environment))
+        .httpPort(HttpPorts.parse(httpPort, port, HttpPorts.WORKER_OFFSET))
         .build();
   }
 
@@ -111,10 +122,14 @@ public final class WorkerCommand implements Callable<Integer> {
   /** Runs until stopped; a worker the master refuses stops with that refusal (PERMISSION_DENIED, exit code 10). */
   @Override
   public Integer call() throws InterruptedException {
-    WorkerServer worker = WorkerServer.start(config());
+    WorkerConfig config = config();
+    LogControl.current().logToFile(config.dataDir().resolve(LOG_FILE));
+    WorkerServer worker = WorkerServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     LOG.info("worker {} ready at {}, data in {}; stop it with Ctrl-C", worker.workerId(), worker.address(),
         worker.dataDir());
+    worker.httpPort().ifPresent(http -> LOG.info("worker {}: metrics at http://{}:{}/metrics", worker.workerId(),
+        worker.address().host(), http));
     worker.awaitTermination();
     worker.refusal().ifPresent(refusal -> {
       throw refusal;

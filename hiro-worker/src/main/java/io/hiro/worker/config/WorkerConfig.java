@@ -5,6 +5,7 @@ import io.hiro.common.HostPort;
 import io.hiro.common.Sizes;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.TlsFiles;
+import io.hiro.common.http.HttpPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,6 +24,8 @@ import java.time.Duration;
  * @param scrubInterval time between the end of one scrub pass and the start of the next
  * @param secret the cluster secret: signs the calls to the master and checks the piece tokens
  * @param tls the TLS files for the data service and every connection this worker opens; null: plaintext
+ * @param httpPort port of {@code /metrics} (0: any free port), or {@link HttpPorts#OFF}; the builder's
+ *     default is off, the CLI's the data port + 1000
  */
 public record WorkerConfig(
     String bindHost,
@@ -36,7 +39,8 @@ public record WorkerConfig(
     long scrubBytesPerSecond,
     Duration scrubInterval,
     ClusterSecret secret,
-    TlsFiles tls) {
+    TlsFiles tls,
+    int httpPort) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
@@ -74,6 +78,10 @@ public record WorkerConfig(
         + "cluster.secret)");
     Checks.require(tls == null || tls.hasKeyPair(),
         "a worker serves TLS only with its certificate and key: give --tls-cert and --tls-key with --tls-ca");
+    Checks.require(httpPort == HttpPorts.OFF || (httpPort >= 0 && httpPort < 65536),
+        "HTTP port %d is not between 0 and 65535 (or off)", httpPort);
+    Checks.require(httpPort == HttpPorts.OFF || httpPort == 0 || httpPort != port,
+        "HTTP port %d is the data port too; choose another with --http-port", httpPort);
     dataDir = dataDir.toAbsolutePath().normalize();
   }
 
@@ -93,7 +101,8 @@ public record WorkerConfig(
         + ", scrubRate=" + (scrubBytesPerSecond == 0 ? "off" : Sizes.format(scrubBytesPerSecond) + "/s")
         + ", scrubInterval=" + scrubInterval.toMillis() + "ms"
         + ", secret fingerprint " + secret.fingerprint()
-        + ", " + (tls == null ? "plaintext" : "TLS") + "}";
+        + ", " + (tls == null ? "plaintext" : "TLS")
+        + ", httpPort=" + HttpPorts.describe(httpPort) + "}";
   }
 
   /** Builds a {@link WorkerConfig}; unset values take the documented defaults. */
@@ -110,6 +119,7 @@ public record WorkerConfig(
     private Duration scrubInterval = DEFAULT_SCRUB_INTERVAL;
     private ClusterSecret secret;
     private TlsFiles tls;
+    private int httpPort = HttpPorts.OFF;
 
     private Builder() {}
 
@@ -174,9 +184,14 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder httpPort(int httpPort) {
+      this.httpPort = httpPort;
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes,
-          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval, secret, tls);
+          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval, secret, tls, httpPort);
     }
   }
 }

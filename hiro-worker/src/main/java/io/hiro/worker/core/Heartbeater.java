@@ -14,6 +14,7 @@ import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.ReplicaReport;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ public final class Heartbeater implements AutoCloseable {
   private volatile Duration effectiveInterval;
   private boolean masterReachable = true;
   private int refusalsInARow;
+  private final AtomicLong heartbeatsSent = new AtomicLong();
+  private final AtomicLong heartbeatsFailed = new AtomicLong();
 
   /** Deletes one replica the master no longer wants; false if it was not here. */
   @FunctionalInterface
@@ -88,6 +91,16 @@ public final class Heartbeater implements AutoCloseable {
 
   public boolean registered() {
     return registered;
+  }
+
+  /** Heartbeats the master answered, since start (metrics). */
+  public long heartbeatsSent() {
+    return heartbeatsSent.get();
+  }
+
+  /** Heartbeats that failed (master unreachable or refusing), since start (metrics). */
+  public long heartbeatsFailed() {
+    return heartbeatsFailed.get();
   }
 
   private void run() {
@@ -171,8 +184,10 @@ public final class Heartbeater implements AutoCloseable {
     HeartbeatResponse response;
     try {
       response = master.heartbeat(request);
+      heartbeatsSent.incrementAndGet();
       reachable();
     } catch (RuntimeException e) {
+      heartbeatsFailed.incrementAndGet();
       unreachable(e);
       return;
     }

@@ -68,7 +68,7 @@ public final class ReplicaReporter implements AutoCloseable {
     synchronized (this) {
       removed.remove(pieceId);
       corrupt.remove(pieceId);
-      if (hasRoom()) {
+      if (hasRoom("stored", pieceId)) {
         stored.put(pieceId, report);
       }
     }
@@ -78,7 +78,7 @@ public final class ReplicaReporter implements AutoCloseable {
   public void removed(PieceId pieceId) {
     synchronized (this) {
       stored.remove(pieceId);
-      if (hasRoom()) {
+      if (hasRoom("removed", pieceId)) {
         removed.add(pieceId);
       }
     }
@@ -89,7 +89,7 @@ public final class ReplicaReporter implements AutoCloseable {
   public void corrupt(PieceId pieceId) {
     synchronized (this) {
       stored.remove(pieceId);
-      if (hasRoom()) {
+      if (hasRoom("corrupt", pieceId)) {
         corrupt.add(pieceId);
       }
     }
@@ -99,18 +99,20 @@ public final class ReplicaReporter implements AutoCloseable {
   /** A copy order failed; the master may order it elsewhere. */
   public void copyFailed(FailedCopy failure) {
     synchronized (this) {
-      if (hasRoom()) {
+      if (hasRoom("failed copy", new PieceId(failure.getPieceId()))) {
         failedCopies.add(failure);
       }
     }
     pause.wake();
   }
 
-  private boolean hasRoom() {
+  /** True if one more report fits; else logs the one dropped (the next full report at registration has it). */
+  private boolean hasRoom(String what, PieceId pieceId) {
     if (pendingCount() < PENDING_MAX) {
       return true;
     }
-    LOG.warn("{}: {} replica reports wait for the master already; dropping one", self, PENDING_MAX);
+    LOG.warn("{}: {} replica reports wait for the master already; dropping the report of piece {} ({})", self,
+        PENDING_MAX, pieceId, what);
     return false;
   }
 

@@ -1,5 +1,6 @@
 package io.hiro.worker.rpc;
 
+import io.grpc.ClientInterceptor;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
@@ -15,9 +16,12 @@ public final class GrpcReplicaSinkFactory implements ReplicaSinkFactory {
   private static final long BYTES_PER_MILLI_MIN = 1024;
 
   private final WorkerChannels channels;
+  private final ClientInterceptor[] interceptors;
 
-  public GrpcReplicaSinkFactory(WorkerChannels channels) {
+  /** @param interceptors around every piece stream this worker opens (metrics) */
+  public GrpcReplicaSinkFactory(WorkerChannels channels, ClientInterceptor... interceptors) {
     this.channels = channels;
+    this.interceptors = interceptors.clone();
   }
 
   @Override
@@ -30,6 +34,7 @@ public final class GrpcReplicaSinkFactory implements ReplicaSinkFactory {
       return new FailedSink(HiroException.invalid("%s has a bad address: %s", target, e.getMessage()));
     }
     long deadlineMillis = Rpc.STREAM_IDLE_DEADLINE_MILLIS + header.getLength() / BYTES_PER_MILLI_MIN;
-    return GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(address)), target, header, deadlineMillis);
+    return GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(address)).withInterceptors(interceptors), target,
+        header, deadlineMillis);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import io.hiro.common.http.HttpPorts;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,6 +63,16 @@ class WorkerCommandTest {
     assertThat(config.copyBandwidthBytesPerSecond()).isEqualTo(100L << 20);
     assertThat(config.scrubBytesPerSecond()).isEqualTo(16L << 20);
     assertThat(config.scrubInterval()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
+  void metricsListenAThousandAboveTheDataPortUnlessToldOtherwise() {
+    assertThat(parse(Map.of(), "--master", "m:8080").httpPort()).isEqualTo(6050);
+    assertThat(parse(Map.of(), "--master", "m:8080", "--port", "5051").httpPort()).isEqualTo(6051);
+    assertThat(parse(Map.of(), "--master", "m:8080", "--http-port", "9100").httpPort()).isEqualTo(9100);
+    assertThat(parse(Map.of(), "--master", "m:8080", "--http-port", "off").httpPort()).isEqualTo(HttpPorts.OFF);
+    assertThatThrownBy(() -> parse(Map.of(), "--master", "m:8080", "--http-port", "5050"))
+        .isInstanceOf(HiroException.class).hasMessageContaining("data port too");
   }
 
   @Test

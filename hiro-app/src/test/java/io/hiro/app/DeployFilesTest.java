@@ -1,0 +1,47 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The systemd units in deploy/ start commands the hiro command accepts, hardened, restarting on failure. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class DeployFilesTest {
+  static final Path DEPLOY = HiroCli.REPO.resolve("deploy");
+
+  @Test
+  void theUnitsRunCommandsTheHiroCommandParses() throws Exception {
+    for (String unit : List.of("hiro-master.service", "hiro-worker@.service")) {
+      String text = Files.readString(DEPLOY.resolve(unit));
+      String execStart = text.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+      // As systemd runs it for hiro-worker@5050, with the options variables from hiro.env left empty.
+      String[] words = execStart.substring("ExecStart=".length()).replace("%i", "5050")
+          .replaceAll("\\$HIRO_\\w+_OPTS", "").trim().split("\\s+");
+      assertThat(words[0]).isEqualTo("/opt/hiro/bin/hiro");
+      String[] args = Arrays.copyOfRange(words, 1, words.length);
+      new CommandLine(new Main()).parseArgs(args); // throws on an unknown option
+
+      assertThat(text).contains("User=hiro", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
+          "ReadWritePaths=/var/lib/hiro", "EnvironmentFile=-/etc/hiro/hiro.env", "WantedBy=multi-user.target")
+          .contains("--data /var/lib/hiro/");
+    }
+  }
+
+  @Test
+  void theInstallScriptIsValidBashAndTheEnvTemplateNamesTheMaster() throws Exception {
+    Process check = new ProcessBuilder("bash", "-n", DEPLOY.resolve("install.sh").toString())
+        .redirectErrorStream(true).start();
+    assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(check.exitValue()).as(new String(check.getInputStream().readAllBytes())).isZero();
+    assertThat(Files.isExecutable(DEPLOY.resolve("install.sh"))).isTrue();
+    assertThat(Files.readString(DEPLOY.resolve("hiro.env"))).contains("HIRO_MASTER=", "HIRO_MASTER_OPTS=",
+        "HIRO_WORKER_OPTS=");
+  }
+}
