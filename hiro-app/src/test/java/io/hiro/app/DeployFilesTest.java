@@ -23,7 +23,8 @@ class DeployFilesTest {
       String execStart = text.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
       // As systemd runs it for hiro-worker@5050, with the options variables from hiro.env left empty.
       String[] words = execStart.substring("ExecStart=".length()).replace("%i", "5050")
-          .replaceAll("\\$HIRO_\\w+_OPTS", "").trim().split("\\s+");
+          .replaceAll("\\$HIRO_\\w+_OPTS", "").replace("${HIRO_SECRET_FILE}", "/var/lib/hiro/cluster.secret")
+          .trim().split("\\s+");
       assertThat(words[0]).isEqualTo("/opt/hiro/bin/hiro");
       String[] args = Arrays.copyOfRange(words, 1, words.length);
       new CommandLine(new Main()).parseArgs(args); // throws on an unknown option
@@ -42,6 +43,6 @@ class DeployFilesTest {
     assertThat(check.exitValue()).as(new String(check.getInputStream().readAllBytes())).isZero();
     assertThat(Files.isExecutable(DEPLOY.resolve("install.sh"))).isTrue();
     assertThat(Files.readString(DEPLOY.resolve("hiro.env"))).contains("HIRO_MASTER=", "HIRO_MASTER_OPTS=",
-        "HIRO_WORKER_OPTS=");
+        "HIRO_WORKER_OPTS=", "HIRO_SECRET_FILE=/var/lib/hiro/cluster.secret");
   }
 }
