@@ -3,6 +3,25 @@ package io.hiro.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.hiro.common.PieceId;
+import io.hiro.common.rpc.RpcSecurity;
+import io.hiro.common.security.CallSigner;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.PieceOperation;
+import io.hiro.common.security.PieceTokens;
+import io.hiro.proto.ClusterServiceGrpc;
+import io.hiro.proto.PieceRef;
+import io.hiro.proto.ReadPieceRequest;
+import io.hiro.proto.RegisterRequest;
+import io.hiro.proto.ReplicaReport;
+import io.hiro.proto.StatRequest;
+import io.hiro.proto.WorkerRef;
+import java.time.Duration;
+import java.time.Instant;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -46,7 +65,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plays the attacker against real daemons ({@code bin/hiro} processes on loopback): garbage bytes on
- * every port, oversize messages, path traversal in names. After each attack every daemon must still
+ * every port, oversize messages, path traversal in names, every master call without the cluster
+ * secret or with another cluster's, a fake worker registering, and reads and writes of pieces with
+ * no token, another piece's, an expired, a tampered, a forged one, or one for another operation. After each attack every daemon must still
  * run, the data dirs must hold exactly the bytes they held before (a file stored before the attacks
  * reads back intact), and the figures are printed: cases tried, refused with the expected code,
  * daemons crashed, bytes changed.
@@ -69,9 +90,10 @@ class AttackIT {
   @BeforeAll
   static void startCluster() {
     cluster = LocalCluster.start(HiroCli.launcher(), dir.resolve("cluster"), 3, "500ms");
-    env = Map.of("HIRO_MASTER", cluster.masterAddress().toString());
+    env = cluster.clientEnvironment();
     original = TestFiles.random(dir, "before.bin", 3 << 20, SEED);
-    HiroCli.Result put = HiroCli.run(dir, env, "client", "put", original.toString(), "/before.bin");
+    HiroCli.Result put = HiroCli.run(dir, env, "client", "put", original.toString(), "/before.bin",
+        "--piece-size", "1MiB");
     assertThat(put.exitCode()).as(put.toString()).isZero();
     dataBefore = dataDigest();
   }
@@ -108,15 +130,17 @@ class AttackIT {
   @Test
   @Order(2)
   void oversizeMessagesAreRefusedAndChangeNothing() {
-    ManagedChannel master = Rpc.channel(cluster.masterAddress());
+    // Signed with the cluster's own secret and a good token: the size limit, not the signature, refuses them.
+    ManagedChannel master = Rpc.channel(cluster.masterAddress(), RpcSecurity.PLAINTEXT.signedBy(CallSigner.forCluster(
+        secret())));
     ManagedChannel worker = Rpc.channel(cluster.workerAddress(0));
     try {
       Status.Code mkdir = codeOf(() -> NamespaceServiceGrpc.newBlockingStub(master)
           .withDeadlineAfter(30, TimeUnit.SECONDS)
           .mkdir(MkdirRequest.newBuilder().setPath("/" + "a".repeat(OVERSIZE_BYTES)).build()));
-      expect(mkdir, Status.Code.RESOURCE_EXHAUSTED, Status.Code.PERMISSION_DENIED);
+      expect(mkdir, Status.Code.RESOURCE_EXHAUSTED);
       Status.Code write = oversizeWrite(worker);
-      expect(write, Status.Code.RESOURCE_EXHAUSTED, Status.Code.PERMISSION_DENIED);
+      expect(write, Status.Code.RESOURCE_EXHAUSTED);
     } finally {
       Rpc.shutdown(master);
       Rpc.shutdown(worker);
@@ -146,6 +170,149 @@ class AttackIT {
     assertStillServesTheFileStoredBefore();
   }
 
+  @Test
+  @Order(4)
+  void everyMasterCallWithoutTheSecretOrWithAnotherIsRefused() {
+    ClusterSecret stranger = ClusterSecret.generate(new java.security.SecureRandom());
+    List<ManagedChannel> intruders = List.of(Rpc.channel(cluster.masterAddress()),
+        Rpc.channel(cluster.masterAddress(), RpcSecurity.PLAINTEXT.signedBy(CallSigner.forCluster(stranger))));
+    try {
+      for (ManagedChannel intruder : intruders) {
+        List<MethodDescriptor<?, ?>> methods = new ArrayList<>(NamespaceServiceGrpc.getServiceDescriptor().getMethods());
+        methods.addAll(ClusterServiceGrpc.getServiceDescriptor().getMethods());
+        for (MethodDescriptor<?, ?> method : methods) {
+          expect(call(intruder, method), Status.Code.PERMISSION_DENIED);
+        }
+        // A fake worker: a full registration, claiming the pieces of the file stored before.
+        RegisterRequest fake = RegisterRequest.newBuilder().setWorkerId("w-fake").setAddress("127.0.0.1:1")
+            .setCapacityBytes(1L << 40).setFreeBytes(1L << 40)
+            .addAllReplicas(pieces().stream().map(p -> ReplicaReport.newBuilder().setPieceId(p.getPieceId())
+                .setLength(p.getLength()).setCrc32C(p.getCrc32C()).build()).toList()).build();
+        expect(codeOf(() -> ClusterServiceGrpc.newBlockingStub(intruder).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .register(fake)), Status.Code.PERMISSION_DENIED);
+      }
+    } finally {
+      intruders.forEach(Rpc::shutdown);
+    }
+    HiroCli.Result report = HiroCli.run(dir, env, "admin", "report", "--json");
+    assertThat(report.stdout()).as(report.toString()).doesNotContain("w-fake");
+    assertThat(crashedDaemons()).isZero();
+    assertThat(dataDigest()).isEqualTo(dataBefore);
+  }
+
+  @Test
+  @Order(5)
+  void workersServeNothingWithoutAGoodTokenForThatPieceAndThatOperation() {
+    List<PieceRef> pieces = pieces();
+    assertThat(pieces).hasSizeGreaterThan(1);
+    PieceRef piece = pieces.get(0);
+    PieceRef other = pieces.get(1);
+    ClusterSecret stranger = ClusterSecret.generate(new java.security.SecureRandom());
+    Map<String, ByteString> badReadTokens = Map.of(
+        "no token", ByteString.EMPTY,
+        "another piece's token", other.getToken(),
+        "an expired token", token(piece.getPieceId(), PieceOperation.READ, Duration.ofMinutes(-10)),
+        "a WRITE token", token(piece.getPieceId(), PieceOperation.WRITE, Duration.ofMinutes(5)),
+        "a token signed with another secret", ByteString.copyFrom(new PieceTokens(stranger, Duration.ZERO)
+            .issue(new PieceId(piece.getPieceId()), PieceOperation.READ, Instant.now().plusSeconds(300))),
+        "a tampered token", tampered(piece.getToken()));
+    for (WorkerRef holder : piece.getReplicasList()) {
+      ManagedChannel worker = Rpc.channel(HostPort.parse(holder.getAddress()));
+      try {
+        for (Map.Entry<String, ByteString> bad : badReadTokens.entrySet()) {
+          Status.Code read = codeOf(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
+              .readPiece(ReadPieceRequest.newBuilder().setPieceId(piece.getPieceId()).setToken(bad.getValue()).build())
+              .forEachRemaining(m -> {}));
+          assertThat(read).as("ReadPiece with %s from %s", bad.getKey(), holder.getAddress())
+              .isEqualTo(Status.Code.PERMISSION_DENIED);
+          tried++;
+          refusedAsExpected++;
+        }
+        // Overwriting a stored piece with a READ token for it.
+        expect(writeWithToken(worker, piece.getPieceId(), piece.getToken()), Status.Code.PERMISSION_DENIED);
+        // The piece's own READ token does read it: the refusals above are about the tokens.
+        assertThat(codeOf(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .readPiece(ReadPieceRequest.newBuilder().setPieceId(piece.getPieceId()).setToken(piece.getToken()).build())
+            .forEachRemaining(m -> {}))).isEqualTo(Status.Code.OK);
+      } finally {
+        Rpc.shutdown(worker);
+      }
+    }
+    assertThat(crashedDaemons()).isZero();
+    assertThat(dataDigest()).isEqualTo(dataBefore);
+    assertStillServesTheFileStoredBefore();
+  }
+
+  /** The pieces of the file stored before the attacks, with their replicas and read tokens, asked as a client. */
+  private static List<PieceRef> pieces() {
+    ManagedChannel master = Rpc.channel(cluster.masterAddress(), RpcSecurity.PLAINTEXT.signedBy(CallSigner.forCluster(
+        secret())));
+    try {
+      return NamespaceServiceGrpc.newBlockingStub(master).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .stat(StatRequest.newBuilder().setPath("/before.bin").setWithPieces(true).build()).getFile().getPiecesList();
+    } finally {
+      Rpc.shutdown(master);
+    }
+  }
+
+  private static ClusterSecret secret() {
+    return ClusterSecret.load(cluster.secretFile());
+  }
+
+  /** A token as the master would sign it, expiring {@code validFor} from now (negative: already expired). */
+  private static ByteString token(long pieceId, PieceOperation operation, Duration validFor) {
+    return ByteString.copyFrom(new PieceTokens(secret(), Duration.ZERO)
+        .issue(new PieceId(pieceId), operation, Instant.now().plus(validFor)));
+  }
+
+  private static ByteString tampered(ByteString token) {
+    byte[] bytes = token.toByteArray();
+    bytes[bytes.length / 2] ^= 0x01;
+    return ByteString.copyFrom(bytes);
+  }
+
+  private static Status.Code writeWithToken(ManagedChannel worker, long pieceId, ByteString token) {
+    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(worker)
+        .withDeadlineAfter(30, TimeUnit.SECONDS).writePiece(answerTo(answer));
+    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
+        .setPieceId(pieceId).setLength(4).setToken(token)).build());
+    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+        .setData(ByteString.copyFrom(new byte[4])).setCrc32C(0x48674bc7)).build());
+    requests.onCompleted();
+    Throwable failure = answer.handle((response, error) -> error).join();
+    return failure == null ? Status.Code.OK : Status.fromThrowable(failure).getCode();
+  }
+
+  private static StreamObserver<WritePieceResponse> answerTo(CompletableFuture<WritePieceResponse> answer) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(WritePieceResponse response) {
+        answer.complete(response);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        answer.completeExceptionally(error);
+      }
+
+      @Override
+      public void onCompleted() {
+        answer.completeExceptionally(new IllegalStateException("ended without an answer"));
+      }
+    };
+  }
+
+  /** Calls a unary method with an empty request and returns the status. */
+  @SuppressWarnings("unchecked")
+  private static Status.Code call(ManagedChannel channel, MethodDescriptor<?, ?> method) {
+    MethodDescriptor<Message, Message> typed = (MethodDescriptor<Message, Message>) method;
+    Message request = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
+        .getMessagePrototype();
+    return codeOf(() -> ClientCalls.blockingUnaryCall(channel, typed,
+        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request));
+  }
+
   private static void expect(Status.Code actual, Status.Code... expected) {
     tried++;
     assertThat(actual).isIn((Object[]) expected);
@@ -156,24 +323,10 @@ class AttackIT {
   private static Status.Code oversizeWrite(ManagedChannel worker) {
     CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
     StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(worker)
-        .withDeadlineAfter(30, TimeUnit.SECONDS).writePiece(new StreamObserver<>() {
-          @Override
-          public void onNext(WritePieceResponse response) {
-            answer.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            answer.completeExceptionally(error);
-          }
-
-          @Override
-          public void onCompleted() {
-            answer.completeExceptionally(new IllegalStateException("ended without an answer"));
-          }
-        });
+        .withDeadlineAfter(30, TimeUnit.SECONDS).writePiece(answerTo(answer));
     requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
-        .setPieceId(0x5eedL).setLength(OVERSIZE_BYTES)).build());
+        .setPieceId(0x5eedL).setLength(OVERSIZE_BYTES).setToken(token(0x5eedL, PieceOperation.WRITE,
+            Duration.ofMinutes(5)))).build());
     requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
         .setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES]))).build());
     requests.onCompleted();
@@ -240,7 +393,7 @@ class AttackIT {
     assertThat(back).hasSameBinaryContentAs(original);
   }
 
-  /** SHA-256 over every file (path, content) in the master's and the workers' data dirs. */
+  /** SHA-256 over every file (path, content) in the master's and the workers' data dirs, but their logs. */
   private static String dataDigest() {
     List<Path> roots = new ArrayList<>(List.of(cluster.masterDataDir()));
     for (int w = 0; w < cluster.workerCount(); w++) {
@@ -250,7 +403,9 @@ class AttackIT {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (Path root : roots) {
         try (Stream<Path> files = Files.walk(root)) {
-          for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+          // logs/ is meant to change: the daemons log every refusal there.
+          for (Path file : files.filter(Files::isRegularFile).filter(f -> !root.relativize(f).startsWith("logs"))
+              .sorted().toList()) {
             digest.update(root.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
             digest.update(Files.readAllBytes(file));
           }
