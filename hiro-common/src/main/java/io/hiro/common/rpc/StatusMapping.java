@@ -92,8 +92,10 @@ public final class StatusMapping {
     } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectionFailure(status)) {
       String reason = rootMessage(status);
       // What a TLS server does to a plaintext client: it sees no TLS hello and hangs up without a word.
-      description = endpoint + " unreachable (" + reason + ")" + (reason.contains("Network closed for unknown reason")
-          ? "; if it runs with TLS, give --tls-cert, --tls-key and --tls-ca" : "");
+      // It closes the connection, or resets it when our first bytes are still unread: the client sees either.
+      boolean hungUp = reason.contains("Network closed for unknown reason") || reason.contains("Connection reset by peer");
+      description = endpoint + " unreachable (" + reason + ")"
+          + (hungUp ? "; if it runs with TLS, give --tls-cert, --tls-key and --tls-ca" : "");
     } else if (!description.contains(endpoint)
         && (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.INTERNAL)) {
       description = endpoint + ": " + description;
