@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
         + "many 4 KiB files, mkdir and stat, with 1 and 8 clients, each beside its limit.",
         "Without -m, starts a master and three workers on loopback and stops them afterwards."})
 public final class BenchCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin io.hiro.common.cli.LogLevelOption logLevel;
+
   @Option(names = {"-m", "--master"}, paramLabel = "HOST:PORT",
       description = "Measure the running cluster of this master (default: start one on loopback).")
   String master;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
     description = "Make a small CA for the cluster, and a TLS certificate for each node.",
     subcommands = {CertCommand.Init.class, CertCommand.Issue.class})
 public final class CertCommand implements Runnable {
+  @picocli.CommandLine.Mixin io.hiro.common.cli.LogLevelOption logLevel;
+
   static final String DIR_DEFAULT = "hiro-certs";
 
   @Spec CommandSpec spec;

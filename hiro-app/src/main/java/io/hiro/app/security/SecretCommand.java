@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
     description = "Make the cluster secret, or a read-only credential from it.",
     subcommands = {SecretCommand.Init.class, SecretCommand.ReadOnly.class})
 public final class SecretCommand implements Runnable {
+  @picocli.CommandLine.Mixin io.hiro.common.cli.LogLevelOption logLevel;
+
   /** Where 'hiro master' keeps its data by default, and so its secret. */
   static final Path MASTER_DATA_DEFAULT = SecretLookup.MASTER_DEFAULT_FILE.getParent();
 
