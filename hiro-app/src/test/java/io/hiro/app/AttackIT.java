@@ -25,8 +25,8 @@ import java.time.Instant;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.hiro.common.HostPort;
+import io.hiro.common.rpc.PieceStreams;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.MkdirRequest;
@@ -34,7 +34,6 @@ import io.hiro.proto.NamespaceServiceGrpc;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
-import io.hiro.proto.WritePieceResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +50,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -272,35 +270,11 @@ class AttackIT {
   }
 
   private static Status.Code writeWithToken(ManagedChannel worker, long pieceId, ByteString token) {
-    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(worker)
-        .withDeadlineAfter(30, TimeUnit.SECONDS).writePiece(answerTo(answer));
-    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
-        .setPieceId(pieceId).setLength(4).setToken(token)).build());
-    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
-        .setData(ByteString.copyFrom(new byte[4])).setCrc32C(0x48674bc7)).build());
-    requests.onCompleted();
-    Throwable failure = answer.handle((response, error) -> error).join();
-    return failure == null ? Status.Code.OK : Status.fromThrowable(failure).getCode();
-  }
-
-  private static StreamObserver<WritePieceResponse> answerTo(CompletableFuture<WritePieceResponse> answer) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(WritePieceResponse response) {
-        answer.complete(response);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        answer.completeExceptionally(error);
-      }
-
-      @Override
-      public void onCompleted() {
-        answer.completeExceptionally(new IllegalStateException("ended without an answer"));
-      }
-    };
+    return PieceStreams.send(worker, List.of(
+        WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(4)
+            .setToken(token)).build(),
+        WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+            .setData(ByteString.copyFrom(new byte[4])).setCrc32C(0x48674bc7)).build()), 30);
   }
 
   /** Calls a unary method with an empty request and returns the status. */
@@ -321,17 +295,11 @@ class AttackIT {
 
   /** A WritePiece whose one data message is larger than any daemon accepts. */
   private static Status.Code oversizeWrite(ManagedChannel worker) {
-    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(worker)
-        .withDeadlineAfter(30, TimeUnit.SECONDS).writePiece(answerTo(answer));
-    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
-        .setPieceId(0x5eedL).setLength(OVERSIZE_BYTES).setToken(token(0x5eedL, PieceOperation.WRITE,
-            Duration.ofMinutes(5)))).build());
-    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
-        .setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES]))).build());
-    requests.onCompleted();
-    Throwable failure = answer.handle((response, error) -> error).join();
-    return failure == null ? Status.Code.OK : Status.fromThrowable(failure).getCode();
+    return PieceStreams.send(worker, List.of(
+        WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(0x5eedL)
+            .setLength(OVERSIZE_BYTES).setToken(token(0x5eedL, PieceOperation.WRITE, Duration.ofMinutes(5)))).build(),
+        WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+            .setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES]))).build()), 30);
   }
 
   private static Status.Code codeOf(Runnable call) {

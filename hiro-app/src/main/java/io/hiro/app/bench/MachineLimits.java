@@ -68,7 +68,7 @@ final class MachineLimits {
           sent += n;
         }
       }
-      long received = awaitReader(reader, deadlineNanos);
+      long received = await(reader, deadlineNanos, "loopback copy");
       if (received != bytes) {
         throw new IOException("loopback copy received " + received + " of " + bytes + " bytes");
       }
@@ -89,14 +89,15 @@ final class MachineLimits {
     }
   }
 
-  private static long awaitReader(CompletableFuture<Long> reader, long deadlineNanos) throws IOException {
+  /** The count {@code task} returns, waited for until the deadline; a failure names {@code what}. */
+  static long await(CompletableFuture<Long> task, long deadlineNanos, String what) throws IOException {
     try {
-      return reader.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return task.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("loopback copy failed: " + e, e);
+      throw new IOException(what + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted during the loopback copy", e);
+      throw new IOException("interrupted during the " + what, e);
     }
   }
 

@@ -15,9 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code limit.plain_chain}: the work of a put done by the simplest Java code, without Hiro. The
@@ -50,7 +47,7 @@ final class PlainChain {
       }
       send(input, servers.get(0).getLocalPort(), deadlineNanos);
       for (CompletableFuture<Long> relay : relays) {
-        long stored = await(relay, deadlineNanos);
+        long stored = MachineLimits.await(relay, deadlineNanos, "plain chain");
         if (stored != input.sizeBytes()) {
           throw new IOException("plain chain stored " + stored + " of " + input.sizeBytes() + " bytes");
         }
@@ -108,17 +105,6 @@ final class PlainChain {
       return stored;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static long await(CompletableFuture<Long> relay, long deadlineNanos) throws IOException {
-    try {
-      return relay.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("plain chain failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted during the plain chain", e);
     }
   }
 }

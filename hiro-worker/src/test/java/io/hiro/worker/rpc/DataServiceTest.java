@@ -10,6 +10,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.WorkerId;
+import io.hiro.common.rpc.PieceStreams;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
@@ -55,20 +56,7 @@ class DataServiceTest {
   /** Opens a piece stream and sends only its header. */
   private CompletableFuture<WritePieceResponse> openSilentStream(long pieceId) {
     CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).writePiece(new StreamObserver<>() {
-      @Override
-      public void onNext(WritePieceResponse response) {
-        answer.complete(response);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        answer.completeExceptionally(error);
-      }
-
-      @Override
-      public void onCompleted() {}
-    });
+    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).writePiece(PieceStreams.completing(answer));
     requests.onNext(WritePieceRequest.newBuilder()
         .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(100)
             .setToken(TestTokens.write(pieceId))).build());

@@ -9,17 +9,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.StreamObserver;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.HostileMessages;
+import io.hiro.common.rpc.PieceStreams;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
-import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.TestTokens;
@@ -34,7 +33,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -185,28 +183,7 @@ class HostileStreamsTest {
   }
 
   private Status.Code write(List<WritePieceRequest> stream) {
-    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS).writePiece(new StreamObserver<>() {
-          @Override
-          public void onNext(WritePieceResponse response) {
-            answer.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            answer.completeExceptionally(error);
-          }
-
-          @Override
-          public void onCompleted() {
-            answer.completeExceptionally(new IllegalStateException("ended without an answer"));
-          }
-        });
-    stream.forEach(requests::onNext);
-    requests.onCompleted();
-    Throwable failure = answer.handle((response, error) -> error).join();
-    return failure == null ? Status.Code.OK : Status.fromThrowable(failure).getCode();
+    return PieceStreams.send(channel, stream, 10);
   }
 
   private Status.Code read(ReadPieceRequest request) {

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.hiro.common.Crc32c;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.PieceStreams;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.ReadPieceRequest;
@@ -38,20 +39,7 @@ final class PieceClient implements AutoCloseable {
     CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
     StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel)
         .withDeadlineAfter(20, TimeUnit.SECONDS)
-        .writePiece(new StreamObserver<>() {
-          @Override
-          public void onNext(WritePieceResponse response) {
-            answer.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            answer.completeExceptionally(error);
-          }
-
-          @Override
-          public void onCompleted() {}
-        });
+        .writePiece(PieceStreams.completing(answer));
     requests.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
     for (int offset = 0; offset < bytes.length; offset += MESSAGE_BYTES) {
       int length = Math.min(MESSAGE_BYTES, bytes.length - offset);
