@@ -31,16 +31,21 @@ final class CliLatency {
 
   private CliLatency() {}
 
-  /** The {@code bin/hiro} of the checkout this jar was built in, if there is one. */
+  /** The {@code bin/hiro} of the checkout this jar was built in, else the one in the working dir, if any. */
   static Optional<Path> launcher() {
+    List<Path> candidates = new ArrayList<>();
     try {
       Path jar = Path.of(CliLatency.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // hiro-app/target/hiro.jar (or hiro-app/target/classes) -> the checkout's bin/hiro
-      Path candidate = jar.getParent().getParent().getParent().resolve("bin").resolve("hiro");
-      return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+      Path checkout = jar.getParent().getParent().getParent();
+      if (checkout != null) {
+        candidates.add(checkout.resolve("bin").resolve("hiro"));
+      }
     } catch (URISyntaxException | RuntimeException e) {
-      return Optional.empty();
+      // not run from a file: only the working dir is left
     }
+    candidates.add(Path.of("bin", "hiro").toAbsolutePath());
+    return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
   static Figure measure(Path launcher, HostPort master, Access access) throws IOException {

@@ -84,7 +84,7 @@ public final class HiroBench {
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
       CliLatency.launcher().ifPresentOrElse(
           launcher -> out.accept(uncheckedCli(launcher)),
-          () -> LOG.info("no bin/hiro beside this jar: cli.stat not measured"));
+          () -> LOG.warn("cli.stat not measured: no bin/hiro beside this jar or in the working dir"));
     } finally {
       deleteQuietly(clients.admin(), remoteDir);
     }
