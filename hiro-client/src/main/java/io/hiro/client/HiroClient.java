@@ -8,6 +8,7 @@ import io.hiro.client.rpc.Protos;
 import io.hiro.client.rpc.WorkerChannels;
 import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
+import io.hiro.common.rpc.ClientThreads;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.proto.FsckResponse;
 import java.io.OutputStream;
@@ -23,13 +24,17 @@ import java.util.function.Function;
  */
 public final class HiroClient implements AutoCloseable {
   private final ManagedChannel masterChannel;
+  /** The network thread of this client's channels; null when the caller opened them. */
+  private final ClientThreads threads;
   private final MasterCalls master;
   private final WorkerChannels workers;
   private final Uploader uploader;
   private final Downloader downloader;
 
-  private HiroClient(ManagedChannel masterChannel, String masterName, Function<String, ManagedChannel> workerChannels) {
+  private HiroClient(ManagedChannel masterChannel, ClientThreads threads, String masterName,
+      Function<String, ManagedChannel> workerChannels) {
     this.masterChannel = masterChannel;
+    this.threads = threads;
     this.master = new MasterCalls(masterChannel, masterName);
     this.workers = new WorkerChannels(workerChannels);
     this.uploader = new Uploader(master, workers);
@@ -42,8 +47,9 @@ public final class HiroClient implements AutoCloseable {
    */
   public static HiroClient connect(HostPort master, ClientSecurity security) {
     Objects.requireNonNull(master, "master");
-    return new HiroClient(Rpc.channel(master, security.master()), "master " + master,
-        address -> Rpc.channel(HostPort.parse(address), security.workers()));
+    ClientThreads threads = new ClientThreads("hiro-client-net");
+    return new HiroClient(Rpc.channel(master, security.master(), threads), threads, "master " + master,
+        address -> Rpc.channel(HostPort.parse(address), security.workers(), threads));
   }
 
   /**
@@ -55,7 +61,7 @@ public final class HiroClient implements AutoCloseable {
    */
   public static HiroClient using(ManagedChannel masterChannel, String masterName,
                                  Function<String, ManagedChannel> workerChannels) {
-    return new HiroClient(masterChannel, masterName, workerChannels);
+    return new HiroClient(masterChannel, null, masterName, workerChannels);
   }
 
   public PutResult put(Path local, String remotePath, PutOptions options) {
@@ -124,5 +130,8 @@ public final class HiroClient implements AutoCloseable {
   public void close() {
     workers.close();
     Rpc.shutdown(masterChannel);
+    if (threads != null) {
+      threads.close();
+    }
   }
 }

@@ -64,12 +64,20 @@ public final class Rpc {
 
   /** A channel to {@code address}, with TLS and call credentials as {@code security} says. */
   public static ManagedChannel channel(HostPort address, RpcSecurity security) {
+    return builder(address, security).build();
+  }
+
+  /** The same, on {@code threads} rather than gRPC's shared network threads. */
+  public static ManagedChannel channel(HostPort address, RpcSecurity security, ClientThreads threads) {
+    return builder(address, security).eventLoopGroup(threads.group()).channelType(threads.channelType()).build();
+  }
+
+  private static NettyChannelBuilder builder(HostPort address, RpcSecurity security) {
     return NettyChannelBuilder.forAddress(address.host(), address.port(), security.channelCredentials())
         .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
         .flowControlWindow(Limits.FLOW_CONTROL_WINDOW_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(false)
-        .build();
+        .keepAliveWithoutCalls(false);
   }
 
   public static void shutdown(ManagedChannel channel) {
