@@ -9,7 +9,7 @@ import java.util.Arrays;
  * since the master holds one per file: the SHA-256 sits in four longs, the first piece's id and
  * CRC in fields of their own (most files have one piece), the other pieces' in primitive arrays,
  * and lengths follow from the size and the piece size (every piece is {@code pieceSizeBytes} long
- * except a shorter last one). A one-piece file costs 112 bytes here.
+ * except a shorter last one). A one-piece file costs 104 bytes here.
  *
  * <p>Invariants: the file has {@code pieceCount(sizeBytes, pieceSizeBytes)} pieces; the arrays
  * hold the pieces after the first, or are null if there are none.
@@ -20,7 +20,8 @@ final class FileNode implements Node {
   final long fileId;
   final long sizeBytes;
   final int replication;
-  final long pieceSizeBytes;
+  /** At most {@link io.hiro.common.Limits#PIECE_SIZE_MAX_BYTES} (1 GiB): an int keeps the node at 104 bytes. */
+  private final int pieceSizeBytes;
   final long version;
   final long modifiedMillis;
   private final long sha0;
@@ -41,7 +42,7 @@ final class FileNode implements Node {
     this.fileId = fileId;
     this.sizeBytes = sizeBytes;
     this.replication = replication;
-    this.pieceSizeBytes = pieceSizeBytes;
+    this.pieceSizeBytes = Math.toIntExact(pieceSizeBytes);
     this.version = version;
     this.modifiedMillis = modifiedMillis;
     ByteBuffer sha = ByteBuffer.wrap(sha256);
@@ -93,6 +94,10 @@ final class FileNode implements Node {
   /** The whole file's SHA-256 (a new array). */
   byte[] sha256() {
     return ByteBuffer.allocate(SHA256_BYTES).putLong(sha0).putLong(sha1).putLong(sha2).putLong(sha3).array();
+  }
+
+  long pieceSizeBytes() {
+    return pieceSizeBytes;
   }
 
   long pieceLength(int index) {

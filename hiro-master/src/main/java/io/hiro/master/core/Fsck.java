@@ -4,7 +4,6 @@ import io.hiro.common.HiroPath;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Checks the files under a path, for {@code hiro admin fsck}: per file, its missing pieces (no good live
@@ -32,9 +31,7 @@ final class Fsck {
       Entry entry = pending.pop();
       if (entry.node() instanceof DirectoryNode directory) {
         // Pushed in reverse so that they come off the stack in name order.
-        for (Map.Entry<String, Node> child : directory.children.descendingMap().entrySet()) {
-          pending.push(new Entry(entry.path().child(child.getKey()), child.getValue()));
-        }
+        directory.forEachDescending((name, child) -> pending.push(new Entry(entry.path().child(name), child)));
         continue;
       }
       FsckView.FsckFile file = checkFile(core, entry.path(), (FileNode) entry.node(), now);

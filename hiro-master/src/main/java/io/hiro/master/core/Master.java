@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,9 +75,7 @@ public final class Master {
         return List.of(fileView(core, path, node, false));
       }
       List<FileView> entries = new ArrayList<>();
-      for (Map.Entry<String, Node> child : ((DirectoryNode) node).children.entrySet()) {
-        entries.add(fileView(core, path.child(child.getKey()), child.getValue(), false));
-      }
+      ((DirectoryNode) node).forEach((name, child) -> entries.add(fileView(core, path.child(name), child, false)));
       return entries;
     });
   }
@@ -177,18 +174,18 @@ public final class Master {
   static FileView fileView(Core core, HiroPath path, Node node, boolean withPieces) {
     if (node instanceof DirectoryNode directory) {
       return new FileView(path, true, 0, 0, 0, directory.modifiedMillis(), new FileId(0), 0, new byte[0],
-          directory.children.size(), List.of());
+          directory.size(), List.of());
     }
     FileNode file = (FileNode) node;
     List<PieceView> pieces = new ArrayList<>();
     if (withPieces) {
       long now = core.nowMillis();
       for (int i = 0; i < file.pieceCount(); i++) {
-        pieces.add(new PieceView(new PieceId(file.pieceId(i)), i, i * file.pieceSizeBytes, file.pieceLength(i),
+        pieces.add(new PieceView(new PieceId(file.pieceId(i)), i, i * file.pieceSizeBytes(), file.pieceLength(i),
             file.crc(i), core.cluster.liveReplicas(file.pieceId(i), now), core.tokens.read(file.pieceId(i), now)));
       }
     }
-    return new FileView(path, false, file.sizeBytes, file.replication, file.pieceSizeBytes, file.modifiedMillis,
+    return new FileView(path, false, file.sizeBytes, file.replication, file.pieceSizeBytes(), file.modifiedMillis,
         new FileId(file.fileId), file.version, file.sha256(), 0, pieces);
   }
 }

@@ -98,9 +98,9 @@ public final class MasterState {
   private void checkRoomFor(HiroPath path) {
     HiroPath existing = namespace.deepestExisting(path.parent());
     if (namespace.lookup(existing) instanceof DirectoryNode directory
-        && directory.children.size() >= Limits.LIST_ENTRIES_MAX) {
+        && directory.size() >= Limits.LIST_ENTRIES_MAX) {
       throw HiroException.exhausted("directory %s has %d entries, the limit; use a subdirectory",
-          existing, directory.children.size());
+          existing, directory.size());
     }
   }
 
@@ -199,9 +199,9 @@ public final class MasterState {
     if (node == null) {
       throw HiroException.notFound("%s does not exist", path);
     }
-    if (node instanceof DirectoryNode directory && !directory.children.isEmpty() && !delete.recursive()) {
+    if (node instanceof DirectoryNode directory && !directory.isEmpty() && !delete.recursive()) {
       throw HiroException.precondition("directory %s is not empty (%d entries); use -r to delete it with its contents",
-          path, directory.children.size());
+          path, directory.size());
     }
     namespace.remove(path, delete.modifiedMillis());
     List<DroppedPiece> dropped = new ArrayList<>();
@@ -278,7 +278,7 @@ public final class MasterState {
           .setModifiedMillis(node.modifiedMillis());
       if (node instanceof FileNode file) {
         entry.setFile(CheckpointFile.newBuilder().setFileId(file.fileId).setSizeBytes(file.sizeBytes)
-            .setReplication(file.replication).setPieceSizeBytes(file.pieceSizeBytes).setVersion(file.version)
+            .setReplication(file.replication).setPieceSizeBytes(file.pieceSizeBytes()).setVersion(file.version)
             .setSha256(ByteString.copyFrom(file.sha256()))
             .addAllPieceIds(Arrays.stream(file.pieceIds()).boxed().toList())
             .addAllCrcs(Arrays.stream(file.crcs()).boxed().toList()));

@@ -26,7 +26,7 @@ final class Namespace {
       if (!(node instanceof DirectoryNode directory)) {
         return null;
       }
-      node = directory.children.get(segment);
+      node = directory.get(segment);
       if (node == null) {
         return null;
       }
@@ -60,10 +60,10 @@ final class Namespace {
   DirectoryNode mkdirs(HiroPath path, long millis) {
     DirectoryNode directory = root;
     for (String segment : path.segments()) {
-      Node child = directory.children.get(segment);
+      Node child = directory.get(segment);
       if (child == null) {
         DirectoryNode created = new DirectoryNode(millis);
-        directory.children.put(segment, created);
+        directory.put(segment, created);
         directory.touch(millis);
         child = created;
       }
@@ -77,13 +77,13 @@ final class Namespace {
   Node put(HiroPath path, Node node, long millis) {
     DirectoryNode parent = parentOf(path);
     parent.touch(millis);
-    return parent.children.put(path.name(), node);
+    return parent.put(path.name(), node);
   }
 
   Node remove(HiroPath path, long millis) {
     DirectoryNode parent = parentOf(path);
     parent.touch(millis);
-    return parent.children.remove(path.name());
+    return parent.remove(path.name());
   }
 
   private DirectoryNode parentOf(HiroPath path) {
@@ -100,7 +100,7 @@ final class Namespace {
       root.touch(node.modifiedMillis());
       return;
     }
-    Node replaced = parentOf(path).children.put(path.name(), node);
+    Node replaced = parentOf(path).put(path.name(), node);
     Checks.check(replaced == null, "%s appears twice", path);
   }
 
@@ -112,8 +112,7 @@ final class Namespace {
       Map.Entry<HiroPath, Node> next = pending.pop();
       action.accept(next.getKey(), next.getValue());
       if (next.getValue() instanceof DirectoryNode directory) {
-        directory.children.descendingMap()
-            .forEach((name, child) -> pending.push(Map.entry(next.getKey().child(name), child)));
+        directory.forEachDescending((name, child) -> pending.push(Map.entry(next.getKey().child(name), child)));
       }
     }
   }
@@ -127,7 +126,7 @@ final class Namespace {
       if (next instanceof FileNode file) {
         action.accept(file);
       } else if (next instanceof DirectoryNode directory) {
-        directory.children.values().forEach(pending::push);
+        directory.nodes().forEach(pending::push);
       }
     }
   }
@@ -138,7 +137,7 @@ final class Namespace {
       return 0;
     }
     long count = 1;
-    for (Node child : directory.children.values()) {
+    for (Node child : directory.nodes()) {
       count += countDirectories(child);
     }
     return count;

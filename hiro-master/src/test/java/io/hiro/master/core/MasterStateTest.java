@@ -49,7 +49,7 @@ class MasterStateTest {
     } else {
       DirectoryNode directory = (DirectoryNode) node;
       lines.add(path + "/ @" + directory.modifiedMillis());
-      directory.children.forEach((name, child) -> dump(child, path + "/" + name, lines));
+      directory.forEach((name, child) -> dump(child, path + "/" + name, lines));
     }
   }
 
