@@ -26,6 +26,11 @@ public final class Limits {
   public static final int FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
   /** Largest gRPC message any Hiro endpoint accepts (a data message plus its framing). */
   public static final int GRPC_MESSAGE_MAX_BYTES = 8 * 1024 * 1024;
+  /** Calls one connection may have open at once on any Hiro server (a worker takes 32 piece streams). */
+  public static final int CALLS_PER_CONNECTION_MAX = 256;
+  /** HTTP/2 stream resets one connection may send per {@link #RESETS_WINDOW_SECONDS} ("rapid reset"). */
+  public static final int RESETS_PER_WINDOW_MAX = 500;
+  public static final int RESETS_WINDOW_SECONDS = 10;
   /** Block size of the per-block CRC32C kept with each replica. */
   public static final int REPLICA_BLOCK_BYTES = 64 * 1024;
 

@@ -41,6 +41,8 @@ public final class Rpc {
         .executor(executor)
         .maxInboundMessageSize(Limits.GRPC_MESSAGE_MAX_BYTES)
         .flowControlWindow(Limits.FLOW_CONTROL_WINDOW_BYTES)
+        .maxConcurrentCallsPerConnection(Limits.CALLS_PER_CONNECTION_MAX)
+        .maxRstFramesPerWindow(Limits.RESETS_PER_WINDOW_MAX, Limits.RESETS_WINDOW_SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
     services.forEach(builder::addService);
