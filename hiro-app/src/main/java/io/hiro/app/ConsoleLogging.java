@@ -13,7 +13,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * How {@code hiro} logs, set up in code rather than from a logback.xml: parsing XML loads a few
  * hundred classes, a good part of a client command's start-up. Readable lines on stderr; Hiro's own
- * loggers at {@code HIRO_LOG_LEVEL} (default INFO), gRPC and the rest at WARN. A logback.xml or
+ * loggers at {@code HIRO_LOG_LEVEL} (a system property, else the environment; default INFO), gRPC and the rest at WARN. A logback.xml or
  * logback-test.xml on the class path (tests) or {@code -Dlogback.configurationFile} still wins.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
@@ -37,7 +37,8 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     root.setLevel(Level.WARN);
     root.addAppender(console);
     context.getLogger("io.grpc").setLevel(Level.WARN);
-    context.getLogger("io.hiro").setLevel(Level.toLevel(System.getenv("HIRO_LOG_LEVEL"), Level.INFO));
+    String level = System.getProperty("HIRO_LOG_LEVEL", System.getenv("HIRO_LOG_LEVEL"));
+    context.getLogger("io.hiro").setLevel(Level.toLevel(level, Level.INFO));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

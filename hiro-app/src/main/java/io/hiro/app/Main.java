@@ -62,7 +62,7 @@ public final class Main implements Runnable {
   /** Clients print results and one-line errors, not logs; daemons log their lifecycle at INFO. */
   private static void quietUnlessDaemon(String[] args) {
     boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
-    if (!daemon && System.getenv("HIRO_LOG_LEVEL") == null) {
+    if (!daemon && System.getProperty("HIRO_LOG_LEVEL", System.getenv("HIRO_LOG_LEVEL")) == null) {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hiro")).setLevel(Level.ERROR);
     }
   }

@@ -48,8 +48,13 @@ public final class HiroClient implements AutoCloseable {
   public static HiroClient connect(HostPort master, ClientSecurity security) {
     Objects.requireNonNull(master, "master");
     ClientThreads threads = new ClientThreads("hiro-client-net");
-    return new HiroClient(Rpc.channel(master, security.master(), threads), threads, "master " + master,
-        address -> Rpc.channel(HostPort.parse(address), security.workers(), threads));
+    try {
+      return new HiroClient(Rpc.channel(master, security.master(), threads), threads, "master " + master,
+          address -> Rpc.channel(HostPort.parse(address), security.workers(), threads));
+    } catch (RuntimeException e) {
+      threads.close();
+      throw e;
+    }
   }
 
   /**

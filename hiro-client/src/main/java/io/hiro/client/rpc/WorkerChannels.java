@@ -23,7 +23,13 @@ public final class WorkerChannels implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the client is closed");
     }
-    return channels.computeIfAbsent(worker.getAddress(), factory);
+    ManagedChannel channel = channels.computeIfAbsent(worker.getAddress(), factory);
+    if (closed) {
+      // close() ran meanwhile and may have missed this channel: shut it down here.
+      Rpc.shutdown(channel);
+      throw new IllegalStateException("the client is closed");
+    }
+    return channel;
   }
 
   /** How messages name a worker: {@code worker w-3f2a9c1e (10.0.0.7:5050)}. */
