@@ -45,10 +45,19 @@ public final class Main implements Runnable {
 
   /** Netty's allocation events would start Flight Recorder in every command: 0.1 s of a client's start-up. */
   private static final String NETTY_JFR = "io.grpc.netty.shaded.io.netty.jfr.enabled";
+  /**
+   * Netty's leak detector records a stack trace for one buffer in 128: about one per small-file put
+   * in every process (JFR, 2026-11-29). Hiro's own code never holds Netty buffers; set the property
+   * to "simple" or "paranoid" to hunt a leak.
+   */
+  private static final String NETTY_LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
 
   public static void main(String[] args) {
     if (System.getProperty(NETTY_JFR) == null) {
       System.setProperty(NETTY_JFR, "false");
+    }
+    if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
+      System.setProperty(NETTY_LEAK_DETECTION, "disabled");
     }
     System.exit(execute(args));
   }

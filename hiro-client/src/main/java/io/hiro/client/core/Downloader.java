@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Gets a file: Stat at the master (which hands out the read tokens), then its pieces (at most
  * {@link #PIECES_IN_FLIGHT_MAX} at once) into a temp file beside the destination, every CRC32C and
- * the whole-file SHA-256 verified; read tokens that expire meanwhile are renewed ({@link ReadTokens}).
+ * the whole-file SHA-256 verified (hashed as the pieces land, {@link PrefixDigest}); read tokens that expire meanwhile are renewed ({@link ReadTokens}).
  * Invariant: the destination appears, by an atomic rename, only with verified bytes; on any failure
  * the temp file is deleted and the destination is untouched.
  */
@@ -63,18 +63,19 @@ public final class Downloader {
     Path temp = parent.resolve("." + destination.getFileName() + ".hiro-"
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ".part");
     try {
+      List<PieceRef> pieces = file.getPiecesList();
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE)) {
-        List<PieceRef> pieces = file.getPiecesList();
+          StandardOpenOption.WRITE); PrefixDigest digest = new PrefixDigest(out, pieces)) {
         TransferProgress progress = new TransferProgress(listener, file.getSizeBytes(), pieces.size());
-        BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX,
-            index -> fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) -> {
-              long end = offset + data.remaining();
-              write(out, pieces.get(index).getOffset() + offset, data);
-              progress.reached(index, end);
-            }, tokens::renew));
-        long[] counted = new long[1];
-        checkSha256(file, FileDigest.sha256(out, counted));
+        BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX, index -> {
+          fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) -> {
+            long end = offset + data.remaining();
+            write(out, pieces.get(index).getOffset() + offset, data);
+            progress.reached(index, end);
+          }, tokens::renew);
+          digest.landed(index);
+        });
+        checkSha256(file, digest.finish());
         out.force(true);
       }
       Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -88,21 +89,24 @@ public final class Downloader {
     }
   }
 
-  /** Streams {@code remotePath} to {@code out} in order, one verified piece at a time. */
+  /**
+   * Streams {@code remotePath} to {@code out} in order, one verified piece at a time, the next
+   * pieces fetched meanwhile ({@link ReadAhead}).
+   */
   public void cat(String remotePath, OutputStream out) {
     HiroPath path = HiroPath.parse(remotePath);
     FileStatus file = statFile(path);
     ReadTokens tokens = new ReadTokens(path, file, this::statFile);
     MessageDigest sha256 = FileDigest.sha256();
     long longest = file.getPiecesList().stream().mapToLong(PieceRef::getLength).max().orElse(0);
-    byte[] buffer = new byte[(int) longest];
     try {
-      for (PieceRef piece : file.getPiecesList()) {
-        fetcher.fetch(file.getPath(), piece, (offset, data) -> data.get(buffer, (int) offset, data.remaining()),
-            tokens::renew);
-        sha256.update(buffer, 0, (int) piece.getLength());
-        out.write(buffer, 0, (int) piece.getLength());
-      }
+      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, Runtime.getRuntime().maxMemory()),
+          (piece, into) -> fetcher.fetch(file.getPath(), piece,
+              (offset, data) -> data.get(into, (int) offset, data.remaining()), tokens::renew),
+          (piece, bytes, length) -> {
+            sha256.update(bytes, 0, length);
+            out.write(bytes, 0, length);
+          });
       out.flush();
     } catch (IOException e) {
       throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write the output of cat " + remotePath + ": " + e, e);

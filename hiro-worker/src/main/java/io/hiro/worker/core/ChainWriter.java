@@ -154,8 +154,10 @@ public final class ChainWriter {
     if (downstreamFailure == null) {
       try {
         WritePieceResponse next = downstream.awaitAnswer(downstreamAnswerWait);
-        Checks.require(next.getCrc32C() == meta.getCrc32C(), "worker %s stored piece %s with CRC32C %s, not %s",
-            header.getDownstream(0).getWorkerId(), pieceId, Crc32c.hex(next.getCrc32C()), Crc32c.hex(meta.getCrc32C()));
+        if (next.getCrc32C() != meta.getCrc32C()) {
+          throw HiroException.invalid("worker %s stored piece %s with CRC32C %s, not %s",
+              header.getDownstream(0).getWorkerId(), pieceId, Crc32c.hex(next.getCrc32C()), Crc32c.hex(meta.getCrc32C()));
+        }
         stored.addAll(next.getStoredWorkerIdsList());
       } catch (RuntimeException e) {
         downstreamFailed(e);

@@ -131,7 +131,10 @@ final class GrpcReplicaSink implements ReplicaSink, ClientResponseObserver<Write
 
   @Override
   public void onCompleted() {
-    answer.completeExceptionally(HiroException.unavailable("%s ended the stream without an answer", target));
+    // After its answer (the usual end) there is nothing to report, and an exception would cost a stack trace.
+    if (!answer.isDone()) {
+      answer.completeExceptionally(HiroException.unavailable("%s ended the stream without an answer", target));
+    }
     runWaiting();
   }
 }

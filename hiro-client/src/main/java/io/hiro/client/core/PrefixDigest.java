@@ -1,0 +1,142 @@
+package io.hiro.client.core;
+
+import io.hiro.common.HiroException;
+import io.hiro.proto.PieceRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The SHA-256 of a file whose pieces land in any order, computed while they land: a thread of its
+ * own reads back and hashes the longest run of landed pieces from the start, and asks the kernel to
+ * write them to disk ({@code force(false)}), so neither the hash nor the flush waits for the last
+ * piece. Reading back from the file means the hash covers what is on disk, not what was meant to be.
+ */
+final class PrefixDigest implements AutoCloseable {
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  private final FileChannel file;
+  private final List<PieceRef> pieces;
+  private final MessageDigest sha256 = FileDigest.sha256();
+  private final boolean[] landed;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Thread thread;
+  private boolean closed;
+  private Throwable failure;
+  private byte[] digest;
+
+  PrefixDigest(FileChannel file, List<PieceRef> pieces) {
+    this.file = file;
+    this.pieces = pieces;
+    this.landed = new boolean[pieces.size()];
+    this.thread = Thread.ofVirtual().name("prefix-digest").start(this::run);
+  }
+
+  /** Piece {@code index} is wholly written to the file. */
+  void landed(int index) {
+    lock.lock();
+    try {
+      landed[index] = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until every piece landed and is hashed; returns the digest of the whole file. */
+  byte[] finish() {
+    lock.lock();
+    try {
+      while (digest == null && failure == null) {
+        changed.await();
+      }
+      if (failure != null) {
+        throw failure instanceof IOException e ? new UncheckedIOException(e) : BoundedParallel.unchecked(failure);
+      }
+      return digest.clone();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while checking the file's SHA-256");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    try {
+      for (int index = 0; index < pieces.size(); index++) {
+        if (!awaitLanded(index)) {
+          return;
+        }
+        hash(pieces.get(index), buffer);
+        file.force(false);
+      }
+      finished(sha256.digest(), null);
+    } catch (IOException | RuntimeException e) {
+      finished(null, e);
+    }
+  }
+
+  private boolean awaitLanded(int index) {
+    lock.lock();
+    try {
+      while (!landed[index] && !closed) {
+        changed.awaitUninterruptibly();
+      }
+      return !closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void hash(PieceRef piece, ByteBuffer buffer) throws IOException {
+    long position = piece.getOffset();
+    long end = piece.getOffset() + piece.getLength();
+    while (position < end) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+      int read = file.read(buffer, position);
+      if (read < 0) {
+        throw new IOException("the file ended at " + position + " bytes while piece " + piece.getIndex()
+            + " should end at " + end);
+      }
+      buffer.flip();
+      sha256.update(buffer);
+      position += read;
+    }
+  }
+
+  private void finished(byte[] result, Throwable error) {
+    lock.lock();
+    try {
+      digest = result;
+      failure = error;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops hashing (after a failed download); returns once the thread no longer touches the file. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

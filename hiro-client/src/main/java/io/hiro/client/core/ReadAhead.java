@@ -1,0 +1,84 @@
+package io.hiro.client.core;
+
+import io.hiro.common.HiroException;
+import io.hiro.proto.PieceRef;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Hands a file's pieces to a consumer in order, each whole and verified, while the next ones are
+ * already being fetched: at most {@code buffers} pieces are held at once, each in a buffer of its
+ * own that is reused once the consumer is done with it. The first failure, of a fetch or of the
+ * consumer, cancels the fetches still running and is rethrown.
+ */
+final class ReadAhead {
+  /** Fetches one piece into {@code into} (at least as long as the piece). */
+  @FunctionalInterface
+  interface Fetch {
+    void fetch(PieceRef piece, byte[] into);
+  }
+
+  /** Takes one piece's bytes, {@code bytes[0..length)}; the array is reused after it returns. */
+  @FunctionalInterface
+  interface Consumer {
+    void accept(PieceRef piece, byte[] bytes, int length) throws IOException;
+  }
+
+  private ReadAhead() {}
+
+  /** How many pieces of {@code longestBytes} to hold at once: 3, fewer if they would take over a quarter of the heap. */
+  static int buffersFor(long longestBytes, long heapMaxBytes) {
+    long fit = heapMaxBytes / 4 / Math.max(longestBytes, 1);
+    return (int) Math.max(1, Math.min(3, fit));
+  }
+
+  static void run(List<PieceRef> pieces, int buffers, Fetch fetch, Consumer consumer) throws IOException {
+    int longest = (int) pieces.stream().mapToLong(PieceRef::getLength).max().orElse(0);
+    if (pieces.size() <= 1 || buffers <= 1) {
+      byte[] buffer = new byte[longest];
+      for (PieceRef piece : pieces) {
+        fetch.fetch(piece, buffer);
+        consumer.accept(piece, buffer, (int) piece.getLength());
+      }
+      return;
+    }
+    Deque<byte[]> free = new ArrayDeque<>();
+    Deque<Future<byte[]>> fetching = new ArrayDeque<>();
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      int next = 0;
+      for (PieceRef piece : pieces) {
+        while (next < pieces.size() && fetching.size() < buffers) {
+          PieceRef ahead = pieces.get(next++);
+          byte[] buffer = free.isEmpty() ? new byte[longest] : free.pop();
+          fetching.add(executor.submit(() -> {
+            fetch.fetch(ahead, buffer);
+            return buffer;
+          }));
+        }
+        byte[] bytes = await(fetching.remove());
+        consumer.accept(piece, bytes, (int) piece.getLength());
+        free.push(bytes);
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private static byte[] await(Future<byte[]> fetched) {
+    try {
+      return fetched.get();
+    } catch (ExecutionException e) {
+      throw BoundedParallel.unchecked(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while reading");
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.hiro.client.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.common.HiroException;
+import io.hiro.proto.PieceRef;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ReadAheadTest {
+  private static List<PieceRef> pieces(int... lengths) {
+    List<PieceRef> pieces = new ArrayList<>();
+    long offset = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      pieces.add(PieceRef.newBuilder().setIndex(i).setOffset(offset).setLength(lengths[i]).build());
+      offset += lengths[i];
+    }
+    return pieces;
+  }
+
+  /** Fills a piece with its index, so the output shows the order. */
+  private static void fill(PieceRef piece, byte[] into) {
+    Arrays.fill(into, 0, (int) piece.getLength(), (byte) piece.getIndex());
+  }
+
+  @Test
+  void piecesReachTheConsumerInOrderEvenWhenLaterOnesArriveFirst() throws IOException {
+    List<PieceRef> pieces = pieces(5, 7, 3, 6, 2);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ReadAhead.run(pieces, 3, (piece, into) -> {
+      if (piece.getIndex() == 0) {
+        awaitQuietly(20); // the first piece is the slowest: the next ones land before it
+      }
+      fill(piece, into);
+    }, (piece, bytes, length) -> out.write(bytes, 0, length));
+    assertThat(out.toByteArray()).containsExactly(0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4);
+  }
+
+  @Test
+  void noMoreThanTheGivenBuffersAreFilledOrHeldAtOnce() throws IOException {
+    List<PieceRef> pieces = pieces(4, 4, 4, 4, 4, 4, 4, 4, 4, 4);
+    AtomicInteger fetching = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    Set<byte[]> buffers = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+    ReadAhead.run(pieces, 3, (piece, into) -> {
+      mostAtOnce.accumulateAndGet(fetching.incrementAndGet(), Math::max);
+      buffers.add(into);
+      awaitQuietly(2);
+      fill(piece, into);
+      fetching.decrementAndGet();
+    }, (piece, bytes, length) -> assertThat(bytes[0]).isEqualTo((byte) piece.getIndex()));
+    assertThat(mostAtOnce.get()).isBetween(1, 3);
+    assertThat(buffers).hasSizeLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void aFailedFetchStopsTheReadAndCancelsTheOthers() throws Exception {
+    List<PieceRef> pieces = pieces(4, 4, 4, 4, 4, 4);
+    CountDownLatch stuckStarted = new CountDownLatch(1);
+    Set<Long> interrupted = ConcurrentHashMap.newKeySet();
+    List<Long> consumed = Collections.synchronizedList(new ArrayList<>());
+    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, (piece, into) -> {
+      if (piece.getIndex() == 2) {
+        try {
+          stuckStarted.countDown();
+          Thread.sleep(60_000); // a replica that never answers: only the cancellation ends it
+        } catch (InterruptedException e) {
+          interrupted.add(piece.getIndex());
+        }
+        return;
+      }
+      if (piece.getIndex() == 1) {
+        awaitLatch(stuckStarted);
+        throw HiroException.dataLoss("piece 1 could not be read");
+      }
+      fill(piece, into);
+    }, (piece, bytes, length) -> consumed.add(piece.getIndex())))
+        .isInstanceOf(HiroException.class).hasMessageContaining("piece 1 could not be read");
+    assertThat(consumed).containsExactly(0L);
+    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> interrupted.contains(2L));
+  }
+
+  @Test
+  void aFailingConsumerStopsTheRead() {
+    List<PieceRef> pieces = pieces(4, 4, 4, 4);
+    List<Long> fetched = Collections.synchronizedList(new ArrayList<>());
+    assertThatThrownBy(() -> ReadAhead.run(pieces, 2, (piece, into) -> {
+      fetched.add(piece.getIndex());
+      fill(piece, into);
+    }, (piece, bytes, length) -> {
+      throw new IOException("broken pipe");
+    })).isInstanceOf(IOException.class).hasMessage("broken pipe");
+    assertThat(fetched).doesNotContain(3L);
+  }
+
+  @Test
+  void aSinglePieceOrASingleBufferIsReadWithoutThreads() throws IOException {
+    for (List<PieceRef> pieces : List.of(pieces(9), pieces(3, 2, 4))) {
+      List<String> threads = new ArrayList<>();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ReadAhead.run(pieces, pieces.size() == 1 ? 3 : 1, (piece, into) -> {
+        threads.add(Thread.currentThread().getName());
+        fill(piece, into);
+      }, (piece, bytes, length) -> out.write(bytes, 0, length));
+      assertThat(threads).containsOnly(Thread.currentThread().getName());
+      assertThat(out.size()).isEqualTo((int) pieces.stream().mapToLong(PieceRef::getLength).sum());
+    }
+  }
+
+  @Test
+  void buffersAreBoundedByAQuarterOfTheHeap() {
+    long piece = 64L << 20;
+    assertThat(ReadAhead.buffersFor(piece, 4L << 30)).isEqualTo(3);
+    assertThat(ReadAhead.buffersFor(piece, 512L << 20)).isEqualTo(2);
+    assertThat(ReadAhead.buffersFor(piece, 128L << 20)).isEqualTo(1);
+    assertThat(ReadAhead.buffersFor(0, 128L << 20)).isEqualTo(3);
+  }
+
+  private static void awaitQuietly(long millis) {
+    try {
+      new CountDownLatch(1).await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
