@@ -20,6 +20,7 @@ class BenchIT {
   /** Every figure of a quick run, in the order printed, with its unit. */
   private static final List<String> QUICK_FIGURES = List.of(
       "limit.disk_fsync_write: MB/s", "limit.fsync_4k: ops/s", "limit.loopback_tcp: MB/s", "limit.plain_chain: MB/s",
+      "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
       "put.64mib: MB/s", "get.64mib: MB/s", "get.64mib.cat: MB/s",
       "put.4kib.1client: files/s", "put.4kib.8clients: files/s", "get.4kib.8clients: files/s",
       "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s", "cli.stat: s");
@@ -43,7 +44,8 @@ class BenchIT {
           .isTrue();
       assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
     }
-    assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain");
+    assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
+        "of limit.grpc_unary.8clients");
     assertThat(processesUsing(benchDir)).as("processes left running").isEmpty();
     try (Stream<Path> left = Files.list(benchDir)) {
       assertThat(left.map(p -> p.getFileName().toString())).as("bench files left in " + benchDir)

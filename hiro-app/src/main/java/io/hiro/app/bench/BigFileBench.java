@@ -40,7 +40,7 @@ final class BigFileBench {
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)"));
     out.accept(stream().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
-        .note("(hiro client cat: one piece at a time, no local disk)"));
+        .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)"));
     client.delete(remotePath, false);
   }
 

@@ -68,7 +68,11 @@ public final class HiroBench {
     out.accept(loopback);
     Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
     out.accept(chain);
-    return new Limits(disk, fsync, loopback, chain);
+    Figure unary1 = GrpcUnary.measure(1, sizes.statCount(), deadline());
+    out.accept(unary1);
+    Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), deadline());
+    out.accept(unaryMany);
+    return new Limits(disk, fsync, loopback, chain, unary1, unaryMany);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

@@ -1,0 +1,99 @@
+package io.hiro.app.bench;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.FileStatus;
+import io.hiro.proto.StatRequest;
+import io.hiro.proto.StatResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code limit.grpc_unary.*}: the most unary calls per second this machine gives grpc-java with
+ * Hiro's transport settings ({@link Rpc#startServer}, {@link Rpc#channel}) and nothing else: a
+ * server in this process answers a Stat-shaped request with a fixed Stat-shaped answer, with no
+ * credentials, no metrics and no master behind it; each client has its own channel and calls in a
+ * loop, as the bench's clients do. A Hiro stat is one such call, so it cannot beat this figure;
+ * a small-file put is several. The same calls are made once untimed first: the bench's Hiro
+ * figures come later in the run, with the client's code already compiled.
+ */
+final class GrpcUnary {
+  private static final MethodDescriptor<StatRequest, StatResponse> ECHO = MethodDescriptor
+      .<StatRequest, StatResponse>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName(MethodDescriptor.generateFullMethodName("hiro.bench.Echo", "Stat"))
+      .setRequestMarshaller(ProtoUtils.marshaller(StatRequest.getDefaultInstance()))
+      .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
+      .build();
+
+  private GrpcUnary() {}
+
+  /** Calls per second with {@code clients} clients making {@code totalCalls} calls between them. */
+  static Figure measure(int clients, int totalCalls, long deadlineNanos) throws IOException {
+    StatResponse answer = StatResponse.newBuilder().setFile(FileStatus.newBuilder().setPath("/bench/dirs1/d1234")
+        .setDirectory(true).setModifiedMillis(System.currentTimeMillis())).build();
+    ServerServiceDefinition echo = ServerServiceDefinition.builder("hiro.bench.Echo")
+        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
+          response.onNext(answer);
+          response.onCompleted();
+        }))
+        .build();
+    Server server = Rpc.startServer("127.0.0.1", 0, List.of(() -> echo));
+    List<ManagedChannel> channels = new ArrayList<>();
+    try {
+      HostPort address = new HostPort("127.0.0.1", server.getPort());
+      for (int c = 0; c < clients; c++) {
+        channels.add(Rpc.channel(address));
+        call(channels.get(c), deadlineNanos); // connects before the clock starts
+      }
+      calls(channels, totalCalls, deadlineNanos);
+      long started = System.nanoTime();
+      calls(channels, totalCalls, deadlineNanos);
+      double perSecond = totalCalls / ((System.nanoTime() - started) / 1e9);
+      return Figure.of("limit.grpc_unary." + clients + (clients == 1 ? "client" : "clients"), perSecond, "ops/s");
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+      server.shutdownNow();
+    }
+  }
+
+  /** {@code totalCalls} calls spread over the channels, one thread each, all at once. */
+  private static void calls(List<ManagedChannel> channels, int totalCalls, long deadlineNanos) throws IOException {
+    int clients = channels.size();
+    List<CompletableFuture<Long>> loops = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      ManagedChannel channel = channels.get(c);
+      int count = totalCalls / clients + (c < totalCalls % clients ? 1 : 0);
+      loops.add(CompletableFuture.supplyAsync(() -> {
+        for (int i = 0; i < count; i++) {
+          call(channel, deadlineNanos);
+        }
+        return (long) count;
+      }, runnable -> Thread.ofPlatform().daemon().name("bench-grpc-client").start(runnable)));
+    }
+    for (CompletableFuture<Long> loop : loops) {
+      MachineLimits.await(loop, deadlineNanos, "grpc unary");
+    }
+  }
+
+  private static void call(ManagedChannel channel, long deadlineNanos) {
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      throw HiroException.unavailable("bench grpc unary did not finish before its deadline");
+    }
+    ClientCalls.blockingUnaryCall(channel, ECHO, CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.NANOSECONDS),
+        StatRequest.newBuilder().setPath("/bench/dirs1/d1234").build());
+  }
+}
