@@ -10,7 +10,9 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
+import io.hiro.common.rpc.ClientThreads;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.FileStatus;
 import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
@@ -24,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@code limit.grpc_unary.*}: the most unary calls per second this machine gives grpc-java with
  * Hiro's transport settings ({@link Rpc#startServer}, {@link Rpc#channel}) and nothing else: a
  * server in this process answers a Stat-shaped request with a fixed Stat-shaped answer, with no
- * credentials, no metrics and no master behind it; each client has its own channel and calls in a
- * loop, as the bench's clients do. A Hiro stat is one such call, so it cannot beat this figure;
+ * credentials, no metrics and no master behind it; each client has its own channel and network
+ * thread ({@link ClientThreads}, as a {@code HiroClient}) and calls in a loop, as the bench's
+ * clients do. A Hiro stat is one such call, so it cannot beat this figure;
  * a small-file put is several. The same calls are made once untimed first: the bench's Hiro
  * figures come later in the run, with the client's code already compiled.
  */
@@ -37,6 +40,9 @@ final class GrpcUnary {
       .setRequestMarshaller(ProtoUtils.marshaller(StatRequest.getDefaultInstance()))
       .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
       .build();
+
+  /** Untimed calls first, at least: enough for the JIT to compile the call path. */
+  private static final int WARM_UP_CALLS_MIN = 5_000;
 
   private GrpcUnary() {}
 
@@ -52,19 +58,22 @@ final class GrpcUnary {
         .build();
     Server server = Rpc.startServer("127.0.0.1", 0, List.of(() -> echo));
     List<ManagedChannel> channels = new ArrayList<>();
+    List<ClientThreads> threads = new ArrayList<>();
     try {
       HostPort address = new HostPort("127.0.0.1", server.getPort());
       for (int c = 0; c < clients; c++) {
-        channels.add(Rpc.channel(address));
+        threads.add(new ClientThreads("bench-grpc-net"));
+        channels.add(Rpc.channel(address, RpcSecurity.PLAINTEXT, threads.get(c)));
         call(channels.get(c), deadlineNanos); // connects before the clock starts
       }
-      calls(channels, totalCalls, deadlineNanos);
+      calls(channels, Math.max(totalCalls, WARM_UP_CALLS_MIN), deadlineNanos);
       long started = System.nanoTime();
       calls(channels, totalCalls, deadlineNanos);
       double perSecond = totalCalls / ((System.nanoTime() - started) / 1e9);
       return Figure.of("limit.grpc_unary." + clients + (clients == 1 ? "client" : "clients"), perSecond, "ops/s");
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
+      threads.forEach(ClientThreads::close);
       server.shutdownNow();
     }
   }
