@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure Hiro against this machine's disk and network: put/get of a large file and of "
         + "many 4 KiB files, mkdir and stat, with 1 and 8 clients, each beside its limit.",
-        "Without -m, starts a master and three workers on loopback and stops them afterwards."})
+        "Without -m, starts a master and three workers on loopback and stops them afterwards; then, when run "
+            + "as root, it also reads the large file once with the page cache emptied (it runs sync and drops the "
+            + "machine's clean cached pages: other programs' next reads are slower, nothing else changes)."})
 public final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin io.hiro.common.cli.LogLevelOption logLevel;
 
@@ -75,7 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         ClientSecurity security = new ClientSecurity(secretFile.lookup(System::getenv).callSigner(),
             tls.files(System::getenv));
-        run(HostPort.parse(master), security, new CliLatency.Access(accessOptions(), Map.of()), base, sizes, out);
+        run(HostPort.parse(master), security, new CliLatency.Access(accessOptions(), Map.of()), base, sizes, false,
+            out);
       } else {
         runOnLocalCluster(base, sizes, out);
       }
@@ -110,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
       try {
         run(cluster.masterAddress(), cluster.clientSecurity(), new CliLatency.Access(List.of(),
-            cluster.clientEnvironment()), base, sizes, out);
+            cluster.clientEnvironment()), base, sizes, true, out);
       } finally {
         Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
       }
@@ -131,8 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static void run(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path base,
-      BenchSizes sizes, PrintWriter out) throws IOException {
-    new HiroBench(master, security, cliAccess, base, sizes).run(figure -> {
+      BenchSizes sizes, boolean workersHere, PrintWriter out) throws IOException {
+    new HiroBench(master, security, cliAccess, base, sizes, workersHere).run(figure -> {
       out.println(figure.line());
       out.flush();
     });

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,9 +32,12 @@ public final class HiroBench {
   private final CliLatency.Access cliAccess;
   private final Path workDir;
   private final BenchSizes sizes;
+  private final boolean workersHere;
 
+  /** @param workersHere the workers' data is on the disk of {@code workDir} (the bench started them there) */
   public HiroBench(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path workDir,
-      BenchSizes sizes) {
+      BenchSizes sizes, boolean workersHere) {
+    this.workersHere = workersHere;
     this.cliAccess = cliAccess;
     this.master = master;
     this.security = security;
@@ -72,7 +76,18 @@ public final class HiroBench {
     out.accept(unary1);
     Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), deadline());
     out.accept(unaryMany);
-    return new Limits(disk, fsync, loopback, chain, unary1, unaryMany);
+    Optional<Figure> directRead = Optional.empty();
+    if (!workersHere) {
+      LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: the workers' disks are not known to be on "
+          + "this machine (-m)");
+    } else if (!PageCache.canDrop()) {
+      LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: emptying the page cache needs root");
+    } else {
+      directRead = MachineLimits.diskDirectRead(input, deadline());
+      directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
+          + "the file system of {} takes no O_DIRECT", workDir));
+    }
+    return new Limits(disk, fsync, loopback, chain, unary1, unaryMany, directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

@@ -1,5 +1,11 @@
 package io.hiro.app.bench;
 
-/** The machine's limits measured at the start of a run, which Hiro's figures are compared with. */
+import java.util.Optional;
+
+/**
+ * The machine's limits measured at the start of a run, which Hiro's figures are compared with.
+ *
+ * @param diskDirectRead empty when reads from the workers' disk cannot be measured here (see {@link HiroBench})
+ */
 record Limits(Figure diskFsyncWrite, Figure fsync4k, Figure loopbackTcp, Figure plainChain, Figure grpcUnary1,
-    Figure grpcUnaryMany) {}
+    Figure grpcUnaryMany, Optional<Figure> diskDirectRead) {}

@@ -1,5 +1,6 @@
 package io.hiro.app.bench;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +26,46 @@ import java.util.concurrent.TimeoutException;
 final class MachineLimits {
   static final int FSYNC_WRITE_BYTES = 4096;
   private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+  private static final int DIRECT_READ_BYTES = 1 << 20;
 
   private MachineLimits() {}
 
   /** {@code limit.disk_fsync_write}: the rate at which {@code file} was written with fsync. */
   static Figure diskFsyncWrite(RandomFile file) {
     return Figure.of("limit.disk_fsync_write", megabytesPerSecond(file.sizeBytes(), file.writeNanos()), "MB/s");
+  }
+
+  /**
+   * {@code limit.disk_direct_read}: reads {@code file} from the disk with O_DIRECT (no page cache),
+   * 1 MiB at a time; empty where the file system takes no O_DIRECT (tmpfs).
+   */
+  static Optional<Figure> diskDirectRead(RandomFile file, long deadlineNanos) throws IOException {
+    int alignment = (int) Files.getFileStore(file.path()).getBlockSize();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(DIRECT_READ_BYTES + alignment).alignedSlice(alignment);
+    FileChannel in;
+    try {
+      in = FileChannel.open(file.path(), StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+    } catch (UnsupportedOperationException | IOException e) {
+      return Optional.empty();
+    }
+    try (in) {
+      long read = 0;
+      long started = System.nanoTime();
+      while (true) {
+        RandomFile.checkDeadline(deadlineNanos, "limit.disk_direct_read");
+        buffer.clear();
+        int n = in.read(buffer, read);
+        if (n <= 0) {
+          break;
+        }
+        read += n;
+      }
+      if (read != file.sizeBytes()) {
+        throw new IOException("direct read of " + file.path() + " gave " + read + " of " + file.sizeBytes() + " bytes");
+      }
+      return Optional.of(Figure.of("limit.disk_direct_read", megabytesPerSecond(read, System.nanoTime() - started),
+          "MB/s"));
+    }
   }
 
   /** {@code limit.fsync_4k}: appends 4 KiB and fsyncs, {@code count} times, in a new file in {@code dir}. */

@@ -63,6 +63,9 @@ final class DiskReplicaReader implements ReplicaReader {
     byte[] blocks = new byte[Math.toIntExact(end - start)];
     readFully(start, blocks);
     BlockChecksums.verify(meta, firstBlock, blocks, blocks.length, node);
+    if (start == offset && blocks.length == length) {
+      return blocks; // the usual read: whole blocks, one message of a piece
+    }
     byte[] result = new byte[length];
     System.arraycopy(blocks, Math.toIntExact(offset - start), result, 0, length);
     return result;
