@@ -100,7 +100,7 @@ public final class WorkerServer implements AutoCloseable {
     DataDirLayout layout = new DataDirLayout(config.dataDir());
     WorkerId workerId = WorkerIdFile.loadOrCreate(layout);
     LOG.info("{}: starting worker: {}", workerId, config);
-    DiskPieceStore store = DiskPieceStore.open(layout, workerId, Clock.systemUTC());
+    DiskPieceStore store = DiskPieceStore.open(layout, workerId, Clock.systemUTC(), config.directWrites());
     DiskSpace disk = DiskSpace.of(config.dataDir());
     RpcSecurity transport = RpcSecurity.of(config.tls());
     GrpcMasterLink master = new GrpcMasterLink(config.master(),

@@ -75,6 +75,12 @@ public final class WorkerCommand implements Callable<Integer> {
   @Mixin SecretFileOption secretFile = new SecretFileOption();
 
   @Mixin TlsOptions tls = new TlsOptions();
+  @Option(names = "--page-cache-writes",
+      description = "Write replicas through the page cache rather than with O_DIRECT (the default where the file "
+          + "system allows it: less CPU per byte, and the page cache keeps what is read rather than what was "
+          + "written).")
+  boolean pageCacheWrites;
+
   @Option(names = "--http-port", paramLabel = "PORT|off",
       description = "Port of /metrics; 0: any free port; off: none (default: the data port + 1000, e.g. 6050).")
   String httpPort;
@@ -106,6 +112,7 @@ public final class WorkerCommand implements Callable<Integer> {
         .copyBandwidthBytesPerSecond(Sizes.parse(copyBandwidth))
         .scrubBytesPerSecond(Sizes.parse(scrubRate))
         .scrubInterval(Durations.parse(scrubInterval))
+        .directWrites(!pageCacheWrites)
         .secret(secret())
         .tls(tls.files(environment))
         .httpPort(HttpPorts.parse(httpPort, port, HttpPorts.WORKER_OFFSET))

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param tls the TLS files for the data service and every connection this worker opens; null: plaintext
  * @param httpPort port of {@code /metrics} (0: any free port), or {@link HttpPorts#OFF}; the builder's
  *     default is off, the CLI's the data port + 1000
+ * @param directWrites write replicas with O_DIRECT where the file system allows it (default), else
+ *     through the page cache
  */
 public record WorkerConfig(
     String bindHost,
@@ -40,7 +42,8 @@ public record WorkerConfig(
     Duration scrubInterval,
     ClusterSecret secret,
     TlsFiles tls,
-    int httpPort) {
+    int httpPort,
+    boolean directWrites) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
@@ -102,7 +105,7 @@ public record WorkerConfig(
         + ", scrubInterval=" + scrubInterval.toMillis() + "ms"
         + ", secret fingerprint " + secret.fingerprint()
         + ", " + (tls == null ? "plaintext" : "TLS")
-        + ", httpPort=" + HttpPorts.describe(httpPort) + "}";
+        + ", httpPort=" + HttpPorts.describe(httpPort) + ", directWrites=" + directWrites + "}";
   }
 
   /** Builds a {@link WorkerConfig}; unset values take the documented defaults. */
@@ -120,6 +123,7 @@ public record WorkerConfig(
     private ClusterSecret secret;
     private TlsFiles tls;
     private int httpPort = HttpPorts.OFF;
+    private boolean directWrites = true;
 
     private Builder() {}
 
@@ -189,9 +193,14 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder directWrites(boolean directWrites) {
+      this.directWrites = directWrites;
+      return this;
+    }
+
     public WorkerConfig build() {
       return new WorkerConfig(bindHost, port, master, dataDir, advertiseHost, heartbeatInterval, capacityBytes,
-          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval, secret, tls, httpPort);
+          copyBandwidthBytesPerSecond, scrubBytesPerSecond, scrubInterval, secret, tls, httpPort, directWrites);
     }
   }
 }

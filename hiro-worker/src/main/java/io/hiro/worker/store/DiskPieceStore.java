@@ -49,30 +49,48 @@ public final class DiskPieceStore implements PieceStore {
   private final DirectorySync directorySync;
   /** Fan-out dirs whose entry in {@code pieces/} this process made durable. */
   private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
+  private final DirectWrites directWrites;
 
   /** Makes a directory's entries durable ({@link Fsync#directory}; a test may record the calls). */
   interface DirectorySync {
     void sync(Path directory) throws IOException;
   }
 
-  private DiskPieceStore(DataDirLayout layout, WorkerId workerId, Clock clock, DirectorySync directorySync) {
+  private DiskPieceStore(DataDirLayout layout, WorkerId workerId, Clock clock, DirectorySync directorySync,
+      DirectWrites directWrites) {
     this.layout = layout;
+    this.directWrites = directWrites;
     this.node = workerId.value();
     this.clock = clock;
     this.directorySync = directorySync;
     this.corruptDir = new CorruptDir(layout.corruptDir(), CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
   }
 
-  /** Opens the store: creates its dirs, empties {@code tmp/}, and lists the committed replicas. */
+  /**
+   * Opens the store: creates its dirs, empties {@code tmp/}, and lists the committed replicas.
+   * New replicas are written with O_DIRECT where the file system allows it ({@link DirectWrites}).
+   */
   public static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock) {
-    return open(layout, workerId, clock, Fsync::directory);
+    return open(layout, workerId, clock, true);
+  }
+
+  /** As {@link #open(DataDirLayout, WorkerId, Clock)}; {@code directWrites} false writes through the page cache. */
+  public static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock, boolean directWrites) {
+    return open(layout, workerId, clock, Fsync::directory, directWrites);
   }
 
   static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock, DirectorySync directorySync) {
-    DiskPieceStore store = new DiskPieceStore(layout, workerId, clock, directorySync);
+    return open(layout, workerId, clock, directorySync, true);
+  }
+
+  private static DiskPieceStore open(DataDirLayout layout, WorkerId workerId, Clock clock,
+      DirectorySync directorySync, boolean directWrites) {
+    DiskPieceStore store;
     try {
       OwnerOnly.createDirectories(layout.piecesDir());
       OwnerOnly.createDirectories(layout.tmpDir());
+      store = new DiskPieceStore(layout, workerId, clock, directorySync,
+          DirectWrites.in(layout.tmpDir(), workerId.value(), directWrites));
       directorySync.sync(layout.root()); // pieces/ and tmp/ may be new
       store.emptyTmp();
       store.load();
@@ -131,10 +149,15 @@ public final class DiskPieceStore implements PieceStore {
     usedBytes.addAndGet(meta.getLength() - (old == null ? 0 : old.getLength()));
   }
 
+  /** How new replicas reach the disk. */
+  DirectWrites directWrites() {
+    return directWrites;
+  }
+
   @Override
   public PieceWrite begin(ReplicaMeta identity) {
     Checks.require(identity.getLength() >= 0, "piece length %d is negative", identity.getLength());
-    return DiskPieceWrite.create(this, identity, layout.tmpDir(), node);
+    return DiskPieceWrite.create(this, identity, layout.tmpDir(), node, directWrites);
   }
 
   /** Called by a write: moves its files into place, data then meta, and makes the replica visible. */

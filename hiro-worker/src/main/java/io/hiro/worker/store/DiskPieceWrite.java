@@ -13,7 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.UUID;
 
-/** A replica being written to a temporary file in {@code tmp/}; see {@link DiskPieceStore}. */
+/**
+ * A replica being written to a temporary file in {@code tmp/}; see {@link DiskPieceStore}. Its
+ * bytes go to the file with O_DIRECT through an aligned staging buffer where the file system allows
+ * ({@link DirectWrites}), the last ones short of a block through the page cache.
+ */
 final class DiskPieceWrite implements PieceWrite {
   private final DiskPieceStore store;
   private final ReplicaMeta identity;
@@ -21,13 +25,21 @@ final class DiskPieceWrite implements PieceWrite {
   private final String node;
   private final Path tempData;
   private final Path tempMeta;
+  /** Through the page cache: every write without O_DIRECT, the last bytes with it, and the fsync. */
   private final FileChannel channel;
+  /** The same file with O_DIRECT, or null. */
+  private final FileChannel direct;
+  private final DirectWrites directWrites;
+  /** Bytes not yet written with {@link #direct}; null without it. */
+  private ByteBuffer staging;
+  /** Bytes written to the file so far (with {@link #direct}: a multiple of the alignment until commit). */
+  private long fileBytes;
   private final BlockChecksums checksums = new BlockChecksums();
   private long bytesWritten;
   private boolean finished;
 
   private DiskPieceWrite(DiskPieceStore store, ReplicaMeta identity, String node, Path tempData, Path tempMeta,
-      FileChannel channel) {
+      FileChannel channel, FileChannel direct, DirectWrites directWrites) {
     this.store = store;
     this.identity = identity;
     this.pieceId = new PieceId(identity.getPieceId());
@@ -35,17 +47,27 @@ final class DiskPieceWrite implements PieceWrite {
     this.tempData = tempData;
     this.tempMeta = tempMeta;
     this.channel = channel;
+    this.direct = direct;
+    this.directWrites = directWrites;
+    this.staging = direct == null ? null : directWrites.take();
   }
 
-  static DiskPieceWrite create(DiskPieceStore store, ReplicaMeta identity, Path tmpDir, String node) {
+  static DiskPieceWrite create(DiskPieceStore store, ReplicaMeta identity, Path tmpDir, String node,
+      DirectWrites directWrites) {
     PieceId pieceId = new PieceId(identity.getPieceId());
     String name = pieceId + "-" + UUID.randomUUID().toString().substring(0, 8);
     Path tempData = tmpDir.resolve(name + DataDirLayout.DATA_SUFFIX);
+    FileChannel channel = null;
     try {
-      FileChannel channel = FileChannel.open(tempData, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+      channel = FileChannel.open(tempData, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           OwnerOnly.fileAttributes(tmpDir));
-      return new DiskPieceWrite(store, identity, node, tempData, tmpDir.resolve(name + DataDirLayout.META_SUFFIX), channel);
+      // A piece shorter than a block gains nothing from O_DIRECT: all of it would be its last bytes.
+      FileChannel direct = identity.getLength() >= directWrites.alignment()
+          ? directWrites.open(tempData).orElse(null) : null;
+      return new DiskPieceWrite(store, identity, node, tempData, tmpDir.resolve(name + DataDirLayout.META_SUFFIX),
+          channel, direct, directWrites);
     } catch (IOException e) {
+      closeQuietly(channel);
       throw DiskErrors.of(e, node, "starting piece " + pieceId);
     }
   }
@@ -58,13 +80,41 @@ final class DiskPieceWrite implements PieceWrite {
     checksums.update(bytes);
     ByteBuffer rest = bytes.duplicate();
     try {
-      while (rest.hasRemaining()) {
-        channel.write(rest);
+      if (direct == null) {
+        while (rest.hasRemaining()) {
+          fileBytes += channel.write(rest);
+        }
+      } else {
+        stage(rest);
       }
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "writing piece " + pieceId);
     }
     bytesWritten += bytes.remaining();
+  }
+
+  /** Copies {@code bytes} into the staging buffer, writing it out with O_DIRECT each time it is full. */
+  private void stage(ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      int take = Math.min(bytes.remaining(), staging.remaining());
+      staging.put(staging.position(), bytes, bytes.position(), take);
+      staging.position(staging.position() + take);
+      bytes.position(bytes.position() + take);
+      if (!staging.hasRemaining()) {
+        writeStaged(staging.capacity());
+      }
+    }
+  }
+
+  /** Writes the first {@code length} staged bytes (a multiple of the alignment) with O_DIRECT; keeps the rest. */
+  private void writeStaged(int length) throws IOException {
+    ByteBuffer out = staging.duplicate().position(0).limit(length);
+    while (out.hasRemaining()) {
+      fileBytes += direct.write(out, fileBytes);
+    }
+    directWrites.wrote(length);
+    staging.limit(staging.position()).position(length);
+    staging.compact();
   }
 
   @Override
@@ -79,13 +129,32 @@ final class DiskPieceWrite implements PieceWrite {
         "piece %s: %d of %d bytes arrived; resend the piece", pieceId, bytesWritten, identity.getLength());
     finished = true;
     try {
+      if (direct != null) {
+        writeLastStaged();
+      }
       channel.force(true);
-      channel.close();
+      closeChannels();
       return store.install(checksums.finish(identity.toBuilder()), tempData, tempMeta);
     } catch (IOException e) {
+      closeChannels();
       deleteTemps();
       throw DiskErrors.of(e, node, "committing piece " + pieceId);
     }
+  }
+
+  /** The staged bytes: whole blocks with O_DIRECT, the last ones short of a block through the page cache. */
+  private void writeLastStaged() throws IOException {
+    int staged = staging.position();
+    int aligned = staged - staged % directWrites.alignment();
+    if (aligned > 0) {
+      writeStaged(aligned);
+    }
+    ByteBuffer tail = staging.duplicate().flip();
+    while (tail.hasRemaining()) {
+      fileBytes += channel.write(tail, fileBytes);
+    }
+    Checks.check(fileBytes == bytesWritten, "piece %s: %d bytes in the file, %d written", pieceId, fileBytes,
+        bytesWritten);
   }
 
   @Override
@@ -94,12 +163,28 @@ final class DiskPieceWrite implements PieceWrite {
       return;
     }
     finished = true;
+    closeChannels();
+    deleteTemps();
+  }
+
+  private void closeChannels() {
+    closeQuietly(direct);
+    closeQuietly(channel);
+    if (staging != null) {
+      directWrites.give(staging);
+      staging = null;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
     try {
       channel.close();
     } catch (IOException e) {
-      // The file is deleted next; nothing else to do.
+      // The file is deleted or already durable; nothing else to do.
     }
-    deleteTemps();
   }
 
   private void deleteTemps() {
