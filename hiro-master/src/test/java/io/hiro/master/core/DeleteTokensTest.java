@@ -130,22 +130,16 @@ class DeleteTokensTest {
 
   @Test
   void theDeleteOfASurplusReplicaCarriesADeleteToken() {
-    f.register("w1", GIB);
-    f.register("w2", GIB);
-    f.register("w3", GIB);
+    f.register("w1", 2 * GIB);
+    f.register("w2", 2 * GIB);
+    f.register("w3", 2 * GIB);
     f.base.put("/a", PIECE);
-    f.register("w4", GIB);
     long piece = f.piece("/a");
-    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
-    f.sweepAndHeartbeat("w1", "w2");
-    f.setFree("w3", 100 * PIECE);
-    f.heartbeat("w3");
-    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
-    f.stored("w4", piece);
+    f.register("w4", GIB / 2, piece); // a worker that was away comes back with a fourth replica; 3 are wanted
     f.master.sweep();
     Instant issued = f.clock.instant();
 
-    heartbeat("w3");
+    List.of("w1", "w2", "w3", "w4").forEach(this::heartbeat);
 
     assertThat(handedOutIds()).containsExactly(piece);
     assertEveryOrderCarriesItsOwnDeleteToken(issued);
