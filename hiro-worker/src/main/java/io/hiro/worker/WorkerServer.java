@@ -22,6 +22,7 @@ import io.hiro.worker.core.PieceTokenCheck;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaCopier;
 import io.hiro.worker.core.ReplicaCopy;
+import io.hiro.worker.core.ReplicaDeletes;
 import io.hiro.worker.core.ReplicaReporter;
 import io.hiro.worker.core.ScrubProgress;
 import io.hiro.worker.core.Scrubber;
@@ -132,7 +133,8 @@ public final class WorkerServer implements AutoCloseable {
         new Throttle(config.copyBandwidthBytesPerSecond(), Clock.systemUTC(), Sleeper.real()), corrupt), reporter);
     CompletableFuture<WorkerServer> started = new CompletableFuture<>();
     Heartbeater heartbeater = new Heartbeater(workerId, address.toString(), master, store::replicas,
-        () -> WorkerUsage.measure(store, disk, config.capacityBytes()).lessFree(space.promisedBytes()), store::delete,
+        () -> WorkerUsage.measure(store, disk, config.capacityBytes()).lessFree(space.promisedBytes()),
+        new ReplicaDeletes(workerId, tokens, store::delete, reporter::removed, Clock.systemUTC())::apply,
         reporter, copier::order, config.heartbeatInterval(), refused -> started.thenAccept(w -> w.refused(refused)));
     Scrubber scrubber = config.scrubBytesPerSecond() == 0 ? null : new Scrubber(workerId, store, corrupt,
         config.scrubBytesPerSecond(), config.scrubInterval(), Clock.systemUTC(), Sleeper.real());

@@ -11,8 +11,10 @@ import io.grpc.Status;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.security.CallVerifier;
+import io.hiro.common.security.ReplayCache;
 import io.hiro.common.security.Role;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * {@code readOnlyMethods} (the daemon passes those that change nothing, e.g.
  * {@code NamespaceServiceGrpc.getStatMethod().getFullMethodName()}). The role of a call that got
  * through is {@link #currentRole()} while the service handles it.
+ *
+ * <p>Every other method changes state, so its credential is accepted once: it goes through
+ * {@code replays}, and a credential seen before (a captured call sent again) is refused with
+ * PERMISSION_DENIED "credential already used". Calls that change nothing need no such check. A
+ * method added later is checked unless it is named as changing nothing.
  *
  * <p>Every refusal is PERMISSION_DENIED, through {@link StatusMapping} like any other
  * {@link HiroException}: the issue asks for PERMISSION_DENIED for a wrong or missing secret, and
@@ -39,13 +46,16 @@ public final class AuthInterceptor implements ServerInterceptor {
   private final String node;
   private final CallVerifier verifier;
   private final Set<String> readOnlyMethods;
+  private final ReplayCache replays;
   private final Clock clock;
 
   /** {@code node} names this daemon in log lines ("master"). */
-  public AuthInterceptor(String node, CallVerifier verifier, Set<String> readOnlyMethods, Clock clock) {
+  public AuthInterceptor(String node, CallVerifier verifier, Set<String> readOnlyMethods, ReplayCache replays,
+      Clock clock) {
     this.node = node;
     this.verifier = verifier;
     this.readOnlyMethods = Set.copyOf(readOnlyMethods);
+    this.replays = replays;
     this.clock = clock;
   }
 
@@ -60,10 +70,16 @@ public final class AuthInterceptor implements ServerInterceptor {
     String method = call.getMethodDescriptor().getFullMethodName();
     Role role;
     try {
-      role = verifier.verify(headers.get(SignedCallCredentials.HEADER), method, clock.instant());
-      if (role == Role.READ_ONLY && !readOnlyMethods.contains(method)) {
+      Instant now = clock.instant();
+      CallVerifier.Verified verified = verifier.check(headers.get(SignedCallCredentials.HEADER), method, now);
+      role = verified.role();
+      boolean changesState = !readOnlyMethods.contains(method);
+      if (role == Role.READ_ONLY && changesState) {
         throw new HiroException(ErrorCode.PERMISSION_DENIED, "call refused: a read-only credential may list, stat "
             + "and get but not call " + method + "; this needs the cluster secret");
+      }
+      if (changesState) {
+        replays.accept(verified.replayKey(), verified.millis(), now.toEpochMilli());
       }
     } catch (HiroException refused) {
       LOG.warn("{}: refused {} from {}: {}", node, method, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),

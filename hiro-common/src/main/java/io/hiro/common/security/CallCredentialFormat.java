@@ -17,8 +17,9 @@ import java.util.Base64;
  *           METHOD is the call's full gRPC method name ("hiro.v1.NamespaceService/Stat")
  * </pre>
  * The tag covers the method, so a value seen on the wire cannot be used for another method; the
- * timestamp bounds how long it can be replayed for the same method (no nonce cache is kept yet).
- * Nothing in it is secret: it can travel over plaintext, although TLS is what stops replay.
+ * timestamp bounds how long it could be replayed for the same method, and for methods that change
+ * state the master's {@link ReplayCache} accepts each value once. Nothing in it is secret: it can
+ * travel over plaintext, although only TLS keeps a listener from replaying calls that change nothing.
  */
 public final class CallCredentialFormat {
   public static final String HEADER_NAME = "hiro-auth";

@@ -3,6 +3,7 @@ package io.hiro.common.security;
 import io.hiro.common.Checks;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,19 @@ public final class CallVerifier {
     this.windowMillis = window.toMillis();
   }
 
+  /**
+   * A credential that passed every check: the role that signed it, its time, and its replay key (the
+   * first 8 bytes of its tag: a keyed hash of role, time, nonce and method) for a {@link ReplayCache}.
+   */
+  public record Verified(Role role, long millis, long replayKey) {}
+
   /** The role that signed {@code credential} for a call to {@code fullMethodName}, checked at {@code now}. */
   public Role verify(String credential, String fullMethodName, Instant now) {
+    return check(credential, fullMethodName, now).role();
+  }
+
+  /** As {@link #verify}, with what a replay check needs. */
+  public Verified check(String credential, String fullMethodName, Instant now) {
     if (credential == null || credential.isEmpty()) {
       throw denied("no credential: this master only serves callers that hold the cluster secret or a "
           + "read-only credential (give --secret-file)");
@@ -60,7 +72,7 @@ public final class CallVerifier {
       throw denied("credential is %d s %s the master's clock, more than the %d s allowed: set both clocks right "
           + "(NTP)", Math.abs(skewMillis) / 1000, skewMillis > 0 ? "ahead of" : "behind", windowMillis / 1000);
     }
-    return role.get();
+    return new Verified(role.get(), millis.get(), ByteBuffer.wrap(tag).getLong());
   }
 
   private static Optional<Long> parseMillis(String text) {

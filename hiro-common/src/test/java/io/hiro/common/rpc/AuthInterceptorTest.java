@@ -7,7 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.grpc.BindableService;
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -17,6 +19,7 @@ import io.hiro.common.HostPort;
 import io.hiro.common.security.CallSigner;
 import io.hiro.common.security.CallVerifier;
 import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.ReplayCache;
 import io.hiro.common.security.Role;
 import io.hiro.proto.MkdirRequest;
 import io.hiro.proto.NamespaceServiceGrpc;
@@ -24,9 +27,11 @@ import io.hiro.proto.StatRequest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +51,7 @@ class AuthInterceptorTest {
   @BeforeEach
   void startMaster() {
     AuthInterceptor interceptor = new AuthInterceptor("master", new CallVerifier(secret, CallVerifier.WINDOW_DEFAULT),
-        Set.of(StubNamespaceService.STAT), Clock.systemUTC());
+        Set.of(StubNamespaceService.STAT), ReplayCache.forCallWindow(), Clock.systemUTC());
     server = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(service),
         RpcSecurity.PLAINTEXT.withInterceptors(interceptor));
     log.start();
@@ -117,6 +122,54 @@ class AuthInterceptorTest {
     HiroException refused = refusal(() -> stub(CallSigner.forCluster(secret), behind)
         .stat(StatRequest.newBuilder().setPath("/").build()));
     assertThat(refused.getMessage()).contains("behind the master's clock");
+  }
+
+  @Test
+  void aCapturedCredentialOfACallThatChangesStateIsRefusedWhenSentAgain() {
+    String captured = CallSigner.forCluster(secret).sign(StubNamespaceService.MKDIR, Instant.now());
+    NamespaceServiceGrpc.NamespaceServiceBlockingStub replayer = replaying(captured);
+    replayer.mkdir(MkdirRequest.newBuilder().setPath("/x").build());
+
+    HiroException refused = refusal(() -> replayer.mkdir(MkdirRequest.newBuilder().setPath("/x").build()));
+
+    assertThat(refused.getMessage()).contains("credential already used");
+    assertThat(service.roles).as("the service saw the first call only").hasSize(1);
+    assertThat(log.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+        .startsWith("master: refused hiro.v1.NamespaceService/Mkdir from /127.0.0.1:").contains("already used"));
+  }
+
+  @Test
+  void aCallThatChangesNothingIsNotReplayChecked() {
+    String captured = CallSigner.forCluster(secret).sign(StubNamespaceService.STAT, Instant.now());
+    NamespaceServiceGrpc.NamespaceServiceBlockingStub replayer = replaying(captured);
+
+    replayer.stat(StatRequest.newBuilder().setPath("/").build());
+    replayer.stat(StatRequest.newBuilder().setPath("/").build());
+
+    assertThat(service.roles).hasSize(2);
+  }
+
+  @Test
+  void eachCallOfAClientSignsAFreshCredentialSoNoneIsTakenForAReplay() {
+    NamespaceServiceGrpc.NamespaceServiceBlockingStub master = stub(CallSigner.forCluster(secret), Clock.systemUTC());
+    for (int i = 0; i < 100; i++) {
+      master.mkdir(MkdirRequest.newBuilder().setPath("/a" + i).build());
+    }
+    assertThat(service.roles).hasSize(100);
+  }
+
+  /** A stub that sends {@code credential} with every call, as one who captured it would. */
+  private NamespaceServiceGrpc.NamespaceServiceBlockingStub replaying(String credential) {
+    channel = Rpc.channel(new HostPort("127.0.0.1", server.getPort()),
+        RpcSecurity.PLAINTEXT.withCallCredentials(new CallCredentials() {
+          @Override
+          public void applyRequestMetadata(RequestInfo request, Executor executor, MetadataApplier applier) {
+            Metadata headers = new Metadata();
+            headers.put(SignedCallCredentials.HEADER, credential);
+            applier.apply(headers);
+          }
+        }));
+    return NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   private NamespaceServiceGrpc.NamespaceServiceBlockingStub stub(CallSigner signer, Clock clock) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 /** A master stand-in for RPC tests: answers Stat and Mkdir and records the role each call ran as. */
 final class StubNamespaceService extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   static final String STAT = NamespaceServiceGrpc.getStatMethod().getFullMethodName();
+  static final String MKDIR = NamespaceServiceGrpc.getMkdirMethod().getFullMethodName();
 
   final List<Optional<Role>> roles = Collections.synchronizedList(new ArrayList<>());
 

@@ -1,16 +1,32 @@
 package io.hiro.master.core;
 
+import io.hiro.common.PieceId;
 import java.util.List;
 
 /**
  * The master's answer to a heartbeat: register again (it does not know the worker), replicas to
- * delete, and re-replication copies to send. Both lists are empty in safe mode.
+ * delete, and re-replication copies to send. Both lists are empty in safe mode. Every order carries
+ * the piece token the worker checks before it acts: DELETE for a delete, COPY for a copy.
  */
-public record HeartbeatReply(boolean registerAgain, long[] deletePieceIds, List<CopyOrder> copies) {
+public record HeartbeatReply(boolean registerAgain, List<DeleteOrder> deletes, List<CopyOrder> copies) {
   public HeartbeatReply {
+    deletes = List.copyOf(deletes);
     copies = List.copyOf(copies);
   }
 
+  /** Nothing to do (safe mode), or only to register again. */
+  static HeartbeatReply empty(boolean registerAgain) {
+    return new HeartbeatReply(registerAgain, List.of(), List.of());
+  }
+
+  /** The ids of the pieces to delete, in order. */
+  public long[] deletePieceIds() {
+    return deletes.stream().mapToLong(d -> d.pieceId().value()).toArray();
+  }
+
+  /** Delete this worker's replica of a piece, which it does only with the DELETE {@code token} for that piece. */
+  public record DeleteOrder(PieceId pieceId, byte[] token) {}
+
   /** Copy this worker's replica of a piece to {@code target}, which takes it with the COPY {@code token}. */
-  public record CopyOrder(io.hiro.common.PieceId pieceId, WorkerAddress target, byte[] token) {}
+  public record CopyOrder(PieceId pieceId, WorkerAddress target, byte[] token) {}
 }

@@ -75,16 +75,25 @@ public final class Membership {
       WorkerInfo worker = core.cluster.worker(id);
       if (worker == null) {
         LOG.debug("master: heartbeat from unknown worker {}; asking it to register again", id);
-        return new HeartbeatReply(true, new long[0], List.of());
+        return HeartbeatReply.empty(true);
       }
       updateUsage(worker, usage);
       long now = core.nowMillis();
       core.cluster.logLivenessChanges(now);
       if (ReplicationMonitor.inSafeMode(core, now)) {
-        return new HeartbeatReply(false, new long[0], List.of());
+        return HeartbeatReply.empty(false);
       }
-      return new HeartbeatReply(false, core.cluster.deletes.take(id), copyOrders(id));
+      return new HeartbeatReply(false, deleteOrders(id, now), copyOrders(id));
     });
+  }
+
+  /** The deletes queued for a worker, each with a DELETE token for its piece: the worker deletes nothing without one. */
+  private List<HeartbeatReply.DeleteOrder> deleteOrders(WorkerId worker, long nowMillis) {
+    List<HeartbeatReply.DeleteOrder> orders = new ArrayList<>();
+    for (long pieceId : core.cluster.deletes.take(worker)) {
+      orders.add(new HeartbeatReply.DeleteOrder(new PieceId(pieceId), core.tokens.delete(pieceId, nowMillis)));
+    }
+    return orders;
   }
 
   /**

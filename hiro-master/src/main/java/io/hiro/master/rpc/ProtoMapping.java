@@ -17,6 +17,7 @@ import io.hiro.proto.ClusterReportResponse;
 import io.hiro.proto.CommittedPiece;
 import io.hiro.proto.CopyOrder;
 import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.FileStatus;
 import io.hiro.proto.FsckFile;
 import io.hiro.proto.FsckResponse;
@@ -113,8 +114,10 @@ final class ProtoMapping {
 
   static HeartbeatResponse heartbeat(HeartbeatReply reply) {
     HeartbeatResponse.Builder builder = HeartbeatResponse.newBuilder().setRegisterAgain(reply.registerAgain());
-    for (long pieceId : reply.deletePieceIds()) {
-      builder.addDeletePieceIds(pieceId);
+    for (HeartbeatReply.DeleteOrder order : reply.deletes()) {
+      builder.addDeletes(DeleteOrder.newBuilder()
+          .setPieceId(order.pieceId().value())
+          .setToken(ByteString.copyFrom(order.token())));
     }
     for (HeartbeatReply.CopyOrder order : reply.copies()) {
       builder.addCopies(CopyOrder.newBuilder()

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A master on a fake clock with fake workers for the self-healing tests: each worker has its own free
- * space, heartbeats on demand, and collects the deletes and copy orders it was handed.
+ * space, heartbeats on demand, and collects the deletes (each checked for its token, as a worker does)
+ * and copy orders it was handed.
  */
 final class HealingFixture {
   static final long GIB = MasterFixture.GIB;
@@ -40,7 +41,8 @@ final class HealingFixture {
   /** One heartbeat; its deletes and copy orders are added to what the worker collected. */
   HeartbeatReply heartbeat(String id) {
     long free = freeBytes.getOrDefault(id, GIB);
-    HeartbeatReply reply = master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, free, 4 * GIB - free));
+    HeartbeatReply reply = base.withCheckedDeletes(
+        master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, free, 4 * GIB - free)));
     reply.copies().forEach(o -> orders.computeIfAbsent(id, k -> new ArrayList<>()).add(o));
     for (long pieceId : reply.deletePieceIds()) {
       deletes.computeIfAbsent(id, k -> new ArrayList<>()).add(pieceId);

@@ -3,17 +3,30 @@ package io.hiro.master.core;
 import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
 import io.hiro.common.WorkerId;
+import io.hiro.common.security.ClusterSecret;
+import io.hiro.common.security.PieceOperation;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
-/** A master on a fake clock with fake workers that register, heartbeat and "store" what they are told. */
+/**
+ * A master on a fake clock with fake workers that register, heartbeat and "store" what they are told.
+ * Like a real worker, a fixture worker takes a delete only with a DELETE token for that piece: every
+ * heartbeat checks each delete order's token, so every test that deletes checks the tokens too.
+ */
 public final class MasterFixture {
   public static final long GIB = 1L << 30;
   public static final long PIECE = 1L << 20;
+  /** The secret the fixture's master signs piece tokens with. */
+  public static final ClusterSecret SECRET = ClusterSecret.generate(new SecureRandom());
+  /** What a worker holding {@link #SECRET} checks tokens with (no clock-skew tolerance: the clocks agree). */
+  public static final PieceTokens TOKENS = new PieceTokens(SECRET, Duration.ZERO);
   public final FakeClock clock = new FakeClock();
   public final MasterConfig config;
   public final Master master;
@@ -25,7 +38,7 @@ public final class MasterFixture {
   public MasterFixture(MasterConfig.Builder builder) {
     this.config = builder.dataDir(Path.of("unused")).defaultPieceSizeBytes(PIECE)
         .heartbeatInterval(Duration.ofSeconds(3)).deadAfter(Duration.ofSeconds(30)).build();
-    this.master = new Master(config, clock, new SplittableRandom(42));
+    this.master = new Master(config, clock, new SplittableRandom(42), null, TOKENS);
   }
 
   public WorkerId register(String id, String hostPort, long freeBytes, long... pieceIds) {
@@ -43,7 +56,15 @@ public final class MasterFixture {
   }
 
   public HeartbeatReply heartbeat(String id) {
-    return master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB));
+    return withCheckedDeletes(master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB)));
+  }
+
+  /** {@code reply}, once each of its delete orders passed the check a worker makes now (else PERMISSION_DENIED). */
+  public HeartbeatReply withCheckedDeletes(HeartbeatReply reply) {
+    for (HeartbeatReply.DeleteOrder order : reply.deletes()) {
+      TOKENS.verify(order.token(), order.pieceId(), Set.of(PieceOperation.DELETE), clock.instant());
+    }
+    return reply;
   }
 
   /** A whole put: create, every chain worker confirms, commit. */

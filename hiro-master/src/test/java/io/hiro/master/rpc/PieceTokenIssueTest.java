@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
+import io.hiro.common.security.CallVerifier;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.PieceOperation;
 import io.hiro.common.security.PieceTokens;
@@ -20,7 +21,10 @@ import io.hiro.proto.CommittedPiece;
 import io.hiro.proto.CopyOrder;
 import io.hiro.proto.CreateFileRequest;
 import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.DeleteOrder;
+import io.hiro.proto.DeleteRequest;
 import io.hiro.proto.HeartbeatRequest;
+import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.PieceRef;
 import io.hiro.proto.RegisterRequest;
 import io.hiro.proto.StatRequest;
@@ -70,8 +74,12 @@ class PieceTokenIssueTest {
   }
 
   private List<CopyOrder> heartbeat(String id) {
+    return heartbeatResponse(id).getCopiesList();
+  }
+
+  private HeartbeatResponse heartbeatResponse(String id) {
     return rpc.cluster.heartbeat(HeartbeatRequest.newBuilder().setWorkerId(id).setCapacityBytes(1L << 40)
-        .setFreeBytes(1L << 39).build()).getCopiesList();
+        .setFreeBytes(1L << 39).build());
   }
 
   private void accepted(ByteString token, long pieceId, PieceOperation operation, Instant at) {
@@ -166,5 +174,32 @@ class PieceTokenIssueTest {
       refused(order.getToken(), piece.getPieceId(), PieceOperation.READ, clock.instant());
       refused(order.getToken(), piece.getPieceId(), PieceOperation.COPY, clock.instant().plus(Duration.ofHours(1)));
     });
+  }
+
+  @Test
+  void everyDeleteOrderCarriesADeleteTokenForItsPieceForAsLongAsTheCallCredentialWindow() {
+    PieceRef removed = commit(upload("/removed", 3));
+    commit(upload("/overwritten", 3));
+    long overwrittenPiece = rpc.namespace.stat(StatRequest.newBuilder().setPath("/overwritten").setWithPieces(true)
+        .build()).getFile().getPieces(0).getPieceId();
+    commit(rpc.namespace.createFile(CreateFileRequest.newBuilder().setPath("/overwritten").setSizeBytes(1 << 20)
+        .setPieceSizeBytes(1 << 20).setReplication(3).setOverwrite(true).build()));
+    rpc.namespace.delete(DeleteRequest.newBuilder().setPath("/removed").build());
+    Instant now = clock.instant();
+
+    for (String worker : List.of("w1", "w2", "w3")) {
+      List<DeleteOrder> orders = heartbeatResponse(worker).getDeletesList();
+      assertThat(orders).as("deletes for %s", worker).extracting(DeleteOrder::getPieceId)
+          .contains(removed.getPieceId(), overwrittenPiece).hasSize(6);
+      assertThat(orders).allSatisfy(order -> {
+        accepted(order.getToken(), order.getPieceId(), PieceOperation.DELETE, now.plus(CallVerifier.WINDOW_DEFAULT));
+        refused(order.getToken(), order.getPieceId(), PieceOperation.DELETE,
+            now.plus(CallVerifier.WINDOW_DEFAULT).plusSeconds(1));
+        refused(order.getToken(), order.getPieceId() + 1, PieceOperation.DELETE, now);
+        refused(order.getToken(), order.getPieceId(), PieceOperation.READ, now);
+        refused(order.getToken(), order.getPieceId(), PieceOperation.WRITE, now);
+        refused(order.getToken(), order.getPieceId(), PieceOperation.COPY, now);
+      });
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
@@ -118,8 +119,10 @@ class ServicesTest {
 
     assertThat(namespace.delete(DeleteRequest.newBuilder().setPath("/docs").setRecursive(true).build())
         .getFilesDeleted()).isEqualTo(1);
-    assertThat(cluster.heartbeat(HeartbeatRequest.newBuilder().setWorkerId("w1").build()).getDeletePieceIdsList())
-        .containsExactly(piece.getPieceId());
+    assertThat(cluster.heartbeat(HeartbeatRequest.newBuilder().setWorkerId("w1").build()).getDeletesList())
+        .singleElement()
+        .satisfies(order -> assertThat(order.getPieceId()).isEqualTo(piece.getPieceId()))
+        .satisfies(order -> assertThat(order.getToken().size()).isEqualTo(PieceTokens.TOKEN_BYTES));
     assertThat(cluster.heartbeat(HeartbeatRequest.newBuilder().setWorkerId("w-new").build()).getRegisterAgain())
         .isTrue();
   }

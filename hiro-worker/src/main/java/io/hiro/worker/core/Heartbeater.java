@@ -2,10 +2,9 @@ package io.hiro.worker.core;
 
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
-import io.hiro.common.Limits;
-import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.proto.CopyOrder;
+import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.RegisterRequest;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a worker known to the master: registers with a full replica report (retrying with
  * backoff while the master is unreachable; the worker serves meanwhile), then heartbeats every
- * interval with its usage, and does what the answer asks: register again, delete replicas, copy
- * replicas to other workers (handed to the copier, so a heartbeat never waits for a copy).
+ * interval with its usage, and does what the answer asks: register again, delete replicas (handed
+ * to {@link ReplicaDeletes}, which checks each order's DELETE token), copy replicas to other workers
+ * (handed to the copier, so a heartbeat never waits for a copy).
  *
  * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong cluster secret, a certificate it
  * does not trust) {@value #REFUSALS_MAX} times in a row is not tried again: no retry can fix that,
@@ -48,7 +48,7 @@ public final class Heartbeater implements AutoCloseable {
   private final MasterLink master;
   private final Supplier<List<ReplicaMeta>> replicas;
   private final Supplier<WorkerUsage> usage;
-  private final ReplicaDeleter deleter;
+  private final Consumer<List<DeleteOrder>> deletes;
   private final ReplicaReporter reporter;
   private final Consumer<List<CopyOrder>> copies;
   private final Duration interval;
@@ -62,21 +62,16 @@ public final class Heartbeater implements AutoCloseable {
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong heartbeatsFailed = new AtomicLong();
 
-  /** Deletes one replica the master no longer wants; false if it was not here. */
-  @FunctionalInterface
-  public interface ReplicaDeleter {
-    boolean delete(PieceId pieceId);
-  }
-
   public Heartbeater(WorkerId self, String address, MasterLink master, Supplier<List<ReplicaMeta>> replicas,
-      Supplier<WorkerUsage> usage, ReplicaDeleter deleter, ReplicaReporter reporter, Consumer<List<CopyOrder>> copies,
+      Supplier<WorkerUsage> usage, Consumer<List<DeleteOrder>> deletes, ReplicaReporter reporter,
+      Consumer<List<CopyOrder>> copies,
       Duration interval, Consumer<HiroException> onRefused) {
     this.self = self;
     this.address = address;
     this.master = master;
     this.replicas = replicas;
     this.usage = usage;
-    this.deleter = deleter;
+    this.deletes = deletes;
     this.reporter = reporter;
     this.copies = copies;
     this.interval = interval;
@@ -191,26 +186,15 @@ public final class Heartbeater implements AutoCloseable {
       unreachable(e);
       return;
     }
-    deleteReplicas(response.getDeletePieceIdsList());
+    if (response.getDeletesCount() > 0) {
+      deletes.accept(response.getDeletesList());
+    }
     if (response.getCopiesCount() > 0) {
       copies.accept(response.getCopiesList());
     }
     if (response.getRegisterAgain()) {
       LOG.info("{}: master {} does not know this worker; registering again", self, master.describe());
       registered = false;
-    }
-  }
-
-  private void deleteReplicas(List<Long> pieceIds) {
-    for (long id : pieceIds.subList(0, Math.min(pieceIds.size(), Limits.DELETES_PER_HEARTBEAT_MAX))) {
-      PieceId pieceId = new PieceId(id);
-      try {
-        boolean held = deleter.delete(pieceId);
-        LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, held);
-        reporter.removed(pieceId);
-      } catch (HiroException e) {
-        LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
-      }
     }
   }
 

@@ -33,6 +33,11 @@ public final class TestTokens {
     return issue(pieceId, PieceOperation.COPY, Instant.now().plus(Duration.ofHours(1)));
   }
 
+  /** A DELETE token as the master hands out, valid for five minutes. */
+  public static ByteString delete(long pieceId) {
+    return issue(pieceId, PieceOperation.DELETE, Instant.now().plus(Duration.ofMinutes(5)));
+  }
+
   public static ByteString issue(long pieceId, PieceOperation operation, Instant expiry) {
     return ByteString.copyFrom(TOKENS.issue(new PieceId(pieceId), operation, expiry));
   }

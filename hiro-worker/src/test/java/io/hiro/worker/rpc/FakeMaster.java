@@ -1,5 +1,6 @@
 package io.hiro.worker.rpc;
 
+import com.google.protobuf.ByteString;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
@@ -8,6 +9,7 @@ import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.ClusterServiceGrpc;
 import io.hiro.proto.CopyOrder;
+import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.FailedCopy;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
@@ -15,6 +17,7 @@ import io.hiro.proto.RegisterRequest;
 import io.hiro.proto.RegisterResponse;
 import io.hiro.proto.ReportReplicasRequest;
 import io.hiro.proto.ReportReplicasResponse;
+import io.hiro.worker.core.TestTokens;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -29,7 +32,7 @@ final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase impleme
   final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
   final List<ReportReplicasRequest> reports = new CopyOnWriteArrayList<>();
   final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
-  private final Map<String, Queue<Long>> deletes = new ConcurrentHashMap<>();
+  private final Map<String, Queue<DeleteOrder>> deletes = new ConcurrentHashMap<>();
   private final Map<String, Queue<CopyOrder>> copies = new ConcurrentHashMap<>();
   private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
   private final Server server;
@@ -47,8 +50,20 @@ final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase impleme
     return new HostPort("127.0.0.1", server.getPort());
   }
 
+  /** The next heartbeat of this worker orders the delete, with a DELETE token for the piece as a real master's would. */
   void deleteOnNextHeartbeat(String workerId, long pieceId) {
-    deletes.computeIfAbsent(workerId, id -> new ConcurrentLinkedQueue<>()).add(pieceId);
+    deleteOnNextHeartbeat(workerId, pieceId, TestTokens.delete(pieceId));
+  }
+
+  /** The next heartbeat of this worker orders the delete with {@code token}, whatever it is. */
+  void deleteOnNextHeartbeat(String workerId, long pieceId, ByteString token) {
+    deletes.computeIfAbsent(workerId, id -> new ConcurrentLinkedQueue<>())
+        .add(DeleteOrder.newBuilder().setPieceId(pieceId).setToken(token).build());
+  }
+
+  /** Whether this worker was handed out every delete order queued for it. */
+  boolean deletesHandedOut(String workerId) {
+    return deletes.getOrDefault(workerId, new ConcurrentLinkedQueue<>()).isEmpty();
   }
 
   void copyOnNextHeartbeat(String workerId, CopyOrder order) {
@@ -99,9 +114,9 @@ final class FakeMaster extends ClusterServiceGrpc.ClusterServiceImplBase impleme
     heartbeats.add(request);
     HeartbeatResponse.Builder response = HeartbeatResponse.newBuilder()
         .setRegisterAgain(forgotten.remove(request.getWorkerId()));
-    Queue<Long> queue = deletes.getOrDefault(request.getWorkerId(), new ConcurrentLinkedQueue<>());
-    for (Long pieceId = queue.poll(); pieceId != null; pieceId = queue.poll()) {
-      response.addDeletePieceIds(pieceId);
+    Queue<DeleteOrder> queue = deletes.getOrDefault(request.getWorkerId(), new ConcurrentLinkedQueue<>());
+    for (DeleteOrder order = queue.poll(); order != null; order = queue.poll()) {
+      response.addDeletes(order);
     }
     Queue<CopyOrder> orders = copies.getOrDefault(request.getWorkerId(), new ConcurrentLinkedQueue<>());
     for (CopyOrder order = orders.poll(); order != null; order = orders.poll()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hiro.common.Crc32c;
@@ -252,6 +253,30 @@ class WorkerChainTest {
     await().atMost(WAIT).until(() -> master.reportedRemoved(id(0), pieceId));
     assertThat(dataFile(0, pieceId)).doesNotExist();
     assertThat(metaFile(0, pieceId)).doesNotExist();
+  }
+
+  @Test
+  void aDeleteOrderWithoutTheMastersTokenForThatPieceKeepsTheReplica() throws Exception {
+    long pieceId = 0x5a5a000000000016L;
+    byte[] bytes = randomBytes(100_000, 16);
+    try (PieceClient client = new PieceClient(workers.get(0).address())) {
+      client.write(header(pieceId, bytes.length), bytes);
+    }
+    master.deleteOnNextHeartbeat(id(0), pieceId, ByteString.EMPTY);
+    master.deleteOnNextHeartbeat(id(0), pieceId, TestTokens.delete(pieceId + 1));
+    master.deleteOnNextHeartbeat(id(0), pieceId, TestTokens.copy(pieceId));
+
+    await().atMost(WAIT).until(() -> master.deletesHandedOut(id(0)));
+    int seen = master.heartbeats.size();
+    // The heartbeat thread answers one heartbeat before it sends the next: one more means the orders were handled.
+    await().atMost(WAIT).until(() -> master.heartbeats.size() > seen);
+
+    assertThat(dataFile(0, pieceId)).exists();
+    assertThat(metaFile(0, pieceId)).exists();
+    assertThat(master.reportedRemoved(id(0), pieceId)).isFalse();
+    try (PieceClient client = new PieceClient(workers.get(0).address())) {
+      assertThat(client.read(pieceId, 0, 0)).isEqualTo(bytes);
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.hiro.common.ErrorCode;
 import io.hiro.common.rpc.AuthInterceptor;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.common.security.CallVerifier;
+import io.hiro.common.security.ReplayCache;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
@@ -32,7 +33,8 @@ class WorkerRefusedTest {
   /** A fake master checking calls as the real one does, against {@code secret}. */
   private static FakeMaster masterWith(ClusterSecret secret) {
     return new FakeMaster(RpcSecurity.PLAINTEXT.withInterceptors(new AuthInterceptor("master",
-        new CallVerifier(secret, CallVerifier.WINDOW_DEFAULT), Set.of(), Clock.systemUTC())));
+        new CallVerifier(secret, CallVerifier.WINDOW_DEFAULT), Set.of(), ReplayCache.forCallWindow(),
+        Clock.systemUTC())));
   }
 
   private WorkerServer start(FakeMaster master) {

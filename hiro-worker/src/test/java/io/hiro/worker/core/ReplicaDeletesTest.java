@@ -1,0 +1,133 @@
+package io.hiro.worker.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.google.protobuf.ByteString;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
+import io.hiro.common.security.PieceOperation;
+import io.hiro.proto.DeleteOrder;
+import io.hiro.proto.ReplicaMeta;
+import io.hiro.worker.store.MemoryPieceStore;
+import io.hiro.worker.store.PieceWrite;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+/** A worker deletes a replica only on a delete order with the master's DELETE token for that piece. */
+@Timeout(20)
+class ReplicaDeletesTest {
+  private static final WorkerId SELF = new WorkerId("w-1");
+  private static final long PIECE = 0x7e7e000000000011L;
+
+  private final MemoryPieceStore store = new MemoryPieceStore();
+  private final List<PieceId> reportedRemoved = new ArrayList<>();
+  private final FakeClock clock = new FakeClock();
+  private final ReplicaDeletes deletes = new ReplicaDeletes(SELF, TestTokens.CHECK, store::delete,
+      reportedRemoved::add, clock);
+  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+  @BeforeEach
+  void captureLog() {
+    log.start();
+    ((Logger) LoggerFactory.getLogger(ReplicaDeletes.class)).addAppender(log);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    ((Logger) LoggerFactory.getLogger(ReplicaDeletes.class)).detachAppender(log);
+  }
+
+  private void storeReplica(long pieceId) {
+    PieceWrite write = store.begin(ReplicaMeta.newBuilder().setPieceId(pieceId).setLength(4).build());
+    write.append(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+    write.commit();
+  }
+
+  private static DeleteOrder order(long pieceId, ByteString token) {
+    return DeleteOrder.newBuilder().setPieceId(pieceId).setToken(token).build();
+  }
+
+  private List<String> warnings() {
+    return log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  @Test
+  void aDeleteWithTheMastersDeleteTokenRemovesTheReplicaAndIsReported() {
+    storeReplica(PIECE);
+
+    deletes.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
+
+    assertThat(store.meta(new PieceId(PIECE))).isEmpty();
+    assertThat(reportedRemoved).containsExactly(new PieceId(PIECE));
+    assertThat(deletes.refusedCount()).isZero();
+    assertThat(warnings()).isEmpty();
+  }
+
+  @Test
+  void aDeleteWithAMissingWrongExpiredOrForeignTokenKeepsTheReplica() {
+    storeReplica(PIECE);
+    Map<String, ByteString> bad = new LinkedHashMap<>(TestTokens.bad(PIECE, PieceOperation.DELETE,
+        PieceOperation.COPY));
+    bad.put("a READ token", TestTokens.read(PIECE));
+    bad.put("a WRITE token", TestTokens.write(PIECE));
+    bad.put("a DELETE token that expired just now", TestTokens.issue(PIECE, PieceOperation.DELETE,
+        Instant.now().minusSeconds(1)));
+
+    bad.forEach((what, token) -> {
+      deletes.apply(List.of(order(PIECE, token)));
+      assertThat(store.meta(new PieceId(PIECE))).as(what).isPresent();
+    });
+
+    assertThat(reportedRemoved).isEmpty();
+    assertThat(deletes.refusedCount()).isEqualTo(bad.size());
+  }
+
+  @Test
+  void aRefusedDeleteDoesNotStopTheValidOnesInTheSameAnswer() {
+    long other = PIECE + 1;
+    storeReplica(PIECE);
+    storeReplica(other);
+
+    deletes.apply(List.of(order(PIECE, TestTokens.delete(other)), order(other, TestTokens.delete(other))));
+
+    assertThat(store.meta(new PieceId(PIECE))).isPresent();
+    assertThat(store.meta(new PieceId(other))).isEmpty();
+    assertThat(reportedRemoved).containsExactly(new PieceId(other));
+  }
+
+  @Test
+  void refusalsAreWarnedAboutNamingThePieceAtMostOncePerInterval() {
+    storeReplica(PIECE);
+    List<DeleteOrder> forged = new ArrayList<>();
+    for (long i = 0; i < 1000; i++) {
+      forged.add(order(PIECE + i, ByteString.EMPTY));
+    }
+
+    deletes.apply(forged);
+    clock.advance(ReplicaDeletes.REFUSAL_WARN_INTERVAL.minusSeconds(1));
+    deletes.apply(forged);
+    assertThat(warnings()).singleElement().asString()
+        .contains("piece " + new PieceId(PIECE)).contains("kept its replica").contains("no piece token");
+
+    clock.advance(Duration.ofSeconds(1));
+    deletes.apply(List.of(order(PIECE, ByteString.EMPTY)));
+
+    assertThat(warnings()).hasSize(2).last().asString().contains("1999 other delete orders refused since the last warning");
+    assertThat(store.meta(new PieceId(PIECE))).isPresent();
+    assertThat(deletes.refusedCount()).isEqualTo(2001);
+  }
+}
