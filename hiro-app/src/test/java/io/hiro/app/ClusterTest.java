@@ -11,12 +11,14 @@ import io.hiro.client.PutResult;
 import io.hiro.client.ReplicaLocation;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
+import io.hiro.common.WorkerId;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,10 +90,12 @@ class ClusterTest {
     Path local = TestFiles.random(dir, "c.bin", 2 * PIECE_BYTES, 3);
     client.put(local, "/c.bin", new PutOptions(3, PIECE_BYTES, false));
     PieceInfo first = client.stat("/c.bin").pieces().getFirst();
-    // Flip one byte of every replica but one, whichever the client would try first.
-    ReplicaLocation survivor = first.replicas().getLast();
+    // Flip one byte of every replica but the one the client tries last (piece 0: in worker-id order,
+    // see ReplicaOrder), so that the get meets both corrupt ones first.
+    WorkerId survivor = first.replicas().stream().map(ReplicaLocation::workerId)
+        .max(Comparator.comparing(WorkerId::value)).orElseThrow();
     for (int w = 0; w < 3; w++) {
-      if (!cluster.worker(w).workerId().equals(survivor.workerId())) {
+      if (!cluster.worker(w).workerId().equals(survivor)) {
         flipByte(cluster.workerDir(w), first.id().toString(), 1000);
       }
     }

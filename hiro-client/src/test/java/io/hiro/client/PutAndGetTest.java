@@ -3,6 +3,7 @@ package io.hiro.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hiro.client.core.ReplicaOrder;
 import io.hiro.client.fake.FakeCluster;
 import io.hiro.client.fake.FakeWorker;
 import io.hiro.common.ErrorCode;
@@ -10,6 +11,7 @@ import io.hiro.common.HiroException;
 import io.hiro.proto.FileStatus;
 import io.hiro.proto.PieceRef;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,18 +112,30 @@ class PutAndGetTest {
   }
 
   @Test
+  void aGetAndACatReadTheirPiecesFromEveryWorkerThatHoldsThem() throws IOException {
+    Path local = localFile("spread.bin", (int) (6 * PIECE_BYTES));
+    client.put(local, "/spread.bin", pieces(PIECE_BYTES));
+
+    client.get("/spread.bin", dir.resolve("spread.back"));
+    assertThat(cluster.workers()).allSatisfy(w -> assertThat(w.readsStarted.get()).as(w.id()).isEqualTo(2));
+    client.cat("/spread.bin", OutputStream.nullOutputStream());
+    assertThat(cluster.workers()).allSatisfy(w -> assertThat(w.readsStarted.get()).as(w.id()).isEqualTo(4));
+  }
+
+  @Test
   void getFallsBackToAnotherReplicaAndReportsTheCorruptOne() throws IOException {
     Path local = localFile("a.bin", 200_000);
     client.put(local, "/a.bin", pieces(PIECE_BYTES));
     PieceRef second = cluster.master().file("/a.bin").getPieces(1);
-    cluster.worker("w1").corrupt(second.getPieceId());
+    String readFirst = ReplicaOrder.forRead(second).getFirst().getWorkerId();
+    cluster.worker(readFirst).corrupt(second.getPieceId());
 
     client.get("/a.bin", dir.resolve("back.bin"));
 
     assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
     assertThat(cluster.master().badReplicas).singleElement().satisfies(r -> {
       assertThat(r.getPieceId()).isEqualTo(second.getPieceId());
-      assertThat(r.getWorkerId()).isEqualTo("w1");
+      assertThat(r.getWorkerId()).isEqualTo(readFirst);
     });
   }
 
@@ -129,7 +143,8 @@ class PutAndGetTest {
   void catFallsBackToAnotherReplicaWhenOneIsCorrupt() throws IOException {
     Path local = localFile("a.bin", 200_000);
     client.put(local, "/a.bin", pieces(PIECE_BYTES));
-    cluster.worker("w1").corrupt(cluster.master().file("/a.bin").getPieces(0).getPieceId());
+    PieceRef first = cluster.master().file("/a.bin").getPieces(0);
+    cluster.worker(ReplicaOrder.forRead(first).getFirst().getWorkerId()).corrupt(first.getPieceId());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     client.cat("/a.bin", out);

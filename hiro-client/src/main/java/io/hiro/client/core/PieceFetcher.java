@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one piece from the first replica that gives all its bytes with the right checksums,
- * trying the replicas best first. A replica failing a checksum is reported to the master.
+ * trying the replicas in {@link ReplicaOrder}. A replica failing a checksum is reported to the master.
  * Errors thrown by the sink (the local side) are not replica failures and end the read at once.
  * When a worker refuses the piece's read token (it expired during a long get), the token is
  * renewed once and every replica tried again.
@@ -59,10 +59,10 @@ final class PieceFetcher {
     throw failures.toException(what);
   }
 
-  /** Tries each replica in turn; returns the failures, none if one replica gave the whole piece. */
+  /** Tries each replica in {@link ReplicaOrder}; returns the failures, none if one replica gave the whole piece. */
   private Failures readFromAny(String what, PieceRef piece, PieceSink sink) {
     Failures failures = new Failures();
-    for (WorkerRef replica : piece.getReplicasList()) {
+    for (WorkerRef replica : ReplicaOrder.forRead(piece)) {
       try {
         int crc32c = PieceReadCall.read(workers.channel(replica), replica, piece, sink);
         if (crc32c != piece.getCrc32C()) {
