@@ -42,6 +42,9 @@ final class BigFileBench {
     out.accept(put.ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
         .note(String.format(Locale.ROOT, "(%.2f of %s %s MB/s)", put.value() / limits.plainChain().value(),
             limits.plainChain().name(), Figure.number(limits.plainChain().value()))));
+    // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads
+    // the replicas that the get and the cat below read (ReplicaOrder), as the target assumes.
+    client.cat(remotePath, OutputStream.nullOutputStream());
     out.accept(get().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)"));
