@@ -42,7 +42,7 @@ final class GrpcUnary {
       .build();
 
   /** Untimed calls first, at least: enough for the JIT to compile the call path. */
-  private static final int WARM_UP_CALLS_MIN = 5_000;
+  private static final int WARM_UP_CALLS_MIN = 20_000;
 
   private GrpcUnary() {}
 
