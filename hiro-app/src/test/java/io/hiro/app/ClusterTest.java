@@ -9,6 +9,7 @@ import io.hiro.client.PieceInfo;
 import io.hiro.client.PutOptions;
 import io.hiro.client.PutResult;
 import io.hiro.client.ReplicaLocation;
+import io.hiro.client.core.ReplicaOrder;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
@@ -90,10 +91,11 @@ class ClusterTest {
     Path local = TestFiles.random(dir, "c.bin", 2 * PIECE_BYTES, 3);
     client.put(local, "/c.bin", new PutOptions(3, PIECE_BYTES, false));
     PieceInfo first = client.stat("/c.bin").pieces().getFirst();
-    // Flip one byte of every replica but the one the client tries last (piece 0: in worker-id order,
-    // see ReplicaOrder), so that the get meets both corrupt ones first.
-    WorkerId survivor = first.replicas().stream().map(ReplicaLocation::workerId)
-        .max(Comparator.comparing(WorkerId::value)).orElseThrow();
+    // Flip one byte of every replica but the one the client tries last (ReplicaOrder), so that the
+    // get meets both corrupt ones first.
+    List<WorkerId> byId = first.replicas().stream().map(ReplicaLocation::workerId)
+        .sorted(Comparator.comparing(WorkerId::value)).toList();
+    WorkerId survivor = ReplicaOrder.turn(byId, first.id().value(), 0).getLast();
     for (int w = 0; w < 3; w++) {
       if (!cluster.worker(w).workerId().equals(survivor)) {
         flipByte(cluster.workerDir(w), first.id().toString(), 1000);

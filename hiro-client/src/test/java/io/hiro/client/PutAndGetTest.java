@@ -126,8 +126,9 @@ class PutAndGetTest {
   void getFallsBackToAnotherReplicaAndReportsTheCorruptOne() throws IOException {
     Path local = localFile("a.bin", 200_000);
     client.put(local, "/a.bin", pieces(PIECE_BYTES));
-    PieceRef second = cluster.master().file("/a.bin").getPieces(1);
-    String readFirst = ReplicaOrder.forRead(second).getFirst().getWorkerId();
+    FileStatus file = cluster.master().file("/a.bin");
+    PieceRef second = file.getPieces(1);
+    String readFirst = ReplicaOrder.forRead(second, file.getPieces(0).getPieceId()).getFirst().getWorkerId();
     cluster.worker(readFirst).corrupt(second.getPieceId());
 
     client.get("/a.bin", dir.resolve("back.bin"));
@@ -144,7 +145,7 @@ class PutAndGetTest {
     Path local = localFile("a.bin", 200_000);
     client.put(local, "/a.bin", pieces(PIECE_BYTES));
     PieceRef first = cluster.master().file("/a.bin").getPieces(0);
-    cluster.worker(ReplicaOrder.forRead(first).getFirst().getWorkerId()).corrupt(first.getPieceId());
+    cluster.worker(ReplicaOrder.forRead(first, first.getPieceId()).getFirst().getWorkerId()).corrupt(first.getPieceId());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     client.cat("/a.bin", out);

@@ -68,7 +68,7 @@ public final class Downloader {
           StandardOpenOption.WRITE); PrefixDigest digest = new PrefixDigest(out, pieces)) {
         TransferProgress progress = new TransferProgress(listener, file.getSizeBytes(), pieces.size());
         BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX, index -> {
-          fetcher.fetch(file.getPath(), pieces.get(index), (offset, data) -> {
+          fetcher.fetch(file, pieces.get(index), (offset, data) -> {
             long end = offset + data.remaining();
             write(out, pieces.get(index).getOffset() + offset, data);
             progress.reached(index, end);
@@ -101,7 +101,7 @@ public final class Downloader {
     long longest = file.getPiecesList().stream().mapToLong(PieceRef::getLength).max().orElse(0);
     try {
       ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, Runtime.getRuntime().maxMemory()),
-          (piece, into) -> fetcher.fetch(file.getPath(), piece,
+          (piece, into) -> fetcher.fetch(file, piece,
               (offset, data) -> data.get(into, (int) offset, data.remaining()), tokens::renew),
           (piece, bytes, length) -> {
             sha256.update(bytes, 0, length);

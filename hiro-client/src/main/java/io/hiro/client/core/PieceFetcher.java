@@ -8,6 +8,7 @@ import io.hiro.common.Crc32c;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
+import io.hiro.proto.FileStatus;
 import io.hiro.proto.PieceRef;
 import io.hiro.proto.ReportBadReplicaRequest;
 import io.hiro.proto.WorkerRef;
@@ -39,19 +40,21 @@ final class PieceFetcher {
    * Reads {@code piece} into {@code sink}; {@code renewToken} gives the piece again with a new read
    * token, when the workers refused the one it has.
    */
-  void fetch(String path, PieceRef piece, PieceSink sink, UnaryOperator<PieceRef> renewToken) {
+  void fetch(FileStatus file, PieceRef piece, PieceSink sink, UnaryOperator<PieceRef> renewToken) {
+    String path = file.getPath();
+    long firstPieceId = file.getPieces(0).getPieceId();
     String what = String.format("piece %d (%s) of %s", piece.getIndex(), new PieceId(piece.getPieceId()), path);
     if (piece.getReplicasCount() == 0) {
       throw HiroException.dataLoss("%s has no replica left; the file cannot be read", what);
     }
-    Failures failures = readFromAny(what, piece, sink);
+    Failures failures = readFromAny(what, piece, firstPieceId, sink);
     if (failures.isEmpty()) {
       return;
     }
     if (failures.denied > 0) {
       LOG.debug("{}: a worker refused the read token of {}; asking the master for a new one", master.endpoint(), what);
       PieceRef renewed = renewToken.apply(piece);
-      failures = renewed.getReplicasCount() == 0 ? failures : readFromAny(what, renewed, sink);
+      failures = renewed.getReplicasCount() == 0 ? failures : readFromAny(what, renewed, firstPieceId, sink);
       if (failures.isEmpty()) {
         return;
       }
@@ -60,9 +63,9 @@ final class PieceFetcher {
   }
 
   /** Tries each replica in {@link ReplicaOrder}; returns the failures, none if one replica gave the whole piece. */
-  private Failures readFromAny(String what, PieceRef piece, PieceSink sink) {
+  private Failures readFromAny(String what, PieceRef piece, long firstPieceId, PieceSink sink) {
     Failures failures = new Failures();
-    for (WorkerRef replica : ReplicaOrder.forRead(piece)) {
+    for (WorkerRef replica : ReplicaOrder.forRead(piece, firstPieceId)) {
       try {
         int crc32c = PieceReadCall.read(workers.channel(replica), replica, piece, sink);
         if (crc32c != piece.getCrc32C()) {
