@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,37 +132,43 @@ class FloodIT {
   @Test
   @Order(1)
   void heldConnectionsPastTheBoundAreClosedAtOnceAndTheRestWhenTheyStall() throws IOException {
-    List<SocketChannel> held = new ArrayList<>();
+    Map<HostPort, List<SocketChannel>> held = new LinkedHashMap<>();
     try {
+      byte[] halfPreface = "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
+      byte[] halfRequest = "GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
       for (HostPort port : grpcPorts()) {
-        for (int i = 0; i < HELD_PER_PORT; i++) {
-          // Every other one sends half an HTTP/2 preface and stops; the rest send nothing.
-          held.add(hold(port, i % 2 == 0 ? new byte[0] : "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII)));
-        }
+        held.put(port, holdMany(port, halfPreface));
       }
       for (HostPort port : httpPorts()) {
-        for (int i = 0; i < HELD_PER_PORT; i++) {
-          held.add(hold(port, i % 2 == 0 ? new byte[0] : "GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(
-              StandardCharsets.US_ASCII)));
-        }
+        held.put(port, holdMany(port, halfRequest));
       }
-      int ports = grpcPorts().size() + httpPorts().size();
-      int overTheBound = ports * (HELD_PER_PORT - Limits.CONNECTIONS_PER_ADDRESS_MAX);
       // Those past the bound are closed at once, long before the handshake timeout.
       await().atMost(Duration.ofSeconds(Limits.HANDSHAKE_TIMEOUT_SECONDS / 2)).pollInterval(Duration.ofMillis(100))
-          .until(() -> closedByPeer(held) >= overTheBound);
+          .untilAsserted(() -> held.forEach((port, channels) -> assertThat(closedByPeer(channels))
+              .as("connections to %s closed of %d held", port, channels.size())
+              .isGreaterThanOrEqualTo(HELD_PER_PORT - Limits.CONNECTIONS_PER_ADDRESS_MAX)));
       assertLegitimateClientWorks();
       assertFdsUnderTheirBound();
       // The rest never finish their handshake or request: closed when their time is up.
       await().atMost(Duration.ofSeconds(Limits.HANDSHAKE_TIMEOUT_SECONDS + 15)).pollInterval(Duration.ofMillis(250))
-          .until(() -> closedByPeer(held) == held.size());
+          .untilAsserted(() -> held.forEach((port, channels) -> assertThat(channels.size() - closedByPeer(channels))
+              .as("connections to %s still open, of %d held", port, channels.size()).isZero()));
     } finally {
-      for (SocketChannel channel : held) {
+      for (SocketChannel channel : held.values().stream().flatMap(List::stream).toList()) {
         channel.close();
       }
     }
     assertFdsComeBackDown();
     assertLegitimateClientWorks();
+  }
+
+  /** {@link #HELD_PER_PORT} connections to {@code port}: every other one sends {@code half} and stops, the rest nothing. */
+  private static List<SocketChannel> holdMany(HostPort port, byte[] half) throws IOException {
+    List<SocketChannel> channels = new ArrayList<>();
+    for (int i = 0; i < HELD_PER_PORT; i++) {
+      channels.add(hold(port, i % 2 == 0 ? new byte[0] : half));
+    }
+    return channels;
   }
 
   @Test
