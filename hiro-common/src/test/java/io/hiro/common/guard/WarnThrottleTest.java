@@ -17,5 +17,7 @@ class WarnThrottleTest {
     time.advance(5_000);
     assertThat(throttle.tryLog()).isEqualTo(500);
     assertThat(throttle.tryLog()).isEqualTo(-1);
+    time.advance(10_000);
+    assertThat(throttle.tryLog()).as("held back since the last line, not since the start").isEqualTo(1);
   }
 }
