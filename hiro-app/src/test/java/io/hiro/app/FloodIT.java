@@ -9,11 +9,11 @@ import io.grpc.CompositeChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.StatusCodes;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.common.security.CallSigner;
 import io.hiro.common.security.ClusterSecret;
@@ -191,7 +191,7 @@ class FloodIT {
           } catch (IOException closedWhileWriting) {
             // the daemon closed it before the flood was all written: what the bound is for
           }
-          List<RawHttp2.Frame> answer = connection.readUntilClosedOrQuiet();
+          List<RawHttp2.Frame> answer = connection.readUntil(RawHttp2.GOAWAY);
           assertThat(answer).as("frames from %s after %d rapid resets", targets.get(t), streamsPerConnection)
               .anyMatch(f -> f.type() == RawHttp2.GOAWAY && f.errorCode() == RawHttp2.ENHANCE_YOUR_CALM);
         }
@@ -226,7 +226,7 @@ class FloodIT {
           RpcSecurity.PLAINTEXT.signedBy(CallSigner.forCluster(ClusterSecret.load(cluster.secretFile()))));
       try {
         await().atMost(Duration.ofSeconds(Limits.REFUSAL_COOLDOWN_SECONDS + 10)).pollInterval(Duration.ofMillis(500))
-            .until(() -> codeOf(() -> NamespaceServiceGrpc.newBlockingStub(signed)
+            .until(() -> StatusCodes.of(() -> NamespaceServiceGrpc.newBlockingStub(signed)
                 .withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.newBuilder().setPath("/before.bin")
                     .build())) == Status.Code.OK);
       } finally {
@@ -292,7 +292,7 @@ class FloodIT {
         wide.acquireUninterruptibly();
         threads.execute(() -> {
           try {
-            codes.merge(codeOf(call), 1, Integer::sum);
+            codes.merge(StatusCodes.of(call), 1, Integer::sum);
           } finally {
             wide.release();
             done.countDown();
@@ -441,20 +441,7 @@ class FloodIT {
     }
   }
 
-  private static Status.Code codeOf(Runnable call) {
-    try {
-      call.run();
-      return Status.Code.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode();
-    }
-  }
-
   private static int crashedDaemons() {
-    int crashed = cluster.masterRunning() ? 0 : 1;
-    for (int w = 0; w < cluster.workerCount(); w++) {
-      crashed += cluster.workerRunning(w) ? 0 : 1;
-    }
-    return crashed;
+    return cluster.daemonsNotRunning();
   }
 }

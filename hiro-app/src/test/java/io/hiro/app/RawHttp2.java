@@ -108,16 +108,19 @@ final class RawHttp2 implements AutoCloseable {
     return new Frame(head[3] & 0xff, head[4] & 0xff, streamId, payload);
   }
 
-  /** Every frame until the server closes the connection or is silent for 10 s. */
-  List<Frame> readUntilClosedOrQuiet() {
+  /** Every frame until one of type {@code last}, or until the server closes the connection or is silent for 10 s. */
+  List<Frame> readUntil(int last) {
     List<Frame> frames = new ArrayList<>();
     try {
-      while (true) {
-        frames.add(read());
-      }
-    } catch (IOException e) {
-      return frames;
+      Frame frame;
+      do {
+        frame = read();
+        frames.add(frame);
+      } while (frame.type() != last);
+    } catch (IOException closedOrQuiet) {
+      // what came before is the answer
     }
+    return frames;
   }
 
   @Override

@@ -11,7 +11,6 @@ import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.hiro.common.Limits;
 import io.hiro.common.guard.EndpointGuards;
@@ -107,7 +106,7 @@ class ServerGuardsTest {
     NamespaceServiceGrpc.NamespaceServiceBlockingStub stranger = NamespaceServiceGrpc.newBlockingStub(
         channel("127.0.0.2", RpcSecurity.PLAINTEXT));
     for (int i = 0; i < 300; i++) {
-      codes.merge(codeOf(() -> stranger.withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.getDefaultInstance())),
+      codes.merge(StatusCodes.of(() -> stranger.withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.getDefaultInstance())),
           1, Integer::sum);
     }
     assertThat(codes).containsOnlyKeys(Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
@@ -118,7 +117,7 @@ class ServerGuardsTest {
     NamespaceServiceGrpc.NamespaceServiceBlockingStub member = NamespaceServiceGrpc.newBlockingStub(
         channel("127.0.0.1", RpcSecurity.PLAINTEXT.signedBy(CallSigner.forCluster(secret))));
     for (int i = 0; i < 100; i++) {
-      assertThat(codeOf(() -> member.withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.newBuilder()
+      assertThat(StatusCodes.of(() -> member.withDeadlineAfter(10, TimeUnit.SECONDS).stat(StatRequest.newBuilder()
           .setPath("/").build()))).isEqualTo(Status.Code.OK);
     }
     assertThat(signedStat("127.0.0.2")).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -126,7 +125,7 @@ class ServerGuardsTest {
 
   private Status.Code signedStat(String from) {
     ManagedChannel channel = channel(from, RpcSecurity.PLAINTEXT.signedBy(CallSigner.forCluster(secret)));
-    return codeOf(() -> NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+    return StatusCodes.of(() -> NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .stat(StatRequest.newBuilder().setPath("/").build()));
   }
 
@@ -169,15 +168,6 @@ class ServerGuardsTest {
       return false;
     } catch (IOException e) {
       return true;
-    }
-  }
-
-  private static Status.Code codeOf(Runnable call) {
-    try {
-      call.run();
-      return Status.Code.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode();
     }
   }
 }
