@@ -77,11 +77,18 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     String path = new QueryStringDecoder(request.uri()).path();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     // The request is released when this returns: only its method, path and keep-alive go on.
-    previous = previous.thenRunAsync(() -> {
+    // Each answer after the one before, so pipelined requests are answered in order; a stage that failed
+    // (the executor stopped with the endpoint) must not hold back the next, which closes the connection.
+    previous = previous.exceptionally(failed -> null).thenRunAsync(() -> {
       String[] allow = new String[1];
       Response response = answer(method, path, allow);
       send(ctx, response, keepAlive, method.equals("HEAD"), allow);
-    }, executor);
+    }, executor).whenComplete((done, failed) -> {
+      if (failed != null) {
+        LOG.debug("{}: HTTP connection from {} closed: {}", name, ctx.channel().remoteAddress(), failed.toString());
+        ctx.close();
+      }
+    });
   }
 
   @Override
