@@ -236,6 +236,15 @@ public final class LocalCluster implements AutoCloseable {
     return workers.get(index) != null && workers.get(index).isAlive();
   }
 
+  /** How many of the cluster's daemons are not running (crashed, or killed by a test). */
+  public int daemonsNotRunning() {
+    int notRunning = masterRunning() ? 0 : 1;
+    for (int w = 0; w < workerCount(); w++) {
+      notRunning += workerRunning(w) ? 0 : 1;
+    }
+    return notRunning;
+  }
+
   public boolean masterRunning() {
     return master != null && master.isAlive();
   }
@@ -291,8 +300,19 @@ public final class LocalCluster implements AutoCloseable {
 
   private void checkAlive() {
     if (master != null && !master.isAlive()) {
-      throw HiroException.unavailable("the master exited with code %d; see %s", master.exitValue(),
-          baseDir.resolve("master.log"));
+      Path log = baseDir.resolve("master.log");
+      throw HiroException.unavailable("the master exited with code %d; see %s, which ends: %s", master.exitValue(),
+          log, lastLines(log, 3));
+    }
+  }
+
+  /** The last {@code count} lines of {@code log}, for a message (a test's temp dir is gone when it is read). */
+  private static String lastLines(Path log, int count) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
     }
   }
 

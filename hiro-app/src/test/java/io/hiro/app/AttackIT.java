@@ -24,10 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.PieceStreams;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.StatusCodes;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.MkdirRequest;
 import io.hiro.proto.NamespaceServiceGrpc;
@@ -133,7 +133,7 @@ class AttackIT {
         secret())));
     ManagedChannel worker = Rpc.channel(cluster.workerAddress(0));
     try {
-      Status.Code mkdir = codeOf(() -> NamespaceServiceGrpc.newBlockingStub(master)
+      Status.Code mkdir = StatusCodes.of(() -> NamespaceServiceGrpc.newBlockingStub(master)
           .withDeadlineAfter(30, TimeUnit.SECONDS)
           .mkdir(MkdirRequest.newBuilder().setPath("/" + "a".repeat(OVERSIZE_BYTES)).build()));
       expect(mkdir, Status.Code.RESOURCE_EXHAUSTED);
@@ -186,7 +186,7 @@ class AttackIT {
             .setCapacityBytes(1L << 40).setFreeBytes(1L << 40)
             .addAllReplicas(pieces().stream().map(p -> ReplicaReport.newBuilder().setPieceId(p.getPieceId())
                 .setLength(p.getLength()).setCrc32C(p.getCrc32C()).build()).toList()).build();
-        expect(codeOf(() -> ClusterServiceGrpc.newBlockingStub(intruder).withDeadlineAfter(30, TimeUnit.SECONDS)
+        expect(StatusCodes.of(() -> ClusterServiceGrpc.newBlockingStub(intruder).withDeadlineAfter(30, TimeUnit.SECONDS)
             .register(fake)), Status.Code.PERMISSION_DENIED);
       }
     } finally {
@@ -218,7 +218,7 @@ class AttackIT {
       ManagedChannel worker = Rpc.channel(HostPort.parse(holder.getAddress()));
       try {
         for (Map.Entry<String, ByteString> bad : badReadTokens.entrySet()) {
-          Status.Code read = codeOf(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
+          Status.Code read = StatusCodes.of(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
               .readPiece(ReadPieceRequest.newBuilder().setPieceId(piece.getPieceId()).setToken(bad.getValue()).build())
               .forEachRemaining(m -> {}));
           assertThat(read).as("ReadPiece with %s from %s", bad.getKey(), holder.getAddress())
@@ -229,7 +229,7 @@ class AttackIT {
         // Overwriting a stored piece with a READ token for it.
         expect(writeWithToken(worker, piece.getPieceId(), piece.getToken()), Status.Code.PERMISSION_DENIED);
         // The piece's own READ token does read it: the refusals above are about the tokens.
-        assertThat(codeOf(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
+        assertThat(StatusCodes.of(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
             .readPiece(ReadPieceRequest.newBuilder().setPieceId(piece.getPieceId()).setToken(piece.getToken()).build())
             .forEachRemaining(m -> {}))).isEqualTo(Status.Code.OK);
       } finally {
@@ -283,7 +283,7 @@ class AttackIT {
     MethodDescriptor<Message, Message> typed = (MethodDescriptor<Message, Message>) method;
     Message request = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
         .getMessagePrototype();
-    return codeOf(() -> ClientCalls.blockingUnaryCall(channel, typed,
+    return StatusCodes.of(() -> ClientCalls.blockingUnaryCall(channel, typed,
         CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request));
   }
 
@@ -300,15 +300,6 @@ class AttackIT {
             .setLength(OVERSIZE_BYTES).setToken(token(0x5eedL, PieceOperation.WRITE, Duration.ofMinutes(5)))).build(),
         WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
             .setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES]))).build()), 30);
-  }
-
-  private static Status.Code codeOf(Runnable call) {
-    try {
-      call.run();
-      return Status.Code.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode();
-    }
   }
 
   /** Payloads that are not what a gRPC peer sends: random bytes, other protocols, a broken HTTP/2 start. */
@@ -347,11 +338,7 @@ class AttackIT {
   }
 
   private static int crashedDaemons() {
-    int crashed = cluster.masterRunning() ? 0 : 1;
-    for (int w = 0; w < cluster.workerCount(); w++) {
-      crashed += cluster.workerRunning(w) ? 0 : 1;
-    }
-    return crashed;
+    return cluster.daemonsNotRunning();
   }
 
   private static void assertStillServesTheFileStoredBefore() {

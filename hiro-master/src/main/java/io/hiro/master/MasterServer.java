@@ -3,6 +3,7 @@ package io.hiro.master;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.hiro.common.HiroException;
+import io.hiro.common.guard.EndpointGuards;
 import io.hiro.common.http.HttpEndpoint;
 import io.hiro.common.http.HttpPorts;
 import io.hiro.common.metrics.Metrics;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -69,6 +71,8 @@ public final class MasterServer implements AutoCloseable {
   public static MasterServer start(MasterConfig config) {
     FileChannel lock = lockDataDir(config.dataDir());
     Metrics metrics = new Metrics();
+    EndpointGuards guards = EndpointGuards.defaults("master", Clock.systemUTC());
+    guards.registerIn(metrics);
     Histogram fsyncs = metrics.seconds("hiro_master_journal_fsync_duration_seconds", "Fsyncs of journal records");
     MasterStore store;
     ClusterSecret secret;
@@ -94,7 +98,7 @@ public final class MasterServer implements AutoCloseable {
           new ClusterServiceImpl(master.membership()));
       RpcSecurity security = MasterAccess.serverSecurity(secret, config.tls());
       security.logAtStart(LOG, "master");
-      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services), security);
+      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services), security, guards);
     } catch (RuntimeException e) {
       closeQuietly(store);
       closeQuietly(lock);
@@ -113,7 +117,7 @@ public final class MasterServer implements AutoCloseable {
         MasterHttp pages = new MasterHttp(master::clusterReport, System::currentTimeMillis);
         MasterMetrics.register(metrics, pages::snapshot, master.membership());
         started.http = HttpEndpoint.start("master", config.bindHost(), config.httpPort(),
-            pages.routes(Map.of("/metrics", metrics.route())));
+            pages.routes(Map.of("/metrics", metrics.route())), guards);
       } catch (RuntimeException e) {
         started.close();
         throw e;

@@ -6,6 +6,7 @@ import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
+import io.hiro.common.guard.EndpointGuards;
 import io.hiro.common.http.HttpEndpoint;
 import io.hiro.common.http.HttpPorts;
 import io.hiro.common.metrics.Metrics;
@@ -110,6 +111,8 @@ public final class WorkerServer implements AutoCloseable {
     CorruptReplicas corrupt = new CorruptReplicas(workerId, store, reporter);
     WorkerChannels channels = new WorkerChannels(transport);
     Metrics metrics = new Metrics();
+    EndpointGuards guards = EndpointGuards.defaults(workerId.toString(), Clock.systemUTC());
+    guards.registerIn(metrics);
     GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels, metrics.rpc().clientInterceptor());
     SpaceBudget space = new SpaceBudget(workerId,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()).freeBytes());
@@ -121,7 +124,7 @@ public final class WorkerServer implements AutoCloseable {
     try {
       transport.logAtStart(LOG, workerId.toString());
       server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(List.of(data.withAliasing())),
-          transport);
+          transport, guards);
     } catch (RuntimeException e) {
       data.close();
       master.close();
@@ -153,7 +156,7 @@ public final class WorkerServer implements AutoCloseable {
         worker.http = HttpEndpoint.start("worker " + workerId, config.bindHost(), config.httpPort(), Map.of(
             "/metrics", metrics.route(),
             "/", () -> HttpEndpoint.Response.text(200, "Hiro worker " + workerId + " at " + address
-                + ": metrics at /metrics; the cluster's status page is on the master's HTTP port\n")));
+                + ": metrics at /metrics; the cluster's status page is on the master's HTTP port\n")), guards);
       } catch (RuntimeException e) {
         worker.close();
         throw e;

@@ -9,9 +9,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
+import io.hiro.common.guard.EndpointGuards;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,17 @@ public final class Rpc {
 
   /** As {@link #startServer(String, int, List)}, with TLS and call interceptors as {@code security} says. */
   public static Server startServer(String bindHost, int port, List<BindableService> services, RpcSecurity security) {
+    return startServer(bindHost, port, services, security, EndpointGuards.defaults("server", Clock.systemUTC()));
+  }
+
+  /**
+   * As {@link #startServer(String, int, List, RpcSecurity)}, with the daemon's bounds on strangers:
+   * connections over {@link EndpointGuards#grpcConnections()} are closed at once, one that has not
+   * finished its handshake within {@link Limits#HANDSHAKE_TIMEOUT_SECONDS} is closed, and calls from an
+   * address cooling down ({@link EndpointGuards#refusals()}) are refused before any other check.
+   */
+  public static Server startServer(String bindHost, int port, List<BindableService> services, RpcSecurity security,
+      EndpointGuards guards) {
     ServerCredentials credentials = security.serverCredentials();
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port), credentials)
@@ -44,9 +57,16 @@ public final class Rpc {
         .maxConcurrentCallsPerConnection(Limits.CALLS_PER_CONNECTION_MAX)
         .maxRstFramesPerWindow(Limits.RESETS_PER_WINDOW_MAX, Limits.RESETS_WINDOW_SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true);
+        .permitKeepAliveWithoutCalls(true)
+        .handshakeTimeout(Limits.HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .channelFactory(ServerTransports.gated(new ConnectionGate(guards.node(), "gRPC", guards.grpcConnections(),
+            guards.grpcWarnings())))
+        .bossEventLoopGroup(ServerTransports.acceptGroup())
+        .workerEventLoopGroup(ServerTransports.networkGroup());
     services.forEach(builder::addService);
     security.interceptors().forEach(builder::intercept);
+    // Added last, so it runs first: a cooling-down address costs no credential check.
+    builder.intercept(new RefusalCooldownInterceptor(guards.node(), guards.refusals()));
     Server server = builder.build();
     try {
       return server.start();

@@ -1,0 +1,56 @@
+package io.hiro.common.rpc;
+
+import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The network threads and listening sockets of every Hiro server in this process (gRPC and HTTP):
+ * epoll where the platform has it, else NIO, as gRPC would choose. Hiro supplies them itself only to
+ * put a {@link ConnectionGate} on each listening socket, which gRPC's builder offers no other hook
+ * for. The threads are shared by every server of the process, daemon threads, and live as long as it.
+ */
+public final class ServerTransports {
+  private static final boolean EPOLL = Epoll.isAvailable();
+
+  private ServerTransports() {}
+
+  /** Holds the groups, made on first use. */
+  private static final class Groups {
+    static final EventLoopGroup ACCEPT = group(1, "hiro-accept");
+    static final EventLoopGroup NETWORK = group(0, "hiro-network");
+
+    private static EventLoopGroup group(int threads, String name) {
+      IoHandlerFactory handlers = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+      // 0 threads: Netty's default, two per core.
+      return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlers);
+    }
+  }
+
+  /** The thread that accepts connections. */
+  public static EventLoopGroup acceptGroup() {
+    return Groups.ACCEPT;
+  }
+
+  /** The threads that read and write the connections. */
+  public static EventLoopGroup networkGroup() {
+    return Groups.NETWORK;
+  }
+
+  /** Listening sockets with {@code gate} in front of everything else. */
+  public static ChannelFactory<ServerChannel> gated(ConnectionGate gate) {
+    return () -> {
+      ServerChannel channel = EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
+      channel.pipeline().addLast(gate);
+      return channel;
+    };
+  }
+}
