@@ -16,6 +16,7 @@ import io.hiro.common.Limits;
 import io.hiro.common.guard.EndpointGuards;
 import io.hiro.common.security.CallSigner;
 import io.hiro.common.security.CallVerifier;
+import io.hiro.common.security.ReplayCache;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.proto.NamespaceServiceGrpc;
 import io.hiro.proto.StatRequest;
@@ -59,7 +60,7 @@ class ServerGuardsTest {
   @BeforeEach
   void startServer() {
     AuthInterceptor auth = new AuthInterceptor("master", new CallVerifier(secret, CallVerifier.WINDOW_DEFAULT),
-        Set.of(), Clock.systemUTC());
+        Set.of(), ReplayCache.forCallWindow(), Clock.systemUTC());
     server = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(new StubNamespaceService()),
         RpcSecurity.PLAINTEXT.withInterceptors(auth), guards);
     log.start();
