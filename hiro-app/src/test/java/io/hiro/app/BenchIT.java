@@ -55,9 +55,9 @@ class BenchIT {
       assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
     }
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
-        "of limit.grpc_unary.8clients");
+        "(limit.grpc_unary.8clients)");
     if (coldReads()) {
-      assertThat(bench.stdout()).contains("of limit.disk_direct_read");
+      assertThat(bench.stdout()).contains("(limit.disk_direct_read)");
     }
     assertThat(processesUsing(benchDir)).as("processes left running").isEmpty();
     try (Stream<Path> left = Files.list(benchDir)) {
