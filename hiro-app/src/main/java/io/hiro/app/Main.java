@@ -53,13 +53,18 @@ public final class Main implements Runnable {
   private static final String NETTY_LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
 
   public static void main(String[] args) {
+    nettyDefaults();
+    System.exit(execute(args));
+  }
+
+  /** Netty's settings for every Hiro process, unless set on the command line; call before Netty loads. */
+  public static void nettyDefaults() {
     if (System.getProperty(NETTY_JFR) == null) {
       System.setProperty(NETTY_JFR, "false");
     }
     if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
       System.setProperty(NETTY_LEAK_DETECTION, "disabled");
     }
-    System.exit(execute(args));
   }
 
   /** Runs the command line and returns the exit code, without exiting (tests call this). */

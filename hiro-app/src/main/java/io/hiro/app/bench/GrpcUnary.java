@@ -8,6 +8,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
+import io.hiro.app.Main;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.ClientThreads;
@@ -16,7 +17,11 @@ import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.FileStatus;
 import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code limit.grpc_unary.*}: the most unary calls per second this machine gives grpc-java with
  * Hiro's transport settings ({@link Rpc#startServer}, {@link Rpc#channel}) and nothing else: a
- * server in this process answers a Stat-shaped request with a fixed Stat-shaped answer, with no
+ * server in a JVM of its own answers a Stat-shaped request with a fixed Stat-shaped answer, with no
  * credentials, no metrics and no master behind it; each client has its own channel and network
  * thread ({@link ClientThreads}, as a {@code HiroClient}) and calls in a loop, as the bench's
  * clients do. A Hiro stat is one such call, so it cannot beat this figure;
@@ -46,21 +51,18 @@ final class GrpcUnary {
 
   private GrpcUnary() {}
 
-  /** Calls per second with {@code clients} clients making {@code totalCalls} calls between them. */
+  /**
+   * Calls per second with {@code clients} clients making {@code totalCalls} calls between them, to
+   * an echo server in a JVM of its own (as the master is), started here and stopped at the end.
+   */
   static Figure measure(int clients, int totalCalls, long deadlineNanos) throws IOException {
-    StatResponse answer = StatResponse.newBuilder().setFile(FileStatus.newBuilder().setPath("/bench/dirs1/d1234")
-        .setDirectory(true).setModifiedMillis(System.currentTimeMillis())).build();
-    ServerServiceDefinition echo = ServerServiceDefinition.builder("hiro.bench.Echo")
-        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
-          response.onNext(answer);
-          response.onCompleted();
-        }))
-        .build();
-    Server server = Rpc.startServer("127.0.0.1", 0, List.of(() -> echo));
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), GrpcUnary.class.getName()));
+    Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<ManagedChannel> channels = new ArrayList<>();
     List<ClientThreads> threads = new ArrayList<>();
     try {
-      HostPort address = new HostPort("127.0.0.1", server.getPort());
+      HostPort address = new HostPort("127.0.0.1", readPort(server));
       for (int c = 0; c < clients; c++) {
         threads.add(new ClientThreads("bench-grpc-net"));
         channels.add(Rpc.channel(address, RpcSecurity.PLAINTEXT, threads.get(c)));
@@ -74,8 +76,36 @@ final class GrpcUnary {
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
       threads.forEach(ClientThreads::close);
-      server.shutdownNow();
+      server.destroy();
     }
+  }
+
+  /** The echo server's first line: {@code port N}. */
+  private static int readPort(Process server) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+    String line = out.readLine();
+    if (line == null || !line.startsWith("port ")) {
+      throw new IOException("the bench's echo server did not start (it said: " + line + ")");
+    }
+    return Integer.parseInt(line.substring("port ".length()).trim());
+  }
+
+  /** The echo server: prints {@code port N}, then serves until its standard input closes (the bench ended). */
+  public static void main(String[] args) throws IOException {
+    Main.nettyDefaults();
+    StatResponse answer = StatResponse.newBuilder().setFile(FileStatus.newBuilder().setPath("/bench/dirs1/d1234")
+        .setDirectory(true).setModifiedMillis(System.currentTimeMillis())).build();
+    ServerServiceDefinition echo = ServerServiceDefinition.builder("hiro.bench.Echo")
+        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
+          response.onNext(answer);
+          response.onCompleted();
+        }))
+        .build();
+    Server server = Rpc.startServer("127.0.0.1", 0, List.of(() -> echo));
+    System.out.println("port " + server.getPort());
+    System.out.flush();
+    System.in.transferTo(OutputStream.nullOutputStream());
+    server.shutdownNow();
   }
 
   /** {@code totalCalls} calls spread over the channels, one thread each, all at once. */
