@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param fsyncCount 4 KiB write+fsync rounds for {@code limit.fsync_4k}
  * @param loopbackBytes bytes copied over a loopback socket for {@code limit.loopback_tcp}
  * @param phaseTimeout the longest one phase may take before the run fails
+ * @param grpcWarmUp how long the bare gRPC limit calls before it is timed (a fresh JVM compiles meanwhile)
  */
 public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
-                         int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout) {
+                         int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout,
+                         Duration grpcWarmUp) {
   private static final long MIB = 1024L * 1024;
   private static final long GIB = 1024 * MIB;
   /** 4 KiB, as the issue says. */
@@ -33,16 +35,17 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
     require(loopbackBytes >= MIB && loopbackBytes <= 64 * GIB, "loopbackBytes", loopbackBytes);
     require(clientCount >= 1 && clientCount <= 256, "clientCount", clientCount);
     require(!phaseTimeout.isNegative() && !phaseTimeout.isZero(), "phaseTimeout", phaseTimeout.toSeconds());
+    require(!grpcWarmUp.isNegative() && grpcWarmUp.compareTo(phaseTimeout) < 0, "grpcWarmUp", grpcWarmUp.toSeconds());
   }
 
   public static BenchSizes full() {
     return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10), Duration.ofSeconds(15));
   }
 
   public static BenchSizes quick() {
     return new BenchSizes(64 * MIB, 200, SMALL_FILE_BYTES, 1_000, 1_000, 300, 256 * MIB, CLIENT_COUNT,
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2), Duration.ofSeconds(2));
   }
 
   private static void require(boolean condition, String name, long value) {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * credentials, no metrics and no master behind it; each client has its own channel and network
  * thread ({@link ClientThreads}, as a {@code HiroClient}) and calls in a loop, as the bench's
  * clients do. A Hiro stat is one such call, so it cannot beat this figure;
- * a small-file put is several. The same calls are made once untimed first: the bench's Hiro
- * figures come later in the run, with the client's code already compiled.
+ * a small-file put is several. Calls are made untimed first for a while: the server's JVM is new,
+ * while the master has been serving the bench for minutes by the time its stat is timed.
  */
 final class GrpcUnary {
   private static final MethodDescriptor<StatRequest, StatResponse> ECHO = MethodDescriptor
@@ -46,8 +47,8 @@ final class GrpcUnary {
       .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
       .build();
 
-  /** Untimed calls first, at least: enough for the JIT to compile the call path. */
-  private static final int WARM_UP_CALLS_MIN = 20_000;
+  /** Untimed calls are made in batches of this many until the warm-up time is over. */
+  private static final int WARM_UP_BATCH_CALLS = 2_000;
 
   private GrpcUnary() {}
 
@@ -55,7 +56,7 @@ final class GrpcUnary {
    * Calls per second with {@code clients} clients making {@code totalCalls} calls between them, to
    * an echo server in a JVM of its own (as the master is), started here and stopped at the end.
    */
-  static Figure measure(int clients, int totalCalls, long deadlineNanos) throws IOException {
+  static Figure measure(int clients, int totalCalls, Duration warmUp, long deadlineNanos) throws IOException {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), GrpcUnary.class.getName()));
     Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -68,7 +69,10 @@ final class GrpcUnary {
         channels.add(Rpc.channel(address, RpcSecurity.PLAINTEXT, threads.get(c)));
         call(channels.get(c), deadlineNanos); // connects before the clock starts
       }
-      calls(channels, Math.max(totalCalls, WARM_UP_CALLS_MIN), deadlineNanos);
+      long warmUntil = System.nanoTime() + warmUp.toNanos();
+      do {
+        calls(channels, WARM_UP_BATCH_CALLS, deadlineNanos);
+      } while (System.nanoTime() < warmUntil);
       long started = System.nanoTime();
       calls(channels, totalCalls, deadlineNanos);
       double perSecond = totalCalls / ((System.nanoTime() - started) / 1e9);

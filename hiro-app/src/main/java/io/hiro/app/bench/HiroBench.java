@@ -72,9 +72,9 @@ public final class HiroBench {
     out.accept(loopback);
     Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
     out.accept(chain);
-    Figure unary1 = GrpcUnary.measure(1, sizes.statCount(), deadline());
+    Figure unary1 = GrpcUnary.measure(1, sizes.statCount(), sizes.grpcWarmUp(), deadline());
     out.accept(unary1);
-    Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), deadline());
+    Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), sizes.grpcWarmUp(), deadline());
     out.accept(unaryMany);
     Optional<Figure> directRead = Optional.empty();
     if (!workersHere) {
