@@ -1,5 +1,6 @@
 package io.hiro.app.bench;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code limit.plain_chain}: the work of a put done by the simplest Java code, without Hiro. The
  * large file is read and sent over loopback to a chain of relays (threads of this process); each
- * relay forwards every buffer to the next while it writes its own copy, and fsyncs its copy every
+ * relay forwards every buffer to the next while it writes its own copy (with O_DIRECT where the file
+ * system takes it, as Hiro's workers do), and fsyncs its copy every
  * {@link RandomFile#FSYNC_EVERY_BYTES} and at the end. It has what a Hiro put must do on this
  * machine (reading, copies over loopback, writes, fsyncs, all on the same cores), and nothing else:
  * no checksums, no framing, no master. The bytes arrive in order or the figure fails.
@@ -76,22 +78,37 @@ final class PlainChain {
     }
   }
 
-  /** Receives a stream, forwards it to {@code nextPort} (if any) and writes it to {@code copy}; returns its length. */
+  /**
+   * Receives a stream, forwards it to {@code nextPort} (if any) and writes it to {@code copy}, with
+   * O_DIRECT from an aligned buffer where the file system takes it (as Hiro's workers write), the
+   * last bytes short of a block through the page cache; returns its length.
+   */
   private static long relay(ServerSocket server, Integer nextPort, Path copy) {
     try (Socket socket = server.accept();
          InputStream in = socket.getInputStream();
          Socket next = nextPort == null ? null : new Socket(InetAddress.getLoopbackAddress(), nextPort);
          OutputStream forward = next == null ? OutputStream.nullOutputStream() : next.getOutputStream();
          FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-             StandardOpenOption.TRUNCATE_EXISTING)) {
+             StandardOpenOption.TRUNCATE_EXISTING);
+         FileChannel direct = openDirect(copy)) {
+      int block = (int) Files.getFileStore(copy).getBlockSize();
+      ByteBuffer aligned = direct == null ? null
+          : ByteBuffer.allocateDirect(BUFFER_BYTES + block).alignedSlice(block).slice(0, BUFFER_BYTES);
       byte[] buffer = new byte[BUFFER_BYTES];
       long stored = 0;
       long sinceFsync = 0;
       for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
         forward.write(buffer, 0, n);
-        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
+        int directBytes = direct == null ? 0 : n - n % block;
+        if (directBytes > 0) {
+          aligned.clear().put(buffer, 0, directBytes).flip();
+          while (aligned.hasRemaining()) {
+            direct.write(aligned, stored + aligned.position());
+          }
+        }
+        ByteBuffer rest = ByteBuffer.wrap(buffer, directBytes, n - directBytes);
+        while (rest.hasRemaining()) {
+          out.write(rest, stored + rest.position());
         }
         stored += n;
         sinceFsync += n;
@@ -105,6 +122,15 @@ final class PlainChain {
       return stored;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code file} (which exists) opened for O_DIRECT writes, or null where the file system refuses them. */
+  private static FileChannel openDirect(Path file) {
+    try {
+      return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
     }
   }
 }
