@@ -40,14 +40,15 @@ final class MachineLimits {
    * 1 MiB at a time; empty where the file system takes no O_DIRECT (tmpfs).
    */
   static Optional<Figure> diskDirectRead(RandomFile file, long deadlineNanos) throws IOException {
-    int alignment = (int) Files.getFileStore(file.path()).getBlockSize();
-    ByteBuffer buffer = ByteBuffer.allocateDirect(DIRECT_READ_BYTES + alignment).alignedSlice(alignment);
+    int alignment;
     FileChannel in;
     try {
+      alignment = (int) Files.getFileStore(file.path()).getBlockSize();
       in = FileChannel.open(file.path(), StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
     } catch (UnsupportedOperationException | IOException e) {
       return Optional.empty();
     }
+    ByteBuffer buffer = ByteBuffer.allocateDirect(DIRECT_READ_BYTES + alignment).alignedSlice(alignment);
     try (in) {
       long read = 0;
       long started = System.nanoTime();

@@ -91,7 +91,7 @@ final class PlainChain {
          FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
              StandardOpenOption.TRUNCATE_EXISTING);
          FileChannel direct = openDirect(copy)) {
-      int block = (int) Files.getFileStore(copy).getBlockSize();
+      int block = direct == null ? 1 : (int) Files.getFileStore(copy).getBlockSize();
       ByteBuffer aligned = direct == null ? null
           : ByteBuffer.allocateDirect(BUFFER_BYTES + block).alignedSlice(block).slice(0, BUFFER_BYTES);
       byte[] buffer = new byte[BUFFER_BYTES];
@@ -128,6 +128,10 @@ final class PlainChain {
   /** {@code file} (which exists) opened for O_DIRECT writes, or null where the file system refuses them. */
   private static FileChannel openDirect(Path file) {
     try {
+      long block = Files.getFileStore(file).getBlockSize();
+      if (block <= 0 || BUFFER_BYTES % block != 0) {
+        return null;
+      }
       return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     } catch (IOException | UnsupportedOperationException e) {
       return null;

@@ -50,7 +50,12 @@ final class DirectWrites {
 
   /** For files in {@code dir}; {@code enabled} false writes everything through the page cache. */
   static DirectWrites in(Path dir, String node, boolean enabled) throws IOException {
-    long blockSize = Files.getFileStore(dir).getBlockSize();
+    long blockSize;
+    try {
+      blockSize = Files.getFileStore(dir).getBlockSize();
+    } catch (UnsupportedOperationException e) {
+      blockSize = 0; // a file system that does not say: no O_DIRECT
+    }
     boolean usable = enabled && blockSize > 0 && blockSize <= STAGING_BYTES && STAGING_BYTES % blockSize == 0;
     return new DirectWrites(node, (int) Math.max(blockSize, 1), usable);
   }
