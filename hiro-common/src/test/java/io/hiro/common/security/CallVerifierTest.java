@@ -43,6 +43,21 @@ class CallVerifierTest {
   }
 
   @Test
+  void noncesNeverRepeatWithinOneSignerNorAcrossSignersOfOneSecret() {
+    java.util.Set<String> nonces = new java.util.HashSet<>();
+    for (int s = 0; s < 20; s++) {
+      CallSigner signer = CallSigner.forCluster(secret);
+      for (int i = 0; i < 1_000; i++) {
+        String credential = signer.sign(STAT, NOW);
+        assertThat(nonces.add(credential.split("\\.")[3])).as("nonce of call %d of signer %d is new", i, s).isTrue();
+        if (i % 250 == 0) {
+          assertThat(verifier.verify(credential, STAT, NOW)).isEqualTo(Role.CLUSTER);
+        }
+      }
+    }
+  }
+
+  @Test
   void aReadOnlyHolderCannotClaimTheClusterRole() {
     String readOnly = CallSigner.forReadOnly(secret.readOnlyCredential()).sign(STAT, NOW);
     String claimed = readOnly.replace("v1.read-only.", "v1.cluster.");
