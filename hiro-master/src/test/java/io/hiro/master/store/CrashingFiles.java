@@ -22,6 +22,8 @@ final class CrashingFiles implements StoreFiles {
   private Map<String, Data> names = new HashMap<>();
   private Map<String, Data> durableNames = new HashMap<>();
   private Data lastWritten;
+  /** The file the crash tore (the one written last before it) and the part of its unsynced bytes kept. */
+  private Data tornData;
   private byte[] tornTail = new byte[0];
   private long points;
   private long forces;
@@ -69,7 +71,7 @@ final class CrashingFiles implements StoreFiles {
     durableNames.forEach((name, data) -> {
       Data copy = new Data();
       copy.bytes = Arrays.copyOf(data.bytes, data.durableBytes);
-      if (data == lastWritten) {
+      if (data == tornData) {
         copy.bytes = concat(copy.bytes, tornTail);
       }
       copy.durableBytes = copy.bytes.length;
@@ -97,6 +99,7 @@ final class CrashingFiles implements StoreFiles {
       crashed = true;
       if (tear && lastWritten != null && lastWritten.bytes.length > lastWritten.durableBytes) {
         int unsynced = lastWritten.bytes.length - lastWritten.durableBytes;
+        tornData = lastWritten;
         tornTail = Arrays.copyOfRange(lastWritten.bytes, lastWritten.durableBytes,
             lastWritten.durableBytes + random.nextInt(unsynced + 1));
       }
@@ -129,6 +132,11 @@ final class CrashingFiles implements StoreFiles {
       @Override
       public void write(byte[] bytes) throws IOException {
         synchronized (CrashingFiles.this) {
+          if (crashed) {
+            // After the crash nothing reaches any file. (A write after it used to become the "last
+            // written" file and receive the torn tail of another: a checkpoint's bytes in a journal.)
+            throw new IOException("crashed before");
+          }
           // The bytes reach the page cache before the crash can cut them: tearing may keep a part.
           lastWritten = data;
           data.bytes = concat(data.bytes, bytes);
