@@ -1,6 +1,6 @@
 package io.hiro.app.bench;
 
-import com.sun.nio.file.ExtendedOpenOption;
+import io.hiro.common.io.DirectIo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,15 +40,15 @@ final class MachineLimits {
    * 1 MiB at a time; empty where the file system takes no O_DIRECT (tmpfs).
    */
   static Optional<Figure> diskDirectRead(RandomFile file, long deadlineNanos) throws IOException {
-    int alignment;
-    FileChannel in;
-    try {
-      alignment = (int) Files.getFileStore(file.path()).getBlockSize();
-      in = FileChannel.open(file.path(), StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-    } catch (UnsupportedOperationException | IOException e) {
+    int alignment = DirectIo.alignment(file.path().getParent());
+    Optional<FileChannel> opened = alignment > 0 && DIRECT_READ_BYTES % alignment == 0
+        ? DirectIo.open(file.path(), StandardOpenOption.READ)
+        : Optional.empty();
+    if (opened.isEmpty()) {
       return Optional.empty();
     }
-    ByteBuffer buffer = ByteBuffer.allocateDirect(DIRECT_READ_BYTES + alignment).alignedSlice(alignment);
+    ByteBuffer buffer = DirectIo.alignedBuffer(DIRECT_READ_BYTES, alignment);
+    FileChannel in = opened.get();
     try (in) {
       long read = 0;
       long started = System.nanoTime();

@@ -1,6 +1,6 @@
 package io.hiro.app.bench;
 
-import com.sun.nio.file.ExtendedOpenOption;
+import io.hiro.common.io.DirectIo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,9 +91,8 @@ final class PlainChain {
          FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
              StandardOpenOption.TRUNCATE_EXISTING);
          FileChannel direct = openDirect(copy)) {
-      int block = direct == null ? 1 : (int) Files.getFileStore(copy).getBlockSize();
-      ByteBuffer aligned = direct == null ? null
-          : ByteBuffer.allocateDirect(BUFFER_BYTES + block).alignedSlice(block).slice(0, BUFFER_BYTES);
+      int block = direct == null ? 1 : DirectIo.alignment(copy.getParent());
+      ByteBuffer aligned = direct == null ? null : DirectIo.alignedBuffer(BUFFER_BYTES, block);
       byte[] buffer = new byte[BUFFER_BYTES];
       long stored = 0;
       long sinceFsync = 0;
@@ -127,14 +126,8 @@ final class PlainChain {
 
   /** {@code file} (which exists) opened for O_DIRECT writes, or null where the file system refuses them. */
   private static FileChannel openDirect(Path file) {
-    try {
-      long block = Files.getFileStore(file).getBlockSize();
-      if (block <= 0 || BUFFER_BYTES % block != 0) {
-        return null;
-      }
-      return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-    } catch (IOException | UnsupportedOperationException e) {
-      return null;
-    }
+    int block = DirectIo.alignment(file.getParent());
+    return block > 0 && BUFFER_BYTES % block == 0
+        ? DirectIo.open(file, StandardOpenOption.WRITE).orElse(null) : null;
   }
 }

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,9 +29,8 @@ final class PrefixDigest implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread thread;
+  private final CompletableFuture<byte[]> digest = new CompletableFuture<>();
   private boolean closed;
-  private Throwable failure;
-  private byte[] digest;
 
   PrefixDigest(FileChannel file, List<PieceRef> pieces) {
     this.file = file;
@@ -51,20 +52,14 @@ final class PrefixDigest implements AutoCloseable {
 
   /** Waits until every piece landed and is hashed; returns the digest of the whole file. */
   byte[] finish() {
-    lock.lock();
     try {
-      while (digest == null && failure == null) {
-        changed.await();
-      }
-      if (failure != null) {
-        throw failure instanceof IOException e ? new UncheckedIOException(e) : BoundedParallel.unchecked(failure);
-      }
-      return digest.clone();
+      return digest.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? new UncheckedIOException(io)
+          : BoundedParallel.unchecked(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HiroException.unavailable("interrupted while checking the file's SHA-256");
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -78,9 +73,9 @@ final class PrefixDigest implements AutoCloseable {
         hash(pieces.get(index), buffer);
         file.force(false);
       }
-      finished(sha256.digest(), null);
+      digest.complete(sha256.digest());
     } catch (IOException | RuntimeException e) {
-      finished(null, e);
+      digest.completeExceptionally(e);
     }
   }
 
@@ -109,17 +104,6 @@ final class PrefixDigest implements AutoCloseable {
       buffer.flip();
       sha256.update(buffer);
       position += read;
-    }
-  }
-
-  private void finished(byte[] result, Throwable error) {
-    lock.lock();
-    try {
-      digest = result;
-      failure = error;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -1,10 +1,8 @@
 package io.hiro.worker.store;
 
-import com.sun.nio.file.ExtendedOpenOption;
-import java.io.IOException;
+import io.hiro.common.io.DirectIo;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -49,15 +47,10 @@ final class DirectWrites {
   }
 
   /** For files in {@code dir}; {@code enabled} false writes everything through the page cache. */
-  static DirectWrites in(Path dir, String node, boolean enabled) throws IOException {
-    long blockSize;
-    try {
-      blockSize = Files.getFileStore(dir).getBlockSize();
-    } catch (UnsupportedOperationException e) {
-      blockSize = 0; // a file system that does not say: no O_DIRECT
-    }
-    boolean usable = enabled && blockSize > 0 && blockSize <= STAGING_BYTES && STAGING_BYTES % blockSize == 0;
-    return new DirectWrites(node, (int) Math.max(blockSize, 1), usable);
+  static DirectWrites in(Path dir, String node, boolean enabled) {
+    int blockSize = DirectIo.alignment(dir);
+    boolean usable = enabled && blockSize > 0 && STAGING_BYTES % blockSize == 0;
+    return new DirectWrites(node, Math.max(blockSize, 1), usable);
   }
 
   int alignment() {
@@ -69,22 +62,19 @@ final class DirectWrites {
     if (refused.get()) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT));
-    } catch (IOException | UnsupportedOperationException e) {
-      if (refused.compareAndSet(false, true)) {
-        LOG.info("{}: the file system of {} refuses O_DIRECT ({}); replicas are written through the page cache",
-            node, file.getParent(), e.getMessage());
-      }
-      return Optional.empty();
+    Optional<FileChannel> direct = DirectIo.open(file, StandardOpenOption.WRITE);
+    if (direct.isEmpty() && refused.compareAndSet(false, true)) {
+      LOG.info("{}: the file system of {} refuses O_DIRECT; replicas are written through the page cache",
+          node, file.getParent());
     }
+    return direct;
   }
 
   /** An empty staging buffer: {@link #STAGING_BYTES}, its address aligned. */
   ByteBuffer take() {
     ByteBuffer buffer = pool.poll();
     if (buffer == null) {
-      buffer = ByteBuffer.allocateDirect(STAGING_BYTES + alignment).alignedSlice(alignment).slice(0, STAGING_BYTES);
+      buffer = DirectIo.alignedBuffer(STAGING_BYTES, alignment);
     }
     return buffer.clear();
   }
