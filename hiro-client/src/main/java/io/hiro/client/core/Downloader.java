@@ -12,12 +12,9 @@ import io.hiro.proto.PieceRef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -64,19 +61,22 @@ public final class Downloader {
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ".part");
     try {
       List<PieceRef> pieces = file.getPiecesList();
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE); PrefixDigest digest = new PrefixDigest(out, pieces)) {
+      try (DownloadFile out = DownloadFile.create(temp, pieces, true);
+          PrefixDigest digest = new PrefixDigest(out, pieces)) {
         TransferProgress progress = new TransferProgress(listener, file.getSizeBytes(), pieces.size());
         BoundedParallel.run(pieces.size(), PIECES_IN_FLIGHT_MAX, index -> {
-          fetcher.fetch(file, pieces.get(index), (offset, data) -> {
-            long end = offset + data.remaining();
-            write(out, pieces.get(index).getOffset() + offset, data);
-            progress.reached(index, end);
-          }, tokens::renew);
+          try (DownloadFile.PieceWrite piece = out.piece(pieces.get(index))) {
+            fetcher.fetch(file, pieces.get(index), (offset, data) -> {
+              long end = offset + data.remaining();
+              piece.write(offset, data);
+              progress.reached(index, end);
+            }, tokens::renew);
+            piece.finish();
+          }
           digest.landed(index);
         });
         checkSha256(file, digest.finish());
-        out.force(true);
+        out.forceAll();
       }
       Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return new GetResult(file.getPath(), destination.toAbsolutePath(), file.getSizeBytes());
@@ -148,17 +148,6 @@ public final class Downloader {
     if (!MessageDigest.isEqual(file.getSha256().toByteArray(), actual)) {
       throw HiroException.dataLoss("%s: every piece passed its CRC32C but the whole file has SHA-256 %s, expected %s",
           file.getPath(), HexFormat.of().formatHex(actual), HexFormat.of().formatHex(file.getSha256().toByteArray()));
-    }
-  }
-
-  private static void write(FileChannel out, long position, ByteBuffer data) {
-    try {
-      long at = position;
-      while (data.hasRemaining()) {
-        at += out.write(data, at);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -5,7 +5,6 @@ import io.hiro.proto.PieceRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,12 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * The SHA-256 of a file whose pieces land in any order, computed while they land: a thread of its
  * own reads back and hashes the longest run of landed pieces from the start, and asks the kernel to
  * write them to disk ({@code force(false)}), so neither the hash nor the flush waits for the last
- * piece. Reading back from the file means the hash covers what is on disk, not what was meant to be.
+ * piece. Reading back from the file means the hash covers what is in the file (on disk, where
+ * {@link DownloadFile} writes past the page cache), not what was meant to be.
  */
 final class PrefixDigest implements AutoCloseable {
   private static final int BUFFER_BYTES = 1 << 20;
 
-  private final FileChannel file;
+  private final DownloadFile file;
   private final List<PieceRef> pieces;
   private final MessageDigest sha256 = FileDigest.sha256();
   private final boolean[] landed;
@@ -32,7 +32,7 @@ final class PrefixDigest implements AutoCloseable {
   private final CompletableFuture<byte[]> digest = new CompletableFuture<>();
   private boolean closed;
 
-  PrefixDigest(FileChannel file, List<PieceRef> pieces) {
+  PrefixDigest(DownloadFile file, List<PieceRef> pieces) {
     this.file = file;
     this.pieces = pieces;
     this.landed = new boolean[pieces.size()];
@@ -64,14 +64,14 @@ final class PrefixDigest implements AutoCloseable {
   }
 
   private void run() {
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    ByteBuffer buffer = file.readBuffer(BUFFER_BYTES);
     try {
       for (int index = 0; index < pieces.size(); index++) {
         if (!awaitLanded(index)) {
           return;
         }
         hash(pieces.get(index), buffer);
-        file.force(false);
+        file.force();
       }
       digest.complete(sha256.digest());
     } catch (IOException | RuntimeException e) {
@@ -95,13 +95,11 @@ final class PrefixDigest implements AutoCloseable {
     long position = piece.getOffset();
     long end = piece.getOffset() + piece.getLength();
     while (position < end) {
-      buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
-      int read = file.read(buffer, position);
+      int read = file.read(buffer, position, (int) Math.min(BUFFER_BYTES, end - position));
       if (read < 0) {
         throw new IOException("the file ended at " + position + " bytes while piece " + piece.getIndex()
             + " should end at " + end);
       }
-      buffer.flip();
       sha256.update(buffer);
       position += read;
     }

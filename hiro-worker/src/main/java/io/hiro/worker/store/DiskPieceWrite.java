@@ -2,6 +2,7 @@ package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
 import io.hiro.common.PieceId;
+import io.hiro.common.io.StagedDirectWrite;
 import io.hiro.common.security.OwnerOnly;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
@@ -30,10 +31,9 @@ final class DiskPieceWrite implements PieceWrite {
   /** The same file with O_DIRECT, or null. */
   private final FileChannel direct;
   private final DirectWrites directWrites;
-  /** Bytes not yet written with {@link #direct}; null without it. */
+  /** The staging buffer of {@link #file}; null without O_DIRECT or once given back. */
   private ByteBuffer staging;
-  /** Bytes written to the file so far (with {@link #direct}: a multiple of the alignment until commit). */
-  private long fileBytes;
+  private final StagedDirectWrite file;
   private final BlockChecksums checksums = new BlockChecksums();
   private long bytesWritten;
   private boolean finished;
@@ -50,6 +50,7 @@ final class DiskPieceWrite implements PieceWrite {
     this.direct = direct;
     this.directWrites = directWrites;
     this.staging = direct == null ? null : directWrites.take();
+    this.file = new StagedDirectWrite(channel, direct, staging, directWrites.alignment(), 0, directWrites::wrote);
   }
 
   static DiskPieceWrite create(DiskPieceStore store, ReplicaMeta identity, Path tmpDir, String node,
@@ -78,43 +79,12 @@ final class DiskPieceWrite implements PieceWrite {
     Checks.require(bytesWritten + bytes.remaining() <= identity.getLength(),
         "piece %s: %d bytes is more than its length %d", pieceId, bytesWritten + bytes.remaining(), identity.getLength());
     checksums.update(bytes);
-    ByteBuffer rest = bytes.duplicate();
     try {
-      if (direct == null) {
-        while (rest.hasRemaining()) {
-          fileBytes += channel.write(rest);
-        }
-      } else {
-        stage(rest);
-      }
+      file.write(bytes.duplicate());
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "writing piece " + pieceId);
     }
     bytesWritten += bytes.remaining();
-  }
-
-  /** Copies {@code bytes} into the staging buffer, writing it out with O_DIRECT each time it is full. */
-  private void stage(ByteBuffer bytes) throws IOException {
-    while (bytes.hasRemaining()) {
-      int take = Math.min(bytes.remaining(), staging.remaining());
-      staging.put(staging.position(), bytes, bytes.position(), take);
-      staging.position(staging.position() + take);
-      bytes.position(bytes.position() + take);
-      if (!staging.hasRemaining()) {
-        writeStaged(staging.capacity());
-      }
-    }
-  }
-
-  /** Writes the first {@code length} staged bytes (a multiple of the alignment) with O_DIRECT; keeps the rest. */
-  private void writeStaged(int length) throws IOException {
-    ByteBuffer out = staging.duplicate().position(0).limit(length);
-    while (out.hasRemaining()) {
-      fileBytes += direct.write(out, fileBytes);
-    }
-    directWrites.wrote(length);
-    staging.limit(staging.position()).position(length);
-    staging.compact();
   }
 
   @Override
@@ -129,9 +99,9 @@ final class DiskPieceWrite implements PieceWrite {
         "piece %s: %d of %d bytes arrived; resend the piece", pieceId, bytesWritten, identity.getLength());
     finished = true;
     try {
-      if (direct != null) {
-        writeLastStaged();
-      }
+      long fileBytes = file.finish();
+      Checks.check(fileBytes == bytesWritten, "piece %s: %d bytes in the file, %d written", pieceId, fileBytes,
+          bytesWritten);
       channel.force(true);
       closeChannels();
       return store.install(checksums.finish(identity.toBuilder()), tempData, tempMeta);
@@ -140,21 +110,6 @@ final class DiskPieceWrite implements PieceWrite {
       deleteTemps();
       throw DiskErrors.of(e, node, "committing piece " + pieceId);
     }
-  }
-
-  /** The staged bytes: whole blocks with O_DIRECT, the last ones short of a block through the page cache. */
-  private void writeLastStaged() throws IOException {
-    int staged = staging.position();
-    int aligned = staged - staged % directWrites.alignment();
-    if (aligned > 0) {
-      writeStaged(aligned);
-    }
-    ByteBuffer tail = staging.duplicate().flip();
-    while (tail.hasRemaining()) {
-      fileBytes += channel.write(tail, fileBytes);
-    }
-    Checks.check(fileBytes == bytesWritten, "piece %s: %d bytes in the file, %d written", pieceId, fileBytes,
-        bytesWritten);
   }
 
   @Override
