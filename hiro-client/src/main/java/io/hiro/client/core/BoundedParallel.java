@@ -11,12 +11,17 @@ import java.util.function.IntConsumer;
 /**
  * Runs {@code count} tasks on virtual threads with at most {@code limit} running at once. The
  * first failure stops new tasks from starting, interrupts those running, and is rethrown once
- * they all ended.
+ * they all ended. A single task runs on the caller's thread (a one-piece file: no thread to start
+ * and hand over to).
  */
 final class BoundedParallel {
   private BoundedParallel() {}
 
   static void run(int count, int limit, IntConsumer task) {
+    if (count == 1) {
+      task.accept(0);
+      return;
+    }
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Semaphore slots = new Semaphore(limit);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

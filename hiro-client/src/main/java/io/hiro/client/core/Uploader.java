@@ -29,6 +29,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,11 @@ public final class Uploader {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
   /** Pieces streamed at once; each holds one message buffer. */
   public static final int PIECES_IN_FLIGHT_MAX = 4;
+  /**
+   * Files up to this size are hashed before their piece is sent, on the caller's thread: for a
+   * small file the hash takes microseconds, less than handing it to another thread.
+   */
+  static final long HASHED_FIRST_BYTES_MAX = 1 << 20;
 
   private final MasterCalls master;
   private final WorkerChannels workers;
@@ -102,9 +108,11 @@ public final class Uploader {
   private PutResult upload(String path, Path local, FileChannel file, long sizeBytes, FileTime modified,
                            CreateFileResponse upload, ProgressListener listener) throws IOException {
     UploadPlan.check(master.endpoint(), path, sizeBytes, upload);
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    boolean hashFirst = sizeBytes <= HASHED_FIRST_BYTES_MAX;
+    ExecutorService executor = hashFirst ? null : Executors.newVirtualThreadPerTaskExecutor();
     try {
-      Future<byte[]> sha256 = executor.submit(() -> digest(local, file, sizeBytes));
+      Future<byte[]> sha256 = hashFirst ? CompletableFuture.completedFuture(digest(local, file, sizeBytes))
+          : executor.submit(() -> digest(local, file, sizeBytes));
       PieceUploader pieces = new PieceUploader(master, workers, upload, path, local, file,
           new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
@@ -116,7 +124,9 @@ public final class Uploader {
       return result(committed.getFile().getPath().isEmpty() ? path : committed.getFile().getPath(), sizeBytes,
           upload.getReplication(), stored);
     } finally {
-      executor.shutdownNow();
+      if (executor != null) {
+        executor.shutdownNow();
+      }
     }
   }
 

@@ -12,7 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A replica being written to a temporary file in {@code tmp/}; see {@link DiskPieceStore}. Its
@@ -56,7 +57,8 @@ final class DiskPieceWrite implements PieceWrite {
   static DiskPieceWrite create(DiskPieceStore store, ReplicaMeta identity, Path tmpDir, String node,
       DirectWrites directWrites) {
     PieceId pieceId = new PieceId(identity.getPieceId());
-    String name = pieceId + "-" + UUID.randomUUID().toString().substring(0, 8);
+    // Unique among the writes in flight (CREATE_NEW would refuse a clash); no SecureRandom read per piece.
+    String name = pieceId + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Path tempData = tmpDir.resolve(name + DataDirLayout.DATA_SUFFIX);
     FileChannel channel = null;
     try {
