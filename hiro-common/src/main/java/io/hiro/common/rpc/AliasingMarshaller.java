@@ -68,9 +68,11 @@ public final class AliasingMarshaller<T extends MessageLite> implements MethodDe
       return standard.parse(stream);
     }
     try {
-      byte[] bytes = stream.readNBytes(stream.available());
-      if (stream.read() != -1) {
-        throw new InvalidProtocolBufferException("message longer than its known length");
+      // One array of the known length, filled in place: readNBytes(int) would gather 16 KiB chunks
+      // and copy them into the result, a second copy of every byte.
+      byte[] bytes = new byte[stream.available()];
+      if (stream.readNBytes(bytes, 0, bytes.length) != bytes.length || stream.read() != -1) {
+        throw new InvalidProtocolBufferException("message not of its known length");
       }
       CodedInputStream input = CodedInputStream.newInstance(bytes);
       input.enableAliasing(true);
