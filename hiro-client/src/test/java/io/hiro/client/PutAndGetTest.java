@@ -248,6 +248,24 @@ class PutAndGetTest {
   }
 
   @Test
+  void aOnePieceFileHashedBeforeItIsSentFailsThePutWhenItChangesMeanwhile() throws IOException {
+    // One piece, under 1 MiB: hashed first and sent on the caller's thread (Uploader's short path).
+    Path local = localFile("small.bin", 4096);
+    cluster.worker("w1").onWriteHeader = () -> {
+      try {
+        Files.write(local, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+
+    assertThatThrownBy(() -> client.put(local, "/small.bin", new PutOptions(3, 0, true)))
+        .isInstanceOf(HiroException.class).hasMessageContaining("changed while it was read");
+    assertThat(cluster.master().aborted).hasSize(1);
+    assertThat(cluster.master().commits).isEmpty();
+  }
+
+  @Test
   void putFailsAndAbortsWhenTheLocalFileGrowsWhileItIsRead() throws IOException {
     Path local = localFile("a.bin", 150_000);
     cluster.worker("w1").onWriteHeader = () -> {
