@@ -22,7 +22,8 @@ class BenchIT {
    * empty the page cache); CI runs as root, so there they are always checked.
    */
   private static final List<String> QUICK_FIGURES = Stream.of(
-      List.of("limit.disk_fsync_write: MB/s", "limit.fsync_4k: ops/s", "limit.loopback_tcp: MB/s",
+      List.of("limit.disk_fsync_write: MB/s", "limit.fsync_4k: ops/s", "limit.piece_files.1client: files/s",
+          "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
           "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s"),
       coldReads() ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
       List.of("put.64mib: MB/s", "get.64mib: MB/s", "get.64mib.cat: MB/s"),
@@ -55,7 +56,7 @@ class BenchIT {
       assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
     }
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
-        "(limit.grpc_unary.8clients)");
+        "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients");
     if (coldReads()) {
       assertThat(bench.stdout()).contains("(limit.disk_direct_read)");
     }

@@ -39,9 +39,7 @@ final class BigFileBench {
   void run(Limits limits, Consumer<Figure> out) throws IOException {
     warmUp();
     Figure put = put();
-    out.accept(put.ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
-        .note(String.format(Locale.ROOT, "(%.2f of %s %s MB/s)", put.value() / limits.plainChain().value(),
-            limits.plainChain().name(), Figure.number(limits.plainChain().value()))));
+    out.accept(put.ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90").besides(limits.plainChain()));
     // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads
     // the replicas that the get and the cat below read (ReplicaOrder), as the target assumes.
     client.cat(remotePath, OutputStream.nullOutputStream());

@@ -33,6 +33,12 @@ public record Figure(String name, double value, String unit, String comparison) 
         targetValue, unit));
   }
 
+  /** Adds the ratio to a second limit as a note: {@code (0.46 of limit.plain_chain 520.6 MB/s)}. */
+  public Figure besides(Figure limit) {
+    return note(String.format(Locale.ROOT, "(%.2f of %s %s %s)", ratio(limit.value()), limit.name(),
+        number(limit.value()), limit.unit()));
+  }
+
   /** Adds a note after the comparison. */
   public Figure note(String text) {
     return withComparison(comparison.isEmpty() ? text : comparison + "   " + text);

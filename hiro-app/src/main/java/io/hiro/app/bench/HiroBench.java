@@ -60,6 +60,7 @@ public final class HiroBench {
       for (int c = 0; c < sizes.clientCount(); c++) {
         Files.deleteIfExists(workDir.resolve("bench-small-" + c + ".bin"));
       }
+      PieceFiles.deleteIn(workDir);
     }
   }
 
@@ -68,6 +69,10 @@ public final class HiroBench {
     out.accept(disk);
     Figure fsync = MachineLimits.fsync4k(workDir, sizes.fsyncCount(), deadline());
     out.accept(fsync);
+    Figure files1 = PieceFiles.measure(workDir, 1, sizes.smallFileCount(), deadline());
+    out.accept(files1);
+    Figure filesMany = PieceFiles.measure(workDir, sizes.clientCount(), sizes.smallFileCount(), deadline());
+    out.accept(filesMany);
     Figure loopback = MachineLimits.loopbackTcp(sizes.loopbackBytes(), deadline());
     out.accept(loopback);
     Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
@@ -87,7 +92,7 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, fsync, loopback, chain, unary1, unaryMany, directRead);
+    return new Limits(disk, fsync, files1, filesMany, loopback, chain, unary1, unaryMany, directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

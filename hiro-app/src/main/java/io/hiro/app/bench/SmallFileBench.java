@@ -64,9 +64,11 @@ final class SmallFileBench {
     put(many, WARM_UP_DIR, "warm-up", sizes.smallFileCount() * WARM_UP_ROUNDS);
     get(many, WARM_UP_DIR, "warm-up");
     out.accept(Figure.of("put." + name + ".1client", put(one, "/small1", name + ".1client"), "files/s")
-        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND)));
+        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
+        .besides(limits.pieceFiles1()));
     out.accept(Figure.of("put." + manyName, put(many, manyDir, manyName), "files/s")
-        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND)));
+        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
+        .besides(limits.pieceFilesMany()));
     out.accept(Figure.of("get." + manyName, get(many, manyDir, manyName), "files/s")
         .ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
     one.run("warm-up cleanup", 1, sizes.phaseTimeout(), (client, c, i) -> client.delete(remoteDir + WARM_UP_DIR, true));

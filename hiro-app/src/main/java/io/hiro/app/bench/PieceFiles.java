@@ -1,0 +1,144 @@
+package io.hiro.app.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * {@code limit.piece_files.1client} and {@code .8clients}: the file operations that storing one
+ * small file makes on the workers' disk, done by plain Java with nothing else (no network, no
+ * master, no checksums). For each put, in each of 3 worker dirs at once (as the 3 workers of a chain
+ * do): a temp data file created, written (4 KiB) and fsynced, a temp meta file the same (100
+ * bytes), both renamed into a fan-out dir, and that dir fsynced, as {@code DiskPieceStore} does.
+ * A limit of Hiro's layout (two files per replica) on this disk, not of the disk itself; the
+ * ratio of {@code put.4kib.*} to it says how much of a small put is file system and how much is
+ * everything else.
+ *
+ * <p>The files are left in {@link #dirIn} until the end of the run: on ext4 without a journal (the
+ * bench VM's), creating a file skips every inode deleted in the last minute or more, so deleting
+ * thousands of files here would slow the small puts measured after it (creation rate after a mass
+ * delete: 326, then 509, then 986 puts/s in three runs a few seconds apart).
+ */
+final class PieceFiles {
+  private static final int DATA_BYTES = 4096;
+  private static final int META_BYTES = 100;
+  private static final int FAN_OUT = 256;
+
+  private PieceFiles() {}
+
+  /** Where the files of the limit go in {@code workDir}; delete it at the end of the run. */
+  static Path dirIn(Path workDir) {
+    return workDir.resolve("bench-piece-files");
+  }
+
+  /** {@code clients} threads put {@code count} files in all; returns puts per second. */
+  static Figure measure(Path workDir, int clients, int count, long deadlineNanos) throws IOException {
+    String name = "limit.piece_files." + (clients == 1 ? "1client" : clients + "clients");
+    Path root = dirIn(workDir).resolve(clients + "clients");
+    List<Path> workers = new ArrayList<>();
+    for (int w = 0; w < HiroBench.REPLICATION; w++) {
+      Path worker = root.resolve("w" + w);
+      Files.createDirectories(worker.resolve("tmp"));
+      for (int d = 0; d < FAN_OUT; d++) {
+        Files.createDirectories(worker.resolve("pieces").resolve(String.format("%02x", d)));
+      }
+      workers.add(worker);
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(clients * workers.size());
+    try {
+      List<CompletableFuture<Void>> running = new ArrayList<>();
+      long started = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        int perClient = count / clients + (c < count % clients ? 1 : 0);
+        CyclicBarrier together = new CyclicBarrier(workers.size());
+        for (Path worker : workers) {
+          int client = c;
+          running.add(CompletableFuture.runAsync(() -> puts(worker, client, perClient, together, deadlineNanos, name),
+              threads));
+        }
+      }
+      MachineLimits.await(CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+          .thenApply(done -> 0L), deadlineNanos, name);
+      return Figure.of(name, count / ((System.nanoTime() - started) / 1e9), "files/s");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** One worker's share of one client's puts; each put starts when all 3 workers are done with the last. */
+  private static void puts(Path worker, int client, int count, CyclicBarrier together, long deadlineNanos,
+      String name) {
+    ByteBuffer data = ByteBuffer.allocateDirect(DATA_BYTES);
+    ByteBuffer meta = ByteBuffer.allocateDirect(META_BYTES);
+    try {
+      putAll(worker, client, count, together, deadlineNanos, name, data, meta);
+    } catch (RuntimeException e) {
+      together.reset(); // the other workers of this client stop waiting for this one
+      throw e;
+    }
+  }
+
+  private static void putAll(Path worker, int client, int count, CyclicBarrier together, long deadlineNanos,
+      String name, ByteBuffer data, ByteBuffer meta) {
+    try {
+      for (int i = 0; i < count; i++) {
+        RandomFile.checkDeadline(deadlineNanos, name);
+        together.await();
+        String id = client + "-" + i;
+        Path tempData = worker.resolve("tmp").resolve(id + ".data");
+        Path tempMeta = worker.resolve("tmp").resolve(id + ".meta");
+        writeAndSync(tempData, data.clear());
+        writeAndSync(tempMeta, meta.clear());
+        Path dir = worker.resolve("pieces").resolve(String.format("%02x", (client * 7919 + i) % FAN_OUT));
+        Files.move(tempData, dir.resolve(id + ".data"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tempMeta, dir.resolve(id + ".meta"), StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+          directory.force(true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException | BrokenBarrierException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(name + " interrupted", e);
+    }
+  }
+
+  private static void writeAndSync(Path file, ByteBuffer bytes) throws IOException {
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(true);
+    }
+  }
+
+  /** Deletes what {@link #measure} left in {@code workDir}, if anything. */
+  static void deleteIn(Path workDir) throws IOException {
+    Path root = dirIn(workDir);
+    if (Files.exists(root)) {
+      deleteTree(root);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
