@@ -73,7 +73,8 @@ final class PrefixDigest implements AutoCloseable {
   }
 
   private void run() {
-    Thread hasher = Thread.ofVirtual().name("prefix-digest-hash").start(this::hashAll);
+    Thread reader = Thread.currentThread();
+    Thread hasher = Thread.ofVirtual().name("prefix-digest-hash").start(() -> hashAll(reader));
     try {
       for (int i = 0; i < BUFFERS; i++) {
         empty.add(file.readBuffer(BUFFER_BYTES));
@@ -97,8 +98,11 @@ final class PrefixDigest implements AutoCloseable {
     }
   }
 
-  /** Hashes the buffers {@link #run} reads, in order, until {@link #END}. */
-  private void hashAll() {
+  /**
+   * Hashes the buffers {@link #run} reads, in order, until {@link #END}. If it fails, it stops the
+   * reader too, which would otherwise wait for a buffer forever.
+   */
+  private void hashAll(Thread reader) {
     try {
       for (ByteBuffer buffer = filled.take(); buffer != END; buffer = filled.take()) {
         sha256.update(buffer);
@@ -107,6 +111,9 @@ final class PrefixDigest implements AutoCloseable {
       digest.complete(sha256.digest());
     } catch (InterruptedException e) {
       // stopped: run() completes the digest with the reason
+    } catch (RuntimeException | Error e) {
+      digest.completeExceptionally(e);
+      reader.interrupt();
     }
   }
 
