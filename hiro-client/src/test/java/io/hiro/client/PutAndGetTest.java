@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -247,10 +248,14 @@ class PutAndGetTest {
     assertThat(cluster.master().aborted).hasSize(1);
   }
 
-  @Test
-  void aOnePieceFileHashedBeforeItIsSentFailsThePutWhenItChangesMeanwhile() throws IOException {
-    // One piece, under 1 MiB: hashed first and sent on the caller's thread (Uploader's short path).
-    Path local = localFile("small.bin", 4096);
+  /**
+   * 150,000 bytes in pieces of 64 KiB: hashed first, pieces sent in parallel; 4,096 bytes in one
+   * default piece: hashed first and sent on the caller's thread (Uploader's short path).
+   */
+  @ParameterizedTest(name = "{0} bytes, pieces of {1} bytes (0: default)")
+  @CsvSource({"150000, 65536", "4096, 0"})
+  void putFailsAndAbortsWhenTheLocalFileGrowsWhileItIsRead(int size, long pieceSize) throws IOException {
+    Path local = localFile("a.bin", size);
     cluster.worker("w1").onWriteHeader = () -> {
       try {
         Files.write(local, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
@@ -259,24 +264,7 @@ class PutAndGetTest {
       }
     };
 
-    assertThatThrownBy(() -> client.put(local, "/small.bin", new PutOptions(3, 0, true)))
-        .isInstanceOf(HiroException.class).hasMessageContaining("changed while it was read");
-    assertThat(cluster.master().aborted).hasSize(1);
-    assertThat(cluster.master().commits).isEmpty();
-  }
-
-  @Test
-  void putFailsAndAbortsWhenTheLocalFileGrowsWhileItIsRead() throws IOException {
-    Path local = localFile("a.bin", 150_000);
-    cluster.worker("w1").onWriteHeader = () -> {
-      try {
-        Files.write(local, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    };
-
-    assertThatThrownBy(() -> client.put(local, "/a.bin", pieces(PIECE_BYTES)))
+    assertThatThrownBy(() -> client.put(local, "/a.bin", pieces(pieceSize)))
         .isInstanceOf(HiroException.class).hasMessageContaining("changed while it was read");
     assertThat(cluster.master().aborted).hasSize(1);
     assertThat(cluster.master().commits).isEmpty();
