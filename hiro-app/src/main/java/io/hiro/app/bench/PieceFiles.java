@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 
 /**
  * {@code limit.piece_files.1client} and {@code .8clients}: the file operations that storing one
@@ -78,21 +77,14 @@ final class PieceFiles {
     }
   }
 
-  /** One worker's share of one client's puts; each put starts when all 3 workers are done with the last. */
+  /**
+   * One worker's share of one client's puts; each put starts when all 3 workers are done with the
+   * last. A failure breaks the barrier, so the other two stop waiting for this one.
+   */
   private static void puts(Path worker, int client, int count, CyclicBarrier together, long deadlineNanos,
       String name) {
     ByteBuffer data = ByteBuffer.allocateDirect(DATA_BYTES);
     ByteBuffer meta = ByteBuffer.allocateDirect(META_BYTES);
-    try {
-      putAll(worker, client, count, together, deadlineNanos, name, data, meta);
-    } catch (RuntimeException e) {
-      together.reset(); // the other workers of this client stop waiting for this one
-      throw e;
-    }
-  }
-
-  private static void putAll(Path worker, int client, int count, CyclicBarrier together, long deadlineNanos,
-      String name, ByteBuffer data, ByteBuffer meta) {
     try {
       for (int i = 0; i < count; i++) {
         RandomFile.checkDeadline(deadlineNanos, name);
@@ -110,10 +102,17 @@ final class PieceFiles {
         }
       }
     } catch (IOException e) {
+      together.reset();
       throw new UncheckedIOException(e);
     } catch (InterruptedException | BrokenBarrierException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(name + " interrupted", e);
+      together.reset();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException(name + " stopped: " + e, e);
+    } catch (RuntimeException e) {
+      together.reset();
+      throw e;
     }
   }
 
@@ -128,17 +127,6 @@ final class PieceFiles {
 
   /** Deletes what {@link #measure} left in {@code workDir}, if anything. */
   static void deleteIn(Path workDir) throws IOException {
-    Path root = dirIn(workDir);
-    if (Files.exists(root)) {
-      deleteTree(root);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
+    BenchCommand.deleteTree(dirIn(workDir));
   }
 }

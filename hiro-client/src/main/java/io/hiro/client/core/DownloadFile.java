@@ -110,9 +110,15 @@ final class DownloadFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try (FileChannel first = buffered; FileChannel second = direct) {
-      idleStaging.clear();
+    try (FileChannel ignored = direct) {
+      buffered.close();
     }
+  }
+
+  /** An idle staging buffer, or a new one. */
+  private ByteBuffer takeStaging() {
+    ByteBuffer idle = idleStaging.poll();
+    return idle != null ? idle : DirectIo.alignedBuffer(STAGING_BYTES, alignment);
   }
 
   /** One piece's bytes on their way into the file. */
@@ -122,8 +128,7 @@ final class DownloadFile implements AutoCloseable {
     private long expected;
 
     private PieceWrite(long start) {
-      ByteBuffer buffer = direct == null ? null : idleStaging.poll();
-      this.staging = direct == null || buffer != null ? buffer : DirectIo.alignedBuffer(STAGING_BYTES, alignment);
+      this.staging = direct == null ? null : takeStaging();
       this.out = new StagedDirectWrite(buffered, direct, staging, alignment, start, directBytes::addAndGet);
     }
 

@@ -18,7 +18,7 @@ public final class StagedDirectWrite {
   private final int alignment;
   private final LongConsumer directBytes;
   private final long start;
-  private ByteBuffer staging;
+  private final ByteBuffer staging;
   /** Bytes written to the file from {@link #start} (with O_DIRECT: whole blocks until {@link #finish}). */
   private long written;
 
