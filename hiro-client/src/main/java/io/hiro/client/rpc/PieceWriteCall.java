@@ -22,9 +22,10 @@ import java.util.zip.CRC32C;
 
 /**
  * Streams one piece to a chain's primary with WritePiece: the header, then data messages of
- * {@link Limits#MESSAGE_DATA_BYTES} each with its CRC32C. It sends only while the call is ready
- * (gRPC flow control) and otherwise waits for the onReady signal, so a slow chain slows the caller
- * instead of filling memory: the messages in flight are bounded by the HTTP/2 flow-control window.
+ * {@link Limits#MESSAGE_DATA_BYTES} each with its CRC32C. After the first data message it sends
+ * only while the call is ready (gRPC flow control) and otherwise waits for the onReady signal, so a
+ * slow chain slows the caller instead of filling memory: the messages in flight are bounded by the
+ * HTTP/2 flow-control window, plus the first one.
  */
 public final class PieceWriteCall {
   /** Fills {@code into} (cleared, limit set to the bytes wanted) with the piece's bytes from {@code offsetInPiece}. */
@@ -75,7 +76,11 @@ public final class PieceWriteCall {
     int messageBytesMax = (int) Math.min(Limits.MESSAGE_DATA_BYTES, Math.max(lengthBytes, 1));
     long offset = 0;
     while (offset < lengthBytes) {
-      awaitReady(call);
+      if (offset > 0) {
+        // The first message goes at once, before the new stream reports ready: gRPC holds it until
+        // then, and a small piece saves the wait for that signal. Later ones wait for flow control.
+        awaitReady(call);
+      }
       int length = (int) Math.min(messageBytesMax, lengthBytes - offset);
       // A new array per message: the message wraps it without a copy, and gRPC may still hold it after onNext.
       ByteBuffer buffer = ByteBuffer.allocate(length);

@@ -164,6 +164,22 @@ final class Core {
    * holds back every delete and copy.
    */
   <T> T write(Supplier<T> action) {
+    return write(action, true);
+  }
+
+  /**
+   * As {@link #write(Supplier)}, but returns without waiting for the journal: for a change that
+   * promises its caller nothing a crash could take back. An opened upload is one: its commit waits
+   * for every record before its own, this one included, so one fsync covers both; if the master
+   * dies first, the commit fails (nothing was acknowledged) and the pieces already sent become
+   * orphans, deleted after the orphan grace. Piece ids are random 64-bit numbers, so a restarted
+   * master does not hand the lost ones out again.
+   */
+  <T> T writeDurableLater(Supplier<T> action) {
+    return write(action, false);
+  }
+
+  private <T> T write(Supplier<T> action, boolean awaitDurable) {
     long before;
     long appended;
     T result;
@@ -181,7 +197,7 @@ final class Core {
       lock.writeLock().unlock();
     }
     if (store != null) {
-      if (appended > before || !store.isFailed()) {
+      if (awaitDurable && (appended > before || !store.isFailed())) {
         store.awaitDurable(appended);
       }
       long now = nowMillis();

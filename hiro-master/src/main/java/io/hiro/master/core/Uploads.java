@@ -36,7 +36,7 @@ public final class Uploads {
     int wanted = replication == 0 ? core.config.defaultReplication() : replication;
     long pieceSize = pieceSizeBytes == 0 ? core.config.defaultPieceSizeBytes() : pieceSizeBytes;
     checkShape(path, sizeBytes, wanted, pieceSize);
-    UploadView view = core.write(() -> open(path, sizeBytes, wanted, pieceSize, overwrite));
+    UploadView view = core.writeDurableLater(() -> open(path, sizeBytes, wanted, pieceSize, overwrite));
     LOG.debug("master: upload {} of {} opened: {} pieces, replication {} (granted {})",
         String.format("%016x", view.uploadId()), path, view.pieces().size(), wanted, view.replicationGranted());
     return view;

@@ -3,8 +3,14 @@ package io.hiro.master.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hiro.common.HiroPath;
+import io.hiro.common.HostPort;
+import io.hiro.common.WorkerId;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
+import io.hiro.master.core.PieceCommit;
+import io.hiro.master.core.UploadView;
+import io.hiro.master.core.WorkerAddress;
+import io.hiro.master.core.WorkerRegistration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -54,6 +60,40 @@ class GroupCommitTest {
     try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       assertThat(master.list(HiroPath.ROOT)).hasSize(changes);
+    }
+  }
+
+  @Test
+  void aPutCostsOneFsyncAndOpeningItNone() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      for (int w = 1; w <= 3; w++) {
+        master.membership().register(new WorkerRegistration(new WorkerId("w" + w),
+            HostPort.parse("10.0.0." + w + ":5050"), 1L << 40, 1L << 39, 1L << 39, new long[0]));
+      }
+      long forcesBefore = files.forces();
+      UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
+      assertThat(files.forces()).as("fsyncs to open an upload").isEqualTo(forcesBefore);
+      assertThat(recoveredUploads(files)).as("uploads a crash now would leave").isZero();
+
+      List<PieceCommit> pieces = upload.pieces().stream()
+          .map(p -> new PieceCommit(p.index(), p.id(), p.lengthBytes(), 7,
+              p.replicas().stream().map(WorkerAddress::id).toList()))
+          .toList();
+      master.uploads().commitFile(upload.uploadId(), pieces, new byte[32]);
+      assertThat(files.forces()).as("fsyncs to open and commit a put").isEqualTo(forcesBefore + 1);
+    }
+    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      assertThat(master.list(HiroPath.ROOT)).hasSize(1);
+    }
+  }
+
+  private static int recoveredUploads(CrashingFiles files) throws Exception {
+    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      return store.snapshot().getUploadsCount();
     }
   }
 }

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One WritePiece call: decodes messages for a {@link ChainWriter} and owns the inbound flow
- * control. The next message is requested only once the previous one was written locally and the
- * downstream stream is ready, so a slow disk or a slow downstream slows the sender.
+ * control. The first data message is requested with the header; each later one only once the
+ * previous one was written locally and the downstream stream is ready, so a slow disk or a slow
+ * downstream slows the sender, and at most one message waits beyond what was written.
  */
 final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   private final ServerCallStreamObserver<WritePieceResponse> call;
@@ -43,7 +44,9 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   void start() {
     call.disableAutoRequest();
     call.setOnCancelHandler(() -> stop("the sender cancelled"));
-    call.request(1);
+    // The header and the first data message: a small piece then arrives in one go, without a
+    // request round between the two through the transport thread.
+    call.request(2);
     timer.schedule(this::cutIfIdle, idleNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -71,10 +74,10 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
       if (writer == null) {
         Checks.require(request.hasHeader(), "the first message of a piece stream must be its header");
         writer = pieceWrites.open(request.getHeader(), downstream);
-      } else {
-        Checks.require(request.hasData(), "piece %s: only data may follow the header", writer.pieceId());
-        writer.accept(request.getData());
+        return; // the first data message was requested with the header
       }
+      Checks.require(request.hasData(), "piece %s: only data may follow the header", writer.pieceId());
+      writer.accept(request.getData());
     } catch (RuntimeException e) {
       fail(e);
       return;
