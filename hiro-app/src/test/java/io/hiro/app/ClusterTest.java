@@ -13,6 +13,7 @@ import io.hiro.client.core.ReplicaOrder;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
+import io.hiro.worker.store.PieceFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -116,8 +117,8 @@ class ClusterTest {
   private boolean allReplicasHold(String pieceIdHex, byte[] bytes) throws IOException {
     for (int w = 0; w < 3; w++) {
       Path data = cluster.workerDir(w).resolve("pieces").resolve(pieceIdHex.substring(0, 2))
-          .resolve(pieceIdHex + ".data");
-      if (!Files.exists(data) || !Arrays.equals(Files.readAllBytes(data), bytes)) {
+          .resolve(pieceIdHex + ".piece");
+      if (!Files.exists(data) || !Arrays.equals(PieceFile.readPiece(data), bytes)) {
         return false;
       }
     }
@@ -247,7 +248,7 @@ class ClusterTest {
   }
 
   private static void flipByte(Path workerDir, String pieceIdHex, long offset) throws IOException {
-    Path data = workerDir.resolve("pieces").resolve(pieceIdHex.substring(0, 2)).resolve(pieceIdHex + ".data");
+    Path data = workerDir.resolve("pieces").resolve(pieceIdHex.substring(0, 2)).resolve(pieceIdHex + ".piece");
     try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
       file.seek(offset);
       int b = file.read();

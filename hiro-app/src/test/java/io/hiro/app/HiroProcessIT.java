@@ -161,7 +161,7 @@ class HiroProcessIT {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(pieces)) {
-      return files.filter(p -> p.toString().endsWith(".data")).toList();
+      return files.filter(p -> p.toString().endsWith(".piece")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

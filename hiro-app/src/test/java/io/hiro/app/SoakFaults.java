@@ -111,7 +111,7 @@ final class SoakFaults {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(pieces)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".data")).sorted().toList();
+      return files.filter(p -> p.getFileName().toString().endsWith(".piece")).sorted().toList();
     } catch (IOException | UncheckedIOException e) {
       return List.of(); // files vanish while a worker deletes them; the next round lists again
     }

@@ -121,7 +121,7 @@ final class TestCluster implements AutoCloseable {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(pieces)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".data")).toList();
+      return files.filter(p -> p.getFileName().toString().endsWith(".piece")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -130,7 +130,7 @@ final class TestCluster implements AutoCloseable {
   /** Whether worker {@code index} holds a replica of the piece with this hex id. */
   boolean holds(int index, String pieceIdHex) {
     return Files.exists(workerDir(index).resolve("pieces").resolve(pieceIdHex.substring(0, 2))
-        .resolve(pieceIdHex + ".data"));
+        .resolve(pieceIdHex + ".piece"));
   }
 
   @Override

@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
  * {@code limit.piece_files.1client} and {@code .8clients}: the file operations that storing one
  * small file makes on the workers' disk, done by plain Java with nothing else (no network, no
  * master, no checksums). For each put, in each of 3 worker dirs at once (as the 3 workers of a chain
- * do): a temp data file created, written (4 KiB) and fsynced, a temp meta file the same (100
- * bytes), both renamed into a fan-out dir, and that dir fsynced, as {@code DiskPieceStore} does.
- * A limit of Hiro's layout (two files per replica) on this disk, not of the disk itself; the
+ * do): a temp file created, written (4 KiB of piece and ~100 bytes of meta) and fsynced, renamed
+ * into a fan-out dir, and that dir fsynced, as {@code DiskPieceStore} does with a {@code .piece}
+ * file. A limit of Hiro's layout (one file per replica) on this disk, not of the disk itself; the
  * ratio of {@code put.4kib.*} to it says how much of a small put is file system and how much is
  * everything else.
  *
@@ -32,8 +32,8 @@ import java.util.concurrent.Executors;
  * delete: 326, then 509, then 986 puts/s in three runs a few seconds apart).
  */
 final class PieceFiles {
-  private static final int DATA_BYTES = 4096;
-  private static final int META_BYTES = 100;
+  /** A 4 KiB piece, then its meta and footer. */
+  private static final int FILE_BYTES = 4096 + 100;
   private static final int FAN_OUT = 256;
 
   private PieceFiles() {}
@@ -83,20 +83,16 @@ final class PieceFiles {
    */
   private static void puts(Path worker, int client, int count, CyclicBarrier together, long deadlineNanos,
       String name) {
-    ByteBuffer data = ByteBuffer.allocateDirect(DATA_BYTES);
-    ByteBuffer meta = ByteBuffer.allocateDirect(META_BYTES);
+    ByteBuffer bytes = ByteBuffer.allocateDirect(FILE_BYTES);
     try {
       for (int i = 0; i < count; i++) {
         RandomFile.checkDeadline(deadlineNanos, name);
         together.await();
         String id = client + "-" + i;
-        Path tempData = worker.resolve("tmp").resolve(id + ".data");
-        Path tempMeta = worker.resolve("tmp").resolve(id + ".meta");
-        writeAndSync(tempData, data.clear());
-        writeAndSync(tempMeta, meta.clear());
+        Path temp = worker.resolve("tmp").resolve(id + ".piece");
+        writeAndSync(temp, bytes.clear());
         Path dir = worker.resolve("pieces").resolve(String.format("%02x", (client * 7919 + i) % FAN_OUT));
-        Files.move(tempData, dir.resolve(id + ".data"), StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tempMeta, dir.resolve(id + ".meta"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, dir.resolve(id + ".piece"), StandardCopyOption.ATOMIC_MOVE);
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
           directory.force(true);
         }

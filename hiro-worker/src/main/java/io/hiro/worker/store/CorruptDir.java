@@ -26,18 +26,14 @@ final class CorruptDir {
     this.keptMax = keptMax;
   }
 
-  /** Moves a replica's files in (meta first: a data file alone in pieces/ is removed at start), named so that names sort by age; returns the data file's new place. */
-  Path moveIn(PieceId pieceId, Path dataFile, Path metaFile, long nowMillis) throws IOException {
+  /** Moves a replica's file in, named so that names sort by age; returns its new place. */
+  Path moveIn(PieceId pieceId, Path pieceFile, long nowMillis) throws IOException {
     OwnerOnly.createDirectories(dir);
-    String name = String.format("%013d-%s", nowMillis, pieceId);
-    Path data = dir.resolve(name + DataDirLayout.DATA_SUFFIX);
-    if (Files.exists(metaFile)) {
-      Files.move(metaFile, dir.resolve(name + DataDirLayout.META_SUFFIX), StandardCopyOption.REPLACE_EXISTING);
+    Path moved = dir.resolve(String.format("%013d-%s", nowMillis, pieceId) + PieceFile.SUFFIX);
+    if (Files.exists(pieceFile)) {
+      Files.move(pieceFile, moved, StandardCopyOption.REPLACE_EXISTING);
     }
-    if (Files.exists(dataFile)) {
-      Files.move(dataFile, data, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return data;
+    return moved;
   }
 
   /** Deletes the oldest replicas beyond the limit. */
@@ -47,8 +43,10 @@ final class CorruptDir {
       names = files.map(f -> stem(f.getFileName().toString())).distinct().sorted().toList();
     }
     for (String name : names.subList(0, Math.max(0, names.size() - keptMax))) {
-      Files.deleteIfExists(dir.resolve(name + DataDirLayout.META_SUFFIX));
-      Files.deleteIfExists(dir.resolve(name + DataDirLayout.DATA_SUFFIX));
+      // Replicas moved aside before the .piece format left a .data and a .meta file.
+      for (String suffix : List.of(PieceFile.SUFFIX, DataDirLayout.LEGACY_DATA_SUFFIX, DataDirLayout.LEGACY_META_SUFFIX)) {
+        Files.deleteIfExists(dir.resolve(name + suffix));
+      }
     }
   }
 

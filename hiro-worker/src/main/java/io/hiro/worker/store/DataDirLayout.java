@@ -5,13 +5,17 @@ import java.nio.file.Path;
 
 /**
  * Where a worker keeps things in its data dir (others rely on it):
- * {@code worker-id}, {@code pieces/<first two hex digits>/<16 hex digits>.data} and {@code .meta},
- * {@code tmp/} for writes in flight (emptied at start), and {@code corrupt/} for replicas that failed
- * their checksum, kept for a person to inspect ({@code <13-digit millis>-<piece id>.data} and {@code .meta}).
+ * {@code worker-id}, {@code pieces/<first two hex digits>/<16 hex digits>.piece} (a replica's bytes
+ * with its meta at the end, see {@link PieceFile}), {@code tmp/} for writes in flight (emptied at
+ * start), and {@code corrupt/} for replicas that failed their checksum, kept for a person to inspect
+ * ({@code <13-digit millis>-<piece id>.piece}). Data dirs written before the {@code .piece} format
+ * held each replica as a {@code .data} file and a {@code .meta} file beside it; the store converts
+ * them when it opens ({@link LegacyReplicas}).
  */
 public record DataDirLayout(Path root) {
-  public static final String DATA_SUFFIX = ".data";
-  public static final String META_SUFFIX = ".meta";
+  /** The legacy replica format's bytes and meta files. */
+  public static final String LEGACY_DATA_SUFFIX = ".data";
+  public static final String LEGACY_META_SUFFIX = ".meta";
 
   public Path workerIdFile() {
     return root.resolve("worker-id");
@@ -33,11 +37,15 @@ public record DataDirLayout(Path root) {
     return piecesDir().resolve(pieceId.toString().substring(0, 2));
   }
 
-  public Path dataFile(PieceId pieceId) {
-    return pieceDir(pieceId).resolve(pieceId + DATA_SUFFIX);
+  public Path pieceFile(PieceId pieceId) {
+    return pieceDir(pieceId).resolve(pieceId + PieceFile.SUFFIX);
   }
 
-  public Path metaFile(PieceId pieceId) {
-    return pieceDir(pieceId).resolve(pieceId + META_SUFFIX);
+  public Path legacyDataFile(PieceId pieceId) {
+    return pieceDir(pieceId).resolve(pieceId + LEGACY_DATA_SUFFIX);
+  }
+
+  public Path legacyMetaFile(PieceId pieceId) {
+    return pieceDir(pieceId).resolve(pieceId + LEGACY_META_SUFFIX);
   }
 }

@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Replicas as files in a worker's data dir (see {@link DataDirLayout}).
  *
- * <p>Invariants: a replica is in {@link #replicas()} only once both its {@code .data} and its
- * {@code .meta} were fsynced and renamed into place, data first; so after a crash a {@code .data}
- * without {@code .meta} is an unfinished write and is removed at start. A delete removes the
- * {@code .meta} first for the same reason. {@code tmp/} holds only writes in flight. A corrupt
- * replica leaves the list before its files move to {@code corrupt/}; renames into and out of
- * {@code pieces/} hold one lock, so a replica moved aside is never one just installed.
+ * <p>Invariants: a replica is in {@link #replicas()} only once its {@link PieceFile} (bytes, then
+ * meta) was fsynced in {@code tmp/} and renamed into place, and that rename made durable; so every
+ * file in {@code pieces/} is complete, and one that does not describe itself is damage, logged and
+ * left alone. {@code tmp/} holds only writes in flight. A corrupt replica leaves the list before
+ * its file moves to {@code corrupt/}; renames into and out of {@code pieces/} hold one lock, so a
+ * replica moved aside is never one just installed. Replicas in the legacy two-file format are
+ * converted before the store lists anything ({@link LegacyReplicas}).
  */
 public final class DiskPieceStore implements PieceStore {
   private static final Logger LOG = LoggerFactory.getLogger(DiskPieceStore.class);
@@ -111,34 +112,27 @@ public final class DiskPieceStore implements PieceStore {
   }
 
   private void load() throws IOException {
+    new LegacyReplicas(layout, node, directorySync).convert();
     try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        String name = file.getFileName().toString();
-        if (name.endsWith(DataDirLayout.META_SUFFIX)) {
-          loadMeta(file);
-        } else if (name.endsWith(DataDirLayout.DATA_SUFFIX)
-            && !Files.exists(file.resolveSibling(name.replace(DataDirLayout.DATA_SUFFIX, DataDirLayout.META_SUFFIX)))) {
-          LOG.warn("{}: removing {}, an unfinished write (no .meta)", node, file);
-          Files.deleteIfExists(file);
+        if (file.getFileName().toString().endsWith(PieceFile.SUFFIX)) {
+          loadPiece(file);
         }
       }
     }
   }
 
-  private void loadMeta(Path metaFile) throws IOException {
+  private void loadPiece(Path file) throws IOException {
     ReplicaMeta meta;
-    try {
-      meta = ReplicaMeta.parseFrom(Files.readAllBytes(metaFile));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.error("{}: skipping {}: it cannot be parsed ({})", node, metaFile, e.getMessage());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      meta = PieceFile.readMeta(channel);
+    } catch (PieceFile.Damaged | com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.error("{}: skipping {}: {}", node, file, e.getMessage());
       return;
     }
     PieceId pieceId = new PieceId(meta.getPieceId());
-    Path dataFile = layout.dataFile(pieceId);
-    if (!BlockChecksums.isWellFormed(meta) || !metaFile.equals(layout.metaFile(pieceId))) {
-      LOG.error("{}: skipping {}: its content does not describe piece {}", node, metaFile, pieceId);
-    } else if (!Files.exists(dataFile) || Files.size(dataFile) != meta.getLength()) {
-      LOG.error("{}: skipping piece {}: its data file is missing or has the wrong size", node, pieceId);
+    if (!BlockChecksums.isWellFormed(meta) || !file.equals(layout.pieceFile(pieceId))) {
+      LOG.error("{}: skipping {}: its meta does not describe piece {} at this place", node, file, pieceId);
     } else {
       add(meta);
     }
@@ -160,27 +154,22 @@ public final class DiskPieceStore implements PieceStore {
     return DiskPieceWrite.create(this, identity, layout.tmpDir(), node, directWrites);
   }
 
-  /** Called by a write: moves its files into place, data then meta, and makes the replica visible. */
-  ReplicaMeta install(ReplicaMeta.Builder meta, Path tempData, Path tempMeta) throws IOException {
-    ReplicaMeta done = meta.setStoredAtMillis(clock.millis()).build();
-    PieceId pieceId = new PieceId(done.getPieceId());
-    try (FileChannel out = FileChannel.open(tempMeta, Set.of(StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), OwnerOnly.fileAttributes(layout.tmpDir()))) {
-      ByteBuffer bytes = ByteBuffer.wrap(done.toByteArray());
-      while (bytes.hasRemaining()) {
-        out.write(bytes);
-      }
-      out.force(true);
-    }
+  /** A finished replica's meta, with the time it is stored. */
+  ReplicaMeta stamp(ReplicaMeta.Builder meta) {
+    return meta.setStoredAtMillis(clock.millis()).build();
+  }
+
+  /** Called by a write whose file (bytes and meta) is fsynced: moves it into place and makes the replica visible. */
+  ReplicaMeta install(ReplicaMeta meta, Path temp) throws IOException {
+    PieceId pieceId = new PieceId(meta.getPieceId());
     Path dir = layout.pieceDir(pieceId);
     createDurably(dir);
     synchronized (renames) {
-      Files.move(tempData, layout.dataFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tempMeta, layout.metaFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, layout.pieceFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
     directorySync.sync(dir);
-    add(done);
-    return done;
+    add(meta);
+    return meta;
   }
 
   /**
@@ -202,7 +191,7 @@ public final class DiskPieceStore implements PieceStore {
     if (meta == null) {
       throw HiroException.notFound("worker %s holds no replica of piece %s; ask the master for another", node, pieceId);
     }
-    return DiskReplicaReader.open(layout.dataFile(pieceId), meta, node);
+    return DiskReplicaReader.open(layout.pieceFile(pieceId), meta, node);
   }
 
   @Override
@@ -225,7 +214,7 @@ public final class DiskPieceStore implements PieceStore {
       }
       usedBytes.addAndGet(-meta.getLength());
       try {
-        movedTo = corruptDir.moveIn(pieceId, layout.dataFile(pieceId), layout.metaFile(pieceId), clock.millis());
+        movedTo = corruptDir.moveIn(pieceId, layout.pieceFile(pieceId), clock.millis());
       } catch (IOException e) {
         throw DiskErrors.of(e, node, "moving corrupt piece " + pieceId + " aside");
       }
@@ -246,8 +235,7 @@ public final class DiskPieceStore implements PieceStore {
     }
     usedBytes.addAndGet(-meta.getLength());
     try {
-      Files.deleteIfExists(layout.metaFile(pieceId));
-      Files.deleteIfExists(layout.dataFile(pieceId));
+      Files.deleteIfExists(layout.pieceFile(pieceId));
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "deleting piece " + pieceId);
     }

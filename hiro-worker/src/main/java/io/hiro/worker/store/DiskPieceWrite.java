@@ -16,17 +16,17 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A replica being written to a temporary file in {@code tmp/}; see {@link DiskPieceStore}. Its
- * bytes go to the file with O_DIRECT through an aligned staging buffer where the file system allows
- * ({@link DirectWrites}), the last ones short of a block through the page cache.
+ * A replica being written to a temporary {@link PieceFile} in {@code tmp/}; see {@link DiskPieceStore}.
+ * Its bytes go to the file with O_DIRECT through an aligned staging buffer where the file system
+ * allows ({@link DirectWrites}), the last ones short of a block and the meta through the page cache.
+ * Commit writes the meta after the bytes, fsyncs the file once and hands it to the store to install.
  */
 final class DiskPieceWrite implements PieceWrite {
   private final DiskPieceStore store;
   private final ReplicaMeta identity;
   private final PieceId pieceId;
   private final String node;
-  private final Path tempData;
-  private final Path tempMeta;
+  private final Path temp;
   /** Through the page cache: every write without O_DIRECT, the last bytes with it, and the fsync. */
   private final FileChannel channel;
   /** The same file with O_DIRECT, or null. */
@@ -39,14 +39,13 @@ final class DiskPieceWrite implements PieceWrite {
   private long bytesWritten;
   private boolean finished;
 
-  private DiskPieceWrite(DiskPieceStore store, ReplicaMeta identity, String node, Path tempData, Path tempMeta,
-      FileChannel channel, FileChannel direct, DirectWrites directWrites) {
+  private DiskPieceWrite(DiskPieceStore store, ReplicaMeta identity, String node, Path temp, FileChannel channel,
+      FileChannel direct, DirectWrites directWrites) {
     this.store = store;
     this.identity = identity;
     this.pieceId = new PieceId(identity.getPieceId());
     this.node = node;
-    this.tempData = tempData;
-    this.tempMeta = tempMeta;
+    this.temp = temp;
     this.channel = channel;
     this.direct = direct;
     this.directWrites = directWrites;
@@ -59,16 +58,15 @@ final class DiskPieceWrite implements PieceWrite {
     PieceId pieceId = new PieceId(identity.getPieceId());
     // Unique among the writes in flight (CREATE_NEW would refuse a clash); no SecureRandom read per piece.
     String name = pieceId + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    Path tempData = tmpDir.resolve(name + DataDirLayout.DATA_SUFFIX);
+    Path temp = tmpDir.resolve(name + PieceFile.SUFFIX);
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(tempData, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+      channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           OwnerOnly.fileAttributes(tmpDir));
       // A piece shorter than a block gains nothing from O_DIRECT: all of it would be its last bytes.
       FileChannel direct = identity.getLength() >= directWrites.alignment()
-          ? directWrites.open(tempData).orElse(null) : null;
-      return new DiskPieceWrite(store, identity, node, tempData, tmpDir.resolve(name + DataDirLayout.META_SUFFIX),
-          channel, direct, directWrites);
+          ? directWrites.open(temp).orElse(null) : null;
+      return new DiskPieceWrite(store, identity, node, temp, channel, direct, directWrites);
     } catch (IOException e) {
       closeQuietly(channel);
       throw DiskErrors.of(e, node, "starting piece " + pieceId);
@@ -104,12 +102,17 @@ final class DiskPieceWrite implements PieceWrite {
       long fileBytes = file.finish();
       Checks.check(fileBytes == bytesWritten, "piece %s: %d bytes in the file, %d written", pieceId, fileBytes,
           bytesWritten);
+      ReplicaMeta meta = store.stamp(checksums.finish(identity.toBuilder()));
+      ByteBuffer trailer = PieceFile.trailer(meta);
+      while (trailer.hasRemaining()) {
+        channel.write(trailer, fileBytes + trailer.position());
+      }
       channel.force(true);
       closeChannels();
-      return store.install(checksums.finish(identity.toBuilder()), tempData, tempMeta);
+      return store.install(meta, temp);
     } catch (IOException e) {
       closeChannels();
-      deleteTemps();
+      deleteTemp();
       throw DiskErrors.of(e, node, "committing piece " + pieceId);
     }
   }
@@ -121,7 +124,7 @@ final class DiskPieceWrite implements PieceWrite {
     }
     finished = true;
     closeChannels();
-    deleteTemps();
+    deleteTemp();
   }
 
   private void closeChannels() {
@@ -144,10 +147,9 @@ final class DiskPieceWrite implements PieceWrite {
     }
   }
 
-  private void deleteTemps() {
+  private void deleteTemp() {
     try {
-      Files.deleteIfExists(tempData);
-      Files.deleteIfExists(tempMeta);
+      Files.deleteIfExists(temp);
     } catch (IOException e) {
       // tmp/ is emptied at the next start.
     }

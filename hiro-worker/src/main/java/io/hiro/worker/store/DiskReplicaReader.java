@@ -24,21 +24,21 @@ final class DiskReplicaReader implements ReplicaReader {
     this.channel = channel;
   }
 
-  static DiskReplicaReader open(Path dataFile, ReplicaMeta meta, String node) {
+  static DiskReplicaReader open(Path pieceFile, ReplicaMeta meta, String node) {
     PieceId pieceId = new PieceId(meta.getPieceId());
     try {
-      FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ);
-      if (channel.size() != meta.getLength()) {
+      FileChannel channel = FileChannel.open(pieceFile, StandardOpenOption.READ);
+      if (channel.size() != PieceFile.sizeBytes(meta)) {
         long sizeBytes = channel.size();
         channel.close();
         throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
-            "worker %s: replica of piece %s has %d bytes on disk, %d expected; read it from another replica",
-            node, pieceId, sizeBytes, meta.getLength()));
+            "worker %s: replica of piece %s has %d bytes on disk, %d expected (%d of piece and its meta); "
+                + "read it from another replica", node, pieceId, sizeBytes, PieceFile.sizeBytes(meta), meta.getLength()));
       }
       return new DiskReplicaReader(meta, node, channel);
     } catch (NoSuchFileException e) {
       throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE,
-          String.format("worker %s: the data file of piece %s is gone; read it from another replica", node, pieceId));
+          String.format("worker %s: the file of piece %s is gone; read it from another replica", node, pieceId));
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "opening piece " + pieceId);
     }

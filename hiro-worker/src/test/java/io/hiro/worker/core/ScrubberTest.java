@@ -13,8 +13,10 @@ import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -87,10 +89,10 @@ class ScrubberTest {
     byte[] bytes = randomBytes(700_000, 9);
     write(store, 0x10, bytes);
     write(store, 0x20, bytes);
-    Path bad = layout.dataFile(new PieceId(0x20));
-    byte[] flipped = bytes.clone();
-    flipped[456_789] ^= 0x01;
-    Files.write(bad, flipped);
+    Path bad = layout.pieceFile(new PieceId(0x20));
+    try (FileChannel file = FileChannel.open(bad, StandardOpenOption.WRITE)) {
+      file.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[456_789] ^ 0x01)}), 456_789);
+    }
     Scrubber scrubber = scrubber(store);
     reporter.start();
 
@@ -102,7 +104,7 @@ class ScrubberTest {
     assertThat(bad).doesNotExist();
     try (Stream<Path> files = Files.list(layout.corruptDir())) {
       assertThat(files.map(f -> f.getFileName().toString().replaceFirst("^\\d{13}-", "")))
-          .containsExactlyInAnyOrder("0000000000000020.data", "0000000000000020.meta");
+          .containsExactly("0000000000000020.piece");
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> master.reportedCorrupt(0x20));
     assertThat(master.reportedCorrupt(0x10)).isFalse();

@@ -16,6 +16,7 @@ import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
 import io.hiro.worker.core.TestTokens;
 import io.hiro.worker.store.DataDirLayout;
+import io.hiro.worker.store.PieceFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,18 +92,14 @@ class SelfHealingTest {
     }
   }
 
-  private static Path dataFile(WorkerServer worker, long pieceId) {
-    return new DataDirLayout(worker.dataDir()).dataFile(new PieceId(pieceId));
-  }
-
-  private static Path metaFile(WorkerServer worker, long pieceId) {
-    return new DataDirLayout(worker.dataDir()).metaFile(new PieceId(pieceId));
+  private static Path pieceFile(WorkerServer worker, long pieceId) {
+    return new DataDirLayout(worker.dataDir()).pieceFile(new PieceId(pieceId));
   }
 
   private static void flipOneByte(WorkerServer worker, long pieceId, int offset) throws IOException {
-    byte[] bytes = Files.readAllBytes(dataFile(worker, pieceId));
+    byte[] bytes = Files.readAllBytes(pieceFile(worker, pieceId));
     bytes[offset] ^= 0x10;
-    Files.write(dataFile(worker, pieceId), bytes);
+    Files.write(pieceFile(worker, pieceId), bytes);
   }
 
   private static long filesIn(Path path) throws IOException {
@@ -138,9 +135,9 @@ class SelfHealingTest {
     master.copyOnNextHeartbeat(source.workerId().value(), copyOrder(pieceId, ref(target)));
 
     await().atMost(WAIT).until(() -> master.reportedStored(target.workerId().value(), pieceId));
-    assertThat(Files.readAllBytes(dataFile(target, pieceId))).isEqualTo(bytes);
-    ReplicaMeta copied = ReplicaMeta.parseFrom(Files.readAllBytes(metaFile(target, pieceId)));
-    ReplicaMeta original = ReplicaMeta.parseFrom(Files.readAllBytes(metaFile(source, pieceId)));
+    assertThat(PieceFile.readPiece(pieceFile(target, pieceId))).isEqualTo(bytes);
+    ReplicaMeta copied = PieceFile.readMeta(pieceFile(target, pieceId));
+    ReplicaMeta original = PieceFile.readMeta(pieceFile(source, pieceId));
     assertThat(copied.toBuilder().clearStoredAtMillis().build())
         .isEqualTo(original.toBuilder().clearStoredAtMillis().build());
     assertThat(copied.getPath()).isEqualTo("/music/c.flac");
@@ -181,7 +178,7 @@ class SelfHealingTest {
     await().atMost(WAIT).until(() -> !master.failedCopies(source.workerId().value()).isEmpty());
     assertThat(master.failedCopies(source.workerId().value()).get(0).getReason()).startsWith("DATA_LOSS");
     await().atMost(WAIT).until(() -> filesIn(target.dataDir().resolve("tmp")) == 0);
-    assertThat(dataFile(target, pieceId)).doesNotExist();
+    assertThat(pieceFile(target, pieceId)).doesNotExist();
     assertThat(master.reportedStored(target.workerId().value(), pieceId)).isFalse();
   }
 
@@ -197,9 +194,8 @@ class SelfHealingTest {
     flipOneByte(worker, bad, 1_000_000);
 
     await().atMost(WAIT).until(() -> master.reportedCorrupt(worker.workerId().value(), bad));
-    assertThat(dataFile(worker, bad)).doesNotExist();
-    assertThat(metaFile(worker, bad)).doesNotExist();
-    assertThat(filesIn(worker.dataDir().resolve("corrupt"))).isEqualTo(2);
+    assertThat(pieceFile(worker, bad)).doesNotExist();
+    assertThat(filesIn(worker.dataDir().resolve("corrupt"))).as("one .piece file").isEqualTo(1);
     assertThat(readCode(worker, bad)).isIn(Status.Code.NOT_FOUND, Status.Code.DATA_LOSS);
     assertThat(readCode(worker, good)).isEqualTo(Status.Code.OK);
     assertThat(master.reportedCorrupt(worker.workerId().value(), good)).isFalse();
@@ -219,7 +215,7 @@ class SelfHealingTest {
 
     await().atMost(WAIT).until(() -> master.reportedCorrupt(worker.workerId().value(), pieceId));
     assertThat(readCode(worker, pieceId)).isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(filesIn(worker.dataDir().resolve("corrupt"))).isEqualTo(2);
+    assertThat(filesIn(worker.dataDir().resolve("corrupt"))).as("one .piece file").isEqualTo(1);
   }
 
   @Test
@@ -236,7 +232,7 @@ class SelfHealingTest {
         .hasMessageContaining("full");
 
     assertThat(filesIn(worker.dataDir().resolve("tmp"))).isZero();
-    assertThat(dataFile(worker, refused)).doesNotExist();
+    assertThat(pieceFile(worker, refused)).doesNotExist();
     await().atMost(WAIT).until(() -> master.heartbeats.getLast().getFreeBytes() == PIECE_BYTES / 2);
   }
 
@@ -253,8 +249,8 @@ class SelfHealingTest {
     assertThat(response.getStoredWorkerIdsList())
         .containsExactly(primary.workerId().value(), middle.workerId().value());
     assertThat(response.getFailedWorkerIdsList()).containsExactly(full.workerId().value());
-    assertThat(Files.readAllBytes(dataFile(middle, pieceId))).isEqualTo(bytes);
+    assertThat(PieceFile.readPiece(pieceFile(middle, pieceId))).isEqualTo(bytes);
     assertThat(filesIn(full.dataDir().resolve("tmp"))).isZero();
-    assertThat(dataFile(full, pieceId)).doesNotExist();
+    assertThat(pieceFile(full, pieceId)).doesNotExist();
   }
 }

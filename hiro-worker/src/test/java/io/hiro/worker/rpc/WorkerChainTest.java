@@ -18,6 +18,7 @@ import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
 import io.hiro.worker.core.TestTokens;
 import io.hiro.worker.store.DataDirLayout;
+import io.hiro.worker.store.PieceFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,12 +88,8 @@ class WorkerChainTest {
     return bytes;
   }
 
-  private Path dataFile(int i, long pieceId) {
-    return new DataDirLayout(workers.get(i).dataDir()).dataFile(new PieceId(pieceId));
-  }
-
-  private Path metaFile(int i, long pieceId) {
-    return new DataDirLayout(workers.get(i).dataDir()).metaFile(new PieceId(pieceId));
+  private Path pieceFile(int i, long pieceId) {
+    return new DataDirLayout(workers.get(i).dataDir()).pieceFile(new PieceId(pieceId));
   }
 
   private static long filesIn(Path path) throws IOException {
@@ -115,8 +112,8 @@ class WorkerChainTest {
     assertThat(response.getFailedWorkerIdsList()).isEmpty();
     assertThat(response.getCrc32C()).isEqualTo(Crc32c.of(bytes, 0, bytes.length));
     for (int i = 0; i < 3; i++) {
-      assertThat(Files.readAllBytes(dataFile(i, pieceId))).isEqualTo(bytes);
-      ReplicaMeta meta = ReplicaMeta.parseFrom(Files.readAllBytes(metaFile(i, pieceId)));
+      assertThat(PieceFile.readPiece(pieceFile(i, pieceId))).isEqualTo(bytes);
+      ReplicaMeta meta = PieceFile.readMeta(pieceFile(i, pieceId));
       assertThat(meta.getPieceId()).isEqualTo(pieceId);
       assertThat(meta.getLength()).isEqualTo(bytes.length);
       assertThat(meta.getCrc32C()).isEqualTo(response.getCrc32C());
@@ -151,8 +148,8 @@ class WorkerChainTest {
 
     assertThat(response.getStoredWorkerIdsList()).containsExactly(id(0));
     assertThat(response.getFailedWorkerIdsList()).containsExactly(id(1), id(2));
-    assertThat(Files.readAllBytes(dataFile(0, pieceId))).isEqualTo(bytes);
-    assertThat(dataFile(2, pieceId)).doesNotExist();
+    assertThat(PieceFile.readPiece(pieceFile(0, pieceId))).isEqualTo(bytes);
+    assertThat(pieceFile(2, pieceId)).doesNotExist();
   }
 
   @Test
@@ -168,7 +165,7 @@ class WorkerChainTest {
 
     assertThat(response.getStoredWorkerIdsList()).containsExactly(id(0), id(1));
     assertThat(response.getFailedWorkerIdsList()).containsExactly(id(2));
-    assertThat(Files.readAllBytes(dataFile(1, pieceId))).isEqualTo(bytes);
+    assertThat(PieceFile.readPiece(pieceFile(1, pieceId))).isEqualTo(bytes);
   }
 
   @Test
@@ -186,7 +183,7 @@ class WorkerChainTest {
     for (int i = 0; i < 3; i++) {
       Path tmp = workers.get(i).dataDir().resolve("tmp");
       await().atMost(WAIT).until(() -> filesIn(tmp) == 0);
-      assertThat(dataFile(i, pieceId)).doesNotExist();
+      assertThat(pieceFile(i, pieceId)).doesNotExist();
     }
   }
 
@@ -212,7 +209,7 @@ class WorkerChainTest {
       assertThat(permissions(root)).isEqualTo("rwx------");
       try (Stream<Path> files = Files.walk(root)) {
         List<Path> all = files.filter(p -> !p.equals(root)).toList();
-        assertThat(all).contains(dataFile(i, pieceId), metaFile(i, pieceId), root.resolve("worker-id"));
+        assertThat(all).contains(pieceFile(i, pieceId), root.resolve("worker-id"));
         assertThat(all).allSatisfy(p -> assertThat(permissions(p)).as("%s", p)
             .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------"));
       }
@@ -229,9 +226,9 @@ class WorkerChainTest {
     byte[] bytes = randomBytes(1024 * 1024, 5);
     try (PieceClient client = new PieceClient(workers.get(0).address())) {
       client.write(header(pieceId, bytes.length), bytes);
-      byte[] corrupt = bytes.clone();
+      byte[] corrupt = Files.readAllBytes(pieceFile(0, pieceId));
       corrupt[500_000] ^= 0x01;
-      Files.write(dataFile(0, pieceId), corrupt);
+      Files.write(pieceFile(0, pieceId), corrupt);
 
       assertThatThrownBy(() -> client.read(pieceId, 0, 0))
           .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.DATA_LOSS))
@@ -246,13 +243,12 @@ class WorkerChainTest {
     try (PieceClient client = new PieceClient(workers.get(0).address())) {
       client.write(header(pieceId, bytes.length), bytes);
     }
-    assertThat(dataFile(0, pieceId)).exists();
+    assertThat(pieceFile(0, pieceId)).exists();
 
     master.deleteOnNextHeartbeat(id(0), pieceId);
 
     await().atMost(WAIT).until(() -> master.reportedRemoved(id(0), pieceId));
-    assertThat(dataFile(0, pieceId)).doesNotExist();
-    assertThat(metaFile(0, pieceId)).doesNotExist();
+    assertThat(pieceFile(0, pieceId)).doesNotExist();
   }
 
   @Test
@@ -271,8 +267,7 @@ class WorkerChainTest {
     // The heartbeat thread answers one heartbeat before it sends the next: one more means the orders were handled.
     await().atMost(WAIT).until(() -> master.heartbeats.size() > seen);
 
-    assertThat(dataFile(0, pieceId)).exists();
-    assertThat(metaFile(0, pieceId)).exists();
+    assertThat(pieceFile(0, pieceId)).exists();
     assertThat(master.reportedRemoved(id(0), pieceId)).isFalse();
     try (PieceClient client = new PieceClient(workers.get(0).address())) {
       assertThat(client.read(pieceId, 0, 0)).isEqualTo(bytes);

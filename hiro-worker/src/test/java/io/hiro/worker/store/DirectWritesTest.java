@@ -59,7 +59,7 @@ class DirectWritesTest {
     ReplicaMeta meta = write.commit();
 
     assertThat(meta.getCrc32C()).isEqualTo(Crc32c.of(bytes, 0, length));
-    assertThat(Files.readAllBytes(new DataDirLayout(dir).dataFile(pieceId))).isEqualTo(bytes);
+    assertThat(PieceFile.readPiece(new DataDirLayout(dir).pieceFile(pieceId))).isEqualTo(bytes);
     try (ReplicaReader reader = store.open(pieceId)) {
       assertThat(reader.read(0, length)).isEqualTo(bytes);
     }
@@ -95,7 +95,7 @@ class DirectWritesTest {
     PieceWrite next = store.begin(identity(new PieceId(6), bytes.length));
     next.append(ByteBuffer.wrap(bytes));
     next.commit();
-    assertThat(Files.readAllBytes(new DataDirLayout(dir).dataFile(new PieceId(6)))).isEqualTo(bytes);
+    assertThat(PieceFile.readPiece(new DataDirLayout(dir).pieceFile(new PieceId(6)))).isEqualTo(bytes);
   }
 
   private static ReplicaMeta identity(PieceId pieceId, long length) {

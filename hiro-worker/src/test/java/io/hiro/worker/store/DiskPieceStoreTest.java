@@ -79,10 +79,11 @@ class DiskPieceStoreTest {
     assertThat(meta.getBlockCrc32CCount()).isEqualTo(5);
     assertThat(meta.getBlockCrc32C(1)).isEqualTo(Crc32c.of(bytes, 65536, 65536));
     assertThat(meta.getStoredAtMillis()).isEqualTo(CLOCK.millis());
-    Path data = dir.resolve("pieces/ab/abcdef0123456789.data");
-    assertThat(Files.readAllBytes(data)).isEqualTo(bytes);
-    assertThat(ReplicaMeta.parseFrom(Files.readAllBytes(dir.resolve("pieces/ab/abcdef0123456789.meta"))))
-        .isEqualTo(meta);
+    Path file = dir.resolve("pieces/ab/abcdef0123456789.piece");
+    assertThat(filesIn(dir.resolve("pieces"))).as("one file per replica").isEqualTo(1);
+    assertThat(PieceFile.readPiece(file)).isEqualTo(bytes);
+    assertThat(PieceFile.readMeta(file)).isEqualTo(meta);
+    assertThat(Files.size(file)).isEqualTo(bytes.length + meta.getSerializedSize() + PieceFile.FOOTER_BYTES);
     try (ReplicaReader reader = store.open(pieceId)) {
       assertThat(reader.read(0, bytes.length)).isEqualTo(bytes);
       assertThat(reader.read(70_000, 1000)).isEqualTo(java.util.Arrays.copyOfRange(bytes, 70_000, 71_000));
@@ -97,8 +98,8 @@ class DiskPieceStoreTest {
     PieceId pieceId = new PieceId(0x1122334455667788L);
     byte[] bytes = randomBytes(200_000, 2);
     write(store, pieceId, bytes);
-    Path data = layout().dataFile(pieceId);
-    try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    Path file = layout().pieceFile(pieceId);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       channel.write(ByteBuffer.wrap(new byte[] {(byte) ~bytes[150_000]}), 150_000);
     }
 
@@ -164,14 +165,78 @@ class DiskPieceStoreTest {
     store.begin(identity(new PieceId(99), 10)).append(ByteBuffer.wrap(new byte[5])); // in flight at the "crash"
     PieceId unfinished = new PieceId(0x0900000000000000L);
     Files.createDirectories(layout().pieceDir(unfinished));
-    Files.write(layout().dataFile(unfinished), new byte[10]); // renamed data, meta never written
+    Files.write(layout().legacyDataFile(unfinished), new byte[10]); // legacy format: renamed data, meta never written
 
     DiskPieceStore restarted = open();
 
     assertThat(restarted.replicas()).containsExactly(meta);
     assertThat(restarted.usedBytes()).isEqualTo(100_000);
     assertThat(filesIn(layout().tmpDir())).isZero();
-    assertThat(Files.exists(layout().dataFile(unfinished))).isFalse();
+    assertThat(Files.exists(layout().legacyDataFile(unfinished))).isFalse();
+  }
+
+  @Test
+  void aPieceFileThatDoesNotDescribeItselfIsSkippedAndLeftForAPerson() throws IOException {
+    DiskPieceStore store = open();
+    ReplicaMeta good = write(store, new PieceId(0x21), randomBytes(5000, 1));
+    write(store, new PieceId(0x22), randomBytes(5000, 2));
+    write(store, new PieceId(0x23), randomBytes(5000, 3));
+    Path cut = layout().pieceFile(new PieceId(0x22));
+    try (FileChannel channel = FileChannel.open(cut, StandardOpenOption.WRITE)) {
+      channel.truncate(channel.size() - 1); // the footer's last byte is gone
+    }
+    Path flipped = layout().pieceFile(new PieceId(0x23));
+    byte[] bytes = Files.readAllBytes(flipped);
+    bytes[5002] ^= 1; // inside the meta: its CRC32C no longer matches
+    Files.write(flipped, bytes);
+
+    DiskPieceStore restarted = open();
+
+    assertThat(restarted.replicas()).containsExactly(good);
+    assertThat(cut).exists();
+    assertThat(flipped).exists();
+  }
+
+  /**
+   * Replicas in the format before .piece files: a pair never converted, one whose conversion was
+   * cut after part of the meta was appended, and one converted whose .meta was not yet deleted.
+   */
+  @Test
+  void legacyReplicasAreConvertedToPieceFilesAtOpen() throws IOException {
+    DiskPieceStore store = open();
+    List<PieceId> ids = List.of(new PieceId(0xaa01), new PieceId(0xaa02), new PieceId(0xbb03));
+    List<ReplicaMeta> metas = new java.util.ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      metas.add(write(store, ids.get(i), randomBytes(70_000 + i, 10 + i)));
+    }
+    int[] legacyDataBytes = {70_000, 70_001 + 3}; // the second with 3 bytes of its meta appended
+    for (int i = 0; i < 2; i++) {
+      PieceId id = ids.get(i);
+      byte[] whole = Files.readAllBytes(layout().pieceFile(id));
+      Files.write(layout().legacyDataFile(id), java.util.Arrays.copyOf(whole, legacyDataBytes[i]));
+      Files.write(layout().legacyMetaFile(id), metas.get(i).toByteArray());
+      Files.delete(layout().pieceFile(id));
+    }
+    Files.write(layout().legacyMetaFile(ids.get(2)), metas.get(2).toByteArray());
+    List<Path> synced = new CopyOnWriteArrayList<>();
+
+    DiskPieceStore restarted = DiskPieceStore.open(layout(), WORKER, CLOCK, synced::add);
+
+    assertThat(restarted.replicas()).containsExactlyInAnyOrderElementsOf(metas);
+    for (int i = 0; i < ids.size(); i++) {
+      PieceId id = ids.get(i);
+      assertThat(PieceFile.readPiece(layout().pieceFile(id))).isEqualTo(randomBytes(70_000 + i, 10 + i));
+      try (ReplicaReader reader = restarted.open(id)) {
+        assertThat(reader.read(0, 70_000 + i)).isEqualTo(randomBytes(70_000 + i, 10 + i));
+      }
+    }
+    try (Stream<Path> files = Files.walk(layout().piecesDir())) {
+      assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
+          .allSatisfy(name -> assertThat(name).endsWith(".piece")).hasSize(3);
+    }
+    assertThat(synced).as("each converted dir is synced before and after its .meta files go")
+        .contains(layout().pieceDir(ids.get(0)), layout().pieceDir(ids.get(2)));
+    assertThat(open().replicas()).containsExactlyInAnyOrderElementsOf(metas);
   }
 
   @Test
@@ -185,8 +250,7 @@ class DiskPieceStoreTest {
 
     assertThat(store.usedBytes()).isZero();
     assertThat(store.replicaCount()).isZero();
-    assertThat(Files.exists(layout().dataFile(pieceId))).isFalse();
-    assertThat(Files.exists(layout().metaFile(pieceId))).isFalse();
+    assertThat(Files.exists(layout().pieceFile(pieceId))).isFalse();
     assertThat(store.delete(pieceId)).isFalse();
     assertThat(open().replicas()).isEmpty();
   }
@@ -208,10 +272,10 @@ class DiskPieceStoreTest {
     assertThat(store.usedBytes()).isZero();
     assertThatThrownBy(() -> store.open(new PieceId(count)))
         .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
-    assertThat(filesIn(layout().corruptDir())).isEqualTo(2L * CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
+    assertThat(filesIn(layout().corruptDir())).isEqualTo(CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
     String newest = String.format("%013d-%s", CLOCK.millis(), new PieceId(count));
-    assertThat(Files.readAllBytes(layout().corruptDir().resolve(newest + ".data"))).isEqualTo(randomBytes(1000, count));
-    assertThat(layout().corruptDir().resolve(String.format("%013d-%s.data", CLOCK.millis(), new PieceId(1))))
+    assertThat(PieceFile.readPiece(layout().corruptDir().resolve(newest + ".piece"))).isEqualTo(randomBytes(1000, count));
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s.piece", CLOCK.millis(), new PieceId(1))))
         .doesNotExist();
     assertThat(filesIn(layout().piecesDir())).isZero();
     assertThat(open().replicas()).isEmpty();
