@@ -17,8 +17,7 @@ import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** The worker's data service: decodes, calls core, encodes. Flow control lives in the piece classes. */
 public final class DataService extends DataServiceGrpc.DataServiceImplBase implements AutoCloseable {
@@ -29,8 +28,8 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private final PieceReads pieceReads;
   private final ReplicaSinkFactory downstream;
   private final Duration idleCut;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-      Thread.ofPlatform().daemon().name("piece-stream-timer").factory());
+  /** Idle checks of the streams in flight; a stream that ends cancels its check, which then leaves the queue. */
+  private final ScheduledThreadPoolExecutor timer = idleTimer();
 
   public DataService(PieceWrites pieceWrites, PieceReads pieceReads, ReplicaSinkFactory downstream) {
     this(pieceWrites, pieceReads, downstream, STREAM_IDLE_CUT);
@@ -41,6 +40,18 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
     this.pieceReads = pieceReads;
     this.downstream = downstream;
     this.idleCut = idleCut;
+  }
+
+  private static ScheduledThreadPoolExecutor idleTimer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+        Thread.ofPlatform().daemon().name("piece-stream-timer").factory());
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+
+  /** Idle checks waiting in the timer: one per piece stream in flight (for tests). */
+  int idleChecksQueued() {
+    return timer.getQueue().size();
   }
 
   /** The service to register: piece data arrives parsed with aliasing, one copy of every byte less. */

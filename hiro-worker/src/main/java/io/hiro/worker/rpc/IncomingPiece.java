@@ -13,6 +13,7 @@ import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,8 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   private ChainWriter writer;
   private boolean ended;
   private long lastMessageNanos = System.nanoTime();
+  /** The pending idle check; cancelled when the stream ends, so the timer does not keep the stream for the idle cut. */
+  private ScheduledFuture<?> idleCheck;
 
   IncomingPiece(ServerCallStreamObserver<WritePieceResponse> call, PieceWrites pieceWrites,
       ReplicaSinkFactory downstream, ScheduledExecutorService timer, Duration idleCut) {
@@ -47,7 +50,13 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     // The header and the first data message: a small piece then arrives in one go, without a
     // request round between the two through the transport thread.
     call.request(2);
-    timer.schedule(this::cutIfIdle, idleNanos, TimeUnit.NANOSECONDS);
+    scheduleIdleCheck(idleNanos);
+  }
+
+  private synchronized void scheduleIdleCheck(long delayNanos) {
+    if (!ended) {
+      idleCheck = timer.schedule(this::cutIfIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** A stream silent for the idle cut is failed, so a vanished sender cannot hold a slot forever. */
@@ -57,7 +66,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     }
     long idle = System.nanoTime() - lastMessageNanos;
     if (idle < idleNanos) {
-      timer.schedule(this::cutIfIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+      scheduleIdleCheck(idleNanos - idle);
       return;
     }
     fail(new HiroException(ErrorCode.UNAVAILABLE, "piece " + (writer == null ? "stream" : writer.pieceId())
@@ -98,7 +107,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     try {
       Checks.require(writer != null, "the piece stream ended before its header");
       WritePieceResponse response = writer.finish();
-      ended = true;
+      end();
       call.onNext(response);
       call.onCompleted();
     } catch (RuntimeException e) {
@@ -107,7 +116,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   }
 
   private void fail(RuntimeException error) {
-    ended = true;
+    end();
     if (writer != null) {
       writer.abort(error.getMessage());
     }
@@ -120,6 +129,13 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     if (!ended && writer != null) {
       writer.abort(reason);
     }
+    end();
+  }
+
+  private void end() {
     ended = true;
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+    }
   }
 }

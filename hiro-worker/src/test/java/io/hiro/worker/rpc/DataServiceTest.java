@@ -3,15 +3,18 @@ package io.hiro.worker.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.hiro.common.Crc32c;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.PieceStreams;
 import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.PieceData;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
@@ -87,5 +90,41 @@ class DataServiceTest {
 
     await().atMost(Duration.ofSeconds(5)).until(second::isDone);
     assertThat(codeOf(second)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  /** Before, each stream's idle check stayed queued for the whole idle cut, and with it the stream's objects. */
+  @Test
+  void aStreamThatEndsLeavesNoIdleCheckBehind() throws Exception {
+    DataService longCut = new DataService(writes, new PieceReads(TestTokens.CHECK, store, 1024), (worker, header) -> {
+      throw new AssertionError("no downstream expected");
+    }, Duration.ofHours(1));
+    String name = InProcessServerBuilder.generateName();
+    Server longCutServer = InProcessServerBuilder.forName(name).addService(longCut).build().start();
+    ManagedChannel longCutChannel = InProcessChannelBuilder.forName(name).build();
+    try {
+      byte[] bytes = new byte[100];
+      for (int crcOffset : new int[] {0, 1}) { // a stored piece, then one refused for its CRC
+        long pieceId = 10 + crcOffset;
+        CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+        StreamObserver<WritePieceRequest> requests =
+            DataServiceGrpc.newStub(longCutChannel).writePiece(PieceStreams.completing(answer));
+        requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId)
+            .setLength(bytes.length).setToken(TestTokens.write(pieceId))).build());
+        requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+            .setData(ByteString.copyFrom(bytes)).setCrc32C(Crc32c.of(bytes, 0, bytes.length) + crcOffset)).build());
+        requests.onCompleted();
+        await().atMost(Duration.ofSeconds(5)).until(answer::isDone);
+        if (crcOffset == 0) {
+          assertThat(answer.join().getStoredWorkerIdsList()).containsExactly("w-1");
+        } else {
+          assertThat(codeOf(answer)).isEqualTo(Status.Code.DATA_LOSS);
+        }
+        assertThat(longCut.idleChecksQueued()).as("idle checks queued after piece %s", pieceId).isZero();
+      }
+    } finally {
+      longCutChannel.shutdownNow();
+      longCutServer.shutdownNow();
+      longCut.close();
+    }
   }
 }
