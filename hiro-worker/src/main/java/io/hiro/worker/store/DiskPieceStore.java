@@ -8,7 +8,6 @@ import io.hiro.common.security.OwnerOnly;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -103,10 +103,7 @@ final class DiskPieceWrite implements PieceWrite {
       Checks.check(fileBytes == bytesWritten, "piece %s: %d bytes in the file, %d written", pieceId, fileBytes,
           bytesWritten);
       ReplicaMeta meta = store.stamp(checksums.finish(identity.toBuilder()));
-      ByteBuffer trailer = PieceFile.trailer(meta);
-      while (trailer.hasRemaining()) {
-        channel.write(trailer, fileBytes + trailer.position());
-      }
+      PieceFile.writeMeta(channel, meta);
       channel.force(true);
       closeChannels();
       return store.install(meta, temp);

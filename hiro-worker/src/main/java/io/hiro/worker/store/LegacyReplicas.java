@@ -3,7 +3,6 @@ package io.hiro.worker.store;
 import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +112,7 @@ final class LegacyReplicas {
     }
     try (FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.WRITE)) {
       channel.truncate(meta.getLength()); // a conversion cut short may have appended part of a meta
-      ByteBuffer trailer = PieceFile.trailer(meta);
-      while (trailer.hasRemaining()) {
-        channel.write(trailer, meta.getLength() + trailer.position());
-      }
+      PieceFile.writeMeta(channel, meta);
       channel.force(true);
     }
     Files.move(dataFile, layout.pieceFile(pieceId), StandardCopyOption.ATOMIC_MOVE);

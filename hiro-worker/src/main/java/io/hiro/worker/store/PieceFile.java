@@ -24,12 +24,14 @@ public final class PieceFile {
 
   private PieceFile() {}
 
-  /** The bytes that follow the piece's own: its meta and the footer. */
-  static ByteBuffer trailer(ReplicaMeta meta) {
+  /** Writes the meta and the footer right after the piece's bytes (at its length) in {@code file}. */
+  static void writeMeta(FileChannel file, ReplicaMeta meta) throws IOException {
     byte[] bytes = meta.toByteArray();
     ByteBuffer trailer = ByteBuffer.allocate(bytes.length + FOOTER_BYTES);
-    trailer.put(bytes).putInt(bytes.length).putInt(Crc32c.of(ByteBuffer.wrap(bytes))).putLong(MAGIC);
-    return trailer.flip();
+    trailer.put(bytes).putInt(bytes.length).putInt(Crc32c.of(ByteBuffer.wrap(bytes))).putLong(MAGIC).flip();
+    while (trailer.hasRemaining()) {
+      file.write(trailer, meta.getLength() + trailer.position());
+    }
   }
 
   /** The size of a replica's file: its bytes, its meta and the footer. */
