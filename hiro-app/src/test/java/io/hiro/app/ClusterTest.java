@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -99,7 +100,7 @@ class ClusterTest {
     WorkerId survivor = ReplicaOrder.turn(byId, first.id().value(), 0).getLast();
     for (int w = 0; w < 3; w++) {
       if (!cluster.worker(w).workerId().equals(survivor)) {
-        flipByte(cluster.workerDir(w), first.id().toString(), 1000);
+        flipByte(cluster.replicaFile(w, first.id().toString()).orElseThrow(), 1000);
       }
     }
 
@@ -116,9 +117,8 @@ class ClusterTest {
 
   private boolean allReplicasHold(String pieceIdHex, byte[] bytes) throws IOException {
     for (int w = 0; w < 3; w++) {
-      Path data = cluster.workerDir(w).resolve("pieces").resolve(pieceIdHex.substring(0, 2))
-          .resolve(pieceIdHex + ".piece");
-      if (!Files.exists(data) || !Arrays.equals(PieceFile.readPiece(data), bytes)) {
+      Optional<Path> data = cluster.replicaFile(w, pieceIdHex);
+      if (data.isEmpty() || !Arrays.equals(PieceFile.readPiece(data.get()), bytes)) {
         return false;
       }
     }
@@ -131,7 +131,7 @@ class ClusterTest {
     client.put(local, "/d.bin", new PutOptions(3, PIECE_BYTES, false));
     PieceInfo piece = client.stat("/d.bin").pieces().getFirst();
     for (int w = 0; w < 3; w++) {
-      flipByte(cluster.workerDir(w), piece.id().toString(), 5);
+      flipByte(cluster.replicaFile(w, piece.id().toString()).orElseThrow(), 5);
     }
 
     Path back = dir.resolve("d.back");
@@ -247,8 +247,7 @@ class ClusterTest {
     assertThat(client.report().fileCount()).isZero();
   }
 
-  private static void flipByte(Path workerDir, String pieceIdHex, long offset) throws IOException {
-    Path data = workerDir.resolve("pieces").resolve(pieceIdHex.substring(0, 2)).resolve(pieceIdHex + ".piece");
+  private static void flipByte(Path data, long offset) throws IOException {
     try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
       file.seek(offset);
       int b = file.read();

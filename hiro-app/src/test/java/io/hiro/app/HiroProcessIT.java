@@ -2,6 +2,7 @@ package io.hiro.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.worker.store.PieceFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,10 +61,10 @@ class HiroProcessIT {
     HiroCli.Result put = hiro("client", "put", original.toString(), "/data/big.bin", "--piece-size", "4MiB");
     assertThat(put.exitCode()).as(put.toString()).isZero();
 
-    Map<String, Set<Integer>> holders = new java.util.TreeMap<>();
+    Map<Long, Set<Integer>> holders = new java.util.TreeMap<>();
     for (int w = 0; w < 3; w++) {
       for (Path data : replicaFiles(w)) {
-        holders.computeIfAbsent(data.getFileName().toString(), k -> new HashSet<>()).add(w);
+        holders.computeIfAbsent(pieceIn(data), k -> new HashSet<>()).add(w);
       }
     }
     assertThat(holders).hasSize(25);
@@ -156,12 +156,13 @@ class HiroProcessIT {
   }
 
   private static List<Path> replicaFiles(int worker) {
-    Path pieces = cluster.workerDataDir(worker).resolve("pieces");
-    if (!Files.isDirectory(pieces)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(pieces)) {
-      return files.filter(p -> p.toString().endsWith(".piece")).toList();
+    return SoakFaults.replicaFiles(cluster.workerDataDir(worker));
+  }
+
+  /** The id of the piece a replica file holds, from its footer (the file's name does not say). */
+  private static long pieceIn(Path replicaFile) {
+    try {
+      return PieceFile.readMeta(replicaFile).getPieceId();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -105,13 +105,15 @@ final class SoakFaults {
     Thread.sleep(random.nextLong(minMillis, maxMillis));
   }
 
+  /** The files on a worker's disk that hold a replica or a write in flight; not its empty spares. */
   static List<Path> replicaFiles(Path workerDir) {
     Path pieces = workerDir.resolve("pieces");
     if (!Files.isDirectory(pieces)) {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(pieces)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".piece")).sorted().toList();
+      return files.filter(p -> p.getFileName().toString().endsWith(".piece") && p.toFile().length() > 0)
+          .sorted().toList();
     } catch (IOException | UncheckedIOException e) {
       return List.of(); // files vanish while a worker deletes them; the next round lists again
     }

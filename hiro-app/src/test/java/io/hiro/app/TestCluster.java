@@ -4,19 +4,21 @@ import io.hiro.client.ClientSecurity;
 import io.hiro.client.HiroClient;
 import io.hiro.client.WorkerInfo;
 import io.hiro.common.HostPort;
+import io.hiro.common.PieceId;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.master.MasterServer;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
+import io.hiro.worker.store.DataDirLayout;
+import io.hiro.worker.store.PieceFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 
 /**
@@ -114,14 +116,15 @@ final class TestCluster implements AutoCloseable {
             .filter(w -> w.address().equals(address)).map(WorkerInfo::state).anyMatch("dead"::equals));
   }
 
-  /** The replica data files on worker {@code index}'s disk. */
+  /** The replica files on worker {@code index}'s disk. */
   List<Path> replicaFiles(int index) {
-    Path pieces = workerDir(index).resolve("pieces");
-    if (!Files.isDirectory(pieces)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(pieces)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".piece")).toList();
+    return SoakFaults.replicaFiles(workerDir(index));
+  }
+
+  /** The file that holds worker {@code index}'s replica of the piece with this hex id, if one does. */
+  Optional<Path> replicaFile(int index, String pieceIdHex) {
+    try {
+      return PieceFile.find(new DataDirLayout(workerDir(index)), PieceId.parse(pieceIdHex));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -129,8 +132,7 @@ final class TestCluster implements AutoCloseable {
 
   /** Whether worker {@code index} holds a replica of the piece with this hex id. */
   boolean holds(int index, String pieceIdHex) {
-    return Files.exists(workerDir(index).resolve("pieces").resolve(pieceIdHex.substring(0, 2))
-        .resolve(pieceIdHex + ".piece"));
+    return replicaFile(index, pieceIdHex).isPresent();
   }
 
   @Override

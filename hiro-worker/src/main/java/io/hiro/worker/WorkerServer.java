@@ -74,6 +74,7 @@ public final class WorkerServer implements AutoCloseable {
   private final Heartbeater heartbeater;
   private final ReplicaCopier copier;
   private final Scrubber scrubber;
+  private final DiskPieceStore store;
   /** {@code /metrics}; null when --http-port is off. */
   private HttpEndpoint http;
   private volatile boolean closed;
@@ -81,7 +82,7 @@ public final class WorkerServer implements AutoCloseable {
 
   private WorkerServer(WorkerConfig config, WorkerId workerId, HostPort address, Server server, DataService data,
       WorkerChannels channels, GrpcMasterLink master, ReplicaReporter reporter, Heartbeater heartbeater,
-      ReplicaCopier copier, Scrubber scrubber) {
+      ReplicaCopier copier, Scrubber scrubber, DiskPieceStore store) {
     this.config = config;
     this.workerId = workerId;
     this.address = address;
@@ -93,6 +94,7 @@ public final class WorkerServer implements AutoCloseable {
     this.heartbeater = heartbeater;
     this.copier = copier;
     this.scrubber = scrubber;
+    this.store = store;
   }
 
   public static WorkerServer start(WorkerConfig config) {
@@ -128,6 +130,7 @@ public final class WorkerServer implements AutoCloseable {
     } catch (RuntimeException e) {
       data.close();
       master.close();
+      store.close();
       throw e;
     }
     String host = config.advertiseHost() != null ? config.advertiseHost() : LocalAddress.towards(config.master());
@@ -142,7 +145,7 @@ public final class WorkerServer implements AutoCloseable {
     Scrubber scrubber = config.scrubBytesPerSecond() == 0 ? null : new Scrubber(workerId, store, corrupt,
         config.scrubBytesPerSecond(), config.scrubInterval(), Clock.systemUTC(), Sleeper.real());
     WorkerServer worker = new WorkerServer(config, workerId, address, server, data, channels, master, reporter,
-        heartbeater, copier, scrubber);
+        heartbeater, copier, scrubber, store);
     started.complete(worker);
     reporter.start();
     heartbeater.start();
@@ -240,6 +243,7 @@ public final class WorkerServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    store.close();
     LOG.info("{}: worker stopped", workerId);
   }
 

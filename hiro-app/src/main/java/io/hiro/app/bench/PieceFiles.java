@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
@@ -20,11 +21,12 @@ import java.util.concurrent.Executors;
  * {@code limit.piece_files.1client} and {@code .8clients}: the file operations that storing one
  * small file makes on the workers' disk, done by plain Java with nothing else (no network, no
  * master, no checksums). For each put, in each of 3 worker dirs at once (as the 3 workers of a chain
- * do): a temp file created, written (4 KiB of piece and ~100 bytes of meta) and fsynced, renamed
- * into a fan-out dir, and that dir fsynced, as {@code DiskPieceStore} does with a {@code .piece}
- * file. A limit of Hiro's layout (one file per replica) on this disk, not of the disk itself; the
- * ratio of {@code put.4kib.*} to it says how much of a small put is file system and how much is
- * everything else.
+ * do): an empty spare file opened, written (4 KiB of piece and ~100 bytes of meta) and fsynced, as
+ * {@code DiskPieceStore} does; and the spares made as a worker makes them, {@value #SPARE_BATCH} at
+ * a time in one fan-out dir and that dir fsynced (here inline, in the time measured; a worker makes
+ * them on a thread of its own). A limit of Hiro's layout (one file per replica) on this disk, not
+ * of the disk itself; the ratio of {@code put.4kib.*} to it says how much of a small put is file
+ * system and how much is everything else.
  *
  * <p>The files are left in {@link #dirIn} until the end of the run: on ext4 without a journal (the
  * bench VM's), creating a file skips every inode deleted in the last minute or more, so deleting
@@ -35,6 +37,8 @@ final class PieceFiles {
   /** A 4 KiB piece, then its meta and footer. */
   private static final int FILE_BYTES = 4096 + 100;
   private static final int FAN_OUT = 256;
+  /** As {@code SpareFiles.BATCH}. */
+  private static final int SPARE_BATCH = 64;
 
   private PieceFiles() {}
 
@@ -50,7 +54,6 @@ final class PieceFiles {
     List<Path> workers = new ArrayList<>();
     for (int w = 0; w < HiroBench.REPLICATION; w++) {
       Path worker = root.resolve("w" + w);
-      Files.createDirectories(worker.resolve("tmp"));
       for (int d = 0; d < FAN_OUT; d++) {
         Files.createDirectories(worker.resolve("pieces").resolve(String.format("%02x", d)));
       }
@@ -84,18 +87,16 @@ final class PieceFiles {
   private static void puts(Path worker, int client, int count, CyclicBarrier together, long deadlineNanos,
       String name) {
     ByteBuffer bytes = ByteBuffer.allocateDirect(FILE_BYTES);
+    Deque<Path> spares = new ArrayDeque<>();
     try {
       for (int i = 0; i < count; i++) {
         RandomFile.checkDeadline(deadlineNanos, name);
         together.await();
-        String id = client + "-" + i;
-        Path temp = worker.resolve("tmp").resolve(id + ".piece");
-        writeAndSync(temp, bytes.clear());
-        Path dir = worker.resolve("pieces").resolve(String.format("%02x", (client * 7919 + i) % FAN_OUT));
-        Files.move(temp, dir.resolve(id + ".piece"), StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-          directory.force(true);
+        if (spares.isEmpty()) {
+          makeSpares(worker.resolve("pieces").resolve(String.format("%02x", (client * 7919 + i) % FAN_OUT)),
+              client + "-" + i, spares);
         }
+        writeAndSync(spares.poll(), bytes.clear());
       }
     } catch (IOException e) {
       together.reset();
@@ -112,8 +113,17 @@ final class PieceFiles {
     }
   }
 
+  private static void makeSpares(Path dir, String prefix, Deque<Path> spares) throws IOException {
+    for (int s = 0; s < SPARE_BATCH; s++) {
+      spares.add(Files.createFile(dir.resolve(prefix + "-" + s + ".piece")));
+    }
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    }
+  }
+
   private static void writeAndSync(Path file, ByteBuffer bytes) throws IOException {
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
       while (bytes.hasRemaining()) {
         out.write(bytes);
       }

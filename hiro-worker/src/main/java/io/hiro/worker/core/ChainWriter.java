@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: data is accepted only in order ({@code offset == bytes received}), never past the
  * header's length, and only with a matching CRC32C (checked before anything is written). Any
- * failure aborts: the temporary file is removed and the downstream stream cancelled. A failed
+ * failure aborts: the unfinished file is removed and the downstream stream cancelled. A failed
  * downstream never fails the piece: it and the workers after it are named as failed. The stream
  * slot is released exactly once, by {@link #finish()} or {@link #abort}.
  */
@@ -173,7 +173,7 @@ public final class ChainWriter {
     return response.addAllStoredWorkerIds(stored).addAllFailedWorkerIds(failed).build();
   }
 
-  /** Gives up the piece: removes the temporary file and stops the downstream. Safe to call twice. */
+  /** Gives up the piece: removes the unfinished file and stops the downstream. Safe to call twice. */
   public synchronized void abort(String reason) {
     if (ended) {
       return;

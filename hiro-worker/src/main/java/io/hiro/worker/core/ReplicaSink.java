@@ -24,6 +24,6 @@ public interface ReplicaSink {
   /** Waits for the downstream's answer; throws a HiroException if it failed or did not answer in time. */
   WritePieceResponse awaitAnswer(Duration wait);
 
-  /** Stops the downstream stream; its worker removes its temporary file. */
+  /** Stops the downstream stream; its worker removes its unfinished file. */
   void cancel(String reason);
 }

@@ -1,6 +1,5 @@
 package io.hiro.worker.store;
 
-import io.hiro.common.PieceId;
 import io.hiro.common.security.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +25,13 @@ final class CorruptDir {
     this.keptMax = keptMax;
   }
 
-  /** Moves a replica's file in, named so that names sort by age; returns its new place. */
-  Path moveIn(PieceId pieceId, Path pieceFile, long nowMillis) throws IOException {
+  /**
+   * Moves a replica's file in, named after {@code label} (its piece id, or its own name when it
+   * does not say which piece it holds) so that names sort by age; returns its new place.
+   */
+  Path moveIn(String label, Path pieceFile, long nowMillis) throws IOException {
     OwnerOnly.createDirectories(dir);
-    Path moved = dir.resolve(String.format("%013d-%s", nowMillis, pieceId) + PieceFile.SUFFIX);
+    Path moved = dir.resolve(String.format("%013d-%s", nowMillis, label) + PieceFile.SUFFIX);
     if (Files.exists(pieceFile)) {
       Files.move(pieceFile, moved, StandardCopyOption.REPLACE_EXISTING);
     }

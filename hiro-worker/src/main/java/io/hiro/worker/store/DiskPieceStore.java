@@ -11,10 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,28 +28,34 @@ import org.slf4j.LoggerFactory;
 /**
  * Replicas as files in a worker's data dir (see {@link DataDirLayout}).
  *
- * <p>Invariants: a replica is in {@link #replicas()} only once its {@link PieceFile} (bytes, then
- * meta) was fsynced in {@code tmp/} and renamed into place, and that rename made durable; so every
- * file in {@code pieces/} is complete, and one that does not describe itself is damage, logged and
- * left alone. {@code tmp/} holds only writes in flight. A corrupt replica leaves the list before
- * its file moves to {@code corrupt/}; renames into and out of {@code pieces/} hold one lock, so a
- * replica moved aside is never one just installed. Replicas in the legacy two-file format are
- * converted before the store lists anything ({@link LegacyReplicas}).
+ * <p>A new replica is written into a spare: an empty {@code .piece} file whose name was made
+ * durable beforehand ({@link SpareFiles}), so the one fsync of the file (bytes, then meta) makes
+ * the replica durable. Invariants: a replica is in {@link #replicas()} only once its file is
+ * fsynced. A {@code .piece} file that is neither empty nor describes itself is a write cut short by
+ * a crash, or damage; it is moved to {@code corrupt/} when the store opens. Two files of one piece
+ * (a crash between a piece's new file and the deletion of its old one) keep the newer. A corrupt
+ * replica leaves the list before its file moves to {@code corrupt/}; installing and moving aside
+ * hold one lock, so a replica moved aside is never one just installed. Replicas in the legacy
+ * two-file format are converted before the store lists anything ({@link LegacyReplicas}).
  */
-public final class DiskPieceStore implements PieceStore {
+public final class DiskPieceStore implements PieceStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskPieceStore.class);
 
   private final DataDirLayout layout;
   private final String node;
   private final Clock clock;
-  private final ConcurrentMap<PieceId, ReplicaMeta> replicas = new ConcurrentHashMap<>();
+  private final ConcurrentMap<PieceId, Replica> replicas = new ConcurrentHashMap<>();
   private final AtomicLong usedBytes = new AtomicLong();
   private final CorruptDir corruptDir;
-  private final Object renames = new Object();
+  private final Object installs = new Object();
   private final DirectorySync directorySync;
   /** Fan-out dirs whose entry in {@code pieces/} this process made durable. */
   private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
   private final DirectWrites directWrites;
+  private final SpareFiles spares;
+
+  /** A replica's meta and the file that holds it. */
+  private record Replica(ReplicaMeta meta, Path file) {}
 
   /** Makes a directory's entries durable ({@link Fsync#directory}; a test may record the calls). */
   interface DirectorySync {
@@ -64,6 +70,17 @@ public final class DiskPieceStore implements PieceStore {
     this.clock = clock;
     this.directorySync = directorySync;
     this.corruptDir = new CorruptDir(layout.corruptDir(), CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
+    this.spares = new SpareFiles(layout, node, new SpareFiles.Durably() {
+      @Override
+      public void createDir(Path dir) throws IOException {
+        createDurably(dir);
+      }
+
+      @Override
+      public void syncDir(Path dir) throws IOException {
+        directorySync.sync(dir);
+      }
+    });
   }
 
   /**
@@ -94,6 +111,7 @@ public final class DiskPieceStore implements PieceStore {
       directorySync.sync(layout.root()); // pieces/ and tmp/ may be new
       store.emptyTmp();
       store.load();
+      store.spares.refillSoon();
     } catch (IOException | UncheckedIOException e) {
       throw HiroException.unavailable("worker %s: cannot open the piece store in %s: %s",
           workerId, layout.root(), e.getMessage());
@@ -112,13 +130,22 @@ public final class DiskPieceStore implements PieceStore {
 
   private void load() throws IOException {
     new LegacyReplicas(layout, node, directorySync).convert();
+    List<Path> empty = new ArrayList<>();
+    Set<Path> emptyDirs = new HashSet<>();
     try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        if (file.getFileName().toString().endsWith(PieceFile.SUFFIX)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(PieceFile.SUFFIX)).toList()) {
+        if (!Files.isRegularFile(file)) {
+          continue;
+        }
+        if (SpareFiles.isSpareName(file) && Files.size(file) == 0) {
+          empty.add(file);
+          emptyDirs.add(file.getParent());
+        } else {
           loadPiece(file);
         }
       }
     }
+    spares.adopt(emptyDirs, empty);
   }
 
   private void loadPiece(Path file) throws IOException {
@@ -126,20 +153,53 @@ public final class DiskPieceStore implements PieceStore {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       meta = PieceFile.readMeta(channel);
     } catch (PieceFile.Damaged | com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.error("{}: skipping {}: {}", node, file, e.getMessage());
+      setAside(file, e.getMessage());
+      return;
+    }
+    if (!BlockChecksums.isWellFormed(meta)) {
+      setAside(file, "its meta's block checksums do not fit its " + meta.getLength() + " bytes");
       return;
     }
     PieceId pieceId = new PieceId(meta.getPieceId());
-    if (!BlockChecksums.isWellFormed(meta) || !file.equals(layout.pieceFile(pieceId))) {
-      LOG.error("{}: skipping {}: its meta does not describe piece {} at this place", node, file, pieceId);
-    } else {
-      add(meta);
+    Replica found = new Replica(meta, file);
+    Replica other = replicas.get(pieceId);
+    if (other == null) {
+      put(found);
+      return;
+    }
+    boolean foundIsNewer = meta.getStoredAtMillis() > other.meta().getStoredAtMillis();
+    Replica older = foundIsNewer ? other : found;
+    if (foundIsNewer) {
+      put(found);
+    }
+    LOG.warn("{}: {} and {} both hold piece {}; keeping the newer, deleting {}", node, other.file(), file, pieceId,
+        older.file());
+    Files.deleteIfExists(older.file());
+  }
+
+  /** Moves a file that is not a whole replica to {@code corrupt/}, where a person can look at it. */
+  private void setAside(Path file, String why) throws IOException {
+    String stem = file.getFileName().toString();
+    Path movedTo = corruptDir.moveIn(stem.substring(0, stem.length() - PieceFile.SUFFIX.length()), file,
+        clock.millis());
+    LOG.error("{}: {} is not a whole replica ({}): a write cut short by a crash, or damage; moved to {}", node, file,
+        why, movedTo);
+    pruneCorrupt();
+  }
+
+  private void pruneCorrupt() {
+    try {
+      corruptDir.prune();
+    } catch (IOException e) {
+      LOG.warn("{}: cannot delete old corrupt replicas in {}: {}", node, layout.corruptDir(), e.getMessage());
     }
   }
 
-  private void add(ReplicaMeta meta) {
-    ReplicaMeta old = replicas.put(new PieceId(meta.getPieceId()), meta);
-    usedBytes.addAndGet(meta.getLength() - (old == null ? 0 : old.getLength()));
+  /** Lists {@code replica}; returns the one it replaces, if any. */
+  private Replica put(Replica replica) {
+    Replica old = replicas.put(new PieceId(replica.meta().getPieceId()), replica);
+    usedBytes.addAndGet(replica.meta().getLength() - (old == null ? 0 : old.meta().getLength()));
+    return old;
   }
 
   /** How new replicas reach the disk. */
@@ -150,7 +210,23 @@ public final class DiskPieceStore implements PieceStore {
   @Override
   public PieceWrite begin(ReplicaMeta identity) {
     Checks.require(identity.getLength() >= 0, "piece length %d is negative", identity.getLength());
-    return DiskPieceWrite.create(this, identity, layout.tmpDir(), node, directWrites);
+    Path file;
+    try {
+      file = spares.take();
+    } catch (IOException e) {
+      throw DiskErrors.of(e, node, "starting piece " + new PieceId(identity.getPieceId()));
+    }
+    return DiskPieceWrite.create(this, identity, file, node, directWrites);
+  }
+
+  /** Spares ready for new replicas (for tests). */
+  int idleSpares() {
+    return spares.idle();
+  }
+
+  /** The file that holds a replica, if this store lists one (for tests). */
+  Optional<Path> fileOf(PieceId pieceId) {
+    return Optional.ofNullable(replicas.get(pieceId)).map(Replica::file);
   }
 
   /** A finished replica's meta, with the time it is stored. */
@@ -158,16 +234,24 @@ public final class DiskPieceStore implements PieceStore {
     return meta.setStoredAtMillis(clock.millis()).build();
   }
 
-  /** Called by a write whose file (bytes and meta) is fsynced: moves it into place and makes the replica visible. */
-  ReplicaMeta install(ReplicaMeta meta, Path temp) throws IOException {
-    PieceId pieceId = new PieceId(meta.getPieceId());
-    Path dir = layout.pieceDir(pieceId);
-    createDurably(dir);
-    synchronized (renames) {
-      Files.move(temp, layout.pieceFile(pieceId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  /**
+   * Called by a write whose file (bytes and meta) is fsynced: makes the replica visible, and
+   * deletes the file of the replica of the same piece it replaces, if any.
+   */
+  ReplicaMeta install(ReplicaMeta meta, Path file) throws IOException {
+    Replica old;
+    synchronized (installs) {
+      old = put(new Replica(meta, file));
+      if (old != null && !old.file().equals(file)) {
+        try {
+          Files.deleteIfExists(old.file());
+        } catch (IOException e) {
+          // The new replica is durable and listed; the next start keeps it and deletes the old file.
+          LOG.warn("{}: cannot delete {}, the old replica of piece {}: {}", node, old.file(),
+              new PieceId(meta.getPieceId()), e.getMessage());
+        }
+      }
     }
-    directorySync.sync(dir);
-    add(meta);
     return meta;
   }
 
@@ -175,7 +259,7 @@ public final class DiskPieceStore implements PieceStore {
    * Creates a fan-out dir if it is missing and, the first time this process uses it, fsyncs
    * {@code pieces/}: without that, a power loss could drop the new dir with the replicas in it.
    */
-  private void createDurably(Path dir) throws IOException {
+  void createDurably(Path dir) throws IOException {
     if (durableDirs.contains(dir)) {
       return;
     }
@@ -186,60 +270,71 @@ public final class DiskPieceStore implements PieceStore {
 
   @Override
   public ReplicaReader open(PieceId pieceId) {
-    ReplicaMeta meta = replicas.get(pieceId);
-    if (meta == null) {
+    Replica replica = replicas.get(pieceId);
+    if (replica == null) {
       throw HiroException.notFound("worker %s holds no replica of piece %s; ask the master for another", node, pieceId);
     }
-    return DiskReplicaReader.open(layout.pieceFile(pieceId), meta, node);
+    try {
+      return DiskReplicaReader.open(replica.file(), replica.meta(), node);
+    } catch (CorruptReplicaException e) {
+      // A replica written again meanwhile deletes the file it replaces: read the new one.
+      Replica now = replicas.get(pieceId);
+      if (now == null || now == replica) {
+        throw e;
+      }
+      return DiskReplicaReader.open(now.file(), now.meta(), node);
+    }
   }
 
   @Override
   public Optional<ReplicaMeta> meta(PieceId pieceId) {
-    return Optional.ofNullable(replicas.get(pieceId));
+    return Optional.ofNullable(replicas.get(pieceId)).map(Replica::meta);
   }
 
   @Override
   public List<ReplicaMeta> replicas() {
-    return new ArrayList<>(replicas.values());
+    return new ArrayList<>(replicas.values().stream().map(Replica::meta).toList());
   }
 
   @Override
   public Optional<String> moveAsideCorrupt(PieceId pieceId) {
     Path movedTo;
-    synchronized (renames) {
-      ReplicaMeta meta = replicas.remove(pieceId);
-      if (meta == null) {
+    synchronized (installs) {
+      Replica replica = replicas.remove(pieceId);
+      if (replica == null) {
         return Optional.empty();
       }
-      usedBytes.addAndGet(-meta.getLength());
+      usedBytes.addAndGet(-replica.meta().getLength());
       try {
-        movedTo = corruptDir.moveIn(pieceId, layout.pieceFile(pieceId), clock.millis());
+        movedTo = corruptDir.moveIn(pieceId.toString(), replica.file(), clock.millis());
       } catch (IOException e) {
         throw DiskErrors.of(e, node, "moving corrupt piece " + pieceId + " aside");
       }
     }
-    try {
-      corruptDir.prune();
-    } catch (IOException e) {
-      LOG.warn("{}: cannot delete old corrupt replicas in {}: {}", node, layout.corruptDir(), e.getMessage());
-    }
+    pruneCorrupt();
     return Optional.of(movedTo.toString());
   }
 
   @Override
   public boolean delete(PieceId pieceId) {
-    ReplicaMeta meta = replicas.remove(pieceId);
-    if (meta == null) {
+    Replica replica = replicas.remove(pieceId);
+    if (replica == null) {
       return false;
     }
-    usedBytes.addAndGet(-meta.getLength());
+    usedBytes.addAndGet(-replica.meta().getLength());
     try {
-      Files.deleteIfExists(layout.pieceFile(pieceId));
+      Files.deleteIfExists(replica.file());
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "deleting piece " + pieceId);
     }
     LOG.debug("{}: piece {} deleted", node, pieceId);
     return true;
+  }
+
+  /** Stops making spares (see {@link SpareFiles#close}); replicas stay readable. */
+  @Override
+  public void close() {
+    spares.close();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.hiro.worker.store;
 import io.hiro.common.Checks;
 import io.hiro.common.PieceId;
 import io.hiro.common.io.StagedDirectWrite;
-import io.hiro.common.security.OwnerOnly;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,22 +10,22 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A replica being written to a temporary {@link PieceFile} in {@code tmp/}; see {@link DiskPieceStore}.
+ * A replica being written into a spare {@link PieceFile} ({@link SpareFiles}); see {@link DiskPieceStore}.
  * Its bytes go to the file with O_DIRECT through an aligned staging buffer where the file system
  * allows ({@link DirectWrites}), the last ones short of a block and the meta through the page cache.
- * Commit writes the meta after the bytes, fsyncs the file once and hands it to the store to install.
+ * Commit writes the meta after the bytes and fsyncs the file once, which makes the replica durable
+ * (the spare's name already is), then hands it to the store to install. A write that fails or is
+ * aborted deletes its file.
  */
 final class DiskPieceWrite implements PieceWrite {
   private final DiskPieceStore store;
   private final ReplicaMeta identity;
   private final PieceId pieceId;
   private final String node;
-  private final Path temp;
+  /** The spare this replica is written into. */
+  private final Path path;
   /** Through the page cache: every write without O_DIRECT, the last bytes with it, and the fsync. */
   private final FileChannel channel;
   /** The same file with O_DIRECT, or null. */
@@ -39,13 +38,13 @@ final class DiskPieceWrite implements PieceWrite {
   private long bytesWritten;
   private boolean finished;
 
-  private DiskPieceWrite(DiskPieceStore store, ReplicaMeta identity, String node, Path temp, FileChannel channel,
+  private DiskPieceWrite(DiskPieceStore store, ReplicaMeta identity, String node, Path path, FileChannel channel,
       FileChannel direct, DirectWrites directWrites) {
     this.store = store;
     this.identity = identity;
     this.pieceId = new PieceId(identity.getPieceId());
     this.node = node;
-    this.temp = temp;
+    this.path = path;
     this.channel = channel;
     this.direct = direct;
     this.directWrites = directWrites;
@@ -53,22 +52,20 @@ final class DiskPieceWrite implements PieceWrite {
     this.file = new StagedDirectWrite(channel, direct, staging, directWrites.alignment(), 0, directWrites::wrote);
   }
 
-  static DiskPieceWrite create(DiskPieceStore store, ReplicaMeta identity, Path tmpDir, String node,
+  /** A write into {@code file}, an empty spare ({@link SpareFiles}) that is the write's from now on. */
+  static DiskPieceWrite create(DiskPieceStore store, ReplicaMeta identity, Path file, String node,
       DirectWrites directWrites) {
     PieceId pieceId = new PieceId(identity.getPieceId());
-    // Unique among the writes in flight (CREATE_NEW would refuse a clash); no SecureRandom read per piece.
-    String name = pieceId + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    Path temp = tmpDir.resolve(name + PieceFile.SUFFIX);
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          OwnerOnly.fileAttributes(tmpDir));
+      channel = FileChannel.open(file, StandardOpenOption.WRITE);
       // A piece shorter than a block gains nothing from O_DIRECT: all of it would be its last bytes.
       FileChannel direct = identity.getLength() >= directWrites.alignment()
-          ? directWrites.open(temp).orElse(null) : null;
-      return new DiskPieceWrite(store, identity, node, temp, channel, direct, directWrites);
+          ? directWrites.open(file).orElse(null) : null;
+      return new DiskPieceWrite(store, identity, node, file, channel, direct, directWrites);
     } catch (IOException e) {
       closeQuietly(channel);
+      deleteQuietly(file);
       throw DiskErrors.of(e, node, "starting piece " + pieceId);
     }
   }
@@ -106,10 +103,10 @@ final class DiskPieceWrite implements PieceWrite {
       PieceFile.writeMeta(channel, meta);
       channel.force(true);
       closeChannels();
-      return store.install(meta, temp);
+      return store.install(meta, path);
     } catch (IOException e) {
       closeChannels();
-      deleteTemp();
+      deleteFile();
       throw DiskErrors.of(e, node, "committing piece " + pieceId);
     }
   }
@@ -121,7 +118,7 @@ final class DiskPieceWrite implements PieceWrite {
     }
     finished = true;
     closeChannels();
-    deleteTemp();
+    deleteFile();
   }
 
   private void closeChannels() {
@@ -144,11 +141,15 @@ final class DiskPieceWrite implements PieceWrite {
     }
   }
 
-  private void deleteTemp() {
+  private void deleteFile() {
+    deleteQuietly(path);
+  }
+
+  private static void deleteQuietly(Path file) {
     try {
-      Files.deleteIfExists(temp);
+      Files.deleteIfExists(file);
     } catch (IOException e) {
-      // tmp/ is emptied at the next start.
+      // Not listed as a replica; the store sets it aside when it next opens.
     }
   }
 }

@@ -1,18 +1,22 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.Crc32c;
+import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * A replica on disk as one file, {@code <piece id>.piece}: the piece's bytes, then its
- * {@link ReplicaMeta}, then a footer of {@link #FOOTER_BYTES}: the meta's length (4 bytes), the
- * CRC32C of the meta (4) and the magic {@code HIROPC01} (8). One file costs a replica one create,
- * one fsync and one rename; the meta at the end is written last, so the file describes itself.
+ * A replica on disk as one {@code .piece} file: the piece's bytes, then its {@link ReplicaMeta},
+ * then a footer of {@link #FOOTER_BYTES}: the meta's length (4 bytes), the CRC32C of the meta (4)
+ * and the magic {@code HIROPC01} (8). The meta at the end is written last, so the file describes
+ * itself, whatever its name ({@link DataDirLayout}); written into a spare, a replica costs one fsync.
  */
 public final class PieceFile {
   public static final String SUFFIX = ".piece";
@@ -78,6 +82,26 @@ public final class PieceFile {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return readAt(channel, 0, Math.toIntExact(readMeta(channel).getLength())).array();
     }
+  }
+
+  /**
+   * The file in a data dir that holds a replica of {@code pieceId}, found by reading the footers
+   * of its {@code .piece} files (for tools and tests: a worker knows where its replicas are).
+   */
+  public static Optional<Path> find(DataDirLayout layout, PieceId pieceId) throws IOException {
+    try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(f))
+          .toList()) {
+        try {
+          if (readMeta(file).getPieceId() == pieceId.value()) {
+            return Optional.of(file);
+          }
+        } catch (Damaged e) {
+          // A spare, or not a whole replica: not the one looked for.
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static ByteBuffer readAt(FileChannel file, long position, int length) throws IOException {

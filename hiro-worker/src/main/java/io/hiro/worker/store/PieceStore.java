@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public interface PieceStore {
   /**
-   * Starts writing a replica into a temporary place. {@code identity} gives the piece id, its
+   * Starts writing a replica, not listed until its commit. {@code identity} gives the piece id, its
    * length and where it belongs (file id, index, version, path); the store adds the checksums.
    */
   PieceWrite begin(ReplicaMeta identity);

@@ -9,6 +9,7 @@ import io.hiro.proto.ReplicaMeta;
 import io.hiro.worker.store.DataDirLayout;
 import io.hiro.worker.store.DiskPieceStore;
 import io.hiro.worker.store.MemoryPieceStore;
+import io.hiro.worker.store.PieceFile;
 import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -35,9 +38,18 @@ class ScrubberTest {
   private final RecordingMasterLink master = new RecordingMasterLink();
   private final ReplicaReporter reporter = new ReplicaReporter(SELF, master);
 
+  private final List<DiskPieceStore> stores = new ArrayList<>();
+
   @AfterEach
   void stop() {
     reporter.close();
+    stores.forEach(DiskPieceStore::close);
+  }
+
+  private DiskPieceStore open(DataDirLayout layout) {
+    DiskPieceStore store = DiskPieceStore.open(layout, SELF, clock);
+    stores.add(store);
+    return store;
   }
 
   private static ReplicaMeta write(PieceStore store, long pieceId, byte[] bytes) {
@@ -85,11 +97,11 @@ class ScrubberTest {
   @Test
   void scrubPassFindsAFlippedByteMovesTheReplicaAsideAndReportsIt() throws Exception {
     DataDirLayout layout = new DataDirLayout(dir);
-    DiskPieceStore store = DiskPieceStore.open(layout, SELF, clock);
+    DiskPieceStore store = open(layout);
     byte[] bytes = randomBytes(700_000, 9);
     write(store, 0x10, bytes);
     write(store, 0x20, bytes);
-    Path bad = layout.pieceFile(new PieceId(0x20));
+    Path bad = PieceFile.find(layout, new PieceId(0x20)).orElseThrow();
     try (FileChannel file = FileChannel.open(bad, StandardOpenOption.WRITE)) {
       file.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[456_789] ^ 0x01)}), 456_789);
     }
@@ -112,7 +124,7 @@ class ScrubberTest {
 
   @Test
   void secondPassOverAStoreWithoutCorruptionFindsNothing() throws InterruptedException, IOException {
-    DiskPieceStore store = DiskPieceStore.open(new DataDirLayout(dir), SELF, clock);
+    DiskPieceStore store = open(new DataDirLayout(dir));
     write(store, 0x30, randomBytes(300_000, 3));
     Scrubber scrubber = scrubber(store);
 

@@ -84,6 +84,7 @@ class HostileStreamsTest {
     channel.shutdownNow();
     server.shutdownNow();
     service.close();
+    store.close();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(file);
@@ -197,9 +198,11 @@ class HostileStreamsTest {
     }
   }
 
+  /** The files in {@code dir} that hold bytes: replicas, and writes not cleaned up; not spares. */
   private static List<String> files(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+      return files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0).map(Path::toString).sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

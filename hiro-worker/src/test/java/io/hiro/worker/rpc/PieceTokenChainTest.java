@@ -77,14 +77,14 @@ class PieceTokenChainTest {
     return Status.fromThrowable(e).getCode();
   }
 
-  /** Every regular file under the worker's pieces/ and tmp/: what a refused request must not leave. */
+  /** Every file with bytes under the worker's pieces/ and tmp/ (not its empty spares): what a refused request must not leave. */
   private static List<Path> pieceFiles(WorkerServer worker) throws IOException {
     List<Path> found = new ArrayList<>();
     for (String sub : List.of("pieces", "tmp")) {
       Path root = worker.dataDir().resolve(sub);
       if (Files.isDirectory(root)) {
         try (Stream<Path> files = Files.walk(root)) {
-          files.filter(Files::isRegularFile).forEach(found::add);
+          files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0).forEach(found::add);
         }
       }
     }

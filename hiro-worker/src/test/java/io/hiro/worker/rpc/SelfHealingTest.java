@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
@@ -92,14 +93,26 @@ class SelfHealingTest {
     }
   }
 
-  private static Path pieceFile(WorkerServer worker, long pieceId) {
-    return new DataDirLayout(worker.dataDir()).pieceFile(new PieceId(pieceId));
+  /** The file that holds the worker's replica of the piece, if one does. */
+  private static Optional<Path> findPieceFile(WorkerServer worker, long pieceId) throws IOException {
+    return PieceFile.find(new DataDirLayout(worker.dataDir()), new PieceId(pieceId));
+  }
+
+  private static Path pieceFile(WorkerServer worker, long pieceId) throws IOException {
+    return findPieceFile(worker, pieceId).orElseThrow();
   }
 
   private static void flipOneByte(WorkerServer worker, long pieceId, int offset) throws IOException {
     byte[] bytes = Files.readAllBytes(pieceFile(worker, pieceId));
     bytes[offset] ^= 0x10;
     Files.write(pieceFile(worker, pieceId), bytes);
+  }
+
+  /** Files under {@code dataDir}'s pieces/ that hold bytes: replicas and writes not cleaned up, not spares. */
+  private static long filesWithBytes(Path dataDir) throws IOException {
+    try (Stream<Path> files = Files.walk(dataDir.resolve("pieces"))) {
+      return files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0).count();
+    }
   }
 
   private static long filesIn(Path path) throws IOException {
@@ -177,8 +190,8 @@ class SelfHealingTest {
     await().atMost(WAIT).until(() -> master.reportedCorrupt(source.workerId().value(), pieceId));
     await().atMost(WAIT).until(() -> !master.failedCopies(source.workerId().value()).isEmpty());
     assertThat(master.failedCopies(source.workerId().value()).get(0).getReason()).startsWith("DATA_LOSS");
-    await().atMost(WAIT).until(() -> filesIn(target.dataDir().resolve("tmp")) == 0);
-    assertThat(pieceFile(target, pieceId)).doesNotExist();
+    await().atMost(WAIT).until(() -> filesWithBytes(target.dataDir()) == 0);
+    assertThat(findPieceFile(target, pieceId)).isEmpty();
     assertThat(master.reportedStored(target.workerId().value(), pieceId)).isFalse();
   }
 
@@ -194,7 +207,7 @@ class SelfHealingTest {
     flipOneByte(worker, bad, 1_000_000);
 
     await().atMost(WAIT).until(() -> master.reportedCorrupt(worker.workerId().value(), bad));
-    assertThat(pieceFile(worker, bad)).doesNotExist();
+    assertThat(findPieceFile(worker, bad)).isEmpty();
     assertThat(filesIn(worker.dataDir().resolve("corrupt"))).as("one .piece file").isEqualTo(1);
     assertThat(readCode(worker, bad)).isIn(Status.Code.NOT_FOUND, Status.Code.DATA_LOSS);
     assertThat(readCode(worker, good)).isEqualTo(Status.Code.OK);
@@ -231,8 +244,8 @@ class SelfHealingTest {
             .isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
         .hasMessageContaining("full");
 
-    assertThat(filesIn(worker.dataDir().resolve("tmp"))).isZero();
-    assertThat(pieceFile(worker, refused)).doesNotExist();
+    assertThat(filesWithBytes(worker.dataDir())).as("the replica stored before").isEqualTo(1);
+    assertThat(findPieceFile(worker, refused)).isEmpty();
     await().atMost(WAIT).until(() -> master.heartbeats.getLast().getFreeBytes() == PIECE_BYTES / 2);
   }
 
@@ -250,7 +263,7 @@ class SelfHealingTest {
         .containsExactly(primary.workerId().value(), middle.workerId().value());
     assertThat(response.getFailedWorkerIdsList()).containsExactly(full.workerId().value());
     assertThat(PieceFile.readPiece(pieceFile(middle, pieceId))).isEqualTo(bytes);
-    assertThat(filesIn(full.dataDir().resolve("tmp"))).isZero();
-    assertThat(pieceFile(full, pieceId)).doesNotExist();
+    assertThat(filesWithBytes(full.dataDir())).isZero();
+    assertThat(findPieceFile(full, pieceId)).isEmpty();
   }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -88,13 +89,19 @@ class WorkerChainTest {
     return bytes;
   }
 
-  private Path pieceFile(int i, long pieceId) {
-    return new DataDirLayout(workers.get(i).dataDir()).pieceFile(new PieceId(pieceId));
+  /** The file that holds worker {@code i}'s replica of the piece, if one does. */
+  private Optional<Path> findPieceFile(int i, long pieceId) throws IOException {
+    return PieceFile.find(new DataDirLayout(workers.get(i).dataDir()), new PieceId(pieceId));
   }
 
-  private static long filesIn(Path path) throws IOException {
-    try (Stream<Path> files = Files.walk(path)) {
-      return files.filter(Files::isRegularFile).count();
+  private Path pieceFile(int i, long pieceId) throws IOException {
+    return findPieceFile(i, pieceId).orElseThrow();
+  }
+
+  /** Files under {@code dataDir}'s pieces/ that hold bytes: replicas and writes not cleaned up, not spares. */
+  private static long filesWithBytes(Path dataDir) throws IOException {
+    try (Stream<Path> files = Files.walk(dataDir.resolve("pieces"))) {
+      return files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0).count();
     }
   }
 
@@ -122,7 +129,7 @@ class WorkerChainTest {
       assertThat(meta.getIndex()).isEqualTo(4);
       assertThat(meta.getVersion()).isEqualTo(2);
       assertThat(meta.getPath()).isEqualTo("/photos/b.jpg");
-      assertThat(filesIn(workers.get(i).dataDir().resolve("tmp"))).isZero();
+      assertThat(filesWithBytes(workers.get(i).dataDir())).as("the replica only").isEqualTo(1);
     }
     try (PieceClient client = new PieceClient(workers.get(2).address())) {
       assertThat(client.read(pieceId, 0, 0)).isEqualTo(bytes);
@@ -149,7 +156,7 @@ class WorkerChainTest {
     assertThat(response.getStoredWorkerIdsList()).containsExactly(id(0));
     assertThat(response.getFailedWorkerIdsList()).containsExactly(id(1), id(2));
     assertThat(PieceFile.readPiece(pieceFile(0, pieceId))).isEqualTo(bytes);
-    assertThat(pieceFile(2, pieceId)).doesNotExist();
+    assertThat(findPieceFile(2, pieceId)).isEmpty();
   }
 
   @Test
@@ -181,9 +188,9 @@ class WorkerChainTest {
     }
 
     for (int i = 0; i < 3; i++) {
-      Path tmp = workers.get(i).dataDir().resolve("tmp");
-      await().atMost(WAIT).until(() -> filesIn(tmp) == 0);
-      assertThat(pieceFile(i, pieceId)).doesNotExist();
+      Path dataDir = workers.get(i).dataDir();
+      await().atMost(WAIT).until(() -> filesWithBytes(dataDir) == 0);
+      assertThat(findPieceFile(i, pieceId)).isEmpty();
     }
   }
 
@@ -243,12 +250,12 @@ class WorkerChainTest {
     try (PieceClient client = new PieceClient(workers.get(0).address())) {
       client.write(header(pieceId, bytes.length), bytes);
     }
-    assertThat(pieceFile(0, pieceId)).exists();
+    assertThat(findPieceFile(0, pieceId)).isPresent();
 
     master.deleteOnNextHeartbeat(id(0), pieceId);
 
     await().atMost(WAIT).until(() -> master.reportedRemoved(id(0), pieceId));
-    assertThat(pieceFile(0, pieceId)).doesNotExist();
+    assertThat(findPieceFile(0, pieceId)).isEmpty();
   }
 
   @Test
@@ -267,7 +274,7 @@ class WorkerChainTest {
     // The heartbeat thread answers one heartbeat before it sends the next: one more means the orders were handled.
     await().atMost(WAIT).until(() -> master.heartbeats.size() > seen);
 
-    assertThat(pieceFile(0, pieceId)).exists();
+    assertThat(findPieceFile(0, pieceId)).isPresent();
     assertThat(master.reportedRemoved(id(0), pieceId)).isFalse();
     try (PieceClient client = new PieceClient(workers.get(0).address())) {
       assertThat(client.read(pieceId, 0, 0)).isEqualTo(bytes);

@@ -15,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +50,7 @@ class DirectWritesTest {
   @ParameterizedTest(name = "direct={0}, {1} bytes in slices of {2}")
   @MethodSource("shapes")
   void everyShapeOfPieceReadsBackByteForByte(boolean direct, int length, int slice) throws IOException {
-    DiskPieceStore store = DiskPieceStore.open(new DataDirLayout(dir), WORKER, Clock.systemUTC(), direct);
+    DiskPieceStore store = open(direct);
     byte[] bytes = new byte[length];
     new Random(length).nextBytes(bytes);
     PieceId pieceId = new PieceId(0x1000L + length);
@@ -59,11 +62,11 @@ class DirectWritesTest {
     ReplicaMeta meta = write.commit();
 
     assertThat(meta.getCrc32C()).isEqualTo(Crc32c.of(bytes, 0, length));
-    assertThat(PieceFile.readPiece(new DataDirLayout(dir).pieceFile(pieceId))).isEqualTo(bytes);
+    assertThat(PieceFile.readPiece(store.fileOf(pieceId).orElseThrow())).isEqualTo(bytes);
     try (ReplicaReader reader = store.open(pieceId)) {
       assertThat(reader.read(0, length)).isEqualTo(bytes);
     }
-    assertThat(filesIn(new DataDirLayout(dir).tmpDir())).isZero();
+    assertThat(nonEmptyFilesIn(new DataDirLayout(dir).piecesDir())).isEqualTo(1);
     if (!direct) {
       assertThat(store.directWrites().directBytes()).isZero();
     }
@@ -72,7 +75,7 @@ class DirectWritesTest {
   @Test
   void wholeBlocksGoWithODirectWhereTheFileSystemTakesItAndOnlyTheTailThroughThePageCache() throws IOException {
     assumeTrue(takesODirect(dir), "the temp dir's file system refuses O_DIRECT");
-    DiskPieceStore store = DiskPieceStore.open(new DataDirLayout(dir), WORKER, Clock.systemUTC(), true);
+    DiskPieceStore store = open(true);
     int length = 2 * MIB + 5000;
     PieceWrite write = store.begin(identity(new PieceId(77), length));
     write.append(ByteBuffer.wrap(new byte[length]));
@@ -84,18 +87,19 @@ class DirectWritesTest {
 
   @Test
   void anAbortedWriteLeavesNoFileAndItsBufferServesTheNext() throws IOException {
-    DiskPieceStore store = DiskPieceStore.open(new DataDirLayout(dir), WORKER, Clock.systemUTC(), true);
+    DiskPieceStore store = open(true);
     PieceWrite aborted = store.begin(identity(new PieceId(5), 3 * MIB));
     aborted.append(ByteBuffer.wrap(new byte[MIB + 100]));
+    assertThat(nonEmptyFilesIn(new DataDirLayout(dir).piecesDir())).isEqualTo(1);
     aborted.abort();
-    assertThat(filesIn(new DataDirLayout(dir).tmpDir())).isZero();
+    assertThat(nonEmptyFilesIn(new DataDirLayout(dir).piecesDir())).isZero();
 
     byte[] bytes = new byte[MIB + 100];
     new Random(9).nextBytes(bytes);
     PieceWrite next = store.begin(identity(new PieceId(6), bytes.length));
     next.append(ByteBuffer.wrap(bytes));
     next.commit();
-    assertThat(PieceFile.readPiece(new DataDirLayout(dir).pieceFile(new PieceId(6)))).isEqualTo(bytes);
+    assertThat(PieceFile.readPiece(store.fileOf(new PieceId(6)).orElseThrow())).isEqualTo(bytes);
   }
 
   private static ReplicaMeta identity(PieceId pieceId, long length) {
@@ -109,10 +113,24 @@ class DirectWritesTest {
     return buffer;
   }
 
-  private static long filesIn(Path path) throws IOException {
-    try (Stream<Path> files = Files.list(path)) {
-      return files.count();
+  /** Files that hold bytes: replicas and writes in flight, not spares. */
+  private static long nonEmptyFilesIn(Path path) throws IOException {
+    try (Stream<Path> files = Files.walk(path)) {
+      return files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0).count();
     }
+  }
+
+  private final List<DiskPieceStore> stores = new ArrayList<>();
+
+  private DiskPieceStore open(boolean direct) {
+    DiskPieceStore store = DiskPieceStore.open(new DataDirLayout(dir), WORKER, Clock.systemUTC(), direct);
+    stores.add(store);
+    return store;
+  }
+
+  @AfterEach
+  void closeStores() {
+    stores.forEach(DiskPieceStore::close);
   }
 
   private static boolean takesODirect(Path dir) {

@@ -16,12 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +41,22 @@ class DiskPieceStoreTest {
     return new DataDirLayout(dir);
   }
 
+  private final List<DiskPieceStore> opened = new ArrayList<>();
+
   private DiskPieceStore open() {
-    return DiskPieceStore.open(layout(), WORKER, CLOCK);
+    return open(CLOCK, path -> Fsync.directory(path));
+  }
+
+  /** Opens a store that is closed after the test, before its dir is deleted. */
+  private DiskPieceStore open(Clock clock, DiskPieceStore.DirectorySync directorySync) {
+    DiskPieceStore store = DiskPieceStore.open(layout(), WORKER, clock, directorySync);
+    opened.add(store);
+    return store;
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(DiskPieceStore::close);
   }
 
   private static byte[] randomBytes(int size, long seed) {
@@ -67,6 +85,22 @@ class DiskPieceStoreTest {
     }
   }
 
+  /** Files that hold something: replicas and writes in flight, not spares. */
+  private long nonEmptyFilesIn(Path path) throws IOException {
+    try (Stream<Path> files = Files.walk(path)) {
+      return files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0).count();
+    }
+  }
+
+  private static Path fileOf(DiskPieceStore store, PieceId pieceId) {
+    return store.fileOf(pieceId).orElseThrow();
+  }
+
+  private static void awaitSpares(DiskPieceStore store) {
+    Awaitility.await("a batch of spares").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(() -> store.idleSpares() >= SpareFiles.IDLE_MIN + SpareFiles.BATCH);
+  }
+
   @Test
   void committedReplicaReadsBackWithItsMetaOnDisk() throws IOException {
     DiskPieceStore store = open();
@@ -79,8 +113,11 @@ class DiskPieceStoreTest {
     assertThat(meta.getBlockCrc32CCount()).isEqualTo(5);
     assertThat(meta.getBlockCrc32C(1)).isEqualTo(Crc32c.of(bytes, 65536, 65536));
     assertThat(meta.getStoredAtMillis()).isEqualTo(CLOCK.millis());
-    Path file = dir.resolve("pieces/ab/abcdef0123456789.piece");
-    assertThat(filesIn(dir.resolve("pieces"))).as("one file per replica").isEqualTo(1);
+    Path file = fileOf(store, pieceId);
+    assertThat(file.getFileName().toString()).startsWith("slot-").endsWith(".piece");
+    assertThat(file.getParent().getParent()).isEqualTo(layout().piecesDir());
+    assertThat(PieceFile.find(layout(), pieceId)).contains(file);
+    assertThat(nonEmptyFilesIn(dir.resolve("pieces"))).as("one file per replica").isEqualTo(1);
     assertThat(PieceFile.readPiece(file)).isEqualTo(bytes);
     assertThat(PieceFile.readMeta(file)).isEqualTo(meta);
     assertThat(Files.size(file)).isEqualTo(bytes.length + meta.getSerializedSize() + PieceFile.FOOTER_BYTES);
@@ -98,7 +135,7 @@ class DiskPieceStoreTest {
     PieceId pieceId = new PieceId(0x1122334455667788L);
     byte[] bytes = randomBytes(200_000, 2);
     write(store, pieceId, bytes);
-    Path file = layout().pieceFile(pieceId);
+    Path file = fileOf(store, pieceId);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       channel.write(ByteBuffer.wrap(new byte[] {(byte) ~bytes[150_000]}), 150_000);
     }
@@ -113,19 +150,62 @@ class DiskPieceStoreTest {
     }
   }
 
+  /**
+   * Spares are made durable (their fan-out dir created and synced in pieces/, then the dir
+   * itself synced) before they are handed out, so a replica written into one needs no dir sync.
+   */
   @Test
-  void aNewFanOutDirIsMadeDurableInPiecesBeforeItsFirstReplicaIsAcknowledged() {
+  void aReplicaWrittenIntoASpareSyncsNoDirectoryAndTheSparesNamesWereSyncedBefore() throws IOException {
     List<Path> synced = new CopyOnWriteArrayList<>();
-    DiskPieceStore store = DiskPieceStore.open(layout(), WORKER, CLOCK, synced::add);
+    DiskPieceStore store = open(CLOCK, synced::add);
+    awaitSpares(store);
+    Path pieces = layout().piecesDir();
+    try (Stream<Path> files = Files.walk(pieces, 2)) {
+      List<Path> spareDirs = files.filter(Files::isRegularFile).map(Path::getParent).distinct().toList();
+      assertThat(spareDirs).isNotEmpty();
+      for (Path spareDir : spareDirs) {
+        assertThat(synced).as("%s synced after pieces/ was", spareDir).contains(spareDir);
+        assertThat(synced.indexOf(pieces)).isLessThan(synced.lastIndexOf(spareDir));
+      }
+    }
     synced.clear();
 
-    write(store, new PieceId(0xab00000000000001L), randomBytes(10, 1));
-    write(store, new PieceId(0xab00000000000002L), randomBytes(10, 2));
-    write(store, new PieceId(0xcd00000000000003L), randomBytes(10, 3));
+    for (int i = 1; i <= 3; i++) {
+      write(store, new PieceId(0xab00000000000000L + i), randomBytes(10, i));
+    }
 
-    Path pieces = layout().piecesDir();
-    assertThat(synced).containsExactly(pieces, pieces.resolve("ab"), pieces.resolve("ab"), pieces,
-        pieces.resolve("cd"));
+    assertThat(synced).as("directories synced while replicas were written").isEmpty();
+    assertThat(store.replicaCount()).isEqualTo(3);
+  }
+
+  /** With no spare idle, a write makes its own and syncs the dir it is in before it writes. */
+  @Test
+  void aSpareMadeOnTheSpotHasItsNameSyncedBeforeItIsHandedOut() throws IOException {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    SpareFiles spares = new SpareFiles(layout(), WORKER.value(), new SpareFiles.Durably() {
+      @Override
+      public void createDir(Path created) throws IOException {
+        Files.createDirectories(created);
+        calls.add("create " + created);
+      }
+
+      @Override
+      public void syncDir(Path synced) {
+        calls.add("sync " + synced);
+      }
+    });
+
+    try {
+      Path spare = spares.take();
+
+      assertThat(spare).exists().hasSize(0);
+      assertThat(SpareFiles.isSpareName(spare)).isTrue();
+      assertThat(calls).contains("create " + spare.getParent());
+      assertThat(calls.indexOf("sync " + spare.getParent()))
+          .isGreaterThan(calls.indexOf("create " + spare.getParent()));
+    } finally {
+      spares.close();
+    }
   }
 
   @Test
@@ -134,12 +214,11 @@ class DiskPieceStoreTest {
     PieceId pieceId = new PieceId(42);
     PieceWrite write = store.begin(identity(pieceId, 1000));
     write.append(ByteBuffer.wrap(randomBytes(500, 3)));
-    assertThat(filesIn(layout().tmpDir())).isEqualTo(1);
+    assertThat(nonEmptyFilesIn(layout().piecesDir())).isEqualTo(1);
 
     write.abort();
 
-    assertThat(filesIn(dir.resolve("tmp"))).isZero();
-    assertThat(filesIn(dir.resolve("pieces"))).isZero();
+    assertThat(nonEmptyFilesIn(layout().piecesDir())).isZero();
     assertThat(store.replicas()).isEmpty();
     assertThatThrownBy(() -> store.open(pieceId))
         .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
@@ -158,11 +237,12 @@ class DiskPieceStoreTest {
   }
 
   @Test
-  void restartListsCommittedReplicasAndEmptiesTmpAndDropsUnfinishedData() throws IOException {
+  void restartListsCommittedReplicasAndSetsAsideAWriteCutShort() throws IOException {
     DiskPieceStore store = open();
     PieceId kept = new PieceId(0x0102030405060708L);
     ReplicaMeta meta = write(store, kept, randomBytes(100_000, 4));
     store.begin(identity(new PieceId(99), 10)).append(ByteBuffer.wrap(new byte[5])); // in flight at the "crash"
+    Files.write(layout().tmpDir().resolve("0000000000000063-1a2b3c4d.piece"), new byte[5]); // an older version's temp
     PieceId unfinished = new PieceId(0x0900000000000000L);
     Files.createDirectories(layout().pieceDir(unfinished));
     Files.write(layout().legacyDataFile(unfinished), new byte[10]); // legacy format: renamed data, meta never written
@@ -171,21 +251,54 @@ class DiskPieceStoreTest {
 
     assertThat(restarted.replicas()).containsExactly(meta);
     assertThat(restarted.usedBytes()).isEqualTo(100_000);
+    assertThat(nonEmptyFilesIn(layout().piecesDir())).as("the replica only").isEqualTo(1);
+    try (Stream<Path> corrupt = Files.list(layout().corruptDir())) {
+      assertThat(corrupt.map(f -> f.getFileName().toString()))
+          .singleElement().satisfies(name -> assertThat(name).matches("\\d{13}-slot-[0-9a-f]{16}\\.piece"));
+    }
     assertThat(filesIn(layout().tmpDir())).isZero();
     assertThat(Files.exists(layout().legacyDataFile(unfinished))).isFalse();
   }
 
+  /** A crash between a piece's new file and the deletion of the one it replaced leaves two. */
   @Test
-  void aPieceFileThatDoesNotDescribeItselfIsSkippedAndLeftForAPerson() throws IOException {
+  void aReplicaWrittenAgainReplacesItsFileAndOfTwoFilesOfOnePieceTheNewerIsKept() throws IOException {
+    PieceId pieceId = new PieceId(0x31);
+    DiskPieceStore first = open();
+    write(first, pieceId, randomBytes(3000, 1));
+    Path older = fileOf(first, pieceId);
+    byte[] olderBytes = Files.readAllBytes(older);
+    Clock later = Clock.offset(CLOCK, Duration.ofSeconds(5));
+    DiskPieceStore second = open(later, path -> Fsync.directory(path));
+
+    ReplicaMeta newer = write(second, pieceId, randomBytes(3000, 2));
+
+    Path newerFile = fileOf(second, pieceId);
+    assertThat(newerFile).isNotEqualTo(older);
+    assertThat(older).as("the file it replaced").doesNotExist();
+    Files.write(older, olderBytes); // as if the crash came before that deletion
+
+    DiskPieceStore restarted = open(later, path -> Fsync.directory(path));
+
+    assertThat(restarted.replicas()).containsExactly(newer);
+    assertThat(older).doesNotExist();
+    try (ReplicaReader reader = restarted.open(pieceId)) {
+      assertThat(reader.read(0, 3000)).isEqualTo(randomBytes(3000, 2));
+    }
+  }
+
+  @Test
+  void aPieceFileThatDoesNotDescribeItselfIsMovedToCorruptForAPerson() throws IOException {
     DiskPieceStore store = open();
     ReplicaMeta good = write(store, new PieceId(0x21), randomBytes(5000, 1));
     write(store, new PieceId(0x22), randomBytes(5000, 2));
     write(store, new PieceId(0x23), randomBytes(5000, 3));
-    Path cut = layout().pieceFile(new PieceId(0x22));
+    Path cut = fileOf(store, new PieceId(0x22));
     try (FileChannel channel = FileChannel.open(cut, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() - 1); // the footer's last byte is gone
     }
-    Path flipped = layout().pieceFile(new PieceId(0x23));
+    byte[] cutBytes = Files.readAllBytes(cut);
+    Path flipped = fileOf(store, new PieceId(0x23));
     byte[] bytes = Files.readAllBytes(flipped);
     bytes[5002] ^= 1; // inside the meta: its CRC32C no longer matches
     Files.write(flipped, bytes);
@@ -193,8 +306,12 @@ class DiskPieceStoreTest {
     DiskPieceStore restarted = open();
 
     assertThat(restarted.replicas()).containsExactly(good);
-    assertThat(cut).exists();
-    assertThat(flipped).exists();
+    assertThat(cut).doesNotExist();
+    assertThat(flipped).doesNotExist();
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s", CLOCK.millis(), cut.getFileName())))
+        .hasBinaryContent(cutBytes);
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s", CLOCK.millis(), flipped.getFileName())))
+        .hasBinaryContent(bytes);
   }
 
   /**
@@ -205,22 +322,26 @@ class DiskPieceStoreTest {
   void legacyReplicasAreConvertedToPieceFilesAtOpen() throws IOException {
     DiskPieceStore store = open();
     List<PieceId> ids = List.of(new PieceId(0xaa01), new PieceId(0xaa02), new PieceId(0xbb03));
-    List<ReplicaMeta> metas = new java.util.ArrayList<>();
+    List<ReplicaMeta> metas = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       metas.add(write(store, ids.get(i), randomBytes(70_000 + i, 10 + i)));
     }
     int[] legacyDataBytes = {70_000, 70_001 + 3}; // the second with 3 bytes of its meta appended
     for (int i = 0; i < 2; i++) {
       PieceId id = ids.get(i);
-      byte[] whole = Files.readAllBytes(layout().pieceFile(id));
+      byte[] whole = Files.readAllBytes(fileOf(store, id));
+      Files.createDirectories(layout().pieceDir(id));
       Files.write(layout().legacyDataFile(id), java.util.Arrays.copyOf(whole, legacyDataBytes[i]));
       Files.write(layout().legacyMetaFile(id), metas.get(i).toByteArray());
-      Files.delete(layout().pieceFile(id));
+      Files.delete(fileOf(store, id));
     }
+    // The third as converted, its .meta not yet deleted.
+    Files.createDirectories(layout().pieceDir(ids.get(2)));
+    Files.move(fileOf(store, ids.get(2)), layout().pieceFile(ids.get(2)));
     Files.write(layout().legacyMetaFile(ids.get(2)), metas.get(2).toByteArray());
     List<Path> synced = new CopyOnWriteArrayList<>();
 
-    DiskPieceStore restarted = DiskPieceStore.open(layout(), WORKER, CLOCK, synced::add);
+    DiskPieceStore restarted = open(CLOCK, synced::add);
 
     assertThat(restarted.replicas()).containsExactlyInAnyOrderElementsOf(metas);
     for (int i = 0; i < ids.size(); i++) {
@@ -231,8 +352,9 @@ class DiskPieceStoreTest {
       }
     }
     try (Stream<Path> files = Files.walk(layout().piecesDir())) {
-      assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
-          .allSatisfy(name -> assertThat(name).endsWith(".piece")).hasSize(3);
+      assertThat(files.filter(f -> Files.isRegularFile(f) && f.toFile().length() > 0)
+          .map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder(ids.stream().map(id -> id + ".piece").toArray(String[]::new));
     }
     assertThat(synced).as("each converted dir is synced before and after its .meta files go")
         .contains(layout().pieceDir(ids.get(0)), layout().pieceDir(ids.get(2)));
@@ -244,13 +366,14 @@ class DiskPieceStoreTest {
     DiskPieceStore store = open();
     PieceId pieceId = new PieceId(0x7fL);
     write(store, pieceId, randomBytes(70_000, 5));
+    Path file = fileOf(store, pieceId);
     assertThat(store.usedBytes()).isEqualTo(70_000);
 
     assertThat(store.delete(pieceId)).isTrue();
 
     assertThat(store.usedBytes()).isZero();
     assertThat(store.replicaCount()).isZero();
-    assertThat(Files.exists(layout().pieceFile(pieceId))).isFalse();
+    assertThat(file).doesNotExist();
     assertThat(store.delete(pieceId)).isFalse();
     assertThat(open().replicas()).isEmpty();
   }
@@ -277,7 +400,7 @@ class DiskPieceStoreTest {
     assertThat(PieceFile.readPiece(layout().corruptDir().resolve(newest + ".piece"))).isEqualTo(randomBytes(1000, count));
     assertThat(layout().corruptDir().resolve(String.format("%013d-%s.piece", CLOCK.millis(), new PieceId(1))))
         .doesNotExist();
-    assertThat(filesIn(layout().piecesDir())).isZero();
+    assertThat(nonEmptyFilesIn(layout().piecesDir())).isZero();
     assertThat(open().replicas()).isEmpty();
   }
 

@@ -1,0 +1,167 @@
+package io.hiro.worker.store;
+
+import io.hiro.common.security.OwnerOnly;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Empty {@code .piece} files in the fan-out dirs of {@code pieces/}, each with its name already
+ * durable, for new replicas to be written into. A replica written into a spare is durable once
+ * its own file is fsynced: no file is created, renamed or dir fsynced while a client waits (on
+ * this VM that halved the file system's time per small replica). Spares are made in batches
+ * ({@link #BATCH}) on a background thread, all in one fan-out dir and that dir fsynced once,
+ * before they are handed out; the fan-out dir turns with each batch. When none is idle, {@link #take}
+ * makes one on the spot. Spares found when the store opens are handed out after their dirs are
+ * fsynced again (an earlier process may have died before it did).
+ */
+final class SpareFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(SpareFiles.class);
+  /** Spares made at once, in one fan-out dir with one dir fsync. */
+  static final int BATCH = 64;
+  /** A batch is started when fewer than this many are idle. */
+  static final int IDLE_MIN = 32;
+  static final String NAME_PREFIX = "slot-";
+
+  private final DataDirLayout layout;
+  private final String node;
+  private final Durably durably;
+  private final ConcurrentLinkedQueue<Path> idle = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger idleCount = new AtomicInteger();
+  private volatile boolean refilling;
+  private boolean closed;
+  private Thread refiller;
+  private final AtomicInteger nextFanOut = new AtomicInteger(ThreadLocalRandom.current().nextInt(256));
+
+  /** What the store does to make a new fan-out dir, and a dir's entries, durable. */
+  interface Durably {
+    void createDir(Path dir) throws IOException;
+
+    void syncDir(Path dir) throws IOException;
+  }
+
+  SpareFiles(DataDirLayout layout, String node, Durably durably) {
+    this.layout = layout;
+    this.node = node;
+    this.durably = durably;
+  }
+
+  /** Whether {@code file} is named as a spare is (whatever it holds now). */
+  static boolean isSpareName(Path file) {
+    return file.getFileName().toString().startsWith(NAME_PREFIX);
+  }
+
+  /** Hands out spares found empty when the store opened, once their dirs are fsynced. */
+  void adopt(Set<Path> dirs, Iterable<Path> files) throws IOException {
+    for (Path dir : dirs) {
+      durably.syncDir(dir);
+    }
+    for (Path file : files) {
+      offer(file);
+    }
+  }
+
+  /** An empty file whose name is durable, for one new replica; it is the caller's from now on. */
+  Path take() throws IOException {
+    Path spare = idle.poll();
+    if (spare != null) {
+      idleCount.decrementAndGet();
+    }
+    if (idleCount.get() < IDLE_MIN) {
+      refillSoon();
+    }
+    if (spare != null) {
+      return spare;
+    }
+    Path dir = fanOutDir();
+    Path made = make(dir);
+    durably.syncDir(dir);
+    return made;
+  }
+
+  /** Spares ready to be taken. */
+  int idle() {
+    return idleCount.get();
+  }
+
+  /** Starts making batches on a virtual thread, unless one does or this is closed. */
+  synchronized void refillSoon() {
+    if (!closed && !refilling) {
+      refilling = true;
+      refiller = Thread.ofVirtual().name("spare-files-" + node).start(this::refill);
+    }
+  }
+
+  /** Stops making spares and waits for the batch being made; those made stay for the next start. */
+  void close() {
+    Thread running;
+    synchronized (this) {
+      closed = true;
+      running = refiller;
+    }
+    if (running != null) {
+      try {
+        running.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private synchronized boolean closed() {
+    return closed;
+  }
+
+  private void refill() {
+    try {
+      while (idleCount.get() < IDLE_MIN + BATCH && !closed()) {
+        Path dir = fanOutDir();
+        Path[] batch = new Path[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+          batch[i] = make(dir);
+        }
+        durably.syncDir(dir);
+        for (Path spare : batch) {
+          offer(spare);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Writes make their own spares meanwhile; the next take starts another batch.
+      LOG.warn("{}: cannot make spare piece files in {}: {}", node, layout.piecesDir(), e.toString());
+    } finally {
+      refilling = false;
+    }
+  }
+
+  private void offer(Path spare) {
+    idle.offer(spare);
+    idleCount.incrementAndGet();
+  }
+
+  private Path fanOutDir() throws IOException {
+    Path dir = layout.fanOutDir(Math.floorMod(nextFanOut.getAndIncrement(), 256));
+    durably.createDir(dir);
+    return dir;
+  }
+
+  private static Path make(Path dir) throws IOException {
+    FileAttribute<?>[] ownerOnly = OwnerOnly.fileAttributes(dir);
+    while (true) {
+      String name = NAME_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + PieceFile.SUFFIX;
+      try {
+        return Files.createFile(dir.resolve(name), ownerOnly);
+      } catch (FileAlreadyExistsException e) {
+        // 64 random bits clashed; draw again.
+      }
+    }
+  }
+}
