@@ -25,7 +25,9 @@ final class FileDigest {
   static byte[] sha256(FileChannel file, long[] counted) throws IOException {
     Checks.check(counted.length == 1, "counted holds one value");
     MessageDigest digest = sha256();
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    // No larger than the file (and a byte, to see its end in one read): a 1 MiB buffer zeroed for a
+    // 4 KiB file was 4% of a small put's CPU in the client.
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, file.size() + 1));
     long position = 0;
     while (true) {
       buffer.clear();

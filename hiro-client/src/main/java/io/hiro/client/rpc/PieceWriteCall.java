@@ -58,8 +58,10 @@ public final class PieceWriteCall {
   }
 
   private Result run(ManagedChannel channel, WritePieceHeader header, PieceReader reader) {
-    ClientCallStreamObserver<WritePieceRequest> call =
-        (ClientCallStreamObserver<WritePieceRequest>) DataServiceGrpc.newStub(channel).writePiece(new Observer());
+    // The observer only records what arrived and wakes the caller, so it runs on the network thread
+    // that received it: no hand-off to another thread per callback.
+    ClientCallStreamObserver<WritePieceRequest> call = (ClientCallStreamObserver<WritePieceRequest>)
+        DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writePiece(new Observer());
     try {
       call.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
       int crc32c = sendData(call, header.getLength(), reader);

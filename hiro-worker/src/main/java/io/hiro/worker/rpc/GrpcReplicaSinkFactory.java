@@ -34,7 +34,9 @@ public final class GrpcReplicaSinkFactory implements ReplicaSinkFactory {
       return new FailedSink(HiroException.invalid("%s has a bad address: %s", target, e.getMessage()));
     }
     long deadlineMillis = Rpc.STREAM_IDLE_DEADLINE_MILLIS + header.getLength() / BYTES_PER_MILLI_MIN;
-    return GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(address)).withInterceptors(interceptors), target,
-        header, deadlineMillis);
+    // The sink's callbacks only complete its answer or ask upstream for more, so they run on the
+    // network thread that received them: no hand-off to another thread per callback.
+    return GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(address)).withExecutor(Runnable::run)
+        .withInterceptors(interceptors), target, header, deadlineMillis);
   }
 }
