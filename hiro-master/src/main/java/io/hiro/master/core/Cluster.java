@@ -29,9 +29,11 @@ final class Cluster {
   /** A worker that missed this much heartbeat time is suspect: still live, but no new chain starts on it. */
   private final long suspectAfterMillis;
   private final Map<WorkerId, WorkerInfo> workers = new TreeMap<>();
-  final ReplicaMap replicas = new ReplicaMap();
+  /** Pieces whose replicas or copies changed since the replication monitor last looked. */
+  final ChangedPieces changed = new ChangedPieces();
+  final ReplicaMap replicas = new ReplicaMap(changed);
   final DeleteQueue deletes = new DeleteQueue();
-  final PendingCopies copies = new PendingCopies();
+  final PendingCopies copies = new PendingCopies(changed);
   final CorruptReplicas corrupt = new CorruptReplicas();
   final OrphanReplicas orphans = new OrphanReplicas();
   /** Tests force safe mode here while the real one (journal replay, {@link Core#inSafeMode}) is elsewhere. */

@@ -154,6 +154,11 @@ public final class Master {
     });
   }
 
+  /** Pieces the replication monitor has checked since the start (for tests). */
+  long piecesCheckedByMonitor() {
+    return core.read(monitor::piecesChecked);
+  }
+
   /** Tests force safe mode with this until the journal's own safe mode can be driven from a test. */
   void forceSafeMode(boolean on) {
     core.write(() -> core.cluster.safeModeForced = on);

@@ -37,8 +37,12 @@ final class PendingCopies {
   private final Map<WorkerId, Long> incomingBytes = new HashMap<>();
   private final LinkedHashMap<Long, Set<WorkerId>> failedTargets = new LinkedHashMap<>();
   private int count;
-  /** Bumped when a copy ends (done, failed, abandoned), so the monitor knows to look again. */
-  private long version;
+  /** Told when a copy ends (done, failed, abandoned), so the monitor looks at its piece again. */
+  private final ChangedPieces changed;
+
+  PendingCopies(ChangedPieces changed) {
+    this.changed = changed;
+  }
 
   void add(Copy copy) {
     Checks.check(!targets(copy.pieceId()).contains(copy.target()), "copy of %s to %s ordered twice",
@@ -131,10 +135,6 @@ final class PendingCopies {
     return count;
   }
 
-  long version() {
-    return version;
-  }
-
   private void remove(Copy copy) {
     List<Copy> copies = byPiece.get(copy.pieceId());
     Checks.check(copies != null && copies.remove(copy), "copy %s not pending", copy);
@@ -148,6 +148,6 @@ final class PendingCopies {
     outgoing.computeIfPresent(copy.source(), (w, n) -> n <= 1 ? null : n - 1);
     incomingBytes.computeIfPresent(copy.target(), (w, n) -> n <= copy.lengthBytes() ? null : n - copy.lengthBytes());
     count--;
-    version++;
+    changed.mark(copy.pieceId());
   }
 }

@@ -28,8 +28,12 @@ final class ReplicaMap {
    */
   private final Map<List<WorkerId>, WorkerId[]> sharedSets = new HashMap<>();
   private final Map<WorkerId, Long> replicaCounts = new HashMap<>();
-  /** Bumped on every change, so the replication monitor can tell whether anything moved since its last scan. */
-  private long version;
+  /** Told of every change, so the replication monitor checks only what moved. */
+  private final ChangedPieces changed;
+
+  ReplicaMap(ChangedPieces changed) {
+    this.changed = changed;
+  }
 
   void add(long pieceId, WorkerId worker) {
     WorkerId[] current = holders.getOrDefault(pieceId, NONE);
@@ -42,7 +46,7 @@ final class ReplicaMap {
     next[current.length] = worker;
     holders.put(pieceId, shared(next));
     replicaCounts.merge(worker, 1L, Long::sum);
-    version++;
+    changed.mark(pieceId);
   }
 
   /** Removes one replica; true if it was there. */
@@ -58,7 +62,7 @@ final class ReplicaMap {
       holders.put(pieceId, rest);
     }
     decrement(worker);
-    version++;
+    changed.mark(pieceId);
     return true;
   }
 
@@ -71,7 +75,7 @@ final class ReplicaMap {
     for (WorkerId worker : current) {
       decrement(worker);
     }
-    version++;
+    changed.mark(pieceId);
     return List.of(current);
   }
 
@@ -89,7 +93,7 @@ final class ReplicaMap {
       }
     }
     replicaCounts.remove(worker);
-    version++;
+    changed.markAll();
   }
 
   /** The pieces one worker holds a replica of. Scans the map: for rare events (a worker's death). */
@@ -103,10 +107,6 @@ final class ReplicaMap {
       });
     }
     return pieces;
-  }
-
-  long version() {
-    return version;
   }
 
   List<WorkerId> holders(long pieceId) {

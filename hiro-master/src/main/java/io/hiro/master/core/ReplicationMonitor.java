@@ -4,7 +4,9 @@ import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,12 +20,13 @@ import org.slf4j.LoggerFactory;
  *   <li>pending copies that timed out, whose source or target died, or whose piece is gone are forgotten
  *       (the first two as failures, so the retry picks another target);
  *   <li>in safe mode the round stops there: no copy and no delete is decided;
- *   <li>when anything changed since the last scan (or every {@link #FULL_SCAN_EVERY_ROUNDS} rounds), every
- *       committed piece is checked: one with fewer good live replicas than its file wants gets copy orders,
- *       most endangered first (one good replica before two), within replicationCopiesPerWorkerMax per
- *       source and the cluster-wide byte budget; one with more loses the surplus on the workers with the
- *       least free space, never while a copy of it is pending; one healthy again loses the replicas
- *       reported corrupt that were kept;
+ *   <li>the committed pieces whose replicas or copies changed since the last round ({@link ChangedPieces}),
+ *       and those the last round could not serve, are checked; every committed piece is, in the first
+ *       round, after a worker went dead or came back, and every {@link #FULL_SCAN_EVERY_ROUNDS} rounds.
+ *       A piece with fewer good live replicas than its file wants gets copy orders, most endangered first
+ *       (one good replica before two), within replicationCopiesPerWorkerMax per source and the cluster-wide
+ *       byte budget; one with more loses the surplus on the workers with the least free space, never while
+ *       a copy of it is pending; one healthy again loses the replicas reported corrupt that were kept;
  *   <li>orphan replicas known for the orphan grace are deleted.
  * </ol>
  * Invariant: no delete decided here takes a piece below its file's replication in good live replicas.
@@ -47,12 +50,18 @@ final class ReplicationMonitor {
   /** Dead workers whose pieces are being re-replicated, for the "finished" log line. */
   private final Set<WorkerId> healing = new TreeSet<>();
   private final SurplusRemoval surplus;
-  private long scannedReplicasVersion = -1;
+  private boolean scannedAll;
   private long scannedLivenessVersion = -1;
-  private long scannedCopiesVersion = -1;
-  private int roundsSinceScan;
+  private int roundsSinceFullScan;
+  /** Set when the next round must check every piece (to count what healing left under-replicated). */
+  private boolean fullScanWanted;
+  /** Pieces the last round found wanting copies but could not serve (busy sources, byte budget). */
+  private long[] carried = new long[0];
   private boolean workLeft;
+  /** Under-replicated pieces at the last full scan. */
   private long underReplicated;
+  /** Pieces checked since the start, for tests: a round after a put should check that put's pieces only. */
+  private long piecesChecked;
 
   ReplicationMonitor(Core core) {
     this.core = core;
@@ -73,23 +82,26 @@ final class ReplicationMonitor {
     if (inSafeMode(core, nowMillis)) {
       return;
     }
-    if (needsScan()) {
-      scan(nowMillis);
-      scannedReplicasVersion = cluster.replicas.version();
+    long[] changed = cluster.changed.take();
+    roundsSinceFullScan++;
+    boolean full = changed == null || !scannedAll || fullScanWanted
+        || cluster.livenessVersion != scannedLivenessVersion || roundsSinceFullScan >= FULL_SCAN_EVERY_ROUNDS;
+    if (full) {
+      underReplicated = 0;
+      List<Need> needs = new ArrayList<>();
+      Namespace.forEachFile(core.state.namespace().root(), file -> checkAll(file, nowMillis, needs));
+      serve(needs, nowMillis);
+      scannedAll = true;
       scannedLivenessVersion = cluster.livenessVersion;
-      scannedCopiesVersion = cluster.copies.version();
-      roundsSinceScan = 0;
-      logHealed();
+      roundsSinceFullScan = 0;
+      fullScanWanted = false;
+    } else if (changed.length > 0 || carried.length > 0) {
+      long counted = underReplicated; // a count over every piece: only a full scan makes it
+      serve(checkChanged(changed, nowMillis), nowMillis);
+      underReplicated = counted;
     }
+    logHealed(full);
     surplus.deleteOrphans(core, nowMillis);
-  }
-
-  private boolean needsScan() {
-    roundsSinceScan++;
-    return workLeft || roundsSinceScan >= FULL_SCAN_EVERY_ROUNDS
-        || cluster.replicas.version() != scannedReplicasVersion
-        || cluster.livenessVersion != scannedLivenessVersion
-        || cluster.copies.version() != scannedCopiesVersion;
   }
 
   private void expireCopies(long nowMillis) {
@@ -124,30 +136,71 @@ final class ReplicationMonitor {
     cluster.newlyDead.clear();
   }
 
-  private void scan(long nowMillis) {
-    List<Need> needs = new ArrayList<>();
-    underReplicated = 0;
-    Namespace.forEachFile(core.state.namespace().root(), file -> {
-      for (int i = 0; i < file.pieceCount(); i++) {
-        Need need = check(file, i, nowMillis);
-        if (need != null) {
-          needs.add(need);
-        }
-      }
-    });
-    // Stable: pieces with as many good replicas keep the namespace's order.
-    needs.sort(Comparator.comparingInt(n -> n.good().size()));
-    workLeft = false;
-    for (Need need : needs) {
-      if (!order(need, nowMillis)) {
-        workLeft = true;
-        break;
+  private void checkAll(FileNode file, long nowMillis, List<Need> needs) {
+    for (int i = 0; i < file.pieceCount(); i++) {
+      Need need = check(file, i, nowMillis);
+      if (need != null) {
+        needs.add(need);
       }
     }
   }
 
+  /** Checks the committed pieces among {@code changed} and those carried from the last round. */
+  private List<Need> checkChanged(long[] changed, long nowMillis) {
+    LongMap<Boolean> wanted = new LongMap<>();
+    for (long pieceId : changed) {
+      wanted.put(pieceId, Boolean.TRUE);
+    }
+    for (long pieceId : carried) {
+      wanted.put(pieceId, Boolean.TRUE);
+    }
+    // Grouped by file, so a file with many changed pieces is walked once.
+    Set<FileNode> files = Collections.newSetFromMap(new IdentityHashMap<>());
+    wanted.forEach((pieceId, ignored) -> {
+      if (core.state.ownerOf(pieceId) instanceof FileNode file) {
+        files.add(file);
+      }
+    });
+    List<Need> needs = new ArrayList<>();
+    for (FileNode file : files) {
+      for (int i = 0; i < file.pieceCount(); i++) {
+        if (wanted.containsKey(file.pieceId(i))) {
+          Need need = check(file, i, nowMillis);
+          if (need != null) {
+            needs.add(need);
+          }
+        }
+      }
+    }
+    return needs;
+  }
+
+  /**
+   * Orders copies for {@code needs}, most endangered first; what the sources' bounds or the byte
+   * budget leave unserved is carried to the next round.
+   */
+  private void serve(List<Need> needs, long nowMillis) {
+    // Stable: pieces with as many good replicas keep their order.
+    needs.sort(Comparator.comparingInt(n -> n.good().size()));
+    List<Long> left = new ArrayList<>();
+    boolean budgetLeft = true;
+    for (Need need : needs) {
+      if (budgetLeft) {
+        Served served = order(need, nowMillis);
+        budgetLeft = served != Served.OUT_OF_BUDGET;
+        if (served == Served.ORDERED || served == Served.NO_TARGET) {
+          continue;
+        }
+      }
+      left.add(need.pieceId());
+    }
+    carried = left.stream().mapToLong(Long::longValue).toArray();
+    workLeft = carried.length > 0;
+  }
+
   /** Checks one committed piece, trims it if it has too many replicas; returns what it lacks, or null. */
   private Need check(FileNode file, int index, long nowMillis) {
+    piecesChecked++;
     long pieceId = file.pieceId(index);
     List<WorkerInfo> good = cluster.goodLiveHolders(pieceId, nowMillis);
     if (good.isEmpty()) {
@@ -174,20 +227,30 @@ final class ReplicationMonitor {
     return null;
   }
 
-  /** Orders the copies one piece needs; false if the byte budget or the sources' bounds stop the round. */
-  private boolean order(Need need, long nowMillis) {
+  /** How far {@link #order} got with one piece. */
+  private enum Served {
+    ORDERED,
+    /** Every holder is busy: this piece waits for the next round, others may go now. */
+    SOURCES_BUSY,
+    /** No eligible worker now; the periodic full scan looks again. */
+    NO_TARGET,
+    /** The byte budget is spent: this piece and the rest wait for the next round. */
+    OUT_OF_BUDGET
+  }
+
+  /** Orders the copies one piece needs. */
+  private Served order(Need need, long nowMillis) {
     for (int k = 0; k < need.count(); k++) {
       WorkerInfo source = source(need);
       if (source == null) {
-        workLeft = true; // every holder is busy: this piece waits for the next round, others may go now
-        return true;
+        return Served.SOURCES_BUSY;
       }
       WorkerId target = target(need, nowMillis);
       if (target == null) {
-        return true; // no eligible worker now; the periodic full scan looks again
+        return Served.NO_TARGET;
       }
       if (!budget.tryTake(need.lengthBytes(), nowMillis)) {
-        return false;
+        return Served.OUT_OF_BUDGET;
       }
       long timeoutMillis = COPY_TIMEOUT_MIN_MILLIS + need.lengthBytes() * 1000 / COPY_TIMEOUT_RATE_BYTES_PER_SECOND;
       cluster.copies.add(new PendingCopies.Copy(need.pieceId(), source.id, target, need.lengthBytes(),
@@ -195,7 +258,7 @@ final class ReplicationMonitor {
       LOG.debug("master: copy of piece {} ({} good replicas) ordered from worker {} to worker {}",
           new PieceId(need.pieceId()), need.good().size(), source.id, target);
     }
-    return true;
+    return Served.ORDERED;
   }
 
   /** The good holder with the fewest copies in flight (below the bound), then the most free space. */
@@ -235,8 +298,17 @@ final class ReplicationMonitor {
     return preferred != null ? preferred : Placement.target(candidates, excluded, hostsHolding);
   }
 
-  private void logHealed() {
+  long piecesChecked() {
+    return piecesChecked;
+  }
+
+  /** Logs the end of re-replication; after a full scan only, whose count of what stays under-replicated is exact. */
+  private void logHealed(boolean afterFullScan) {
     if (!healing.isEmpty() && !workLeft && cluster.copies.count() == 0) {
+      if (!afterFullScan) {
+        fullScanWanted = true;
+        return;
+      }
       String left = underReplicated > 0
           ? "; " + underReplicated + " pieces stay under-replicated (no eligible worker)" : "";
       LOG.info("master: re-replication after the death of worker(s) {} finished{}", healing, left);

@@ -138,6 +138,8 @@ public final class Uploads {
       long now = core.nowMillis();
       core.apply(new Operation.CommitUpload(uploadId, crcs, sha256, now));
       for (PieceCommit piece : pieces) {
+        // Its replicas may all be known already: the monitor must look at the new file's pieces anyway.
+        core.cluster.changed.mark(piece.id().value());
         for (WorkerId worker : piece.workers()) {
           if (core.cluster.worker(worker) != null) {
             core.cluster.replicas.add(piece.id().value(), worker);

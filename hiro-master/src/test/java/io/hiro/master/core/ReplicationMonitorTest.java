@@ -4,6 +4,7 @@ import static io.hiro.master.core.HealingFixture.GIB;
 import static io.hiro.master.core.HealingFixture.PIECE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.common.WorkerId;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.HealingFixture.Order;
 import java.time.Duration;
@@ -79,6 +80,57 @@ class ReplicationMonitorTest {
     assertThat(aSecondLater).singleElement().satisfies(o -> assertThat(o.pieceId()).isEqualTo(pieceA));
     assertThat(twoSecondsLater).as("w1 has its 2 copies in flight: /z comes from w2, to the worker with most room")
         .containsExactly(new Order(pieceZ, "w2", "w4"));
+  }
+
+  /** A round checks the pieces that changed, not the whole namespace (every piece, at scale, under the lock). */
+  @Test
+  void afterTheFirstRoundARoundChecksOnlyThePiecesThatChangedAndAllOfThemNowAndThen() {
+    HealingFixture f = threeHoldersAndASpare();
+    for (int i = 0; i < 40; i++) {
+      f.base.put("/many/f" + i, PIECE);
+    }
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+    long afterFirst = f.master.piecesCheckedByMonitor();
+    assertThat(afterFirst).as("the first round checks every piece").isGreaterThanOrEqualTo(41);
+
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+    long afterQuiet = f.master.piecesCheckedByMonitor();
+    f.base.put("/new", PIECE);
+    f.stored("w1", f.piece("/new"));
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+    long afterPut = f.master.piecesCheckedByMonitor();
+
+    assertThat(afterQuiet - afterFirst).as("nothing changed").isZero();
+    assertThat(afterPut - afterQuiet).as("the new file's piece").isEqualTo(1);
+    for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) {
+      f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+    }
+    assertThat(f.master.piecesCheckedByMonitor() - afterPut).as("one full scan in %d rounds",
+        ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS).isEqualTo(42);
+  }
+
+  /**
+   * A file committed with fewer replicas than it wants, all of them reported before the commit
+   * (so no replica changes after it), is still looked at in the next round.
+   */
+  @Test
+  void aFileCommittedShortOfReplicasWhoseReplicasWereReportedBeforeItsCommitGetsACopy() {
+    HealingFixture f = threeHoldersAndASpare();
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+    UploadView upload = f.base.create("/short", PIECE, false);
+    PieceView piece = upload.pieces().getFirst();
+    List<WorkerId> stored = piece.replicas().stream().map(WorkerAddress::id).limit(2).toList();
+    stored.forEach(w -> f.stored(w.value(), piece.id().value()));
+    f.sweepAndHeartbeat("w1", "w2", "w3", "w4"); // the reports are taken while the piece is still an upload's
+    f.master.uploads().commitFile(upload.uploadId(),
+        List.of(new PieceCommit(0, piece.id(), PIECE, 7, stored)), new byte[32]);
+
+    List<Order> orders = f.sweepAndHeartbeat("w1", "w2", "w3", "w4");
+
+    assertThat(orders).singleElement().satisfies(o -> {
+      assertThat(o.pieceId()).isEqualTo(piece.id().value());
+      assertThat(stored.stream().map(WorkerId::value)).contains(o.source()).doesNotContain(o.target());
+    });
   }
 
   @Test
