@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>A new replica is written into a spare: an empty {@code .piece} file whose name was made
  * durable beforehand ({@link SpareFiles}), so the one fsync of the file (bytes, then meta) makes
  * the replica durable. Invariants: a replica is in {@link #replicas()} only once its file is
- * fsynced. A {@code .piece} file that is neither empty nor describes itself is a write cut short by
- * a crash, or damage; it is moved to {@code corrupt/} when the store opens. Two files of one piece
- * (a crash between a piece's new file and the deletion of its old one) keep the newer. A corrupt
+ * fsynced (at start, a spare changed in the last {@link #RECENT_MILLIS} is fsynced again before it
+ * is listed). A spare that is neither empty nor ends with the footer that only this worker can
+ * write for it ({@link PieceFile}) is a write cut short by a crash, or damage; it is moved to
+ * {@code corrupt/} when the store opens. Two files of one piece (a crash between a piece's new
+ * file and the deletion of its old one) keep the newer. A corrupt
  * replica leaves the list before its file moves to {@code corrupt/}; installing and moving aside
  * hold one lock, so a replica moved aside is never one just installed. Replicas in the legacy
  * two-file format are converted before the store lists anything ({@link LegacyReplicas}).
@@ -53,6 +55,12 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
   private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
   private final DirectWrites directWrites;
   private final SpareFiles spares;
+  /**
+   * A spare changed this recently is fsynced before it is listed at start: page-cache write-back
+   * takes ~30 s, so an older one is on disk unless the machine lost power (and then the disk holds
+   * what it holds).
+   */
+  static final long RECENT_MILLIS = 3_600_000;
 
   /** A replica's meta and the file that holds it. */
   private record Replica(ReplicaMeta meta, Path file) {}
@@ -149,18 +157,23 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
   }
 
   private void loadPiece(Path file) throws IOException {
+    boolean spare = PieceFile.slotOf(file).isPresent();
     ReplicaMeta meta;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      meta = PieceFile.readMeta(channel);
+      meta = PieceFile.readMeta(channel, file);
     } catch (PieceFile.Damaged | com.google.protobuf.InvalidProtocolBufferException e) {
-      setAside(file, e.getMessage());
-      return;
-    }
-    if (!BlockChecksums.isWellFormed(meta)) {
-      setAside(file, "its meta's block checksums do not fit its " + meta.getLength() + " bytes");
+      notAReplica(file, spare, e.getMessage());
       return;
     }
     PieceId pieceId = new PieceId(meta.getPieceId());
+    if (!BlockChecksums.isWellFormed(meta) || (!spare && !file.equals(layout.pieceFile(pieceId)))) {
+      notAReplica(file, spare, "its meta does not describe piece " + pieceId + " at this place");
+      return;
+    }
+    if (spare && Files.getLastModifiedTime(file).toMillis() > clock.millis() - RECENT_MILLIS) {
+      // Its writer may have stopped between its meta and its fsync: complete, not yet surely durable.
+      Fsync.file(file);
+    }
     Replica found = new Replica(meta, file);
     Replica other = replicas.get(pieceId);
     if (other == null) {
@@ -177,14 +190,22 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
     Files.deleteIfExists(older.file());
   }
 
-  /** Moves a file that is not a whole replica to {@code corrupt/}, where a person can look at it. */
-  private void setAside(Path file, String why) throws IOException {
+  /**
+   * A spare that does not hold a whole replica is a write cut short (or damage): moved to
+   * {@code corrupt/}, where a person can look at it; not pruned here, so a start that finds many
+   * deletes none. A file named after its piece was whole when it was renamed there: damage,
+   * logged and left in place.
+   */
+  private void notAReplica(Path file, boolean spare, String why) throws IOException {
+    if (!spare) {
+      LOG.error("{}: skipping {}: {}; left in place for a person to look at", node, file, why);
+      return;
+    }
     String stem = file.getFileName().toString();
     Path movedTo = corruptDir.moveIn(stem.substring(0, stem.length() - PieceFile.SUFFIX.length()), file,
         clock.millis());
     LOG.error("{}: {} is not a whole replica ({}): a write cut short by a crash, or damage; moved to {}", node, file,
         why, movedTo);
-    pruneCorrupt();
   }
 
   private void pruneCorrupt() {
@@ -306,7 +327,11 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
       }
       usedBytes.addAndGet(-replica.meta().getLength());
       try {
-        movedTo = corruptDir.moveIn(pieceId.toString(), replica.file(), clock.millis());
+        // A spare keeps its name after the piece id: its footer covers the slot in that name.
+        String name = replica.file().getFileName().toString();
+        String label = SpareFiles.isSpareName(replica.file())
+            ? pieceId + "-" + name.substring(0, name.length() - PieceFile.SUFFIX.length()) : pieceId.toString();
+        movedTo = corruptDir.moveIn(label, replica.file(), clock.millis());
       } catch (IOException e) {
         throw DiskErrors.of(e, node, "moving corrupt piece " + pieceId + " aside");
       }

@@ -24,8 +24,9 @@ final class DiskPieceWrite implements PieceWrite {
   private final ReplicaMeta identity;
   private final PieceId pieceId;
   private final String node;
-  /** The spare this replica is written into. */
+  /** The spare this replica is written into, and its slot (which its footer covers). */
   private final Path path;
+  private final long slot;
   /** Through the page cache: every write without O_DIRECT, the last bytes with it, and the fsync. */
   private final FileChannel channel;
   /** The same file with O_DIRECT, or null. */
@@ -45,6 +46,7 @@ final class DiskPieceWrite implements PieceWrite {
     this.pieceId = new PieceId(identity.getPieceId());
     this.node = node;
     this.path = path;
+    this.slot = PieceFile.slotOf(path).orElseThrow(() -> new IllegalArgumentException(path + " is not a spare"));
     this.channel = channel;
     this.direct = direct;
     this.directWrites = directWrites;
@@ -100,7 +102,7 @@ final class DiskPieceWrite implements PieceWrite {
       Checks.check(fileBytes == bytesWritten, "piece %s: %d bytes in the file, %d written", pieceId, fileBytes,
           bytesWritten);
       ReplicaMeta meta = store.stamp(checksums.finish(identity.toBuilder()));
-      PieceFile.writeMeta(channel, meta);
+      PieceFile.writeMeta(channel, meta, slot);
       channel.force(true);
       closeChannels();
       return store.install(meta, path);

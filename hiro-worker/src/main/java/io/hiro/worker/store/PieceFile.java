@@ -1,6 +1,5 @@
 package io.hiro.worker.store;
 
-import io.hiro.common.Crc32c;
 import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
@@ -9,32 +8,82 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * A replica on disk as one {@code .piece} file: the piece's bytes, then its {@link ReplicaMeta},
- * then a footer of {@link #FOOTER_BYTES}: the meta's length (4 bytes), the CRC32C of the meta (4)
- * and the magic {@code HIROPC01} (8). The meta at the end is written last, so the file describes
- * itself, whatever its name ({@link DataDirLayout}); written into a spare, a replica costs one fsync.
+ * then a footer of {@link #FOOTER_BYTES}: the meta's length (4 bytes), a CRC32C (4) and a magic (8).
+ * The meta at the end is written last, so the file describes itself, whatever its name
+ * ({@link DataDirLayout}); written into a spare, a replica costs one fsync.
+ *
+ * <p>Two footers. {@code HIROPC01}, in files named after their piece (written before spares, or
+ * converted from the legacy format): the CRC32C of the meta. {@code HIROPC02}, in spares
+ * ({@code slot-<16 hex digits>.piece}): the CRC32C of the slot's 64 bits, drawn from SecureRandom
+ * when the spare was made and found nowhere but in its name, then the meta. A spare holds a
+ * client's bytes before its meta is written, and a worker that stops meanwhile finds the file at
+ * its next start: a footer a client put among its bytes would need the slot's bits to pass, so it
+ * is taken for the unfinished write it is, not for a replica.
  */
 public final class PieceFile {
   public static final String SUFFIX = ".piece";
   static final int FOOTER_BYTES = 16;
-  /** "HIROPC01": Hiro piece file, format 1. */
-  private static final long MAGIC = 0x484952_4f50433031L;
+  /** "HIROPC01": Hiro piece file, format 1, named after its piece. */
+  private static final long MAGIC_NAMED = 0x484952_4f50433031L;
+  /** "HIROPC02": Hiro piece file, format 2, in a spare whose slot the CRC covers. */
+  private static final long MAGIC_SLOT = 0x484952_4f50433032L;
   /** A meta longer than this is damage: a 1 GiB piece has 16,384 block CRCs, 64 KiB of them. */
   private static final int META_BYTES_MAX = 1 << 20;
 
   private PieceFile() {}
 
-  /** Writes the meta and the footer right after the piece's bytes (at its length) in {@code file}. */
+  /** Writes the meta and a {@code HIROPC01} footer right after the piece's bytes (at its length) in {@code file}. */
   static void writeMeta(FileChannel file, ReplicaMeta meta) throws IOException {
+    write(file, meta, OptionalLong.empty());
+  }
+
+  /** Writes the meta and a {@code HIROPC02} footer for the spare of slot {@code slot} right after the piece's bytes. */
+  static void writeMeta(FileChannel file, ReplicaMeta meta, long slot) throws IOException {
+    write(file, meta, OptionalLong.of(slot));
+  }
+
+  private static void write(FileChannel file, ReplicaMeta meta, OptionalLong slot) throws IOException {
     byte[] bytes = meta.toByteArray();
     ByteBuffer trailer = ByteBuffer.allocate(bytes.length + FOOTER_BYTES);
-    trailer.put(bytes).putInt(bytes.length).putInt(Crc32c.of(ByteBuffer.wrap(bytes))).putLong(MAGIC).flip();
+    trailer.put(bytes).putInt(bytes.length).putInt(crc(slot, bytes))
+        .putLong(slot.isPresent() ? MAGIC_SLOT : MAGIC_NAMED).flip();
     while (trailer.hasRemaining()) {
       file.write(trailer, meta.getLength() + trailer.position());
+    }
+  }
+
+  private static int crc(OptionalLong slot, byte[] meta) {
+    CRC32C crc = new CRC32C();
+    if (slot.isPresent()) {
+      crc.update(ByteBuffer.allocate(Long.BYTES).putLong(0, slot.getAsLong()));
+    }
+    crc.update(meta);
+    return (int) crc.getValue();
+  }
+
+  /**
+   * The slot of a file whose name ends with a spare's, {@code slot-<16 hex digits>.piece} (a spare,
+   * or one moved to {@code corrupt/} under its piece id and its old name), or empty for any other name.
+   */
+  static OptionalLong slotOf(Path file) {
+    String name = file.getFileName().toString();
+    int start = name.length() - SUFFIX.length() - 16;
+    if (!name.endsWith(SUFFIX) || start < SpareFiles.NAME_PREFIX.length()
+        || !name.startsWith(SpareFiles.NAME_PREFIX, start - SpareFiles.NAME_PREFIX.length())) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(HexFormat.fromHexDigitsToLong(name, start, start + 16));
+    } catch (IllegalArgumentException e) {
+      return OptionalLong.empty();
     }
   }
 
@@ -43,8 +92,11 @@ public final class PieceFile {
     return meta.getLength() + meta.getSerializedSize() + FOOTER_BYTES;
   }
 
-  /** Reads the meta at the end of {@code file}; throws {@link Damaged} if the file does not end with one that fits it. */
-  static ReplicaMeta readMeta(FileChannel file) throws IOException {
+  /**
+   * Reads the meta at the end of {@code file}, whose name is {@code name}; throws {@link Damaged}
+   * if the file does not end with one that fits it and the footer its name calls for.
+   */
+  static ReplicaMeta readMeta(FileChannel file, Path name) throws IOException {
     long size = file.size();
     if (size < FOOTER_BYTES) {
       throw new Damaged("it has " + size + " bytes, fewer than a footer");
@@ -52,14 +104,17 @@ public final class PieceFile {
     ByteBuffer footer = readAt(file, size - FOOTER_BYTES, FOOTER_BYTES);
     int metaBytes = footer.getInt();
     int crc = footer.getInt();
-    if (footer.getLong() != MAGIC) {
-      throw new Damaged("it does not end with a piece footer");
+    long magic = footer.getLong();
+    OptionalLong slot = slotOf(name);
+    if (magic != (slot.isPresent() ? MAGIC_SLOT : MAGIC_NAMED)) {
+      throw new Damaged(magic == MAGIC_SLOT || magic == MAGIC_NAMED
+          ? "its footer is not the one its name calls for" : "it does not end with a piece footer");
     }
     if (metaBytes < 0 || metaBytes > META_BYTES_MAX || metaBytes > size - FOOTER_BYTES) {
       throw new Damaged("its footer gives a meta of " + metaBytes + " bytes");
     }
     ByteBuffer bytes = readAt(file, size - FOOTER_BYTES - metaBytes, metaBytes);
-    if (Crc32c.of(bytes.duplicate()) != crc) {
+    if (crc(slot, bytes.array()) != crc) {
       throw new Damaged("its meta fails its CRC32C");
     }
     ReplicaMeta meta = ReplicaMeta.parseFrom(bytes);
@@ -73,14 +128,14 @@ public final class PieceFile {
   /** The meta at the end of a piece file (for tools and tests). */
   public static ReplicaMeta readMeta(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return readMeta(channel);
+      return readMeta(channel, file);
     }
   }
 
   /** The piece's own bytes in a piece file, without its meta (for tools and tests). */
   public static byte[] readPiece(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return readAt(channel, 0, Math.toIntExact(readMeta(channel).getLength())).array();
+      return readAt(channel, 0, Math.toIntExact(readMeta(channel, file).getLength())).array();
     }
   }
 

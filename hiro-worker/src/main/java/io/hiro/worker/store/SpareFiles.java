@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,6 +42,7 @@ final class SpareFiles {
   private boolean closed;
   private Thread refiller;
   private final AtomicInteger nextFanOut = new AtomicInteger(ThreadLocalRandom.current().nextInt(256));
+  private final SecureRandom slots = new SecureRandom();
 
   /** What the store does to make a new fan-out dir, and a dir's entries, durable. */
   interface Durably {
@@ -122,6 +124,7 @@ final class SpareFiles {
   }
 
   private void refill() {
+    boolean failed = false;
     try {
       while (idleCount.get() < IDLE_MIN + BATCH && !closed()) {
         Path dir = fanOutDir();
@@ -136,9 +139,13 @@ final class SpareFiles {
       }
     } catch (IOException | RuntimeException e) {
       // Writes make their own spares meanwhile; the next take starts another batch.
+      failed = true;
       LOG.warn("{}: cannot make spare piece files in {}: {}", node, layout.piecesDir(), e.toString());
     } finally {
       refilling = false;
+    }
+    if (!failed && idleCount.get() < IDLE_MIN) {
+      refillSoon(); // a take that came as this batch ended saw it still running
     }
   }
 
@@ -153,10 +160,11 @@ final class SpareFiles {
     return dir;
   }
 
-  private static Path make(Path dir) throws IOException {
+  private Path make(Path dir) throws IOException {
     FileAttribute<?>[] ownerOnly = OwnerOnly.fileAttributes(dir);
     while (true) {
-      String name = NAME_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + PieceFile.SUFFIX;
+      // Unguessable: a spare's footer covers its slot (PieceFile), so none other than this worker can write one.
+      String name = NAME_PREFIX + HexFormat.of().toHexDigits(slots.nextLong()) + PieceFile.SUFFIX;
       try {
         return Files.createFile(dir.resolve(name), ownerOnly);
       } catch (FileAlreadyExistsException e) {

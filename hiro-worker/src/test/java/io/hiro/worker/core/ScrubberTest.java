@@ -116,7 +116,7 @@ class ScrubberTest {
     assertThat(bad).doesNotExist();
     try (Stream<Path> files = Files.list(layout.corruptDir())) {
       assertThat(files.map(f -> f.getFileName().toString().replaceFirst("^\\d{13}-", "")))
-          .containsExactly("0000000000000020.piece");
+          .containsExactly("0000000000000020-" + bad.getFileName());
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> master.reportedCorrupt(0x20));
     assertThat(master.reportedCorrupt(0x10)).isFalse();

@@ -314,6 +314,89 @@ class DiskPieceStoreTest {
         .hasBinaryContent(bytes);
   }
 
+  /** A file named after its piece was whole when renamed there: damage to it is left for a person, unlisted. */
+  @Test
+  void aDamagedFileNamedAfterItsPieceIsSkippedAndLeftInPlace() throws IOException {
+    PieceId pieceId = new PieceId(0x24);
+    byte[] bytes = randomBytes(3000, 4);
+    Path named = writeNamedFile(pieceId, bytes, meta(pieceId, bytes));
+    assertThat(open().replicas()).extracting(ReplicaMeta::getPieceId).containsExactly(pieceId.value());
+    byte[] damaged = Files.readAllBytes(named);
+    damaged[3002] ^= 1; // inside the meta
+    Files.write(named, damaged);
+
+    assertThat(open().replicas()).isEmpty();
+    assertThat(named).hasBinaryContent(damaged);
+  }
+
+  /**
+   * A client's bytes reach a spare before its meta: bytes that end like a piece file (a meta of
+   * another piece and a footer, of either format) in a write a crash cut short are not taken for a
+   * replica at the next start; only this worker knows the slot a spare's footer covers.
+   */
+  @Test
+  void aFooterAClientPutInItsBytesIsNotTakenForAReplicaAfterACrash() throws IOException {
+    DiskPieceStore store = open();
+    PieceId victim = new PieceId(0x77);
+    ReplicaMeta good = write(store, victim, randomBytes(2000, 1));
+    for (long guessedSlot : new long[] {-1, 0, 0x1234_5678_9abc_def0L}) {
+      // Exactly one staging buffer: written to the file even where writes go with O_DIRECT.
+      byte[] bytes = forgedFile(DirectWrites.STAGING_BYTES, victim, guessedSlot);
+      store.begin(identity(new PieceId(0x78), 2L * bytes.length)).append(ByteBuffer.wrap(bytes)); // then the "crash"
+    }
+
+    DiskPieceStore restarted = open();
+
+    assertThat(restarted.replicas()).containsExactly(good);
+    try (ReplicaReader reader = restarted.open(victim)) {
+      assertThat(reader.read(0, 2000)).isEqualTo(randomBytes(2000, 1));
+    }
+    assertThat(filesIn(layout().corruptDir())).as("the three cut writes, set aside").isEqualTo(3);
+  }
+
+  private static ReplicaMeta meta(PieceId pieceId, byte[] bytes) {
+    BlockChecksums checksums = new BlockChecksums();
+    checksums.update(ByteBuffer.wrap(bytes));
+    return checksums.finish(identity(pieceId, bytes.length).toBuilder()).setStoredAtMillis(CLOCK.millis()).build();
+  }
+
+  /** A replica in a file named after its piece, with a HIROPC01 footer, as written before spares. */
+  private Path writeNamedFile(PieceId pieceId, byte[] bytes, ReplicaMeta meta) throws IOException {
+    Path named = layout().pieceFile(pieceId);
+    Files.createDirectories(named.getParent());
+    try (FileChannel channel = FileChannel.open(named, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(bytes));
+      PieceFile.writeMeta(channel, meta);
+    }
+    return named;
+  }
+
+  /** What a piece file holding {@code data} ends with: with a HIROPC01 footer when {@code slot} is -1, else HIROPC02. */
+  private byte[] forgedFile(int totalBytes, PieceId pieceId, long slot) throws IOException {
+    int dataBytes = totalBytes;
+    ReplicaMeta meta = null;
+    for (int round = 0; round < 3; round++) { // the meta's size depends on the data's, which depends on it
+      meta = meta(pieceId, randomBytes(dataBytes, 2)).toBuilder().setStoredAtMillis(Long.MAX_VALUE).build();
+      dataBytes = totalBytes - meta.getSerializedSize() - PieceFile.FOOTER_BYTES;
+    }
+    byte[] data = randomBytes(dataBytes, 2);
+    meta = meta(pieceId, data).toBuilder().setStoredAtMillis(Long.MAX_VALUE).build();
+    Path scratch = dir.resolve("forged-" + slot);
+    try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(data));
+      if (slot == -1) {
+        PieceFile.writeMeta(channel, meta);
+      } else {
+        PieceFile.writeMeta(channel, meta, slot);
+      }
+    }
+    byte[] bytes = Files.readAllBytes(scratch);
+    Files.delete(scratch);
+    assertThat(bytes).hasSize(totalBytes);
+    return bytes;
+  }
+
   /**
    * Replicas in the format before .piece files: a pair never converted, one whose conversion was
    * cut after part of the meta was appended, and one converted whose .meta was not yet deleted.
@@ -336,8 +419,8 @@ class DiskPieceStoreTest {
       Files.delete(fileOf(store, id));
     }
     // The third as converted, its .meta not yet deleted.
-    Files.createDirectories(layout().pieceDir(ids.get(2)));
-    Files.move(fileOf(store, ids.get(2)), layout().pieceFile(ids.get(2)));
+    writeNamedFile(ids.get(2), randomBytes(70_002, 12), metas.get(2));
+    Files.delete(fileOf(store, ids.get(2)));
     Files.write(layout().legacyMetaFile(ids.get(2)), metas.get(2).toByteArray());
     List<Path> synced = new CopyOnWriteArrayList<>();
 
@@ -385,6 +468,8 @@ class DiskPieceStoreTest {
     for (int i = 1; i <= count; i++) {
       write(store, new PieceId(i), randomBytes(1000, i));
     }
+    String oldestName = fileOf(store, new PieceId(1)).getFileName().toString();
+    String newestName = fileOf(store, new PieceId(count)).getFileName().toString();
 
     for (int i = 1; i <= count; i++) {
       assertThat(store.moveAsideCorrupt(new PieceId(i))).hasValueSatisfying(p -> assertThat(p).contains("corrupt"));
@@ -396,9 +481,10 @@ class DiskPieceStoreTest {
     assertThatThrownBy(() -> store.open(new PieceId(count)))
         .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
     assertThat(filesIn(layout().corruptDir())).isEqualTo(CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
-    String newest = String.format("%013d-%s", CLOCK.millis(), new PieceId(count));
-    assertThat(PieceFile.readPiece(layout().corruptDir().resolve(newest + ".piece"))).isEqualTo(randomBytes(1000, count));
-    assertThat(layout().corruptDir().resolve(String.format("%013d-%s.piece", CLOCK.millis(), new PieceId(1))))
+    // Named by age, piece id and old name (a spare's footer covers the slot in its name).
+    String newest = String.format("%013d-%s-%s", CLOCK.millis(), new PieceId(count), newestName);
+    assertThat(PieceFile.readPiece(layout().corruptDir().resolve(newest))).isEqualTo(randomBytes(1000, count));
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s-%s", CLOCK.millis(), new PieceId(1), oldestName)))
         .doesNotExist();
     assertThat(nonEmptyFilesIn(layout().piecesDir())).isZero();
     assertThat(open().replicas()).isEmpty();
