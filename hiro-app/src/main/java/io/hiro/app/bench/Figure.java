@@ -60,6 +60,10 @@ public record Figure(String name, double value, String unit, String comparison) 
 
   /** One decimal below 10,000, none above: 812.3 MB/s, 3921 ops/s. */
   static String number(double value) {
-    return value >= 10_000 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    if (value >= 10_000) {
+      return String.format(Locale.ROOT, "%.0f", value);
+    }
+    // Below 1 (seconds, ratios) a tenth is too coarse: 0.35 s would read as 0.4 beside a max of 0.37.
+    return String.format(Locale.ROOT, value < 1 ? "%.2f" : "%.1f", value);
   }
 }
