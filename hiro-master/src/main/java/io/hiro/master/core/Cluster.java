@@ -163,6 +163,7 @@ final class Cluster {
     } else if (left == 0) {
       LOG.error("master: piece {} has no other good live replica than the one on worker {} reported bad ({}); "
           + "keeping it", new PieceId(pieceId), worker, reason);
+      changed.mark(pieceId); // no good replica left: the monitor reports the piece missing
       return false;
     } else {
       replicas.remove(pieceId, worker);

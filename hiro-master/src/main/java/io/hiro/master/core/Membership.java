@@ -48,6 +48,8 @@ public final class Membership {
       updateUsage(worker, new WorkerUsage(registration.capacityBytes(), registration.freeBytes(),
           registration.usedBytes()));
       cluster.replicas.removeWorker(id);
+      // A worker that joins (or comes back) may be the target a piece lacked: the monitor looks at all.
+      cluster.changed.markAll();
       Set<Long> orphans = new HashSet<>();
       for (long pieceId : registration.pieceIds()) {
         if (!stored(worker.id, pieceId)) {
@@ -91,6 +93,8 @@ public final class Membership {
   private List<HeartbeatReply.DeleteOrder> deleteOrders(WorkerId worker, long nowMillis) {
     List<HeartbeatReply.DeleteOrder> orders = new ArrayList<>();
     for (long pieceId : core.cluster.deletes.take(worker)) {
+      // A worker is no target for a piece while its delete of it is queued: now it may be again.
+      core.cluster.changed.mark(pieceId);
       orders.add(new HeartbeatReply.DeleteOrder(new PieceId(pieceId), core.tokens.delete(pieceId, nowMillis)));
     }
     return orders;

@@ -133,6 +133,24 @@ class ReplicationMonitorTest {
     });
   }
 
+  /** A piece that had no eligible target is served in the round after a worker joins, not at the next full scan. */
+  @Test
+  void aWorkerThatJoinsReceivesTheCopiesThatHadNoTargetInTheNextRound() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder());
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.base.put("/a", PIECE); // wants 3 replicas, 2 workers live
+    long piece = f.piece("/a");
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+
+    f.register("w3", GIB);
+
+    assertThat(f.sweepAndHeartbeat("w1", "w2", "w3")).singleElement()
+        .satisfies(o -> assertThat(o.pieceId()).isEqualTo(piece))
+        .satisfies(o -> assertThat(o.target()).isEqualTo("w3"));
+  }
+
   @Test
   void aSourceSendsAtMostCopiesPerWorkerMaxAtOnce() {
     HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2)
