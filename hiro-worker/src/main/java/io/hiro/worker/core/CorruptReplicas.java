@@ -38,7 +38,7 @@ public final class CorruptReplicas {
     Optional<ReplicaMeta> meta = store.meta(pieceId);
     Optional<String> movedTo;
     try {
-      movedTo = store.moveAsideCorrupt(pieceId);
+      movedTo = store.moveAsideCorrupt(corruption.replica());
     } catch (RuntimeException e) {
       LOG.error("{}: replica of piece {} is corrupt and cannot be moved aside ({}); reporting it anyway",
           self, pieceId, e.getMessage());

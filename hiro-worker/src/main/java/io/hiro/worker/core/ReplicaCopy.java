@@ -93,7 +93,7 @@ public final class ReplicaCopy {
       offset += length;
     }
     if ((int) whole.getValue() != meta.getCrc32C()) {
-      throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
+      throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
           "worker %s: replica of piece %s has CRC32C %s, its metadata says %s", self, pieceId,
           Crc32c.hex((int) whole.getValue()), Crc32c.hex(meta.getCrc32C())));
     }

@@ -116,7 +116,7 @@ public final class Scrubber implements AutoCloseable {
         counted(0, length);
       }
       if ((int) whole.getValue() != meta.getCrc32C()) {
-        throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
+        throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
             "piece %s has CRC32C %s, its metadata says %s", pieceId, Crc32c.hex((int) whole.getValue()),
             Crc32c.hex(meta.getCrc32C())));
       }

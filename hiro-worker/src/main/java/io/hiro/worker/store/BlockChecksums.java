@@ -77,7 +77,7 @@ public final class BlockChecksums {
       crc.update(bytes, start, size);
       if ((int) crc.getValue() != meta.getBlockCrc32C(index)) {
         PieceId pieceId = new PieceId(meta.getPieceId());
-        throw new CorruptReplicaException(pieceId, index, String.format("worker %s: replica of piece %s is corrupt "
+        throw new CorruptReplicaException(meta, index, String.format("worker %s: replica of piece %s is corrupt "
             + "(block %d failed its CRC32C); read it from another replica", node, pieceId, index));
       }
     }

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code corrupt/} when the store opens. Two files of one piece (a crash between a piece's new
  * file and the deletion of its old one) keep the newer. A corrupt
  * replica leaves the list before its file moves to {@code corrupt/}; installing and moving aside
- * hold one lock, so a replica moved aside is never one just installed. Replicas in the legacy
+ * hold one lock, and only the very replica a reader found corrupt is moved aside, never a newer
+ * one of the same piece installed since. Replicas in the legacy
  * two-file format are converted before the store lists anything ({@link LegacyReplicas}).
  */
 public final class DiskPieceStore implements PieceStore, AutoCloseable {
@@ -318,13 +319,16 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
   }
 
   @Override
-  public Optional<String> moveAsideCorrupt(PieceId pieceId) {
+  public Optional<String> moveAsideCorrupt(ReplicaMeta found) {
+    PieceId pieceId = new PieceId(found.getPieceId());
     Path movedTo;
     synchronized (installs) {
-      Replica replica = replicas.remove(pieceId);
-      if (replica == null) {
+      Replica replica = replicas.get(pieceId);
+      // The same object the reader got: a replica written again since has a meta of its own.
+      if (replica == null || replica.meta() != found) {
         return Optional.empty();
       }
+      replicas.remove(pieceId);
       usedBytes.addAndGet(-replica.meta().getLength());
       try {
         // A spare keeps its name after the piece id: its footer covers the slot in that name.

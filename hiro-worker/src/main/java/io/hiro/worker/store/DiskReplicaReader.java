@@ -31,13 +31,13 @@ final class DiskReplicaReader implements ReplicaReader {
       if (channel.size() != PieceFile.sizeBytes(meta)) {
         long sizeBytes = channel.size();
         channel.close();
-        throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
+        throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
             "worker %s: replica of piece %s has %d bytes on disk, %d expected (%d of piece and its meta); "
                 + "read it from another replica", node, pieceId, sizeBytes, PieceFile.sizeBytes(meta), meta.getLength()));
       }
       return new DiskReplicaReader(meta, node, channel);
     } catch (NoSuchFileException e) {
-      throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE,
+      throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE,
           String.format("worker %s: the file of piece %s is gone; read it from another replica", node, pieceId));
     } catch (IOException e) {
       throw DiskErrors.of(e, node, "opening piece " + pieceId);
@@ -77,7 +77,7 @@ final class DiskReplicaReader implements ReplicaReader {
       while (buffer.hasRemaining()) {
         int n = channel.read(buffer, position + buffer.position());
         if (n < 0) {
-          throw new CorruptReplicaException(pieceId, CorruptReplicaException.WHOLE_PIECE, String.format(
+          throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
               "worker %s: replica of piece %s is shorter than its %d bytes", node, pieceId, meta.getLength()));
         }
       }

@@ -27,10 +27,12 @@ public interface PieceStore {
 
   /**
    * Moves a corrupt replica aside: it is no longer listed or served, and its files are kept for a
-   * person to inspect (a bounded number of them). Returns where its data went; empty if this
-   * store did not hold the replica (already moved aside or deleted).
+   * person to inspect (a bounded number of them). {@code replica} is the meta of the replica that
+   * was read, as a reader got it: a newer replica of the same piece written since is left alone.
+   * Returns where its data went; empty if this store no longer lists that replica (already moved
+   * aside, deleted, or replaced).
    */
-  Optional<String> moveAsideCorrupt(PieceId pieceId);
+  Optional<String> moveAsideCorrupt(ReplicaMeta replica);
 
   /** Deletes a replica; false if it was not here. */
   boolean delete(PieceId pieceId);

@@ -461,21 +461,40 @@ class DiskPieceStoreTest {
     assertThat(open().replicas()).isEmpty();
   }
 
+  /** A reader finds the old replica corrupt after the piece was written again: the new one stays. */
+  @Test
+  void aCorruptReplicaReplacedSinceItWasReadIsNotMovedAsideAndTheNewOneStays() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(0x41);
+    ReplicaMeta read = write(store, pieceId, randomBytes(3000, 1));
+    ReplicaMeta again = write(store, pieceId, randomBytes(3000, 2));
+
+    assertThat(store.moveAsideCorrupt(read)).isEmpty();
+
+    assertThat(store.replicas()).containsExactly(again);
+    try (ReplicaReader reader = store.open(pieceId)) {
+      assertThat(reader.read(0, 3000)).isEqualTo(randomBytes(3000, 2));
+    }
+    assertThat(store.moveAsideCorrupt(again)).isPresent();
+    assertThat(store.replicas()).isEmpty();
+  }
+
   @Test
   void corruptReplicasMovedAsideAreNoLongerListedAndOnlyTheNewestAreKept() throws IOException {
     DiskPieceStore store = open();
     int count = CorruptDir.CORRUPT_REPLICAS_KEPT_MAX + 4;
+    List<ReplicaMeta> metas = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
-      write(store, new PieceId(i), randomBytes(1000, i));
+      metas.add(write(store, new PieceId(i), randomBytes(1000, i)));
     }
     String oldestName = fileOf(store, new PieceId(1)).getFileName().toString();
     String newestName = fileOf(store, new PieceId(count)).getFileName().toString();
 
     for (int i = 1; i <= count; i++) {
-      assertThat(store.moveAsideCorrupt(new PieceId(i))).hasValueSatisfying(p -> assertThat(p).contains("corrupt"));
+      assertThat(store.moveAsideCorrupt(metas.get(i - 1))).hasValueSatisfying(p -> assertThat(p).contains("corrupt"));
     }
 
-    assertThat(store.moveAsideCorrupt(new PieceId(1))).isEmpty();
+    assertThat(store.moveAsideCorrupt(metas.get(0))).isEmpty();
     assertThat(store.replicas()).isEmpty();
     assertThat(store.usedBytes()).isZero();
     assertThatThrownBy(() -> store.open(new PieceId(count)))

@@ -113,9 +113,13 @@ public final class MemoryPieceStore implements PieceStore {
   }
 
   @Override
-  public Optional<String> moveAsideCorrupt(PieceId pieceId) {
+  public Optional<String> moveAsideCorrupt(ReplicaMeta replica) {
+    PieceId pieceId = new PieceId(replica.getPieceId());
+    if (!metas.remove(pieceId, replica)) {
+      return Optional.empty();
+    }
     datas.remove(pieceId);
-    return metas.remove(pieceId) == null ? Optional.empty() : Optional.of("memory");
+    return Optional.of("memory");
   }
 
   @Override
