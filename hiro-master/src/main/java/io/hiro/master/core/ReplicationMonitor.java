@@ -50,11 +50,13 @@ final class ReplicationMonitor {
   /** Dead workers whose pieces are being re-replicated, for the "finished" log line. */
   private final Set<WorkerId> healing = new TreeSet<>();
   private final SurplusRemoval surplus;
-  private boolean scannedAll;
   private long scannedLivenessVersion = -1;
   private int roundsSinceFullScan;
-  /** Set when the next round must check every piece (to count what healing left under-replicated). */
-  private boolean fullScanWanted;
+  /**
+   * Set when the next round must check every piece: the first round, and one that counts what
+   * healing left under-replicated.
+   */
+  private boolean fullScanWanted = true;
   /** Pieces the last round found wanting copies but could not serve (busy sources, byte budget). */
   private long[] carried = new long[0];
   private boolean workLeft;
@@ -84,14 +86,13 @@ final class ReplicationMonitor {
     }
     long[] changed = cluster.changed.take();
     roundsSinceFullScan++;
-    boolean full = changed == null || !scannedAll || fullScanWanted
+    boolean full = changed == null || fullScanWanted
         || cluster.livenessVersion != scannedLivenessVersion || roundsSinceFullScan >= FULL_SCAN_EVERY_ROUNDS;
     if (full) {
       underReplicated = 0;
       List<Need> needs = new ArrayList<>();
       Namespace.forEachFile(core.state.namespace().root(), file -> checkAll(file, nowMillis, needs));
       serve(needs, nowMillis);
-      scannedAll = true;
       scannedLivenessVersion = cluster.livenessVersion;
       roundsSinceFullScan = 0;
       fullScanWanted = false;

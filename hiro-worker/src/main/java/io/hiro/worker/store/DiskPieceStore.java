@@ -52,8 +52,6 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
   private final CorruptDir corruptDir;
   private final Object installs = new Object();
   private final DirectorySync directorySync;
-  /** Fan-out dirs whose entry in {@code pieces/} this process made durable. */
-  private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
   private final DirectWrites directWrites;
   private final SpareFiles spares;
   /**
@@ -79,17 +77,7 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
     this.clock = clock;
     this.directorySync = directorySync;
     this.corruptDir = new CorruptDir(layout.corruptDir(), CorruptDir.CORRUPT_REPLICAS_KEPT_MAX);
-    this.spares = new SpareFiles(layout, node, new SpareFiles.Durably() {
-      @Override
-      public void createDir(Path dir) throws IOException {
-        createDurably(dir);
-      }
-
-      @Override
-      public void syncDir(Path dir) throws IOException {
-        directorySync.sync(dir);
-      }
-    });
+    this.spares = new SpareFiles(layout, node, directorySync);
   }
 
   /**
@@ -146,7 +134,7 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
         if (!Files.isRegularFile(file)) {
           continue;
         }
-        if (SpareFiles.isSpareName(file) && Files.size(file) == 0) {
+        if (PieceFile.slotOf(file).isPresent() && Files.size(file) == 0) {
           empty.add(file);
           emptyDirs.add(file.getParent());
         } else {
@@ -277,19 +265,6 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
     return meta;
   }
 
-  /**
-   * Creates a fan-out dir if it is missing and, the first time this process uses it, fsyncs
-   * {@code pieces/}: without that, a power loss could drop the new dir with the replicas in it.
-   */
-  void createDurably(Path dir) throws IOException {
-    if (durableDirs.contains(dir)) {
-      return;
-    }
-    OwnerOnly.createDirectories(dir);
-    directorySync.sync(layout.piecesDir());
-    durableDirs.add(dir);
-  }
-
   @Override
   public ReplicaReader open(PieceId pieceId) {
     Replica replica = replicas.get(pieceId);
@@ -333,7 +308,7 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
       try {
         // A spare keeps its name after the piece id: its footer covers the slot in that name.
         String name = replica.file().getFileName().toString();
-        String label = SpareFiles.isSpareName(replica.file())
+        String label = PieceFile.slotOf(replica.file()).isPresent()
             ? pieceId + "-" + name.substring(0, name.length() - PieceFile.SUFFIX.length()) : pieceId.toString();
         movedTo = corruptDir.moveIn(label, replica.file(), clock.millis());
       } catch (IOException e) {

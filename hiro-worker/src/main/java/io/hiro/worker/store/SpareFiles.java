@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +36,9 @@ final class SpareFiles {
 
   private final DataDirLayout layout;
   private final String node;
-  private final Durably durably;
+  private final DiskPieceStore.DirectorySync directorySync;
+  /** Fan-out dirs whose entry in {@code pieces/} this process made durable. */
+  private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Path> idle = new ConcurrentLinkedQueue<>();
   private final AtomicInteger idleCount = new AtomicInteger();
   private volatile boolean refilling;
@@ -44,28 +47,16 @@ final class SpareFiles {
   private final AtomicInteger nextFanOut = new AtomicInteger(ThreadLocalRandom.current().nextInt(256));
   private final SecureRandom slots = new SecureRandom();
 
-  /** What the store does to make a new fan-out dir, and a dir's entries, durable. */
-  interface Durably {
-    void createDir(Path dir) throws IOException;
-
-    void syncDir(Path dir) throws IOException;
-  }
-
-  SpareFiles(DataDirLayout layout, String node, Durably durably) {
+  SpareFiles(DataDirLayout layout, String node, DiskPieceStore.DirectorySync directorySync) {
     this.layout = layout;
     this.node = node;
-    this.durably = durably;
-  }
-
-  /** Whether {@code file} is named as a spare is (whatever it holds now). */
-  static boolean isSpareName(Path file) {
-    return file.getFileName().toString().startsWith(NAME_PREFIX);
+    this.directorySync = directorySync;
   }
 
   /** Hands out spares found empty when the store opened, once their dirs are fsynced. */
   void adopt(Set<Path> dirs, Iterable<Path> files) throws IOException {
     for (Path dir : dirs) {
-      durably.syncDir(dir);
+      directorySync.sync(dir);
     }
     for (Path file : files) {
       offer(file);
@@ -86,7 +77,7 @@ final class SpareFiles {
     }
     Path dir = fanOutDir();
     Path made = make(dir);
-    durably.syncDir(dir);
+    directorySync.sync(dir);
     return made;
   }
 
@@ -132,7 +123,7 @@ final class SpareFiles {
         for (int i = 0; i < BATCH; i++) {
           batch[i] = make(dir);
         }
-        durably.syncDir(dir);
+        directorySync.sync(dir);
         for (Path spare : batch) {
           offer(spare);
         }
@@ -154,9 +145,17 @@ final class SpareFiles {
     idleCount.incrementAndGet();
   }
 
+  /**
+   * The next fan-out dir, created if missing; the first time this process uses it, {@code pieces/}
+   * is fsynced: without that, a power loss could drop the new dir with the replicas in it.
+   */
   private Path fanOutDir() throws IOException {
     Path dir = layout.fanOutDir(Math.floorMod(nextFanOut.getAndIncrement(), 256));
-    durably.createDir(dir);
+    if (!durableDirs.contains(dir)) {
+      OwnerOnly.createDirectories(dir);
+      directorySync.sync(layout.piecesDir());
+      durableDirs.add(dir);
+    }
     return dir;
   }
 

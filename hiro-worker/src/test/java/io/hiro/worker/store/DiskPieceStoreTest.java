@@ -178,31 +178,19 @@ class DiskPieceStoreTest {
     assertThat(store.replicaCount()).isEqualTo(3);
   }
 
-  /** With no spare idle, a write makes its own and syncs the dir it is in before it writes. */
+  /** With no spare idle, a write makes its own: its new dir made durable in pieces/, then its name. */
   @Test
   void aSpareMadeOnTheSpotHasItsNameSyncedBeforeItIsHandedOut() throws IOException {
-    List<String> calls = new CopyOnWriteArrayList<>();
-    SpareFiles spares = new SpareFiles(layout(), WORKER.value(), new SpareFiles.Durably() {
-      @Override
-      public void createDir(Path created) throws IOException {
-        Files.createDirectories(created);
-        calls.add("create " + created);
-      }
-
-      @Override
-      public void syncDir(Path synced) {
-        calls.add("sync " + synced);
-      }
-    });
+    List<Path> synced = new CopyOnWriteArrayList<>();
+    SpareFiles spares = new SpareFiles(layout(), WORKER.value(), synced::add);
 
     try {
       Path spare = spares.take();
 
       assertThat(spare).exists().hasSize(0);
-      assertThat(SpareFiles.isSpareName(spare)).isTrue();
-      assertThat(calls).contains("create " + spare.getParent());
-      assertThat(calls.indexOf("sync " + spare.getParent()))
-          .isGreaterThan(calls.indexOf("create " + spare.getParent()));
+      assertThat(PieceFile.slotOf(spare)).isPresent();
+      assertThat(synced).contains(layout().piecesDir(), spare.getParent());
+      assertThat(synced.indexOf(spare.getParent())).isGreaterThan(synced.indexOf(layout().piecesDir()));
     } finally {
       spares.close();
     }
