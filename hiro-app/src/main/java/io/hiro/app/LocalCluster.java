@@ -12,8 +12,6 @@ import io.hiro.common.security.SecretLookup;
 import io.hiro.common.security.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,11 +91,11 @@ public final class LocalCluster implements AutoCloseable {
     this.baseDir = baseDir;
     this.secret = ClusterSecret.loadOrCreateIn(masterDataDir());
     this.certs = options.tls() ? new LocalCerts(baseDir.resolve("certs")) : null;
-    this.masterPort = freePort();
-    this.masterHttpPort = freePort();
+    this.masterPort = LoopbackPorts.free();
+    this.masterHttpPort = LoopbackPorts.free();
     for (int i = 0; i < options.workerCount(); i++) {
-      workerPorts.add(freePort());
-      workerHttpPorts.add(freePort());
+      workerPorts.add(LoopbackPorts.free());
+      workerHttpPorts.add(LoopbackPorts.free());
       workers.add(null);
     }
   }
@@ -115,7 +113,7 @@ public final class LocalCluster implements AutoCloseable {
       for (int i = 0; i < options.workerCount(); i++) {
         cluster.startWorker(i);
       }
-      cluster.awaitLiveWorkers(options.workerCount(), START_TIMEOUT);
+      cluster.awaitLiveWorkers(options.workerCount(), START_TIMEOUT, true);
       return cluster;
     } catch (RuntimeException e) {
       cluster.close();
@@ -260,10 +258,18 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Waits until the master sees {@code count} live workers. */
   public void awaitLiveWorkers(int count, Duration timeout) {
+    awaitLiveWorkers(count, timeout, false);
+  }
+
+  /** As above; with {@code everyWorker}, a worker process that exited ends the wait with its log's last lines. */
+  private void awaitLiveWorkers(int count, Duration timeout, boolean everyWorker) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer from the master yet";
     while (System.nanoTime() < deadline) {
       checkAlive();
+      if (everyWorker) {
+        checkWorkersAlive();
+      }
       try (HiroClient client = client()) {
         ClusterReport report = client.report();
         long live = report.workers().stream().filter(w -> w.state().equals("live")).count();
@@ -303,6 +309,17 @@ public final class LocalCluster implements AutoCloseable {
       Path log = baseDir.resolve("master.log");
       throw HiroException.unavailable("the master exited with code %d; see %s, which ends: %s", master.exitValue(),
           log, lastLines(log, 3));
+    }
+  }
+
+  private void checkWorkersAlive() {
+    for (int w = 0; w < workerCount(); w++) {
+      Process worker = workers.get(w);
+      if (worker != null && !worker.isAlive()) {
+        Path log = baseDir.resolve("worker-" + (w + 1) + ".log");
+        throw HiroException.unavailable("worker %d exited with code %d while the cluster started; see %s, which ends: %s",
+            w + 1, worker.exitValue(), log, lastLines(log, 3));
+      }
     }
   }
 
@@ -351,15 +368,6 @@ public final class LocalCluster implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on loopback", e);
     }
   }
 

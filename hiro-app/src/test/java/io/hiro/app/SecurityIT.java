@@ -9,8 +9,6 @@ import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.SecretLookup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,8 +176,8 @@ class SecurityIT {
   @Test
   void theQuickStartNeedsNoSecretOptionWhenTheThreeCommandsRunInOneDirectory() throws Exception {
     Path here = emptyDir("quick-start");
-    int masterPort = freePort();
-    int workerPort = freePort();
+    int masterPort = LoopbackPorts.free();
+    int workerPort = LoopbackPorts.free();
     List<Process> daemons = new ArrayList<>();
     try {
       daemons.add(daemon(here, "master", "master", "--port", Integer.toString(masterPort), "--bind", "127.0.0.1",
@@ -217,11 +215,5 @@ class SecurityIT {
     builder.environment().keySet().removeIf(variable -> variable.startsWith("HIRO_"));
     builder.environment().put("HIRO_JAVA_OPTS", "-Duser.home=" + emptyHome);
     return builder.start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

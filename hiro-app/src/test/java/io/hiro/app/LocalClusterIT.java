@@ -1,0 +1,32 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hiro.common.HiroException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How a local cluster of processes reports a daemon that could not start. */
+class LocalClusterIT {
+  @TempDir Path dir;
+
+  /** Without this, the start waited its full minute and then said only that a worker was missing. */
+  @Test
+  @Timeout(value = 40, unit = TimeUnit.SECONDS)
+  void aWorkerThatExitsWhileTheClusterStartsIsNamedWithTheEndOfItsLog() {
+    LocalCluster.Options options = new LocalCluster.Options(HiroCli.launcher(), 2, "500ms", List.of(),
+        List.of("--no-such-option"));
+
+    assertThatThrownBy(() -> LocalCluster.start(options, dir.resolve("cluster")).close())
+        .isInstanceOf(HiroException.class)
+        .hasMessageContaining("worker 1 exited with code 2 while the cluster started")
+        .hasMessageContaining("worker-1.log, which ends: ")
+        .hasMessageContaining("--version");
+    assertThat(dir.resolve("cluster/worker-1.log")).exists();
+  }
+}
