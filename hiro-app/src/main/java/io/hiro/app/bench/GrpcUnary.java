@@ -17,11 +17,8 @@ import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.FileStatus;
 import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +54,10 @@ final class GrpcUnary {
    * an echo server in a JVM of its own (as the master is), started here and stopped at the end.
    */
   static Figure measure(int clients, int totalCalls, Duration warmUp, long deadlineNanos) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), GrpcUnary.class.getName()));
-    Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<ManagedChannel> channels = new ArrayList<>();
     List<ClientThreads> threads = new ArrayList<>();
-    try {
-      HostPort address = new HostPort("127.0.0.1", readPort(server));
+    try (BenchNode server = BenchNode.start(GrpcUnary.class)) {
+      HostPort address = new HostPort("127.0.0.1", server.port());
       for (int c = 0; c < clients; c++) {
         threads.add(new ClientThreads("bench-grpc-net"));
         channels.add(Rpc.channel(address, RpcSecurity.PLAINTEXT, threads.get(c)));
@@ -80,18 +74,7 @@ final class GrpcUnary {
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
       threads.forEach(ClientThreads::close);
-      server.destroy();
     }
-  }
-
-  /** The echo server's first line: {@code port N}. */
-  private static int readPort(Process server) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
-    String line = out.readLine();
-    if (line == null || !line.startsWith("port ")) {
-      throw new IOException("the bench's echo server did not start (it said: " + line + ")");
-    }
-    return Integer.parseInt(line.substring("port ".length()).trim());
   }
 
   /** The echo server: prints {@code port N}, then serves until its standard input closes (the bench ended). */

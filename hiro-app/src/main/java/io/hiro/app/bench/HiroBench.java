@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -81,6 +82,8 @@ public final class HiroBench {
     out.accept(unary1);
     Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), sizes.grpcWarmUp(), deadline());
     out.accept(unaryMany);
+    List<Figure> putFloor = PutFloor.measure(workDir, sizes, deadline());
+    putFloor.forEach(out);
     Optional<Figure> directRead = Optional.empty();
     if (!workersHere) {
       LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: the workers' disks are not known to be on "
@@ -92,7 +95,8 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, fsync, files1, filesMany, loopback, chain, unary1, unaryMany, directRead);
+    return new Limits(disk, fsync, files1, filesMany, loopback, chain, unary1, unaryMany, putFloor.get(0),
+        putFloor.get(1), directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

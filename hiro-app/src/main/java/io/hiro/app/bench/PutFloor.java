@@ -1,0 +1,188 @@
+package io.hiro.app.bench;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.HiroException;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.ClientThreads;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
+import io.hiro.proto.CommitFileRequest;
+import io.hiro.proto.CreateFileRequest;
+import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.NamespaceServiceGrpc;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code limit.put_floor.1client} and {@code .8clients}: the small puts per second this machine
+ * gives the message pattern and the durable writes of a Hiro put, with none of Hiro's own work. A
+ * master and 3 workers ({@link PutFloorNode}), each in a JVM of its own, serve Hiro's gRPC methods
+ * with Hiro's transport settings; each client, with its own network thread as a {@code HiroClient},
+ * makes per put: CreateFile at the master, one WritePiece stream (header, 4 KiB, end) to a primary
+ * that forwards along a chain of 3 (the primary taking turns), each worker writing into a spare file and
+ * fsyncing it before it answers, and CommitFile, answered once its journal record is fsynced. So
+ * 3 fsynced replicas and 1 fsynced journal record per put, as in Hiro, and 2 master calls and 3
+ * stream hops out and back.
+ *
+ * <p>Puts are made untimed first, with 8 clients, for {@link BenchSizes#putWarmUp()}, as Hiro's are
+ * in {@link SmallFileBench} (the nodes' JVMs are new and compile as they go). The
+ * files stay in {@link PieceFiles#dirIn} until the end of the run, as the other file limits' do.
+ */
+final class PutFloor {
+  private static final int REPLICATION = HiroBench.REPLICATION;
+
+  private final List<BenchNode> nodes = new ArrayList<>();
+  private HostPort master;
+  private final List<WorkerRef> workers = new ArrayList<>();
+
+  private PutFloor() {}
+
+  /** Both figures, with 1 client and with {@code sizes.clientCount()} clients. */
+  static List<Figure> measure(Path workDir, BenchSizes sizes, long deadlineNanos) throws IOException {
+    PutFloor floor = new PutFloor();
+    try {
+      floor.start(PieceFiles.dirIn(workDir).resolve("put-floor"));
+      byte[] content = new byte[sizes.smallFileBytes()];
+      ThreadLocalRandom.current().nextBytes(content);
+      ByteString bytes = ByteString.copyFrom(content);
+      List<Client> clients = new ArrayList<>();
+      try {
+        for (int c = 0; c < sizes.clientCount(); c++) {
+          clients.add(floor.new Client(bytes));
+        }
+        long warmUntil = System.nanoTime() + sizes.putWarmUp().toNanos();
+        do {
+          puts(clients, sizes.smallFileCount(), deadlineNanos);
+        } while (System.nanoTime() < warmUntil);
+        String many = clients.size() + "clients";
+        return List.of(
+            Figure.of("limit.put_floor.1client", puts(clients.subList(0, 1), sizes.smallFileCount(), deadlineNanos),
+                "files/s"),
+            Figure.of("limit.put_floor." + many, puts(clients, sizes.smallFileCount(), deadlineNanos), "files/s"));
+      } finally {
+        clients.forEach(Client::close);
+      }
+    } finally {
+      floor.stop();
+    }
+  }
+
+  private void start(Path dir) throws IOException {
+    master = new HostPort("127.0.0.1", launch("master", dir.resolve("master")));
+    for (int w = 0; w < REPLICATION; w++) {
+      int port = launch("worker", dir.resolve("w" + w));
+      workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + port).build());
+    }
+  }
+
+  private int launch(String role, Path dir) throws IOException {
+    BenchNode node = BenchNode.start(PutFloorNode.class, role, dir.toString());
+    nodes.add(node);
+    return node.port();
+  }
+
+  private void stop() {
+    nodes.forEach(BenchNode::close);
+  }
+
+  /** {@code total} puts spread over {@code clients}, one thread each, all at once; returns puts per second. */
+  private static double puts(List<Client> clients, int total, long deadlineNanos) throws IOException {
+    List<CompletableFuture<Long>> loops = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int c = 0; c < clients.size(); c++) {
+      Client client = clients.get(c);
+      int count = total / clients.size() + (c < total % clients.size() ? 1 : 0);
+      loops.add(CompletableFuture.supplyAsync(() -> {
+        for (int i = 0; i < count; i++) {
+          client.put(deadlineNanos);
+        }
+        return (long) count;
+      }, runnable -> Thread.ofPlatform().daemon().name("bench-put-floor-client").start(runnable)));
+    }
+    for (CompletableFuture<Long> loop : loops) {
+      MachineLimits.await(loop, deadlineNanos, "limit.put_floor");
+    }
+    return total / ((System.nanoTime() - started) / 1e9);
+  }
+
+  /** One client: its network thread, and its channels to the master and to each worker. */
+  private final class Client implements AutoCloseable {
+    private final ClientThreads threads = new ClientThreads("bench-put-floor-net");
+    private final ManagedChannel masterChannel = Rpc.channel(master, RpcSecurity.PLAINTEXT, threads);
+    private final List<ManagedChannel> workerChannels = new ArrayList<>();
+    private final ByteString content;
+    private int puts;
+
+    Client(ByteString content) {
+      this.content = content;
+      for (WorkerRef worker : workers) {
+        workerChannels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
+      }
+    }
+
+    void put(long deadlineNanos) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        throw HiroException.unavailable("bench limit.put_floor did not finish before its deadline");
+      }
+      CreateFileResponse upload = NamespaceServiceGrpc.newBlockingStub(masterChannel)
+          .withDeadlineAfter(left, TimeUnit.NANOSECONDS)
+          .createFile(CreateFileRequest.newBuilder().setPath("/floor").setSizeBytes(content.size())
+              .setReplication(REPLICATION).setOverwrite(true).build());
+      int primary = puts++ % REPLICATION;
+      List<WorkerRef> downstream = new ArrayList<>();
+      for (int w = 1; w < REPLICATION; w++) {
+        downstream.add(workers.get((primary + w) % REPLICATION));
+      }
+      CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+      StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(workerChannels.get(primary))
+          .withExecutor(Runnable::run).withDeadlineAfter(left, TimeUnit.NANOSECONDS).writePiece(PutFloorNode.answerInto(answer));
+      requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
+          .setPieceId(upload.getPieces(0).getPieceId()).setLength(content.size()).addAllDownstream(downstream)).build());
+      requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setData(content)).build());
+      requests.onCompleted();
+      WritePieceResponse stored = await(answer, deadlineNanos);
+      if (stored.getStoredWorkerIdsCount() != REPLICATION) {
+        throw HiroException.unavailable("bench limit.put_floor: a chain stored %d replicas, not %d",
+            stored.getStoredWorkerIdsCount(), REPLICATION);
+      }
+      NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(left, TimeUnit.NANOSECONDS)
+          .commitFile(CommitFileRequest.newBuilder().setUploadId(upload.getUploadId()).build());
+    }
+
+    @Override
+    public void close() {
+      masterChannel.shutdownNow();
+      workerChannels.forEach(ManagedChannel::shutdownNow);
+      threads.close();
+    }
+  }
+
+  private static WritePieceResponse await(CompletableFuture<WritePieceResponse> answer, long deadlineNanos) {
+    try {
+      return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw HiroException.unavailable("bench limit.put_floor: a chain failed: %s", e.getCause());
+    } catch (TimeoutException e) {
+      throw HiroException.unavailable("bench limit.put_floor did not finish before its deadline");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("bench limit.put_floor interrupted");
+    }
+  }
+}

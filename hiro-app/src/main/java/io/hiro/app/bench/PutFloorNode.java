@@ -1,0 +1,336 @@
+package io.hiro.app.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import io.hiro.app.Main;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.CommitFileRequest;
+import io.hiro.proto.CommitFileResponse;
+import io.hiro.proto.CreateFileRequest;
+import io.hiro.proto.CreateFileResponse;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.FileStatus;
+import io.hiro.proto.NamespaceServiceGrpc;
+import io.hiro.proto.PieceRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One daemon of {@link PutFloor}, in a JVM of its own as Hiro's are: {@code master DIR} or
+ * {@code worker DIR}. It serves Hiro's own gRPC methods with Hiro's transport settings
+ * ({@link Rpc#startServer}) and does only the disk and network work a small put needs:
+ * <ul>
+ *   <li>master: CreateFile appends a record to a journal and answers without waiting for it;
+ *       CommitFile appends one and answers once it is fsynced, concurrent commits sharing one fsync;
+ *   <li>worker: WritePiece forwards every message to the rest of the chain while it writes the
+ *       bytes into an empty file made ahead (64 at a time, their dir fsynced), then appends ~100
+ *       bytes of meta, fsyncs the file, waits for the downstream answer and answers.
+ * </ul>
+ * No checksums, tokens, placement, namespace, metrics or replica reports. Prints {@code port N},
+ * then serves until its standard input closes.
+ */
+public final class PutFloorNode {
+  private static final int META_BYTES = 100;
+  private static final int SPARE_BATCH = 64;
+  private static final int FAN_OUT = 256;
+
+  private PutFloorNode() {}
+
+  public static void main(String[] args) throws IOException {
+    Main.nettyDefaults();
+    Path dir = Files.createDirectories(Path.of(args[1]));
+    Server server = switch (args[0]) {
+      case "master" -> Rpc.startServer("127.0.0.1", 0, List.of(new Master(dir)));
+      case "worker" -> Rpc.startServer("127.0.0.1", 0, List.of(new Worker(dir)));
+      default -> throw new IllegalArgumentException("role must be master or worker, not " + args[0]);
+    };
+    System.out.println("port " + server.getPort());
+    System.out.flush();
+    System.in.transferTo(OutputStream.nullOutputStream());
+    server.shutdownNow();
+  }
+
+  /** A journal with group commit: whoever fsyncs writes everything appended so far. */
+  static final class Journal {
+    private final FileChannel file;
+    private final Object syncLock = new Object();
+    private ByteBuffer pending = ByteBuffer.allocate(1 << 20);
+    private long appended;
+    private long durable;
+
+    Journal(Path path) throws IOException {
+      this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+    }
+
+    synchronized long append(int bytes) {
+      if (pending.remaining() < bytes) {
+        ByteBuffer larger = ByteBuffer.allocate(pending.capacity() * 2);
+        larger.put(pending.flip());
+        pending = larger;
+      }
+      pending.put(new byte[bytes]);
+      return ++appended;
+    }
+
+    void awaitDurable(long seq) throws IOException {
+      synchronized (syncLock) {
+        if (durable >= seq) {
+          return;
+        }
+        ByteBuffer toWrite;
+        long upTo;
+        synchronized (this) {
+          toWrite = pending.flip();
+          pending = ByteBuffer.allocate(toWrite.capacity());
+          upTo = appended;
+        }
+        while (toWrite.hasRemaining()) {
+          file.write(toWrite);
+        }
+        file.force(false);
+        durable = upTo;
+      }
+    }
+  }
+
+  private static final class Master extends NamespaceServiceGrpc.NamespaceServiceImplBase {
+    private final Journal journal;
+
+    Master(Path dir) throws IOException {
+      this.journal = new Journal(dir.resolve("journal"));
+    }
+
+    @Override
+    public void createFile(CreateFileRequest request, StreamObserver<CreateFileResponse> response) {
+      journal.append(META_BYTES);
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      response.onNext(CreateFileResponse.newBuilder().setUploadId(random.nextLong()).setFileId(random.nextLong())
+          .setReplication(request.getReplication()).setReplicationGranted(request.getReplication())
+          .addPieces(PieceRef.newBuilder().setPieceId(random.nextLong()).setLength(request.getSizeBytes()))
+          .build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void commitFile(CommitFileRequest request, StreamObserver<CommitFileResponse> response) {
+      try {
+        journal.awaitDurable(journal.append(META_BYTES));
+      } catch (IOException e) {
+        response.onError(e);
+        return;
+      }
+      response.onNext(CommitFileResponse.newBuilder().setFile(FileStatus.newBuilder().setPath("/floor")).build());
+      response.onCompleted();
+    }
+  }
+
+  private static final class Worker extends DataServiceGrpc.DataServiceImplBase {
+    private final Spares spares;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    Worker(Path dir) throws IOException {
+      this.spares = new Spares(dir);
+    }
+
+    @Override
+    public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> response) {
+      return new Incoming(response);
+    }
+
+    private StreamObserver<WritePieceRequest> forward(WritePieceHeader header,
+        CompletableFuture<WritePieceResponse> answer) {
+      String next = header.getDownstream(0).getAddress();
+      ManagedChannel channel = channels.computeIfAbsent(next, address -> Rpc.channel(HostPort.parse(address)));
+      StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
+          .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS).writePiece(answerInto(answer));
+      requests.onNext(WritePieceRequest.newBuilder().setHeader(header.toBuilder().clearDownstream()
+          .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))).build());
+      return requests;
+    }
+
+    /** One WritePiece stream. */
+    private final class Incoming implements StreamObserver<WritePieceRequest> {
+      private final StreamObserver<WritePieceResponse> response;
+      private final CompletableFuture<WritePieceResponse> downstreamAnswer = new CompletableFuture<>();
+      private StreamObserver<WritePieceRequest> downstream;
+      private FileChannel file;
+      private long received;
+
+      Incoming(StreamObserver<WritePieceResponse> response) {
+        this.response = response;
+      }
+
+      @Override
+      public synchronized void onNext(WritePieceRequest request) {
+        try {
+          if (request.hasHeader()) {
+            if (request.getHeader().getDownstreamCount() > 0) {
+              downstream = forward(request.getHeader(), downstreamAnswer);
+            }
+            file = FileChannel.open(spares.take(), StandardOpenOption.WRITE);
+            return;
+          }
+          if (downstream != null) {
+            downstream.onNext(request);
+          }
+          ByteBuffer bytes = request.getData().getData().asReadOnlyByteBuffer();
+          while (bytes.hasRemaining()) {
+            received += file.write(bytes, received);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public synchronized void onError(Throwable error) {
+        if (downstream != null) {
+          downstream.onError(error);
+        }
+        closeQuietly();
+      }
+
+      @Override
+      public synchronized void onCompleted() {
+        try {
+          if (downstream != null) {
+            downstream.onCompleted();
+          }
+          file.write(ByteBuffer.allocate(META_BYTES), received);
+          file.force(true);
+          file.close();
+          WritePieceResponse.Builder answer = WritePieceResponse.newBuilder().addStoredWorkerIds("here");
+          if (downstream != null) {
+            answer.addAllStoredWorkerIds(downstreamAnswer.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                .getStoredWorkerIdsList());
+          }
+          response.onNext(answer.build());
+          response.onCompleted();
+        } catch (IOException | ExecutionException | TimeoutException e) {
+          closeQuietly();
+          response.onError(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          response.onError(e);
+        }
+      }
+
+      private void closeQuietly() {
+        try {
+          if (file != null) {
+            file.close();
+          }
+        } catch (IOException e) {
+          // the stream failed already
+        }
+      }
+    }
+  }
+
+  /** An observer of one WritePiece call that completes {@code answer}. */
+  static StreamObserver<WritePieceResponse> answerInto(CompletableFuture<WritePieceResponse> answer) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(WritePieceResponse value) {
+        answer.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        answer.completeExceptionally(error);
+      }
+
+      @Override
+      public void onCompleted() {
+        answer.completeExceptionally(new IllegalStateException("no answer"));
+      }
+    };
+  }
+
+  /**
+   * Empty files made ahead, {@link #SPARE_BATCH} at a time in one fan-out dir whose fsync makes them
+   * durable, on a thread of its own; made on the spot when none is left, as a worker does.
+   */
+  private static final class Spares {
+    private static final int IDLE_MIN = 32;
+    private final Path dir;
+    private final Deque<Path> idle = new ArrayDeque<>();
+    private int batches;
+
+    Spares(Path dir) throws IOException {
+      this.dir = dir;
+      for (int d = 0; d < FAN_OUT; d++) {
+        Files.createDirectories(dir.resolve(String.format("%02x", d)));
+      }
+      Thread.ofVirtual().name("spares").start(this::refill);
+    }
+
+    synchronized Path take() throws IOException {
+      if (idle.isEmpty()) {
+        idle.addAll(batch());
+      }
+      Path spare = idle.poll();
+      if (idle.size() < IDLE_MIN) {
+        notifyAll();
+      }
+      return spare;
+    }
+
+    private void refill() {
+      try {
+        while (true) {
+          synchronized (this) {
+            while (idle.size() >= IDLE_MIN) {
+              wait();
+            }
+          }
+          List<Path> made = batch();
+          synchronized (this) {
+            idle.addAll(made);
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        // the node is stopping, or its disk failed: take() makes spares on the spot
+      }
+    }
+
+    private List<Path> batch() throws IOException {
+      int number;
+      synchronized (this) {
+        number = batches++;
+      }
+      Path fanOut = dir.resolve(String.format("%02x", number % FAN_OUT));
+      List<Path> made = new ArrayList<>();
+      for (int s = 0; s < SPARE_BATCH; s++) {
+        made.add(Files.createFile(fanOut.resolve("slot-" + number + "-" + s + ".piece")));
+      }
+      try (FileChannel directory = FileChannel.open(fanOut, StandardOpenOption.READ)) {
+        directory.force(true);
+      }
+      return made;
+    }
+  }
+}
