@@ -23,10 +23,11 @@ final class BigFileBench {
   static final double GET_TARGET_MEGABYTES_PER_SECOND = 1_200;
   /**
    * Untimed puts before the timed one. On a new cluster, successive puts of 1 GiB ran 136, 255,
-   * 335, 347 and 379 MB/s (session 6, a warm client): with one warm-up the timed put was the second
-   * of these, still compiling in the daemons.
+   * 335, 347 and 379 MB/s (session 6, a warm client). After 3 untimed puts the workers' JIT still
+   * took 0.22-0.27 s of CPU per GiB put and the next puts ran 308-324 MB/s; after 8, 0.06-0.41 s and
+   * 388-389 MB/s (session 7, a throw-away program reading each process's compiler threads' CPU).
    */
-  static final int PUT_WARM_UPS = 3;
+  static final int PUT_WARM_UPS = 8;
 
   private final HiroClient client;
   private final RandomFile input;
