@@ -133,13 +133,18 @@ final class Cluster {
     List<Placement.Candidate> prompt = new ArrayList<>();
     List<Placement.Candidate> late = new ArrayList<>();
     for (WorkerInfo worker : liveWorkers(nowMillis)) {
-      long free = worker.freeBytes - promisedBytes.applyAsLong(worker.id) - copies.incomingBytes(worker.id);
+      long free = roomOf(worker, promisedBytes);
       if (free >= lengthBytes) {
         Placement.Candidate candidate = new Placement.Candidate(worker.id, worker.address.host(), free);
         (isSuspect(worker, nowMillis) ? late : prompt).add(candidate);
       }
     }
     return prompt.isEmpty() ? late : prompt;
+  }
+
+  /** What a worker can still take: its free space less what uploads and copies headed to it will need. */
+  long roomOf(WorkerInfo worker, ToLongFunction<WorkerId> promisedBytes) {
+    return worker.freeBytes - promisedBytes.applyAsLong(worker.id) - copies.incomingBytes(worker.id);
   }
 
   /** Live, but its last heartbeat is late: it may be dying. */

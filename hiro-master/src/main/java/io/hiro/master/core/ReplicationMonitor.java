@@ -5,9 +5,11 @@ import io.hiro.common.WorkerId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       (the first two as failures, so the retry picks another target);
  *   <li>in safe mode the round stops there: no copy and no delete is decided;
  *   <li>the committed pieces whose replicas or copies changed since the last round ({@link ChangedPieces}),
- *       and those the last round could not serve, are checked; every committed piece is, in the first
+ *       those the last round could not serve, and those that had no eligible target once a worker has room
+ *       for them, are checked; every committed piece is, in the first
  *       round, after a worker went dead or came back, and every {@link #FULL_SCAN_EVERY_ROUNDS} rounds.
  *       A piece with fewer good live replicas than its file wants gets copy orders, most endangered first
  *       (one good replica before two), within replicationCopiesPerWorkerMax per source and the cluster-wide
@@ -38,6 +41,11 @@ final class ReplicationMonitor {
   static final long COPY_TIMEOUT_RATE_BYTES_PER_SECOND = 1L << 20;
   static final int FULL_SCAN_EVERY_ROUNDS = 20;
   static final int MISSING_LOGGED_MAX = 100_000;
+  /**
+   * Pieces with no eligible target remembered to be checked again when a worker gains room; beyond
+   * that (a cluster with fewer workers than its files want, say) they wait for the full scan.
+   */
+  static final int WAITING_MAX = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationMonitor.class);
 
   /** A piece that wants {@code count} more replicas, with its good live holders (the possible sources). */
@@ -59,6 +67,14 @@ final class ReplicationMonitor {
   private boolean fullScanWanted = true;
   /** Pieces the last round found wanting copies but could not serve (busy sources, byte budget). */
   private long[] carried = new long[0];
+  /**
+   * Pieces found wanting copies with no eligible target, and their lengths (at most
+   * {@link #WAITING_MAX}). They are checked again when a live worker gains room for one of them
+   * ({@link #roomSeen}); a worker joining or coming back makes a full scan anyway.
+   */
+  private final LongMap<Long> waiting = new LongMap<>();
+  /** Each live worker's room at the end of the last round, while some piece is {@link #waiting}. */
+  private Map<WorkerId, Long> roomSeen = Map.of();
   private boolean workLeft;
   /** Under-replicated pieces at the last full scan. */
   private long underReplicated;
@@ -90,17 +106,26 @@ final class ReplicationMonitor {
         || cluster.livenessVersion != scannedLivenessVersion || roundsSinceFullScan >= FULL_SCAN_EVERY_ROUNDS;
     if (full) {
       underReplicated = 0;
+      waiting.clear();
       List<Need> needs = new ArrayList<>();
       Namespace.forEachFile(core.state.namespace().root(), file -> checkAll(file, nowMillis, needs));
       serve(needs, nowMillis);
       scannedLivenessVersion = cluster.livenessVersion;
       roundsSinceFullScan = 0;
       fullScanWanted = false;
-    } else if (changed.length > 0 || carried.length > 0) {
-      long counted = underReplicated; // a count over every piece: only a full scan makes it
-      serve(checkChanged(changed, nowMillis), nowMillis);
-      underReplicated = counted;
+    } else {
+      boolean recheckWaiting = waiting.size() > 0 && someWorkerGainedRoom(nowMillis);
+      if (changed.length > 0 || carried.length > 0 || recheckWaiting) {
+        long counted = underReplicated; // a count over every piece: only a full scan makes it
+        long[] waited = recheckWaiting ? waiting.keys() : new long[0];
+        if (recheckWaiting) {
+          waiting.clear();
+        }
+        serve(checkChanged(changed, waited, nowMillis), nowMillis);
+        underReplicated = counted;
+      }
     }
+    noteRoom(nowMillis);
     logHealed(full);
     surplus.deleteOrphans(core, nowMillis);
   }
@@ -146,14 +171,13 @@ final class ReplicationMonitor {
     }
   }
 
-  /** Checks the committed pieces among {@code changed} and those carried from the last round. */
-  private List<Need> checkChanged(long[] changed, long nowMillis) {
+  /** Checks the committed pieces among {@code changed} and {@code waited}, and those carried from the last round. */
+  private List<Need> checkChanged(long[] changed, long[] waited, long nowMillis) {
     LongMap<Boolean> wanted = new LongMap<>();
-    for (long pieceId : changed) {
-      wanted.put(pieceId, Boolean.TRUE);
-    }
-    for (long pieceId : carried) {
-      wanted.put(pieceId, Boolean.TRUE);
+    for (long[] pieceIds : List.of(changed, waited, carried)) {
+      for (long pieceId : pieceIds) {
+        wanted.put(pieceId, Boolean.TRUE);
+      }
     }
     // Grouped by file, so a file with many changed pieces is walked once.
     Set<FileNode> files = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -189,6 +213,9 @@ final class ReplicationMonitor {
       if (budgetLeft) {
         Served served = order(need, nowMillis);
         budgetLeft = served != Served.OUT_OF_BUDGET;
+        if (served == Served.NO_TARGET && waiting.size() < WAITING_MAX) {
+          waiting.put(need.pieceId(), need.lengthBytes());
+        }
         if (served == Served.ORDERED || served == Served.NO_TARGET) {
           continue;
         }
@@ -197,6 +224,37 @@ final class ReplicationMonitor {
     }
     carried = left.stream().mapToLong(Long::longValue).toArray();
     workLeft = carried.length > 0;
+  }
+
+  /**
+   * Whether a live worker now has room for a {@link #waiting} piece that it had no room for at the
+   * end of the last round (a worker not seen then counts as having had none).
+   */
+  private boolean someWorkerGainedRoom(long nowMillis) {
+    TreeSet<Long> lengths = new TreeSet<>();
+    waiting.forEach((pieceId, length) -> lengths.add(length));
+    for (WorkerInfo worker : cluster.liveWorkers(nowMillis)) {
+      long before = roomSeen.getOrDefault(worker.id, -1L);
+      long now = cluster.roomOf(worker, core.state::promisedBytes);
+      Long fits = lengths.floor(now);
+      if (fits != null && fits > before) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Remembers each live worker's room, for {@link #someWorkerGainedRoom}, while some piece is waiting. */
+  private void noteRoom(long nowMillis) {
+    if (waiting.size() == 0) {
+      roomSeen = Map.of();
+      return;
+    }
+    Map<WorkerId, Long> room = new HashMap<>();
+    for (WorkerInfo worker : cluster.liveWorkers(nowMillis)) {
+      room.put(worker.id, cluster.roomOf(worker, core.state::promisedBytes));
+    }
+    roomSeen = room;
   }
 
   /** Checks one committed piece, trims it if it has too many replicas; returns what it lacks, or null. */
@@ -233,7 +291,7 @@ final class ReplicationMonitor {
     ORDERED,
     /** Every holder is busy: this piece waits for the next round, others may go now. */
     SOURCES_BUSY,
-    /** No eligible worker now; the periodic full scan looks again. */
+    /** No eligible worker now; looked at again when a worker gains room, joins or comes back, and at the periodic full scan. */
     NO_TARGET,
     /** The byte budget is spent: this piece and the rest wait for the next round. */
     OUT_OF_BUDGET
