@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *       (the first two as failures, so the retry picks another target);
  *   <li>in safe mode the round stops there: no copy and no delete is decided;
  *   <li>the committed pieces whose replicas or copies changed since the last round ({@link ChangedPieces}),
- *       those the last round could not serve, and those that had no eligible target once a worker has room
- *       for them, are checked; every committed piece is, in the first
+ *       those the last round could not serve, and those that had no eligible target once a worker reports
+ *       room for them, are checked; every committed piece is, in the first
  *       round, after a worker went dead or came back, and every {@link #FULL_SCAN_EVERY_ROUNDS} rounds.
  *       A piece with fewer good live replicas than its file wants gets copy orders, most endangered first
  *       (one good replica before two), within replicationCopiesPerWorkerMax per source and the cluster-wide
@@ -69,12 +69,18 @@ final class ReplicationMonitor {
   private long[] carried = new long[0];
   /**
    * Pieces found wanting copies with no eligible target, and their lengths (at most
-   * {@link #WAITING_MAX}). They are checked again when a live worker gains room for one of them
-   * ({@link #roomSeen}); a worker joining or coming back makes a full scan anyway.
+   * {@link #WAITING_MAX}). Only pieces that some live worker could take but for its room wait here;
+   * they are checked again when such a worker reports more free space ({@link #freeSeen}); a
+   * worker joining or coming back makes a full scan anyway.
    */
   private final LongMap<Long> waiting = new LongMap<>();
-  /** Each live worker's room at the end of the last round, while some piece is {@link #waiting}. */
-  private Map<WorkerId, Long> roomSeen = Map.of();
+  /** The shortest of the {@link #waiting} pieces. */
+  private long waitingLengthMin = Long.MAX_VALUE;
+  /**
+   * Each live worker's reported free space at the end of the last round (-1 while it was late with
+   * its heartbeat), while some piece is {@link #waiting}.
+   */
+  private Map<WorkerId, Long> freeSeen = Map.of();
   private boolean workLeft;
   /** Under-replicated pieces at the last full scan. */
   private long underReplicated;
@@ -106,7 +112,7 @@ final class ReplicationMonitor {
         || cluster.livenessVersion != scannedLivenessVersion || roundsSinceFullScan >= FULL_SCAN_EVERY_ROUNDS;
     if (full) {
       underReplicated = 0;
-      waiting.clear();
+      clearWaiting();
       List<Need> needs = new ArrayList<>();
       Namespace.forEachFile(core.state.namespace().root(), file -> checkAll(file, nowMillis, needs));
       serve(needs, nowMillis);
@@ -119,13 +125,13 @@ final class ReplicationMonitor {
         long counted = underReplicated; // a count over every piece: only a full scan makes it
         long[] waited = recheckWaiting ? waiting.keys() : new long[0];
         if (recheckWaiting) {
-          waiting.clear();
+          clearWaiting();
         }
         serve(checkChanged(changed, waited, nowMillis), nowMillis);
         underReplicated = counted;
       }
     }
-    noteRoom(nowMillis);
+    noteFreeSpace(nowMillis);
     logHealed(full);
     surplus.deleteOrphans(core, nowMillis);
   }
@@ -213,8 +219,9 @@ final class ReplicationMonitor {
       if (budgetLeft) {
         Served served = order(need, nowMillis);
         budgetLeft = served != Served.OUT_OF_BUDGET;
-        if (served == Served.NO_TARGET && waiting.size() < WAITING_MAX) {
+        if (served == Served.NO_TARGET && waiting.size() < WAITING_MAX && roomWouldHelp(need.pieceId(), nowMillis)) {
           waiting.put(need.pieceId(), need.lengthBytes());
+          waitingLengthMin = Math.min(waitingLengthMin, need.lengthBytes());
         }
         if (served == Served.ORDERED || served == Served.NO_TARGET) {
           continue;
@@ -226,35 +233,49 @@ final class ReplicationMonitor {
     workLeft = carried.length > 0;
   }
 
-  /**
-   * Whether a live worker now has room for a {@link #waiting} piece that it had no room for at the
-   * end of the last round (a worker not seen then counts as having had none).
-   */
-  private boolean someWorkerGainedRoom(long nowMillis) {
-    TreeSet<Long> lengths = new TreeSet<>();
-    waiting.forEach((pieceId, length) -> lengths.add(length));
+  private void clearWaiting() {
+    waiting.clear();
+    waitingLengthMin = Long.MAX_VALUE;
+  }
+
+  /** Whether a live worker could take the piece but for its room: then more room may give it a target. */
+  private boolean roomWouldHelp(long pieceId, long nowMillis) {
     for (WorkerInfo worker : cluster.liveWorkers(nowMillis)) {
-      long before = roomSeen.getOrDefault(worker.id, -1L);
-      long now = cluster.roomOf(worker, core.state::promisedBytes);
-      Long fits = lengths.floor(now);
-      if (fits != null && fits > before) {
+      if (!excludedFor(pieceId, worker.id)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Remembers each live worker's room, for {@link #someWorkerGainedRoom}, while some piece is waiting. */
-  private void noteRoom(long nowMillis) {
+  /**
+   * Whether a live worker reported more free space than at the end of the last round (or caught up
+   * with its heartbeats) and has room now for the shortest {@link #waiting} piece. Reported free
+   * space, not room: room also rises when a copy lands, before the worker's next heartbeat says
+   * what the copy took.
+   */
+  private boolean someWorkerGainedRoom(long nowMillis) {
+    for (WorkerInfo worker : cluster.liveWorkers(nowMillis)) {
+      long before = freeSeen.getOrDefault(worker.id, -1L);
+      if (!cluster.isSuspect(worker, nowMillis) && worker.freeBytes > before
+          && cluster.roomOf(worker, core.state::promisedBytes) >= waitingLengthMin) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Remembers each live worker's free space, for {@link #someWorkerGainedRoom}, while some piece is waiting. */
+  private void noteFreeSpace(long nowMillis) {
     if (waiting.size() == 0) {
-      roomSeen = Map.of();
+      freeSeen = Map.of();
       return;
     }
-    Map<WorkerId, Long> room = new HashMap<>();
+    Map<WorkerId, Long> free = new HashMap<>();
     for (WorkerInfo worker : cluster.liveWorkers(nowMillis)) {
-      room.put(worker.id, cluster.roomOf(worker, core.state::promisedBytes));
+      free.put(worker.id, cluster.isSuspect(worker, nowMillis) ? -1 : worker.freeBytes);
     }
-    roomSeen = room;
+    freeSeen = free;
   }
 
   /** Checks one committed piece, trims it if it has too many replicas; returns what it lacks, or null. */
@@ -291,7 +312,7 @@ final class ReplicationMonitor {
     ORDERED,
     /** Every holder is busy: this piece waits for the next round, others may go now. */
     SOURCES_BUSY,
-    /** No eligible worker now; looked at again when a worker gains room, joins or comes back, and at the periodic full scan. */
+    /** No eligible worker now; looked at again when a worker reports more room, joins or comes back, and at the periodic full scan. */
     NO_TARGET,
     /** The byte budget is spent: this piece and the rest wait for the next round. */
     OUT_OF_BUDGET
@@ -341,11 +362,10 @@ final class ReplicationMonitor {
     long pieceId = need.pieceId();
     List<Placement.Candidate> candidates = cluster.candidatesWithRoom(nowMillis, need.lengthBytes(),
         core.state::promisedBytes);
-    Set<WorkerId> excluded = new HashSet<>(cluster.replicas.holders(pieceId));
-    excluded.addAll(cluster.copies.targets(pieceId));
+    Set<WorkerId> excluded = new HashSet<>();
     for (Placement.Candidate candidate : candidates) {
-      if (cluster.deletes.isQueued(candidate.id(), pieceId)) {
-        excluded.add(candidate.id()); // its old replica is about to go; a copy now could race the delete
+      if (excludedFor(pieceId, candidate.id())) {
+        excluded.add(candidate.id());
       }
     }
     Set<String> hostsHolding = new HashSet<>();
@@ -355,6 +375,16 @@ final class ReplicationMonitor {
     avoided.addAll(cluster.corrupt.workers(pieceId));
     WorkerId preferred = Placement.target(candidates, avoided, hostsHolding);
     return preferred != null ? preferred : Placement.target(candidates, excluded, hostsHolding);
+  }
+
+  /**
+   * Whether {@code worker} can never be the target of a copy of the piece now: it holds it, is about
+   * to receive it, or still has a delete of it queued (its old replica is about to go; a copy now
+   * could race the delete).
+   */
+  private boolean excludedFor(long pieceId, WorkerId worker) {
+    return cluster.replicas.holders(pieceId).contains(worker) || cluster.copies.targets(pieceId).contains(worker)
+        || cluster.deletes.isQueued(worker, pieceId);
   }
 
   long piecesChecked() {

@@ -377,6 +377,31 @@ class ReplicationMonitorTest {
         .satisfies(o -> assertThat(o.target()).isEqualTo("w4"));
   }
 
+  /**
+   * A landing copy stops counting against its target's room before the target's next heartbeat
+   * reports the space it took: that is no new room, and the piece left waiting gets no copy there.
+   */
+  @Test
+  void aCopyThatLandsBeforeItsTargetsHeartbeatGivesTheWaitingPieceNoTarget() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder());
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.register("w3", GIB);
+    f.base.put("/a", PIECE);
+    f.base.put("/b", PIECE);
+    f.register("w4", PIECE + PIECE / 2);
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4"); // w3 dies: room on w4 for one of the two
+    f.sweepAndHeartbeat("w1", "w2", "w4");
+    List<HeartbeatReply.CopyOrder> first = f.orders.values().stream().flatMap(List::stream).toList();
+    assertThat(first).singleElement().satisfies(o -> assertThat(o.target().id().value()).isEqualTo("w4"));
+
+    f.setFree("w4", PIECE / 2);
+    f.stored("w4", first.getFirst().pieceId().value());
+    List<Order> next = f.sweepAndHeartbeat("w1", "w2"); // the round before w4's heartbeat
+
+    assertThat(next).isEmpty();
+  }
+
   @Test
   void copiesAlreadyHeadedToAWorkerCountAgainstItsRoom() {
     HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
