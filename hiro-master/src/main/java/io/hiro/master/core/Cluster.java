@@ -142,9 +142,13 @@ final class Cluster {
     return prompt.isEmpty() ? late : prompt;
   }
 
-  /** What a worker can still take: its free space less what uploads and copies headed to it will need. */
+  /**
+   * What a worker can still take: its reported free space less what uploads and copies headed to it
+   * will need, and less the copies that reached it since it reported.
+   */
   long roomOf(WorkerInfo worker, ToLongFunction<WorkerId> promisedBytes) {
-    return worker.freeBytes - promisedBytes.applyAsLong(worker.id) - copies.incomingBytes(worker.id);
+    return worker.freeBytes - promisedBytes.applyAsLong(worker.id) - copies.incomingBytes(worker.id)
+        - worker.landedBytes;
   }
 
   /** Live, but its last heartbeat is late: it may be dying. */

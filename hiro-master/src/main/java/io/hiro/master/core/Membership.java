@@ -180,6 +180,10 @@ public final class Membership {
     if (core.state.ownerOf(pieceId) != null) {
       cluster.replicas.add(pieceId, worker);
       PendingCopies.Copy copy = cluster.copies.complete(pieceId, worker);
+      WorkerInfo target = cluster.worker(worker);
+      if (copy != null && target != null) {
+        target.landedBytes += copy.lengthBytes();
+      }
       if (copy != null) {
         LOG.debug("master: copy of piece {} to worker {} done", new PieceId(pieceId), worker);
         core.events.add(core.nowMillis(), ClusterEvents.PIECE_REREPLICATED, worker, new PieceId(pieceId),
@@ -198,6 +202,7 @@ public final class Membership {
     worker.capacityBytes = usage.capacityBytes();
     worker.freeBytes = usage.freeBytes();
     worker.usedBytes = usage.usedBytes();
+    worker.landedBytes = 0;
     worker.lastHeartbeatMillis = core.nowMillis();
   }
 }

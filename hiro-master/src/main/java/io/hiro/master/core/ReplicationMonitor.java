@@ -250,19 +250,33 @@ final class ReplicationMonitor {
 
   /**
    * Whether a live worker reported more free space than at the end of the last round (or caught up
-   * with its heartbeats) and has room now for the shortest {@link #waiting} piece. Reported free
-   * space, not room: room also rises when a copy lands, before the worker's next heartbeat says
-   * what the copy took.
+   * with its heartbeats) and has room now for a {@link #waiting} piece it is not excluded for.
+   * Reported free space, not room alone: room also rises when an upload's promise ends, before the
+   * worker's next heartbeat says what the upload took.
    */
   private boolean someWorkerGainedRoom(long nowMillis) {
     for (WorkerInfo worker : cluster.liveWorkers(nowMillis)) {
       long before = freeSeen.getOrDefault(worker.id, -1L);
-      if (!cluster.isSuspect(worker, nowMillis) && worker.freeBytes > before
-          && cluster.roomOf(worker, core.state::promisedBytes) >= waitingLengthMin) {
+      if (cluster.isSuspect(worker, nowMillis) || worker.freeBytes <= before) {
+        continue;
+      }
+      long room = cluster.roomOf(worker, core.state::promisedBytes);
+      if (room >= waitingLengthMin && couldTakeAWaitingPiece(worker.id, room)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether one of the {@link #waiting} pieces fits in {@code room} and {@code worker} is not excluded for it. */
+  private boolean couldTakeAWaitingPiece(WorkerId worker, long room) {
+    boolean[] found = {false};
+    waiting.forEach((pieceId, length) -> {
+      if (!found[0] && length <= room && !excludedFor(pieceId, worker)) {
+        found[0] = true;
+      }
+    });
+    return found[0];
   }
 
   /** Remembers each live worker's free space, for {@link #someWorkerGainedRoom}, while some piece is waiting. */

@@ -11,6 +11,11 @@ final class WorkerInfo {
   long freeBytes;
   long usedBytes;
   long lastHeartbeatMillis;
+  /**
+   * Bytes of copies that reached this worker since its last heartbeat: its reported free space does
+   * not show them yet, and they no longer count as incoming.
+   */
+  long landedBytes;
   /** The state last logged, so that going dead and coming back are each logged once. */
   boolean liveLogged = true;
 

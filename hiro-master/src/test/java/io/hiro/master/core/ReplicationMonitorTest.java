@@ -378,11 +378,12 @@ class ReplicationMonitorTest {
   }
 
   /**
-   * A landing copy stops counting against its target's room before the target's next heartbeat
-   * reports the space it took: that is no new room, and the piece left waiting gets no copy there.
+   * A copy that reached its target takes room there before the target's next heartbeat reports it:
+   * it gives no reason to look at the waiting piece again, and when another worker does, the
+   * target is not counted as having the room it had before the copy.
    */
   @Test
-  void aCopyThatLandsBeforeItsTargetsHeartbeatGivesTheWaitingPieceNoTarget() {
+  void aCopyThatLandsBeforeItsTargetsHeartbeatStillTakesItsRoom() {
     HealingFixture f = new HealingFixture(MasterConfig.builder());
     f.register("w1", GIB);
     f.register("w2", GIB);
@@ -390,16 +391,42 @@ class ReplicationMonitorTest {
     f.base.put("/a", PIECE);
     f.base.put("/b", PIECE);
     f.register("w4", PIECE + PIECE / 2);
-    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4"); // w3 dies: room on w4 for one of the two
-    f.sweepAndHeartbeat("w1", "w2", "w4");
+    f.register("w5", PIECE / 2);
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4", "w5"); // w3 dies: room on w4 for one of the two
+    f.sweepAndHeartbeat("w1", "w2", "w4", "w5");
     List<HeartbeatReply.CopyOrder> first = f.orders.values().stream().flatMap(List::stream).toList();
     assertThat(first).singleElement().satisfies(o -> assertThat(o.target().id().value()).isEqualTo("w4"));
+    long landed = first.getFirst().pieceId().value();
+    long waiting = landed == f.piece("/a") ? f.piece("/b") : f.piece("/a");
 
     f.setFree("w4", PIECE / 2);
-    f.stored("w4", first.getFirst().pieceId().value());
-    List<Order> next = f.sweepAndHeartbeat("w1", "w2"); // the round before w4's heartbeat
+    f.stored("w4", landed); // reported at once; w4's heartbeat, with its new free space, comes later
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+    f.setFree("w5", PIECE);
+    f.heartbeat("w5");
 
-    assertThat(next).isEmpty();
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).singleElement()
+        .satisfies(o -> assertThat(o.pieceId()).isEqualTo(waiting))
+        .satisfies(o -> assertThat(o.target()).isEqualTo("w5"));
+  }
+
+  /** Only a worker that could take the waiting piece but for its room makes the monitor look at it again. */
+  @Test
+  void aWaitingPieceIsNotCheckedAgainWhenAHolderOrAWorkerStillShortOfRoomReportsMoreFreeSpace() {
+    HealingFixture f = threeHoldersAndASpare();
+    f.setFree("w4", PIECE / 2);
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4");
+    assertThat(f.sweepAndHeartbeat("w1", "w2", "w4")).isEmpty();
+    long checked = f.master.piecesCheckedByMonitor();
+
+    f.setFree("w1", GIB + 1); // a holder
+    f.heartbeat("w1");
+    assertThat(f.sweepAndHeartbeat("w1", "w2", "w4")).isEmpty();
+    f.setFree("w4", PIECE / 2 + 1); // more, but still short of the piece
+    f.heartbeat("w4");
+    assertThat(f.sweepAndHeartbeat("w1", "w2", "w4")).isEmpty();
+
+    assertThat(f.master.piecesCheckedByMonitor()).isEqualTo(checked);
   }
 
   @Test
