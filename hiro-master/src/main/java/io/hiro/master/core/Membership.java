@@ -56,6 +56,7 @@ public final class Membership {
           orphans.add(pieceId);
         }
       }
+      worker.landedBytes = 0; // the copies among them are in the free space it registered with
       cluster.orphans.replaceWorker(id, orphans, core.nowMillis());
       cluster.logLivenessChanges(core.nowMillis());
       return orphans.size();
