@@ -410,6 +410,30 @@ class ReplicationMonitorTest {
         .satisfies(o -> assertThat(o.target()).isEqualTo("w5"));
   }
 
+  /**
+   * A worker that registers again with a copy among its replicas reports free space that already
+   * holds it: the copy is not taken off its room a second time, and a new file's chain can use it.
+   */
+  @Test
+  void aCopyAmongTheReplicasOfAWorkerThatRegistersAgainTakesItsRoomOnce() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder());
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.register("w3", GIB);
+    f.base.put("/a", PIECE);
+    f.register("w4", 2 * PIECE);
+    f.pass(Duration.ofSeconds(31), "w1", "w2", "w4"); // w3 dies: /a is copied to w4
+    f.sweepAndHeartbeat("w1", "w2", "w4");
+    assertThat(f.orders.values().stream().flatMap(List::stream))
+        .singleElement().satisfies(o -> assertThat(o.target().id().value()).isEqualTo("w4"));
+
+    f.register("w4", PIECE, f.piece("/a")); // restarted after the copy landed, before reporting it
+
+    UploadView upload = f.base.create("/b", PIECE, false);
+    assertThat(upload.pieces().getFirst().replicas()).extracting(r -> r.id().value())
+        .containsExactlyInAnyOrder("w1", "w2", "w4");
+  }
+
   /** Only a worker that could take the waiting piece but for its room makes the monitor look at it again. */
   @Test
   void aWaitingPieceIsNotCheckedAgainWhenAHolderOrAWorkerStillShortOfRoomReportsMoreFreeSpace() {
