@@ -17,12 +17,20 @@ import org.junit.jupiter.api.Timeout;
 class ReplicationMonitorTest {
   /** w1..w3 hold /a (one piece, replication 3); w4 is an empty spare. */
   private static HealingFixture threeHoldersAndASpare(MasterConfig.Builder builder) {
+    HealingFixture f = threeHolders(builder, "/a");
+    f.register("w4", GIB);
+    return f;
+  }
+
+  /** w1..w3, with a GiB free each, hold the files given (one piece each, replication 3). */
+  private static HealingFixture threeHolders(MasterConfig.Builder builder, String... paths) {
     HealingFixture f = new HealingFixture(builder);
     f.register("w1", GIB);
     f.register("w2", GIB);
     f.register("w3", GIB);
-    f.base.put("/a", PIECE);
-    f.register("w4", GIB);
+    for (String path : paths) {
+      f.base.put(path, PIECE);
+    }
     return f;
   }
 
@@ -384,12 +392,7 @@ class ReplicationMonitorTest {
    */
   @Test
   void aCopyThatLandsBeforeItsTargetsHeartbeatStillTakesItsRoom() {
-    HealingFixture f = new HealingFixture(MasterConfig.builder());
-    f.register("w1", GIB);
-    f.register("w2", GIB);
-    f.register("w3", GIB);
-    f.base.put("/a", PIECE);
-    f.base.put("/b", PIECE);
+    HealingFixture f = threeHolders(MasterConfig.builder(), "/a", "/b");
     f.register("w4", PIECE + PIECE / 2);
     f.register("w5", PIECE / 2);
     f.pass(Duration.ofSeconds(31), "w1", "w2", "w4", "w5"); // w3 dies: room on w4 for one of the two
@@ -416,11 +419,7 @@ class ReplicationMonitorTest {
    */
   @Test
   void aCopyAmongTheReplicasOfAWorkerThatRegistersAgainTakesItsRoomOnce() {
-    HealingFixture f = new HealingFixture(MasterConfig.builder());
-    f.register("w1", GIB);
-    f.register("w2", GIB);
-    f.register("w3", GIB);
-    f.base.put("/a", PIECE);
+    HealingFixture f = threeHolders(MasterConfig.builder(), "/a");
     f.register("w4", 2 * PIECE);
     f.pass(Duration.ofSeconds(31), "w1", "w2", "w4"); // w3 dies: /a is copied to w4
     f.sweepAndHeartbeat("w1", "w2", "w4");
