@@ -123,9 +123,14 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The launcher that runs {@code io.hiro.app.Main} in a new JVM with this JVM's class path. */
   public static List<String> javaLauncher() {
+    return javaLauncher(Main.class);
+  }
+
+  /** The launcher that runs {@code main} in a new JVM with this JVM's java and class path. */
+  public static List<String> javaLauncher(Class<?> main) {
     String java = ProcessHandle.current().info().command().orElse("java");
     return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName());
+        main.getName());
   }
 
   public HostPort masterAddress() {
@@ -305,21 +310,21 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void checkAlive() {
-    if (master != null && !master.isAlive()) {
-      Path log = baseDir.resolve("master.log");
-      throw HiroException.unavailable("the master exited with code %d; see %s, which ends: %s", master.exitValue(),
-          log, lastLines(log, 3));
-    }
+    checkRunning(master, "the master", "master", "");
   }
 
   private void checkWorkersAlive() {
     for (int w = 0; w < workerCount(); w++) {
-      Process worker = workers.get(w);
-      if (worker != null && !worker.isAlive()) {
-        Path log = baseDir.resolve("worker-" + (w + 1) + ".log");
-        throw HiroException.unavailable("worker %d exited with code %d while the cluster started; see %s, which ends: %s",
-            w + 1, worker.exitValue(), log, lastLines(log, 3));
-      }
+      checkRunning(workers.get(w), "worker " + (w + 1), "worker-" + (w + 1), " while the cluster started");
+    }
+  }
+
+  /** Throws, with the end of its log, if {@code process} (started as {@code name}) has exited. */
+  private void checkRunning(Process process, String who, String name, String when) {
+    if (process != null && !process.isAlive()) {
+      Path log = baseDir.resolve(name + ".log");
+      throw HiroException.unavailable("%s exited with code %d%s; see %s, which ends: %s", who, process.exitValue(),
+          when, log, lastLines(log, 3));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.hiro.app.bench;
 
+import io.hiro.app.LocalCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,8 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 record BenchNode(Process process, int port) implements AutoCloseable {
   static BenchNode start(Class<?> main, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> command = new ArrayList<>(LocalCluster.javaLauncher(main));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {

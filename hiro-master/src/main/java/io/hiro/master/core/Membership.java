@@ -181,11 +181,8 @@ public final class Membership {
     if (core.state.ownerOf(pieceId) != null) {
       cluster.replicas.add(pieceId, worker);
       PendingCopies.Copy copy = cluster.copies.complete(pieceId, worker);
-      WorkerInfo target = cluster.worker(worker);
-      if (copy != null && target != null) {
-        target.landedBytes += copy.lengthBytes();
-      }
       if (copy != null) {
+        cluster.worker(worker).landedBytes += copy.lengthBytes();
         LOG.debug("master: copy of piece {} to worker {} done", new PieceId(pieceId), worker);
         core.events.add(core.nowMillis(), ClusterEvents.PIECE_REREPLICATED, worker, new PieceId(pieceId),
             "piece " + new PieceId(pieceId) + " re-replicated from worker " + copy.source() + " to worker " + worker);

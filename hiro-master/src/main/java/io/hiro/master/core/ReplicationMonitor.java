@@ -74,14 +74,11 @@ final class ReplicationMonitor {
    * worker joining or coming back makes a full scan anyway.
    */
   private final LongMap<Long> waiting = new LongMap<>();
-  /** The shortest of the {@link #waiting} pieces. */
-  private long waitingLengthMin = Long.MAX_VALUE;
   /**
    * Each live worker's reported free space at the end of the last round (-1 while it was late with
    * its heartbeat), while some piece is {@link #waiting}.
    */
   private Map<WorkerId, Long> freeSeen = Map.of();
-  private boolean workLeft;
   /** Under-replicated pieces at the last full scan. */
   private long underReplicated;
   /** Pieces checked since the start, for tests: a round after a put should check that put's pieces only. */
@@ -112,7 +109,7 @@ final class ReplicationMonitor {
         || cluster.livenessVersion != scannedLivenessVersion || roundsSinceFullScan >= FULL_SCAN_EVERY_ROUNDS;
     if (full) {
       underReplicated = 0;
-      clearWaiting();
+      waiting.clear();
       List<Need> needs = new ArrayList<>();
       Namespace.forEachFile(core.state.namespace().root(), file -> checkAll(file, nowMillis, needs));
       serve(needs, nowMillis);
@@ -125,7 +122,7 @@ final class ReplicationMonitor {
         long counted = underReplicated; // a count over every piece: only a full scan makes it
         long[] waited = recheckWaiting ? waiting.keys() : new long[0];
         if (recheckWaiting) {
-          clearWaiting();
+          waiting.clear();
         }
         serve(checkChanged(changed, waited, nowMillis), nowMillis);
         underReplicated = counted;
@@ -221,7 +218,6 @@ final class ReplicationMonitor {
         budgetLeft = served != Served.OUT_OF_BUDGET;
         if (served == Served.NO_TARGET && waiting.size() < WAITING_MAX && roomWouldHelp(need.pieceId(), nowMillis)) {
           waiting.put(need.pieceId(), need.lengthBytes());
-          waitingLengthMin = Math.min(waitingLengthMin, need.lengthBytes());
         }
         if (served == Served.ORDERED || served == Served.NO_TARGET) {
           continue;
@@ -230,12 +226,6 @@ final class ReplicationMonitor {
       left.add(need.pieceId());
     }
     carried = left.stream().mapToLong(Long::longValue).toArray();
-    workLeft = carried.length > 0;
-  }
-
-  private void clearWaiting() {
-    waiting.clear();
-    waitingLengthMin = Long.MAX_VALUE;
   }
 
   /** Whether a live worker could take the piece but for its room: then more room may give it a target. */
@@ -260,8 +250,7 @@ final class ReplicationMonitor {
       if (cluster.isSuspect(worker, nowMillis) || worker.freeBytes <= before) {
         continue;
       }
-      long room = cluster.roomOf(worker, core.state::promisedBytes);
-      if (room >= waitingLengthMin && couldTakeAWaitingPiece(worker.id, room)) {
+      if (couldTakeAWaitingPiece(worker.id, cluster.roomOf(worker, core.state::promisedBytes))) {
         return true;
       }
     }
@@ -407,7 +396,7 @@ final class ReplicationMonitor {
 
   /** Logs the end of re-replication; after a full scan only, whose count of what stays under-replicated is exact. */
   private void logHealed(boolean afterFullScan) {
-    if (!healing.isEmpty() && !workLeft && cluster.copies.count() == 0) {
+    if (!healing.isEmpty() && carried.length == 0 && cluster.copies.count() == 0) {
       if (!afterFullScan) {
         fullScanWanted = true;
         return;
