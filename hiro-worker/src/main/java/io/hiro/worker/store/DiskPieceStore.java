@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * is listed). A spare that is neither empty nor ends with the footer that only this worker can
  * write for it ({@link PieceFile}) is a write cut short by a crash, or damage; it is moved to
  * {@code corrupt/} when the store opens. Two files of one piece (a crash between a piece's new
- * file and the deletion of its old one) keep the newer. A corrupt
+ * file and the deletion of its old one) keep the one stored last: a replica's stored-at stamp is
+ * later than every stamp on the disk before it, even if the wall clock stepped back. A corrupt
  * replica leaves the list before its file moves to {@code corrupt/}; installing and moving aside
  * hold one lock, and only the very replica a reader found corrupt is moved aside, never a newer
  * one of the same piece installed since. Replicas in the legacy
@@ -54,6 +55,8 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
   private final DirectorySync directorySync;
   private final DirectWrites directWrites;
   private final SpareFiles spares;
+  /** The latest stored-at stamp on this disk: each new one is later (see {@link #stamp}). */
+  private final AtomicLong lastStamp = new AtomicLong();
   /**
    * A spare changed this recently is fsynced before it is listed at start: page-cache write-back
    * takes ~30 s, so an older one is on disk unless the machine lost power (and then the disk holds
@@ -163,6 +166,7 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
       // Its writer may have stopped between its meta and its fsync: complete, not yet surely durable.
       Fsync.file(file);
     }
+    lastStamp.accumulateAndGet(meta.getStoredAtMillis(), Math::max);
     Replica found = new Replica(meta, file);
     Replica other = replicas.get(pieceId);
     if (other == null) {
@@ -239,9 +243,15 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
     return Optional.ofNullable(replicas.get(pieceId)).map(Replica::file);
   }
 
-  /** A finished replica's meta, with the time it is stored. */
+  /**
+   * A finished replica's meta, with the time it is stored: the wall clock's, or one past the latest
+   * stamp on this disk if that is later, so that of two replicas of one piece the one stored last
+   * has the later stamp even after the clock stepped back (by hand or by NTP), across restarts too.
+   */
   ReplicaMeta stamp(ReplicaMeta.Builder meta) {
-    return meta.setStoredAtMillis(clock.millis()).build();
+    long now = clock.millis();
+    return meta.setStoredAtMillis(lastStamp.accumulateAndGet(now,
+        (last, wall) -> Math.max(wall, last == Long.MAX_VALUE ? last : last + 1))).build();
   }
 
   /**

@@ -266,13 +266,35 @@ class DiskPieceStoreTest {
     assertThat(older).as("the file it replaced").doesNotExist();
     Files.write(older, olderBytes); // as if the crash came before that deletion
 
-    DiskPieceStore restarted = open(later, path -> Fsync.directory(path));
+    assertARestartKeepsOnly(newer, randomBytes(3000, 2), older, later);
+  }
 
-    assertThat(restarted.replicas()).containsExactly(newer);
+  private void assertARestartKeepsOnly(ReplicaMeta kept, byte[] keptBytes, Path older, Clock clock)
+      throws IOException {
+    DiskPieceStore restarted = open(clock, path -> Fsync.directory(path));
+    assertThat(restarted.replicas()).containsExactly(kept);
     assertThat(older).doesNotExist();
-    try (ReplicaReader reader = restarted.open(pieceId)) {
-      assertThat(reader.read(0, 3000)).isEqualTo(randomBytes(3000, 2));
+    try (ReplicaReader reader = restarted.open(new PieceId(kept.getPieceId()))) {
+      assertThat(reader.read(0, keptBytes.length)).isEqualTo(keptBytes);
     }
+  }
+
+  /** The wall clock stepped back (by hand, or NTP) between two writes of one piece, with a restart between. */
+  @Test
+  void ofTwoFilesOfOnePieceTheOneStoredLastIsKeptEvenIfTheClockSteppedBack() throws IOException {
+    PieceId pieceId = new PieceId(0x32);
+    Clock ahead = Clock.offset(CLOCK, Duration.ofHours(2));
+    DiskPieceStore first = open(ahead, path -> Fsync.directory(path));
+    ReplicaMeta earlier = write(first, pieceId, randomBytes(3000, 1));
+    Path older = fileOf(first, pieceId);
+    byte[] olderBytes = Files.readAllBytes(older);
+    DiskPieceStore second = open(CLOCK, path -> Fsync.directory(path));
+
+    ReplicaMeta last = write(second, pieceId, randomBytes(3000, 2));
+
+    assertThat(last.getStoredAtMillis()).isGreaterThan(earlier.getStoredAtMillis());
+    Files.write(older, olderBytes); // as if the crash came before that deletion
+    assertARestartKeepsOnly(last, randomBytes(3000, 2), older, CLOCK);
   }
 
   @Test
