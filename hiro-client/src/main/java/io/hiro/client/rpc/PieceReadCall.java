@@ -9,6 +9,7 @@ import io.grpc.stub.ClientCalls;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.rpc.AliasingMarshaller;
+import io.hiro.common.rpc.ByteStrings;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.DataServiceGrpc;
@@ -64,7 +65,7 @@ public final class PieceReadCall {
       while (messages.hasNext()) {
         PieceData data = messages.next().getData();
         checkMessage(endpoint, id, piece.getLength(), received, data);
-        ByteBuffer bytes = data.getData().asReadOnlyByteBuffer();
+        ByteBuffer bytes = ByteStrings.view(data.getData());
         pieceCrc.update(bytes.duplicate());
         sink.write(received, bytes);
         received += data.getData().size();
@@ -91,7 +92,7 @@ public final class PieceReadCall {
       throw HiroException.dataLoss("piece %s from %s is longer than its %d bytes", id, endpoint, lengthBytes);
     }
     CRC32C crc = new CRC32C();
-    crc.update(data.getData().asReadOnlyByteBuffer());
+    crc.update(ByteStrings.view(data.getData()));
     if ((int) crc.getValue() != data.getCrc32C()) {
       throw HiroException.dataLoss("piece %s from %s: the message at offset %d failed its CRC32C", id, endpoint,
           data.getOffset());

@@ -5,6 +5,7 @@ import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCallHandler;
@@ -74,7 +75,9 @@ public final class AliasingMarshaller<T extends MessageLite> implements MethodDe
       if (stream.readNBytes(bytes, 0, bytes.length) != bytes.length || stream.read() != -1) {
         throw new InvalidProtocolBufferException("message not of its known length");
       }
-      CodedInputStream input = CodedInputStream.newInstance(bytes);
+      // Aliasing only works on input protobuf knows to be immutable, as a ByteString's is; from a
+      // plain byte[] (CodedInputStream.newInstance) it copies every bytes field regardless.
+      CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
       input.enableAliasing(true);
       input.setSizeLimit(Integer.MAX_VALUE);
       T message = parser.parseFrom(input, ExtensionRegistryLite.getEmptyRegistry());

@@ -14,6 +14,7 @@ import io.hiro.proto.WritePieceRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,10 @@ class AliasingMarshallerTest {
 
     assertThat(parsed).isEqualTo(sent);
     assertThat(parsed.getData().getData().toByteArray()).isEqualTo(bytes);
+    ByteBuffer data = ByteStrings.view(parsed.getData().getData());
+    assertThat(data.hasArray()).isTrue();
+    assertThat(data.array().length).as("the data shares the whole message's array, not a copy of its own")
+        .isEqualTo(sent.getSerializedSize());
   }
 
   @Test

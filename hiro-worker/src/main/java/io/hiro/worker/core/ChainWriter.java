@@ -5,12 +5,14 @@ import io.hiro.common.Crc32c;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.common.rpc.ByteStrings;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.store.PieceWrite;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -65,9 +67,10 @@ public final class ChainWriter {
   public synchronized void accept(PieceData data) {
     Checks.check(!ended, "piece %s: data after the end", pieceId);
     try {
-      verify(data);
+      ByteBuffer bytes = ByteStrings.view(data.getData());
+      verify(data, bytes);
       forward(data);
-      write.append(data.getData().asReadOnlyByteBuffer());
+      write.append(bytes);
       receivedBytes += data.getData().size();
     } catch (RuntimeException e) {
       abort(e.getMessage());
@@ -75,13 +78,13 @@ public final class ChainWriter {
     }
   }
 
-  private void verify(PieceData data) {
+  private void verify(PieceData data, ByteBuffer bytes) {
     Checks.require(data.getOffset() == receivedBytes,
         "piece %s: message at offset %d, expected offset %d", pieceId, data.getOffset(), receivedBytes);
     long total = receivedBytes + data.getData().size();
     Checks.require(total <= header.getLength(),
         "piece %s: %d bytes sent, more than its length %d", pieceId, total, header.getLength());
-    int crc = Crc32c.of(data.getData().asReadOnlyByteBuffer());
+    int crc = Crc32c.of(bytes);
     if (crc != data.getCrc32C()) {
       throw HiroException.dataLoss("piece %s: message at offset %d failed its CRC32C on worker %s (%s, expected %s); "
           + "resend the piece", pieceId, data.getOffset(), self, Crc32c.hex(crc), Crc32c.hex(data.getCrc32C()));
