@@ -35,13 +35,17 @@ final class DeleteQueue {
     }
   }
 
-  /** Removes and returns up to {@link Limits#DELETES_PER_HEARTBEAT_MAX} deletes for one worker. */
-  long[] take(WorkerId worker) {
+  /**
+   * Removes and returns up to {@link Limits#DELETES_PER_HEARTBEAT_MAX} deletes for one worker, less
+   * the {@code waiting} ones it still has to carry out from earlier answers.
+   */
+  long[] take(WorkerId worker, int waiting) {
     SequencedSet<Long> queue = pending.get(worker);
     if (queue == null) {
       return new long[0];
     }
-    long[] batch = new long[Math.min(queue.size(), Limits.DELETES_PER_HEARTBEAT_MAX)];
+    int room = Math.max(0, Limits.DELETES_PER_HEARTBEAT_MAX - waiting);
+    long[] batch = new long[Math.min(queue.size(), room)];
     Iterator<Long> it = queue.iterator();
     for (int i = 0; i < batch.length; i++) {
       batch[i] = it.next();

@@ -72,7 +72,8 @@ public final class Membership {
     return heartbeats.get();
   }
 
-  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage) {
+  /** A heartbeat: {@code deletesWaiting} delete orders from earlier answers the worker has not carried out yet. */
+  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting) {
     heartbeats.incrementAndGet();
     return core.write(() -> {
       WorkerInfo worker = core.cluster.worker(id);
@@ -86,14 +87,14 @@ public final class Membership {
       if (ReplicationMonitor.inSafeMode(core, now)) {
         return HeartbeatReply.empty(false);
       }
-      return new HeartbeatReply(false, deleteOrders(id, now), copyOrders(id));
+      return new HeartbeatReply(false, deleteOrders(id, deletesWaiting, now), copyOrders(id));
     });
   }
 
   /** The deletes queued for a worker, each with a DELETE token for its piece: the worker deletes nothing without one. */
-  private List<HeartbeatReply.DeleteOrder> deleteOrders(WorkerId worker, long nowMillis) {
+  private List<HeartbeatReply.DeleteOrder> deleteOrders(WorkerId worker, int waiting, long nowMillis) {
     List<HeartbeatReply.DeleteOrder> orders = new ArrayList<>();
-    for (long pieceId : core.cluster.deletes.take(worker)) {
+    for (long pieceId : core.cluster.deletes.take(worker, waiting)) {
       // A worker is no target for a piece while its delete of it is queued: now it may be again.
       core.cluster.changed.mark(pieceId);
       orders.add(new HeartbeatReply.DeleteOrder(new PieceId(pieceId), core.tokens.delete(pieceId, nowMillis)));

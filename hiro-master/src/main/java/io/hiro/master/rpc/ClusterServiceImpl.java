@@ -46,8 +46,9 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
     Replies.reply(LOG, "Heartbeat " + request.getWorkerId(), responses, () -> {
       LOG.debug("master: Heartbeat {}", request.getWorkerId());
+      Checks.require(request.getDeletesWaiting() >= 0, "negative deletes waiting %d", request.getDeletesWaiting());
       HeartbeatReply reply = membership.heartbeat(new WorkerId(request.getWorkerId()),
-          usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()));
+          usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()), request.getDeletesWaiting());
       return ProtoMapping.heartbeat(reply);
     });
   }

@@ -42,7 +42,7 @@ final class HealingFixture {
   HeartbeatReply heartbeat(String id) {
     long free = freeBytes.getOrDefault(id, GIB);
     HeartbeatReply reply = base.withCheckedDeletes(
-        master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, free, 4 * GIB - free)));
+        master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, free, 4 * GIB - free), 0));
     reply.copies().forEach(o -> orders.computeIfAbsent(id, k -> new ArrayList<>()).add(o));
     for (long pieceId : reply.deletePieceIds()) {
       deletes.computeIfAbsent(id, k -> new ArrayList<>()).add(pieceId);

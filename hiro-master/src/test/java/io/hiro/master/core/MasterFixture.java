@@ -56,7 +56,7 @@ public final class MasterFixture {
   }
 
   public HeartbeatReply heartbeat(String id) {
-    return withCheckedDeletes(master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB)));
+    return withCheckedDeletes(master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0));
   }
 
   /** {@code reply}, once each of its delete orders passed the check a worker makes now (else PERMISSION_DENIED). */

@@ -180,4 +180,22 @@ class UploadTest {
     assertThat(fixture.heartbeat("w1").deletePieceIds()).hasSize(Limits.DELETES_PER_HEARTBEAT_MAX);
     assertThat(fixture.heartbeat("w1").deletePieceIds()).hasSize(5);
   }
+
+  /** A worker still busy with earlier delete orders gets only as many more as the batch has room for. */
+  @Test
+  void aWorkerWithDeletesWaitingGetsOnlyTheBatchesRest() {
+    MasterFixture fixture = new MasterFixture();
+    fixture.registerWorkers(1);
+    UploadView upload = fixture.master.uploads().createFile(path("/f"), 10 * Limits.PIECE_SIZE_MIN_BYTES, 1,
+        Limits.PIECE_SIZE_MIN_BYTES, false);
+    fixture.master.uploads().abortUpload(upload.uploadId());
+    WorkerId w1 = new WorkerId("w1");
+    WorkerUsage usage = new WorkerUsage(4 * MasterFixture.GIB, MasterFixture.GIB, 3 * MasterFixture.GIB);
+
+    assertThat(fixture.master.membership().heartbeat(w1, usage, Limits.DELETES_PER_HEARTBEAT_MAX).deletes())
+        .as("a full batch still waiting on the worker").isEmpty();
+    assertThat(fixture.master.membership().heartbeat(w1, usage, Limits.DELETES_PER_HEARTBEAT_MAX - 3).deletes())
+        .hasSize(3);
+    assertThat(fixture.master.membership().heartbeat(w1, usage, 0).deletes()).hasSize(7);
+  }
 }

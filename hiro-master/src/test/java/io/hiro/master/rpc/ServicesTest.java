@@ -90,6 +90,8 @@ class ServicesTest {
         RegisterRequest.newBuilder().setWorkerId("w1").setAddress("nowhere").build()));
     assertStatus(Status.Code.INVALID_ARGUMENT, "negative", () -> cluster.heartbeat(
         HeartbeatRequest.newBuilder().setWorkerId("w1").setFreeBytes(-1).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "negative deletes waiting", () -> cluster.heartbeat(
+        HeartbeatRequest.newBuilder().setWorkerId("w1").setDeletesWaiting(-1).build()));
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
 import io.hiro.proto.CopyOrder;
-import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.RegisterRequest;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a worker known to the master: registers with a full replica report (retrying with
  * backoff while the master is unreachable; the worker serves meanwhile), then heartbeats every
  * interval with its usage, and does what the answer asks: register again, delete replicas (handed
- * to {@link ReplicaDeletes}, which checks each order's DELETE token), copy replicas to other workers
- * (handed to the copier, so a heartbeat never waits for a copy).
+ * to {@link ReplicaDeletes}, which checks each order's DELETE token and deletes on a thread of its
+ * own), copy replicas to other workers (handed to the copier): a heartbeat never waits for a
+ * delete or a copy.
  *
  * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong cluster secret, a certificate it
  * does not trust) {@value #REFUSALS_MAX} times in a row is not tried again: no retry can fix that,
@@ -48,7 +48,7 @@ public final class Heartbeater implements AutoCloseable {
   private final MasterLink master;
   private final Supplier<List<ReplicaMeta>> replicas;
   private final Supplier<WorkerUsage> usage;
-  private final Consumer<List<DeleteOrder>> deletes;
+  private final ReplicaDeletes deletes;
   private final ReplicaReporter reporter;
   private final Consumer<List<CopyOrder>> copies;
   private final Duration interval;
@@ -63,7 +63,7 @@ public final class Heartbeater implements AutoCloseable {
   private final AtomicLong heartbeatsFailed = new AtomicLong();
 
   public Heartbeater(WorkerId self, String address, MasterLink master, Supplier<List<ReplicaMeta>> replicas,
-      Supplier<WorkerUsage> usage, Consumer<List<DeleteOrder>> deletes, ReplicaReporter reporter,
+      Supplier<WorkerUsage> usage, ReplicaDeletes deletes, ReplicaReporter reporter,
       Consumer<List<CopyOrder>> copies,
       Duration interval, Consumer<HiroException> onRefused) {
     this.self = self;
@@ -175,6 +175,7 @@ public final class Heartbeater implements AutoCloseable {
         .setFreeBytes(now.freeBytes())
         .setUsedBytes(now.usedBytes())
         .setReplicaCount(now.replicaCount())
+        .setDeletesWaiting(deletes.waiting())
         .build();
     HeartbeatResponse response;
     try {
@@ -187,7 +188,7 @@ public final class Heartbeater implements AutoCloseable {
       return;
     }
     if (response.getDeletesCount() > 0) {
-      deletes.accept(response.getDeletesList());
+      deletes.apply(response.getDeletesList());
     }
     if (response.getCopiesCount() > 0) {
       copies.accept(response.getCopiesList());
@@ -225,8 +226,10 @@ public final class Heartbeater implements AutoCloseable {
         .setPieceId(meta.getPieceId()).setLength(meta.getLength()).setCrc32C(meta.getCrc32C()).build();
   }
 
+  /** Stops heartbeating, and the deletes it handed out that have not run yet. */
   @Override
   public void close() {
     pause.stop(thread);
+    deletes.close();
   }
 }

@@ -8,6 +8,11 @@ import io.hiro.proto.DeleteOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,9 +28,16 @@ import org.slf4j.LoggerFactory;
  * expired) keeps the replica, is not reported as removed, and is logged at WARN naming the piece:
  * the first one at once, then at most one per {@link #REFUSAL_WARN_INTERVAL}, counting those left
  * out, as a forged answer can carry {@link Limits#DELETES_PER_HEARTBEAT_MAX} orders per heartbeat.
- * An answer with more orders than that has the rest ignored. Called from the heartbeat thread only.
+ * An answer with more orders than that has the rest ignored. {@link #apply} is called from the
+ * heartbeat thread only.
+ *
+ * <p>Tokens are checked as the orders arrive; the deletes themselves run on a thread of their own
+ * ({@link #inBackground}), so that a heartbeat never waits for the disk: unlinking a 64 MiB replica
+ * took ~12 ms on the test VM (ext4 mounted with {@code discard}), so one answer of 10,000 orders
+ * would hold the heartbeats for two minutes and the master would take the worker for dead. The
+ * heartbeat tells the master how many orders still {@link #waiting wait}; it sends fewer.
  */
-public final class ReplicaDeletes {
+public final class ReplicaDeletes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaDeletes.class);
   /** At most one WARN about refused deletes per interval. */
   static final Duration REFUSAL_WARN_INTERVAL = Duration.ofMinutes(1);
@@ -42,17 +54,38 @@ public final class ReplicaDeletes {
   private final Consumer<PieceId> removed;
   private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final Executor executor;
+  /** The thread the deletes run on, or null when they run on the caller's ({@link #apply} returns after them). */
+  private final ExecutorService background;
   private long lastWarnMillis = Long.MIN_VALUE;
   private long refusedUnwarned;
 
-  /** {@code removed} hears of each replica deleted (the worker reports it to the master). */
+  /**
+   * Deletes on the caller's thread: {@link #apply} returns once they are done. {@code removed} hears
+   * of each replica deleted (the worker reports it to the master).
+   */
   public ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, ReplicaDeleter deleter, Consumer<PieceId> removed,
       Clock clock) {
+    this(self, tokens, deleter, removed, clock, null);
+  }
+
+  private ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, ReplicaDeleter deleter, Consumer<PieceId> removed,
+      Clock clock, ExecutorService background) {
     this.self = self;
     this.tokens = tokens;
     this.deleter = deleter;
     this.removed = removed;
     this.clock = clock;
+    this.background = background;
+    this.executor = background != null ? background : Runnable::run;
+  }
+
+  /** As the constructor, but the deletes run in order on a thread of their own: {@link #apply} returns at once. */
+  public static ReplicaDeletes inBackground(WorkerId self, PieceTokenCheck tokens, ReplicaDeleter deleter,
+      Consumer<PieceId> removed, Clock clock) {
+    return new ReplicaDeletes(self, tokens, deleter, removed, clock,
+        Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("replica-deletes-" + self).factory()));
   }
 
   /** Deletes the replica of each order that carries a valid DELETE token for its piece; keeps the others. */
@@ -65,13 +98,37 @@ public final class ReplicaDeletes {
         refused(pieceId, e);
         continue;
       }
+      waiting.incrementAndGet();
       try {
-        boolean held = deleter.delete(pieceId);
-        LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, held);
-        removed.accept(pieceId);
-      } catch (HiroException e) {
-        LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
+        executor.execute(() -> delete(pieceId));
+      } catch (RejectedExecutionException e) {
+        waiting.decrementAndGet(); // closed: the worker is stopping, the replica stays (an orphan the master finds)
       }
+    }
+  }
+
+  private void delete(PieceId pieceId) {
+    try {
+      boolean held = deleter.delete(pieceId);
+      LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, held);
+      removed.accept(pieceId);
+    } catch (HiroException e) {
+      LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
+    } finally {
+      waiting.decrementAndGet();
+    }
+  }
+
+  /** Orders taken whose delete has not finished yet (sent with each heartbeat). */
+  public int waiting() {
+    return waiting.get();
+  }
+
+  /** Stops the background thread; orders not carried out yet are dropped (their replicas stay). */
+  @Override
+  public void close() {
+    if (background != null) {
+      background.shutdownNow();
     }
   }
 

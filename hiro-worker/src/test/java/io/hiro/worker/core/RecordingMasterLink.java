@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A master in memory that records replica reports and answers everything else with defaults. */
-final class RecordingMasterLink implements MasterLink {
+class RecordingMasterLink implements MasterLink {
   final List<ReportReplicasRequest> reports = new CopyOnWriteArrayList<>();
 
   @Override

@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,40 @@ class ReplicaDeletesTest {
     assertThat(reportedRemoved).containsExactly(new PieceId(PIECE));
     assertThat(deletes.refusedCount()).isZero();
     assertThat(warnings()).isEmpty();
+  }
+
+  /** A heartbeat hands the orders over and goes on: the deletes wait for the disk on their own thread. */
+  @Test
+  void inTheBackgroundApplyReturnsWhileTheDiskIsSlowAndTheWaitingOrdersAreCounted() throws Exception {
+    long other = PIECE + 1;
+    storeReplica(PIECE);
+    storeReplica(other);
+    CountDownLatch diskSlow = new CountDownLatch(1);
+    List<PieceId> removed = new CopyOnWriteArrayList<>();
+    try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, pieceId -> {
+      awaitQuietly(diskSlow);
+      return store.delete(pieceId);
+    }, removed::add, clock)) {
+      background.apply(List.of(order(PIECE, TestTokens.delete(PIECE)), order(other, TestTokens.delete(other)),
+          order(other + 1, ByteString.EMPTY)));
+
+      assertThat(background.waiting()).as("the two orders with a token, not yet carried out").isEqualTo(2);
+      assertThat(store.meta(new PieceId(PIECE))).isPresent();
+      diskSlow.countDown();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> background.waiting() == 0);
+      assertThat(removed).containsExactly(new PieceId(PIECE), new PieceId(other));
+      assertThat(store.meta(new PieceId(PIECE))).isEmpty();
+      assertThat(store.meta(new PieceId(other))).isEmpty();
+      assertThat(background.refusedCount()).isEqualTo(1);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
