@@ -26,7 +26,10 @@ final class Cluster {
       "no live worker; start one with 'hiro worker --port 5050 --master HOST:PORT'";
 
   private final long deadAfterMillis;
-  /** A worker that missed this much heartbeat time is suspect: still live, but no new chain starts on it. */
+  /**
+   * A worker that missed this much heartbeat time is suspect: still live, but new chains and copies
+   * use it only where too few prompt workers can ({@link Placement}).
+   */
   private final long suspectAfterMillis;
   private final Map<WorkerId, WorkerInfo> workers = new TreeMap<>();
   /** Pieces whose replicas or copies changed since the replication monitor last looked. */
@@ -127,19 +130,19 @@ final class Cluster {
 
   /**
    * As {@link #candidates} but never throws: the list may be empty. Suspect workers (late with
-   * their heartbeat) are left out while any other worker has room.
+   * their heartbeat) are in it, marked late: {@link Placement} takes them last. Leaving them out
+   * made chains shorter than the file's replication, below its min-replicas on a small cluster,
+   * so a put failed whenever two of three workers were a few seconds late under load.
    */
   List<Placement.Candidate> candidatesWithRoom(long nowMillis, long lengthBytes, ToLongFunction<WorkerId> promisedBytes) {
-    List<Placement.Candidate> prompt = new ArrayList<>();
-    List<Placement.Candidate> late = new ArrayList<>();
+    List<Placement.Candidate> result = new ArrayList<>();
     for (WorkerInfo worker : liveWorkers(nowMillis)) {
       long free = roomOf(worker, promisedBytes);
       if (free >= lengthBytes) {
-        Placement.Candidate candidate = new Placement.Candidate(worker.id, worker.address.host(), free);
-        (isSuspect(worker, nowMillis) ? late : prompt).add(candidate);
+        result.add(new Placement.Candidate(worker.id, worker.address.host(), free, isSuspect(worker, nowMillis)));
       }
     }
-    return prompt.isEmpty() ? late : prompt;
+    return result;
   }
 
   /**

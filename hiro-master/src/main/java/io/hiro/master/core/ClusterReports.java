@@ -60,7 +60,7 @@ final class ClusterReports {
         core.events.recent());
   }
 
-  /** live, suspect (live but late with its heartbeat: no new chain starts on it), or dead. */
+  /** live, suspect (live but late with its heartbeat: new chains use it last), or dead. */
   private static String state(Core core, WorkerInfo worker, boolean live, long nowMillis) {
     if (!live) {
       return "dead";

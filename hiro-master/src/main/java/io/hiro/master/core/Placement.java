@@ -14,20 +14,28 @@ import java.util.Set;
  *   <li>never two replicas on one worker;
  *   <li>as many as asked for, or every eligible worker if there are fewer;
  *   <li>spread over distinct hosts when it can: the chain covers min(length, eligible hosts) hosts;
+ *   <li>prompt workers before late ones (suspect: late with their heartbeat), so a late worker is
+ *       in a chain only where too few prompt ones could fill it, and is never its primary while a
+ *       prompt one is in it;
  *   <li>most free space first (free bytes minus bytes promised to open uploads): the primary is the
  *       eligible worker with the most free space, and each host's best worker is the one used.
  * </ol>
  * Ties break on the worker id, so placement is a pure function of its inputs. {@link #target} picks
- * the one worker a re-replication copy goes to by the same rules.
+ * the one worker a re-replication copy goes to, a prompt one whenever it can.
  */
 public final class Placement {
   private Placement() {}
 
-  /** A live worker that could take the piece, with its free space after promises. */
-  public record Candidate(WorkerId id, String host, long freeBytes) {}
+  /** A live worker that could take the piece, with its free space after promises; {@code late}: suspect. */
+  public record Candidate(WorkerId id, String host, long freeBytes, boolean late) {
+    /** A prompt candidate. */
+    public Candidate(WorkerId id, String host, long freeBytes) {
+      this(id, host, freeBytes, false);
+    }
+  }
 
-  private static final Comparator<Candidate> MOST_FREE_FIRST =
-      Comparator.comparingLong(Candidate::freeBytes).reversed().thenComparing(Candidate::id);
+  private static final Comparator<Candidate> PROMPT_THEN_MOST_FREE = Comparator.comparing(Candidate::late)
+      .thenComparing(Comparator.comparingLong(Candidate::freeBytes).reversed()).thenComparing(Candidate::id);
 
   public static List<WorkerId> chain(List<Candidate> candidates, int length, Set<WorkerId> excluded) {
     List<Candidate> eligible = new ArrayList<>();
@@ -37,7 +45,7 @@ public final class Placement {
         eligible.add(candidate);
       }
     }
-    eligible.sort(MOST_FREE_FIRST);
+    eligible.sort(PROMPT_THEN_MOST_FREE);
     List<WorkerId> chain = new ArrayList<>();
     List<Candidate> sameHost = new ArrayList<>();
     Set<String> hostsUsed = new HashSet<>();
@@ -62,8 +70,8 @@ public final class Placement {
 
   /**
    * The worker a new replica of a piece should go to, or null if none is eligible: a candidate not
-   * excluded (holders, pending targets, recent failures), on a host that holds no replica yet if
-   * there is one, most free space first.
+   * excluded (holders, pending targets, recent failures), prompt if one is, on a host that holds no
+   * replica yet if there is one, most free space first.
    */
   public static WorkerId target(List<Candidate> candidates, Set<WorkerId> excluded, Set<String> hostsHolding) {
     Candidate best = null;
@@ -73,8 +81,9 @@ public final class Placement {
         continue;
       }
       boolean newHost = !hostsHolding.contains(candidate.host());
-      if (best == null || (newHost && !bestOnNewHost)
-          || (newHost == bestOnNewHost && MOST_FREE_FIRST.compare(candidate, best) < 0)) {
+      boolean better = best == null || (candidate.late() != best.late() ? !candidate.late()
+          : newHost != bestOnNewHost ? newHost : PROMPT_THEN_MOST_FREE.compare(candidate, best) < 0);
+      if (better) {
         best = candidate;
         bestOnNewHost = newHost;
       }

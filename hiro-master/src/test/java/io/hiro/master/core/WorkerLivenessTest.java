@@ -59,6 +59,22 @@ class WorkerLivenessTest {
     assertThat(state(fixture.master.clusterReport(), "10.0.0.3:5050").state()).isEqualTo("live");
   }
 
+  /** Under load two of three workers can be a few seconds late: a put must still get its replicas. */
+  @Test
+  void lateWorkersFillAChainThatPromptOnesCannotWithAPromptPrimary() {
+    MasterFixture fixture = new MasterFixture();
+    fixture.registerWorkers(3);
+    fixture.clock.advance(Duration.ofSeconds(8));
+    fixture.heartbeat("w2");
+
+    for (int i = 0; i < 5; i++) {
+      UploadView upload = fixture.create("/s" + i, 1, false);
+      assertThat(upload.minReplicas()).isEqualTo(2);
+      assertThat(upload.pieces().getFirst().replicas()).extracting(r -> r.id().value())
+          .as("the prompt worker first, then both suspects").containsExactly("w2", "w1", "w3");
+    }
+  }
+
   @Test
   void aDeadWorkerIsNotPlacedAndCountsAgainWhenItComesBack() {
     MasterFixture fixture = new MasterFixture(MasterConfig.builder().defaultReplication(2));
