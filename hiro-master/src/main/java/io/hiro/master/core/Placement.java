@@ -13,10 +13,11 @@ import java.util.Set;
  *   <li>only the candidates given (the caller passes live workers with room for the piece), minus the excluded;
  *   <li>never two replicas on one worker;
  *   <li>as many as asked for, or every eligible worker if there are fewer;
- *   <li>spread over distinct hosts when it can: the chain covers min(length, eligible hosts) hosts;
- *   <li>prompt workers before late ones (suspect: late with their heartbeat), so a late worker is
- *       in a chain only where too few prompt ones could fill it, and is never its primary while a
- *       prompt one is in it;
+ *   <li>prompt workers before late ones (suspect: late with their heartbeat): a late worker is in a
+ *       chain only where the prompt ones cannot fill it, and then after all of them, so that one
+ *       that fails cuts no prompt worker's replica off the chain;
+ *   <li>spread over distinct hosts when it can: the prompt workers of a chain cover min(length,
+ *       their hosts) hosts, and late ones go to hosts not yet used first;
  *   <li>most free space first (free bytes minus bytes promised to open uploads): the primary is the
  *       eligible worker with the most free space, and each host's best worker is the one used.
  * </ol>
@@ -38,20 +39,28 @@ public final class Placement {
       .thenComparing(Comparator.comparingLong(Candidate::freeBytes).reversed()).thenComparing(Candidate::id);
 
   public static List<WorkerId> chain(List<Candidate> candidates, int length, Set<WorkerId> excluded) {
-    List<Candidate> eligible = new ArrayList<>();
+    List<Candidate> prompt = new ArrayList<>();
+    List<Candidate> late = new ArrayList<>();
     Set<WorkerId> seen = new HashSet<>();
     for (Candidate candidate : candidates) {
       if (!excluded.contains(candidate.id()) && seen.add(candidate.id())) {
-        eligible.add(candidate);
+        (candidate.late() ? late : prompt).add(candidate);
       }
     }
-    eligible.sort(PROMPT_THEN_MOST_FREE);
     List<WorkerId> chain = new ArrayList<>();
-    List<Candidate> sameHost = new ArrayList<>();
     Set<String> hostsUsed = new HashSet<>();
-    for (Candidate candidate : eligible) {
+    fill(chain, prompt, length, hostsUsed);
+    fill(chain, late, length, hostsUsed); // last in the chain: one that fails cuts off no prompt replica
+    return List.copyOf(chain);
+  }
+
+  /** Adds {@code candidates} to {@code chain} up to {@code length}: most free first, hosts not yet used first. */
+  private static void fill(List<WorkerId> chain, List<Candidate> candidates, int length, Set<String> hostsUsed) {
+    candidates.sort(PROMPT_THEN_MOST_FREE);
+    List<Candidate> sameHost = new ArrayList<>();
+    for (Candidate candidate : candidates) {
       if (chain.size() == length) {
-        break;
+        return;
       }
       if (hostsUsed.add(candidate.host())) {
         chain.add(candidate.id());
@@ -61,11 +70,10 @@ public final class Placement {
     }
     for (Candidate candidate : sameHost) {
       if (chain.size() == length) {
-        break;
+        return;
       }
       chain.add(candidate.id());
     }
-    return List.copyOf(chain);
   }
 
   /**

@@ -18,7 +18,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Placement's rules hold for random clusters: live candidates only, distinct, most free first, spread over hosts.
+ * Placement's rules hold for random clusters: live candidates only, distinct, most free first, spread over hosts,
+ * late (suspect) workers only after every prompt one.
  * jqwik has no per-property timeout: tries are bounded here and the module pom bounds the whole test run.
  */
 class PlacementPropertiesTest {
@@ -31,6 +32,40 @@ class PlacementPropertiesTest {
         Arbitraries.longs().between(0, 1000))
         .as((id, host, free) -> new Placement.Candidate(new WorkerId("w" + id), "h" + host, free));
     return candidate.list().ofMaxSize(25).uniqueElements(Placement.Candidate::id);
+  }
+
+  /** As {@link #clusters}, some of them late with their heartbeat (suspect). */
+  @Provide
+  Arbitrary<List<Placement.Candidate>> clustersWithLateWorkers() {
+    Arbitrary<Placement.Candidate> candidate = Combinators.combine(
+        Arbitraries.integers().between(0, 30),
+        Arbitraries.integers().between(0, 5),
+        Arbitraries.longs().between(0, 1000),
+        Arbitraries.of(true, false))
+        .as((id, host, free, late) -> new Placement.Candidate(new WorkerId("w" + id), "h" + host, free, late));
+    return candidate.list().ofMaxSize(25).uniqueElements(Placement.Candidate::id);
+  }
+
+  @Property(tries = 500)
+  void lateWorkersFillOnlyWhatPromptOnesCannotAndComeAfterThem(
+      @ForAll("clustersWithLateWorkers") List<Placement.Candidate> candidates,
+      @ForAll @IntRange(min = 1, max = 16) int length) {
+    List<WorkerId> chain = Placement.chain(candidates, length, Set.of());
+
+    Map<WorkerId, Placement.Candidate> byId = new HashMap<>();
+    candidates.forEach(c -> byId.put(c.id(), c));
+    assertThat(chain).hasSize(Math.min(length, candidates.size()));
+    List<Boolean> late = chain.stream().map(w -> byId.get(w).late()).toList();
+    assertThat(late).as("no prompt worker after a late one").isSortedAccordingTo(Boolean::compare);
+    long promptInChain = late.stream().filter(l -> !l).count();
+    long promptEligible = candidates.stream().filter(c -> !c.late()).count();
+    assertThat(promptInChain).isEqualTo(Math.min(length, promptEligible));
+    if (promptEligible > 0) {
+      long mostFreePrompt = candidates.stream().filter(c -> !c.late())
+          .mapToLong(Placement.Candidate::freeBytes).max().orElseThrow();
+      assertThat(byId.get(chain.getFirst()).freeBytes()).isEqualTo(mostFreePrompt);
+      assertThat(byId.get(chain.getFirst()).late()).isFalse();
+    }
   }
 
   @Provide

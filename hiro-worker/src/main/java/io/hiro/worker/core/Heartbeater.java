@@ -2,6 +2,7 @@ package io.hiro.worker.core;
 
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
+import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.proto.CopyOrder;
 import io.hiro.proto.HeartbeatRequest;
@@ -138,7 +139,8 @@ public final class Heartbeater implements AutoCloseable {
   }
 
   private boolean tryRegister() {
-    List<ReplicaMeta> all = replicas.get();
+    // A replica whose delete is still under way is gone for the master already.
+    List<ReplicaMeta> all = replicas.get().stream().filter(m -> !deletes.pending(new PieceId(m.getPieceId()))).toList();
     WorkerUsage now = usage.get();
     RegisterRequest.Builder request = RegisterRequest.newBuilder()
         .setWorkerId(self.value())

@@ -8,10 +8,13 @@ import io.hiro.proto.DeleteOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -55,6 +58,8 @@ public final class ReplicaDeletes implements AutoCloseable {
   private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
   private final AtomicInteger waiting = new AtomicInteger();
+  /** Pieces with a delete taken and not carried out yet: a registration must not report them as held. */
+  private final Set<PieceId> pending = ConcurrentHashMap.newKeySet();
   private final Executor executor;
   /** The thread the deletes run on, or null when they run on the caller's ({@link #apply} returns after them). */
   private final ExecutorService background;
@@ -99,10 +104,13 @@ public final class ReplicaDeletes implements AutoCloseable {
         continue;
       }
       waiting.incrementAndGet();
+      pending.add(pieceId);
       try {
         executor.execute(() -> delete(pieceId));
       } catch (RejectedExecutionException e) {
-        waiting.decrementAndGet(); // closed: the worker is stopping, the replica stays (an orphan the master finds)
+        // Closed: the worker is stopping; the replica stays, an orphan the master finds when it registers.
+        waiting.decrementAndGet();
+        pending.remove(pieceId);
       }
     }
   }
@@ -112,11 +120,21 @@ public final class ReplicaDeletes implements AutoCloseable {
       boolean held = deleter.delete(pieceId);
       LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, held);
       removed.accept(pieceId);
-    } catch (HiroException e) {
+    } catch (RuntimeException e) {
       LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
     } finally {
+      pending.remove(pieceId);
       waiting.decrementAndGet();
     }
+  }
+
+  /**
+   * Whether a delete of {@code pieceId} was taken and has not finished: the master already dropped
+   * this replica, so a registration must not report it (the master would count it again, and could
+   * delete another replica as surplus before this one goes).
+   */
+  public boolean pending(PieceId pieceId) {
+    return pending.contains(pieceId);
   }
 
   /** Orders taken whose delete has not finished yet (sent with each heartbeat). */
@@ -124,11 +142,17 @@ public final class ReplicaDeletes implements AutoCloseable {
     return waiting.get();
   }
 
-  /** Stops the background thread; orders not carried out yet are dropped (their replicas stay). */
+  /** Stops the background thread (waiting up to 2 s for a delete under way); orders not carried out yet are dropped. */
   @Override
   public void close() {
-    if (background != null) {
-      background.shutdownNow();
+    if (background == null) {
+      return;
+    }
+    background.shutdownNow();
+    try {
+      background.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -7,6 +7,9 @@ import io.hiro.common.WorkerId;
 import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
+import io.hiro.proto.RegisterRequest;
+import io.hiro.proto.RegisterResponse;
+import io.hiro.proto.ReplicaMeta;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +23,19 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class HeartbeaterTest {
   private static final WorkerId SELF = new WorkerId("w-1");
+
+  /** Background deletes whose "disk" blocks until {@code diskSlow} opens; each delete is added to {@code deleted}. */
+  private static ReplicaDeletes deletingOnceOpen(CountDownLatch diskSlow, List<PieceId> deleted) {
+    return ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, pieceId -> {
+      try {
+        diskSlow.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      deleted.add(pieceId);
+      return true;
+    }, pieceId -> { }, Clock.systemUTC());
+  }
 
   /** The deletes of one answer wait for a slow disk; the heartbeats go on, telling the master how many wait. */
   @Test
@@ -41,15 +57,7 @@ class HeartbeaterTest {
     };
     CountDownLatch diskSlow = new CountDownLatch(1);
     List<PieceId> deleted = new CopyOnWriteArrayList<>();
-    ReplicaDeletes deletes = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, pieceId -> {
-      try {
-        diskSlow.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      deleted.add(pieceId);
-      return true;
-    }, pieceId -> { }, Clock.systemUTC());
+    ReplicaDeletes deletes = deletingOnceOpen(diskSlow, deleted);
     ReplicaReporter reporter = new ReplicaReporter(SELF, master);
     try (Heartbeater heartbeater = new Heartbeater(SELF, "127.0.0.1:5050", master, List::of,
         () -> new WorkerUsage(100, 50, 50, 0), deletes, reporter, orders -> { }, Duration.ofMillis(10), e -> { })) {
@@ -62,6 +70,45 @@ class HeartbeaterTest {
       Awaitility.await("a heartbeat after the deletes").atMost(Duration.ofSeconds(10))
           .until(() -> deleted.size() == 2 && heartbeats.getLast().getDeletesWaiting() == 0);
       assertThat(deleted).containsExactly(new PieceId(11), new PieceId(12));
+    } finally {
+      reporter.close();
+    }
+  }
+
+  /** The master dropped the replica when it sent the delete: registering again meanwhile must not bring it back. */
+  @Test
+  void aRegistrationWhileADeleteWaitsLeavesThatReplicaOut() {
+    List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
+    AtomicBoolean ordered = new AtomicBoolean();
+    RecordingMasterLink master = new RecordingMasterLink() {
+      @Override
+      public RegisterResponse register(RegisterRequest request) {
+        registrations.add(request);
+        return RegisterResponse.getDefaultInstance();
+      }
+
+      @Override
+      public HeartbeatResponse heartbeat(HeartbeatRequest request) {
+        if (!ordered.compareAndSet(false, true)) {
+          return HeartbeatResponse.getDefaultInstance();
+        }
+        return HeartbeatResponse.newBuilder().setRegisterAgain(true) // as after a master restart
+            .addDeletes(DeleteOrder.newBuilder().setPieceId(11).setToken(TestTokens.delete(11))).build();
+      }
+    };
+    CountDownLatch diskSlow = new CountDownLatch(1);
+    ReplicaDeletes deletes = deletingOnceOpen(diskSlow, new CopyOnWriteArrayList<>());
+    List<ReplicaMeta> held = List.of(ReplicaMeta.newBuilder().setPieceId(11).setLength(4).build(),
+        ReplicaMeta.newBuilder().setPieceId(12).setLength(4).build());
+    ReplicaReporter reporter = new ReplicaReporter(SELF, master);
+    try (Heartbeater heartbeater = new Heartbeater(SELF, "127.0.0.1:5050", master, () -> held,
+        () -> new WorkerUsage(100, 50, 50, 2), deletes, reporter, orders -> { }, Duration.ofMillis(10), e -> { })) {
+      heartbeater.start();
+
+      Awaitility.await("a second registration").atMost(Duration.ofSeconds(10)).until(() -> registrations.size() >= 2);
+      assertThat(registrations.getFirst().getReplicasList()).extracting(r -> r.getPieceId()).containsExactly(11L, 12L);
+      assertThat(registrations.get(1).getReplicasList()).extracting(r -> r.getPieceId()).containsExactly(12L);
+      diskSlow.countDown();
     } finally {
       reporter.close();
     }
