@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.hiro.common.Crc32c;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.rpc.AliasingMarshaller;
@@ -64,8 +65,8 @@ public final class PieceReadCall {
       long received = 0;
       while (messages.hasNext()) {
         PieceData data = messages.next().getData();
-        checkMessage(endpoint, id, piece.getLength(), received, data);
         ByteBuffer bytes = ByteStrings.view(data.getData());
+        checkMessage(endpoint, id, piece.getLength(), received, data, bytes);
         pieceCrc.update(bytes.duplicate());
         sink.write(received, bytes);
         received += data.getData().size();
@@ -83,7 +84,9 @@ public final class PieceReadCall {
     }
   }
 
-  private static void checkMessage(String endpoint, PieceId id, long lengthBytes, long received, PieceData data) {
+  /** Checks one message; {@code bytes} is its data. */
+  private static void checkMessage(String endpoint, PieceId id, long lengthBytes, long received, PieceData data,
+      ByteBuffer bytes) {
     if (data.getOffset() != received) {
       throw HiroException.dataLoss("piece %s from %s: a message starts at offset %d, expected %d", id, endpoint,
           data.getOffset(), received);
@@ -91,9 +94,7 @@ public final class PieceReadCall {
     if (received + data.getData().size() > lengthBytes) {
       throw HiroException.dataLoss("piece %s from %s is longer than its %d bytes", id, endpoint, lengthBytes);
     }
-    CRC32C crc = new CRC32C();
-    crc.update(ByteStrings.view(data.getData()));
-    if ((int) crc.getValue() != data.getCrc32C()) {
+    if (Crc32c.of(bytes) != data.getCrc32C()) {
       throw HiroException.dataLoss("piece %s from %s: the message at offset %d failed its CRC32C", id, endpoint,
           data.getOffset());
     }

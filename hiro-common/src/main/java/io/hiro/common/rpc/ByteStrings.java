@@ -24,17 +24,18 @@ public final class ByteStrings {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // Single throws none
     }
-    return single.parts == 1 ? single.buffer : bytes.asReadOnlyByteBuffer();
+    return single.parts == 1 && single.array != null ? single.array : bytes.asReadOnlyByteBuffer();
   }
 
-  /** Keeps the one part a string hands out, counting them. */
+  /** Counts the parts a string hands out, keeping the last array. */
   private static final class Single extends ByteOutput {
-    private ByteBuffer buffer;
+    private ByteBuffer array;
     private int parts;
 
     @Override
-    public void write(byte value) {
-      parts += 2; // not one array: view() falls back to a copy
+    public void writeLazy(byte[] value, int offset, int length) {
+      parts++;
+      array = ByteBuffer.wrap(value, offset, length).slice();
     }
 
     @Override
@@ -43,19 +44,18 @@ public final class ByteStrings {
     }
 
     @Override
-    public void writeLazy(byte[] value, int offset, int length) {
+    public void write(byte value) {
       parts++;
-      buffer = ByteBuffer.wrap(value, offset, length).slice();
     }
 
     @Override
     public void write(ByteBuffer value) {
-      parts += 2;
+      parts++;
     }
 
     @Override
     public void writeLazy(ByteBuffer value) {
-      parts += 2;
+      parts++;
     }
   }
 }

@@ -35,8 +35,8 @@ public final class Placement {
     }
   }
 
-  private static final Comparator<Candidate> PROMPT_THEN_MOST_FREE = Comparator.comparing(Candidate::late)
-      .thenComparing(Comparator.comparingLong(Candidate::freeBytes).reversed()).thenComparing(Candidate::id);
+  private static final Comparator<Candidate> MOST_FREE_FIRST =
+      Comparator.comparingLong(Candidate::freeBytes).reversed().thenComparing(Candidate::id);
 
   public static List<WorkerId> chain(List<Candidate> candidates, int length, Set<WorkerId> excluded) {
     List<Candidate> prompt = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class Placement {
 
   /** Adds {@code candidates} to {@code chain} up to {@code length}: most free first, hosts not yet used first. */
   private static void fill(List<WorkerId> chain, List<Candidate> candidates, int length, Set<String> hostsUsed) {
-    candidates.sort(PROMPT_THEN_MOST_FREE);
+    candidates.sort(MOST_FREE_FIRST);
     List<Candidate> sameHost = new ArrayList<>();
     for (Candidate candidate : candidates) {
       if (chain.size() == length) {
@@ -82,20 +82,9 @@ public final class Placement {
    * replica yet if there is one, most free space first.
    */
   public static WorkerId target(List<Candidate> candidates, Set<WorkerId> excluded, Set<String> hostsHolding) {
-    Candidate best = null;
-    boolean bestOnNewHost = false;
-    for (Candidate candidate : candidates) {
-      if (excluded.contains(candidate.id())) {
-        continue;
-      }
-      boolean newHost = !hostsHolding.contains(candidate.host());
-      boolean better = best == null || (candidate.late() != best.late() ? !candidate.late()
-          : newHost != bestOnNewHost ? newHost : PROMPT_THEN_MOST_FREE.compare(candidate, best) < 0);
-      if (better) {
-        best = candidate;
-        bestOnNewHost = newHost;
-      }
-    }
-    return best == null ? null : best.id();
+    Comparator<Candidate> best = Comparator.comparing(Candidate::late)
+        .thenComparing(candidate -> hostsHolding.contains(candidate.host())).thenComparing(MOST_FREE_FIRST);
+    return candidates.stream().filter(candidate -> !excluded.contains(candidate.id())).min(best)
+        .map(Candidate::id).orElse(null);
   }
 }
