@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -57,7 +56,6 @@ public final class ReplicaDeletes implements AutoCloseable {
   private final Consumer<PieceId> removed;
   private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicInteger waiting = new AtomicInteger();
   /** Pieces with a delete taken and not carried out yet: a registration must not report them as held. */
   private final Set<PieceId> pending = ConcurrentHashMap.newKeySet();
   private final Executor executor;
@@ -103,13 +101,11 @@ public final class ReplicaDeletes implements AutoCloseable {
         refused(pieceId, e);
         continue;
       }
-      waiting.incrementAndGet();
       pending.add(pieceId);
       try {
         executor.execute(() -> delete(pieceId));
       } catch (RejectedExecutionException e) {
         // Closed: the worker is stopping; the replica stays, an orphan the master finds when it registers.
-        waiting.decrementAndGet();
         pending.remove(pieceId);
       }
     }
@@ -124,7 +120,6 @@ public final class ReplicaDeletes implements AutoCloseable {
       LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
     } finally {
       pending.remove(pieceId);
-      waiting.decrementAndGet();
     }
   }
 
@@ -137,9 +132,9 @@ public final class ReplicaDeletes implements AutoCloseable {
     return pending.contains(pieceId);
   }
 
-  /** Orders taken whose delete has not finished yet (sent with each heartbeat). */
+  /** Pieces whose delete was taken and has not finished yet (sent with each heartbeat). */
   public int waiting() {
-    return waiting.get();
+    return pending.size();
   }
 
   /** Stops the background thread (waiting up to 2 s for a delete under way); orders not carried out yet are dropped. */
