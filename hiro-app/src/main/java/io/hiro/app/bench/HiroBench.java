@@ -96,7 +96,7 @@ public final class HiroBench {
           + "the file system of {} takes no O_DIRECT", workDir));
     }
     return new Limits(disk, fsync, files1, filesMany, loopback, chain, unary1, unaryMany, putFloor.get(0),
-        putFloor.get(1), directRead);
+        putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

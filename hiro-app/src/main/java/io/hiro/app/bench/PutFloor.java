@@ -1,7 +1,9 @@
 package io.hiro.app.bench;
 
 import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,9 +42,17 @@ import java.util.concurrent.TimeoutException;
  * 3 fsynced replicas and 1 fsynced journal record per put, as in Hiro, and 2 master calls and 3
  * stream hops out and back.
  *
- * <p>Puts are made untimed first, with 8 clients, for {@link BenchSizes#putWarmUp()}, as Hiro's are
- * in {@link SmallFileBench} (the nodes' JVMs are new and compile as they go). The
- * files stay in {@link PieceFiles#dirIn} until the end of the run, as the other file limits' do.
+ * <p>{@code limit.put_lean.1client} and {@code .8clients}: the same durable writes with the fewest
+ * calls a put with 3 replicas and a journaled master can make: one unary call along the chain
+ * ({@link PutFloorNode#WRITE_CHAIN}: each worker passes the call on before it writes and fsyncs
+ * its file, and answers once the next one did), then CommitFile. No CreateFile: a design with one
+ * master call per put would hand out piece ids and chains ahead, which this leaves out. Whatever
+ * Hiro's protocol becomes, a put here cannot beat this.
+ *
+ * <p>Puts of both shapes are made untimed first, taking turns, with 8 clients, for
+ * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
+ * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
+ * the other file limits' do.
  */
 final class PutFloor {
   private static final int REPLICATION = HiroBench.REPLICATION;
@@ -52,7 +63,15 @@ final class PutFloor {
 
   private PutFloor() {}
 
-  /** Both figures, with 1 client and with {@code sizes.clientCount()} clients. */
+  /** One put of a given shape by one client. */
+  private interface Shape {
+    void put(Client client, long deadlineNanos);
+  }
+
+  /**
+   * The four figures: {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with
+   * {@code sizes.clientCount()} clients.
+   */
   static List<Figure> measure(Path workDir, BenchSizes sizes, long deadlineNanos) throws IOException {
     PutFloor floor = new PutFloor();
     try {
@@ -65,15 +84,19 @@ final class PutFloor {
         for (int c = 0; c < sizes.clientCount(); c++) {
           clients.add(floor.new Client(bytes));
         }
+        int count = sizes.smallFileCount();
         long warmUntil = System.nanoTime() + sizes.putWarmUp().toNanos();
         do {
-          puts(clients, sizes.smallFileCount(), deadlineNanos);
+          puts(clients, Client::put, count, deadlineNanos);
+          puts(clients, Client::putLean, count, deadlineNanos);
         } while (System.nanoTime() < warmUntil);
         String many = clients.size() + "clients";
+        List<Client> one = clients.subList(0, 1);
         return List.of(
-            Figure.of("limit.put_floor.1client", puts(clients.subList(0, 1), sizes.smallFileCount(), deadlineNanos),
-                "files/s"),
-            Figure.of("limit.put_floor." + many, puts(clients, sizes.smallFileCount(), deadlineNanos), "files/s"));
+            Figure.of("limit.put_floor.1client", puts(one, Client::put, count, deadlineNanos), "files/s"),
+            Figure.of("limit.put_floor." + many, puts(clients, Client::put, count, deadlineNanos), "files/s"),
+            Figure.of("limit.put_lean.1client", puts(one, Client::putLean, count, deadlineNanos), "files/s"),
+            Figure.of("limit.put_lean." + many, puts(clients, Client::putLean, count, deadlineNanos), "files/s"));
       } finally {
         clients.forEach(Client::close);
       }
@@ -101,7 +124,7 @@ final class PutFloor {
   }
 
   /** {@code total} puts spread over {@code clients}, one thread each, all at once; returns puts per second. */
-  private static double puts(List<Client> clients, int total, long deadlineNanos) throws IOException {
+  private static double puts(List<Client> clients, Shape shape, int total, long deadlineNanos) throws IOException {
     List<CompletableFuture<Long>> loops = new ArrayList<>();
     long started = System.nanoTime();
     for (int c = 0; c < clients.size(); c++) {
@@ -109,7 +132,7 @@ final class PutFloor {
       int count = total / clients.size() + (c < total % clients.size() ? 1 : 0);
       loops.add(CompletableFuture.supplyAsync(() -> {
         for (int i = 0; i < count; i++) {
-          client.put(deadlineNanos);
+          shape.put(client, deadlineNanos);
         }
         return (long) count;
       }, runnable -> Thread.ofPlatform().daemon().name("bench-put-floor-client").start(runnable)));
@@ -126,10 +149,12 @@ final class PutFloor {
     private final ManagedChannel masterChannel = Rpc.channel(master, RpcSecurity.PLAINTEXT, threads);
     private final List<ManagedChannel> workerChannels = new ArrayList<>();
     private final ByteString content;
+    private final byte[] contentBytes;
     private int puts;
 
     Client(ByteString content) {
       this.content = content;
+      this.contentBytes = content.toByteArray();
       for (WorkerRef worker : workers) {
         workerChannels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
       }
@@ -145,10 +170,7 @@ final class PutFloor {
           .createFile(CreateFileRequest.newBuilder().setPath("/floor").setSizeBytes(content.size())
               .setReplication(REPLICATION).setOverwrite(true).build());
       int primary = puts++ % REPLICATION;
-      List<WorkerRef> downstream = new ArrayList<>();
-      for (int w = 1; w < REPLICATION; w++) {
-        downstream.add(workers.get((primary + w) % REPLICATION));
-      }
+      List<WorkerRef> downstream = downstreamOf(primary);
       CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
       StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(workerChannels.get(primary))
           .withExecutor(Runnable::run).withDeadlineAfter(left, TimeUnit.NANOSECONDS).writePiece(PutFloorNode.answerInto(answer));
@@ -165,6 +187,33 @@ final class PutFloor {
           .commitFile(CommitFileRequest.newBuilder().setUploadId(upload.getUploadId()).build());
     }
 
+    /** A put of the lean shape: one call along the chain, then CommitFile. */
+    void putLean(long deadlineNanos) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        throw HiroException.unavailable("bench limit.put_lean did not finish before its deadline");
+      }
+      int primary = puts++ % REPLICATION;
+      List<String> downstream = downstreamOf(primary).stream().map(WorkerRef::getAddress).toList();
+      int stored = await(ClientCalls.futureUnaryCall(workerChannels.get(primary).newCall(PutFloorNode.WRITE_CHAIN,
+              CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.NANOSECONDS)),
+          new PutFloorNode.ChainWrite(downstream, contentBytes)), deadlineNanos);
+      if (stored != REPLICATION) {
+        throw HiroException.unavailable("bench limit.put_lean: a chain stored %d replicas, not %d", stored, REPLICATION);
+      }
+      NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(left, TimeUnit.NANOSECONDS)
+          .commitFile(CommitFileRequest.newBuilder().setUploadId(ThreadLocalRandom.current().nextLong()).build());
+    }
+
+    /** The workers after {@code primary} in its chain. */
+    private List<WorkerRef> downstreamOf(int primary) {
+      List<WorkerRef> downstream = new ArrayList<>();
+      for (int w = 1; w < REPLICATION; w++) {
+        downstream.add(workers.get((primary + w) % REPLICATION));
+      }
+      return downstream;
+    }
+
     @Override
     public void close() {
       masterChannel.shutdownNow();
@@ -173,7 +222,7 @@ final class PutFloor {
     }
   }
 
-  private static WritePieceResponse await(CompletableFuture<WritePieceResponse> answer, long deadlineNanos) {
+  private static <T> T await(Future<T> answer, long deadlineNanos) {
     try {
       return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {

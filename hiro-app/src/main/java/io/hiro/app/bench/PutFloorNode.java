@@ -1,7 +1,14 @@
 package io.hiro.app.bench;
 
+import io.grpc.BindableService;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.app.Main;
 import io.hiro.common.HostPort;
@@ -17,7 +24,12 @@ import io.hiro.proto.PieceRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +59,9 @@ import java.util.concurrent.TimeoutException;
  *       CommitFile appends one and answers once it is fsynced, concurrent commits sharing one fsync;
  *   <li>worker: WritePiece forwards every message to the rest of the chain while it writes the
  *       bytes into an empty file made ahead (64 at a time, their dir fsynced), then appends ~100
- *       bytes of meta, fsyncs the file, waits for the downstream answer and answers.
+ *       bytes of meta, fsyncs the file, waits for the downstream answer and answers;
+ *   <li>worker, the lean put's one call ({@link #WRITE_CHAIN}, a unary method of the bench's own):
+ *       the same, the call passed on to the next worker before the file is written.
  * </ul>
  * No checksums, tokens, placement, namespace, metrics or replica reports. Prints {@code port N},
  * then serves until its standard input closes.
@@ -56,6 +71,17 @@ public final class PutFloorNode {
   private static final int SPARE_BATCH = 64;
   private static final int FAN_OUT = 256;
 
+  /**
+   * The lean put's call along the chain: a piece's bytes and the workers after this one in; the
+   * replicas stored, this one's and those after it, out.
+   */
+  static final MethodDescriptor<ChainWrite, Integer> WRITE_CHAIN = MethodDescriptor.<ChainWrite, Integer>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName(MethodDescriptor.generateFullMethodName("hiro.bench.PutFloor", "WriteChain"))
+      .setRequestMarshaller(new ChainWriteMarshaller())
+      .setResponseMarshaller(new CountMarshaller())
+      .build();
+
   private PutFloorNode() {}
 
   public static void main(String[] args) throws IOException {
@@ -63,7 +89,10 @@ public final class PutFloorNode {
     Path dir = Files.createDirectories(Path.of(args[1]));
     Server server = switch (args[0]) {
       case "master" -> Rpc.startServer("127.0.0.1", 0, List.of(new Master(dir)));
-      case "worker" -> Rpc.startServer("127.0.0.1", 0, List.of(new Worker(dir)));
+      case "worker" -> {
+        Worker worker = new Worker(dir);
+        yield Rpc.startServer("127.0.0.1", 0, List.of(worker, worker.lean()));
+      }
       default -> throw new IllegalArgumentException("role must be master or worker, not " + args[0]);
     };
     System.out.println("port " + server.getPort());
@@ -160,10 +189,48 @@ public final class PutFloorNode {
       return new Incoming(response);
     }
 
+    /** The service of {@link #WRITE_CHAIN}. */
+    BindableService lean() {
+      ServerServiceDefinition service = ServerServiceDefinition.builder(WRITE_CHAIN.getServiceName())
+          .addMethod(WRITE_CHAIN, ServerCalls.asyncUnaryCall(this::writeChain))
+          .build();
+      return () -> service;
+    }
+
+    private void writeChain(ChainWrite request, StreamObserver<Integer> response) {
+      try {
+        Future<Integer> downstream = null;
+        if (!request.downstream().isEmpty()) {
+          ManagedChannel next = channelTo(request.downstream().get(0));
+          downstream = ClientCalls.futureUnaryCall(next.newCall(WRITE_CHAIN, CallOptions.DEFAULT
+              .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)), request.passedOn());
+        }
+        try (FileChannel file = FileChannel.open(spares.take(), StandardOpenOption.WRITE)) {
+          ByteBuffer bytes = ByteBuffer.wrap(request.data());
+          long written = 0;
+          while (bytes.hasRemaining()) {
+            written += file.write(bytes, written);
+          }
+          appendMetaAndSync(file, written);
+        }
+        int stored = 1 + (downstream == null ? 0 : downstream.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
+        response.onNext(stored);
+        response.onCompleted();
+      } catch (IOException | ExecutionException | TimeoutException e) {
+        response.onError(Status.UNAVAILABLE.withDescription(e.toString()).asRuntimeException());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        response.onError(Status.CANCELLED.asRuntimeException());
+      }
+    }
+
+    private ManagedChannel channelTo(String address) {
+      return channels.computeIfAbsent(address, a -> Rpc.channel(HostPort.parse(a)));
+    }
+
     private StreamObserver<WritePieceRequest> forward(WritePieceHeader header,
         CompletableFuture<WritePieceResponse> answer) {
-      String next = header.getDownstream(0).getAddress();
-      ManagedChannel channel = channels.computeIfAbsent(next, address -> Rpc.channel(HostPort.parse(address)));
+      ManagedChannel channel = channelTo(header.getDownstream(0).getAddress());
       StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
           .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS).writePiece(answerInto(answer));
       requests.onNext(WritePieceRequest.newBuilder().setHeader(header.toBuilder().clearDownstream()
@@ -219,8 +286,7 @@ public final class PutFloorNode {
           if (downstream != null) {
             downstream.onCompleted();
           }
-          file.write(ByteBuffer.allocate(META_BYTES), received);
-          file.force(true);
+          appendMetaAndSync(file, received);
           file.close();
           WritePieceResponse.Builder answer = WritePieceResponse.newBuilder().addStoredWorkerIds("here");
           if (downstream != null) {
@@ -246,6 +312,69 @@ public final class PutFloorNode {
         } catch (IOException e) {
           // the stream failed already
         }
+      }
+    }
+  }
+
+  /** Appends a replica's ~100 bytes of meta after its {@code length} bytes and fsyncs it. */
+  private static void appendMetaAndSync(FileChannel file, long length) throws IOException {
+    file.write(ByteBuffer.allocate(META_BYTES), length);
+    file.force(true);
+  }
+
+  /** One {@link #WRITE_CHAIN} call: the workers after the receiving one (addresses), and the bytes. */
+  record ChainWrite(List<String> downstream, byte[] data) {
+    /** What the receiving worker passes on to the next. */
+    ChainWrite passedOn() {
+      return new ChainWrite(downstream.subList(1, downstream.size()), data);
+    }
+  }
+
+  private static final class ChainWriteMarshaller implements MethodDescriptor.Marshaller<ChainWrite> {
+    @Override
+    public InputStream stream(ChainWrite value) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.data().length + 64);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeByte(value.downstream().size());
+        for (String address : value.downstream()) {
+          out.writeUTF(address);
+        }
+        out.writeInt(value.data().length);
+        out.write(value.data());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new ByteArrayInputStream(bytes.toByteArray());
+    }
+
+    @Override
+    public ChainWrite parse(InputStream stream) {
+      try (DataInputStream in = new DataInputStream(stream)) {
+        List<String> downstream = new ArrayList<>();
+        for (int count = in.readUnsignedByte(); downstream.size() < count; ) {
+          downstream.add(in.readUTF());
+        }
+        byte[] data = new byte[in.readInt()];
+        in.readFully(data);
+        return new ChainWrite(downstream, data);
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("bad WriteChain request: " + e).asRuntimeException();
+      }
+    }
+  }
+
+  private static final class CountMarshaller implements MethodDescriptor.Marshaller<Integer> {
+    @Override
+    public InputStream stream(Integer value) {
+      return new ByteArrayInputStream(new byte[] {value.byteValue()});
+    }
+
+    @Override
+    public Integer parse(InputStream stream) {
+      try {
+        return stream.read();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("bad WriteChain answer: " + e).asRuntimeException();
       }
     }
   }

@@ -76,10 +76,10 @@ final class SmallFileBench {
     } while (rounds < WARM_UP_ROUNDS_MIN || System.nanoTime() < warmUntil);
     out.accept(Figure.of("put." + name + ".1client", put(one, "/small1", name + ".1client"), "files/s")
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFiles1()).besides(limits.putFloor1()));
+        .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1()));
     out.accept(Figure.of("put." + manyName, put(many, manyDir, manyName), "files/s")
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()));
+        .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()).besides(limits.putLeanMany()));
     out.accept(Figure.of("get." + manyName, get(many, manyDir, manyName), "files/s")
         .ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
   }
