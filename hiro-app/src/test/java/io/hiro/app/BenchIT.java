@@ -22,8 +22,8 @@ class BenchIT {
    * empty the page cache); CI runs as root, so there they are always checked.
    */
   private static final List<String> QUICK_FIGURES = Stream.of(
-      List.of("limit.disk_fsync_write: MB/s", "limit.fsync_4k: ops/s", "limit.piece_files.1client: files/s",
-          "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
+      List.of("limit.disk_fsync_write: MB/s", "limit.disk_write_and_read: MB/s", "limit.fsync_4k: ops/s",
+          "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
           "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
           "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
           "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
@@ -60,7 +60,7 @@ class BenchIT {
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
-        "of limit.put_lean.8clients");
+        "of limit.put_lean.8clients", "of limit.disk_write_and_read");
     if (coldReads()) {
       assertThat(bench.stdout()).contains("(limit.disk_direct_read)");
     }

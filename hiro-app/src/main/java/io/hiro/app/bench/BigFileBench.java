@@ -74,7 +74,8 @@ final class BigFileBench {
     Runs get = timed("get", run -> get());
     out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
-            + Figure.number(limits.loopbackTcp().value()) + " MB/s)").note(get.note()));
+            + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskWriteAndRead())
+        .note(get.note()));
     Runs cat = timed("get", run -> stream());
     out.accept(cat.figure(".cat").ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note()));
