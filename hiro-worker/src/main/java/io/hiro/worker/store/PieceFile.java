@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
@@ -141,7 +142,8 @@ public final class PieceFile {
 
   /**
    * The file in a data dir that holds a replica of {@code pieceId}, found by reading the footers
-   * of its {@code .piece} files (for tools and tests: a worker knows where its replicas are).
+   * of its {@code .piece} files (for tools and tests: a worker knows where its replicas are). The
+   * worker may be running: a file deleted while the dir is searched is not the one.
    */
   public static Optional<Path> find(DataDirLayout layout, PieceId pieceId) throws IOException {
     try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
@@ -153,6 +155,8 @@ public final class PieceFile {
           }
         } catch (Damaged e) {
           // A spare, or not a whole replica: not the one looked for.
+        } catch (NoSuchFileException e) {
+          // Deleted since it was listed (a running worker deletes replicas on its own thread): not there.
         }
       }
     }
