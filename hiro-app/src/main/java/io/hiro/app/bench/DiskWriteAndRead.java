@@ -7,12 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code limit.disk_write_and_read}: what a get into a local file asks of the disk it writes to,
@@ -48,7 +45,7 @@ final class DiskWriteAndRead {
         readerThread.interrupt();
         throw e;
       }
-      long read = await(reader, deadlineNanos);
+      long read = MachineLimits.await(reader, deadlineNanos, NAME);
       buffered.force(true);
       long nanos = System.nanoTime() - started;
       if (read != input.sizeBytes()) {
@@ -57,19 +54,6 @@ final class DiskWriteAndRead {
       return Figure.of(NAME, MachineLimits.megabytesPerSecond(read, nanos), "MB/s");
     } finally {
       Files.deleteIfExists(output);
-    }
-  }
-
-  private static long await(FutureTask<Long> reader, long deadlineNanos) throws IOException {
-    try {
-      return reader.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      reader.cancel(true);
-      throw new IOException(NAME + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      reader.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted during the " + NAME, e);
     }
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -126,13 +127,18 @@ final class MachineLimits {
     }
   }
 
-  /** The count {@code task} returns, waited for until the deadline; a failure names {@code what}. */
-  static long await(CompletableFuture<Long> task, long deadlineNanos, String what) throws IOException {
+  /**
+   * The count {@code task} returns, waited for until the deadline; a failure names {@code what}. A
+   * task that failed to finish is cancelled (its thread interrupted, where the task can be).
+   */
+  static long await(Future<Long> task, long deadlineNanos, String what) throws IOException {
     try {
       return task.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException e) {
+      task.cancel(true);
       throw new IOException(what + " failed: " + e, e);
     } catch (InterruptedException e) {
+      task.cancel(true);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted during the " + what, e);
     }

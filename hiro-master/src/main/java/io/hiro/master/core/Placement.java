@@ -28,12 +28,7 @@ public final class Placement {
   private Placement() {}
 
   /** A live worker that could take the piece, with its free space after promises; {@code late}: suspect. */
-  public record Candidate(WorkerId id, String host, long freeBytes, boolean late) {
-    /** A prompt candidate. */
-    public Candidate(WorkerId id, String host, long freeBytes) {
-      this(id, host, freeBytes, false);
-    }
-  }
+  public record Candidate(WorkerId id, String host, long freeBytes, boolean late) {}
 
   private static final Comparator<Candidate> MOST_FREE_FIRST =
       Comparator.comparingLong(Candidate::freeBytes).reversed().thenComparing(Candidate::id);

@@ -30,7 +30,7 @@ class PlacementPropertiesTest {
         Arbitraries.integers().between(0, 30),
         Arbitraries.integers().between(0, 5),
         Arbitraries.longs().between(0, 1000))
-        .as((id, host, free) -> new Placement.Candidate(new WorkerId("w" + id), "h" + host, free));
+        .as((id, host, free) -> new Placement.Candidate(new WorkerId("w" + id), "h" + host, free, false));
     return candidate.list().ofMaxSize(25).uniqueElements(Placement.Candidate::id);
   }
 

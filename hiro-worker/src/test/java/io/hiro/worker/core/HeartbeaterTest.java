@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +23,34 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class HeartbeaterTest {
   private static final WorkerId SELF = new WorkerId("w-1");
+
+  /** A master that records registrations and heartbeats, and answers the first heartbeat with {@code first}. */
+  private static final class FirstAnswerMaster extends RecordingMasterLink {
+    final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
+    final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+    private final AtomicReference<HeartbeatResponse> first;
+
+    FirstAnswerMaster(HeartbeatResponse first) {
+      this.first = new AtomicReference<>(first);
+    }
+
+    @Override
+    public RegisterResponse register(RegisterRequest request) {
+      registrations.add(request);
+      return RegisterResponse.getDefaultInstance();
+    }
+
+    @Override
+    public HeartbeatResponse heartbeat(HeartbeatRequest request) {
+      heartbeats.add(request);
+      HeartbeatResponse answer = first.getAndSet(null);
+      return answer != null ? answer : HeartbeatResponse.getDefaultInstance();
+    }
+  }
+
+  private static DeleteOrder deleteOrder(long pieceId) {
+    return DeleteOrder.newBuilder().setPieceId(pieceId).setToken(TestTokens.delete(pieceId)).build();
+  }
 
   /** Background deletes whose "disk" blocks until {@code diskSlow} opens; each delete is added to {@code deleted}. */
   private static ReplicaDeletes deletingOnceOpen(CountDownLatch diskSlow, List<PieceId> deleted) {
@@ -40,21 +68,9 @@ class HeartbeaterTest {
   /** The deletes of one answer wait for a slow disk; the heartbeats go on, telling the master how many wait. */
   @Test
   void heartbeatsGoOnWhileDeletesWaitForTheDiskAndSayHowManyWait() {
-    List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
-    AtomicBoolean ordered = new AtomicBoolean();
-    RecordingMasterLink master = new RecordingMasterLink() {
-      @Override
-      public HeartbeatResponse heartbeat(HeartbeatRequest request) {
-        heartbeats.add(request);
-        HeartbeatResponse.Builder answer = HeartbeatResponse.newBuilder();
-        if (ordered.compareAndSet(false, true)) {
-          for (long pieceId : new long[] {11, 12}) {
-            answer.addDeletes(DeleteOrder.newBuilder().setPieceId(pieceId).setToken(TestTokens.delete(pieceId)));
-          }
-        }
-        return answer.build();
-      }
-    };
+    FirstAnswerMaster master = new FirstAnswerMaster(
+        HeartbeatResponse.newBuilder().addDeletes(deleteOrder(11)).addDeletes(deleteOrder(12)).build());
+    List<HeartbeatRequest> heartbeats = master.heartbeats;
     CountDownLatch diskSlow = new CountDownLatch(1);
     List<PieceId> deleted = new CopyOnWriteArrayList<>();
     ReplicaDeletes deletes = deletingOnceOpen(diskSlow, deleted);
@@ -78,24 +94,10 @@ class HeartbeaterTest {
   /** The master dropped the replica when it sent the delete: registering again meanwhile must not bring it back. */
   @Test
   void aRegistrationWhileADeleteWaitsLeavesThatReplicaOut() {
-    List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
-    AtomicBoolean ordered = new AtomicBoolean();
-    RecordingMasterLink master = new RecordingMasterLink() {
-      @Override
-      public RegisterResponse register(RegisterRequest request) {
-        registrations.add(request);
-        return RegisterResponse.getDefaultInstance();
-      }
-
-      @Override
-      public HeartbeatResponse heartbeat(HeartbeatRequest request) {
-        if (!ordered.compareAndSet(false, true)) {
-          return HeartbeatResponse.getDefaultInstance();
-        }
-        return HeartbeatResponse.newBuilder().setRegisterAgain(true) // as after a master restart
-            .addDeletes(DeleteOrder.newBuilder().setPieceId(11).setToken(TestTokens.delete(11))).build();
-      }
-    };
+    FirstAnswerMaster master = new FirstAnswerMaster(HeartbeatResponse.newBuilder()
+        .setRegisterAgain(true) // as after a master restart
+        .addDeletes(deleteOrder(11)).build());
+    List<RegisterRequest> registrations = master.registrations;
     CountDownLatch diskSlow = new CountDownLatch(1);
     ReplicaDeletes deletes = deletingOnceOpen(diskSlow, new CopyOnWriteArrayList<>());
     List<ReplicaMeta> held = List.of(ReplicaMeta.newBuilder().setPieceId(11).setLength(4).build(),
