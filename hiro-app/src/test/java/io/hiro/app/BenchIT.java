@@ -28,9 +28,11 @@ class BenchIT {
           "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
           "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
       coldReads() ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
-      List.of("put.64mib: MB/s", "get.64mib: MB/s", "get.64mib.cat: MB/s"),
-      coldReads() ? List.of("get.64mib.cat.cold: MB/s") : List.<String>of(),
-      List.of("put.4kib.1client: files/s", "put.4kib.8clients: files/s", "get.4kib.8clients: files/s",
+      List.of("put.64mib: MB/s", "put.64mib.cpu: s/GiB", "get.64mib: MB/s", "get.64mib.cpu: s/GiB",
+          "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB"),
+      coldReads() ? List.of("get.64mib.cat.cold: MB/s", "get.64mib.cat.cold.cpu: s/GiB") : List.<String>of(),
+      List.of("put.4kib.1client: files/s", "put.4kib.1client.cpu: ms/file", "put.4kib.8clients: files/s",
+          "put.4kib.8clients.cpu: ms/file", "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
           "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s",
           "cli.stat: s")).flatMap(List::stream).toList();
 
@@ -60,7 +62,8 @@ class BenchIT {
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
-        "of limit.put_lean.8clients", "of limit.disk_write_and_read");
+        "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
+        "cores busy)", "(s/GiB: client ", "(ms/file: client ");
     if (coldReads()) {
       assertThat(bench.stdout()).contains("(limit.disk_direct_read)");
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         ClientSecurity security = new ClientSecurity(secretFile.lookup(System::getenv).callSigner(),
             tls.files(System::getenv));
         run(HostPort.parse(master), security, new CliLatency.Access(accessOptions(), Map.of()), base, sizes, false,
-            out);
+            CpuMeter.clientOnly(), out);
       } else {
         runOnLocalCluster(base, sizes, out);
       }
@@ -112,8 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
       Thread stopOnInterrupt = new Thread(cluster::close, "bench-stop");
       Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
       try {
+        List<Long> workerPids = IntStream.range(0, cluster.workerCount()).mapToObj(cluster::workerPid).toList();
         run(cluster.masterAddress(), cluster.clientSecurity(), new CliLatency.Access(List.of(),
-            cluster.clientEnvironment()), base, sizes, true, out);
+            cluster.clientEnvironment()), base, sizes, true, CpuMeter.withCluster(cluster.masterPid(), workerPids), out);
       } finally {
         Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
       }
@@ -134,8 +136,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static void run(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path base,
-      BenchSizes sizes, boolean workersHere, PrintWriter out) throws IOException {
-    new HiroBench(master, security, cliAccess, base, sizes, workersHere).run(figure -> {
+      BenchSizes sizes, boolean workersHere, CpuMeter cpu, PrintWriter out) throws IOException {
+    new HiroBench(master, security, cliAccess, base, sizes, workersHere, cpu).run(figure -> {
       out.println(figure.line());
       out.flush();
     });

@@ -46,13 +46,18 @@ final class BigFileBench {
   private static final PutOptions OPTIONS = new PutOptions(HiroBench.REPLICATION, 0, true);
 
   private final HiroClient client;
+  private final CpuMeter cpu;
   private final RandomFile input;
   private final String remotePath;
   private final Path workDir;
   private final String sizeName;
 
-  BigFileBench(HiroClient client, RandomFile input, String remoteDir, Path workDir) {
+  /** The CPU use of the timed parts of the runs of the figure being measured. */
+  private CpuMeter.Usage usage;
+
+  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir) {
     this.client = client;
+    this.cpu = cpu;
     this.input = input;
     this.sizeName = sizeName(input.sizeBytes());
     this.remotePath = remoteDir + "/big-" + sizeName;
@@ -67,6 +72,7 @@ final class BigFileBench {
     Runs put = timed("put", this::put);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
         .besides(limits.plainChain()).note(put.note()));
+    out.accept(put.cpu(""));
     warmUpReads(warmPath);
     // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads
     // the replicas that the get and the cat below read (ReplicaOrder), as the target assumes.
@@ -76,9 +82,11 @@ final class BigFileBench {
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskWriteAndRead())
         .note(get.note()));
+    out.accept(get.cpu(""));
     Runs cat = timed("get", run -> stream());
     out.accept(cat.figure(".cat").ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note()));
+    out.accept(cat.cpu(".cat"));
     if (limits.diskDirectRead().isPresent()) {
       Runs cold = timed("get", run -> {
         PageCache.drop();
@@ -86,6 +94,7 @@ final class BigFileBench {
       });
       out.accept(cold.figure(".cat.cold").ofLimit(limits.diskDirectRead().get(), 1, ">= 1.00")
           .note("(cat after the page cache was emptied: every replica read from the disk)").note(cold.note()));
+      out.accept(cold.cpu(".cat.cold"));
     }
     for (int run = 0; run < TIMED_RUNS; run++) {
       client.delete(timedPath(run), false);
@@ -109,25 +118,22 @@ final class BigFileBench {
   }
 
   private Runs timed(String operation, TimedRun once) throws IOException {
+    usage = null;
     double[] rates = new double[TIMED_RUNS];
     for (int run = 0; run < TIMED_RUNS; run++) {
       rates[run] = once.megabytesPerSecond(run);
     }
-    return new Runs(operation + "." + sizeName, rates);
+    return new Runs(operation + "." + sizeName, rates, usage, input.sizeBytes() * TIMED_RUNS, cpu.coversCluster());
   }
 
   private double put(int run) {
-    long started = System.nanoTime();
-    client.put(input.path(), timedPath(run), OPTIONS);
-    return rateSince(started);
+    return rateOf(() -> client.put(input.path(), timedPath(run), OPTIONS));
   }
 
   private double get() throws IOException {
     Path local = workDir.resolve("bench-get.bin");
     try {
-      long started = System.nanoTime();
-      client.get(remotePath, local);
-      double rate = rateSince(started);
+      double rate = rateOf(() -> client.get(remotePath, local));
       input.verify(local, "get " + remotePath);
       return rate;
     } finally {
@@ -137,15 +143,18 @@ final class BigFileBench {
 
   private double stream() {
     RandomFile.CrcStream check = new RandomFile.CrcStream();
-    long started = System.nanoTime();
-    client.cat(remotePath, check);
-    double rate = rateSince(started);
+    double rate = rateOf(() -> client.cat(remotePath, check));
     check.verify(input, "cat " + remotePath);
     return rate;
   }
 
-  private double rateSince(long startedNanos) {
-    return MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - startedNanos);
+  /** Times {@code work}, which moves the large file once, adding its CPU use to {@link #usage}; returns its rate. */
+  private double rateOf(Runnable work) {
+    CpuMeter.Sample before = cpu.sample();
+    work.run();
+    CpuMeter.Sample after = cpu.sample();
+    usage = cpu.add(usage, before, after);
+    return MachineLimits.megabytesPerSecond(input.sizeBytes(), after.nanos() - before.nanos());
   }
 
   /** One timed run of a large-file figure, untimed work before or after it included; returns its rate. */
@@ -153,8 +162,11 @@ final class BigFileBench {
     double megabytesPerSecond(int run) throws IOException;
   }
 
-  /** The rates of one figure's {@link #TIMED_RUNS} runs, in the order run. */
-  private record Runs(String name, double[] rates) {
+  /**
+   * The rates of one figure's {@link #TIMED_RUNS} runs, in the order run, and the CPU they used
+   * while timed, moving {@code bytes} in all.
+   */
+  private record Runs(String name, double[] rates, CpuMeter.Usage usage, long bytes, boolean coversCluster) {
     Figure figure() {
       return figure("");
     }
@@ -164,6 +176,12 @@ final class BigFileBench {
       double[] sorted = rates.clone();
       Arrays.sort(sorted);
       return Figure.of(name + suffix, sorted[sorted.length / 2], "MB/s");
+    }
+
+    /** The figure {@code name + suffix + ".cpu"}: the CPU its runs used ({@link CpuMeter.Usage#perGib}). */
+    Figure cpu(String suffix) {
+      return usage.perGib(name + suffix + ".cpu", bytes, figure().value(), Runtime.getRuntime().availableProcessors(),
+          coversCluster);
     }
 
     /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, in the order run. */

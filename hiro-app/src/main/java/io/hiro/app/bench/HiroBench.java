@@ -34,11 +34,16 @@ public final class HiroBench {
   private final Path workDir;
   private final BenchSizes sizes;
   private final boolean workersHere;
+  private final CpuMeter cpu;
 
-  /** @param workersHere the workers' data is on the disk of {@code workDir} (the bench started them there) */
-  public HiroBench(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path workDir,
-      BenchSizes sizes, boolean workersHere) {
+  /**
+   * @param workersHere the workers' data is on the disk of {@code workDir} (the bench started them there)
+   * @param cpu the processes whose CPU use the file figures show
+   */
+  HiroBench(HostPort master, ClientSecurity security, CliLatency.Access cliAccess, Path workDir,
+      BenchSizes sizes, boolean workersHere, CpuMeter cpu) {
     this.workersHere = workersHere;
+    this.cpu = cpu;
     this.cliAccess = cliAccess;
     this.master = master;
     this.security = security;
@@ -109,8 +114,8 @@ public final class HiroBench {
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
     try {
-      new BigFileBench(clients.admin(), input, remoteDir, workDir).run(limits, out);
-      new SmallFileBench(sizes, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir).run(limits, out);
+      new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
       CliLatency.launcher().ifPresentOrElse(
           launcher -> out.accept(uncheckedCli(launcher)),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 8
@@ -36,12 +37,14 @@ final class SmallFileBench {
   static final int WARM_UP_ROUNDS_MIN = 5;
 
   private final BenchSizes sizes;
+  private final CpuMeter cpu;
   private final String remoteDir;
   private final List<byte[]> contents = new ArrayList<>();
   private final List<Path> localFiles = new ArrayList<>();
 
-  SmallFileBench(BenchSizes sizes, String remoteDir, Path workDir, long seed) throws IOException {
+  SmallFileBench(BenchSizes sizes, CpuMeter cpu, String remoteDir, Path workDir, long seed) throws IOException {
     this.sizes = sizes;
+    this.cpu = cpu;
     this.remoteDir = remoteDir;
     SplittableRandom random = new SplittableRandom(seed);
     for (int c = 0; c < sizes.clientCount(); c++) {
@@ -74,14 +77,33 @@ final class SmallFileBench {
       }
       rounds++;
     } while (rounds < WARM_UP_ROUNDS_MIN || System.nanoTime() < warmUntil);
-    out.accept(Figure.of("put." + name + ".1client", put(one, "/small1", name + ".1client"), "files/s")
+    Measured put1 = measured(() -> put(one, "/small1", name + ".1client"));
+    out.accept(Figure.of("put." + name + ".1client", put1.rate(), "files/s")
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
         .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1()));
-    out.accept(Figure.of("put." + manyName, put(many, manyDir, manyName), "files/s")
+    out.accept(put1.cpu("put." + name + ".1client.cpu"));
+    Measured putMany = measured(() -> put(many, manyDir, manyName));
+    out.accept(Figure.of("put." + manyName, putMany.rate(), "files/s")
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
         .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()).besides(limits.putLeanMany()));
-    out.accept(Figure.of("get." + manyName, get(many, manyDir, manyName), "files/s")
-        .ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
+    out.accept(putMany.cpu("put." + manyName + ".cpu"));
+    Measured getMany = measured(() -> get(many, manyDir, manyName));
+    out.accept(Figure.of("get." + manyName, getMany.rate(), "files/s").ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
+    out.accept(getMany.cpu("get." + manyName + ".cpu"));
+  }
+
+  /** The rate of one timed phase of {@link BenchSizes#smallFileCount()} files, and the CPU it used. */
+  private record Measured(double rate, CpuMeter.Usage usage, long files, boolean coversCluster) {
+    Figure cpu(String name) {
+      return usage.perFile(name, files, rate, Runtime.getRuntime().availableProcessors(), coversCluster);
+    }
+  }
+
+  private Measured measured(DoubleSupplier phase) {
+    CpuMeter.Sample before = cpu.sample();
+    double rate = phase.getAsDouble();
+    CpuMeter.Usage usage = cpu.add(null, before, cpu.sample());
+    return new Measured(rate, usage, sizes.smallFileCount(), cpu.coversCluster());
   }
 
   private static String target(double filesPerSecond) {
