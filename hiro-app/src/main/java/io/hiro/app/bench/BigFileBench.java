@@ -123,7 +123,7 @@ final class BigFileBench {
     for (int run = 0; run < TIMED_RUNS; run++) {
       rates[run] = once.megabytesPerSecond(run);
     }
-    return new Runs(operation + "." + sizeName, rates, usage, input.sizeBytes() * TIMED_RUNS, cpu.coversCluster());
+    return new Runs(operation + "." + sizeName, rates, usage, input.sizeBytes() * TIMED_RUNS);
   }
 
   private double put(int run) {
@@ -166,7 +166,7 @@ final class BigFileBench {
    * The rates of one figure's {@link #TIMED_RUNS} runs, in the order run, and the CPU they used
    * while timed, moving {@code bytes} in all.
    */
-  private record Runs(String name, double[] rates, CpuMeter.Usage usage, long bytes, boolean coversCluster) {
+  private record Runs(String name, double[] rates, CpuMeter.Usage usage, long bytes) {
     Figure figure() {
       return figure("");
     }
@@ -180,8 +180,7 @@ final class BigFileBench {
 
     /** The figure {@code name + suffix + ".cpu"}: the CPU its runs used ({@link CpuMeter.Usage#perGib}). */
     Figure cpu(String suffix) {
-      return usage.perGib(name + suffix + ".cpu", bytes, figure().value(), Runtime.getRuntime().availableProcessors(),
-          coversCluster);
+      return usage.perGib(name + suffix + ".cpu", bytes, figure().value(), Runtime.getRuntime().availableProcessors());
     }
 
     /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, in the order run. */

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CPU time Hiro's processes spend on a piece of work, and how busy the machine's cores were
@@ -20,6 +22,7 @@ import java.util.stream.IntStream;
  * and the kernel's own threads.
  */
 final class CpuMeter {
+  private static final Logger LOG = LoggerFactory.getLogger(CpuMeter.class);
   private static final Path PROC_STAT = Path.of("/proc/stat");
 
   private final List<String> names;
@@ -35,13 +38,22 @@ final class CpuMeter {
     return new CpuMeter(List.of("client"), List.of(ProcessHandle.current()));
   }
 
-  /** This process, the master and the workers (pids of processes on this machine). */
+  /**
+   * This process, the master and the workers (pids of processes on this machine); this process
+   * only, with a warning, where the system does not tell another process's CPU time.
+   */
   static CpuMeter withCluster(long masterPid, List<Long> workerPids) {
     List<String> names = new ArrayList<>(List.of("client", "master"));
     List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(), handle(masterPid)));
     for (int i = 0; i < workerPids.size(); i++) {
       names.add("worker-" + (i + 1));
       processes.add(handle(workerPids.get(i)));
+    }
+    for (ProcessHandle process : processes) {
+      if (process.info().totalCpuDuration().isEmpty()) {
+        LOG.warn("the CPU time of process {} is not known here; the .cpu figures count the bench's own only", process.pid());
+        return clientOnly();
+      }
     }
     return new CpuMeter(List.copyOf(names), List.copyOf(processes));
   }
@@ -51,7 +63,7 @@ final class CpuMeter {
   }
 
   /** Whether the master's and the workers' CPU is counted too. */
-  boolean coversCluster() {
+  private boolean coversCluster() {
     return processes.size() > 1;
   }
 
@@ -98,14 +110,16 @@ final class CpuMeter {
         ticks[i] = after.machineTicks().get()[i] - before.machineTicks().get()[i] + (soFar == null ? 0 : soFar.machineTicks()[i]);
       }
     }
-    return new Usage(names, seconds, ticks);
+    return new Usage(names, seconds, ticks, coversCluster());
   }
 
   /**
    * CPU seconds per process over some runs, and the busy and all ticks of the machine's cores
    * meanwhile (null if unknown).
+   *
+   * @param coversCluster the processes are the client, the master and the workers, not the client only
    */
-  record Usage(List<String> names, double[] cpuSeconds, long[] machineTicks) {
+  record Usage(List<String> names, double[] cpuSeconds, long[] machineTicks, boolean coversCluster) {
     double totalCpuSeconds() {
       double total = 0;
       for (double seconds : cpuSeconds) {
@@ -118,18 +132,18 @@ final class CpuMeter {
      * The figure {@code name}: CPU seconds per GiB of {@code bytes} moved in all, beside the rate
      * that CPU use allows on {@code cores} cores and the measured {@code rateMegabytesPerSecond}.
      */
-    Figure perGib(String name, long bytes, double rateMegabytesPerSecond, int cores, boolean coversCluster) {
+    Figure perGib(String name, long bytes, double rateMegabytesPerSecond, int cores) {
       double gib = bytes / (double) (1L << 30);
       double ceiling = cores * (1L << 30) / (totalCpuSeconds() / gib) / 1e6;
       return figure(Figure.of(name, totalCpuSeconds() / gib, "s/GiB"), gib, 1, ceiling, "MB/s", rateMegabytesPerSecond,
-          cores, coversCluster);
+          cores);
     }
 
     /** As {@link #perGib}, in milliseconds of CPU per file of {@code files} files put or got in all. */
-    Figure perFile(String name, long files, double rateFilesPerSecond, int cores, boolean coversCluster) {
+    Figure perFile(String name, long files, double rateFilesPerSecond, int cores) {
       double ceiling = cores * files / totalCpuSeconds();
       return figure(Figure.of(name, totalCpuSeconds() * 1000 / files, "ms/file"), files, 1000, ceiling, "files/s",
-          rateFilesPerSecond, cores, coversCluster);
+          rateFilesPerSecond, cores);
     }
 
     /**
@@ -138,7 +152,7 @@ final class CpuMeter {
      * cores and each process's share.
      */
     private Figure figure(Figure perUnit, double units, double scale, double ceiling, String rateUnit, double rate,
-        int cores, boolean coversCluster) {
+        int cores) {
       Figure figure = perUnit;
       if (coversCluster) {
         figure = figure.note(String.format(Locale.ROOT, "CPU of the client, master and workers: at most %s %s on %d "

@@ -93,9 +93,9 @@ final class SmallFileBench {
   }
 
   /** The rate of one timed phase of {@link BenchSizes#smallFileCount()} files, and the CPU it used. */
-  private record Measured(double rate, CpuMeter.Usage usage, long files, boolean coversCluster) {
+  private record Measured(double rate, CpuMeter.Usage usage, long files) {
     Figure cpu(String name) {
-      return usage.perFile(name, files, rate, Runtime.getRuntime().availableProcessors(), coversCluster);
+      return usage.perFile(name, files, rate, Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -103,7 +103,7 @@ final class SmallFileBench {
     CpuMeter.Sample before = cpu.sample();
     double rate = phase.getAsDouble();
     CpuMeter.Usage usage = cpu.add(null, before, cpu.sample());
-    return new Measured(rate, usage, sizes.smallFileCount(), cpu.coversCluster());
+    return new Measured(rate, usage, sizes.smallFileCount());
   }
 
   private static String target(double filesPerSecond) {
