@@ -151,10 +151,11 @@ final class BigFileBench {
   /** Times {@code work}, which moves the large file once, adding its CPU use to {@link #usage}; returns its rate. */
   private double rateOf(Runnable work) {
     CpuMeter.Sample before = cpu.sample();
+    long started = System.nanoTime();
     work.run();
-    CpuMeter.Sample after = cpu.sample();
-    usage = cpu.add(usage, before, after);
-    return MachineLimits.megabytesPerSecond(input.sizeBytes(), after.nanos() - before.nanos());
+    long nanos = System.nanoTime() - started;
+    usage = cpu.add(usage, before, cpu.sample());
+    return MachineLimits.megabytesPerSecond(input.sizeBytes(), nanos);
   }
 
   /** One timed run of a large-file figure, untimed work before or after it included; returns its rate. */

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -71,30 +70,61 @@ final class CpuMeter {
     long[] cpuNanos = new long[processes.size()];
     for (int i = 0; i < cpuNanos.length; i++) {
       ProcessHandle process = processes.get(i);
-      cpuNanos[i] = process.info().totalCpuDuration().map(Duration::toNanos)
-          .orElseThrow(() -> new IllegalStateException("the CPU time of process " + process.pid() + " is unknown"));
+      String name = names.get(i);
+      cpuNanos[i] = process.info().totalCpuDuration().map(Duration::toNanos).orElseThrow(() -> new IllegalStateException(
+          process.isAlive() ? "the CPU time of the bench's " + name + " (process " + process.pid() + ") is unknown"
+              : "the bench's " + name + " (process " + process.pid() + ") has exited; see its log"));
     }
-    return new Sample(System.nanoTime(), cpuNanos, machineTicks());
+    return new Sample(cpuNanos, machineTicks());
   }
 
-  /** Busy and all ticks of the machine's cores so far, if {@code /proc/stat} can be read. */
-  private static Optional<long[]> machineTicks() {
+  /** The machine's CPU ticks so far, or null if {@code /proc/stat} cannot be read. */
+  private static MachineTicks machineTicks() {
     try {
-      String[] fields = Files.readAllLines(PROC_STAT).getFirst().trim().split("\\s+");
-      // cpu user nice system idle iowait irq softirq steal ...
-      long total = 0;
-      for (int i = 1; i < Math.min(fields.length, 9); i++) {
-        total += Long.parseLong(fields[i]);
-      }
-      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
-      return Optional.of(new long[] {total - idle, total});
+      return MachineTicks.parse(Files.readString(PROC_STAT));
     } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return null;
     }
   }
 
-  /** What the processes had used at one moment. */
-  record Sample(long nanos, long[] cpuNanos, Optional<long[]> machineTicks) {}
+  /** What the processes, and the machine, had used at one moment. */
+  record Sample(long[] cpuNanos, MachineTicks machineTicks) {}
+
+  /**
+   * Ticks of all the machine's cores ({@code /proc/stat}, in USER_HZ): busy (user, nice, system,
+   * irq, softirq), stolen by the hypervisor for other guests, and all (busy, idle, iowait, stolen).
+   */
+  record MachineTicks(long busy, long stolen, long all, int cpus) {
+    /** From the text of {@code /proc/stat}: its {@code cpu} line, and its {@code cpuN} lines counted. */
+    static MachineTicks parse(String procStat) {
+      List<String> lines = procStat.lines().toList();
+      String[] f = lines.getFirst().trim().split("\\s+");
+      if (!f[0].equals("cpu") || f.length < 9) {
+        throw new IllegalArgumentException("not /proc/stat: " + lines.getFirst());
+      }
+      long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+          + Long.parseLong(f[7]);
+      long stolen = Long.parseLong(f[8]);
+      long all = busy + Long.parseLong(f[4]) + Long.parseLong(f[5]) + stolen;
+      int cpus = (int) lines.stream().filter(line -> line.matches("cpu[0-9]+ .*")).count();
+      return new MachineTicks(busy, stolen, all, Math.max(cpus, 1));
+    }
+
+    MachineTicks minus(MachineTicks earlier) {
+      return new MachineTicks(busy - earlier.busy, stolen - earlier.stolen, all - earlier.all, cpus);
+    }
+
+    MachineTicks plus(MachineTicks other) {
+      return other == null ? this : new MachineTicks(busy + other.busy, stolen + other.stolen, all + other.all, cpus);
+    }
+
+    /** {@code (machine: 1.86 of 2 cores busy)}, with the share stolen by the host when there was any. */
+    String note() {
+      String text = String.format(Locale.ROOT, "(machine: %.2f of %d cores busy", cpus * (double) busy / all, cpus);
+      return (stolen > 0 ? text + String.format(Locale.ROOT, ", %.2f stolen by the host", cpus * (double) stolen / all)
+          : text) + ")";
+    }
+  }
 
   /** Usage from {@code before} to {@code after}, added to {@code so far} (null: none yet). */
   Usage add(Usage soFar, Sample before, Sample after) {
@@ -102,24 +132,20 @@ final class CpuMeter {
     for (int i = 0; i < seconds.length; i++) {
       seconds[i] = (after.cpuNanos()[i] - before.cpuNanos()[i]) / 1e9 + (soFar == null ? 0 : soFar.cpuSeconds()[i]);
     }
-    long[] ticks = null;
-    if (before.machineTicks().isPresent() && after.machineTicks().isPresent()
+    MachineTicks ticks = null;
+    if (before.machineTicks() != null && after.machineTicks() != null
         && (soFar == null || soFar.machineTicks() != null)) {
-      ticks = new long[2];
-      for (int i = 0; i < 2; i++) {
-        ticks[i] = after.machineTicks().get()[i] - before.machineTicks().get()[i] + (soFar == null ? 0 : soFar.machineTicks()[i]);
-      }
+      ticks = after.machineTicks().minus(before.machineTicks()).plus(soFar == null ? null : soFar.machineTicks());
     }
     return new Usage(names, seconds, ticks, coversCluster());
   }
 
   /**
-   * CPU seconds per process over some runs, and the busy and all ticks of the machine's cores
-   * meanwhile (null if unknown).
+   * CPU seconds per process over some runs, and the machine's ticks meanwhile (null if unknown).
    *
    * @param coversCluster the processes are the client, the master and the workers, not the client only
    */
-  record Usage(List<String> names, double[] cpuSeconds, long[] machineTicks, boolean coversCluster) {
+  record Usage(List<String> names, double[] cpuSeconds, MachineTicks machineTicks, boolean coversCluster) {
     double totalCpuSeconds() {
       double total = 0;
       for (double seconds : cpuSeconds) {
@@ -158,11 +184,10 @@ final class CpuMeter {
         figure = figure.note(String.format(Locale.ROOT, "CPU of the client, master and workers: at most %s %s on %d "
             + "cores (%.2f of it reached)", Figure.number(ceiling), rateUnit, cores, rate / ceiling));
       } else {
-        figure = figure.note("CPU of the client only: the cluster's processes are not on this machine");
+        figure = figure.note("CPU of the client only: the master's and the workers' are not counted");
       }
-      if (machineTicks != null && machineTicks[1] > 0) {
-        figure = figure.note(String.format(Locale.ROOT, "(machine: %.2f of %d cores busy)",
-            cores * (double) machineTicks[0] / machineTicks[1], cores));
+      if (machineTicks != null && machineTicks.all() > 0) {
+        figure = figure.note(machineTicks.note());
       }
       return figure.note(IntStream.range(0, names.size())
           .mapToObj(i -> names.get(i) + " " + Figure.number(cpuSeconds[i] * scale / units))

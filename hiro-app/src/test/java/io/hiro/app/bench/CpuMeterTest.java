@@ -1,15 +1,18 @@
 package io.hiro.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CpuMeterTest {
   @Test
   void perGibSetsTheCpuUsedBesideTheRateItAllows() {
-    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client", "master"), new double[] {1.0, 3.0}, new long[] {150, 200},
-        true);
+    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client", "master"), new double[] {1.0, 3.0},
+        new CpuMeter.MachineTicks(150, 0, 200, 2), true);
 
     Figure figure = usage.perGib("put.2gib.cpu", 2L << 30, 400, 2);
 
@@ -25,23 +28,43 @@ class CpuMeterTest {
 
     Figure figure = usage.perFile("put.4kib.8clients.cpu", 1_000, 900, 2);
 
-    assertThat(figure.line()).isEqualTo("put.4kib.8clients.cpu: 0.50 ms/file   CPU of the client only: the cluster's "
-        + "processes are not on this machine   (ms/file: client 0.50)");
+    assertThat(figure.line()).isEqualTo("put.4kib.8clients.cpu: 0.50 ms/file   CPU of the client only: the master's and "
+        + "the workers' are not counted   (ms/file: client 0.50)");
+  }
+
+  @Test
+  void procStatGivesBusyStolenAndAllTicksAndCountsTheCpus() {
+    String procStat = """
+        cpu  100 5 20 300 10 1 4 8 50 0
+        cpu0 50 2 10 150 5 1 2 4 25 0
+        cpu1 50 3 10 150 5 0 2 4 25 0
+        intr 12345
+        """;
+    CpuMeter.MachineTicks earlier = CpuMeter.MachineTicks.parse(procStat);
+    CpuMeter.MachineTicks later = CpuMeter.MachineTicks.parse(procStat.replaceFirst("cpu  100 5 20 300 10 1 4 8",
+        "cpu  200 5 40 380 10 1 4 28"));
+
+    // busy = user + nice + system + irq + softirq (guest, column 9, is inside user already)
+    assertThat(earlier).isEqualTo(new CpuMeter.MachineTicks(130, 8, 448, 2));
+    // 120 busy, 80 idle, 20 stolen ticks of 220
+    assertThat(later.minus(earlier).note()).isEqualTo("(machine: 1.09 of 2 cores busy, 0.18 stolen by the host)");
+    assertThatThrownBy(() -> CpuMeter.MachineTicks.parse("intr 1\n")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aSampleCountsTheCpuThisProcessSpends() {
     CpuMeter meter = CpuMeter.clientOnly();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     CpuMeter.Sample before = meter.sample();
-    long spinUntil = System.nanoTime() + 300_000_000L;
+    long threadStart = threads.getCurrentThreadCpuTime();
     long sink = 0;
-    while (System.nanoTime() < spinUntil) {
+    while (threads.getCurrentThreadCpuTime() - threadStart < 300_000_000L) {
       sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
     }
     CpuMeter.Usage usage = meter.add(null, before, meter.sample());
 
-    // 0.3 s of wall spinning on one thread; the kernel counts CPU in 10 ms ticks
-    assertThat(usage.cpuSeconds()[0]).as("sink %d", sink).isGreaterThanOrEqualTo(0.25);
+    // this thread alone spent 0.3 s of CPU; the kernel counts a process's in 10 ms ticks
+    assertThat(usage.cpuSeconds()[0]).as("sink %d", sink).isGreaterThanOrEqualTo(0.28);
     assertThat(usage.coversCluster()).isFalse();
   }
 }
