@@ -118,11 +118,12 @@ final class CpuMeter {
       return other == null ? this : new MachineTicks(busy + other.busy, stolen + other.stolen, all + other.all, cpus);
     }
 
-    /** {@code (machine: 1.86 of 2 cores busy)}, with the share stolen by the host when there was any. */
+    /** {@code (machine: 1.86 of 2 cores busy)}, with the cores stolen by the host when they show at 2 decimals. */
     String note() {
       String text = String.format(Locale.ROOT, "(machine: %.2f of %d cores busy", cpus * (double) busy / all, cpus);
-      return (stolen > 0 ? text + String.format(Locale.ROOT, ", %.2f stolen by the host", cpus * (double) stolen / all)
-          : text) + ")";
+      double stolenCores = cpus * (double) stolen / all;
+      return (stolenCores >= 0.005 ? text + String.format(Locale.ROOT, ", %.2f stolen by the host", stolenCores) : text)
+          + ")";
     }
   }
 

@@ -48,6 +48,7 @@ class CpuMeterTest {
     assertThat(earlier).isEqualTo(new CpuMeter.MachineTicks(130, 8, 448, 2));
     // 120 busy, 80 idle, 20 stolen ticks of 220
     assertThat(later.minus(earlier).note()).isEqualTo("(machine: 1.09 of 2 cores busy, 0.18 stolen by the host)");
+    assertThat(new CpuMeter.MachineTicks(100, 1, 1000, 2).note()).isEqualTo("(machine: 0.20 of 2 cores busy)");
     assertThatThrownBy(() -> CpuMeter.MachineTicks.parse("intr 1\n")).isInstanceOf(IllegalArgumentException.class);
   }
 
