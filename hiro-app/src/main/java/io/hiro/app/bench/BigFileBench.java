@@ -181,7 +181,7 @@ final class BigFileBench {
 
     /** The figure {@code name + suffix + ".cpu"}: the CPU its runs used ({@link CpuMeter.Usage#perGib}). */
     Figure cpu(String suffix) {
-      return usage.perGib(name + suffix + ".cpu", bytes, figure().value(), Runtime.getRuntime().availableProcessors());
+      return usage.perGib(name + suffix + ".cpu", bytes, figure().value());
     }
 
     /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, in the order run. */

@@ -138,15 +138,16 @@ final class CpuMeter {
         && (soFar == null || soFar.machineTicks() != null)) {
       ticks = after.machineTicks().minus(before.machineTicks()).plus(soFar == null ? null : soFar.machineTicks());
     }
-    return new Usage(names, seconds, ticks, coversCluster());
+    return new Usage(names, seconds, ticks, coversCluster(), Runtime.getRuntime().availableProcessors());
   }
 
   /**
    * CPU seconds per process over some runs, and the machine's ticks meanwhile (null if unknown).
    *
    * @param coversCluster the processes are the client, the master and the workers, not the client only
+   * @param cores the cores the processes can use, for the rate their CPU use allows
    */
-  record Usage(List<String> names, double[] cpuSeconds, MachineTicks machineTicks, boolean coversCluster) {
+  record Usage(List<String> names, double[] cpuSeconds, MachineTicks machineTicks, boolean coversCluster, int cores) {
     double totalCpuSeconds() {
       double total = 0;
       for (double seconds : cpuSeconds) {
@@ -157,20 +158,19 @@ final class CpuMeter {
 
     /**
      * The figure {@code name}: CPU seconds per GiB of {@code bytes} moved in all, beside the rate
-     * that CPU use allows on {@code cores} cores and the measured {@code rateMegabytesPerSecond}.
+     * that CPU use allows on {@link #cores} cores and the measured {@code rateMegabytesPerSecond}.
      */
-    Figure perGib(String name, long bytes, double rateMegabytesPerSecond, int cores) {
+    Figure perGib(String name, long bytes, double rateMegabytesPerSecond) {
       double gib = bytes / (double) (1L << 30);
       double ceiling = cores * (1L << 30) / (totalCpuSeconds() / gib) / 1e6;
-      return figure(Figure.of(name, totalCpuSeconds() / gib, "s/GiB"), gib, 1, ceiling, "MB/s", rateMegabytesPerSecond,
-          cores);
+      return figure(Figure.of(name, totalCpuSeconds() / gib, "s/GiB"), gib, 1, ceiling, "MB/s", rateMegabytesPerSecond);
     }
 
     /** As {@link #perGib}, in milliseconds of CPU per file of {@code files} files put or got in all. */
-    Figure perFile(String name, long files, double rateFilesPerSecond, int cores) {
+    Figure perFile(String name, long files, double rateFilesPerSecond) {
       double ceiling = cores * files / totalCpuSeconds();
       return figure(Figure.of(name, totalCpuSeconds() * 1000 / files, "ms/file"), files, 1000, ceiling, "files/s",
-          rateFilesPerSecond, cores);
+          rateFilesPerSecond);
     }
 
     /**
@@ -178,8 +178,7 @@ final class CpuMeter {
      * its {@code ceiling} and the {@code rate} reached, both in {@code rateUnit}, the machine's busy
      * cores and each process's share.
      */
-    private Figure figure(Figure perUnit, double units, double scale, double ceiling, String rateUnit, double rate,
-        int cores) {
+    private Figure figure(Figure perUnit, double units, double scale, double ceiling, String rateUnit, double rate) {
       Figure figure = perUnit;
       if (coversCluster) {
         figure = figure.note(String.format(Locale.ROOT, "CPU of the client, master and workers: at most %s %s on %d "

@@ -95,7 +95,7 @@ final class SmallFileBench {
   /** The rate of one timed phase of {@link BenchSizes#smallFileCount()} files, and the CPU it used. */
   private record Measured(double rate, CpuMeter.Usage usage, long files) {
     Figure cpu(String name) {
-      return usage.perFile(name, files, rate, Runtime.getRuntime().availableProcessors());
+      return usage.perFile(name, files, rate);
     }
   }
 

@@ -12,9 +12,9 @@ class CpuMeterTest {
   @Test
   void perGibSetsTheCpuUsedBesideTheRateItAllows() {
     CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client", "master"), new double[] {1.0, 3.0},
-        new CpuMeter.MachineTicks(150, 0, 200, 2), true);
+        new CpuMeter.MachineTicks(150, 0, 200, 2), true, 2);
 
-    Figure figure = usage.perGib("put.2gib.cpu", 2L << 30, 400, 2);
+    Figure figure = usage.perGib("put.2gib.cpu", 2L << 30, 400);
 
     // 4 s of CPU for 2 GiB: 2 s per GiB, so 2 cores move at most 1 GiB/s = 1073.7 MB/s
     assertThat(figure.value()).isEqualTo(2.0);
@@ -24,9 +24,9 @@ class CpuMeterTest {
 
   @Test
   void perFileIsInMillisecondsAndWithoutTheClusterHasNoCeiling() {
-    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client"), new double[] {0.5}, null, false);
+    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client"), new double[] {0.5}, null, false, 2);
 
-    Figure figure = usage.perFile("put.4kib.8clients.cpu", 1_000, 900, 2);
+    Figure figure = usage.perFile("put.4kib.8clients.cpu", 1_000, 900);
 
     assertThat(figure.line()).isEqualTo("put.4kib.8clients.cpu: 0.50 ms/file   CPU of the client only: the master's and "
         + "the workers' are not counted   (ms/file: client 0.50)");
