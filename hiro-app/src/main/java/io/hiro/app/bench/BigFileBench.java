@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
  * Every read is checked against the CRC32C of what was put. Where the limits include the disk's
  * direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
  * is timed {@link #TIMED_RUNS} times (3 puts under 3 names), the median printed. The three are first done untimed
- * under another name ({@link #PUT_WARM_UPS} puts, a get and a cat): the daemons of a cluster run for weeks with their code compiled, and the
+ * under another name (puts until the JIT compilers are nearly done, {@link #warmUpPuts}; a get and a cat): the
+ * daemons of a cluster run for weeks with their code compiled, and the
  * client here is a long-lived one (a one-shot CLI put also compiles as it goes: see
  * docs/BENCHMARKS.md). The untimed puts overwrite one file, which stays until the large file's
  * figures are taken: deleting it right before the timed put had the workers unlinking 3 GiB of
@@ -29,12 +31,25 @@ final class BigFileBench {
   /** The target for a get of the large file when the workers' data is in the page cache. */
   static final double GET_TARGET_MEGABYTES_PER_SECOND = 1_200;
   /**
-   * Untimed puts before the timed one. On a new cluster, successive puts of 1 GiB ran 136, 255,
-   * 335, 347 and 379 MB/s (session 6, a warm client). After 3 untimed puts the workers' JIT still
-   * took 0.22-0.27 s of CPU per GiB put and the next puts ran 308-324 MB/s; after 8, 0.06-0.41 s and
-   * 388-389 MB/s (session 7, a throw-away program reading each process's compiler threads' CPU).
+   * Untimed puts before the timed ones, at least. On a new cluster, successive puts of 1 GiB ran
+   * 136, 255, 335, 347 and 379 MB/s (session 6, a warm client). After 3 untimed puts the workers'
+   * JIT still took 0.22-0.27 s of CPU per GiB put and the next puts ran 308-324 MB/s; after 8,
+   * 0.06-0.41 s and 388-389 MB/s (session 7, a throw-away program reading each process's compiler
+   * threads' CPU).
    */
-  static final int PUT_WARM_UPS = 8;
+  static final int PUT_WARM_UPS_MIN = 8;
+  /**
+   * Untimed puts at most. In session 11 the JIT compilers of the five processes took 12% of a
+   * put's CPU at the 8th put of a new cluster, 4-11% from the 11th to the 21st and 1-5% from the
+   * 22nd to the 30th, while the put's CPU fell from 5.4 to 4.2-4.5 s per GiB.
+   */
+  static final int PUT_WARM_UPS_MAX = 30;
+  /**
+   * The warm-up ends when the JIT compilers took at most this share of the CPU of each of the last
+   * {@link #SETTLED_PUTS} untimed puts.
+   */
+  static final double SETTLED_COMPILER_SHARE = 0.05;
+  static final int SETTLED_PUTS = 2;
   /**
    * Timed runs of each large-file figure, which is their median (each run is printed too). In 5 of
    * 6 runs of a throw-away program timing 3-4 puts after 8 untimed ones (session 9), the first was
@@ -66,12 +81,10 @@ final class BigFileBench {
 
   void run(Limits limits, Consumer<Figure> out) throws IOException {
     String warmPath = remotePath + "-warm-up";
-    for (int i = 0; i < PUT_WARM_UPS; i++) {
-      client.put(input.path(), warmPath, OPTIONS);
-    }
+    int warmUps = warmUpPuts(warmPath);
     Runs put = timed("put", this::put);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
-        .besides(limits.plainChain()).note(put.note()));
+        .besides(limits.plainChain()).note(put.note()).note("(after " + warmUps + " untimed puts)"));
     out.accept(put.cpu(""));
     warmUpReads(warmPath);
     // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads
@@ -100,6 +113,25 @@ final class BigFileBench {
       client.delete(timedPath(run), false);
     }
     client.delete(warmPath, false);
+  }
+
+  /**
+   * Untimed puts of the large file to {@code warmPath}: at least {@link #PUT_WARM_UPS_MIN}, then
+   * until the JIT compilers' share of the CPU was at most {@link #SETTLED_COMPILER_SHARE} in each of
+   * the last {@link #SETTLED_PUTS}, at most {@link #PUT_WARM_UPS_MAX}; the least where that share is
+   * not known. Returns how many were made.
+   */
+  private int warmUpPuts(String warmPath) {
+    int settled = 0;
+    for (int done = 1; ; done++) {
+      CpuMeter.Sample before = cpu.sample();
+      client.put(input.path(), warmPath, OPTIONS);
+      OptionalDouble compilers = cpu.add(null, before, cpu.sample()).compilerShare();
+      settled = compilers.isPresent() && compilers.getAsDouble() > SETTLED_COMPILER_SHARE ? 0 : settled + 1;
+      if (done >= PUT_WARM_UPS_MAX || (done >= PUT_WARM_UPS_MIN && settled >= SETTLED_PUTS)) {
+        return done;
+      }
+    }
   }
 
   private void warmUpReads(String warmPath) throws IOException {

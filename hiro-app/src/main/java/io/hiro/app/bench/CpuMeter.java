@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -75,7 +78,16 @@ final class CpuMeter {
           process.isAlive() ? "the CPU time of the bench's " + name + " (process " + process.pid() + ") is unknown"
               : "the bench's " + name + " (process " + process.pid() + ") has exited; see its log"));
     }
-    return new Sample(cpuNanos, machineTicks());
+    List<Map<Long, Long>> compilers = new ArrayList<>();
+    for (ProcessHandle process : processes) {
+      Optional<Map<Long, Long>> ticks = CompilerThreads.ticks(process.pid());
+      if (ticks.isEmpty()) {
+        compilers = null;
+        break;
+      }
+      compilers.add(ticks.get());
+    }
+    return new Sample(cpuNanos, compilers, machineTicks());
   }
 
   /** The machine's CPU ticks so far, or null if {@code /proc/stat} cannot be read. */
@@ -87,8 +99,13 @@ final class CpuMeter {
     }
   }
 
-  /** What the processes, and the machine, had used at one moment. */
-  record Sample(long[] cpuNanos, MachineTicks machineTicks) {}
+  /**
+   * What the processes, and the machine, had used at one moment.
+   *
+   * @param compilerTicks each process's JIT compiler threads' CPU ticks by thread ({@link
+   *     CompilerThreads}); null where not known
+   */
+  record Sample(long[] cpuNanos, List<Map<Long, Long>> compilerTicks, MachineTicks machineTicks) {}
 
   /**
    * Ticks of all the machine's cores ({@code /proc/stat}, in USER_HZ): busy (user, nice, system,
@@ -133,25 +150,47 @@ final class CpuMeter {
     for (int i = 0; i < seconds.length; i++) {
       seconds[i] = (after.cpuNanos()[i] - before.cpuNanos()[i]) / 1e9 + (soFar == null ? 0 : soFar.cpuSeconds()[i]);
     }
+    double[] compilerSeconds = null;
+    if (before.compilerTicks() != null && after.compilerTicks() != null
+        && (soFar == null || soFar.compilerSeconds() != null)) {
+      compilerSeconds = new double[names.size()];
+      for (int i = 0; i < compilerSeconds.length; i++) {
+        compilerSeconds[i] = CompilerThreads.secondsBetween(before.compilerTicks().get(i), after.compilerTicks().get(i))
+            + (soFar == null ? 0 : soFar.compilerSeconds()[i]);
+      }
+    }
     MachineTicks ticks = null;
     if (before.machineTicks() != null && after.machineTicks() != null
         && (soFar == null || soFar.machineTicks() != null)) {
       ticks = after.machineTicks().minus(before.machineTicks()).plus(soFar == null ? null : soFar.machineTicks());
     }
-    return new Usage(names, seconds, ticks, coversCluster(), Runtime.getRuntime().availableProcessors());
+    return new Usage(names, seconds, compilerSeconds, ticks, coversCluster(), Runtime.getRuntime().availableProcessors());
   }
 
   /**
    * CPU seconds per process over some runs, and the machine's ticks meanwhile (null if unknown).
    *
+   * @param compilerSeconds the part of each process's CPU seconds its JIT compilers used; null if unknown
    * @param coversCluster the processes are the client, the master and the workers, not the client only
    * @param cores the cores the processes can use, for the rate their CPU use allows
    */
-  record Usage(List<String> names, double[] cpuSeconds, MachineTicks machineTicks, boolean coversCluster, int cores) {
+  record Usage(List<String> names, double[] cpuSeconds, double[] compilerSeconds, MachineTicks machineTicks,
+      boolean coversCluster, int cores) {
     double totalCpuSeconds() {
+      return sum(cpuSeconds);
+    }
+
+    /** The part of {@link #totalCpuSeconds} that the JIT compilers used, from 0 to 1; empty if unknown. */
+    OptionalDouble compilerShare() {
+      double total = totalCpuSeconds();
+      return compilerSeconds == null || total <= 0 ? OptionalDouble.empty()
+          : OptionalDouble.of(Math.min(1, sum(compilerSeconds) / total));
+    }
+
+    private static double sum(double[] values) {
       double total = 0;
-      for (double seconds : cpuSeconds) {
-        total += seconds;
+      for (double value : values) {
+        total += value;
       }
       return total;
     }
@@ -189,9 +228,11 @@ final class CpuMeter {
       if (machineTicks != null && machineTicks.all() > 0) {
         figure = figure.note(machineTicks.note());
       }
+      String compilers = compilerSeconds == null ? ""
+          : "; of it JIT compilers " + Figure.number(sum(compilerSeconds) * scale / units);
       return figure.note(IntStream.range(0, names.size())
           .mapToObj(i -> names.get(i) + " " + Figure.number(cpuSeconds[i] * scale / units))
-          .collect(Collectors.joining(", ", "(" + perUnit.unit() + ": ", ")")));
+          .collect(Collectors.joining(", ", "(" + perUnit.unit() + ": ", compilers + ")")));
     }
   }
 }

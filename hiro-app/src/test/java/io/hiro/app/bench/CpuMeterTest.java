@@ -12,24 +12,27 @@ class CpuMeterTest {
   @Test
   void perGibSetsTheCpuUsedBesideTheRateItAllows() {
     CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client", "master"), new double[] {1.0, 3.0},
-        new CpuMeter.MachineTicks(150, 0, 200, 2), true, 2);
+        new double[] {0.2, 0.6}, new CpuMeter.MachineTicks(150, 0, 200, 2), true, 2);
 
     Figure figure = usage.perGib("put.2gib.cpu", 2L << 30, 400);
 
     // 4 s of CPU for 2 GiB: 2 s per GiB, so 2 cores move at most 1 GiB/s = 1073.7 MB/s
     assertThat(figure.value()).isEqualTo(2.0);
     assertThat(figure.line()).isEqualTo("put.2gib.cpu: 2.0 s/GiB   CPU of the client, master and workers: at most "
-        + "1073.7 MB/s on 2 cores (0.37 of it reached)   (machine: 1.50 of 2 cores busy)   (s/GiB: client 0.50, master 1.5)");
+        + "1073.7 MB/s on 2 cores (0.37 of it reached)   (machine: 1.50 of 2 cores busy)   (s/GiB: client 0.50, master 1.5; "
+        + "of it JIT compilers 0.40)");
+    assertThat(usage.compilerShare()).hasValue(0.2);
   }
 
   @Test
   void perFileIsInMillisecondsAndWithoutTheClusterHasNoCeiling() {
-    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client"), new double[] {0.5}, null, false, 2);
+    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client"), new double[] {0.5}, null, null, false, 2);
 
     Figure figure = usage.perFile("put.4kib.8clients.cpu", 1_000, 900);
 
     assertThat(figure.line()).isEqualTo("put.4kib.8clients.cpu: 0.50 ms/file   CPU of the client only: the master's and "
         + "the workers' are not counted   (ms/file: client 0.50)");
+    assertThat(usage.compilerShare()).isEmpty();
   }
 
   @Test
