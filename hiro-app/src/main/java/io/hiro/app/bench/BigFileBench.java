@@ -39,7 +39,7 @@ final class BigFileBench {
    */
   static final int PUT_WARM_UPS_MIN = 8;
   /**
-   * Untimed puts at most. In session 11 the JIT compilers of the five processes took 12% of a
+   * Untimed puts at most, in a full run. In session 11 the JIT compilers of the five processes took 12% of a
    * put's CPU at the 8th put of a new cluster, 4-11% from the 11th to the 21st and 1-5% from the
    * 22nd to the 30th, while the put's CPU fell from 5.4 to 4.2-4.5 s per GiB.
    */
@@ -66,12 +66,15 @@ final class BigFileBench {
   private final String remotePath;
   private final Path workDir;
   private final String sizeName;
+  private final int putWarmUpsMax;
 
   /** The CPU use of the timed parts of the runs of the figure being measured. */
   private CpuMeter.Usage usage;
 
-  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir) {
+  /** @param putWarmUpsMax the most untimed puts before the timed ones, {@link #PUT_WARM_UPS_MIN} at least */
+  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, int putWarmUpsMax) {
     this.client = client;
+    this.putWarmUpsMax = putWarmUpsMax;
     this.cpu = cpu;
     this.input = input;
     this.sizeName = sizeName(input.sizeBytes());
@@ -118,8 +121,8 @@ final class BigFileBench {
   /**
    * Untimed puts of the large file to {@code warmPath}: at least {@link #PUT_WARM_UPS_MIN}, then
    * until the JIT compilers' share of the CPU was at most {@link #SETTLED_COMPILER_SHARE} in each of
-   * the last {@link #SETTLED_PUTS}, at most {@link #PUT_WARM_UPS_MAX}; the least where that share is
-   * not known. Returns how many were made.
+   * the last {@link #SETTLED_PUTS}, at most {@link #putWarmUpsMax} ({@link #PUT_WARM_UPS_MAX} in a full
+   * run); the least where that share is not known. Returns how many were made.
    */
   private int warmUpPuts(String warmPath) {
     int settled = 0;
@@ -128,7 +131,7 @@ final class BigFileBench {
       client.put(input.path(), warmPath, OPTIONS);
       OptionalDouble compilers = cpu.add(null, before, cpu.sample()).compilerShare();
       settled = compilers.isPresent() && compilers.getAsDouble() > SETTLED_COMPILER_SHARE ? 0 : settled + 1;
-      if (done >= PUT_WARM_UPS_MAX || (done >= PUT_WARM_UPS_MIN && settled >= SETTLED_PUTS)) {
+      if (done >= putWarmUpsMax || (done >= PUT_WARM_UPS_MIN && settled >= SETTLED_PUTS)) {
         return done;
       }
     }

@@ -114,7 +114,7 @@ public final class HiroBench {
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
     try {
-      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir).run(limits, out);
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes.bigPutWarmUpsMax()).run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
       CliLatency.launcher().ifPresentOrElse(
