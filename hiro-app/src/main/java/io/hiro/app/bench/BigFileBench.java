@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
  * under another name (puts until the JIT compilers are nearly done, {@link #warmUpPuts}; a get and a cat): the
  * daemons of a cluster run for weeks with their code compiled, and the
  * client here is a long-lived one (a one-shot CLI put also compiles as it goes: see
- * docs/BENCHMARKS.md). The untimed puts overwrite one file, which stays until the large file's
- * figures are taken: deleting it right before the timed put had the workers unlinking 3 GiB of
- * replicas during it. The untimed get and cat come after the timed put: the first reads after
+ * docs/BENCHMARKS.md). The untimed puts go to new names, each deleting the one two before it, and
+ * the last two stay until the large file's figures are taken: a file deleted (or overwritten) right
+ * before a timed put had the workers unlinking 3 GiB of replicas during it, and where the file
+ * system discards freed blocks as it commits (ext4's {@code discard} option, this bench's VM) the
+ * put's fsyncs waited for 2-3 s of discards (session 11). The untimed get and cat come after the timed put: the first reads after
  * puts only make the workers' JIT compile their code again for a while (0.3-0.4 s of CPU per GiB
  * in each worker during the next puts, session 8), a passing state the timed put should not meet.
  */
@@ -83,8 +85,8 @@ final class BigFileBench {
   }
 
   void run(Limits limits, Consumer<Figure> out) throws IOException {
-    String warmPath = remotePath + "-warm-up";
-    int warmUps = warmUpPuts(warmPath);
+    int warmUps = warmUpPuts();
+    String warmPath = warmUpPath(warmUps);
     Runs put = timed("put", this::put);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
         .besides(limits.plainChain()).note(put.note()).note("(after " + warmUps + " untimed puts)"));
@@ -115,26 +117,36 @@ final class BigFileBench {
     for (int run = 0; run < TIMED_RUNS; run++) {
       client.delete(timedPath(run), false);
     }
+    client.delete(warmUpPath(warmUps - 1), false);
     client.delete(warmPath, false);
   }
 
   /**
-   * Untimed puts of the large file to {@code warmPath}: at least {@link #PUT_WARM_UPS_MIN}, then
+   * Untimed puts of the large file to {@link #warmUpPath}s, each new one deleting the one two before
+   * it (so that its replicas are gone before the timed puts): at least {@link #PUT_WARM_UPS_MIN}, then
    * until the JIT compilers' share of the CPU was at most {@link #SETTLED_COMPILER_SHARE} in each of
    * the last {@link #SETTLED_PUTS}, at most {@link #putWarmUpsMax} ({@link #PUT_WARM_UPS_MAX} in a full
    * run); the least where that share is not known. Returns how many were made.
    */
-  private int warmUpPuts(String warmPath) {
+  private int warmUpPuts() {
     int settled = 0;
     for (int done = 1; ; done++) {
+      if (done >= 3) {
+        client.delete(warmUpPath(done - 2), false);
+      }
       CpuMeter.Sample before = cpu.sample();
-      client.put(input.path(), warmPath, OPTIONS);
+      client.put(input.path(), warmUpPath(done), OPTIONS);
       OptionalDouble compilers = cpu.add(null, before, cpu.sample()).compilerShare();
       settled = compilers.isPresent() && compilers.getAsDouble() > SETTLED_COMPILER_SHARE ? 0 : settled + 1;
       if (done >= putWarmUpsMax || (done >= PUT_WARM_UPS_MIN && settled >= SETTLED_PUTS)) {
         return done;
       }
     }
+  }
+
+  /** Where untimed put {@code number} (from 1) puts the file. */
+  private String warmUpPath(int number) {
+    return remotePath + "-warm-up-" + number;
   }
 
   private void warmUpReads(String warmPath) throws IOException {
