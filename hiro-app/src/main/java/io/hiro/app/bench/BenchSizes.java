@@ -4,9 +4,8 @@ import java.time.Duration;
 
 /**
  * How much work one bench run does. {@link #full()} is what the issue asks for; {@link #quick()}
- * shrinks it so a run takes under a minute on a 2-core machine (the tests run it): its large file
- * of 64 MiB gets the fewest untimed puts, since the JIT compilers take longer than a minute to
- * settle on puts that small.
+ * shrinks it so a run takes under a minute on a 2-core machine (the tests run it), its large file
+ * getting the fewest untimed puts.
  *
  * @param bigFileBytes the one large file put and got (and written by the disk limit)
  * @param smallFileCount how many 4 KiB files are put and got, with 1 and with {@code clientCount} clients
@@ -19,7 +18,7 @@ import java.time.Duration;
  * @param putWarmUp how long small files are put untimed with {@code clientCount} clients before small
  *     puts are timed, in Hiro and in {@code limit.put_floor}
  * @param bigPutWarmUpsMax the most untimed puts of the large file before the timed ones (see {@link
- *     BigFileBench#PUT_WARM_UPS_MAX})
+ *     PutWarmUp.MAX})
  */
 public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
                          int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout,
@@ -50,18 +49,18 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
     require(!phaseTimeout.isNegative() && !phaseTimeout.isZero(), "phaseTimeout", phaseTimeout.toSeconds());
     require(!grpcWarmUp.isNegative() && grpcWarmUp.compareTo(phaseTimeout) < 0, "grpcWarmUp", grpcWarmUp.toSeconds());
     require(!putWarmUp.isNegative() && putWarmUp.compareTo(phaseTimeout) < 0, "putWarmUp", putWarmUp.toSeconds());
-    require(bigPutWarmUpsMax >= BigFileBench.PUT_WARM_UPS_MIN && bigPutWarmUpsMax <= 1_000, "bigPutWarmUpsMax",
+    require(bigPutWarmUpsMax >= PutWarmUp.MIN && bigPutWarmUpsMax <= PutWarmUp.MAX, "bigPutWarmUpsMax",
         bigPutWarmUpsMax);
   }
 
   public static BenchSizes full() {
     return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
-        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, BigFileBench.PUT_WARM_UPS_MAX);
+        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PutWarmUp.MAX);
   }
 
   public static BenchSizes quick() {
     return new BenchSizes(64 * MIB, 200, SMALL_FILE_BYTES, 1_000, 1_000, 300, 256 * MIB, CLIENT_COUNT,
-        Duration.ofMinutes(2), Duration.ofSeconds(2), Duration.ofSeconds(2), BigFileBench.PUT_WARM_UPS_MIN);
+        Duration.ofMinutes(2), Duration.ofSeconds(2), Duration.ofSeconds(2), PutWarmUp.MIN);
   }
 
   private static void require(boolean condition, String name, long value) {

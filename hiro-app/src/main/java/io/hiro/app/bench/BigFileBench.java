@@ -1,57 +1,49 @@
 package io.hiro.app.bench;
 
+import io.hiro.client.ClusterReport;
 import io.hiro.client.HiroClient;
 import io.hiro.client.PutOptions;
+import io.hiro.client.WorkerInfo;
+import io.hiro.common.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.OptionalDouble;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One large file of random bytes: put with replication 3, got into a local file (pieces fetched
  * in parallel, as {@code hiro client get} does), and streamed (as {@code hiro client cat} does).
  * Every read is checked against the CRC32C of what was put. Where the limits include the disk's
  * direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
- * is timed {@link #TIMED_RUNS} times (3 puts under 3 names), the median printed. The three are first done untimed
- * under another name (puts until the JIT compilers are nearly done, {@link #warmUpPuts}; a get and a cat): the
- * daemons of a cluster run for weeks with their code compiled, and the
- * client here is a long-lived one (a one-shot CLI put also compiles as it goes: see
- * docs/BENCHMARKS.md). The untimed puts go to new names, each deleting the one two before it, and
- * the last two stay until the large file's figures are taken: a file deleted (or overwritten) right
- * before a timed put had the workers unlinking 3 GiB of replicas during it, and where the file
- * system discards freed blocks as it commits (ext4's {@code discard} option, this bench's VM) the
- * put's fsyncs waited for 2-3 s of discards (session 11). The untimed get and cat come after the timed put: the first reads after
- * puts only make the workers' JIT compile their code again for a while (0.3-0.4 s of CPU per GiB
- * in each worker during the next puts, session 8), a passing state the timed put should not meet.
+ * is timed {@link #TIMED_RUNS} times (3 puts under 3 names), the median printed.
+ *
+ * <p>Untimed first: puts under names of their own until the JIT compilers are nearly done ({@link
+ * PutWarmUp}), then after the timed puts a get and a cat. The daemons of a cluster run for weeks
+ * with their code compiled, and the client here is a long-lived one (a one-shot CLI put also
+ * compiles as it goes: see docs/BENCHMARKS.md). Each untimed put deletes the one before it, and the
+ * timed puts wait until the workers no longer hold its replicas: a file deleted (or overwritten)
+ * right before a timed put had the workers unlinking 3 GiB of replicas during it, and where the
+ * file system discards freed blocks at once (ext4's {@code discard} option, this bench's VM) the
+ * put's writes queued behind 2-3 s of discards (session 11). The last untimed put stays until the
+ * large file's figures are taken. The untimed get and cat come after the timed put: the first reads
+ * after puts only make the workers' JIT compile their code again for a while (0.3-0.4 s of CPU per
+ * GiB in each worker during the next puts, session 8), a passing state the timed put should not meet.
  */
 final class BigFileBench {
+  private static final Logger LOG = LoggerFactory.getLogger(BigFileBench.class);
   /** The target for a get of the large file when the workers' data is in the page cache. */
   static final double GET_TARGET_MEGABYTES_PER_SECOND = 1_200;
-  /**
-   * Untimed puts before the timed ones, at least. On a new cluster, successive puts of 1 GiB ran
-   * 136, 255, 335, 347 and 379 MB/s (session 6, a warm client). After 3 untimed puts the workers'
-   * JIT still took 0.22-0.27 s of CPU per GiB put and the next puts ran 308-324 MB/s; after 8,
-   * 0.06-0.41 s and 388-389 MB/s (session 7, a throw-away program reading each process's compiler
-   * threads' CPU).
-   */
-  static final int PUT_WARM_UPS_MIN = 8;
-  /**
-   * Untimed puts at most, in a full run. In session 11 the JIT compilers of the five processes took 12% of a
-   * put's CPU at the 8th put of a new cluster, 4-11% from the 11th to the 21st and 1-5% from the
-   * 22nd to the 30th, while the put's CPU fell from 5.4 to 4.2-4.5 s per GiB.
-   */
-  static final int PUT_WARM_UPS_MAX = 30;
-  /**
-   * The warm-up ends when the JIT compilers took at most this share of the CPU of each of the last
-   * {@link #SETTLED_PUTS} untimed puts.
-   */
-  static final double SETTLED_COMPILER_SHARE = 0.05;
-  static final int SETTLED_PUTS = 2;
+  /** How long the timed puts wait for the workers to delete the last untimed put's predecessor. */
+  private static final Duration DELETES_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DELETES_POLL = Duration.ofMillis(200);
   /**
    * Timed runs of each large-file figure, which is their median (each run is printed too). In 5 of
    * 6 runs of a throw-away program timing 3-4 puts after 8 untimed ones (session 9), the first was
@@ -73,15 +65,17 @@ final class BigFileBench {
   /** The CPU use of the timed parts of the runs of the figure being measured. */
   private CpuMeter.Usage usage;
 
-  /** @param putWarmUpsMax the most untimed puts before the timed ones, {@link #PUT_WARM_UPS_MIN} at least */
+  /** @param putWarmUpsMax the most untimed puts before the timed ones, {@link PutWarmUp#MIN} at least */
   BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, int putWarmUpsMax) {
+    Checks.require(putWarmUpsMax >= PutWarmUp.MIN, "at most %d untimed puts, fewer than the least, %d",
+        putWarmUpsMax, PutWarmUp.MIN);
     this.client = client;
-    this.putWarmUpsMax = putWarmUpsMax;
     this.cpu = cpu;
     this.input = input;
     this.sizeName = sizeName(input.sizeBytes());
     this.remotePath = remoteDir + "/big-" + sizeName;
     this.workDir = workDir;
+    this.putWarmUpsMax = putWarmUpsMax;
   }
 
   void run(Limits limits, Consumer<Figure> out) throws IOException {
@@ -117,30 +111,51 @@ final class BigFileBench {
     for (int run = 0; run < TIMED_RUNS; run++) {
       client.delete(timedPath(run), false);
     }
-    client.delete(warmUpPath(warmUps - 1), false);
     client.delete(warmPath, false);
   }
 
   /**
-   * Untimed puts of the large file to {@link #warmUpPath}s, each new one deleting the one two before
-   * it (so that its replicas are gone before the timed puts): at least {@link #PUT_WARM_UPS_MIN}, then
-   * until the JIT compilers' share of the CPU was at most {@link #SETTLED_COMPILER_SHARE} in each of
-   * the last {@link #SETTLED_PUTS}, at most {@link #putWarmUpsMax} ({@link #PUT_WARM_UPS_MAX} in a full
-   * run); the least where that share is not known. Returns how many were made.
+   * Untimed puts of the large file until {@link PutWarmUp} says they are enough, each under a new
+   * name ({@link #warmUpPath}) and deleting the one before it; then waits until the workers hold no
+   * more replicas than the cluster's pieces want, so that none are being deleted during the timed
+   * puts. Returns how many puts were made; the last stays.
    */
   private int warmUpPuts() {
-    int settled = 0;
-    for (int done = 1; ; done++) {
-      if (done >= 3) {
-        client.delete(warmUpPath(done - 2), false);
+    PutWarmUp warmUp = new PutWarmUp(putWarmUpsMax, cpu.coversCluster());
+    boolean enough;
+    do {
+      int number = warmUp.done() + 1;
+      if (number > 1) {
+        client.delete(warmUpPath(number - 1), false);
       }
       CpuMeter.Sample before = cpu.sample();
-      client.put(input.path(), warmUpPath(done), OPTIONS);
-      OptionalDouble compilers = cpu.add(null, before, cpu.sample()).compilerShare();
-      settled = compilers.isPresent() && compilers.getAsDouble() > SETTLED_COMPILER_SHARE ? 0 : settled + 1;
-      if (done >= putWarmUpsMax || (done >= PUT_WARM_UPS_MIN && settled >= SETTLED_PUTS)) {
-        return done;
+      client.put(input.path(), warmUpPath(number), OPTIONS);
+      enough = warmUp.putDone(cpu.add(null, before, cpu.sample()).compilerShare());
+    } while (!enough);
+    awaitDeletes();
+    return warmUp.done();
+  }
+
+  /**
+   * Waits until the live workers hold at most {@link HiroBench#REPLICATION} replicas of each of the
+   * cluster's pieces, as their heartbeats report; gives up with a warning after {@link #DELETES_TIMEOUT}
+   * (a cluster of {@code -m} may hold files of more replicas).
+   */
+  private void awaitDeletes() {
+    long deadline = System.nanoTime() + DELETES_TIMEOUT.toNanos();
+    while (true) {
+      ClusterReport report = client.report();
+      long held = report.workers().stream().filter(w -> w.state().equals("live")).mapToLong(WorkerInfo::replicaCount)
+          .sum();
+      if (held <= HiroBench.REPLICATION * report.pieceCount()) {
+        return;
       }
+      if (System.nanoTime() > deadline) {
+        LOG.warn("the workers still hold {} replicas of {} pieces after {} s; timing the puts anyway", held,
+            report.pieceCount(), DELETES_TIMEOUT.toSeconds());
+        return;
+      }
+      LockSupport.parkNanos(DELETES_POLL.toNanos());
     }
   }
 

@@ -22,8 +22,9 @@ final class CompilerThreads {
 
   /**
    * CPU ticks so far of each compiler thread of process {@code pid}, by thread id; empty where
-   * {@code /proc} cannot tell (not Linux, or the process is gone). A thread seen once and not again
-   * has exited, and its last ticks are lost: HotSpot keeps at least one compiler thread of each kind.
+   * {@code /proc} cannot tell (not Linux, the process is gone, or a JVM whose compiler threads are
+   * named otherwise: HotSpot keeps at least one of each kind, so none means not known). A thread
+   * seen once and not again has exited, and its last ticks are lost.
    */
   static Optional<Map<Long, Long>> ticks(long pid) {
     Map<Long, Long> byThread = new HashMap<>();
@@ -43,7 +44,7 @@ final class CompilerThreads {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    return Optional.of(byThread);
+    return byThread.isEmpty() ? Optional.empty() : Optional.of(byThread);
   }
 
   /**
@@ -62,7 +63,10 @@ final class CompilerThreads {
       return -1;
     }
     // after the name: state(3) ppid(4) ... utime(14) stime(15), numbered as in proc(5)
-    String[] fields = stat.substring(close + 2).trim().split("\\s+");
+    String[] fields = stat.substring(Math.min(close + 1, stat.length())).trim().split("\\s+");
+    if (fields.length < 13) {
+      throw new IllegalArgumentException("a /proc stat line cut short: " + stat);
+    }
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * of CPU per GiB cannot go faster than (cores / C) GiB/s, whatever its code waits on. The processes
  * are the bench's own (the client) and, when the bench started the cluster, the master and the
  * workers; the machine's busy time comes from {@code /proc/stat} (Linux) and covers every process
- * and the kernel's own threads.
+ * and the kernel's own threads. The part of each process's CPU that its JIT compilers used is shown
+ * too where {@code /proc} tells it ({@link CompilerThreads}): a figure taken while they still work
+ * measures a passing state.
  */
 final class CpuMeter {
   private static final Logger LOG = LoggerFactory.getLogger(CpuMeter.class);
@@ -65,7 +67,7 @@ final class CpuMeter {
   }
 
   /** Whether the master's and the workers' CPU is counted too. */
-  private boolean coversCluster() {
+  boolean coversCluster() {
     return processes.size() > 1;
   }
 

@@ -25,6 +25,8 @@ class CompilerThreadsTest {
     assertThat(CompilerThreads.compilerTicks(worker)).isEqualTo(-1);
     assertThat(CompilerThreads.compilerTicks(odd)).isEqualTo(-1);
     assertThatThrownBy(() -> CompilerThreads.compilerTicks("garbage")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CompilerThreads.compilerTicks("4242 (C2 CompilerThre) S 4200 4200"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

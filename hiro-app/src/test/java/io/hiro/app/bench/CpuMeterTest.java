@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CpuMeterTest {
@@ -33,6 +34,25 @@ class CpuMeterTest {
     assertThat(figure.line()).isEqualTo("put.4kib.8clients.cpu: 0.50 ms/file   CPU of the client only: the master's and "
         + "the workers' are not counted   (ms/file: client 0.50)");
     assertThat(usage.compilerShare()).isEmpty();
+  }
+
+  @Test
+  void compilerSecondsAddUpOverRunsAndAreUnknownOnceASampleLacksThem() {
+    CpuMeter meter = CpuMeter.clientOnly();
+    CpuMeter.Sample start = new CpuMeter.Sample(new long[] {0}, List.of(Map.of(7L, 100L)), null);
+    CpuMeter.Sample middle = new CpuMeter.Sample(new long[] {2_000_000_000L}, List.of(Map.of(7L, 150L)), null);
+    CpuMeter.Sample end = new CpuMeter.Sample(new long[] {4_000_000_000L}, List.of(Map.of(7L, 170L, 9L, 30L)), null);
+    CpuMeter.Sample blind = new CpuMeter.Sample(new long[] {5_000_000_000L}, null, null);
+
+    CpuMeter.Usage first = meter.add(null, start, middle);
+    CpuMeter.Usage both = meter.add(first, middle, end);
+
+    // 0.5 s of the first 2 s, then 0.2 + 0.3 s (a new thread counts from 0) of the next 2 s
+    assertThat(first.compilerSeconds()).containsExactly(0.5);
+    assertThat(both.compilerSeconds()).containsExactly(1.0);
+    assertThat(both.compilerShare()).hasValue(0.25);
+    assertThat(meter.add(both, end, blind).compilerSeconds()).isNull();
+    assertThat(meter.add(null, blind, end).compilerShare()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,67 @@
+package io.hiro.app.bench;
+
+import io.hiro.common.Checks;
+import java.util.OptionalDouble;
+
+/**
+ * When the large file's untimed puts may stop: after at least {@link #MIN}, once the JIT compilers
+ * took at most {@link #SETTLED_COMPILER_SHARE} of the CPU of each of the last {@link #SETTLED_PUTS}
+ * puts, and after {@code max} in any case. The daemons of a cluster run for weeks with their code
+ * compiled; a put timed while their compilers still work measures a passing state. Where only the
+ * client's CPU is counted ({@code -m}) or the compilers' share was never known, the least is made:
+ * the daemons' compilers cannot be watched then.
+ */
+final class PutWarmUp {
+  /**
+   * Untimed puts at least. On a new cluster, successive puts of 1 GiB ran 136, 255, 335, 347 and 379
+   * MB/s (session 6, a warm client). After 3 untimed puts the workers' JIT still took 0.22-0.27 s of
+   * CPU per GiB put and the next puts ran 308-324 MB/s; after 8, 0.06-0.41 s and 388-389 MB/s
+   * (session 7, a throw-away program reading each process's compiler threads' CPU).
+   */
+  static final int MIN = 8;
+  /**
+   * Untimed puts at most, in a full run. In session 11 the JIT compilers of the five processes took
+   * 12% of a put's CPU at the 8th put of a new cluster, 4-11% from the 11th to the 21st and 1-5% from
+   * the 22nd to the 30th, while the put's CPU fell from 5.4 to 4.2-4.5 s per GiB.
+   */
+  static final int MAX = 30;
+  /** The compilers' share of a put's CPU that counts as settled. */
+  static final double SETTLED_COMPILER_SHARE = 0.05;
+  /** Settled puts in a row that end the warm-up. */
+  static final int SETTLED_PUTS = 2;
+
+  private final int max;
+  private final boolean watchesCluster;
+  private int done;
+  private int settledInARow;
+  private boolean shareKnown;
+
+  /**
+   * @param max the most untimed puts, {@link #MIN} at least
+   * @param watchesCluster the compilers' share covers the master's and the workers' too
+   */
+  PutWarmUp(int max, boolean watchesCluster) {
+    Checks.require(max >= MIN, "at most %d untimed puts, fewer than the least, %d", max, MIN);
+    this.max = max;
+    this.watchesCluster = watchesCluster;
+  }
+
+  /**
+   * Counts one untimed put whose JIT compilers took {@code compilerShare} of its CPU (empty if not
+   * known); returns whether the warm-up is over. A put whose share is unknown after earlier ones were
+   * known does not count as settled.
+   */
+  boolean putDone(OptionalDouble compilerShare) {
+    done++;
+    shareKnown |= compilerShare.isPresent();
+    boolean settled = compilerShare.isPresent() ? compilerShare.getAsDouble() <= SETTLED_COMPILER_SHARE : !shareKnown;
+    settledInARow = settled ? settledInARow + 1 : 0;
+    boolean watched = watchesCluster && shareKnown;
+    return done >= max || (done >= MIN && (!watched || settledInARow >= SETTLED_PUTS));
+  }
+
+  /** Untimed puts made so far. */
+  int done() {
+    return done;
+  }
+}
