@@ -277,7 +277,7 @@ public final class LocalCluster implements AutoCloseable {
       }
       try (HiroClient client = client()) {
         ClusterReport report = client.report();
-        long live = report.workers().stream().filter(w -> w.state().equals("live")).count();
+        long live = report.workers().stream().filter(WorkerInfo::isLive).count();
         if (live >= count) {
           return;
         }

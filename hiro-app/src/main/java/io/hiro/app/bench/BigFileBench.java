@@ -4,7 +4,6 @@ import io.hiro.client.ClusterReport;
 import io.hiro.client.HiroClient;
 import io.hiro.client.PutOptions;
 import io.hiro.client.WorkerInfo;
-import io.hiro.common.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -67,8 +66,6 @@ final class BigFileBench {
 
   /** @param putWarmUpsMax the most untimed puts before the timed ones, {@link PutWarmUp#MIN} at least */
   BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, int putWarmUpsMax) {
-    Checks.require(putWarmUpsMax >= PutWarmUp.MIN, "at most %d untimed puts, fewer than the least, %d",
-        putWarmUpsMax, PutWarmUp.MIN);
     this.client = client;
     this.cpu = cpu;
     this.input = input;
@@ -145,8 +142,7 @@ final class BigFileBench {
     long deadline = System.nanoTime() + DELETES_TIMEOUT.toNanos();
     while (true) {
       ClusterReport report = client.report();
-      long held = report.workers().stream().filter(w -> w.state().equals("live")).mapToLong(WorkerInfo::replicaCount)
-          .sum();
+      long held = report.workers().stream().filter(WorkerInfo::isLive).mapToLong(WorkerInfo::replicaCount).sum();
       if (held <= HiroBench.REPLICATION * report.pieceCount()) {
         return;
       }

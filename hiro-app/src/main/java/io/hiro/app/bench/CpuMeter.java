@@ -166,18 +166,22 @@ final class CpuMeter {
         && (soFar == null || soFar.machineTicks() != null)) {
       ticks = after.machineTicks().minus(before.machineTicks()).plus(soFar == null ? null : soFar.machineTicks());
     }
-    return new Usage(names, seconds, compilerSeconds, ticks, coversCluster(), Runtime.getRuntime().availableProcessors());
+    return new Usage(names, seconds, compilerSeconds, ticks, Runtime.getRuntime().availableProcessors());
   }
 
   /**
    * CPU seconds per process over some runs, and the machine's ticks meanwhile (null if unknown).
    *
    * @param compilerSeconds the part of each process's CPU seconds its JIT compilers used; null if unknown
-   * @param coversCluster the processes are the client, the master and the workers, not the client only
    * @param cores the cores the processes can use, for the rate their CPU use allows
    */
   record Usage(List<String> names, double[] cpuSeconds, double[] compilerSeconds, MachineTicks machineTicks,
-      boolean coversCluster, int cores) {
+      int cores) {
+    /** Whether the processes are the client, the master and the workers, not the client only. */
+    boolean coversCluster() {
+      return names.size() > 1;
+    }
+
     double totalCpuSeconds() {
       return sum(cpuSeconds);
     }
@@ -221,7 +225,7 @@ final class CpuMeter {
      */
     private Figure figure(Figure perUnit, double units, double scale, double ceiling, String rateUnit, double rate) {
       Figure figure = perUnit;
-      if (coversCluster) {
+      if (coversCluster()) {
         figure = figure.note(String.format(Locale.ROOT, "CPU of the client, master and workers: at most %s %s on %d "
             + "cores (%.2f of it reached)", Figure.number(ceiling), rateUnit, cores, rate / ceiling));
       } else {

@@ -2,6 +2,7 @@ package io.hiro.app.bench;
 
 import io.hiro.client.ClientSecurity;
 import io.hiro.client.HiroClient;
+import io.hiro.client.WorkerInfo;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import java.io.IOException;
@@ -134,7 +135,7 @@ public final class HiroBench {
   }
 
   private void checkLiveWorkers(HiroClient admin) {
-    long live = admin.report().workers().stream().filter(w -> w.state().equals("live")).count();
+    long live = admin.report().workers().stream().filter(WorkerInfo::isLive).count();
     if (live < REPLICATION) {
       throw HiroException.unavailable("bench needs %d live workers for replication %d; master %s has %d",
           REPLICATION, REPLICATION, master, live);

@@ -13,7 +13,7 @@ class CpuMeterTest {
   @Test
   void perGibSetsTheCpuUsedBesideTheRateItAllows() {
     CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client", "master"), new double[] {1.0, 3.0},
-        new double[] {0.2, 0.6}, new CpuMeter.MachineTicks(150, 0, 200, 2), true, 2);
+        new double[] {0.2, 0.6}, new CpuMeter.MachineTicks(150, 0, 200, 2), 2);
 
     Figure figure = usage.perGib("put.2gib.cpu", 2L << 30, 400);
 
@@ -27,7 +27,7 @@ class CpuMeterTest {
 
   @Test
   void perFileIsInMillisecondsAndWithoutTheClusterHasNoCeiling() {
-    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client"), new double[] {0.5}, null, null, false, 2);
+    CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client"), new double[] {0.5}, null, null, 2);
 
     Figure figure = usage.perFile("put.4kib.8clients.cpu", 1_000, 900);
 
