@@ -25,7 +25,7 @@ class BenchIT {
       List.of("limit.disk_fsync_write: MB/s", "limit.disk_write_and_read: MB/s", "limit.fsync_4k: ops/s",
           "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
           "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
-          "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
+          "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
           "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
       coldReads() ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
       List.of("put.64mib: MB/s", "put.64mib.cpu: s/GiB", "get.64mib: MB/s", "get.64mib.cpu: s/GiB",
@@ -60,7 +60,7 @@ class BenchIT {
       assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
     }
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
-        "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
+        "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ", "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
         "cores busy)", "(s/GiB: client ", "(ms/file: client ");

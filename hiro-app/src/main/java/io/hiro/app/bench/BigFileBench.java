@@ -80,7 +80,7 @@ final class BigFileBench {
     String warmPath = warmUpPath(warmUps);
     Runs put = timed("put", this::put);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
-        .besides(limits.plainChain()).note(put.note()).note("(after " + warmUps + " untimed puts)"));
+        .besides(limits.plainChain()).besides(limits.grpcChain()).note(put.note()).note("(after " + warmUps + " untimed puts)"));
     out.accept(put.cpu(""));
     warmUpReads(warmPath);
     // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads

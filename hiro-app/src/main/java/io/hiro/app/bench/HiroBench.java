@@ -90,6 +90,8 @@ public final class HiroBench {
     out.accept(unary1);
     Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), sizes.grpcWarmUp(), deadline());
     out.accept(unaryMany);
+    Figure grpcChain = GrpcChain.measure(input, PieceFiles.dirIn(workDir).resolve("grpc-chain"), deadline());
+    out.accept(grpcChain);
     List<Figure> putFloor = PutFloor.measure(workDir, sizes, deadline());
     putFloor.forEach(out);
     Optional<Figure> directRead = Optional.empty();
@@ -103,7 +105,8 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, unary1, unaryMany, putFloor.get(0),
+    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary1, unaryMany,
+        putFloor.get(0),
         putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
   }
 

@@ -7,11 +7,17 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.app.Main;
 import io.hiro.common.HostPort;
+import io.hiro.common.Limits;
+import io.hiro.common.io.DirectIo;
+import io.hiro.common.io.StagedDirectWrite;
+import io.hiro.common.rpc.AliasingMarshaller;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.proto.CommitFileRequest;
 import io.hiro.proto.CommitFileResponse;
@@ -61,8 +67,13 @@ import java.util.concurrent.TimeoutException;
  *       bytes into an empty file made ahead (64 at a time, their dir fsynced), then appends ~100
  *       bytes of meta, fsyncs the file, waits for the downstream answer and answers;
  *   <li>worker, the lean put's one call ({@link #WRITE_CHAIN}, a unary method of the bench's own):
- *       the same, the call passed on to the next worker before the file is written.
+ *       the same, the call passed on to the next worker before the file is written;
+ *   <li>worker, a piece of {@link #LARGE_PIECE_BYTES} or more ({@link GrpcChain}): each message
+ *       forwarded, then written as Hiro's workers write, past the page cache, and the next one taken
+ *       only once the next worker is ready for it; the file fsynced at the end.
  * </ul>
+ * The piece messages are parsed as Hiro's workers parse them ({@link AliasingMarshaller}, since
+ * session 12).
  * No checksums, tokens, placement, namespace, metrics or replica reports. Prints {@code port N},
  * then serves until its standard input closes.
  */
@@ -70,6 +81,8 @@ public final class PutFloorNode {
   private static final int META_BYTES = 100;
   private static final int SPARE_BATCH = 64;
   private static final int FAN_OUT = 256;
+  /** Pieces this long or longer are written as {@link GrpcChain}'s, past the page cache; shorter ones as a small put's. */
+  static final long LARGE_PIECE_BYTES = Limits.MESSAGE_DATA_BYTES;
 
   /**
    * The lean put's call along the chain: a piece's bytes and the workers after this one in; the
@@ -91,7 +104,10 @@ public final class PutFloorNode {
       case "master" -> Rpc.startServer("127.0.0.1", 0, List.of(new Master(dir)));
       case "worker" -> {
         Worker worker = new Worker(dir);
-        yield Rpc.startServer("127.0.0.1", 0, List.of(worker, worker.lean()));
+        // Piece messages parsed as Hiro's workers parse them, their bytes sharing the message's array.
+        BindableService pieces = () -> AliasingMarshaller.withAliasingRequests(worker.bindService(),
+            DataServiceGrpc.getWritePieceMethod(), WritePieceRequest.getDefaultInstance());
+        yield Rpc.startServer("127.0.0.1", 0, List.of(pieces, worker.lean()));
       }
       default -> throw new IllegalArgumentException("role must be master or worker, not " + args[0]);
     };
@@ -177,10 +193,12 @@ public final class PutFloorNode {
   }
 
   private static final class Worker extends DataServiceGrpc.DataServiceImplBase {
+    private final Path dir;
     private final Spares spares;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
     Worker(Path dir) throws IOException {
+      this.dir = dir;
       this.spares = new Spares(dir);
     }
 
@@ -228,22 +246,32 @@ public final class PutFloorNode {
       return channels.computeIfAbsent(address, a -> Rpc.channel(HostPort.parse(a)));
     }
 
-    private StreamObserver<WritePieceRequest> forward(WritePieceHeader header,
-        CompletableFuture<WritePieceResponse> answer) {
+    private ClientCallStreamObserver<WritePieceRequest> forward(WritePieceHeader header,
+        CompletableFuture<WritePieceResponse> answer, Runnable onReady) {
       ManagedChannel channel = channelTo(header.getDownstream(0).getAddress());
-      StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
-          .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS).writePiece(answerInto(answer));
+      ClientCallStreamObserver<WritePieceRequest> requests = (ClientCallStreamObserver<WritePieceRequest>)
+          DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
+              .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+              .writePiece(answerInto(answer, onReady));
       requests.onNext(WritePieceRequest.newBuilder().setHeader(header.toBuilder().clearDownstream()
           .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))).build());
       return requests;
     }
 
-    /** One WritePiece stream. */
+    /**
+     * One WritePiece stream. A piece of at least {@link #LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is
+     * written as Hiro's workers write one, with O_DIRECT through an aligned staging buffer where the
+     * file system takes it, into a file named by its piece id (made on its first use, overwritten in
+     * place after), and each message is taken only once the next worker is ready for it.
+     */
     private final class Incoming implements StreamObserver<WritePieceRequest> {
       private final StreamObserver<WritePieceResponse> response;
       private final CompletableFuture<WritePieceResponse> downstreamAnswer = new CompletableFuture<>();
-      private StreamObserver<WritePieceRequest> downstream;
+      private final Object ready = new Object();
+      private ClientCallStreamObserver<WritePieceRequest> downstream;
       private FileChannel file;
+      private FileChannel direct;
+      private StagedDirectWrite large;
       private long received;
 
       Incoming(StreamObserver<WritePieceResponse> response) {
@@ -254,21 +282,69 @@ public final class PutFloorNode {
       public synchronized void onNext(WritePieceRequest request) {
         try {
           if (request.hasHeader()) {
-            if (request.getHeader().getDownstreamCount() > 0) {
-              downstream = forward(request.getHeader(), downstreamAnswer);
+            WritePieceHeader header = request.getHeader();
+            if (header.getDownstreamCount() > 0) {
+              downstream = forward(header, downstreamAnswer, this::readyChanged);
             }
-            file = FileChannel.open(spares.take(), StandardOpenOption.WRITE);
+            if (header.getLength() >= LARGE_PIECE_BYTES) {
+              openLarge(dir.resolve("large-" + header.getPieceId() + ".piece"));
+            } else {
+              file = FileChannel.open(spares.take(), StandardOpenOption.WRITE);
+            }
             return;
           }
           if (downstream != null) {
             downstream.onNext(request);
           }
           ByteBuffer bytes = request.getData().getData().asReadOnlyByteBuffer();
+          if (large != null) {
+            received += bytes.remaining();
+            large.write(bytes);
+            awaitDownstreamReady();
+            return;
+          }
           while (bytes.hasRemaining()) {
             received += file.write(bytes, received);
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
+        }
+      }
+
+      private void openLarge(Path path) throws IOException {
+        file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        int alignment = DirectIo.alignment(dir);
+        direct = alignment > 0 && Limits.MESSAGE_DATA_BYTES % alignment == 0
+            ? DirectIo.open(path, StandardOpenOption.WRITE).orElse(null) : null;
+        ByteBuffer staging = direct == null ? null : DirectIo.alignedBuffer(Limits.MESSAGE_DATA_BYTES, alignment);
+        large = new StagedDirectWrite(file, direct, staging, Math.max(alignment, 1), 0, written -> {});
+      }
+
+      /** Holds the next message back until the next worker can take one (gRPC's flow control), as Hiro's workers do. */
+      private void awaitDownstreamReady() {
+        if (downstream == null) {
+          return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+        synchronized (ready) {
+          while (!downstream.isReady() && !downstreamAnswer.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              throw Status.DEADLINE_EXCEEDED.withDescription("the next worker took no data").asRuntimeException();
+            }
+            try {
+              ready.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw Status.CANCELLED.asRuntimeException();
+            }
+          }
+        }
+      }
+
+      private void readyChanged() {
+        synchronized (ready) {
+          ready.notifyAll();
         }
       }
 
@@ -286,8 +362,14 @@ public final class PutFloorNode {
           if (downstream != null) {
             downstream.onCompleted();
           }
-          appendMetaAndSync(file, received);
-          file.close();
+          if (large != null) {
+            large.finish();
+            file.force(true);
+            closeQuietly();
+          } else {
+            appendMetaAndSync(file, received);
+            file.close();
+          }
           WritePieceResponse.Builder answer = WritePieceResponse.newBuilder().addStoredWorkerIds("here");
           if (downstream != null) {
             answer.addAllStoredWorkerIds(downstreamAnswer.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
@@ -305,12 +387,14 @@ public final class PutFloorNode {
       }
 
       private void closeQuietly() {
-        try {
-          if (file != null) {
-            file.close();
+        for (FileChannel channel : new FileChannel[] {direct, file}) {
+          try {
+            if (channel != null) {
+              channel.close();
+            }
+          } catch (IOException e) {
+            // the stream failed already, or its file is durable
           }
-        } catch (IOException e) {
-          // the stream failed already
         }
       }
     }
@@ -381,20 +465,34 @@ public final class PutFloorNode {
 
   /** An observer of one WritePiece call that completes {@code answer}. */
   static StreamObserver<WritePieceResponse> answerInto(CompletableFuture<WritePieceResponse> answer) {
-    return new StreamObserver<>() {
+    return answerInto(answer, () -> {});
+  }
+
+  /** The same, running {@code onReady} each time the call can take more messages, and once it ends. */
+  static ClientResponseObserver<WritePieceRequest, WritePieceResponse> answerInto(
+      CompletableFuture<WritePieceResponse> answer, Runnable onReady) {
+    return new ClientResponseObserver<>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<WritePieceRequest> requests) {
+        requests.setOnReadyHandler(onReady);
+      }
+
       @Override
       public void onNext(WritePieceResponse value) {
         answer.complete(value);
+        onReady.run();
       }
 
       @Override
       public void onError(Throwable error) {
         answer.completeExceptionally(error);
+        onReady.run();
       }
 
       @Override
       public void onCompleted() {
         answer.completeExceptionally(new IllegalStateException("no answer"));
+        onReady.run();
       }
     };
   }

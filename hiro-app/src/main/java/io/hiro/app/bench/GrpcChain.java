@@ -1,0 +1,174 @@
+package io.hiro.app.bench;
+
+import io.grpc.ManagedChannel;
+import io.hiro.client.rpc.PieceWriteCall;
+import io.hiro.common.HostPort;
+import io.hiro.common.Limits;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+
+/**
+ * {@code limit.grpc_chain}: the large put's bytes over Hiro's own transport, with none of Hiro's
+ * work. Three bare workers ({@link PutFloorNode}, each in a JVM of its own, Hiro's gRPC settings)
+ * take the file in pieces of Hiro's default size, {@link #PIECES_IN_FLIGHT} at a time as Hiro's
+ * client sends them, each piece a WritePiece stream sent by Hiro's own {@link PieceWriteCall} (1 MiB
+ * messages, each with its CRC32C, gRPC flow control) to a primary that takes turns. Each worker
+ * forwards every message to the next one while it writes its copy as Hiro's workers do (O_DIRECT
+ * through an aligned buffer where the file system takes it), takes the next message only once the
+ * next worker is ready for it, and fsyncs its copy at the piece's end. No checksums checked, no
+ * whole-file SHA-256, no master, no placement, tokens or replica bookkeeping.
+ *
+ * <p>Between {@code limit.plain_chain} (the same bytes by plain sockets in one process) and
+ * {@code put.1gib}: what grpc-java and the chain's shape cost, apart from what Hiro's own code does.
+ * Each piece's copies are overwritten in place from the second run on, so that no run waits on the
+ * disk discarding the blocks of one before it (see docs/BENCHMARKS.md, session 11), and the copies
+ * are new blocks only in the first, untimed run (Hiro's replicas always are); the median of
+ * {@link #TIMED_RUNS} runs after {@link #UNTIMED_RUNS} untimed ones, as the large put is measured.
+ */
+final class GrpcChain {
+  private static final int REPLICATION = HiroBench.REPLICATION;
+  /** As Hiro's client ({@code Uploader.PIECES_IN_FLIGHT_MAX}). */
+  static final int PIECES_IN_FLIGHT = 4;
+  /** Untimed runs first: the large put's warm-up starts with 8 (its code is more than these nodes'). */
+  static final int UNTIMED_RUNS = 8;
+  static final int TIMED_RUNS = 3;
+
+  private final RandomFile input;
+  private final List<WorkerRef> workers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  private GrpcChain(RandomFile input) {
+    this.input = input;
+  }
+
+  /**
+   * The figure; the nodes keep their copies in {@code dir} (one per piece and worker, overwritten by
+   * each run), left there for the bench to delete at the end of its run, as {@link PutFloor}'s files.
+   */
+  static Figure measure(RandomFile input, Path dir, long deadlineNanos) throws IOException {
+    GrpcChain chain = new GrpcChain(input);
+    List<BenchNode> nodes = new ArrayList<>();
+    try {
+      for (int w = 0; w < REPLICATION; w++) {
+        BenchNode node = BenchNode.start(PutFloorNode.class, "worker", dir.resolve("w" + w).toString());
+        nodes.add(node);
+        chain.workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + node.port()).build());
+        chain.channels.add(Rpc.channel(new HostPort("127.0.0.1", node.port())));
+      }
+      for (int run = 0; run < UNTIMED_RUNS; run++) {
+        chain.put(deadlineNanos);
+      }
+      List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
+      nodes.forEach(node -> processes.add(node.process().toHandle()));
+      long cpuBefore = cpuNanos(processes);
+      double[] runs = new double[TIMED_RUNS];
+      for (int run = 0; run < TIMED_RUNS; run++) {
+        long started = System.nanoTime();
+        chain.put(deadlineNanos);
+        runs[run] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
+      }
+      double cpuSecondsPerGib = (cpuNanos(processes) - cpuBefore) / 1e9 / (TIMED_RUNS * input.sizeBytes() / (double) (1L << 30));
+      double[] sorted = runs.clone();
+      Arrays.sort(sorted);
+      Figure figure = Figure.of("limit.grpc_chain", sorted[TIMED_RUNS / 2], "MB/s")
+          .note("(median of " + TIMED_RUNS + " runs: " + Arrays.stream(runs).mapToObj(Figure::number)
+              .collect(Collectors.joining(", ")) + " MB/s, after " + UNTIMED_RUNS + " untimed)");
+      return cpuSecondsPerGib <= 0 ? figure : figure.note(String.format(Locale.ROOT,
+          "(CPU of the sender and the %d workers: %.1f s/GiB)", REPLICATION, cpuSecondsPerGib));
+    } finally {
+      chain.channels.forEach(ManagedChannel::shutdownNow);
+      nodes.forEach(BenchNode::close);
+    }
+  }
+
+  /** The CPU time of {@code processes} so far; 0 where the system does not tell one (as {@link CpuMeter}). */
+  private static long cpuNanos(List<ProcessHandle> processes) {
+    long total = 0;
+    for (ProcessHandle process : processes) {
+      Optional<Duration> cpu = process.info().totalCpuDuration();
+      if (cpu.isEmpty()) {
+        return 0;
+      }
+      total += cpu.get().toNanos();
+    }
+    return total;
+  }
+
+  /** One put of the whole file: every piece stored on all {@link #REPLICATION} workers, or an exception. */
+  private void put(long deadlineNanos) throws IOException {
+    long pieceBytes = Limits.PIECE_SIZE_DEFAULT_BYTES;
+    int pieces = (int) ((input.sizeBytes() + pieceBytes - 1) / pieceBytes);
+    try (FileChannel file = FileChannel.open(input.path(), StandardOpenOption.READ);
+         ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Long>> sent = new ArrayList<>();
+      Semaphore inFlight = new Semaphore(PIECES_IN_FLIGHT);
+      for (int index = 0; index < pieces; index++) {
+        RandomFile.checkDeadline(deadlineNanos, "limit.grpc_chain");
+        long offset = index * pieceBytes;
+        long length = Math.min(pieceBytes, input.sizeBytes() - offset);
+        int piece = index;
+        inFlight.acquireUninterruptibly();
+        sent.add(senders.submit(() -> {
+          try {
+            return (long) sendPiece(file, piece, offset, length);
+          } finally {
+            inFlight.release();
+          }
+        }));
+      }
+      for (Future<Long> piece : sent) {
+        long stored = MachineLimits.await(piece, deadlineNanos, "limit.grpc_chain");
+        if (stored != REPLICATION) {
+          throw new IOException("limit.grpc_chain: a piece was stored " + stored + " times, not " + REPLICATION);
+        }
+      }
+    }
+  }
+
+  /** Sends piece {@code index} to its chain (the primary takes turns); returns how many workers stored it. */
+  private int sendPiece(FileChannel file, int index, long offset, long length) {
+    int primary = index % REPLICATION;
+    List<WorkerRef> downstream = new ArrayList<>();
+    for (int w = 1; w < REPLICATION; w++) {
+      downstream.add(workers.get((primary + w) % REPLICATION));
+    }
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(index).setLength(length)
+        .addAllDownstream(downstream).build();
+    WritePieceResponse answer = PieceWriteCall.write(channels.get(primary), workers.get(primary), header,
+        (offsetInPiece, into) -> read(file, offset + offsetInPiece, into)).response();
+    return answer.getStoredWorkerIdsCount();
+  }
+
+  private static void read(FileChannel file, long position, ByteBuffer into) {
+    try {
+      for (long at = position; into.hasRemaining(); ) {
+        int n = file.read(into, at);
+        if (n < 0) {
+          throw new IOException("the bench's input file ended at " + at);
+        }
+        at += n;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
