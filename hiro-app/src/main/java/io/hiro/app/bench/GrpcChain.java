@@ -20,10 +20,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -119,27 +122,54 @@ final class GrpcChain {
     int pieces = (int) ((input.sizeBytes() + pieceBytes - 1) / pieceBytes);
     try (FileChannel file = FileChannel.open(input.path(), StandardOpenOption.READ);
          ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+      // The first failure ends the put at once: the pieces after it would only wait out their own deadlines.
+      CompletableFuture<Void> failed = new CompletableFuture<>();
       List<Future<Long>> sent = new ArrayList<>();
       Semaphore inFlight = new Semaphore(PIECES_IN_FLIGHT);
-      for (int index = 0; index < pieces; index++) {
-        RandomFile.checkDeadline(deadlineNanos, "limit.grpc_chain");
-        long offset = index * pieceBytes;
-        long length = Math.min(pieceBytes, input.sizeBytes() - offset);
-        int piece = index;
-        inFlight.acquireUninterruptibly();
-        sent.add(senders.submit(() -> {
-          try {
-            return (long) sendPiece(file, piece, offset, length);
-          } finally {
-            inFlight.release();
+      try {
+        for (int index = 0; index < pieces; index++) {
+          long offset = index * pieceBytes;
+          long length = Math.min(pieceBytes, input.sizeBytes() - offset);
+          int piece = index;
+          while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            checkNotFailed(failed);
+            RandomFile.checkDeadline(deadlineNanos, "limit.grpc_chain");
           }
-        }));
-      }
-      for (Future<Long> piece : sent) {
-        long stored = MachineLimits.await(piece, deadlineNanos, "limit.grpc_chain");
-        if (stored != REPLICATION) {
-          throw new IOException("limit.grpc_chain: a piece was stored " + stored + " times, not " + REPLICATION);
+          checkNotFailed(failed);
+          sent.add(senders.submit(() -> {
+            try {
+              return (long) sendPiece(file, piece, offset, length);
+            } catch (RuntimeException | Error e) {
+              failed.completeExceptionally(e);
+              throw e;
+            } finally {
+              inFlight.release();
+            }
+          }));
         }
+        for (Future<Long> piece : sent) {
+          long stored = MachineLimits.await(piece, deadlineNanos, "limit.grpc_chain");
+          if (stored != REPLICATION) {
+            throw new IOException("limit.grpc_chain: a piece was stored " + stored + " times, not " + REPLICATION);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        senders.shutdownNow(); // a piece still sending is cancelled (PieceWriteCall cancels its call when interrupted)
+        throw e;
+      } catch (InterruptedException e) {
+        senders.shutdownNow();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted during limit.grpc_chain", e);
+      }
+    }
+  }
+
+  private static void checkNotFailed(CompletableFuture<Void> failed) throws IOException {
+    if (failed.isCompletedExceptionally()) {
+      try {
+        failed.join();
+      } catch (CompletionException e) {
+        throw new IOException("limit.grpc_chain: a piece failed: " + e.getCause(), e.getCause());
       }
     }
   }

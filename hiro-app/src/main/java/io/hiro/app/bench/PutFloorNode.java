@@ -30,6 +30,7 @@ import io.hiro.proto.PieceRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.rpc.GrpcReplicaSinkFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -48,8 +49,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -68,7 +71,7 @@ import java.util.concurrent.TimeoutException;
  *       bytes of meta, fsyncs the file, waits for the downstream answer and answers;
  *   <li>worker, the lean put's one call ({@link #WRITE_CHAIN}, a unary method of the bench's own):
  *       the same, the call passed on to the next worker before the file is written;
- *   <li>worker, a piece of {@link #LARGE_PIECE_BYTES} or more ({@link GrpcChain}): each message
+ *   <li>worker, a piece longer than {@link #LARGE_PIECE_BYTES} ({@link GrpcChain}): each message
  *       forwarded, then written as Hiro's workers write, past the page cache, and the next one taken
  *       only once the next worker is ready for it; the file fsynced at the end.
  * </ul>
@@ -81,7 +84,7 @@ public final class PutFloorNode {
   private static final int META_BYTES = 100;
   private static final int SPARE_BATCH = 64;
   private static final int FAN_OUT = 256;
-  /** Pieces this long or longer are written as {@link GrpcChain}'s, past the page cache; shorter ones as a small put's. */
+  /** Pieces longer than this are written as {@link GrpcChain}'s, past the page cache; the others as a small put's. */
   static final long LARGE_PIECE_BYTES = Limits.MESSAGE_DATA_BYTES;
 
   /**
@@ -197,9 +200,25 @@ public final class PutFloorNode {
     private final Spares spares;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
+    /** The file system's block size for O_DIRECT, or 0 where it takes none (tmpfs): large pieces through the page cache. */
+    private final int alignment;
+    private final Queue<ByteBuffer> stagingPool = new ConcurrentLinkedQueue<>();
+
     Worker(Path dir) throws IOException {
       this.dir = dir;
       this.spares = new Spares(dir);
+      int block = DirectIo.alignment(dir);
+      this.alignment = block > 0 && Limits.MESSAGE_DATA_BYTES % block == 0 ? block : 0;
+    }
+
+    /** A staging buffer for one large piece's O_DIRECT writes, as Hiro's workers pool theirs. */
+    private ByteBuffer takeStaging() {
+      ByteBuffer buffer = stagingPool.poll();
+      return buffer != null ? buffer.clear() : DirectIo.alignedBuffer(Limits.MESSAGE_DATA_BYTES, alignment);
+    }
+
+    private void giveStaging(ByteBuffer buffer) {
+      stagingPool.offer(buffer);
     }
 
     @Override
@@ -251,7 +270,7 @@ public final class PutFloorNode {
       ManagedChannel channel = channelTo(header.getDownstream(0).getAddress());
       ClientCallStreamObserver<WritePieceRequest> requests = (ClientCallStreamObserver<WritePieceRequest>)
           DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
-              .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+              .withDeadlineAfter(GrpcReplicaSinkFactory.deadlineMillis(header.getLength()), TimeUnit.MILLISECONDS)
               .writePiece(answerInto(answer, onReady));
       requests.onNext(WritePieceRequest.newBuilder().setHeader(header.toBuilder().clearDownstream()
           .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))).build());
@@ -259,10 +278,11 @@ public final class PutFloorNode {
     }
 
     /**
-     * One WritePiece stream. A piece of at least {@link #LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is
+     * One WritePiece stream. A piece longer than {@link #LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is
      * written as Hiro's workers write one, with O_DIRECT through an aligned staging buffer where the
      * file system takes it, into a file named by its piece id (made on its first use, overwritten in
-     * place after), and each message is taken only once the next worker is ready for it.
+     * place after), and each message is taken only once the next worker is ready for it; a failure
+     * on the way (the disk, the next worker) ends the stream at once with its reason, as Hiro's do.
      */
     private final class Incoming implements StreamObserver<WritePieceRequest> {
       private final StreamObserver<WritePieceResponse> response;
@@ -271,8 +291,10 @@ public final class PutFloorNode {
       private ClientCallStreamObserver<WritePieceRequest> downstream;
       private FileChannel file;
       private FileChannel direct;
+      private ByteBuffer staging;
       private StagedDirectWrite large;
       private long received;
+      private boolean ended;
 
       Incoming(StreamObserver<WritePieceResponse> response) {
         this.response = response;
@@ -280,13 +302,16 @@ public final class PutFloorNode {
 
       @Override
       public synchronized void onNext(WritePieceRequest request) {
+        if (ended) {
+          return;
+        }
         try {
           if (request.hasHeader()) {
             WritePieceHeader header = request.getHeader();
             if (header.getDownstreamCount() > 0) {
               downstream = forward(header, downstreamAnswer, this::readyChanged);
             }
-            if (header.getLength() >= LARGE_PIECE_BYTES) {
+            if (header.getLength() > LARGE_PIECE_BYTES) {
               openLarge(dir.resolve("large-" + header.getPieceId() + ".piece"));
             } else {
               file = FileChannel.open(spares.take(), StandardOpenOption.WRITE);
@@ -306,17 +331,15 @@ public final class PutFloorNode {
           while (bytes.hasRemaining()) {
             received += file.write(bytes, received);
           }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+          fail(e);
         }
       }
 
       private void openLarge(Path path) throws IOException {
         file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        int alignment = DirectIo.alignment(dir);
-        direct = alignment > 0 && Limits.MESSAGE_DATA_BYTES % alignment == 0
-            ? DirectIo.open(path, StandardOpenOption.WRITE).orElse(null) : null;
-        ByteBuffer staging = direct == null ? null : DirectIo.alignedBuffer(Limits.MESSAGE_DATA_BYTES, alignment);
+        direct = alignment > 0 ? DirectIo.open(path, StandardOpenOption.WRITE).orElse(null) : null;
+        staging = direct == null ? null : takeStaging();
         large = new StagedDirectWrite(file, direct, staging, Math.max(alignment, 1), 0, written -> {});
       }
 
@@ -327,16 +350,21 @@ public final class PutFloorNode {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
         synchronized (ready) {
-          while (!downstream.isReady() && !downstreamAnswer.isDone()) {
+          while (!downstream.isReady()) {
+            if (downstreamAnswer.isDone()) {
+              throw new IllegalStateException("the next worker ended the piece stream early: "
+                  + downstreamAnswer.handle((answer, failure) -> failure == null ? "it answered" : failure.toString()).join());
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-              throw Status.DEADLINE_EXCEEDED.withDescription("the next worker took no data").asRuntimeException();
+              throw new IllegalStateException("the next worker took no data for "
+                  + Rpc.STREAM_IDLE_DEADLINE_MILLIS + " ms");
             }
             try {
               ready.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
-              throw Status.CANCELLED.asRuntimeException();
+              throw new IllegalStateException("interrupted while waiting for the next worker");
             }
           }
         }
@@ -350,14 +378,21 @@ public final class PutFloorNode {
 
       @Override
       public synchronized void onError(Throwable error) {
+        if (ended) {
+          return;
+        }
+        ended = true;
         if (downstream != null) {
-          downstream.onError(error);
+          downstream.cancel("the sender failed", error);
         }
         closeQuietly();
       }
 
       @Override
       public synchronized void onCompleted() {
+        if (ended) {
+          return;
+        }
         try {
           if (downstream != null) {
             downstream.onCompleted();
@@ -365,25 +400,34 @@ public final class PutFloorNode {
           if (large != null) {
             large.finish();
             file.force(true);
-            closeQuietly();
           } else {
             appendMetaAndSync(file, received);
-            file.close();
           }
+          closeQuietly();
           WritePieceResponse.Builder answer = WritePieceResponse.newBuilder().addStoredWorkerIds("here");
           if (downstream != null) {
             answer.addAllStoredWorkerIds(downstreamAnswer.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                 .getStoredWorkerIdsList());
           }
+          ended = true;
           response.onNext(answer.build());
           response.onCompleted();
-        } catch (IOException | ExecutionException | TimeoutException e) {
-          closeQuietly();
-          response.onError(e);
+        } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+          fail(e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          response.onError(e);
+          fail(e);
         }
+      }
+
+      /** Ends the stream with {@code cause} as its reason, cancels the next worker's and closes the file. */
+      private void fail(Exception cause) {
+        ended = true;
+        if (downstream != null) {
+          downstream.cancel("the piece failed upstream", cause);
+        }
+        closeQuietly();
+        response.onError(Status.UNAVAILABLE.withDescription("bench worker: " + cause).asRuntimeException());
       }
 
       private void closeQuietly() {
@@ -395,6 +439,12 @@ public final class PutFloorNode {
           } catch (IOException e) {
             // the stream failed already, or its file is durable
           }
+        }
+        direct = null;
+        file = null;
+        if (staging != null) {
+          giveStaging(staging);
+          staging = null;
         }
       }
     }

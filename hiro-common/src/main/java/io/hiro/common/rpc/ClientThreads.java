@@ -1,6 +1,7 @@
 package io.hiro.common.rpc;
 
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,21 +23,26 @@ public final class ClientThreads implements AutoCloseable {
   private static final long STOP_WAIT_MILLIS = 2_000;
 
   private final EventLoopGroup group;
-  private final Class<? extends Channel> channelType;
+  private final boolean epoll;
 
   public ClientThreads(String name) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true), handlers);
-    this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.epoll = epoll;
   }
 
   EventLoopGroup group() {
     return group;
   }
 
-  Class<? extends Channel> channelType() {
-    return channelType;
+  /** New connections on these threads, each with {@link AdaptiveCumulation} first in its pipeline. */
+  ChannelFactory<Channel> channelFactory() {
+    return () -> {
+      Channel channel = epoll ? new EpollSocketChannel() : new NioSocketChannel();
+      AdaptiveCumulation.onConnection(channel);
+      return channel;
+    };
   }
 
   /** Stops the thread; call it after every channel that uses it was shut down. */

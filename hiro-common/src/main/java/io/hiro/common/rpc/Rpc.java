@@ -59,7 +59,7 @@ public final class Rpc {
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .handshakeTimeout(Limits.HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .channelFactory(ServerTransports.gated(new ConnectionGate(guards.node(), "gRPC", guards.grpcConnections(),
+        .channelFactory(ServerTransports.gatedGrpc(new ConnectionGate(guards.node(), "gRPC", guards.grpcConnections(),
             guards.grpcWarnings())))
         .bossEventLoopGroup(ServerTransports.acceptGroup())
         .workerEventLoopGroup(ServerTransports.networkGroup());
@@ -91,7 +91,7 @@ public final class Rpc {
 
   /** The same, on {@code threads} rather than gRPC's shared network threads. */
   public static ManagedChannel channel(HostPort address, RpcSecurity security, ClientThreads threads) {
-    return builder(address, security).eventLoopGroup(threads.group()).channelType(threads.channelType()).build();
+    return builder(address, security).eventLoopGroup(threads.group()).channelFactory(threads.channelFactory()).build();
   }
 
   private static NettyChannelBuilder builder(HostPort address, RpcSecurity security) {

@@ -53,4 +53,14 @@ public final class ServerTransports {
       return channel;
     };
   }
+
+  /** As {@link #gated}, for gRPC: each admitted connection's HTTP/2 decoder copies less ({@link AdaptiveCumulation}). */
+  static ChannelFactory<ServerChannel> gatedGrpc(ConnectionGate gate) {
+    ChannelFactory<ServerChannel> gated = gated(gate);
+    return () -> {
+      ServerChannel channel = gated.newChannel();
+      channel.pipeline().addLast(AdaptiveCumulation.ON_ACCEPT);
+      return channel;
+    };
+  }
 }

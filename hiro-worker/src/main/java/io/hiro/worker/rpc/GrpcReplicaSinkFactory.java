@@ -33,10 +33,15 @@ public final class GrpcReplicaSinkFactory implements ReplicaSinkFactory {
     } catch (HiroException e) {
       return new FailedSink(HiroException.invalid("%s has a bad address: %s", target, e.getMessage()));
     }
-    long deadlineMillis = Rpc.STREAM_IDLE_DEADLINE_MILLIS + header.getLength() / BYTES_PER_MILLI_MIN;
+    long deadlineMillis = deadlineMillis(header.getLength());
     // The sink's callbacks only complete its answer or ask upstream for more, so they run on the
     // network thread that received them: no hand-off to another thread per callback.
     return GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(address)).withExecutor(Runnable::run)
         .withInterceptors(interceptors), target, header, deadlineMillis);
+  }
+
+  /** The deadline of a forwarded piece stream of {@code lengthBytes}: the idle cut, plus time for the bytes at a slow rate. */
+  public static long deadlineMillis(long lengthBytes) {
+    return Rpc.STREAM_IDLE_DEADLINE_MILLIS + lengthBytes / BYTES_PER_MILLI_MIN;
   }
 }
