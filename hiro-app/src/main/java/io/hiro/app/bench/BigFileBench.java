@@ -9,11 +9,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +78,8 @@ final class BigFileBench {
     String warmPath = warmUpPath(warmUps);
     Runs put = timed("put", this::put);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
-        .besides(limits.plainChain()).besides(limits.grpcChain()).note(put.note()).note("(after " + warmUps + " untimed puts)"));
+        .besides(limits.plainChain()).besides(limits.grpcChain()).note(put.note())
+        .note("(after " + warmUps + " untimed puts)"));
     out.accept(put.cpu(""));
     warmUpReads(warmPath);
     // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads
@@ -232,9 +231,7 @@ final class BigFileBench {
 
     /** The median as the figure {@code name + suffix}. */
     Figure figure(String suffix) {
-      double[] sorted = rates.clone();
-      Arrays.sort(sorted);
-      return Figure.of(name + suffix, sorted[sorted.length / 2], "MB/s");
+      return Figure.medianOf(name + suffix, rates, "MB/s");
     }
 
     /** The figure {@code name + suffix + ".cpu"}: the CPU its runs used ({@link CpuMeter.Usage#perGib}). */
@@ -244,8 +241,7 @@ final class BigFileBench {
 
     /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, in the order run. */
     String note() {
-      return Arrays.stream(rates).mapToObj(Figure::number)
-          .collect(Collectors.joining(", ", "(median of " + rates.length + " runs: ", " MB/s)"));
+      return Figure.runsNote(rates, "MB/s");
     }
   }
 

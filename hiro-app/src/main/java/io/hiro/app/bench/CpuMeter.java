@@ -53,13 +53,20 @@ final class CpuMeter {
       names.add("worker-" + (i + 1));
       processes.add(handle(workerPids.get(i)));
     }
+    return of(names, processes).orElseGet(() -> {
+      LOG.warn("the CPU time of the cluster's processes is not known here; the .cpu figures count the bench's own only");
+      return clientOnly();
+    });
+  }
+
+  /** The {@code processes}, each under its name; empty where the system does not tell one's CPU time. */
+  static Optional<CpuMeter> of(List<String> names, List<ProcessHandle> processes) {
     for (ProcessHandle process : processes) {
       if (process.info().totalCpuDuration().isEmpty()) {
-        LOG.warn("the CPU time of process {} is not known here; the .cpu figures count the bench's own only", process.pid());
-        return clientOnly();
+        return Optional.empty();
       }
     }
-    return new CpuMeter(List.copyOf(names), List.copyOf(processes));
+    return Optional.of(new CpuMeter(List.copyOf(names), List.copyOf(processes)));
   }
 
   private static ProcessHandle handle(long pid) {

@@ -1,6 +1,8 @@
 package io.hiro.app.bench;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One measured figure, printed as one line: {@code name: value unit}, then how it compares with
@@ -56,6 +58,19 @@ public record Figure(String name, double value, String unit, String comparison) 
 
   private double ratio(double of) {
     return of <= 0 ? 0 : value / of;
+  }
+
+  /** The median of {@code runs} as the figure {@code name}. */
+  static Figure medianOf(String name, double[] runs, String unit) {
+    double[] sorted = runs.clone();
+    Arrays.sort(sorted);
+    return of(name, sorted[sorted.length / 2], unit);
+  }
+
+  /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, the runs in the order run. */
+  static String runsNote(double[] runs, String unit) {
+    return Arrays.stream(runs).mapToObj(Figure::number)
+        .collect(Collectors.joining(", ", "(median of " + runs.length + " runs: ", " " + unit + ")"));
   }
 
   /** One decimal below 10,000, none above: 812.3 MB/s, 3921 ops/s. */

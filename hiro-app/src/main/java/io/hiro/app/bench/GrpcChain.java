@@ -14,9 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * {@code limit.grpc_chain}: the large put's bytes over Hiro's own transport, with none of Hiro's
@@ -80,40 +77,33 @@ final class GrpcChain {
       for (int run = 0; run < UNTIMED_RUNS; run++) {
         chain.put(deadlineNanos);
       }
+      List<String> names = new ArrayList<>(List.of("sender"));
       List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
-      nodes.forEach(node -> processes.add(node.process().toHandle()));
-      long cpuBefore = cpuNanos(processes);
+      for (int w = 0; w < nodes.size(); w++) {
+        names.add("worker-" + (w + 1));
+        processes.add(nodes.get(w).process().toHandle());
+      }
+      Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
+      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
       double[] runs = new double[TIMED_RUNS];
       for (int run = 0; run < TIMED_RUNS; run++) {
         long started = System.nanoTime();
         chain.put(deadlineNanos);
         runs[run] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
       }
-      double cpuSecondsPerGib = (cpuNanos(processes) - cpuBefore) / 1e9 / (TIMED_RUNS * input.sizeBytes() / (double) (1L << 30));
-      double[] sorted = runs.clone();
-      Arrays.sort(sorted);
-      Figure figure = Figure.of("limit.grpc_chain", sorted[TIMED_RUNS / 2], "MB/s")
-          .note("(median of " + TIMED_RUNS + " runs: " + Arrays.stream(runs).mapToObj(Figure::number)
-              .collect(Collectors.joining(", ")) + " MB/s, after " + UNTIMED_RUNS + " untimed)");
-      return cpuSecondsPerGib <= 0 ? figure : figure.note(String.format(Locale.ROOT,
-          "(CPU of the sender and the %d workers: %.1f s/GiB)", REPLICATION, cpuSecondsPerGib));
+      Figure figure = Figure.medianOf("limit.grpc_chain", runs, "MB/s").note(Figure.runsNote(runs, "MB/s"))
+          .note("(after " + UNTIMED_RUNS + " untimed runs)");
+      if (cpu.isEmpty()) {
+        return figure;
+      }
+      double gib = TIMED_RUNS * input.sizeBytes() / (double) (1L << 30);
+      double cpuSeconds = cpu.get().add(null, before.get(), cpu.get().sample()).totalCpuSeconds();
+      return figure.note(String.format(Locale.ROOT, "(CPU of the sender and the %d workers: %.1f s/GiB)",
+          REPLICATION, cpuSeconds / gib));
     } finally {
       chain.channels.forEach(ManagedChannel::shutdownNow);
       nodes.forEach(BenchNode::close);
     }
-  }
-
-  /** The CPU time of {@code processes} so far; 0 where the system does not tell one (as {@link CpuMeter}). */
-  private static long cpuNanos(List<ProcessHandle> processes) {
-    long total = 0;
-    for (ProcessHandle process : processes) {
-      Optional<Duration> cpu = process.info().totalCpuDuration();
-      if (cpu.isEmpty()) {
-        return 0;
-      }
-      total += cpu.get().toNanos();
-    }
-    return total;
   }
 
   /** One put of the whole file: every piece stored on all {@link #REPLICATION} workers, or an exception. */
@@ -177,12 +167,8 @@ final class GrpcChain {
   /** Sends piece {@code index} to its chain (the primary takes turns); returns how many workers stored it. */
   private int sendPiece(FileChannel file, int index, long offset, long length) {
     int primary = index % REPLICATION;
-    List<WorkerRef> downstream = new ArrayList<>();
-    for (int w = 1; w < REPLICATION; w++) {
-      downstream.add(workers.get((primary + w) % REPLICATION));
-    }
     WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(index).setLength(length)
-        .addAllDownstream(downstream).build();
+        .addAllDownstream(PutFloor.downstreamOf(workers, primary)).build();
     WritePieceResponse answer = PieceWriteCall.write(channels.get(primary), workers.get(primary), header,
         (offsetInPiece, into) -> read(file, offset + offsetInPiece, into)).response();
     return answer.getStoredWorkerIdsCount();

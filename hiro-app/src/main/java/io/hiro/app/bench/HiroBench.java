@@ -106,8 +106,7 @@ public final class HiroBench {
           + "the file system of {} takes no O_DIRECT", workDir));
     }
     return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary1, unaryMany,
-        putFloor.get(0),
-        putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
+        putFloor.get(0), putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

@@ -170,7 +170,7 @@ final class PutFloor {
           .createFile(CreateFileRequest.newBuilder().setPath("/floor").setSizeBytes(content.size())
               .setReplication(REPLICATION).setOverwrite(true).build());
       int primary = puts++ % REPLICATION;
-      List<WorkerRef> downstream = downstreamOf(primary);
+      List<WorkerRef> downstream = downstreamOf(workers, primary);
       CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
       StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(workerChannels.get(primary))
           .withExecutor(Runnable::run).withDeadlineAfter(left, TimeUnit.NANOSECONDS).writePiece(PutFloorNode.answerInto(answer));
@@ -194,7 +194,7 @@ final class PutFloor {
         throw HiroException.unavailable("bench limit.put_lean did not finish before its deadline");
       }
       int primary = puts++ % REPLICATION;
-      List<String> downstream = downstreamOf(primary).stream().map(WorkerRef::getAddress).toList();
+      List<String> downstream = downstreamOf(workers, primary).stream().map(WorkerRef::getAddress).toList();
       int stored = await(ClientCalls.futureUnaryCall(workerChannels.get(primary).newCall(PutFloorNode.WRITE_CHAIN,
               CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.NANOSECONDS)),
           new PutFloorNode.ChainWrite(downstream, contentBytes)), deadlineNanos);
@@ -205,21 +205,21 @@ final class PutFloor {
           .commitFile(CommitFileRequest.newBuilder().setUploadId(ThreadLocalRandom.current().nextLong()).build());
     }
 
-    /** The workers after {@code primary} in its chain. */
-    private List<WorkerRef> downstreamOf(int primary) {
-      List<WorkerRef> downstream = new ArrayList<>();
-      for (int w = 1; w < REPLICATION; w++) {
-        downstream.add(workers.get((primary + w) % REPLICATION));
-      }
-      return downstream;
-    }
-
     @Override
     public void close() {
       masterChannel.shutdownNow();
       workerChannels.forEach(ManagedChannel::shutdownNow);
       threads.close();
     }
+  }
+
+  /** The workers after {@code workers[primary]} in its chain, the others in turn (the primary takes turns). */
+  static List<WorkerRef> downstreamOf(List<WorkerRef> workers, int primary) {
+    List<WorkerRef> downstream = new ArrayList<>();
+    for (int w = 1; w < workers.size(); w++) {
+      downstream.add(workers.get((primary + w) % workers.size()));
+    }
+    return downstream;
   }
 
   private static <T> T await(Future<T> answer, long deadlineNanos) {
