@@ -86,6 +86,28 @@ class DirectWritesTest {
   }
 
   @Test
+  void aPieceOfOneStagingBufferOrLessGoesWhollyThroughThePageCache() throws IOException {
+    assumeTrue(takesODirect(dir), "the temp dir's file system refuses O_DIRECT");
+    DiskPieceStore store = open(true);
+    int id = 1;
+    for (int length : new int[] {4096, 64 * 1024, DirectWrites.STAGING_BYTES}) {
+      byte[] bytes = new byte[length];
+      new Random(length).nextBytes(bytes);
+      PieceWrite write = store.begin(identity(new PieceId(id), length));
+      write.append(ByteBuffer.wrap(bytes));
+      write.commit();
+      assertThat(PieceFile.readPiece(store.fileOf(new PieceId(id++)).orElseThrow())).isEqualTo(bytes);
+    }
+    assertThat(store.directWrites().directBytes()).as("bytes written with O_DIRECT").isZero();
+
+    int larger = DirectWrites.STAGING_BYTES + 4096;
+    PieceWrite write = store.begin(identity(new PieceId(id), larger));
+    write.append(ByteBuffer.wrap(new byte[larger]));
+    write.commit();
+    assertThat(store.directWrites().directBytes()).isEqualTo(larger);
+  }
+
+  @Test
   void anAbortedWriteLeavesNoFileAndItsBufferServesTheNext() throws IOException {
     DiskPieceStore store = open(true);
     PieceWrite aborted = store.begin(identity(new PieceId(5), 3 * MIB));
