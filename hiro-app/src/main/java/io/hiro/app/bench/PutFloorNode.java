@@ -14,8 +14,6 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.app.Main;
 import io.hiro.common.HostPort;
-import io.hiro.common.Limits;
-import io.hiro.common.io.DirectIo;
 import io.hiro.common.io.StagedDirectWrite;
 import io.hiro.common.rpc.AliasingMarshaller;
 import io.hiro.common.rpc.Rpc;
@@ -31,6 +29,7 @@ import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.rpc.GrpcReplicaSinkFactory;
+import io.hiro.worker.store.DirectWrites;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -49,10 +48,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,7 +82,7 @@ public final class PutFloorNode {
   private static final int SPARE_BATCH = 64;
   private static final int FAN_OUT = 256;
   /** Pieces longer than this are written as {@link GrpcChain}'s, past the page cache; the others as a small put's. */
-  static final long LARGE_PIECE_BYTES = Limits.MESSAGE_DATA_BYTES;
+  static final long LARGE_PIECE_BYTES = DirectWrites.STAGING_BYTES;
 
   /**
    * The lean put's call along the chain: a piece's bytes and the workers after this one in; the
@@ -200,25 +197,13 @@ public final class PutFloorNode {
     private final Spares spares;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    /** The file system's block size for O_DIRECT, or 0 where it takes none (tmpfs): large pieces through the page cache. */
-    private final int alignment;
-    private final Queue<ByteBuffer> stagingPool = new ConcurrentLinkedQueue<>();
+    /** O_DIRECT and its staging buffers, as Hiro's workers have them. */
+    private final DirectWrites directWrites;
 
     Worker(Path dir) throws IOException {
       this.dir = dir;
       this.spares = new Spares(dir);
-      int block = DirectIo.alignment(dir);
-      this.alignment = block > 0 && Limits.MESSAGE_DATA_BYTES % block == 0 ? block : 0;
-    }
-
-    /** A staging buffer for one large piece's O_DIRECT writes, as Hiro's workers pool theirs. */
-    private ByteBuffer takeStaging() {
-      ByteBuffer buffer = stagingPool.poll();
-      return buffer != null ? buffer.clear() : DirectIo.alignedBuffer(Limits.MESSAGE_DATA_BYTES, alignment);
-    }
-
-    private void giveStaging(ByteBuffer buffer) {
-      stagingPool.offer(buffer);
+      this.directWrites = DirectWrites.in(dir, "bench worker", true);
     }
 
     @Override
@@ -312,7 +297,7 @@ public final class PutFloorNode {
               downstream = forward(header, downstreamAnswer, this::readyChanged);
             }
             if (header.getLength() > LARGE_PIECE_BYTES) {
-              openLarge(dir.resolve("large-" + header.getPieceId() + ".piece"));
+              openLarge(dir.resolve("large-" + header.getPieceId() + ".piece"), header.getLength());
             } else {
               file = FileChannel.open(spares.take(), StandardOpenOption.WRITE);
             }
@@ -336,11 +321,11 @@ public final class PutFloorNode {
         }
       }
 
-      private void openLarge(Path path) throws IOException {
+      private void openLarge(Path path, long length) throws IOException {
         file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        direct = alignment > 0 ? DirectIo.open(path, StandardOpenOption.WRITE).orElse(null) : null;
-        staging = direct == null ? null : takeStaging();
-        large = new StagedDirectWrite(file, direct, staging, Math.max(alignment, 1), 0, written -> {});
+        direct = directWrites.open(path, length).orElse(null);
+        staging = direct == null ? null : directWrites.take();
+        large = new StagedDirectWrite(file, direct, staging, directWrites.alignment(), 0, written -> {});
       }
 
       /** Holds the next message back until the next worker can take one (gRPC's flow control), as Hiro's workers do. */
@@ -353,7 +338,8 @@ public final class PutFloorNode {
           while (!downstream.isReady()) {
             if (downstreamAnswer.isDone()) {
               throw new IllegalStateException("the next worker ended the piece stream early: "
-                  + downstreamAnswer.handle((answer, failure) -> failure == null ? "it answered" : failure.toString()).join());
+                  + downstreamAnswer.handle((answer, failure) -> failure == null ? "it answered" : failure.toString())
+                      .join());
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -443,7 +429,7 @@ public final class PutFloorNode {
         direct = null;
         file = null;
         if (staging != null) {
-          giveStaging(staging);
+          directWrites.give(staging);
           staging = null;
         }
       }

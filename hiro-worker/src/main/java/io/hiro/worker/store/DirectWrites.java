@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
  * <p>O_DIRECT wants the file position, the length and the buffer's address aligned to the file
  * system's block size, so writes go through staging buffers of {@link #STAGING_BYTES} (aligned,
  * pooled: at most {@link #POOLED_MAX} kept idle); a piece's last bytes short of a block are written
- * through the page cache. Where O_DIRECT is refused (tmpfs, other systems), every write goes
- * through the page cache as before, and the worker says so once.
+ * through the page cache. A piece of one staging buffer or less goes wholly through the page cache
+ * ({@link #open}). Where O_DIRECT is refused (tmpfs, other systems), every write goes through the
+ * page cache as before, and the worker says so once. The bench's bare workers write as these do.
  */
-final class DirectWrites {
+public final class DirectWrites {
   private static final Logger LOG = LoggerFactory.getLogger(DirectWrites.class);
   /** Bytes gathered before one O_DIRECT write: a message of piece data. */
-  static final int STAGING_BYTES = 1 << 20;
+  public static final int STAGING_BYTES = 1 << 20;
   /** Idle staging buffers kept for the next writes. */
   static final int POOLED_MAX = 8;
 
@@ -47,19 +48,25 @@ final class DirectWrites {
   }
 
   /** For files in {@code dir}; {@code enabled} false writes everything through the page cache. */
-  static DirectWrites in(Path dir, String node, boolean enabled) {
+  public static DirectWrites in(Path dir, String node, boolean enabled) {
     int blockSize = DirectIo.alignment(dir);
     boolean usable = enabled && blockSize > 0 && STAGING_BYTES % blockSize == 0;
     return new DirectWrites(node, Math.max(blockSize, 1), usable);
   }
 
-  int alignment() {
+  public int alignment() {
     return alignment;
   }
 
-  /** An O_DIRECT channel writing {@code file} (which exists), or empty where O_DIRECT is not to be had. */
-  Optional<FileChannel> open(Path file) {
-    if (refused.get()) {
+  /**
+   * An O_DIRECT channel writing {@code file} (which exists) for a piece of {@code pieceBytes}, or
+   * empty: where O_DIRECT is not to be had, and for a piece of one staging buffer or less. Such a
+   * piece would reach the disk with O_DIRECT only at its commit, in one write the device must finish
+   * before the fsync starts: two waits on the device where the page cache and the fsync make one
+   * (one client put 4 KiB files 3-8% faster so, docs/BENCHMARKS.md, session 13).
+   */
+  public Optional<FileChannel> open(Path file, long pieceBytes) {
+    if (pieceBytes <= STAGING_BYTES || refused.get()) {
       return Optional.empty();
     }
     Optional<FileChannel> direct = DirectIo.open(file, StandardOpenOption.WRITE);
@@ -71,7 +78,7 @@ final class DirectWrites {
   }
 
   /** An empty staging buffer: {@link #STAGING_BYTES}, its address aligned. */
-  ByteBuffer take() {
+  public ByteBuffer take() {
     ByteBuffer buffer = pool.poll();
     if (buffer == null) {
       buffer = DirectIo.alignedBuffer(STAGING_BYTES, alignment);
@@ -90,7 +97,7 @@ final class DirectWrites {
   }
 
   /** Gives a staging buffer back once no write uses it any more. */
-  void give(ByteBuffer buffer) {
+  public void give(ByteBuffer buffer) {
     pool.offer(buffer);
   }
 }

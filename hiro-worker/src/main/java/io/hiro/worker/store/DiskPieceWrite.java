@@ -62,11 +62,7 @@ final class DiskPieceWrite implements PieceWrite {
     FileChannel channel = null;
     try {
       channel = FileChannel.open(file, StandardOpenOption.WRITE);
-      // A piece of one staging buffer or less would reach the disk with O_DIRECT only at commit, in one
-      // write the device must finish before the fsync starts: two waits on the device where the page
-      // cache and the fsync make one. One client put 4 KiB files 3-8% faster so (docs/BENCHMARKS.md).
-      FileChannel direct = identity.getLength() > DirectWrites.STAGING_BYTES
-          ? directWrites.open(file).orElse(null) : null;
+      FileChannel direct = directWrites.open(file, identity.getLength()).orElse(null);
       return new DiskPieceWrite(store, identity, node, file, channel, direct, directWrites);
     } catch (IOException e) {
       closeQuietly(channel);
