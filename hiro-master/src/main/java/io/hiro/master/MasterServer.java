@@ -98,7 +98,8 @@ public final class MasterServer implements AutoCloseable {
           new ClusterServiceImpl(master.membership()));
       RpcSecurity security = MasterAccess.serverSecurity(secret, config.tls());
       security.logAtStart(LOG, "master");
-      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services), security, guards);
+      server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services), security, guards,
+          NamespaceServiceImpl.NETWORK_THREAD_METHODS);
     } catch (RuntimeException e) {
       closeQuietly(store);
       closeQuietly(lock);

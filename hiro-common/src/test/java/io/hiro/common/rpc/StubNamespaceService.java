@@ -12,16 +12,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** A master stand-in for RPC tests: answers Stat and Mkdir and records the role each call ran as. */
+/** A master stand-in for RPC tests: answers Stat and Mkdir and records the role and the thread each call ran on. */
 final class StubNamespaceService extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   static final String STAT = NamespaceServiceGrpc.getStatMethod().getFullMethodName();
   static final String MKDIR = NamespaceServiceGrpc.getMkdirMethod().getFullMethodName();
 
   final List<Optional<Role>> roles = Collections.synchronizedList(new ArrayList<>());
+  final List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public void stat(StatRequest request, StreamObserver<StatResponse> responses) {
     roles.add(AuthInterceptor.currentRole());
+    threads.add(Thread.currentThread());
     responses.onNext(StatResponse.getDefaultInstance());
     responses.onCompleted();
   }
@@ -29,6 +31,7 @@ final class StubNamespaceService extends NamespaceServiceGrpc.NamespaceServiceIm
   @Override
   public void mkdir(MkdirRequest request, StreamObserver<MkdirResponse> responses) {
     roles.add(AuthInterceptor.currentRole());
+    threads.add(Thread.currentThread());
     responses.onNext(MkdirResponse.getDefaultInstance());
     responses.onCompleted();
   }

@@ -9,6 +9,7 @@ import io.hiro.proto.Checkpoint;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -226,6 +227,30 @@ final class Core {
       store.awaitDurable(appended);
     }
     return result;
+  }
+
+  /**
+   * As {@link #read}, for a caller that must not block (a network thread): the result, or empty
+   * when it would have to wait, for the lock (a change or a long read holds it) or for the journal
+   * to make durable a change the result may show, or when {@code action} returns null. The caller
+   * then reads again where it may wait.
+   */
+  <T> Optional<T> readIfReady(Supplier<T> action) {
+    if (!lock.readLock().tryLock()) {
+      return Optional.empty();
+    }
+    long appended;
+    T result;
+    try {
+      result = action.get();
+      appended = store == null ? 0 : store.appendedSeq();
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (store != null && !store.isFailed() && store.durableSeq() < appended) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(result);
   }
 
   /** Applies an operation, journals it, and acts on what it dropped (queues replica deletes). Caller holds the write lock. */

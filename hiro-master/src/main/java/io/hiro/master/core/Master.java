@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Master {
   private static final Logger LOG = LoggerFactory.getLogger(Master.class);
+  /** The most pieces a stat answered on a network thread signs read tokens for (a 4 GiB file of 64 MiB pieces). */
+  static final int PIECES_READY_MAX = 64;
   private final Core core;
   private final Uploads uploads;
   private final Membership membership;
@@ -65,6 +68,20 @@ public final class Master {
 
   public FileView stat(HiroPath path, boolean withPieces) {
     return core.read(() -> fileView(core, path, existing(path), withPieces));
+  }
+
+  /**
+   * As {@link #stat}, for a network thread: empty when answering would wait (see {@link
+   * Core#readIfReady}) or would sign read tokens for more than {@link #PIECES_READY_MAX} pieces.
+   */
+  public Optional<FileView> statIfReady(HiroPath path, boolean withPieces) {
+    return core.readIfReady(() -> {
+      Node node = existing(path);
+      if (withPieces && node instanceof FileNode file && file.pieceCount() > PIECES_READY_MAX) {
+        return null;
+      }
+      return fileView(core, path, node, withPieces);
+    });
   }
 
   /** The sorted entries of a directory, or the file itself. */

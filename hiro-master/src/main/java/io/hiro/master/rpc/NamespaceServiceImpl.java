@@ -5,6 +5,7 @@ import io.hiro.common.Checks;
 import io.hiro.common.HiroPath;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
 import io.hiro.proto.AbortUploadRequest;
 import io.hiro.proto.AbortUploadResponse;
@@ -39,6 +40,12 @@ import org.slf4j.LoggerFactory;
 /** The namespace service for clients: decode, call {@link Master}, encode. Nothing else. */
 public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceServiceImpl.class);
+  /**
+   * The calls the server runs on the network thread that read them (full method names): their
+   * handlers never block. See {@code Rpc.startServer}.
+   */
+  public static final Set<String> NETWORK_THREAD_METHODS =
+      Set.of(NamespaceServiceGrpc.getStatMethod().getFullMethodName());
   private final Master master;
 
   public NamespaceServiceImpl(Master master) {
@@ -96,14 +103,21 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
     });
   }
 
+  /**
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): answered from memory at once when
+   * that needs no wait, else on a virtual thread, where it may wait for the lock or the journal.
+   */
   @Override
   public void stat(StatRequest request, StreamObserver<StatResponse> responses) {
-    Replies.reply(LOG, "Stat " + request.getPath(), responses, () -> {
-      LOG.debug("master: Stat {}", request.getPath());
-      return StatResponse.newBuilder()
-          .setFile(ProtoMapping.file(master.stat(HiroPath.parse(request.getPath()), request.getWithPieces())))
-          .build();
-    });
+    LOG.debug("master: Stat {}", request.getPath());
+    Replies.replyWithoutBlocking(LOG, "Stat " + request.getPath(), responses,
+        () -> master.statIfReady(HiroPath.parse(request.getPath()), request.getWithPieces())
+            .map(NamespaceServiceImpl::statResponse),
+        () -> statResponse(master.stat(HiroPath.parse(request.getPath()), request.getWithPieces())));
+  }
+
+  private static StatResponse statResponse(FileView file) {
+    return StatResponse.newBuilder().setFile(ProtoMapping.file(file)).build();
   }
 
   @Override

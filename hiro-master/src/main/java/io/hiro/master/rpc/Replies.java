@@ -2,22 +2,51 @@ package io.hiro.master.rpc;
 
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.rpc.StatusMapping;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
-/** The one shape of every unary reply: run, reply once, or fail through {@link StatusMapping}. */
+/** The shapes of every unary reply: run, reply once, or fail through {@link StatusMapping}. */
 final class Replies {
   private Replies() {}
 
   static <T> void reply(Logger log, String call, StreamObserver<T> responses, Supplier<T> body) {
-    T response;
+    T response = attempt(log, call, responses, body);
+    if (response != null) {
+      send(responses, response);
+    }
+  }
+
+  /**
+   * As {@link #reply}, for a call run on the network thread, which must not block: {@code ready}
+   * answers if it can without waiting, else is empty, and then {@code waiting} answers on a virtual
+   * thread of its own.
+   */
+  static <T> void replyWithoutBlocking(Logger log, String call, StreamObserver<T> responses,
+      Supplier<Optional<T>> ready, Supplier<T> waiting) {
+    Optional<T> response = attempt(log, call, responses, ready);
+    if (response == null) {
+      return; // failed
+    }
+    if (response.isPresent()) {
+      send(responses, response.get());
+    } else {
+      Thread.startVirtualThread(() -> reply(log, call, responses, waiting));
+    }
+  }
+
+  /** What {@code body} returns, or null once it threw and the call failed with its status. */
+  private static <R> R attempt(Logger log, String call, StreamObserver<?> responses, Supplier<R> body) {
     try {
-      response = body.get();
+      return body.get();
     } catch (RuntimeException e) {
       log.debug("master: {} failed: {}", call, e.getMessage());
       StatusMapping.fail(responses, e);
-      return;
+      return null;
     }
+  }
+
+  private static <T> void send(StreamObserver<T> responses, T response) {
     responses.onNext(response);
     responses.onCompleted();
   }

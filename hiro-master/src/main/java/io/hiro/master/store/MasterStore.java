@@ -118,6 +118,11 @@ public final class MasterStore implements AutoCloseable {
     return journal.appendedSeq();
   }
 
+  /** The last record on disk: a change up to it survives a crash. */
+  public long durableSeq() {
+    return journal.durableSeq();
+  }
+
   public boolean isFailed() {
     return journal.isFailed();
   }

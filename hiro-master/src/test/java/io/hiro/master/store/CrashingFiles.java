@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@link StoreFiles} in memory that "crashes" at write point N: every mutating call (write, force,
@@ -29,6 +31,8 @@ final class CrashingFiles implements StoreFiles {
   private long forces;
   private boolean crashed;
   private volatile long forceDelayMillis;
+  private volatile CountDownLatch forceGate;
+  private final Semaphore forcesWaiting = new Semaphore(0);
 
   /** One file's bytes: all written, and how many of them an fsync made durable. */
   private static final class Data {
@@ -50,6 +54,22 @@ final class CrashingFiles implements StoreFiles {
   /** Makes every fsync take this long, as a disk would (outside the lock, so writers can queue meanwhile). */
   void forceDelayMillis(long millis) {
     forceDelayMillis = millis;
+  }
+
+  /** Holds every fsync back, as a stalled disk would, until {@link #releaseForces}. */
+  void holdForces() {
+    forceGate = new CountDownLatch(1);
+  }
+
+  /** Returns once an fsync is held back by {@link #holdForces}. */
+  void awaitHeldForce() throws InterruptedException {
+    forcesWaiting.acquire();
+  }
+
+  void releaseForces() {
+    CountDownLatch gate = forceGate;
+    forceGate = null;
+    gate.countDown();
   }
 
   synchronized long points() {
@@ -146,6 +166,16 @@ final class CrashingFiles implements StoreFiles {
 
       @Override
       public void force() throws IOException {
+        CountDownLatch gate = forceGate;
+        if (gate != null) {
+          forcesWaiting.release();
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+        }
         if (forceDelayMillis > 0) {
           try {
             Thread.sleep(forceDelayMillis); // the disk's latency, not a wait for a condition

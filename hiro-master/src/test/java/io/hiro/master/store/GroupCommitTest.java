@@ -64,6 +64,31 @@ class GroupCommitTest {
   }
 
   @Test
+  void aStatOnANetworkThreadIsNotReadyWhileAChangeItMayShowWaitsForItsFsync() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      master.mkdir(HiroPath.parse("/a"), false);
+      assertThat(master.statIfReady(HiroPath.parse("/a"), false)).isPresent();
+
+      files.holdForces();
+      Future<?> mkdir = pool.submit(() -> master.mkdir(HiroPath.parse("/b"), false));
+      files.awaitHeldForce();
+      assertThat(master.statIfReady(HiroPath.parse("/"), false)).as("the root, whose /b is not durable yet").isEmpty();
+      assertThat(master.statIfReady(HiroPath.parse("/a"), false)).as("any read while a record waits").isEmpty();
+
+      files.releaseForces();
+      mkdir.get();
+      assertThat(master.statIfReady(HiroPath.parse("/b"), false)).isPresent();
+      assertThat(master.statIfReady(HiroPath.parse("/"), false))
+          .hasValueSatisfying(root -> assertThat(root.children()).isEqualTo(2));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aPutCostsOneFsyncAndOpeningItNone() throws Exception {
     CrashingFiles files = new CrashingFiles();
     try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
