@@ -70,6 +70,9 @@ public final class Rpc {
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port), credentials)
         // gRPC's own lookup of the method runs on the network thread; then the call moves as above.
+        // The direct executor is also gRPC's for cancelling a call's context (Hiro registers no
+        // listener there) and Netty's for a TLS handshake's tasks, CPU work that then runs on the
+        // network thread, as Netty does without an executor. callExecutor is experimental in gRPC.
         .directExecutor()
         .callExecutor(new ServerCallExecutorSupplier() {
           @Override

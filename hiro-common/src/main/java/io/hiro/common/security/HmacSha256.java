@@ -7,9 +7,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 under one key, safe to share between threads. Each call clones an initialised
- * prototype instead of keeping a {@code Mac} per thread: Hiro serves calls on virtual threads, one
- * per call, so a thread-local would be created and thrown away per call anyway, and a clone costs
- * less than {@code Mac.getInstance} plus {@code init}.
+ * prototype instead of keeping a {@code Mac} per thread: Hiro serves most calls on virtual threads,
+ * one per call, so a thread-local would be created and thrown away per call anyway, and a clone
+ * costs less than {@code Mac.getInstance} plus {@code init}.
  */
 final class HmacSha256 {
   static final String ALGORITHM = "HmacSHA256";

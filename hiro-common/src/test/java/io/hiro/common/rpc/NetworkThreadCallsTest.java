@@ -73,7 +73,7 @@ class NetworkThreadCallsTest {
 
   private NamespaceServiceGrpc.NamespaceServiceBlockingStub start(Set<String> networkThreadMethods) {
     AuthInterceptor auth = new AuthInterceptor("master", new CallVerifier(secret, CallVerifier.WINDOW_DEFAULT),
-        Set.of(), ReplayCache.forCallWindow(), Clock.systemUTC());
+        Set.of(StubNamespaceService.STAT), ReplayCache.forCallWindow(), Clock.systemUTC());
     server = Rpc.startServer("127.0.0.1", 0, List.<BindableService>of(service),
         RpcSecurity.PLAINTEXT.withInterceptors(auth), EndpointGuards.defaults("master", Clock.systemUTC()),
         networkThreadMethods);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -231,12 +232,12 @@ final class Core {
 
   /**
    * As {@link #read}, for a caller that must not block (a network thread): the result, or empty
-   * when it would have to wait, for the lock (a change or a long read holds it) or for the journal
-   * to make durable a change the result may show, or when {@code action} returns null. The caller
-   * then reads again where it may wait.
+   * when it would have to wait, for the lock (a change holds it or is first in line for it) or for
+   * the journal to make durable a change the result may show, or when {@code action} returns null.
+   * The caller then reads again where it may wait.
    */
   <T> Optional<T> readIfReady(Supplier<T> action) {
-    if (!lock.readLock().tryLock()) {
+    if (!tryReadLock()) {
       return Optional.empty();
     }
     long appended;
@@ -251,6 +252,20 @@ final class Core {
       return Optional.empty();
     }
     return Optional.ofNullable(result);
+  }
+
+  /**
+   * The read lock if it is free now. Unlike {@code tryLock()}, which takes it ahead of a change
+   * waiting for the write lock, this queues behind such a change, so a flood of reads on the network
+   * threads cannot starve the changes.
+   */
+  private boolean tryReadLock() {
+    try {
+      return lock.readLock().tryLock(0, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Applies an operation, journals it, and acts on what it dropped (queues replica deletes). Caller holds the write lock. */

@@ -37,7 +37,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The namespace service for clients: decode, call {@link Master}, encode. Nothing else. */
+/**
+ * The namespace service for clients: decode, call {@link Master}, encode. Nothing else, but for
+ * where a stat runs ({@link #NETWORK_THREAD_METHODS}).
+ */
 public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceServiceImpl.class);
   /**

@@ -1,5 +1,7 @@
 package io.hiro.master.rpc;
 
+import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.rpc.StatusMapping;
 import java.util.Optional;
@@ -20,7 +22,8 @@ final class Replies {
   /**
    * As {@link #reply}, for a call run on the network thread, which must not block: {@code ready}
    * answers if it can without waiting, else is empty, and then {@code waiting} answers on a virtual
-   * thread of its own.
+   * thread of its own, in the call's context (its deadline, its caller's role). An error there
+   * fails the call, as gRPC fails a call whose handler threw.
    */
   static <T> void replyWithoutBlocking(Logger log, String call, StreamObserver<T> responses,
       Supplier<Optional<T>> ready, Supplier<T> waiting) {
@@ -31,7 +34,14 @@ final class Replies {
     if (response.isPresent()) {
       send(responses, response.get());
     } else {
-      Thread.startVirtualThread(() -> reply(log, call, responses, waiting));
+      Thread.startVirtualThread(Context.current().wrap(() -> {
+        try {
+          reply(log, call, responses, waiting);
+        } catch (Throwable t) {
+          responses.onError(Status.INTERNAL.withDescription(call + " failed: " + t).withCause(t).asRuntimeException());
+          throw t;
+        }
+      }));
     }
   }
 

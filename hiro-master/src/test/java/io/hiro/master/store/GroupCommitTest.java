@@ -73,12 +73,16 @@ class GroupCommitTest {
       assertThat(master.statIfReady(HiroPath.parse("/a"), false)).isPresent();
 
       files.holdForces();
-      Future<?> mkdir = pool.submit(() -> master.mkdir(HiroPath.parse("/b"), false));
-      files.awaitHeldForce();
-      assertThat(master.statIfReady(HiroPath.parse("/"), false)).as("the root, whose /b is not durable yet").isEmpty();
-      assertThat(master.statIfReady(HiroPath.parse("/a"), false)).as("any read while a record waits").isEmpty();
-
-      files.releaseForces();
+      Future<?> mkdir;
+      try {
+        mkdir = pool.submit(() -> master.mkdir(HiroPath.parse("/b"), false));
+        files.awaitHeldForce();
+        assertThat(master.statIfReady(HiroPath.parse("/"), false)).as("the root, whose /b is not durable yet")
+            .isEmpty();
+        assertThat(master.statIfReady(HiroPath.parse("/a"), false)).as("any read while a record waits").isEmpty();
+      } finally {
+        files.releaseForces(); // else closing the store would wait for the held fsync
+      }
       mkdir.get();
       assertThat(master.statIfReady(HiroPath.parse("/b"), false)).isPresent();
       assertThat(master.statIfReady(HiroPath.parse("/"), false))
