@@ -62,7 +62,7 @@ public final class Rpc {
    * they run on the network thread that read them, interceptors and handler, and are answered from
    * it. Such a handler must never block: it answers at once, or hands the call to a thread of its
    * own when it would wait. It saves a short call its two hand-offs between threads (to the handler
-   * and back), which were most of the master's CPU in a stat (docs/BENCHMARKS.md, session 14).
+   * and back), about half of the master's CPU in a stat (docs/BENCHMARKS.md, session 14).
    */
   public static Server startServer(String bindHost, int port, List<BindableService> services, RpcSecurity security,
       EndpointGuards guards, Set<String> networkThreadMethods) {
