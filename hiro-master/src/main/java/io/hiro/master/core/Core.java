@@ -215,19 +215,12 @@ final class Core {
    * durable, so that no client is shown a change a crash could still take back.
    */
   <T> T read(Supplier<T> action) {
-    long appended;
-    T result;
     lock.readLock().lock();
-    try {
-      result = action.get();
-      appended = store == null ? 0 : store.appendedSeq();
-    } finally {
-      lock.readLock().unlock();
-    }
+    Seen<T> seen = readAndUnlock(action);
     if (store != null && !store.isFailed()) {
-      store.awaitDurable(appended);
+      store.awaitDurable(seen.appended());
     }
-    return result;
+    return seen.result();
   }
 
   /**
@@ -240,18 +233,23 @@ final class Core {
     if (!tryReadLock()) {
       return Optional.empty();
     }
-    long appended;
-    T result;
+    Seen<T> seen = readAndUnlock(action);
+    if (store != null && !store.isFailed() && store.durableSeq() < seen.appended()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(seen.result());
+  }
+
+  /** What a read returned, and the last journal record it may have seen. */
+  private record Seen<T>(T result, long appended) {}
+
+  /** Runs {@code action} under the read lock the caller took, and releases it. */
+  private <T> Seen<T> readAndUnlock(Supplier<T> action) {
     try {
-      result = action.get();
-      appended = store == null ? 0 : store.appendedSeq();
+      return new Seen<>(action.get(), store == null ? 0 : store.appendedSeq());
     } finally {
       lock.readLock().unlock();
     }
-    if (store != null && !store.isFailed() && store.durableSeq() < appended) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(result);
   }
 
   /**
