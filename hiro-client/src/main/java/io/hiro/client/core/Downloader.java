@@ -3,6 +3,7 @@ package io.hiro.client.core;
 import io.hiro.client.GetResult;
 import io.hiro.client.ProgressListener;
 import io.hiro.client.rpc.MasterCalls;
+import io.hiro.client.rpc.PieceReadCall.PieceSink;
 import io.hiro.client.rpc.WorkerChannels;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
@@ -101,8 +102,7 @@ public final class Downloader {
     long longest = file.getPiecesList().stream().mapToLong(PieceRef::getLength).max().orElse(0);
     try {
       ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, Runtime.getRuntime().maxMemory()),
-          (piece, into) -> fetcher.fetch(file, piece,
-              (offset, data) -> data.get(into, (int) offset, data.remaining()), tokens::renew),
+          (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),
           (piece, bytes, length) -> {
             sha256.update(bytes, 0, length);
             out.write(bytes, 0, length);

@@ -1,0 +1,150 @@
+package io.hiro.client.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.hiro.client.rpc.PieceReadCall.PieceSink;
+import io.hiro.common.Crc32c;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.PieceRef;
+import io.hiro.proto.ReadPieceRequest;
+import io.hiro.proto.ReadPieceResponse;
+import io.hiro.proto.WorkerRef;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A piece read over real gRPC (Netty on loopback) from a worker that sends what each test makes
+ * it send, into the piece's array ({@link PieceSink#array}, parsed in place) and through a sink.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PieceReadCallTest {
+  private static final int MESSAGE_BYTES = 256 * 1024;
+
+  private final byte[] piece = randomBytes(3 * MESSAGE_BYTES + 1_000);
+  private final WorkerRef worker = WorkerRef.newBuilder().setWorkerId("w1").setAddress("127.0.0.1:0").build();
+  private volatile Function<byte[], List<ReadPieceResponse>> answers = PieceReadCallTest::asAWorkerSendsIt;
+  private Server server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new DataServiceGrpc.DataServiceImplBase() {
+          @Override
+          public void readPiece(ReadPieceRequest request, StreamObserver<ReadPieceResponse> responses) {
+            answers.apply(piece).forEach(responses::onNext);
+            responses.onCompleted();
+          }
+        }).build().start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void readsEveryByteAndReturnsThePiecesCrc(boolean intoArray) {
+    byte[] into = new byte[piece.length + 100];
+
+    int crc = PieceReadCall.read(channel, worker, ref(piece.length), sink(intoArray, into));
+
+    assertThat(crc).isEqualTo(Crc32c.of(piece, 0, piece.length));
+    assertThat(Arrays.copyOf(into, piece.length)).isEqualTo(piece);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aMessageFailingItsCrcIsDataLoss(boolean intoArray) {
+    answers = bytes -> {
+      List<ReadPieceResponse> sent = new ArrayList<>(asAWorkerSendsIt(bytes));
+      PieceData second = sent.get(1).getData();
+      sent.set(1, ReadPieceResponse.newBuilder().setData(second.toBuilder().setCrc32C(second.getCrc32C() ^ 1)).build());
+      return sent;
+    };
+
+    assertDataLoss(intoArray, piece.length, "the message at offset " + MESSAGE_BYTES + " failed its CRC32C");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aMessageAtAnotherOffsetIsDataLoss(boolean intoArray) {
+    answers = bytes -> {
+      List<ReadPieceResponse> sent = new ArrayList<>(asAWorkerSendsIt(bytes));
+      sent.remove(1);
+      return sent;
+    };
+
+    assertDataLoss(intoArray, piece.length,
+        "a message starts at offset " + 2 * MESSAGE_BYTES + ", expected " + MESSAGE_BYTES);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aPieceLongerThanItsLengthIsDataLoss(boolean intoArray) {
+    assertDataLoss(intoArray, piece.length - 1, "is longer than its " + (piece.length - 1) + " bytes");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aPieceShorterThanItsLengthIsDataLoss(boolean intoArray) {
+    assertDataLoss(intoArray, piece.length + 1, "ended after " + piece.length + " of " + (piece.length + 1) + " bytes");
+  }
+
+  private void assertDataLoss(boolean intoArray, int length, String message) {
+    byte[] into = new byte[piece.length + 100];
+    assertThatThrownBy(() -> PieceReadCall.read(channel, worker, ref(length), sink(intoArray, into)))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATA_LOSS))
+        .hasMessageContaining(message);
+  }
+
+  private static PieceSink sink(boolean intoArray, byte[] into) {
+    return intoArray ? PieceSink.array(into)
+        : (offset, data) -> data.get(into, Math.toIntExact(offset), data.remaining());
+  }
+
+  private static PieceRef ref(int length) {
+    return PieceRef.newBuilder().setPieceId(7).setIndex(0).setOffset(0).setLength(length).build();
+  }
+
+  /** The piece in messages of {@link #MESSAGE_BYTES}, each with its offset and CRC32C. */
+  private static List<ReadPieceResponse> asAWorkerSendsIt(byte[] bytes) {
+    List<ReadPieceResponse> messages = new ArrayList<>();
+    for (int offset = 0; offset < bytes.length; offset += MESSAGE_BYTES) {
+      int length = Math.min(MESSAGE_BYTES, bytes.length - offset);
+      messages.add(ReadPieceResponse.newBuilder().setData(PieceData.newBuilder().setOffset(offset)
+          .setData(ByteString.copyFrom(bytes, offset, length)).setCrc32C(Crc32c.of(bytes, offset, length))).build());
+    }
+    return messages;
+  }
+
+  private static byte[] randomBytes(int length) {
+    byte[] bytes = new byte[length];
+    new Random(11).nextBytes(bytes);
+    return bytes;
+  }
+}
