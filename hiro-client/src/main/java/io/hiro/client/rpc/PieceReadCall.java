@@ -22,7 +22,6 @@ import io.hiro.proto.WorkerRef;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 
 /**
  * Reads one whole replica with ReadPiece and hands its bytes, in order, to a sink, or parses them
@@ -78,7 +77,7 @@ public final class PieceReadCall {
     try {
       Iterator<ReadPieceResponse> messages = ClientCalls.blockingServerStreamingCall(channel, READ_PIECE,
           callOptions(piece), request(piece));
-      CRC32C pieceCrc = new CRC32C();
+      int pieceCrc = 0;
       long received = 0;
       while (messages.hasNext()) {
         PieceData data = messages.next().getData();
@@ -86,12 +85,12 @@ public final class PieceReadCall {
         int length = data.getData().size();
         checkMessage(endpoint, id, piece.getLength(), received, data.getOffset(), length, false, data.getCrc32C(),
             Crc32c.of(bytes));
-        pieceCrc.update(bytes.duplicate());
+        pieceCrc = Crc32c.combine(pieceCrc, data.getCrc32C(), length);
         sink.write(received, bytes);
         received += length;
       }
       checkEnd(endpoint, id, piece.getLength(), received);
-      return (int) pieceCrc.getValue();
+      return pieceCrc;
     } catch (StatusRuntimeException e) {
       throw StatusMapping.fromGrpc(e, endpoint);
     } finally {
@@ -112,17 +111,17 @@ public final class PieceReadCall {
     try {
       Iterator<PlacingMarshaller.Placed> messages = ClientCalls.blockingServerStreamingCall(channel, method,
           callOptions(piece), request(piece));
-      CRC32C pieceCrc = new CRC32C();
+      int pieceCrc = 0;
       int received = 0;
       while (messages.hasNext()) {
         PlacingMarshaller.Placed message = messages.next();
         checkMessage(endpoint, id, piece.getLength(), received, message.offset(), message.length(),
             message.tooLong(), message.crc32c(), message.tooLong() ? 0 : Crc32c.of(into, received, message.length()));
-        pieceCrc.update(into, received, message.length());
+        pieceCrc = Crc32c.combine(pieceCrc, message.crc32c(), message.length());
         received += message.length();
       }
       checkEnd(endpoint, id, piece.getLength(), received);
-      return (int) pieceCrc.getValue();
+      return pieceCrc;
     } catch (StatusRuntimeException e) {
       throw StatusMapping.fromGrpc(e, endpoint);
     } finally {

@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.hiro.common.HiroException;
+import io.hiro.common.Crc32c;
 import io.hiro.common.Limits;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
@@ -18,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 
 /**
  * Streams one piece to a chain's primary with WritePiece: the header, then data messages of
@@ -74,7 +74,7 @@ public final class PieceWriteCall {
   }
 
   private int sendData(ClientCallStreamObserver<WritePieceRequest> call, long lengthBytes, PieceReader reader) {
-    CRC32C pieceCrc = new CRC32C();
+    int pieceCrc = 0;
     int messageBytesMax = (int) Math.min(Limits.MESSAGE_DATA_BYTES, Math.max(lengthBytes, 1));
     long offset = 0;
     while (offset < lengthBytes) {
@@ -91,16 +91,15 @@ public final class PieceWriteCall {
       if (buffer.remaining() != length) {
         throw new IllegalStateException("piece reader gave " + buffer.remaining() + " bytes, not " + length);
       }
-      pieceCrc.update(buffer.duplicate());
-      CRC32C messageCrc = new CRC32C();
-      messageCrc.update(buffer.duplicate());
+      int messageCrc = Crc32c.of(buffer);
+      pieceCrc = Crc32c.combine(pieceCrc, messageCrc, length);
       call.onNext(WritePieceRequest.newBuilder()
           .setData(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buffer.array()))
-              .setCrc32C((int) messageCrc.getValue()))
+              .setCrc32C(messageCrc))
           .build());
       offset += length;
     }
-    return (int) pieceCrc.getValue();
+    return pieceCrc;
   }
 
   /** Waits until the call can take a message; fails if the worker already ended the call or went silent. */

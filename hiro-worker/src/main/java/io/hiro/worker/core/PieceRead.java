@@ -1,7 +1,6 @@
 package io.hiro.worker.core;
 
 import com.google.protobuf.UnsafeByteOperations;
-import io.hiro.common.Crc32c;
 import io.hiro.proto.PieceData;
 import io.hiro.worker.store.CorruptReplicaException;
 import io.hiro.worker.store.ReplicaReader;
@@ -34,17 +33,17 @@ public final class PieceRead implements AutoCloseable {
   /** The next message; DATA_LOSS if its bytes fail their checksum on disk. */
   public PieceData next() {
     int length = (int) Math.min(messageBytes, endBytes - nextOffsetBytes);
-    byte[] bytes;
+    ReplicaReader.Checksummed read;
     try {
-      bytes = reader.read(nextOffsetBytes, length);
+      read = reader.readChecksummed(nextOffsetBytes, length);
     } catch (CorruptReplicaException e) {
       onCorrupt.accept(e);
       throw e;
     }
     PieceData data = PieceData.newBuilder()
         .setOffset(nextOffsetBytes)
-        .setData(UnsafeByteOperations.unsafeWrap(bytes))
-        .setCrc32C(Crc32c.of(bytes, 0, bytes.length))
+        .setData(UnsafeByteOperations.unsafeWrap(read.bytes()))
+        .setCrc32C(read.crc32c())
         .build();
     nextOffsetBytes += length;
     return data;

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.zip.CRC32C;
 
 /**
  * One copy of a replica to another worker: a piece stream with this replica's header and no
@@ -81,21 +80,21 @@ public final class ReplicaCopy {
   private void send(ReplicaReader reader, ReplicaSink sink) throws InterruptedException {
     ReplicaMeta meta = reader.meta();
     PieceId pieceId = new PieceId(meta.getPieceId());
-    CRC32C whole = new CRC32C();
+    int whole = 0;
     for (long offset = 0; offset < meta.getLength(); ) {
       int length = (int) Math.min(Limits.MESSAGE_DATA_BYTES, meta.getLength() - offset);
       awaitReady(sink, pieceId);
       throttle.take(length);
-      byte[] bytes = reader.read(offset, length);
-      whole.update(bytes);
-      sink.send(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(bytes))
-          .setCrc32C(Crc32c.of(bytes, 0, length)).build());
+      ReplicaReader.Checksummed read = reader.readChecksummed(offset, length);
+      whole = Crc32c.combine(whole, read.crc32c(), length);
+      sink.send(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(read.bytes()))
+          .setCrc32C(read.crc32c()).build());
       offset += length;
     }
-    if ((int) whole.getValue() != meta.getCrc32C()) {
+    if (whole != meta.getCrc32C()) {
       throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
           "worker %s: replica of piece %s has CRC32C %s, its metadata says %s", self, pieceId,
-          Crc32c.hex((int) whole.getValue()), Crc32c.hex(meta.getCrc32C())));
+          Crc32c.hex(whole), Crc32c.hex(meta.getCrc32C())));
     }
   }
 

@@ -16,7 +16,6 @@ import io.hiro.worker.store.ReplicaReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,18 +106,17 @@ public final class Scrubber implements AutoCloseable {
   private void check(PieceId pieceId) throws InterruptedException {
     try (ReplicaReader reader = store.open(pieceId)) {
       ReplicaMeta meta = reader.meta();
-      CRC32C whole = new CRC32C();
+      int whole = 0;
       for (long offset = 0; offset < meta.getLength(); ) {
         int length = (int) Math.min(READ_BYTES, meta.getLength() - offset);
         throttle.take(length);
-        whole.update(reader.read(offset, length));
+        whole = Crc32c.combine(whole, reader.readChecksummed(offset, length).crc32c(), length);
         offset += length;
         counted(0, length);
       }
-      if ((int) whole.getValue() != meta.getCrc32C()) {
+      if (whole != meta.getCrc32C()) {
         throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
-            "piece %s has CRC32C %s, its metadata says %s", pieceId, Crc32c.hex((int) whole.getValue()),
-            Crc32c.hex(meta.getCrc32C())));
+            "piece %s has CRC32C %s, its metadata says %s", pieceId, Crc32c.hex(whole), Crc32c.hex(meta.getCrc32C())));
       }
       counted(1, 0);
     } catch (CorruptReplicaException e) {

@@ -1,6 +1,7 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
+import io.hiro.common.Crc32c;
 import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
@@ -51,10 +52,15 @@ final class DiskReplicaReader implements ReplicaReader {
 
   @Override
   public byte[] read(long offset, int length) {
+    return readChecksummed(offset, length).bytes();
+  }
+
+  @Override
+  public Checksummed readChecksummed(long offset, int length) {
     Checks.require(offset >= 0 && length >= 0 && offset + length <= meta.getLength(),
         "piece %s has %d bytes; cannot read %d bytes at offset %d", pieceId, meta.getLength(), length, offset);
     if (length == 0) {
-      return new byte[0];
+      return new Checksummed(new byte[0], 0);
     }
     int blockBytes = BlockChecksums.BLOCK_BYTES;
     int firstBlock = Math.toIntExact(offset / blockBytes);
@@ -62,13 +68,13 @@ final class DiskReplicaReader implements ReplicaReader {
     long end = Math.min(meta.getLength(), ((offset + length + blockBytes - 1) / blockBytes) * blockBytes);
     byte[] blocks = new byte[Math.toIntExact(end - start)];
     readFully(start, blocks);
-    BlockChecksums.verify(meta, firstBlock, blocks, blocks.length, node);
+    int crc = BlockChecksums.verify(meta, firstBlock, blocks, blocks.length, node);
     if (start == offset && blocks.length == length) {
-      return blocks; // the usual read: whole blocks, one message of a piece
+      return new Checksummed(blocks, crc); // the usual read: whole blocks, one message of a piece
     }
     byte[] result = new byte[length];
     System.arraycopy(blocks, Math.toIntExact(offset - start), result, 0, length);
-    return result;
+    return new Checksummed(result, Crc32c.of(result, 0, length));
   }
 
   private void readFully(long position, byte[] into) {
