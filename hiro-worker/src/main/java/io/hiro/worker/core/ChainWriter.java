@@ -11,6 +11,7 @@ import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.store.BlockChecksums;
 import io.hiro.worker.store.PieceWrite;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -68,9 +69,9 @@ public final class ChainWriter {
     Checks.check(!ended, "piece %s: data after the end", pieceId);
     try {
       ByteBuffer bytes = ByteStrings.view(data.getData());
-      verify(data, bytes);
+      BlockChecksums.Parts parts = verify(data, bytes);
       forward(data);
-      write.append(bytes);
+      write.append(bytes, parts);
       receivedBytes += data.getData().size();
     } catch (RuntimeException e) {
       abort(e.getMessage());
@@ -78,17 +79,20 @@ public final class ChainWriter {
     }
   }
 
-  private void verify(PieceData data, ByteBuffer bytes) {
+  /** Checks one message; returns its bytes' checksums, computed in the one pass that checked them. */
+  private BlockChecksums.Parts verify(PieceData data, ByteBuffer bytes) {
     Checks.require(data.getOffset() == receivedBytes,
         "piece %s: message at offset %d, expected offset %d", pieceId, data.getOffset(), receivedBytes);
     long total = receivedBytes + data.getData().size();
     Checks.require(total <= header.getLength(),
         "piece %s: %d bytes sent, more than its length %d", pieceId, total, header.getLength());
-    int crc = Crc32c.of(bytes);
+    BlockChecksums.Parts parts = BlockChecksums.parts(receivedBytes, bytes);
+    int crc = parts.crc32c();
     if (crc != data.getCrc32C()) {
       throw HiroException.dataLoss("piece %s: message at offset %d failed its CRC32C on worker %s (%s, expected %s); "
           + "resend the piece", pieceId, data.getOffset(), self, Crc32c.hex(crc), Crc32c.hex(data.getCrc32C()));
     }
+    return parts;
   }
 
   private void forward(PieceData data) {

@@ -8,12 +8,12 @@ import io.hiro.proto.ReplicaMeta;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * The CRC32C of each {@link Limits#REPLICA_BLOCK_BYTES} block of a replica and of the whole piece,
- * computed as bytes arrive in messages of any size (one pass over the bytes: the whole piece's CRC
- * is the blocks' combined); and their verification on read.
+ * computed as bytes arrive in messages of any size, in one pass over the bytes ({@link Parts}, which
+ * also checks a message: its CRC and the whole piece's are the parts' combined); and their
+ * verification on read.
  */
 public final class BlockChecksums {
   public static final int BLOCK_BYTES = Limits.REPLICA_BLOCK_BYTES;
@@ -23,17 +23,61 @@ public final class BlockChecksums {
   private final List<Integer> blocks = new ArrayList<>();
   /** The CRC32C of the blocks closed so far. */
   private int whole;
-  private CRC32C block = new CRC32C();
+  /** The CRC32C of the block being filled, and how many of its bytes arrived. */
+  private int block;
   private int blockFillBytes;
+  private long position;
+
+  /**
+   * The CRC32C of each part of some bytes that falls in one block, the bytes starting {@code
+   * position} bytes into the piece: what {@link #update(ByteBuffer, Parts)} needs, computed in the
+   * one pass over the bytes, which also gives their own CRC ({@link #crc32c()}) to check them by.
+   */
+  public record Parts(long position, int length, int[] crcs) {
+    /** The CRC32C of all the bytes. */
+    public int crc32c() {
+      int all = 0;
+      int offset = 0;
+      for (int crc : crcs) {
+        int size = partBytes(position + offset, length - offset);
+        all = Crc32c.combine(all, crc, size);
+        offset += size;
+      }
+      return all;
+    }
+  }
+
+  /** {@code bytes}' parts, for bytes starting {@code position} bytes into the piece. */
+  public static Parts parts(long position, ByteBuffer bytes) {
+    int length = bytes.remaining();
+    int[] crcs = new int[(int) ((position % BLOCK_BYTES + length + BLOCK_BYTES - 1) / BLOCK_BYTES)];
+    int offset = 0;
+    for (int i = 0; offset < length; i++) {
+      int size = partBytes(position + offset, length - offset);
+      crcs[i] = Crc32c.of(bytes.slice(bytes.position() + offset, size));
+      offset += size;
+    }
+    return new Parts(position, length, offset == 0 ? new int[0] : crcs);
+  }
+
+  /** The bytes of a part that starts {@code position} bytes into the piece, with {@code left} bytes left. */
+  private static int partBytes(long position, int left) {
+    return (int) Math.min(left, BLOCK_BYTES - position % BLOCK_BYTES);
+  }
 
   public void update(ByteBuffer bytes) {
-    ByteBuffer rest = bytes.duplicate();
-    while (rest.hasRemaining()) {
-      int take = Math.min(rest.remaining(), BLOCK_BYTES - blockFillBytes);
-      ByteBuffer part = rest.slice(rest.position(), take);
-      block.update(part);
-      rest.position(rest.position() + take);
-      blockFillBytes += take;
+    update(bytes, parts(position, bytes));
+  }
+
+  /** Takes the next bytes by their {@code parts}, without reading them again. */
+  public void update(ByteBuffer bytes, Parts parts) {
+    Checks.check(parts.position() == position && parts.length() == bytes.remaining(),
+        "parts of %d bytes at %d for %d bytes at %d", parts.length(), parts.position(), bytes.remaining(), position);
+    for (int crc : parts.crcs()) {
+      int size = partBytes(position, (int) (parts.position() + parts.length() - position));
+      block = blockFillBytes == 0 ? crc : Crc32c.combine(block, crc, size);
+      blockFillBytes += size;
+      position += size;
       if (blockFillBytes == BLOCK_BYTES) {
         closeBlock();
       }
@@ -52,11 +96,10 @@ public final class BlockChecksums {
   }
 
   private void closeBlock() {
-    int crc = (int) block.getValue();
-    blocks.add(crc);
-    whole = blockFillBytes == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, whole, crc)
-        : Crc32c.combine(whole, crc, blockFillBytes);
-    block = new CRC32C();
+    blocks.add(block);
+    whole = blockFillBytes == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, whole, block)
+        : Crc32c.combine(whole, block, blockFillBytes);
+    block = 0;
     blockFillBytes = 0;
   }
 

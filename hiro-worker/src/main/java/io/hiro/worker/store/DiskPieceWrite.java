@@ -72,11 +72,11 @@ final class DiskPieceWrite implements PieceWrite {
   }
 
   @Override
-  public synchronized void append(ByteBuffer bytes) {
+  public synchronized void append(ByteBuffer bytes, BlockChecksums.Parts parts) {
     Checks.check(!finished, "piece %s: append after commit or abort", pieceId);
     Checks.require(bytesWritten + bytes.remaining() <= identity.getLength(),
         "piece %s: %d bytes is more than its length %d", pieceId, bytesWritten + bytes.remaining(), identity.getLength());
-    checksums.update(bytes);
+    checksums.update(bytes, parts);
     try {
       file.write(bytes.duplicate());
     } catch (IOException e) {

@@ -32,4 +32,20 @@ class BlockChecksumsTest {
           .isEqualTo(Crc32c.of(bytes, start, Math.min(BlockChecksums.BLOCK_BYTES, length - start)));
     }
   }
+
+  /** A message's parts give its own CRC, wherever in the piece it starts. */
+  @Property(tries = 100)
+  void partsCombineToTheCrcOfTheirBytes(@ForAll @IntRange(max = 3 * BlockChecksums.BLOCK_BYTES) int length,
+      @ForAll @IntRange(max = 10 * BlockChecksums.BLOCK_BYTES) int position, @ForAll long seed) {
+    byte[] bytes = new byte[length + 10];
+    new Random(seed).nextBytes(bytes);
+    ByteBuffer message = ByteBuffer.wrap(bytes, 10, length).slice();
+
+    BlockChecksums.Parts parts = BlockChecksums.parts(position, message);
+
+    assertThat(parts.crc32c()).isEqualTo(Crc32c.of(bytes, 10, length));
+    int firstBlockBytes = BlockChecksums.BLOCK_BYTES - position % BlockChecksums.BLOCK_BYTES;
+    assertThat(parts.crcs()).hasSize(length == 0 ? 0
+        : 1 + (Math.max(0, length - firstBlockBytes) + BlockChecksums.BLOCK_BYTES - 1) / BlockChecksums.BLOCK_BYTES);
+  }
 }

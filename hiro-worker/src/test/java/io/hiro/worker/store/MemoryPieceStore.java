@@ -38,13 +38,13 @@ public final class MemoryPieceStore implements PieceStore {
       private boolean finished;
 
       @Override
-      public void append(ByteBuffer data) {
+      public void append(ByteBuffer data, BlockChecksums.Parts parts) {
         Checks.check(!finished, "append after end");
         Checks.require(bytes.size() + data.remaining() <= identity.getLength(), "too many bytes");
         if (bytes.size() + data.remaining() > diskFullAfterBytes) {
           throw HiroException.exhausted("worker w-mem: disk full while writing piece (No space left on device)");
         }
-        checksums.update(data);
+        checksums.update(data, parts);
         byte[] copy = new byte[data.remaining()];
         data.duplicate().get(copy);
         bytes.writeBytes(copy);
