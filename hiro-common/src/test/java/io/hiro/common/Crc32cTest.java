@@ -44,10 +44,10 @@ class Crc32cTest {
   }
 
   @Test
-  void combiningAPartLongerThan4GibGivesTheCrcOfTheWhole() {
+  void combiningAPartOfMoreThan2To32BitsGivesTheCrcOfTheWhole() {
     byte[] head = {1, 2, 3};
     byte[] zeros = new byte[1 << 20];
-    long tailBytes = (9L << 29) + 7; // 4.5 GiB and 7 bytes: past 2^32 bits, where the shift's table wraps
+    long tailBytes = (1L << 29) + 7; // 2^32 bits and more: where zlib's table of 32 entries wraps
     CRC32C whole = new CRC32C();
     CRC32C tail = new CRC32C();
     whole.update(head);

@@ -15,12 +15,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The bytes of each message go where the bytes before them ended ({@link Placed} says what the
  * message claimed; {@link PieceReadCall} checks its offset and CRC32C there). A message that would
- * end past the piece's length places nothing. gRPC parses on its own thread, possibly while the
- * reader checks an earlier message; after {@link #close()} returns, nothing more is written into
- * the array, so it can be given to the next replica's read at once.
+ * end past the piece's length places nothing. gRPC parses on the channel's thread, possibly while
+ * the reader checks an earlier message, and a parse already queued can still run after the reader
+ * cancelled the call; so parses hold a lock, and after {@link #close()} returns nothing more is
+ * written into the array, which can then be given to the next replica's read at once.
  *
  * <p>Every field is read as protobuf would: in any order, unknown fields skipped, the last value of
- * a field kept, a message field met twice merged.
+ * a field kept, a message field met twice merged. Groups (deprecated wire types 3 and 4), which no
+ * worker sends, fail the message.
  */
 final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMarshaller.Placed> {
   /** What one message claimed, and how many bytes of data it placed; {@code tooLong}: it placed none. */
@@ -105,9 +107,10 @@ final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMars
       if (tag == (OFFSET << 3 | WIRE_VARINT)) {
         message.offset = wire.varint();
       } else if (tag == (DATA << 3 | WIRE_LENGTH)) {
-        int length = (int) wire.length(end - wire.position);
-        if (message.tooLong || length > limit - next) {
-          message.tooLong = true;
+        int length = (int) wire.length(end);
+        message.tooLong = length > limit - next; // the field's last value counts, as in protobuf
+        if (message.tooLong) {
+          message.length = 0;
           wire.skipBytes(length);
         } else {
           wire.readFully(into, next, length);
@@ -116,7 +119,7 @@ final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMars
       } else if (tag == (CRC32C << 3 | WIRE_FIXED32)) {
         message.crc32c = wire.fixed32();
       } else {
-        wire.skip(tag, end - wire.position);
+        wire.skip(tag, end);
       }
     }
     if (wire.position != end) {
@@ -179,11 +182,11 @@ final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMars
       return value;
     }
 
-    /** A length-delimited field's length, at most {@code max}. */
-    long length(long max) throws IOException {
+    /** A length-delimited field's length; the field must end by {@code end} (a position in the stream). */
+    long length(long end) throws IOException {
       long length = varint();
-      if (length < 0 || length > max || length > Integer.MAX_VALUE) {
-        throw new IOException("a field of " + length + " bytes where at most " + max + " are left");
+      if (length < 0 || length > end - position || length > Integer.MAX_VALUE) {
+        throw new IOException("a field of " + length + " bytes where at most " + (end - position) + " are left");
       }
       return length;
     }
@@ -208,12 +211,12 @@ final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMars
       position += length;
     }
 
-    /** Skips the value of a field that is not read, of at most {@code max} bytes. */
-    void skip(int tag, long max) throws IOException {
+    /** Skips the value of a field that is not read; a length-delimited one must end by {@code end}. */
+    void skip(int tag, long end) throws IOException {
       switch (tag & 7) {
         case WIRE_VARINT -> varint();
         case WIRE_FIXED64 -> skipBytes(8);
-        case WIRE_LENGTH -> skipBytes(length(max));
+        case WIRE_LENGTH -> skipBytes(length(end));
         case WIRE_FIXED32 -> skipBytes(4);
         default -> throw new IOException("unsupported wire type " + (tag & 7));
       }

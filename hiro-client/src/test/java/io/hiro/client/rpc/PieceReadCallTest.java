@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.client.rpc.PieceReadCall.PieceSink;
 import io.hiro.common.Crc32c;
@@ -19,7 +22,9 @@ import io.hiro.proto.PieceRef;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WorkerRef;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,19 +49,35 @@ class PieceReadCallTest {
   private final byte[] piece = randomBytes(3 * MESSAGE_BYTES + 1_000);
   private final WorkerRef worker = WorkerRef.newBuilder().setWorkerId("w1").setAddress("127.0.0.1:0").build();
   private volatile Function<byte[], List<ReadPieceResponse>> answers = PieceReadCallTest::asAWorkerSendsIt;
+  /** Sent after {@link #answers}, as they are. */
+  private volatile List<byte[]> rawAnswers = List.of();
   private Server server;
   private ManagedChannel channel;
 
   @BeforeEach
   void start() throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new DataServiceGrpc.DataServiceImplBase() {
+    // ReadPiece answered with whatever bytes the test sets, so that it can send what protobuf would not.
+    MethodDescriptor<ReadPieceRequest, byte[]> raw = DataServiceGrpc.getReadPieceMethod().toBuilder(
+        DataServiceGrpc.getReadPieceMethod().getRequestMarshaller(), new MethodDescriptor.Marshaller<byte[]>() {
           @Override
-          public void readPiece(ReadPieceRequest request, StreamObserver<ReadPieceResponse> responses) {
-            answers.apply(piece).forEach(responses::onNext);
-            responses.onCompleted();
+          public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
           }
-        }).build().start();
+
+          @Override
+          public byte[] parse(InputStream stream) {
+            throw new UnsupportedOperationException();
+          }
+        }).build();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(ServerServiceDefinition.builder(DataServiceGrpc.SERVICE_NAME)
+            .addMethod(raw, ServerCalls.asyncServerStreamingCall((ReadPieceRequest request,
+                StreamObserver<byte[]> responses) -> {
+              answers.apply(piece).forEach(message -> responses.onNext(message.toByteArray()));
+              rawAnswers.forEach(responses::onNext);
+              responses.onCompleted();
+            })).build())
+        .build().start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
   }
 
@@ -113,6 +134,18 @@ class PieceReadCallTest {
   @ValueSource(booleans = {true, false})
   void aPieceShorterThanItsLengthIsDataLoss(boolean intoArray) {
     assertDataLoss(intoArray, piece.length + 1, "ended after " + piece.length + " of " + (piece.length + 1) + " bytes");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aMessageThatIsNotProtobufFailsTheReadButIsNotDataLoss(boolean intoArray) {
+    answers = bytes -> asAWorkerSendsIt(bytes).subList(0, 1);
+    rawAnswers = List.of(new byte[] {(byte) (1 << 3 | 2), 100, 1, 2, 3}); // a field of 100 bytes that has 3
+    byte[] into = new byte[piece.length + 100];
+
+    // Not DATA_LOSS: the replica may be fine, and is not reported as corrupt; the next one is tried.
+    assertThatThrownBy(() -> PieceReadCall.read(channel, worker, ref(piece.length), sink(intoArray, into)))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
   }
 
   private void assertDataLoss(boolean intoArray, int length, String message) {

@@ -110,6 +110,54 @@ class PlacingMarshallerTest {
   }
 
   @Test
+  void onlyTheLastDataFieldOfAMessageCountsEvenWhenAnEarlierOneWasTooLong() throws IOException {
+    byte[] into = new byte[piece.length];
+
+    Placed fitsLast = new PlacingMarshaller(into, 1_000).parse(dataFields(2_000, 300));
+    Placed tooLongLast = new PlacingMarshaller(into, 1_000).parse(dataFields(300, 2_000));
+
+    assertThat(fitsLast).isEqualTo(new Placed(0, 300, 0, false));
+    assertThat(tooLongLast.tooLong()).isTrue();
+    assertThat(tooLongLast.length()).isZero();
+  }
+
+  @Test
+  void aFieldRunningPastTheEndOfItsMessageFailsBeforeItsBytesArePlaced() throws IOException {
+    ByteArrayOutputStream inner = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(inner);
+    out.writeBytes(2, ByteString.copyFrom(piece, 0, 100));
+    out.flush();
+    byte[] pieceData = inner.toByteArray();
+    ByteArrayOutputStream outer = new ByteArrayOutputStream();
+    CodedOutputStream response = CodedOutputStream.newInstance(outer);
+    response.writeTag(1, 2);
+    response.writeUInt32NoTag(pieceData.length - 1); // PieceData ends one byte before its data field does
+    response.writeRawBytes(pieceData);
+    response.writeFixed32(3, 7);
+    response.flush();
+    byte[] into = new byte[piece.length];
+
+    assertThatThrownBy(() -> new PlacingMarshaller(into, piece.length)
+        .parse(new ByteArrayInputStream(outer.toByteArray())))
+        .isInstanceOf(StatusRuntimeException.class);
+    assertThat(into).containsOnly(0);
+  }
+
+  /** One message with two data fields, of {@code first} and then {@code second} bytes. */
+  private InputStream dataFields(int first, int second) throws IOException {
+    ByteArrayOutputStream inner = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(inner);
+    out.writeBytes(2, ByteString.copyFrom(piece, 0, first));
+    out.writeBytes(2, ByteString.copyFrom(piece, 0, second));
+    out.flush();
+    ByteArrayOutputStream outer = new ByteArrayOutputStream();
+    CodedOutputStream response = CodedOutputStream.newInstance(outer);
+    response.writeByteArray(1, inner.toByteArray());
+    response.flush();
+    return new ByteArrayInputStream(outer.toByteArray());
+  }
+
+  @Test
   void aTruncatedOrMalformedMessageFailsAsInvalidProtobuf() {
     byte[] whole = protobufBytes(0, 0, 100, 7);
     byte[] into = new byte[piece.length];
@@ -172,10 +220,11 @@ class PlacingMarshallerTest {
     halfRead.await();
     Thread closer = Thread.ofPlatform().start(placing::close);
 
-    while (closer.getState() != Thread.State.WAITING) {
+    Thread.State state;
+    while ((state = closer.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
       Thread.onSpinWait(); // the closer blocks on the lock the parse holds
     }
-    assertThat(closer.isAlive()).isTrue();
+    assertThat(state).as("close() must wait for the parse").isEqualTo(Thread.State.WAITING);
     release.countDown();
     closer.join();
 

@@ -34,30 +34,40 @@ public final class BlockChecksums {
    * one pass over the bytes, which also gives their own CRC ({@link #crc32c()}) to check them by.
    */
   public record Parts(long position, int length, int[] crcs) {
+    public Parts {
+      Checks.check(position >= 0 && length >= 0 && crcs.length == count(position, length),
+          "%d parts for %d bytes at %d", crcs.length, length, position);
+    }
+
     /** The CRC32C of all the bytes. */
     public int crc32c() {
       int all = 0;
       int offset = 0;
       for (int crc : crcs) {
         int size = partBytes(position + offset, length - offset);
-        all = Crc32c.combine(all, crc, size);
+        all = size == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, all, crc) : Crc32c.combine(all, crc, size);
         offset += size;
       }
       return all;
+    }
+
+    /** How many blocks {@code length} bytes at {@code position} fall in. */
+    private static int count(long position, int length) {
+      return length == 0 ? 0 : (int) ((position % BLOCK_BYTES + length + BLOCK_BYTES - 1) / BLOCK_BYTES);
     }
   }
 
   /** {@code bytes}' parts, for bytes starting {@code position} bytes into the piece. */
   public static Parts parts(long position, ByteBuffer bytes) {
     int length = bytes.remaining();
-    int[] crcs = new int[(int) ((position % BLOCK_BYTES + length + BLOCK_BYTES - 1) / BLOCK_BYTES)];
+    int[] crcs = new int[Parts.count(position, length)];
     int offset = 0;
     for (int i = 0; offset < length; i++) {
       int size = partBytes(position + offset, length - offset);
       crcs[i] = Crc32c.of(bytes.slice(bytes.position() + offset, size));
       offset += size;
     }
-    return new Parts(position, length, offset == 0 ? new int[0] : crcs);
+    return new Parts(position, length, crcs);
   }
 
   /** The bytes of a part that starts {@code position} bytes into the piece, with {@code left} bytes left. */
@@ -82,6 +92,8 @@ public final class BlockChecksums {
         closeBlock();
       }
     }
+    Checks.check(position == parts.position() + parts.length(), "parts ended at %d, not at %d", position,
+        parts.position() + parts.length());
   }
 
   /** Fills in the checksums of a finished replica. */
