@@ -14,6 +14,7 @@ import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
 import io.hiro.worker.store.PieceFile;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -113,6 +114,32 @@ class ClusterTest {
     Awaitility.await("corrupt replicas replaced").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> client.stat("/c.bin").pieces().getFirst().replicas().size() == 3
             && allReplicasHold(first.id().toString(), original));
+  }
+
+  @Test
+  void catSkipsCorruptReplicasAndStreamsTheFileAsItWas() throws IOException {
+    long pieceBytes = 4 * PIECE_BYTES;
+    Path local = TestFiles.random(dir, "e.bin", 2 * pieceBytes + 5, 7);
+    client.put(local, "/e.bin", new PutOptions(3, pieceBytes, false));
+    // In every piece, flip a byte late in each replica but the one the client tries last: each bad
+    // read fails after its first messages went into the piece's buffer, and the next replica's read
+    // must overwrite them in that same buffer (cat parses messages straight into it).
+    for (PieceInfo piece : client.stat("/e.bin").pieces()) {
+      List<WorkerId> byId = piece.replicas().stream().map(ReplicaLocation::workerId)
+          .sorted(Comparator.comparing(WorkerId::value)).toList();
+      long firstPieceId = client.stat("/e.bin").pieces().getFirst().id().value();
+      WorkerId survivor = ReplicaOrder.turn(byId, firstPieceId, piece.index()).getLast();
+      for (int w = 0; w < 3; w++) {
+        if (!cluster.worker(w).workerId().equals(survivor)) {
+          flipByte(cluster.replicaFile(w, piece.id().toString()).orElseThrow(), piece.lengthBytes() - 3);
+        }
+      }
+    }
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    client.cat("/e.bin", out);
+
+    assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
   }
 
   private boolean allReplicasHold(String pieceIdHex, byte[] bytes) throws IOException {
