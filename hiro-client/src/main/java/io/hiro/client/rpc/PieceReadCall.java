@@ -69,65 +69,77 @@ public final class PieceReadCall {
     if (sink instanceof ArraySink array) {
       return readInto(channel, worker, piece, array.into());
     }
+    return stream(channel, worker, piece, READ_PIECE, new Receiver<>() {
+      @Override
+      public Message check(ReadPieceResponse message, long received) {
+        PieceData data = message.getData();
+        return new Message(data.getOffset(), data.getData().size(), false, data.getCrc32C(),
+            Crc32c.of(ByteStrings.view(data.getData())));
+      }
+
+      @Override
+      public void take(ReadPieceResponse message, long received) {
+        sink.write(received, ByteStrings.view(message.getData().getData()));
+      }
+    });
+  }
+
+  /** {@link #read} into {@code into[0..length)}, each message's bytes parsed straight to their place. */
+  private static int readInto(ManagedChannel channel, WorkerRef worker, PieceRef piece, byte[] into) {
+    PlacingMarshaller placing = new PlacingMarshaller(into, Math.toIntExact(piece.getLength()));
+    try {
+      return stream(channel, worker, piece, READ_PIECE.toBuilder(READ_PIECE.getRequestMarshaller(), placing).build(),
+          (PlacingMarshaller.Placed placed, long received) -> new Message(placed.offset(), placed.length(),
+              placed.tooLong(), placed.crc32c(), placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length())));
+    } finally {
+      // Before the array goes back to the caller (who may give it to the next replica's read):
+      // a message gRPC is still parsing must not write into it any more.
+      placing.close();
+    }
+  }
+
+  /** One message as the checks see it: what it claims, and the CRC32C its bytes have. */
+  private record Message(long offset, int length, boolean tooLong, int claimedCrc, int actualCrc) {}
+
+  /** How a read sees its answers of type {@code M}. */
+  @FunctionalInterface
+  private interface Receiver<M> {
+    /** {@code message}, the next after {@code received} bytes, as the checks see it. */
+    Message check(M message, long received);
+
+    /** Takes the bytes of {@code message}, once they passed the checks. */
+    default void take(M message, long received) {}
+  }
+
+  /** Reads {@code piece} with {@code method}, checking every answer; returns the CRC32C of the bytes received. */
+  private static <M> int stream(ManagedChannel channel, WorkerRef worker, PieceRef piece,
+      MethodDescriptor<ReadPieceRequest, M> method, Receiver<M> receiver) {
     String endpoint = WorkerChannels.endpoint(worker);
     PieceId id = new PieceId(piece.getPieceId());
     // A cancellable context ends the stream at once when we stop early (a bad message), instead of at its deadline.
     Context.CancellableContext context = Context.current().withCancellation();
     Context previous = context.attach();
     try {
-      Iterator<ReadPieceResponse> messages = ClientCalls.blockingServerStreamingCall(channel, READ_PIECE,
-          callOptions(piece), request(piece));
+      Iterator<M> messages = ClientCalls.blockingServerStreamingCall(channel, method, callOptions(piece),
+          request(piece));
       int pieceCrc = 0;
       long received = 0;
       while (messages.hasNext()) {
-        PieceData data = messages.next().getData();
-        ByteBuffer bytes = ByteStrings.view(data.getData());
-        int length = data.getData().size();
-        checkMessage(endpoint, id, piece.getLength(), received, data.getOffset(), length, false, data.getCrc32C(),
-            Crc32c.of(bytes));
-        pieceCrc = Crc32c.combine(pieceCrc, data.getCrc32C(), length);
-        sink.write(received, bytes);
-        received += length;
-      }
-      checkEnd(endpoint, id, piece.getLength(), received);
-      return pieceCrc;
-    } catch (StatusRuntimeException e) {
-      throw StatusMapping.fromGrpc(e, endpoint);
-    } finally {
-      context.detach(previous);
-      context.cancel(null);
-    }
-  }
-
-  /** {@link #read} into {@code into[0..length)}, each message's bytes parsed straight to their place. */
-  private static int readInto(ManagedChannel channel, WorkerRef worker, PieceRef piece, byte[] into) {
-    String endpoint = WorkerChannels.endpoint(worker);
-    PieceId id = new PieceId(piece.getPieceId());
-    PlacingMarshaller placing = new PlacingMarshaller(into, Math.toIntExact(piece.getLength()));
-    MethodDescriptor<ReadPieceRequest, PlacingMarshaller.Placed> method = READ_PIECE.toBuilder(
-        READ_PIECE.getRequestMarshaller(), placing).build();
-    Context.CancellableContext context = Context.current().withCancellation();
-    Context previous = context.attach();
-    try {
-      Iterator<PlacingMarshaller.Placed> messages = ClientCalls.blockingServerStreamingCall(channel, method,
-          callOptions(piece), request(piece));
-      int pieceCrc = 0;
-      int received = 0;
-      while (messages.hasNext()) {
-        PlacingMarshaller.Placed message = messages.next();
-        checkMessage(endpoint, id, piece.getLength(), received, message.offset(), message.length(),
-            message.tooLong(), message.crc32c(), message.tooLong() ? 0 : Crc32c.of(into, received, message.length()));
-        pieceCrc = Crc32c.combine(pieceCrc, message.crc32c(), message.length());
+        M answer = messages.next();
+        Message message = receiver.check(answer, received);
+        checkMessage(endpoint, id, piece.getLength(), received, message);
+        receiver.take(answer, received);
+        pieceCrc = Crc32c.combine(pieceCrc, message.claimedCrc(), message.length());
         received += message.length();
       }
-      checkEnd(endpoint, id, piece.getLength(), received);
+      if (received != piece.getLength()) {
+        throw HiroException.dataLoss("piece %s from %s ended after %d of %d bytes", id, endpoint, received,
+            piece.getLength());
+      }
       return pieceCrc;
     } catch (StatusRuntimeException e) {
       throw StatusMapping.fromGrpc(e, endpoint);
     } finally {
-      // Before the array goes back to the caller (who may give it to the next replica's read):
-      // a message gRPC is still parsing must not write into it any more.
-      placing.close();
       context.detach(previous);
       context.cancel(null);
     }
@@ -143,28 +155,18 @@ public final class PieceReadCall {
         .setPieceId(piece.getPieceId()).setOffset(0).setLength(0).setToken(piece.getToken()).build();
   }
 
-  private static void checkEnd(String endpoint, PieceId id, long lengthBytes, long received) {
-    if (received != lengthBytes) {
-      throw HiroException.dataLoss("piece %s from %s ended after %d of %d bytes", id, endpoint, received, lengthBytes);
-    }
-  }
-
-  /**
-   * Checks one message that claims {@code offset} and {@code claimedCrc} for {@code length} bytes
-   * whose CRC32C is {@code actualCrc}; {@code tooLong}: its bytes would end past the piece.
-   */
-  private static void checkMessage(String endpoint, PieceId id, long lengthBytes, long received, long offset,
-      int length, boolean tooLong, int claimedCrc, int actualCrc) {
-    if (offset != received) {
+  /** Checks one message, the next after {@code received} bytes of a piece of {@code lengthBytes}. */
+  private static void checkMessage(String endpoint, PieceId id, long lengthBytes, long received, Message message) {
+    if (message.offset() != received) {
       throw HiroException.dataLoss("piece %s from %s: a message starts at offset %d, expected %d", id, endpoint,
-          offset, received);
+          message.offset(), received);
     }
-    if (tooLong || received + length > lengthBytes) {
+    if (message.tooLong() || received + message.length() > lengthBytes) {
       throw HiroException.dataLoss("piece %s from %s is longer than its %d bytes", id, endpoint, lengthBytes);
     }
-    if (actualCrc != claimedCrc) {
+    if (message.actualCrc() != message.claimedCrc()) {
       throw HiroException.dataLoss("piece %s from %s: the message at offset %d failed its CRC32C", id, endpoint,
-          offset);
+          message.offset());
     }
   }
 }

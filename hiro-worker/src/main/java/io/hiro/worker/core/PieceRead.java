@@ -35,7 +35,7 @@ public final class PieceRead implements AutoCloseable {
     int length = (int) Math.min(messageBytes, endBytes - nextOffsetBytes);
     ReplicaReader.Checksummed read;
     try {
-      read = reader.readChecksummed(nextOffsetBytes, length);
+      read = reader.read(nextOffsetBytes, length);
     } catch (CorruptReplicaException e) {
       onCorrupt.accept(e);
       throw e;

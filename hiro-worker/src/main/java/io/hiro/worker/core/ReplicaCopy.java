@@ -85,7 +85,7 @@ public final class ReplicaCopy {
       int length = (int) Math.min(Limits.MESSAGE_DATA_BYTES, meta.getLength() - offset);
       awaitReady(sink, pieceId);
       throttle.take(length);
-      ReplicaReader.Checksummed read = reader.readChecksummed(offset, length);
+      ReplicaReader.Checksummed read = reader.read(offset, length);
       whole = Crc32c.combine(whole, read.crc32c(), length);
       sink.send(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(read.bytes()))
           .setCrc32C(read.crc32c()).build());

@@ -26,7 +26,6 @@ public final class BlockChecksums {
   /** The CRC32C of the block being filled, and how many of its bytes arrived. */
   private int block;
   private int blockFillBytes;
-  private long position;
 
   /**
    * The CRC32C of each part of some bytes that falls in one block, the bytes starting {@code
@@ -45,7 +44,7 @@ public final class BlockChecksums {
       int offset = 0;
       for (int crc : crcs) {
         int size = partBytes(position + offset, length - offset);
-        all = size == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, all, crc) : Crc32c.combine(all, crc, size);
+        all = append(all, crc, size);
         offset += size;
       }
       return all;
@@ -70,30 +69,39 @@ public final class BlockChecksums {
     return new Parts(position, length, crcs);
   }
 
+  /** The CRC32C of bytes whose CRC32C is {@code crc} followed by {@code size} bytes whose CRC32C is {@code next}. */
+  private static int append(int crc, int next, int size) {
+    return size == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, crc, next) : Crc32c.combine(crc, next, size);
+  }
+
   /** The bytes of a part that starts {@code position} bytes into the piece, with {@code left} bytes left. */
   private static int partBytes(long position, int left) {
     return (int) Math.min(left, BLOCK_BYTES - position % BLOCK_BYTES);
   }
 
   public void update(ByteBuffer bytes) {
-    update(bytes, parts(position, bytes));
+    update(bytes, parts(position(), bytes));
   }
 
   /** Takes the next bytes by their {@code parts}, without reading them again. */
   public void update(ByteBuffer bytes, Parts parts) {
-    Checks.check(parts.position() == position && parts.length() == bytes.remaining(),
-        "parts of %d bytes at %d for %d bytes at %d", parts.length(), parts.position(), bytes.remaining(), position);
+    Checks.check(parts.position() == position() && parts.length() == bytes.remaining(),
+        "parts of %d bytes at %d for %d bytes at %d", parts.length(), parts.position(), bytes.remaining(), position());
+    long end = parts.position() + parts.length();
     for (int crc : parts.crcs()) {
-      int size = partBytes(position, (int) (parts.position() + parts.length() - position));
-      block = blockFillBytes == 0 ? crc : Crc32c.combine(block, crc, size);
+      int size = partBytes(position(), (int) (end - position()));
+      block = append(block, crc, size); // a new block starts from 0, the CRC of nothing
       blockFillBytes += size;
-      position += size;
       if (blockFillBytes == BLOCK_BYTES) {
         closeBlock();
       }
     }
-    Checks.check(position == parts.position() + parts.length(), "parts ended at %d, not at %d", position,
-        parts.position() + parts.length());
+    Checks.check(position() == end, "parts ended at %d, not at %d", position(), end);
+  }
+
+  /** How many bytes were taken. */
+  private long position() {
+    return (long) blocks.size() * BLOCK_BYTES + blockFillBytes;
   }
 
   /** Fills in the checksums of a finished replica. */
@@ -109,8 +117,7 @@ public final class BlockChecksums {
 
   private void closeBlock() {
     blocks.add(block);
-    whole = blockFillBytes == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, whole, block)
-        : Crc32c.combine(whole, block, blockFillBytes);
+    whole = append(whole, block, blockFillBytes);
     block = 0;
     blockFillBytes = 0;
   }
@@ -143,7 +150,7 @@ public final class BlockChecksums {
         throw new CorruptReplicaException(meta, index, String.format("worker %s: replica of piece %s is corrupt "
             + "(block %d failed its CRC32C); read it from another replica", node, pieceId, index));
       }
-      all = size == BLOCK_BYTES ? Crc32c.combineWithShift(BLOCK_SHIFT, all, crc) : Crc32c.combine(all, crc, size);
+      all = append(all, crc, size);
     }
     return all;
   }

@@ -51,12 +51,7 @@ final class DiskReplicaReader implements ReplicaReader {
   }
 
   @Override
-  public byte[] read(long offset, int length) {
-    return readChecksummed(offset, length).bytes();
-  }
-
-  @Override
-  public Checksummed readChecksummed(long offset, int length) {
+  public Checksummed read(long offset, int length) {
     Checks.require(offset >= 0 && length >= 0 && offset + length <= meta.getLength(),
         "piece %s has %d bytes; cannot read %d bytes at offset %d", pieceId, meta.getLength(), length, offset);
     if (length == 0) {

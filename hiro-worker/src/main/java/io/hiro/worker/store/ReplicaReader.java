@@ -1,6 +1,5 @@
 package io.hiro.worker.store;
 
-import io.hiro.common.Crc32c;
 import io.hiro.proto.ReplicaMeta;
 
 /** Reads a committed replica; every read verifies the block checksums of the bytes it returns. */
@@ -10,17 +9,11 @@ public interface ReplicaReader extends AutoCloseable {
 
   ReplicaMeta meta();
 
-  /** Reads {@code length} bytes from {@code offset}; DATA_LOSS if a block fails its checksum. */
-  byte[] read(long offset, int length);
-
   /**
-   * {@link #read}, with the CRC32C of the bytes: a reader that verified whole blocks has it
-   * without another pass over them.
+   * Reads {@code length} bytes from {@code offset}, with their CRC32C (a read of whole blocks has
+   * it from the blocks' verified checksums, without another pass); DATA_LOSS if a block fails its checksum.
    */
-  default Checksummed readChecksummed(long offset, int length) {
-    byte[] bytes = read(offset, length);
-    return new Checksummed(bytes, Crc32c.of(bytes, 0, bytes.length));
-  }
+  Checksummed read(long offset, int length);
 
   @Override
   void close();

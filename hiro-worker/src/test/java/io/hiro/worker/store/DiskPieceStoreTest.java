@@ -122,8 +122,8 @@ class DiskPieceStoreTest {
     assertThat(PieceFile.readMeta(file)).isEqualTo(meta);
     assertThat(Files.size(file)).isEqualTo(bytes.length + meta.getSerializedSize() + PieceFile.FOOTER_BYTES);
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, bytes.length)).isEqualTo(bytes);
-      assertThat(reader.read(70_000, 1000)).isEqualTo(java.util.Arrays.copyOfRange(bytes, 70_000, 71_000));
+      assertThat(reader.read(0, bytes.length).bytes()).isEqualTo(bytes);
+      assertThat(reader.read(70_000, 1000).bytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 70_000, 71_000));
     }
     assertThat(store.usedBytes()).isEqualTo(bytes.length);
     assertThat(filesIn(layout().tmpDir())).isZero();
@@ -141,7 +141,7 @@ class DiskPieceStoreTest {
     }
 
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, 1000)).isEqualTo(java.util.Arrays.copyOf(bytes, 1000));
+      assertThat(reader.read(0, 1000).bytes()).isEqualTo(java.util.Arrays.copyOf(bytes, 1000));
       assertThatThrownBy(() -> reader.read(140_000, 20_000))
           .isInstanceOf(HiroException.class)
           .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.DATA_LOSS))
@@ -275,7 +275,7 @@ class DiskPieceStoreTest {
     assertThat(restarted.replicas()).containsExactly(kept);
     assertThat(older).doesNotExist();
     try (ReplicaReader reader = restarted.open(new PieceId(kept.getPieceId()))) {
-      assertThat(reader.read(0, keptBytes.length)).isEqualTo(keptBytes);
+      assertThat(reader.read(0, keptBytes.length).bytes()).isEqualTo(keptBytes);
     }
   }
 
@@ -359,7 +359,7 @@ class DiskPieceStoreTest {
 
     assertThat(restarted.replicas()).containsExactly(good);
     try (ReplicaReader reader = restarted.open(victim)) {
-      assertThat(reader.read(0, 2000)).isEqualTo(randomBytes(2000, 1));
+      assertThat(reader.read(0, 2000).bytes()).isEqualTo(randomBytes(2000, 1));
     }
     assertThat(filesIn(layout().corruptDir())).as("the three cut writes, set aside").isEqualTo(3);
   }
@@ -441,7 +441,7 @@ class DiskPieceStoreTest {
       PieceId id = ids.get(i);
       assertThat(PieceFile.readPiece(layout().pieceFile(id))).isEqualTo(randomBytes(70_000 + i, 10 + i));
       try (ReplicaReader reader = restarted.open(id)) {
-        assertThat(reader.read(0, 70_000 + i)).isEqualTo(randomBytes(70_000 + i, 10 + i));
+        assertThat(reader.read(0, 70_000 + i).bytes()).isEqualTo(randomBytes(70_000 + i, 10 + i));
       }
     }
     try (Stream<Path> files = Files.walk(layout().piecesDir())) {
@@ -483,7 +483,7 @@ class DiskPieceStoreTest {
 
     assertThat(store.replicas()).containsExactly(again);
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, 3000)).isEqualTo(randomBytes(3000, 2));
+      assertThat(reader.read(0, 3000).bytes()).isEqualTo(randomBytes(3000, 2));
     }
     assertThat(store.moveAsideCorrupt(again)).isPresent();
     assertThat(store.replicas()).isEmpty();

@@ -1,6 +1,7 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
+import io.hiro.common.Crc32c;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.proto.ReplicaMeta;
@@ -91,10 +92,10 @@ public final class MemoryPieceStore implements PieceStore {
       }
 
       @Override
-      public byte[] read(long offset, int length) {
+      public Checksummed read(long offset, int length) {
         byte[] result = new byte[length];
         System.arraycopy(data, (int) offset, result, 0, length);
-        return result;
+        return new Checksummed(result, Crc32c.of(result, 0, length));
       }
 
       @Override
