@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,23 +19,29 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BenchIT {
   /**
-   * Every figure of a quick run, in the order printed, with its unit. The cold reads need root (to
-   * empty the page cache); CI runs as root, so there they are always checked.
+   * Every figure of a quick run on a cluster the bench starts, in the order printed, with its unit.
+   * The cold reads need root (to empty the page cache); CI runs as root, so there they are always
+   * checked.
    */
-  private static final List<String> QUICK_FIGURES = Stream.of(
-      List.of("limit.disk_fsync_write: MB/s", "limit.disk_write_and_read: MB/s", "limit.fsync_4k: ops/s",
-          "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
-          "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
-          "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
-          "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
-      coldReads() ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
-      List.of("put.64mib: MB/s", "put.64mib.cpu: s/GiB", "get.64mib: MB/s", "get.64mib.cpu: s/GiB",
-          "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB"),
-      coldReads() ? List.of("get.64mib.cat.cold: MB/s", "get.64mib.cat.cold.cpu: s/GiB") : List.<String>of(),
-      List.of("put.4kib.1client: files/s", "put.4kib.1client.cpu: ms/file", "put.4kib.8clients: files/s",
-          "put.4kib.8clients.cpu: ms/file", "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
-          "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s",
-          "cli.stat: s")).flatMap(List::stream).toList();
+  private static final List<String> QUICK_FIGURES = quickFigures(coldReads());
+
+  /** Every figure of a quick run, with or without the cold reads (never with {@code -m}). */
+  private static List<String> quickFigures(boolean coldReads) {
+    return Stream.of(
+        List.of("limit.disk_fsync_write: MB/s", "limit.disk_write_and_read: MB/s", "limit.fsync_4k: ops/s",
+            "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
+            "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
+            "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
+            "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
+        coldReads ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
+        List.of("put.64mib: MB/s", "put.64mib.cpu: s/GiB", "get.64mib: MB/s", "get.64mib.cpu: s/GiB",
+            "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB"),
+        coldReads ? List.of("get.64mib.cat.cold: MB/s", "get.64mib.cat.cold.cpu: s/GiB") : List.<String>of(),
+        List.of("put.4kib.1client: files/s", "put.4kib.1client.cpu: ms/file", "put.4kib.8clients: files/s",
+            "put.4kib.8clients.cpu: ms/file", "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
+            "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s",
+            "cli.stat: s")).flatMap(List::stream).toList();
+  }
 
   private static boolean coldReads() {
     return Files.isWritable(Path.of("/proc/sys/vm/drop_caches"));
@@ -48,17 +55,7 @@ class BenchIT {
 
     HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--quick", "--dir", benchDir.toString());
 
-    assertThat(bench.exitCode()).as(bench.toString()).isZero();
-    List<String> lines = bench.stdout().lines().filter(line -> !line.startsWith("#")).toList();
-    assertThat(lines).as(bench.toString()).hasSize(QUICK_FIGURES.size());
-    for (int i = 0; i < QUICK_FIGURES.size(); i++) {
-      String[] nameAndUnit = QUICK_FIGURES.get(i).split(": ");
-      Matcher figure = Pattern.compile(Pattern.quote(nameAndUnit[0]) + ": ([0-9]+(?:\\.[0-9]+)?) "
-          + Pattern.quote(nameAndUnit[1]) + "(   .*)?").matcher(lines.get(i));
-      assertThat(figure.matches()).as("line %d is '%s'; expected %s N", i + 1, lines.get(i), QUICK_FIGURES.get(i))
-          .isTrue();
-      assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
-    }
+    assertFigures(bench, QUICK_FIGURES);
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
         "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ", "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
@@ -80,6 +77,38 @@ class BenchIT {
   }
 
   @Test
+  void quickBenchAgainstARunningClusterMeasuresItAndLeavesItRunningWithItsFiles() {
+    try (LocalCluster cluster = LocalCluster.start(HiroCli.launcher(), dir.resolve("cluster"), 3, "1s")) {
+      Map<String, String> env = cluster.clientEnvironment();
+      Path mine = TestFiles.random(dir, "mine.bin", 3 << 20, 11);
+      HiroCli.Result put = HiroCli.run(dir, env, "client", "put", mine.toString(), "/mine.bin");
+      assertThat(put.exitCode()).as(put.toString()).isZero();
+      // The master comes from -m alone: the environment only says where the secret is.
+      Map<String, String> secretOnly = new HashMap<>(env);
+      secretOnly.remove("HIRO_MASTER");
+      String master = cluster.masterAddress().toString();
+
+      HiroCli.Result bench = HiroCli.run(dir, secretOnly, "bench", "--quick", "-m", master,
+          "--dir", dir.resolve("bench").toString());
+
+      assertThat(bench.exitCode()).as(bench.toString()).isZero();
+      assertThat(bench.stdout()).contains("against master " + master);
+      // The bench did not start the daemons, so it neither empties their page cache nor counts their CPU.
+      assertFigures(bench, quickFigures(false));
+      assertThat(bench.stdout().lines().filter(line -> line.contains(".cpu: ")))
+          .isNotEmpty().allMatch(line -> line.contains("CPU of the client only"));
+      assertThat(cluster.daemonsNotRunning()).as("daemons stopped by the bench").isZero();
+      HiroCli.Result ls = HiroCli.run(dir, env, "client", "ls", "/");
+      assertThat(ls.exitCode()).as(ls.toString()).isZero();
+      assertThat(ls.stdout().lines().map(String::strip)).as(ls.toString()).containsExactly("mine.bin");
+      Path back = dir.resolve("back.bin");
+      HiroCli.Result get = HiroCli.run(dir, env, "client", "get", "/mine.bin", back.toString());
+      assertThat(get.exitCode()).as(get.toString()).isZero();
+      assertThat(TestFiles.sameBytes(mine, back)).as("the file put before the bench reads back unchanged").isTrue();
+    }
+  }
+
+  @Test
   void benchAgainstAnUnreachableMasterFailsWithOneLineAndNoFigures() {
     // Any secret will do: the master is not there to check it.
     HiroCli.Result bench = HiroCli.run(dir, Map.of("HIRO_SECRET", "00".repeat(32)), "bench", "--quick", "-m", "127.0.0.1:1",
@@ -88,6 +117,20 @@ class BenchIT {
     assertThat(bench.exitCode()).as(bench.toString()).isNotZero();
     assertThat(bench.stderr()).as(bench.toString()).contains("127.0.0.1:1");
     assertThat(bench.stdout()).as(bench.toString()).doesNotContain("limit.");
+  }
+
+  /** The run's figure lines are {@code expected}, in order, each with a positive number and its unit. */
+  private static void assertFigures(HiroCli.Result bench, List<String> expected) {
+    List<String> lines = bench.stdout().lines().filter(line -> !line.startsWith("#")).toList();
+    assertThat(lines).as(bench.toString()).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      String[] nameAndUnit = expected.get(i).split(": ");
+      Matcher figure = Pattern.compile(Pattern.quote(nameAndUnit[0]) + ": ([0-9]+(?:\\.[0-9]+)?) "
+          + Pattern.quote(nameAndUnit[1]) + "(   .*)?").matcher(lines.get(i));
+      assertThat(figure.matches()).as("line %d is '%s'; expected %s N", i + 1, lines.get(i), expected.get(i))
+          .isTrue();
+      assertThat(Double.parseDouble(figure.group(1))).as(lines.get(i)).isPositive();
+    }
   }
 
   private static List<ProcessHandle> processesUsing(Path benchDir) {
