@@ -43,6 +43,12 @@ class BenchIT {
             "cli.stat: s")).flatMap(List::stream).toList();
   }
 
+  /** Every figure of {@code --memory --quick}, in the order printed, with its unit. */
+  private static final List<String> QUICK_MEMORY_FIGURES = List.of("master.heap_per_file: bytes",
+      "worker.put_1gib_replication2: MB/s", "worker1.heap_used_max: MiB", "worker1.live_heap_before: MiB",
+      "worker1.live_heap_after: MiB", "worker2.heap_used_max: MiB", "worker2.live_heap_before: MiB",
+      "worker2.live_heap_after: MiB");
+
   private static boolean coldReads() {
     return Files.isWritable(Path.of("/proc/sys/vm/drop_caches"));
   }
@@ -106,6 +112,19 @@ class BenchIT {
       assertThat(get.exitCode()).as(get.toString()).isZero();
       assertThat(TestFiles.sameBytes(mine, back)).as("the file put before the bench reads back unchanged").isTrue();
     }
+  }
+
+  @Test
+  void quickMemoryBenchPrintsEveryFigureInOrderThenStopsItsWorkers() {
+    Path benchDir = dir.resolve("memory");
+
+    HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--memory", "--quick", "--dir", benchDir.toString());
+
+    assertThat(bench.exitCode()).as(bench.toString()).isZero();
+    assertFigures(bench, QUICK_MEMORY_FIGURES);
+    assertThat(bench.stdout()).contains("(100,000 one-piece files, 3 replicas each", "(workers started with -Xmx256m)",
+        "1gib streamed", "(after a full GC, before the put)", "(after a full GC, after the put)");
+    assertThat(processesUsing(benchDir)).as("processes left running").isEmpty();
   }
 
   @Test
