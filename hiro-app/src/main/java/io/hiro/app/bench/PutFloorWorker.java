@@ -1,0 +1,360 @@
+package io.hiro.app.bench;
+
+import io.grpc.BindableService;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.HostPort;
+import io.hiro.common.io.StagedDirectWrite;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.rpc.GrpcReplicaSinkFactory;
+import io.hiro.worker.store.DirectWrites;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link PutFloorNode}'s worker: WritePiece forwards every message to the rest of the chain while it
+ * writes the bytes into an empty file made ahead, then appends ~100 bytes of meta, fsyncs the file,
+ * waits for the downstream answer and answers; {@link PutFloorNode#WRITE_CHAIN} does the same in one
+ * call; pieces longer than {@link PutFloorNode#LARGE_PIECE_BYTES} are written past the page cache.
+ */
+final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
+  private static final int SPARE_BATCH = 64;
+  private static final int FAN_OUT = 256;
+
+  private final Path dir;
+  private final Spares spares;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  /** O_DIRECT and its staging buffers, as Hiro's workers have them. */
+  private final DirectWrites directWrites;
+
+  PutFloorWorker(Path dir) throws IOException {
+    this.dir = dir;
+    this.spares = new Spares(dir);
+    this.directWrites = DirectWrites.in(dir, "bench worker", true);
+  }
+
+  @Override
+  public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> response) {
+    return new Incoming(response);
+  }
+
+  /** The service of {@link PutFloorNode#WRITE_CHAIN}. */
+  BindableService lean() {
+    ServerServiceDefinition service = ServerServiceDefinition.builder(PutFloorNode.WRITE_CHAIN.getServiceName())
+        .addMethod(PutFloorNode.WRITE_CHAIN, ServerCalls.asyncUnaryCall(this::writeChain))
+        .build();
+    return () -> service;
+  }
+
+  private void writeChain(PutFloorNode.ChainWrite request, StreamObserver<Integer> response) {
+    try {
+      Future<Integer> downstream = null;
+      if (!request.downstream().isEmpty()) {
+        ManagedChannel next = channelTo(request.downstream().get(0));
+        downstream = ClientCalls.futureUnaryCall(next.newCall(PutFloorNode.WRITE_CHAIN, CallOptions.DEFAULT
+            .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)), request.passedOn());
+      }
+      try (FileChannel file = FileChannel.open(spares.take(), StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(request.data());
+        long written = 0;
+        while (bytes.hasRemaining()) {
+          written += file.write(bytes, written);
+        }
+        appendMetaAndSync(file, written);
+      }
+      int stored = 1 + (downstream == null ? 0 : downstream.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
+      response.onNext(stored);
+      response.onCompleted();
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      response.onError(Status.UNAVAILABLE.withDescription(e.toString()).asRuntimeException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.asRuntimeException());
+    }
+  }
+
+  private ManagedChannel channelTo(String address) {
+    return channels.computeIfAbsent(address, a -> Rpc.channel(HostPort.parse(a)));
+  }
+
+  private ClientCallStreamObserver<WritePieceRequest> forward(WritePieceHeader header,
+      CompletableFuture<WritePieceResponse> answer, Runnable onReady) {
+    ManagedChannel channel = channelTo(header.getDownstream(0).getAddress());
+    ClientCallStreamObserver<WritePieceRequest> requests = (ClientCallStreamObserver<WritePieceRequest>)
+        DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
+            .withDeadlineAfter(GrpcReplicaSinkFactory.deadlineMillis(header.getLength()), TimeUnit.MILLISECONDS)
+            .writePiece(PutFloorNode.answerInto(answer, onReady));
+    requests.onNext(WritePieceRequest.newBuilder().setHeader(header.toBuilder().clearDownstream()
+        .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))).build());
+    return requests;
+  }
+
+  /**
+   * One WritePiece stream. A piece longer than {@link PutFloorNode#LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is
+   * written as Hiro's workers write one, with O_DIRECT through an aligned staging buffer where the
+   * file system takes it, into a file named by its piece id (made on its first use, overwritten in
+   * place after), and each message is taken only once the next worker is ready for it; a failure
+   * on the way (the disk, the next worker) ends the stream at once with its reason, as Hiro's do.
+   */
+  private final class Incoming implements StreamObserver<WritePieceRequest> {
+    private final StreamObserver<WritePieceResponse> response;
+    private final CompletableFuture<WritePieceResponse> downstreamAnswer = new CompletableFuture<>();
+    private final Object ready = new Object();
+    private ClientCallStreamObserver<WritePieceRequest> downstream;
+    private FileChannel file;
+    private FileChannel direct;
+    private ByteBuffer staging;
+    private StagedDirectWrite large;
+    private long received;
+    private boolean ended;
+
+    Incoming(StreamObserver<WritePieceResponse> response) {
+      this.response = response;
+    }
+
+    @Override
+    public synchronized void onNext(WritePieceRequest request) {
+      if (ended) {
+        return;
+      }
+      try {
+        if (request.hasHeader()) {
+          WritePieceHeader header = request.getHeader();
+          if (header.getDownstreamCount() > 0) {
+            downstream = forward(header, downstreamAnswer, this::readyChanged);
+          }
+          if (header.getLength() > PutFloorNode.LARGE_PIECE_BYTES) {
+            openLarge(dir.resolve("large-" + header.getPieceId() + ".piece"), header.getLength());
+          } else {
+            file = FileChannel.open(spares.take(), StandardOpenOption.WRITE);
+          }
+          return;
+        }
+        if (downstream != null) {
+          downstream.onNext(request);
+        }
+        ByteBuffer bytes = request.getData().getData().asReadOnlyByteBuffer();
+        if (large != null) {
+          received += bytes.remaining();
+          large.write(bytes);
+          awaitDownstreamReady();
+          return;
+        }
+        while (bytes.hasRemaining()) {
+          received += file.write(bytes, received);
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    private void openLarge(Path path, long length) throws IOException {
+      file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      direct = directWrites.open(path, length).orElse(null);
+      staging = direct == null ? null : directWrites.take();
+      large = new StagedDirectWrite(file, direct, staging, directWrites.alignment(), 0, written -> {});
+    }
+
+    /** Holds the next message back until the next worker can take one (gRPC's flow control), as Hiro's workers do. */
+    private void awaitDownstreamReady() {
+      if (downstream == null) {
+        return;
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+      synchronized (ready) {
+        while (!downstream.isReady()) {
+          if (downstreamAnswer.isDone()) {
+            throw new IllegalStateException("the next worker ended the piece stream early: "
+                + downstreamAnswer.handle((answer, failure) -> failure == null ? "it answered" : failure.toString())
+                    .join());
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new IllegalStateException("the next worker took no data for "
+                + Rpc.STREAM_IDLE_DEADLINE_MILLIS + " ms");
+          }
+          try {
+            ready.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the next worker");
+          }
+        }
+      }
+    }
+
+    private void readyChanged() {
+      synchronized (ready) {
+        ready.notifyAll();
+      }
+    }
+
+    @Override
+    public synchronized void onError(Throwable error) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      if (downstream != null) {
+        downstream.cancel("the sender failed", error);
+      }
+      closeQuietly();
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+      if (ended) {
+        return;
+      }
+      try {
+        if (downstream != null) {
+          downstream.onCompleted();
+        }
+        if (large != null) {
+          large.finish();
+          file.force(true);
+        } else {
+          appendMetaAndSync(file, received);
+        }
+        closeQuietly();
+        WritePieceResponse.Builder answer = WritePieceResponse.newBuilder().addStoredWorkerIds("here");
+        if (downstream != null) {
+          answer.addAllStoredWorkerIds(downstreamAnswer.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+              .getStoredWorkerIdsList());
+        }
+        ended = true;
+        response.onNext(answer.build());
+        response.onCompleted();
+      } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+        fail(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(e);
+      }
+    }
+
+    /** Ends the stream with {@code cause} as its reason, cancels the next worker's and closes the file. */
+    private void fail(Exception cause) {
+      ended = true;
+      if (downstream != null) {
+        downstream.cancel("the piece failed upstream", cause);
+      }
+      closeQuietly();
+      response.onError(Status.UNAVAILABLE.withDescription("bench worker: " + cause).asRuntimeException());
+    }
+
+    private void closeQuietly() {
+      for (FileChannel channel : new FileChannel[] {direct, file}) {
+        try {
+          if (channel != null) {
+            channel.close();
+          }
+        } catch (IOException e) {
+          // the stream failed already, or its file is durable
+        }
+      }
+      direct = null;
+      file = null;
+      if (staging != null) {
+        directWrites.give(staging);
+        staging = null;
+      }
+    }
+  }
+
+  /** Appends a replica's ~100 bytes of meta after its {@code length} bytes and fsyncs it. */
+  private static void appendMetaAndSync(FileChannel file, long length) throws IOException {
+    file.write(ByteBuffer.allocate(PutFloorNode.META_BYTES), length);
+    file.force(true);
+  }
+
+  /**
+   * Empty files made ahead, {@link #SPARE_BATCH} at a time in one fan-out dir whose fsync makes them
+   * durable, on a thread of its own; made on the spot when none is left, as a worker does.
+   */
+  private static final class Spares {
+    private static final int IDLE_MIN = 32;
+    private final Path dir;
+    private final Deque<Path> idle = new ArrayDeque<>();
+    private int batches;
+
+    Spares(Path dir) throws IOException {
+      this.dir = dir;
+      for (int d = 0; d < FAN_OUT; d++) {
+        Files.createDirectories(dir.resolve(String.format("%02x", d)));
+      }
+      Thread.ofVirtual().name("spares").start(this::refill);
+    }
+
+    synchronized Path take() throws IOException {
+      if (idle.isEmpty()) {
+        idle.addAll(batch());
+      }
+      Path spare = idle.poll();
+      if (idle.size() < IDLE_MIN) {
+        notifyAll();
+      }
+      return spare;
+    }
+
+    private void refill() {
+      try {
+        while (true) {
+          synchronized (this) {
+            while (idle.size() >= IDLE_MIN) {
+              wait();
+            }
+          }
+          List<Path> made = batch();
+          synchronized (this) {
+            idle.addAll(made);
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        // the node is stopping, or its disk failed: take() makes spares on the spot
+      }
+    }
+
+    private List<Path> batch() throws IOException {
+      int number;
+      synchronized (this) {
+        number = batches++;
+      }
+      Path fanOut = dir.resolve(String.format("%02x", number % FAN_OUT));
+      List<Path> made = new ArrayList<>();
+      for (int s = 0; s < SPARE_BATCH; s++) {
+        made.add(Files.createFile(fanOut.resolve("slot-" + number + "-" + s + ".piece")));
+      }
+      try (FileChannel directory = FileChannel.open(fanOut, StandardOpenOption.READ)) {
+        directory.force(true);
+      }
+      return made;
+    }
+  }
+}
