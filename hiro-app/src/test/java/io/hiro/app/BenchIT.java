@@ -25,6 +25,12 @@ class BenchIT {
    */
   private static final List<String> QUICK_FIGURES = quickFigures(coldReads());
 
+  /** Every figure of {@code --memory --quick}, in the order printed, with its unit. */
+  private static final List<String> QUICK_MEMORY_FIGURES = List.of("master.heap_per_file: bytes",
+      "worker.put_1gib_replication2: MB/s", "worker1.heap_used_max: MiB", "worker1.live_heap_before: MiB",
+      "worker1.live_heap_after: MiB", "worker2.heap_used_max: MiB", "worker2.live_heap_before: MiB",
+      "worker2.live_heap_after: MiB");
+
   /** Every figure of a quick run, with or without the cold reads (never with {@code -m}). */
   private static List<String> quickFigures(boolean coldReads) {
     return Stream.of(
@@ -43,12 +49,6 @@ class BenchIT {
             "cli.stat: s")).flatMap(List::stream).toList();
   }
 
-  /** Every figure of {@code --memory --quick}, in the order printed, with its unit. */
-  private static final List<String> QUICK_MEMORY_FIGURES = List.of("master.heap_per_file: bytes",
-      "worker.put_1gib_replication2: MB/s", "worker1.heap_used_max: MiB", "worker1.live_heap_before: MiB",
-      "worker1.live_heap_after: MiB", "worker2.heap_used_max: MiB", "worker2.live_heap_before: MiB",
-      "worker2.live_heap_after: MiB");
-
   private static boolean coldReads() {
     return Files.isWritable(Path.of("/proc/sys/vm/drop_caches"));
   }
@@ -62,8 +62,9 @@ class BenchIT {
     HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--quick", "--dir", benchDir.toString());
 
     assertFigures(bench, QUICK_FIGURES);
-    assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target", "of limit.plain_chain",
-        "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ", "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
+    assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target",
+        "of limit.plain_chain", "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ",
+        "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
         "cores busy)", "(s/GiB: client ", "(ms/file: client ");
@@ -97,8 +98,7 @@ class BenchIT {
       HiroCli.Result bench = HiroCli.run(dir, secretOnly, "bench", "--quick", "-m", master,
           "--dir", dir.resolve("bench").toString());
 
-      assertThat(bench.exitCode()).as(bench.toString()).isZero();
-      assertThat(bench.stdout()).contains("against master " + master);
+      assertThat(bench.stdout()).as(bench.toString()).contains("against master " + master);
       // The bench did not start the daemons, so it neither empties their page cache nor counts their CPU.
       assertFigures(bench, quickFigures(false));
       assertThat(bench.stdout().lines().filter(line -> line.contains(".cpu: ")))
@@ -118,9 +118,9 @@ class BenchIT {
   void quickMemoryBenchPrintsEveryFigureInOrderThenStopsItsWorkers() {
     Path benchDir = dir.resolve("memory");
 
-    HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--memory", "--quick", "--dir", benchDir.toString());
+    HiroCli.Result bench = HiroCli.run(dir, Map.of(), "bench", "--memory", "--quick", "--dir",
+        benchDir.toString());
 
-    assertThat(bench.exitCode()).as(bench.toString()).isZero();
     assertFigures(bench, QUICK_MEMORY_FIGURES);
     assertThat(bench.stdout()).contains("(100,000 one-piece files, 3 replicas each", "(workers started with -Xmx256m)",
         "1gib streamed", "(after a full GC, before the put)", "(after a full GC, after the put)");
@@ -130,16 +130,20 @@ class BenchIT {
   @Test
   void benchAgainstAnUnreachableMasterFailsWithOneLineAndNoFigures() {
     // Any secret will do: the master is not there to check it.
-    HiroCli.Result bench = HiroCli.run(dir, Map.of("HIRO_SECRET", "00".repeat(32)), "bench", "--quick", "-m", "127.0.0.1:1",
-        "--dir", dir.resolve("bench").toString());
+    HiroCli.Result bench = HiroCli.run(dir, Map.of("HIRO_SECRET", "00".repeat(32)), "bench", "--quick",
+        "-m", "127.0.0.1:1", "--dir", dir.resolve("bench").toString());
 
     assertThat(bench.exitCode()).as(bench.toString()).isNotZero();
     assertThat(bench.stderr()).as(bench.toString()).contains("127.0.0.1:1");
     assertThat(bench.stdout()).as(bench.toString()).doesNotContain("limit.");
   }
 
-  /** The run's figure lines are {@code expected}, in order, each with a positive number and its unit. */
+  /**
+   * The run succeeded and its figure lines are {@code expected}, in order, each with a positive number
+   * and its unit.
+   */
   private static void assertFigures(HiroCli.Result bench, List<String> expected) {
+    assertThat(bench.exitCode()).as(bench.toString()).isZero();
     List<String> lines = bench.stdout().lines().filter(line -> !line.startsWith("#")).toList();
     assertThat(lines).as(bench.toString()).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {

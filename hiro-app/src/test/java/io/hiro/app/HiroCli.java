@@ -44,9 +44,9 @@ final class HiroCli {
           || name.startsWith("HIRO_TLS_"));
       builder.environment().putAll(env);
       Process process = builder.start();
-      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("bin/hiro " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT_SECONDS + " s");
+      if (!waitFor(process)) {
+        throw new AssertionError("bin/hiro " + String.join(" ", args) + " did not finish in "
+            + COMMAND_TIMEOUT_SECONDS + " s");
       }
       Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
@@ -58,6 +58,23 @@ final class HiroCli {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * Waits for {@code process}; if it is not done in {@link #COMMAND_TIMEOUT_SECONDS}, or the test is
+   * stopped meanwhile (a JUnit timeout interrupts it), kills it and what it started (a bench's cluster).
+   */
+  private static boolean waitFor(Process process) throws InterruptedException {
+    boolean done = false;
+    try {
+      done = process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return done;
+    } finally {
+      if (!done) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
     }
   }
 
