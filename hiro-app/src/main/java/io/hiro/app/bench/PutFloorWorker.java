@@ -88,7 +88,8 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
         }
         appendMetaAndSync(file, written);
       }
-      int stored = 1 + (downstream == null ? 0 : downstream.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
+      int stored = 1 + (downstream == null ? 0
+          : downstream.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
       response.onNext(stored);
       response.onCompleted();
     } catch (IOException | ExecutionException | TimeoutException e) {

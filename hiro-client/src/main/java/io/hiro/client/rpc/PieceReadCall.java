@@ -50,7 +50,10 @@ public final class PieceReadCall {
     }
   }
 
-  /** {@link PieceSink#array}. {@link #read} never calls its {@code write}, which copies, so that it is a sink like any other. */
+  /**
+   * {@link PieceSink#array}. {@link #read} never calls its {@code write}, which copies, so that it is a
+   * sink like any other.
+   */
   private record ArraySink(byte[] into) implements PieceSink {
     @Override
     public void write(long offsetInPiece, ByteBuffer data) {
@@ -90,7 +93,8 @@ public final class PieceReadCall {
     try {
       return stream(channel, worker, piece, READ_PIECE.toBuilder(READ_PIECE.getRequestMarshaller(), placing).build(),
           (PlacingMarshaller.Placed placed, long received) -> new Message(placed.offset(), placed.length(),
-              placed.tooLong(), placed.crc32c(), placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length())));
+              placed.tooLong(), placed.crc32c(),
+              placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length())));
     } finally {
       // Before the array goes back to the caller (who may give it to the next replica's read):
       // a message gRPC is still parsing must not write into it any more.
