@@ -126,7 +126,7 @@ public final class WorkerServer implements AutoCloseable {
     try {
       transport.logAtStart(LOG, workerId.toString());
       server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(List.of(data.withAliasing())),
-          transport, guards);
+          transport, guards, DataService.NETWORK_THREAD_METHODS);
     } catch (RuntimeException e) {
       data.close();
       master.close();

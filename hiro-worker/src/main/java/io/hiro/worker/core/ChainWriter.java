@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,8 +126,14 @@ public final class ChainWriter {
     }
   }
 
-  /** The upstream sent everything: commits the replica and answers with the chain's outcome. */
-  public synchronized WritePieceResponse finish() {
+  /**
+   * The upstream sent everything: commits the replica (throwing, the piece aborted, if that fails),
+   * then returns the chain's answer, which completes once the downstream answered, failed, or did
+   * not answer within the wait. Nothing waits for it here: the answer is made by the thread that
+   * completes it (often the network thread that brought the downstream's answer). A failed
+   * downstream never fails the piece. The stream's slot is released when the answer is made.
+   */
+  public synchronized CompletableFuture<WritePieceResponse> finish() {
     Checks.check(!ended, "piece %s: finished twice", pieceId);
     ReplicaMeta meta;
     try {
@@ -138,18 +148,29 @@ public final class ChainWriter {
       throw e;
     }
     ended = true;
-    try {
-      WritePieceResponse response = answer(meta);
-      LOG.debug("{}: piece {} stored ({} bytes), chain stored {} failed {}", self, pieceId, meta.getLength(),
-          response.getStoredWorkerIdsList(), response.getFailedWorkerIdsList());
-      onStored.accept(meta);
-      return response;
-    } finally {
-      release.run();
-    }
+    return downstreamAnswer().handle((next, failure) -> {
+      try {
+        WritePieceResponse response = answer(meta, next, failure);
+        LOG.debug("{}: piece {} stored ({} bytes), chain stored {} failed {}", self, pieceId, meta.getLength(),
+            response.getStoredWorkerIdsList(), response.getFailedWorkerIdsList());
+        onStored.accept(meta);
+        return response;
+      } finally {
+        release.run();
+      }
+    });
   }
 
-  private WritePieceResponse answer(ReplicaMeta meta) {
+  /** The downstream's answer, failed with a timeout after the wait; null at once when there is none to wait for. */
+  private CompletableFuture<WritePieceResponse> downstreamAnswer() {
+    if (downstream == null || downstreamFailure != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return downstream.answer().orTimeout(downstreamAnswerWait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The chain's answer: this replica, and what the downstream stored ({@code next}) or why it failed. */
+  private WritePieceResponse answer(ReplicaMeta meta, WritePieceResponse next, Throwable failure) {
     WritePieceResponse.Builder response = WritePieceResponse.newBuilder()
         .setPieceId(header.getPieceId())
         .setCrc32C(meta.getCrc32C())
@@ -158,16 +179,14 @@ public final class ChainWriter {
       return response.build();
     }
     Set<String> stored = new LinkedHashSet<>();
-    if (downstreamFailure == null) {
-      try {
-        WritePieceResponse next = downstream.awaitAnswer(downstreamAnswerWait);
-        if (next.getCrc32C() != meta.getCrc32C()) {
-          throw HiroException.invalid("worker %s stored piece %s with CRC32C %s, not %s",
-              header.getDownstream(0).getWorkerId(), pieceId, Crc32c.hex(next.getCrc32C()), Crc32c.hex(meta.getCrc32C()));
-        }
+    if (failure != null) {
+      downstreamFailed(answerFailure(failure));
+    } else if (next != null) {
+      if (next.getCrc32C() == meta.getCrc32C()) {
         stored.addAll(next.getStoredWorkerIdsList());
-      } catch (RuntimeException e) {
-        downstreamFailed(e);
+      } else {
+        downstreamFailed(HiroException.invalid("worker %s stored piece %s with CRC32C %s, not %s",
+            header.getDownstream(0).getWorkerId(), pieceId, Crc32c.hex(next.getCrc32C()), Crc32c.hex(meta.getCrc32C())));
       }
     }
     List<String> failed = new ArrayList<>();
@@ -178,6 +197,15 @@ public final class ChainWriter {
     }
     stored.retainAll(header.getDownstreamList().stream().map(WorkerRef::getWorkerId).toList());
     return response.addAllStoredWorkerIds(stored).addAllFailedWorkerIds(failed).build();
+  }
+
+  private RuntimeException answerFailure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof TimeoutException) {
+      return HiroException.unavailable("worker %s did not answer within %d ms", header.getDownstream(0).getWorkerId(),
+          downstreamAnswerWait.toMillis());
+    }
+    return cause instanceof RuntimeException e ? e : HiroException.unavailable("%s", cause.toString());
   }
 
   /** Gives up the piece: removes the unfinished file and stops the downstream. Safe to call twice. */

@@ -3,6 +3,7 @@ package io.hiro.worker.core;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.WritePieceResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The next worker of a chain, as the worker that forwards to it sees it: a stream of piece data
@@ -20,6 +21,12 @@ public interface ReplicaSink {
 
   /** No more data follows. */
   void complete();
+
+  /**
+   * The downstream's answer, once it comes: failed with a HiroException if the downstream failed.
+   * It does not time out by itself.
+   */
+  CompletableFuture<WritePieceResponse> answer();
 
   /** Waits for the downstream's answer; throws a HiroException if it failed or did not answer in time. */
   WritePieceResponse awaitAnswer(Duration wait);

@@ -17,12 +17,21 @@ import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** The worker's data service: decodes, calls core, encodes. Flow control lives in the piece classes. */
 public final class DataService extends DataServiceGrpc.DataServiceImplBase implements AutoCloseable {
   /** Silence on an incoming piece stream after which it is cut. */
   public static final Duration STREAM_IDLE_CUT = Duration.ofMillis(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+  /**
+   * The calls the server runs on the network thread that read them (full method names): a piece
+   * stream's callbacks only queue its work ({@link IncomingPiece}). See {@code Rpc.startServer}.
+   */
+  public static final Set<String> NETWORK_THREAD_METHODS =
+      Set.of(DataServiceGrpc.getWritePieceMethod().getFullMethodName());
 
   private final PieceWrites pieceWrites;
   private final PieceReads pieceReads;
@@ -30,6 +39,14 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private final Duration idleCut;
   /** Idle checks of the streams in flight; a stream that ends cancels its check, which then leaves the queue. */
   private final ScheduledThreadPoolExecutor timer = idleTimer();
+  /**
+   * Where the piece streams' work runs (their disk writes and fsyncs among it), one task of a stream
+   * at a time: platform threads, since each such task blocks on the disk, which would make the
+   * virtual-thread scheduler add carriers. A task never waits for another stream's, so a stream
+   * over the pool's size only waits for a thread.
+   */
+  private final ExecutorService pieceWork = Executors.newFixedThreadPool(PieceWrites.INCOMING_PIECE_STREAMS_MAX,
+      Thread.ofPlatform().daemon().name("piece-work-", 0).factory());
 
   public DataService(PieceWrites pieceWrites, PieceReads pieceReads, ReplicaSinkFactory downstream) {
     this(pieceWrites, pieceReads, downstream, STREAM_IDLE_CUT);
@@ -63,7 +80,7 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   @Override
   public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> responses) {
     IncomingPiece incoming = new IncomingPiece(
-        (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream, timer, idleCut);
+        (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream, timer, idleCut, pieceWork);
     incoming.start();
     return incoming;
   }
@@ -84,5 +101,6 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   @Override
   public void close() {
     timer.shutdownNow();
+    pieceWork.shutdownNow();
   }
 }

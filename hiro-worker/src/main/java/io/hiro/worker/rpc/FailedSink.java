@@ -5,6 +5,7 @@ import io.hiro.proto.PieceData;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.ReplicaSink;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /** A downstream that could not even be opened: every use reports the failure. */
 final class FailedSink implements ReplicaSink {
@@ -26,6 +27,11 @@ final class FailedSink implements ReplicaSink {
 
   @Override
   public void complete() {}
+
+  @Override
+  public CompletableFuture<WritePieceResponse> answer() {
+    return CompletableFuture.failedFuture(failure);
+  }
 
   @Override
   public WritePieceResponse awaitAnswer(Duration wait) {

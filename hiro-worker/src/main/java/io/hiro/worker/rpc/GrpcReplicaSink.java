@@ -85,6 +85,11 @@ final class GrpcReplicaSink implements ReplicaSink, ClientResponseObserver<Write
   }
 
   @Override
+  public CompletableFuture<WritePieceResponse> answer() {
+    return answer.exceptionallyCompose(e -> CompletableFuture.failedFuture(failure()));
+  }
+
+  @Override
   public WritePieceResponse awaitAnswer(Duration wait) {
     try {
       return answer.get(wait.toMillis(), TimeUnit.MILLISECONDS);

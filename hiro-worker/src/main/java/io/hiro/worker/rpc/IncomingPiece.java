@@ -12,6 +12,9 @@ import io.hiro.worker.core.ChainWriter;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,46 +24,56 @@ import java.util.concurrent.TimeUnit;
  * control. The first data message is requested with the header; each later one only once the
  * previous one was written locally and the downstream stream is ready, so a slow disk or a slow
  * downstream slows the sender, and at most one message waits beyond what was written.
+ *
+ * <p>Threads: gRPC calls this on the network thread that read the message ({@link
+ * DataService#NETWORK_THREAD_METHODS}), which must never wait, so every callback only queues its
+ * work on the stream's {@link SerialExecutor}; the piece's state is touched there alone, one task at
+ * a time. The answer goes out from whichever thread completes it last: the stream's, once the
+ * local replica is durable, or the network thread that brings the downstream's answer. No thread
+ * waits for the downstream (docs/BENCHMARKS.md, session 17).
  */
 final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   private final ServerCallStreamObserver<WritePieceResponse> call;
   private final PieceWrites pieceWrites;
   private final ReplicaSinkFactory downstream;
   private final ScheduledExecutorService timer;
+  private final Executor work;
   private final long idleNanos;
+  private volatile long lastMessageNanos = System.nanoTime();
+  // Touched only by tasks of `work`:
   private ChainWriter writer;
   private boolean ended;
-  private long lastMessageNanos = System.nanoTime();
   /** The pending idle check; cancelled when the stream ends, so the timer does not keep the stream for the idle cut. */
   private ScheduledFuture<?> idleCheck;
 
   IncomingPiece(ServerCallStreamObserver<WritePieceResponse> call, PieceWrites pieceWrites,
-      ReplicaSinkFactory downstream, ScheduledExecutorService timer, Duration idleCut) {
+      ReplicaSinkFactory downstream, ScheduledExecutorService timer, Duration idleCut, Executor pool) {
     this.call = call;
     this.pieceWrites = pieceWrites;
     this.downstream = downstream;
     this.timer = timer;
+    this.work = new SerialExecutor(pool);
     this.idleNanos = idleCut.toNanos();
   }
 
   /** Must run inside the service method: from here on, messages arrive only when asked for. */
   void start() {
     call.disableAutoRequest();
-    call.setOnCancelHandler(() -> stop("the sender cancelled"));
+    call.setOnCancelHandler(() -> work.execute(() -> stop("the sender cancelled")));
+    work.execute(() -> scheduleIdleCheck(idleNanos));
     // The header and the first data message: a small piece then arrives in one go, without a
     // request round between the two through the transport thread.
     call.request(2);
-    scheduleIdleCheck(idleNanos);
   }
 
-  private synchronized void scheduleIdleCheck(long delayNanos) {
+  private void scheduleIdleCheck(long delayNanos) {
     if (!ended) {
-      idleCheck = timer.schedule(this::cutIfIdle, delayNanos, TimeUnit.NANOSECONDS);
+      idleCheck = timer.schedule(() -> work.execute(this::cutIfIdle), delayNanos, TimeUnit.NANOSECONDS);
     }
   }
 
   /** A stream silent for the idle cut is failed, so a vanished sender cannot hold a slot forever. */
-  private synchronized void cutIfIdle() {
+  private void cutIfIdle() {
     if (ended) {
       return;
     }
@@ -74,11 +87,15 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   }
 
   @Override
-  public synchronized void onNext(WritePieceRequest request) {
+  public void onNext(WritePieceRequest request) {
+    lastMessageNanos = System.nanoTime();
+    work.execute(() -> take(request));
+  }
+
+  private void take(WritePieceRequest request) {
     if (ended) {
       return;
     }
-    lastMessageNanos = System.nanoTime();
     try {
       if (writer == null) {
         Checks.require(request.hasHeader(), "the first message of a piece stream must be its header");
@@ -95,24 +112,37 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   }
 
   @Override
-  public synchronized void onError(Throwable error) {
-    stop("the sender failed: " + error.getMessage());
+  public void onError(Throwable error) {
+    work.execute(() -> stop("the sender failed: " + error.getMessage()));
   }
 
   @Override
-  public synchronized void onCompleted() {
+  public void onCompleted() {
+    work.execute(this::finish);
+  }
+
+  private void finish() {
     if (ended) {
       return;
     }
+    CompletableFuture<WritePieceResponse> answer;
     try {
       Checks.require(writer != null, "the piece stream ended before its header");
-      WritePieceResponse response = writer.finish();
-      end();
-      call.onNext(response);
-      call.onCompleted();
+      answer = writer.finish();
     } catch (RuntimeException e) {
       fail(e);
+      return;
     }
+    end();
+    answer.whenComplete((response, failure) -> {
+      if (failure != null) {
+        call.onError(StatusMapping.toGrpc(failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure));
+        return;
+      }
+      call.onNext(response);
+      call.onCompleted();
+    });
   }
 
   private void fail(RuntimeException error) {
@@ -125,7 +155,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
     }
   }
 
-  private synchronized void stop(String reason) {
+  private void stop(String reason) {
     if (!ended && writer != null) {
       writer.abort(reason);
     }

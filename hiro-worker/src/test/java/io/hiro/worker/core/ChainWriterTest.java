@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,7 +83,7 @@ class ChainWriterTest {
     ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
 
     sendAll(writer, bytes);
-    WritePieceResponse response = writer.finish();
+    WritePieceResponse response = writer.finish().join();
 
     assertThat(store.bytes(PIECE)).isEqualTo(bytes);
     assertThat(sink.bytes.toByteArray()).isEqualTo(bytes);
@@ -154,7 +156,7 @@ class ChainWriterTest {
     ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
 
     sendAll(writer, bytes);
-    WritePieceResponse response = writer.finish();
+    WritePieceResponse response = writer.finish().join();
 
     assertThat(store.bytes(PIECE)).isEqualTo(bytes);
     assertThat(sink.received).hasSize(2);
@@ -172,7 +174,7 @@ class ChainWriterTest {
     ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
     sendAll(writer, bytes);
 
-    WritePieceResponse response = writer.finish();
+    WritePieceResponse response = writer.finish().join();
 
     assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1", "w-2");
     assertThat(response.getFailedWorkerIdsList()).containsExactly("w-3");
@@ -184,10 +186,45 @@ class ChainWriterTest {
     ChainWriter writer = open(header(bytes.length, "w-2"));
     sendAll(writer, bytes);
 
-    WritePieceResponse response = writer.finish();
+    WritePieceResponse response = writer.finish().join();
 
     assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1");
     assertThat(response.getFailedWorkerIdsList()).containsExactly("w-2");
+  }
+
+  @Test
+  void finishReturnsBeforeTheDownstreamAnswersAndHoldsTheSlotUntilItDoes() {
+    byte[] bytes = randomBytes(1000);
+    sink.answerLater = new CompletableFuture<>();
+    ChainWriter writer = open(header(bytes.length, "w-2"));
+    sendAll(writer, bytes);
+
+    CompletableFuture<WritePieceResponse> answer = writer.finish();
+
+    assertThat(store.bytes(PIECE)).as("the local replica is committed at once").isEqualTo(bytes);
+    assertThat(answer).isNotDone();
+    assertThat(writes.streamsInUse()).isEqualTo(1);
+    assertThat(reported).isEmpty();
+    sink.answerLater.complete(WritePieceResponse.newBuilder().setCrc32C(Crc32c.of(bytes, 0, bytes.length))
+        .addStoredWorkerIds("w-2").build());
+    assertThat(answer.join().getStoredWorkerIdsList()).containsExactly("w-1", "w-2");
+    assertThat(writes.streamsInUse()).isZero();
+    assertThat(reported).hasSize(1);
+  }
+
+  @Test
+  void downstreamThatDoesNotAnswerWithinTheWaitIsCancelledAndNamedFailed() throws Exception {
+    byte[] bytes = randomBytes(1000);
+    sink.answerLater = new CompletableFuture<>();
+    ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
+    sendAll(writer, bytes);
+
+    WritePieceResponse response = writer.finish().get(5, TimeUnit.SECONDS);
+
+    assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1");
+    assertThat(response.getFailedWorkerIdsList()).containsExactly("w-2", "w-3");
+    assertThat(sink.cancelledBecause).isNotNull();
+    assertThat(writes.streamsInUse()).isZero();
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.hiro.proto.PieceData;
 import io.hiro.proto.WritePieceResponse;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,8 @@ final class FakeSink implements ReplicaSink {
   final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   int failAfterMessages = Integer.MAX_VALUE;
   WritePieceResponse answer;
+  /** When set, the answer instead of {@link #answer}: a test completes it (or never does). */
+  CompletableFuture<WritePieceResponse> answerLater;
   volatile boolean completed;
   String cancelledBecause;
   volatile boolean ready = true;
@@ -49,6 +52,15 @@ final class FakeSink implements ReplicaSink {
   @Override
   public void complete() {
     completed = true;
+  }
+
+  @Override
+  public CompletableFuture<WritePieceResponse> answer() {
+    if (answerLater != null) {
+      return answerLater;
+    }
+    return answer == null ? CompletableFuture.failedFuture(HiroException.unavailable("fake downstream gave no answer"))
+        : CompletableFuture.completedFuture(answer);
   }
 
   @Override

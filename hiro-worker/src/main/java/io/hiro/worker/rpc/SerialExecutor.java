@@ -1,0 +1,64 @@
+package io.hiro.worker.rpc;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs its tasks one at a time, in the order given, on threads of a shared pool: one piece stream's
+ * work ({@link IncomingPiece}), so that its state needs no lock and a network thread that hands it
+ * work never waits. At most one of its tasks is in the pool at a time; the thread that runs it then
+ * runs the tasks queued meanwhile. A task that throws is logged, and the next one still runs.
+ */
+final class SerialExecutor implements Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+
+  private final Executor pool;
+  private final Queue<Runnable> tasks = new ArrayDeque<>();
+  private boolean draining;
+
+  SerialExecutor(Executor pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    synchronized (this) {
+      tasks.add(task);
+      if (draining) {
+        return;
+      }
+      draining = true;
+    }
+    try {
+      pool.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        draining = false;
+        tasks.clear();
+      }
+      throw e;
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable task;
+      synchronized (this) {
+        task = tasks.poll();
+        if (task == null) {
+          draining = false;
+          return;
+        }
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("a piece stream's task failed", e);
+      }
+    }
+  }
+}
