@@ -13,11 +13,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * {@link PutFloorNode}'s master: CreateFile appends a record to a journal and answers without waiting
- * for it; CommitFile appends one and answers once it is fsynced, concurrent commits sharing one fsync.
+ * for it; CommitFile appends one and is answered once it is fsynced, by the journal's own thread,
+ * concurrent commits sharing one fsync.
  */
 final class PutFloorMaster extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   private final Journal journal;
@@ -37,58 +41,81 @@ final class PutFloorMaster extends NamespaceServiceGrpc.NamespaceServiceImplBase
     response.onCompleted();
   }
 
+  /** Runs on the network thread ({@link PutFloorNode#NETWORK_THREAD_METHODS}); the journal's thread answers. */
   @Override
   public void commitFile(CommitFileRequest request, StreamObserver<CommitFileResponse> response) {
-    try {
-      journal.awaitDurable(journal.append(PutFloorNode.META_BYTES));
-    } catch (IOException e) {
-      response.onError(e);
-      return;
-    }
-    response.onNext(CommitFileResponse.newBuilder().setFile(FileStatus.newBuilder().setPath("/floor")).build());
-    response.onCompleted();
+    journal.appendThen(PutFloorNode.META_BYTES, failure -> {
+      if (failure != null) {
+        response.onError(failure);
+        return;
+      }
+      response.onNext(CommitFileResponse.newBuilder().setFile(FileStatus.newBuilder().setPath("/floor")).build());
+      response.onCompleted();
+    });
   }
 
-  /** A journal with group commit: whoever fsyncs writes everything appended so far. */
+  /**
+   * A journal with group commit: a thread of its own writes everything appended so far with one
+   * fsync, then runs what waited for it.
+   */
   static final class Journal {
     private final FileChannel file;
-    private final Object syncLock = new Object();
     private ByteBuffer pending = ByteBuffer.allocate(1 << 20);
-    private long appended;
-    private long durable;
+    private List<Consumer<IOException>> waiting = new ArrayList<>();
 
     Journal(Path path) throws IOException {
       this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
+      Thread.ofPlatform().daemon().name("bench-journal").start(this::syncForever);
     }
 
-    synchronized long append(int bytes) {
+    synchronized void append(int bytes) {
       if (pending.remaining() < bytes) {
         ByteBuffer larger = ByteBuffer.allocate(pending.capacity() * 2);
         larger.put(pending.flip());
         pending = larger;
       }
       pending.put(new byte[bytes]);
-      return ++appended;
     }
 
-    void awaitDurable(long seq) throws IOException {
-      synchronized (syncLock) {
-        if (durable >= seq) {
-          return;
-        }
+    /** Appends {@code bytes} and runs {@code then} on the journal's thread once they are durable (with null), or failed. */
+    synchronized void appendThen(int bytes, Consumer<IOException> then) {
+      append(bytes);
+      waiting.add(then);
+      notifyAll();
+    }
+
+    private void syncForever() {
+      ByteBuffer spare = ByteBuffer.allocate(pending.capacity());
+      while (true) {
         ByteBuffer toWrite;
-        long upTo;
+        List<Consumer<IOException>> batch;
         synchronized (this) {
+          while (waiting.isEmpty()) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
           toWrite = pending.flip();
-          pending = ByteBuffer.allocate(toWrite.capacity());
-          upTo = appended;
+          pending = spare.capacity() >= toWrite.capacity() ? spare.clear() : ByteBuffer.allocate(toWrite.capacity());
+          batch = waiting;
+          waiting = new ArrayList<>();
         }
-        while (toWrite.hasRemaining()) {
-          file.write(toWrite);
+        IOException failure = null;
+        try {
+          while (toWrite.hasRemaining()) {
+            file.write(toWrite);
+          }
+          file.force(false);
+        } catch (IOException e) {
+          failure = e;
         }
-        file.force(false);
-        durable = upTo;
+        spare = toWrite;
+        for (Consumer<IOException> then : batch) {
+          then.accept(failure);
+        }
       }
     }
   }

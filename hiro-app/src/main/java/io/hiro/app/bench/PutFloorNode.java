@@ -8,9 +8,12 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.hiro.app.Main;
+import io.hiro.common.guard.EndpointGuards;
 import io.hiro.common.rpc.AliasingMarshaller;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.NamespaceServiceGrpc;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.store.DirectWrites;
@@ -24,8 +27,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,12 +39,15 @@ import java.util.concurrent.CompletableFuture;
  * ({@link Rpc#startServer}) and does only the disk and network work a small put needs:
  * <ul>
  *   <li>master: CreateFile appends a record to a journal and answers without waiting for it;
- *       CommitFile appends one and answers once it is fsynced, concurrent commits sharing one fsync;
+ *       CommitFile appends one and is answered once it is fsynced, concurrent commits sharing one
+ *       fsync (since session 17 on the network thread, answered by the journal's own thread);
  *   <li>worker: WritePiece forwards every message to the rest of the chain while it writes the
  *       bytes into an empty file made ahead (64 at a time, their dir fsynced), then appends ~100
  *       bytes of meta, fsyncs the file, waits for the downstream answer and answers;
  *   <li>worker, the lean put's one call ({@link #WRITE_CHAIN}, a unary method of the bench's own):
  *       the same, the call passed on to the next worker before the file is written;
+ *       since session 17 on the network thread, as Hiro's piece streams, the file's write and
+ *       fsync on a platform thread, answered by whichever thread finishes last;
  *   <li>worker, a piece longer than {@link #LARGE_PIECE_BYTES} ({@link GrpcChain}): each message
  *       forwarded, then written as Hiro's workers write, past the page cache, and the next one taken
  *       only once the next worker is ready for it; the file fsynced at the end.
@@ -65,19 +73,27 @@ public final class PutFloorNode {
       .setResponseMarshaller(new CountMarshaller())
       .build();
 
+  /**
+   * The calls the nodes run on the network thread that read them, as Hiro's daemons run theirs
+   * (since session 17): the lean call and CommitFile, whose waits (the disk, the next worker, the
+   * journal's fsync) are left to other threads that answer when done.
+   */
+  static final Set<String> NETWORK_THREAD_METHODS = Set.of(WRITE_CHAIN.getFullMethodName(),
+      NamespaceServiceGrpc.getCommitFileMethod().getFullMethodName());
+
   private PutFloorNode() {}
 
   public static void main(String[] args) throws IOException {
     Main.nettyDefaults();
     Path dir = Files.createDirectories(Path.of(args[1]));
     Server server = switch (args[0]) {
-      case "master" -> Rpc.startServer("127.0.0.1", 0, List.of(new PutFloorMaster(dir)));
+      case "master" -> start(List.of(new PutFloorMaster(dir)));
       case "worker" -> {
         PutFloorWorker worker = new PutFloorWorker(dir);
         // Piece messages parsed as Hiro's workers parse them, their bytes sharing the message's array.
         BindableService pieces = () -> AliasingMarshaller.withAliasingRequests(worker.bindService(),
             DataServiceGrpc.getWritePieceMethod(), WritePieceRequest.getDefaultInstance());
-        yield Rpc.startServer("127.0.0.1", 0, List.of(pieces, worker.lean()));
+        yield start(List.of(pieces, worker.lean()));
       }
       default -> throw new IllegalArgumentException("role must be master or worker, not " + args[0]);
     };
@@ -85,6 +101,11 @@ public final class PutFloorNode {
     System.out.flush();
     System.in.transferTo(OutputStream.nullOutputStream());
     server.shutdownNow();
+  }
+
+  private static Server start(List<BindableService> services) {
+    return Rpc.startServer("127.0.0.1", 0, services, RpcSecurity.PLAINTEXT,
+        EndpointGuards.defaults("bench", Clock.systemUTC()), NETWORK_THREAD_METHODS);
   }
 
   /** One {@link #WRITE_CHAIN} call: the workers after the receiving one (addresses), and the bytes. */
@@ -142,6 +163,26 @@ public final class PutFloorNode {
         throw Status.INTERNAL.withDescription("bad WriteChain answer: " + e).asRuntimeException();
       }
     }
+  }
+
+  /** An observer of one unary call that completes {@code answer} with its answer. */
+  static <T> StreamObserver<T> completing(CompletableFuture<T> answer) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        answer.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        answer.completeExceptionally(error);
+      }
+
+      @Override
+      public void onCompleted() {
+        answer.completeExceptionally(new IllegalStateException("no answer"));
+      }
+    };
   }
 
   /** An observer of one WritePiece call that completes {@code answer}. */

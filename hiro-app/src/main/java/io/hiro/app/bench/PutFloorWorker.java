@@ -16,9 +16,11 @@ import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.rpc.GrpcReplicaSinkFactory;
 import io.hiro.worker.store.DirectWrites;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -52,6 +55,9 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
 
   /** O_DIRECT and its staging buffers, as Hiro's workers have them. */
   private final DirectWrites directWrites;
+  /** The lean call's disk work, on platform threads as Hiro's piece streams' work. */
+  private final ExecutorService diskWork = Executors.newFixedThreadPool(PieceWrites.INCOMING_PIECE_STREAMS_MAX,
+      Thread.ofPlatform().daemon().name("bench-disk-work-", 0).factory());
 
   PutFloorWorker(Path dir) throws IOException {
     this.dir = dir;
@@ -72,14 +78,23 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
     return () -> service;
   }
 
+  /**
+   * Runs on the network thread ({@link PutFloorNode#NETWORK_THREAD_METHODS}), as Hiro's piece
+   * streams do since session 17: passes the call on, hands the file's write and fsync to
+   * {@link #diskWork}, and answers from whichever finishes last, the disk's thread or the network
+   * thread that brings the next worker's answer. No thread waits.
+   */
   private void writeChain(PutFloorNode.ChainWrite request, StreamObserver<Integer> response) {
-    try {
-      Future<Integer> downstream = null;
-      if (!request.downstream().isEmpty()) {
-        ManagedChannel next = channelTo(request.downstream().get(0));
-        downstream = ClientCalls.futureUnaryCall(next.newCall(PutFloorNode.WRITE_CHAIN, CallOptions.DEFAULT
-            .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)), request.passedOn());
-      }
+    CompletableFuture<Integer> downstream = new CompletableFuture<>();
+    if (request.downstream().isEmpty()) {
+      downstream.complete(0);
+    } else {
+      ClientCalls.asyncUnaryCall(channelTo(request.downstream().get(0)).newCall(PutFloorNode.WRITE_CHAIN,
+              CallOptions.DEFAULT.withExecutor(Runnable::run)
+                  .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)),
+          request.passedOn(), PutFloorNode.completing(downstream));
+    }
+    CompletableFuture<Integer> local = CompletableFuture.supplyAsync(() -> {
       try (FileChannel file = FileChannel.open(spares.take(), StandardOpenOption.WRITE)) {
         ByteBuffer bytes = ByteBuffer.wrap(request.data());
         long written = 0;
@@ -87,17 +102,19 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
           written += file.write(bytes, written);
         }
         appendMetaAndSync(file, written);
+        return 1;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      int stored = 1 + (downstream == null ? 0
-          : downstream.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
-      response.onNext(stored);
-      response.onCompleted();
-    } catch (IOException | ExecutionException | TimeoutException e) {
-      response.onError(Status.UNAVAILABLE.withDescription(e.toString()).asRuntimeException());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      response.onError(Status.CANCELLED.asRuntimeException());
-    }
+    }, diskWork);
+    local.thenCombine(downstream, Integer::sum).whenComplete((stored, failure) -> {
+      if (failure != null) {
+        response.onError(Status.UNAVAILABLE.withDescription(failure.toString()).asRuntimeException());
+      } else {
+        response.onNext(stored);
+        response.onCompleted();
+      }
+    });
   }
 
   private ManagedChannel channelTo(String address) {
