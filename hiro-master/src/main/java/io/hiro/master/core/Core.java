@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -182,32 +183,75 @@ final class Core {
   }
 
   private <T> T write(Supplier<T> action, boolean awaitDurable) {
-    long before;
-    long appended;
-    T result;
     lock.writeLock().lock();
-    try {
-      before = store == null ? 0 : store.appendedSeq();
-      try {
-        result = action.get();
-      } finally {
-        journalNewWorkers();
-        inSafeMode(nowMillis());
-        appended = store == null ? 0 : store.appendedSeq();
-      }
-    } finally {
-      lock.writeLock().unlock();
+    Applied<T> applied = applyAndUnlock(action);
+    if (applied.failure() != null) {
+      throw applied.failure();
     }
     if (store != null) {
-      if (awaitDurable && (appended > before || !store.isFailed())) {
-        store.awaitDurable(appended);
+      if (awaitDurable && (applied.appended() > applied.before() || !store.isFailed())) {
+        store.awaitDurable(applied.appended());
       }
       long now = nowMillis();
       if (store.checkpointDue(now)) {
         store.checkpoint(now);
       }
     }
-    return result;
+    return applied.result();
+  }
+
+  /** What a change returned or threw, and the journal's last record before and after it. */
+  private record Applied<T>(T result, RuntimeException failure, long before, long appended) {}
+
+  /** Runs a change under the write lock the caller took, and releases it. */
+  private <T> Applied<T> applyAndUnlock(Supplier<T> action) {
+    try {
+      long before = store == null ? 0 : store.appendedSeq();
+      T result = null;
+      RuntimeException failure = null;
+      try {
+        result = action.get();
+      } catch (RuntimeException e) {
+        failure = e;
+      } finally {
+        journalNewWorkers();
+        inSafeMode(nowMillis());
+      }
+      return new Applied<>(result, failure, before, store == null ? 0 : store.appendedSeq());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * As {@link #write(Supplier)}, for a caller that must not block (a network thread): runs the
+   * change at once if the write lock is free, and hands {@code then} its result once its records
+   * (and every record before them) are durable, or the failure, never both. {@code then} runs on
+   * this thread if that needs no wait (the change failed, or nothing is left to fsync), else on the
+   * journal's callback thread; it must not block. Returns false, having run nothing, when the lock
+   * is taken: the caller then writes where it may wait. A checkpoint that falls due runs on a
+   * virtual thread of its own.
+   */
+  <T> boolean writeIfReady(Supplier<T> action, BiConsumer<T, RuntimeException> then) {
+    if (!lock.writeLock().tryLock()) {
+      return false;
+    }
+    Applied<T> applied = applyAndUnlock(action);
+    if (applied.failure() != null) {
+      then.accept(null, applied.failure()); // as write() throws it: at once, unacknowledged
+      return true;
+    }
+    if (store == null || (applied.appended() == applied.before() && store.isFailed())) {
+      then.accept(applied.result(), null);
+      return true;
+    }
+    store.whenDurable(applied.appended(),
+        journalFailure -> then.accept(journalFailure == null ? applied.result() : null, journalFailure));
+    long now = nowMillis();
+    if (store.checkpointDue(now)) {
+      Thread.ofVirtual().name("checkpoint").start(() -> store.checkpoint(now));
+    }
+    return true;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,26 +131,39 @@ public final class Uploads {
 
   /** Makes the upload visible at its path; the old version's pieces are deleted later. */
   public FileView commitFile(long uploadId, List<PieceCommit> pieces, byte[] sha256) {
-    FileView file = core.write(() -> {
-      Upload upload = core.state.upload(uploadId);
-      Checks.require(sha256 != null && sha256.length == SHA256_BYTES,
-          "sha256 of %s must be %d bytes, got %d", upload.path, SHA256_BYTES, sha256 == null ? 0 : sha256.length);
-      int[] crcs = checkPieces(upload, pieces);
-      long now = core.nowMillis();
-      core.apply(new Operation.CommitUpload(uploadId, crcs, sha256, now));
-      for (PieceCommit piece : pieces) {
-        // Its replicas may all be known already: the monitor must look at the new file's pieces anyway.
-        core.cluster.changed.mark(piece.id().value());
-        for (WorkerId worker : piece.workers()) {
-          if (core.cluster.worker(worker) != null) {
-            core.cluster.replicas.add(piece.id().value(), worker);
-          }
-        }
-      }
-      return Master.fileView(core, upload.path, core.state.namespace().lookup(upload.path), false);
-    });
+    FileView file = core.write(() -> commit(uploadId, pieces, sha256));
     LOG.debug("master: {} committed, version {}, {} bytes", file.path(), file.version(), file.sizeBytes());
     return file;
+  }
+
+  /**
+   * As {@link #commitFile}, for a caller that must not block (a network thread): false, having done
+   * nothing, if the state's lock is taken; else true, and {@code then} gets the committed file once
+   * it is durable, or the failure ({@link Core#writeIfReady}).
+   */
+  public boolean commitFileIfReady(long uploadId, List<PieceCommit> pieces, byte[] sha256,
+      BiConsumer<FileView, RuntimeException> then) {
+    return core.writeIfReady(() -> commit(uploadId, pieces, sha256), then);
+  }
+
+  /** The commit itself; caller holds the write lock. */
+  private FileView commit(long uploadId, List<PieceCommit> pieces, byte[] sha256) {
+    Upload upload = core.state.upload(uploadId);
+    Checks.require(sha256 != null && sha256.length == SHA256_BYTES,
+        "sha256 of %s must be %d bytes, got %d", upload.path, SHA256_BYTES, sha256 == null ? 0 : sha256.length);
+    int[] crcs = checkPieces(upload, pieces);
+    long now = core.nowMillis();
+    core.apply(new Operation.CommitUpload(uploadId, crcs, sha256, now));
+    for (PieceCommit piece : pieces) {
+      // Its replicas may all be known already: the monitor must look at the new file's pieces anyway.
+      core.cluster.changed.mark(piece.id().value());
+      for (WorkerId worker : piece.workers()) {
+        if (core.cluster.worker(worker) != null) {
+          core.cluster.replicas.add(piece.id().value(), worker);
+        }
+      }
+    }
+    return Master.fileView(core, upload.path, core.state.namespace().lookup(upload.path), false);
   }
 
   /** Checks the client's account of every piece against the upload; returns the CRCs in piece order. */

@@ -7,6 +7,7 @@ import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
+import io.hiro.master.core.PieceCommit;
 import io.hiro.proto.AbortUploadRequest;
 import io.hiro.proto.AbortUploadResponse;
 import io.hiro.proto.AllocateChainRequest;
@@ -33,6 +34,7 @@ import io.hiro.proto.ReportBadReplicaResponse;
 import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +49,8 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
    * The calls the server runs on the network thread that read them (full method names): their
    * handlers never block. See {@code Rpc.startServer}.
    */
-  public static final Set<String> NETWORK_THREAD_METHODS =
-      Set.of(NamespaceServiceGrpc.getStatMethod().getFullMethodName());
+  public static final Set<String> NETWORK_THREAD_METHODS = Set.of(NamespaceServiceGrpc.getStatMethod().getFullMethodName(),
+      NamespaceServiceGrpc.getCommitFileMethod().getFullMethodName());
   private final Master master;
 
   public NamespaceServiceImpl(Master master) {
@@ -84,17 +86,29 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
     });
   }
 
+  /**
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): the commit is made at once when
+   * the state's lock is free, and answered by the journal's callback thread once durable; else it
+   * is made on a virtual thread, where it may wait for the lock.
+   */
   @Override
   public void commitFile(CommitFileRequest request, StreamObserver<CommitFileResponse> responses) {
-    Replies.reply(LOG, "CommitFile", responses, () -> {
-      LOG.debug("master: CommitFile upload {} ({} pieces)", Long.toHexString(request.getUploadId()),
-          request.getPiecesCount());
-      var pieces = request.getPiecesList().stream().map(ProtoMapping::commit).toList();
-      return CommitFileResponse.newBuilder()
-          .setFile(ProtoMapping.file(master.uploads().commitFile(request.getUploadId(), pieces,
-              request.getSha256().toByteArray())))
-          .build();
-    });
+    LOG.debug("master: CommitFile upload {} ({} pieces)", Long.toHexString(request.getUploadId()),
+        request.getPiecesCount());
+    long uploadId = request.getUploadId();
+    byte[] sha256 = request.getSha256().toByteArray();
+    Replies.replyWhenDurable(LOG, "CommitFile", responses,
+        answer -> master.uploads().commitFileIfReady(uploadId, commits(request), sha256,
+            (file, failure) -> answer.accept(file == null ? null : commitResponse(file), failure)),
+        () -> commitResponse(master.uploads().commitFile(uploadId, commits(request), sha256)));
+  }
+
+  private static List<PieceCommit> commits(CommitFileRequest request) {
+    return request.getPiecesList().stream().map(ProtoMapping::commit).toList();
+  }
+
+  private static CommitFileResponse commitResponse(FileView file) {
+    return CommitFileResponse.newBuilder().setFile(ProtoMapping.file(file)).build();
   }
 
   @Override

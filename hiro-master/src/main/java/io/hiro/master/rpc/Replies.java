@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.rpc.StatusMapping;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -34,14 +36,42 @@ final class Replies {
     if (response.isPresent()) {
       send(responses, response.get());
     } else {
-      Thread.startVirtualThread(Context.current().wrap(() -> {
-        try {
-          reply(log, call, responses, waiting);
-        } catch (Throwable t) {
-          responses.onError(Status.INTERNAL.withDescription(call + " failed: " + t).withCause(t).asRuntimeException());
-          throw t;
-        }
-      }));
+      replyOnVirtualThread(log, call, responses, waiting);
+    }
+  }
+
+  /** {@link #reply} on a virtual thread of its own, in the call's context (its deadline, its caller's role). */
+  private static <T> void replyOnVirtualThread(Logger log, String call, StreamObserver<T> responses,
+      Supplier<T> waiting) {
+    Thread.startVirtualThread(Context.current().wrap(() -> {
+      try {
+        reply(log, call, responses, waiting);
+      } catch (Throwable t) {
+        responses.onError(Status.INTERNAL.withDescription(call + " failed: " + t).withCause(t).asRuntimeException());
+        throw t;
+      }
+    }));
+  }
+
+  /**
+   * As {@link #replyWithoutBlocking}, for a change: {@code start} runs it if it can without waiting
+   * for the lock, handing its answer or failure to the callback it is given once the change is
+   * durable (on the journal's callback thread), and returns true; else false, and {@code waiting}
+   * answers on a virtual thread of its own.
+   */
+  static <T> void replyWhenDurable(Logger log, String call, StreamObserver<T> responses,
+      Function<BiConsumer<T, RuntimeException>, Boolean> start, Supplier<T> waiting) {
+    BiConsumer<T, RuntimeException> answer = (response, failure) -> {
+      if (failure != null) {
+        log.debug("master: {} failed: {}", call, failure.getMessage());
+        StatusMapping.fail(responses, failure);
+      } else {
+        send(responses, response);
+      }
+    };
+    Boolean started = attempt(log, call, responses, () -> start.apply(answer));
+    if (started != null && !started) {
+      replyOnVirtualThread(log, call, responses, waiting);
     }
   }
 

@@ -1,10 +1,12 @@
 package io.hiro.master.store;
 
+import io.hiro.common.HiroException;
 import io.hiro.master.core.Operation;
 import io.hiro.proto.Checkpoint;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ public final class MasterStore implements AutoCloseable {
   private volatile long checkpointRetryMillis;
   private final LongConsumer fsyncNanos;
   private Journal journal;
+  private DurableCallbacks callbacks;
   private Supplier<Checkpoint> snapshot;
 
   private MasterStore(StoreFiles files, Recovery.Result recovered, long checkpointEveryOperations,
@@ -89,6 +92,7 @@ public final class MasterStore implements AutoCloseable {
   /** Starts journaling after the recovered records. Call once the core has applied them. */
   public void startJournal() throws IOException {
     journal = Journal.open(files, recovered.lastSeq(), fsyncNanos);
+    callbacks = new DurableCallbacks(journal);
   }
 
   /**
@@ -112,6 +116,15 @@ public final class MasterStore implements AutoCloseable {
   /** Returns once record {@code seq} is durable; throws UNAVAILABLE if the journal cannot be written. */
   public void awaitDurable(long seq) {
     journal.awaitDurable(seq);
+  }
+
+  /**
+   * For a caller that must not wait: runs {@code then} once record {@code seq} is durable, with
+   * null, or with the UNAVAILABLE failure that kept it from being so. It runs on this thread if the
+   * record is durable already, else on the journal's callback thread, where it must not block.
+   */
+  public void whenDurable(long seq, Consumer<HiroException> then) {
+    callbacks.whenDurable(seq, then);
   }
 
   public long appendedSeq() {
@@ -195,6 +208,9 @@ public final class MasterStore implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (callbacks != null) {
+      callbacks.close();
+    }
     if (journal != null) {
       journal.close();
     }

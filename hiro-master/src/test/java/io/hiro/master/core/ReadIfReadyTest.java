@@ -4,6 +4,8 @@ import static io.hiro.master.core.MasterFixture.PIECE;
 import static io.hiro.master.core.MasterFixture.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -52,6 +54,33 @@ class ReadIfReadyTest {
     reader.join();
     writer.join();
     assertThat(core.readIfReady(() -> "read")).contains("read");
+  }
+
+  @Test
+  void aChangeThatMustNotWaitIsNotMadeWhileAnotherHoldsTheLockAndIsOnceItIsDone() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Thread writer = holding(release, entered -> core.write(() -> entered.get()));
+    boolean[] ran = new boolean[1];
+    List<Object> answers = new ArrayList<>();
+    try {
+      assertThat(core.writeIfReady(() -> ran[0] = true, (result, failure) -> answers.add(result))).isFalse();
+      assertThat(ran[0]).as("nothing run").isFalse();
+      assertThat(answers).as("nothing answered").isEmpty();
+    } finally {
+      release.countDown();
+    }
+    writer.join();
+    assertThat(core.writeIfReady(() -> "made", (result, failure) -> answers.add(result))).isTrue();
+    assertThat(answers).as("without a store, answered at once").containsExactly("made");
+  }
+
+  @Test
+  void aChangeThatMustNotWaitAndFailsIsAnsweredWithItsFailure() {
+    List<RuntimeException> failures = new ArrayList<>();
+    assertThat(core.writeIfReady(() -> {
+      throw new IllegalStateException("refused");
+    }, (result, failure) -> failures.add(failure))).isTrue();
+    assertThat(failures).singleElement().satisfies(f -> assertThat(f).hasMessage("refused"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.FakeClock;
+import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
 import io.hiro.master.core.PieceCommit;
 import io.hiro.master.core.UploadView;
@@ -14,6 +15,7 @@ import io.hiro.master.core.WorkerRegistration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -116,6 +118,52 @@ class GroupCommitTest {
     try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       assertThat(master.list(HiroPath.ROOT)).hasSize(1);
+    }
+  }
+
+  /**
+   * A commit made on a network thread ({@code commitFileIfReady}) is answered only once its record
+   * is on disk, from the journal's callback thread, and the file survives a crash right after.
+   */
+  @Test
+  void aCommitThatDoesNotWaitIsAnsweredOnlyOnceDurable() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    CompletableFuture<FileView> answer = new CompletableFuture<>();
+    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      for (int w = 1; w <= 3; w++) {
+        master.membership().register(new WorkerRegistration(new WorkerId("w" + w),
+            HostPort.parse("10.0.0." + w + ":5050"), 1L << 40, 1L << 39, 1L << 39, new long[0]));
+      }
+      UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
+      List<PieceCommit> pieces = upload.pieces().stream()
+          .map(p -> new PieceCommit(p.index(), p.id(), p.lengthBytes(), 7,
+              p.replicas().stream().map(WorkerAddress::id).toList()))
+          .toList();
+      String[] answeredOn = new String[1];
+      files.holdForces();
+      try {
+        boolean started = master.uploads().commitFileIfReady(upload.uploadId(), pieces, new byte[32], (file, failure) -> {
+          answeredOn[0] = Thread.currentThread().getName();
+          if (failure != null) {
+            answer.completeExceptionally(failure);
+          } else {
+            answer.complete(file);
+          }
+        });
+        assertThat(started).as("the lock was free").isTrue();
+        files.awaitHeldForce();
+        assertThat(answer).as("answered before its fsync").isNotDone();
+        assertThat(master.statIfReady(HiroPath.parse("/f"), false)).as("shown to no one before its fsync").isEmpty();
+      } finally {
+        files.releaseForces();
+      }
+      assertThat(answer.get(10, TimeUnit.SECONDS).path()).isEqualTo(HiroPath.parse("/f"));
+      assertThat(answeredOn[0]).isEqualTo("journal-callbacks");
+    }
+    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).containsExactly(HiroPath.parse("/f"));
     }
   }
 
