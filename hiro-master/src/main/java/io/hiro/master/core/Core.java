@@ -248,7 +248,7 @@ final class Core {
     store.whenDurable(applied.appended(),
         journalFailure -> then.accept(journalFailure == null ? applied.result() : null, journalFailure));
     long now = nowMillis();
-    if (store.checkpointDue(now)) {
+    if (store.checkpointDue(now) && !store.checkpointRunning()) {
       Thread.ofVirtual().name("checkpoint").start(() -> store.checkpoint(now));
     }
     return true;

@@ -62,11 +62,15 @@ final class Replies {
   static <T> void replyWhenDurable(Logger log, String call, StreamObserver<T> responses,
       Function<BiConsumer<T, RuntimeException>, Boolean> start, Supplier<T> waiting) {
     BiConsumer<T, RuntimeException> answer = (response, failure) -> {
-      if (failure != null) {
-        log.debug("master: {} failed: {}", call, failure.getMessage());
-        StatusMapping.fail(responses, failure);
-      } else {
-        send(responses, response);
+      try {
+        if (failure != null) {
+          log.debug("master: {} failed: {}", call, failure.getMessage());
+          StatusMapping.fail(responses, failure);
+        } else {
+          send(responses, response);
+        }
+      } catch (RuntimeException e) {
+        log.warn("master: {}: could not send the answer: {}", call, e.toString());
       }
     };
     Boolean started = attempt(log, call, responses, () -> start.apply(answer));

@@ -70,6 +70,10 @@ final class DurableCallbacks implements AutoCloseable {
         journal.awaitDurable(upTo);
       } catch (HiroException e) {
         failure = e;
+      } catch (Throwable t) {
+        // Not the journal's own failure: this batch is not known to be durable; this thread goes on.
+        LOG.error("master: waiting for the journal failed", t);
+        failure = HiroException.unavailable("the master could not confirm the change is durable: %s", t);
       }
       long durable = journal.durableSeq();
       for (Waiter waiter : batch) {
@@ -82,8 +86,8 @@ final class DurableCallbacks implements AutoCloseable {
   private static void run(Consumer<HiroException> then, HiroException failure) {
     try {
       then.accept(failure);
-    } catch (RuntimeException e) {
-      LOG.error("master: a callback for a durable change failed", e);
+    } catch (Throwable t) {
+      LOG.error("master: a callback for a durable change failed", t);
     }
   }
 

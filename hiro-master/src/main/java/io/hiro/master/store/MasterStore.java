@@ -164,6 +164,11 @@ public final class MasterStore implements AutoCloseable {
         || (operations > 0 && nowMillis - checkpointMillis >= checkpointIntervalMillis);
   }
 
+  /** True while a checkpoint is being written. */
+  public boolean checkpointRunning() {
+    return checkpointing.get();
+  }
+
   /**
    * Writes a checkpoint of the state now and drops the journal it covers. At most one runs at a
    * time; a second caller returns false at once. A failed checkpoint is logged (WARN) and retried after a back-off.

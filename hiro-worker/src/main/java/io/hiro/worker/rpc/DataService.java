@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /** The worker's data service: decodes, calls core, encodes. Flow control lives in the piece classes. */
 public final class DataService extends DataServiceGrpc.DataServiceImplBase implements AutoCloseable {
@@ -101,6 +102,16 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   @Override
   public void close() {
     timer.shutdownNow();
-    pieceWork.shutdownNow();
+    // The streams' queued work runs out (a cancelled stream's abort removes its file); a commit in its
+    // fsync finishes. Only what is still running after the wait is interrupted.
+    pieceWork.shutdown();
+    try {
+      if (!pieceWork.awaitTermination(5, TimeUnit.SECONDS)) {
+        pieceWork.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pieceWork.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WritePiece call: decodes messages for a {@link ChainWriter} and owns the inbound flow
@@ -33,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * waits for the downstream (docs/BENCHMARKS.md, session 17).
  */
 final class IncomingPiece implements StreamObserver<WritePieceRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(IncomingPiece.class);
+
   private final ServerCallStreamObserver<WritePieceResponse> call;
   private final PieceWrites pieceWrites;
   private final ReplicaSinkFactory downstream;
@@ -134,7 +138,12 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
       return;
     }
     end();
-    answer.whenComplete((response, failure) -> {
+    answer.whenComplete(this::answer);
+  }
+
+  /** Sends the chain's answer, or its failure; a failure to send is logged, as the call is then lost. */
+  private void answer(WritePieceResponse response, Throwable failure) {
+    try {
       if (failure != null) {
         call.onError(StatusMapping.toGrpc(failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure));
@@ -142,7 +151,9 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
       }
       call.onNext(response);
       call.onCompleted();
-    });
+    } catch (RuntimeException e) {
+      LOG.warn("piece stream: could not send the answer: {}", e.toString());
+    }
   }
 
   private void fail(RuntimeException error) {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Runs its tasks one at a time, in the order given, on threads of a shared pool: one piece stream's
  * work ({@link IncomingPiece}), so that its state needs no lock and a network thread that hands it
  * work never waits. At most one of its tasks is in the pool at a time; the thread that runs it then
- * runs the tasks queued meanwhile. A task that throws is logged, and the next one still runs.
+ * runs the tasks queued meanwhile. A task that throws (even an Error) is logged, and the next one
+ * still runs.
  */
 final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
@@ -56,8 +57,10 @@ final class SerialExecutor implements Executor {
       }
       try {
         task.run();
-      } catch (RuntimeException e) {
-        LOG.error("a piece stream's task failed", e);
+      } catch (Throwable t) {
+        // Even an Error: the stream's later tasks (its cancel, its idle cut) must still run, or its
+        // call would never be answered and its slot never freed.
+        LOG.error("a piece stream's task failed", t);
       }
     }
   }

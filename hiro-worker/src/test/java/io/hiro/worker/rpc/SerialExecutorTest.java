@@ -54,12 +54,15 @@ class SerialExecutorTest {
   }
 
   @Test
-  void aTaskThatThrowsDoesNotStopTheNext() throws InterruptedException {
+  void aTaskThatThrowsEvenAnErrorDoesNotStopTheNext() throws InterruptedException {
     SerialExecutor serial = new SerialExecutor(pool);
     CountDownLatch next = new CountDownLatch(1);
 
     serial.execute(() -> {
       throw new IllegalStateException("expected by the test");
+    });
+    serial.execute(() -> {
+      throw new AssertionError("an Error, expected by the test");
     });
     serial.execute(next::countDown);
 
