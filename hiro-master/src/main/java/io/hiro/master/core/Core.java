@@ -247,11 +247,35 @@ final class Core {
     }
     store.whenDurable(applied.appended(),
         journalFailure -> then.accept(journalFailure == null ? applied.result() : null, journalFailure));
+    checkpointInBackgroundIfDue();
+    return true;
+  }
+
+  /**
+   * As {@link #writeDurableLater}, for a caller that must not block (a network thread): runs the
+   * change at once if the write lock is free and returns its result, or throws its failure; empty,
+   * having run nothing, when the lock is taken: the caller then writes where it may wait.
+   */
+  <T> Optional<T> writeDurableLaterIfReady(Supplier<T> action) {
+    if (!lock.writeLock().tryLock()) {
+      return Optional.empty();
+    }
+    Applied<T> applied = applyAndUnlock(action);
+    if (applied.failure() != null) {
+      throw applied.failure();
+    }
+    if (store != null) {
+      checkpointInBackgroundIfDue();
+    }
+    return Optional.of(applied.result());
+  }
+
+  /** Starts a checkpoint on a virtual thread of its own if one is due and none is running. */
+  private void checkpointInBackgroundIfDue() {
     long now = nowMillis();
     if (store.checkpointDue(now) && !store.checkpointRunning()) {
       Thread.ofVirtual().name("checkpoint").start(() -> store.checkpoint(now));
     }
-    return true;
   }
 
   /**

@@ -12,8 +12,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +37,32 @@ public final class Uploads {
 
   /** Opens an upload. {@code replication} and {@code pieceSizeBytes} of 0 mean the master's defaults. */
   public UploadView createFile(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes, boolean overwrite) {
+    return createFile(path, sizeBytes, replication, pieceSizeBytes, overwrite, Integer.MAX_VALUE,
+        open -> Optional.of(core.writeDurableLater(open))).orElseThrow();
+  }
+
+  /**
+   * As {@link #createFile}, for a caller that must not block (a network thread): empty, having
+   * opened nothing, when the state's lock is taken ({@link Core#writeDurableLaterIfReady}) or the
+   * upload would have more than {@link Master#PIECES_READY_MAX} pieces to sign write tokens for.
+   */
+  public Optional<UploadView> createFileIfReady(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes,
+      boolean overwrite) {
+    return createFile(path, sizeBytes, replication, pieceSizeBytes, overwrite, Master.PIECES_READY_MAX,
+        core::writeDurableLaterIfReady);
+  }
+
+  private Optional<UploadView> createFile(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes,
+      boolean overwrite, int piecesMax, Function<Supplier<UploadView>, Optional<UploadView>> write) {
     int wanted = replication == 0 ? core.config.defaultReplication() : replication;
     long pieceSize = pieceSizeBytes == 0 ? core.config.defaultPieceSizeBytes() : pieceSizeBytes;
     checkShape(path, sizeBytes, wanted, pieceSize);
-    UploadView view = core.writeDurableLater(() -> open(path, sizeBytes, wanted, pieceSize, overwrite));
-    LOG.debug("master: upload {} of {} opened: {} pieces, replication {} (granted {})",
-        String.format("%016x", view.uploadId()), path, view.pieces().size(), wanted, view.replicationGranted());
+    if (FileNode.pieceCount(sizeBytes, pieceSize) > piecesMax) {
+      return Optional.empty();
+    }
+    Optional<UploadView> view = write.apply(() -> open(path, sizeBytes, wanted, pieceSize, overwrite));
+    view.ifPresent(v -> LOG.debug("master: upload {} of {} opened: {} pieces, replication {} (granted {})",
+        String.format("%016x", v.uploadId()), path, v.pieces().size(), wanted, v.replicationGranted()));
     return view;
   }
 

@@ -8,6 +8,7 @@ import io.hiro.common.WorkerId;
 import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
 import io.hiro.master.core.PieceCommit;
+import io.hiro.master.core.UploadView;
 import io.hiro.proto.AbortUploadRequest;
 import io.hiro.proto.AbortUploadResponse;
 import io.hiro.proto.AllocateChainRequest;
@@ -35,13 +36,14 @@ import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The namespace service for clients: decode, call {@link Master}, encode. Nothing else, but for
- * where a stat runs ({@link #NETWORK_THREAD_METHODS}).
+ * where a stat, a file's creation and its commit run ({@link #NETWORK_THREAD_METHODS}).
  */
 public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceServiceImpl.class);
@@ -50,6 +52,7 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
    * handlers never block. See {@code Rpc.startServer}.
    */
   public static final Set<String> NETWORK_THREAD_METHODS = Set.of(NamespaceServiceGrpc.getStatMethod().getFullMethodName(),
+      NamespaceServiceGrpc.getCreateFileMethod().getFullMethodName(),
       NamespaceServiceGrpc.getCommitFileMethod().getFullMethodName());
   private final Master master;
 
@@ -57,16 +60,31 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
     this.master = master;
   }
 
+  /**
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): the upload is opened at once when
+   * the state's lock is free and it has few pieces, else on a virtual thread, where it may wait for
+   * the lock. Nothing waits for the journal: the commit does.
+   */
   @Override
   public void createFile(CreateFileRequest request, StreamObserver<CreateFileResponse> responses) {
-    Replies.reply(LOG, "CreateFile " + request.getPath(), responses, () -> {
-      LOG.debug("master: CreateFile {} ({} bytes)", request.getPath(), request.getSizeBytes());
-      HiroPath path = HiroPath.parse(request.getPath());
-      Checks.require(request.getReplication() >= 0, "replication %d is negative", request.getReplication());
-      Checks.require(request.getPieceSizeBytes() >= 0, "piece size %d is negative", request.getPieceSizeBytes());
-      return ProtoMapping.upload(master.uploads().createFile(path, request.getSizeBytes(), request.getReplication(),
-          request.getPieceSizeBytes(), request.getOverwrite()));
-    });
+    LOG.debug("master: CreateFile {} ({} bytes)", request.getPath(), request.getSizeBytes());
+    Replies.replyWithoutBlocking(LOG, "CreateFile " + request.getPath(), responses,
+        () -> createFile(request, master.uploads()::createFileIfReady).map(ProtoMapping::upload),
+        () -> ProtoMapping.upload(createFile(request, (path, size, replication, pieceSize, overwrite) ->
+            Optional.of(master.uploads().createFile(path, size, replication, pieceSize, overwrite))).orElseThrow()));
+  }
+
+  /** The shape of {@code Uploads.createFile}, for its two forms. */
+  private interface UploadOpener {
+    Optional<UploadView> open(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes, boolean overwrite);
+  }
+
+  private static Optional<UploadView> createFile(CreateFileRequest request, UploadOpener opener) {
+    HiroPath path = HiroPath.parse(request.getPath());
+    Checks.require(request.getReplication() >= 0, "replication %d is negative", request.getReplication());
+    Checks.require(request.getPieceSizeBytes() >= 0, "piece size %d is negative", request.getPieceSizeBytes());
+    return opener.open(path, request.getSizeBytes(), request.getReplication(), request.getPieceSizeBytes(),
+        request.getOverwrite());
   }
 
   @Override

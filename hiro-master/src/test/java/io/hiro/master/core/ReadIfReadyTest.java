@@ -3,7 +3,10 @@ package io.hiro.master.core;
 import static io.hiro.master.core.MasterFixture.PIECE;
 import static io.hiro.master.core.MasterFixture.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hiro.common.HostPort;
+import io.hiro.common.WorkerId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What a network thread may read without blocking ({@link Core#readIfReady}, {@link Master#statIfReady}).
+ * What a network thread may read or change without blocking ({@link Core#readIfReady}, {@link
+ * Master#statIfReady}, {@link Core#writeIfReady}, {@link Uploads#createFileIfReady}).
  * The journal's side, a change waiting for its fsync, is in the store's {@code GroupCommitTest}.
  */
 @Timeout(30)
@@ -95,6 +99,35 @@ class ReadIfReadyTest {
     assertThat(fixture.master.statIfReady(path("/large"), false))
         .hasValueSatisfying(view -> assertThat(view.sizeBytes()).isEqualTo((Master.PIECES_READY_MAX + 1) * PIECE));
     assertThat(fixture.master.stat(path("/large"), true).pieces()).hasSize(Master.PIECES_READY_MAX + 1);
+  }
+
+  @Test
+  void anUploadThatMustNotWaitIsNotOpenedWhileAChangeHoldsTheLockNorWithManyPiecesToSign() throws Exception {
+    Membership membership = new Membership(core);
+    for (int i = 1; i <= 3; i++) {
+      membership.register(new WorkerRegistration(new WorkerId("w" + i), HostPort.parse("10.0.0." + i + ":5050"),
+          4 * MasterFixture.GIB, MasterFixture.GIB, 3 * MasterFixture.GIB, new long[0]));
+    }
+    Uploads uploads = new Uploads(core);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread writer = holding(release, entered -> core.write(() -> entered.get()));
+    try {
+      assertThat(uploads.createFileIfReady(path("/a"), PIECE, 3, 0, false)).isEmpty();
+    } finally {
+      release.countDown();
+    }
+    writer.join();
+    assertThat(core.state.uploads()).as("nothing opened while the lock was held").isEmpty();
+
+    assertThat(uploads.createFileIfReady(path("/a"), PIECE, 3, 0, false))
+        .hasValueSatisfying(upload -> assertThat(upload.pieces()).singleElement()
+            .satisfies(piece -> assertThat(piece.replicas()).hasSize(3)));
+    long large = (Master.PIECES_READY_MAX + 1) * PIECE;
+    assertThat(uploads.createFileIfReady(path("/large"), large, 3, 0, false)).isEmpty();
+    assertThat(core.state.uploads()).as("only /a opened").hasSize(1);
+    assertThat(uploads.createFile(path("/large"), large, 3, 0, false).pieces()).hasSize(Master.PIECES_READY_MAX + 1);
+    assertThatThrownBy(() -> uploads.createFileIfReady(path("/bad"), PIECE, 3, 1, false))
+        .as("a bad request fails at once, as on a virtual thread").hasMessageContaining("piece size 1 bytes");
   }
 
   /**
