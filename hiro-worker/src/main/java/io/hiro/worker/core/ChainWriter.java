@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,6 +45,7 @@ public final class ChainWriter {
   private final PieceWrite write;
   private final ReplicaSink downstream;
   private final Duration downstreamAnswerWait;
+  private final Deadlines deadlines;
   private final Consumer<ReplicaMeta> onStored;
   private final Runnable release;
   private long receivedBytes;
@@ -53,13 +53,14 @@ public final class ChainWriter {
   private boolean ended;
 
   ChainWriter(WorkerId self, WritePieceHeader header, PieceWrite write, ReplicaSink downstream,
-      Duration downstreamAnswerWait, Consumer<ReplicaMeta> onStored, Runnable release) {
+      Duration downstreamAnswerWait, Deadlines deadlines, Consumer<ReplicaMeta> onStored, Runnable release) {
     this.self = self;
     this.pieceId = new PieceId(header.getPieceId());
     this.header = header;
     this.write = write;
     this.downstream = downstream;
     this.downstreamAnswerWait = downstreamAnswerWait;
+    this.deadlines = deadlines;
     this.onStored = onStored;
     this.release = release;
   }
@@ -161,12 +162,15 @@ public final class ChainWriter {
     });
   }
 
-  /** The downstream's answer, failed with a timeout after the wait; null at once when there is none to wait for. */
+  /**
+   * The downstream's answer, failed with a timeout once the wait is over ({@link Deadlines}); null at
+   * once when there is none to wait for.
+   */
   private CompletableFuture<WritePieceResponse> downstreamAnswer() {
     if (downstream == null || downstreamFailure != null) {
       return CompletableFuture.completedFuture(null);
     }
-    return downstream.answer().orTimeout(downstreamAnswerWait.toMillis(), TimeUnit.MILLISECONDS);
+    return deadlines.within(downstream.answer(), downstreamAnswerWait);
   }
 
   /** The chain's answer: this replica, and what the downstream stored ({@code next}) or why it failed. */

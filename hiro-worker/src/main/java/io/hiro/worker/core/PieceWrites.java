@@ -41,6 +41,7 @@ public final class PieceWrites {
   private final int streamsMax;
   private final Semaphore streams;
   private final SpaceBudget space;
+  private final Deadlines deadlines = new Deadlines();
 
   public PieceWrites(WorkerId self, PieceTokenCheck tokens, PieceStore store, SpaceBudget space,
       Consumer<ReplicaMeta> onStored) {
@@ -87,7 +88,7 @@ public final class PieceWrites {
       ReplicaSink sink = header.getDownstreamCount() == 0 ? null
           : downstream.connect(header.getDownstream(0), headerForNext(header));
       Runnable release = releaseBoth(giveBack);
-      return new ChainWriter(self, header, write, sink, downstreamAnswerWait, onStored, release);
+      return new ChainWriter(self, header, write, sink, downstreamAnswerWait, deadlines, onStored, release);
     } catch (RuntimeException e) {
       if (write != null) {
         write.abort();
@@ -137,6 +138,19 @@ public final class PieceWrites {
         .clearDownstream()
         .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))
         .build();
+  }
+
+  /**
+   * Ends every wait for a downstream's answer that is past {@link #DOWNSTREAM_ANSWER_WAIT} (or the
+   * wait given): the worker's data service runs this from its periodic sweep.
+   */
+  public void expireOverdueAnswers() {
+    deadlines.expire();
+  }
+
+  /** Waits for a downstream's answer not yet ended (for tests). */
+  public int answersAwaited() {
+    return deadlines.waiting();
   }
 
   /** Piece streams running now. */

@@ -18,15 +18,21 @@ import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The worker's data service: decodes, calls core, encodes. Flow control lives in the piece classes. */
 public final class DataService extends DataServiceGrpc.DataServiceImplBase implements AutoCloseable {
   /** Silence on an incoming piece stream after which it is cut. */
   public static final Duration STREAM_IDLE_CUT = Duration.ofMillis(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
+  private static final Duration SWEEP_PERIOD_MIN = Duration.ofMillis(10);
+  private static final Duration SWEEP_PERIOD_MAX = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(DataService.class);
   /**
    * The calls the server runs on the network thread that read them (full method names): a piece
    * stream's callbacks only queue its work ({@link IncomingPiece}). See {@code Rpc.startServer}.
@@ -38,8 +44,14 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private final PieceReads pieceReads;
   private final ReplicaSinkFactory downstream;
   private final Duration idleCut;
-  /** Idle checks of the streams in flight; a stream that ends cancels its check, which then leaves the queue. */
-  private final ScheduledThreadPoolExecutor timer = idleTimer();
+  /** The piece streams in flight, which {@link #sweep} checks for the idle cut. */
+  private final Set<IncomingPiece> streams = ConcurrentHashMap.newKeySet();
+  /**
+   * Runs {@link #sweep} a few times per idle cut: one periodic task, where a timer task per stream
+   * and per wait for a downstream's answer woke a timer thread for nearly every piece (session 18).
+   */
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("piece-stream-sweep").factory());
   /**
    * Where the piece streams' work runs (their disk writes and fsyncs among it), one task of a stream
    * at a time: platform threads, since each such task blocks on the disk, which would make the
@@ -58,18 +70,31 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
     this.pieceReads = pieceReads;
     this.downstream = downstream;
     this.idleCut = idleCut;
+    long periodNanos = sweepPeriod(idleCut).toNanos();
+    timer.scheduleWithFixedDelay(this::sweep, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
   }
 
-  private static ScheduledThreadPoolExecutor idleTimer() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-        Thread.ofPlatform().daemon().name("piece-stream-timer").factory());
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
+  /** A quarter of the idle cut, between 10 ms and 1 s: a stream is cut at most a quarter late. */
+  static Duration sweepPeriod(Duration idleCut) {
+    Duration quarter = idleCut.dividedBy(4);
+    return quarter.compareTo(SWEEP_PERIOD_MIN) < 0 ? SWEEP_PERIOD_MIN
+        : quarter.compareTo(SWEEP_PERIOD_MAX) > 0 ? SWEEP_PERIOD_MAX : quarter;
   }
 
-  /** Idle checks waiting in the timer: one per piece stream in flight (for tests). */
-  int idleChecksQueued() {
-    return timer.getQueue().size();
+  /** Queues the idle cut of each silent stream, and ends each wait for a downstream's answer that is over. */
+  private void sweep() {
+    try {
+      long now = System.nanoTime();
+      streams.forEach(stream -> stream.sweep(now));
+      pieceWrites.expireOverdueAnswers();
+    } catch (RuntimeException e) { // an exception would end the periodic task for good
+      LOG.error("piece streams: the sweep failed; it runs again", e);
+    }
+  }
+
+  /** Piece streams in flight, watched by the sweep (for tests). */
+  int streamsWatched() {
+    return streams.size();
   }
 
   /** The service to register: piece data arrives parsed with aliasing, one copy of every byte less. */
@@ -81,7 +106,7 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   @Override
   public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> responses) {
     IncomingPiece incoming = new IncomingPiece(
-        (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream, timer, idleCut, pieceWork);
+        (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream, streams, idleCut, pieceWork);
     incoming.start();
     return incoming;
   }

@@ -14,9 +14,8 @@ import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,50 +39,52 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   private final ServerCallStreamObserver<WritePieceResponse> call;
   private final PieceWrites pieceWrites;
   private final ReplicaSinkFactory downstream;
-  private final ScheduledExecutorService timer;
+  private final Set<IncomingPiece> watched;
   private final Executor work;
   private final long idleNanos;
   private volatile long lastMessageNanos = System.nanoTime();
+  /** An idle cut is queued on {@code work}: the sweep does not queue another. */
+  private volatile boolean cutQueued;
   // Touched only by tasks of `work`:
   private ChainWriter writer;
   private boolean ended;
-  /** The pending idle check; cancelled when the stream ends, so the timer does not keep the stream for the idle cut. */
-  private ScheduledFuture<?> idleCheck;
 
+  /**
+   * {@code watched}: the streams the data service's sweep checks for the idle cut; this one is in it
+   * from its start until it ends.
+   */
   IncomingPiece(ServerCallStreamObserver<WritePieceResponse> call, PieceWrites pieceWrites,
-      ReplicaSinkFactory downstream, ScheduledExecutorService timer, Duration idleCut, Executor pool) {
+      ReplicaSinkFactory downstream, Set<IncomingPiece> watched, Duration idleCut, Executor pool) {
     this.call = call;
     this.pieceWrites = pieceWrites;
     this.downstream = downstream;
-    this.timer = timer;
+    this.watched = watched;
     this.work = new SerialExecutor(pool);
     this.idleNanos = idleCut.toNanos();
   }
 
   /** Must run inside the service method: from here on, messages arrive only when asked for. */
   void start() {
+    watched.add(this);
     call.disableAutoRequest();
     call.setOnCancelHandler(() -> work.execute(() -> stop("the sender cancelled")));
-    work.execute(() -> scheduleIdleCheck(idleNanos));
     // The header and the first data message: a small piece then arrives in one go, without a
     // request round between the two through the transport thread.
     call.request(2);
   }
 
-  private void scheduleIdleCheck(long delayNanos) {
-    if (!ended) {
-      idleCheck = timer.schedule(() -> work.execute(this::cutIfIdle), delayNanos, TimeUnit.NANOSECONDS);
+  /** From the data service's periodic sweep: queues the idle cut once nothing arrived for it. */
+  void sweep(long nowNanos) {
+    if (!cutQueued && nowNanos - lastMessageNanos >= idleNanos) {
+      cutQueued = true;
+      work.execute(this::cutIfIdle);
     }
   }
 
   /** A stream silent for the idle cut is failed, so a vanished sender cannot hold a slot forever. */
   private void cutIfIdle() {
-    if (ended) {
-      return;
-    }
-    long idle = System.nanoTime() - lastMessageNanos;
-    if (idle < idleNanos) {
-      scheduleIdleCheck(idleNanos - idle);
+    cutQueued = false;
+    if (ended || System.nanoTime() - lastMessageNanos < idleNanos) {
       return;
     }
     fail(new HiroException(ErrorCode.UNAVAILABLE, "piece " + (writer == null ? "stream" : writer.pieceId())
@@ -175,8 +176,6 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
 
   private void end() {
     ended = true;
-    if (idleCheck != null) {
-      idleCheck.cancel(false);
-    }
+    watched.remove(this);
   }
 }

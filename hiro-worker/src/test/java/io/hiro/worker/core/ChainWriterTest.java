@@ -2,6 +2,7 @@ package io.hiro.worker.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.hiro.common.Crc32c;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -219,12 +219,20 @@ class ChainWriterTest {
     ChainWriter writer = open(header(bytes.length, "w-2", "w-3"));
     sendAll(writer, bytes);
 
-    WritePieceResponse response = writer.finish().get(5, TimeUnit.SECONDS);
+    CompletableFuture<WritePieceResponse> answer = writer.finish();
+    writes.expireOverdueAnswers();
+    assertThat(answer).as("not ended before its wait is over").isNotDone();
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      writes.expireOverdueAnswers(); // what the data service's sweep does
+      return answer.isDone();
+    });
+    WritePieceResponse response = answer.join();
 
     assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1");
     assertThat(response.getFailedWorkerIdsList()).containsExactly("w-2", "w-3");
     assertThat(sink.cancelledBecause).isNotNull();
     assertThat(writes.streamsInUse()).isZero();
+    assertThat(writes.answersAwaited()).isZero();
   }
 
   @Test
