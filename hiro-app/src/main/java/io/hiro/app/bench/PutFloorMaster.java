@@ -30,6 +30,7 @@ final class PutFloorMaster extends NamespaceServiceGrpc.NamespaceServiceImplBase
     this.journal = new Journal(dir.resolve("journal"));
   }
 
+  /** Runs on the network thread ({@link PutFloorNode#NETWORK_THREAD_METHODS}), as Hiro's does. */
   @Override
   public void createFile(CreateFileRequest request, StreamObserver<CreateFileResponse> response) {
     journal.append(PutFloorNode.META_BYTES);

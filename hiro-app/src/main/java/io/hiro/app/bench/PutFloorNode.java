@@ -75,10 +75,12 @@ public final class PutFloorNode {
 
   /**
    * The calls the nodes run on the network thread that read them, as Hiro's daemons run theirs
-   * (since session 17): the lean call and CommitFile, whose waits (the disk, the next worker, the
-   * journal's fsync) are left to other threads that answer when done.
+   * (sessions 17 and 18): the lean call, WritePiece, CreateFile and CommitFile, whose waits (the disk,
+   * the next worker, the journal's fsync) are left to other threads that answer when done.
    */
   static final Set<String> NETWORK_THREAD_METHODS = Set.of(WRITE_CHAIN.getFullMethodName(),
+      DataServiceGrpc.getWritePieceMethod().getFullMethodName(),
+      NamespaceServiceGrpc.getCreateFileMethod().getFullMethodName(),
       NamespaceServiceGrpc.getCommitFileMethod().getFullMethodName());
 
   private PutFloorNode() {}

@@ -7,6 +7,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.HostPort;
@@ -18,6 +19,7 @@ import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.rpc.GrpcReplicaSinkFactory;
+import io.hiro.worker.rpc.SerialExecutor;
 import io.hiro.worker.store.DirectWrites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,11 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link PutFloorNode}'s worker: WritePiece forwards every message to the rest of the chain while it
@@ -55,7 +56,7 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
 
   /** O_DIRECT and its staging buffers, as Hiro's workers have them. */
   private final DirectWrites directWrites;
-  /** The lean call's disk work, on platform threads as Hiro's piece streams' work. */
+  /** The piece streams' and the lean call's disk work, on platform threads as Hiro's piece streams' work. */
   private final ExecutorService diskWork = Executors.newFixedThreadPool(PieceWrites.INCOMING_PIECE_STREAMS_MAX,
       Thread.ofPlatform().daemon().name("bench-disk-work-", 0).factory());
 
@@ -67,7 +68,9 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
 
   @Override
   public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> response) {
-    return new Incoming(response);
+    Incoming incoming = new Incoming((ServerCallStreamObserver<WritePieceResponse>) response);
+    incoming.start();
+    return incoming;
   }
 
   /** The service of {@link PutFloorNode#WRITE_CHAIN}. */
@@ -134,16 +137,22 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
   }
 
   /**
-   * One WritePiece stream. A piece longer than {@link PutFloorNode#LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is
-   * written as Hiro's workers write one, with O_DIRECT through an aligned staging buffer where the
-   * file system takes it, into a file named by its piece id (made on its first use, overwritten in
-   * place after), and each message is taken only once the next worker is ready for it; a failure
-   * on the way (the disk, the next worker) ends the stream at once with its reason, as Hiro's do.
+   * One WritePiece stream, threaded as Hiro's workers thread theirs (session 17): the callbacks run on
+   * the network thread ({@link PutFloorNode#NETWORK_THREAD_METHODS}) and only queue the stream's work
+   * on a lane of {@link #diskWork}; each message after the first data one is asked for only once the
+   * next worker is ready for more; the answer goes out once the local file is fsynced and the next
+   * worker answered, from whichever thread finishes last. No thread waits for the next worker.
+   *
+   * <p>A piece longer than {@link PutFloorNode#LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is written as
+   * Hiro's workers write one, with O_DIRECT through an aligned staging buffer where the file system
+   * takes it, into a file named by its piece id (made on its first use, overwritten in place after);
+   * a failure on the way (the disk, the next worker) ends the stream at once with its reason.
    */
   private final class Incoming implements StreamObserver<WritePieceRequest> {
-    private final StreamObserver<WritePieceResponse> response;
+    private final ServerCallStreamObserver<WritePieceResponse> response;
+    private final Executor lane = new SerialExecutor(diskWork);
     private final CompletableFuture<WritePieceResponse> downstreamAnswer = new CompletableFuture<>();
-    private final Object ready = new Object();
+    // Touched only by tasks of `lane`:
     private ClientCallStreamObserver<WritePieceRequest> downstream;
     private FileChannel file;
     private FileChannel direct;
@@ -151,13 +160,24 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
     private StagedDirectWrite large;
     private long received;
     private boolean ended;
+    /** A message is owed to the sender once the next worker is ready. */
+    private boolean moreOwed;
 
-    Incoming(StreamObserver<WritePieceResponse> response) {
+    Incoming(ServerCallStreamObserver<WritePieceResponse> response) {
       this.response = response;
     }
 
+    void start() {
+      response.disableAutoRequest();
+      response.request(2); // the header and the first data message, as Hiro's workers ask
+    }
+
     @Override
-    public synchronized void onNext(WritePieceRequest request) {
+    public void onNext(WritePieceRequest request) {
+      lane.execute(() -> take(request));
+    }
+
+    private void take(WritePieceRequest request) {
       if (ended) {
         return;
       }
@@ -165,7 +185,7 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
         if (request.hasHeader()) {
           WritePieceHeader header = request.getHeader();
           if (header.getDownstreamCount() > 0) {
-            downstream = forward(header, downstreamAnswer, this::readyChanged);
+            downstream = forward(header, downstreamAnswer, () -> lane.execute(this::askIfOwed));
           }
           if (header.getLength() > PutFloorNode.LARGE_PIECE_BYTES) {
             openLarge(dir.resolve("large-" + header.getPieceId() + ".piece"), header.getLength());
@@ -181,12 +201,13 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
         if (large != null) {
           received += bytes.remaining();
           large.write(bytes);
-          awaitDownstreamReady();
-          return;
+        } else {
+          while (bytes.hasRemaining()) {
+            received += file.write(bytes, received);
+          }
         }
-        while (bytes.hasRemaining()) {
-          received += file.write(bytes, received);
-        }
+        moreOwed = true;
+        askIfOwed();
       } catch (IOException | RuntimeException e) {
         fail(e);
       }
@@ -199,54 +220,40 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
       large = new StagedDirectWrite(file, direct, staging, directWrites.alignment(), 0, written -> {});
     }
 
-    /** Holds the next message back until the next worker can take one (gRPC's flow control), as Hiro's workers do. */
-    private void awaitDownstreamReady() {
-      if (downstream == null) {
+    /** Asks the sender for the next message if one is owed and the next worker can take it (gRPC's flow control). */
+    private void askIfOwed() {
+      if (ended || !moreOwed) {
         return;
       }
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Rpc.STREAM_IDLE_DEADLINE_MILLIS);
-      synchronized (ready) {
-        while (!downstream.isReady()) {
-          if (downstreamAnswer.isDone()) {
-            throw new IllegalStateException("the next worker ended the piece stream early: "
-                + downstreamAnswer.handle((answer, failure) -> failure == null ? "it answered" : failure.toString())
-                    .join());
-          }
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            throw new IllegalStateException("the next worker took no data for "
-                + Rpc.STREAM_IDLE_DEADLINE_MILLIS + " ms");
-          }
-          try {
-            ready.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the next worker");
-          }
+      if (downstream == null || downstream.isReady()) {
+        moreOwed = false;
+        response.request(1);
+      } else if (downstreamAnswer.isDone()) {
+        fail(new IllegalStateException("the next worker ended the piece stream early: "
+            + downstreamAnswer.handle((answer, failure) -> failure == null ? "it answered" : failure.toString()).join()));
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      lane.execute(() -> {
+        if (ended) {
+          return;
         }
-      }
-    }
-
-    private void readyChanged() {
-      synchronized (ready) {
-        ready.notifyAll();
-      }
-    }
-
-    @Override
-    public synchronized void onError(Throwable error) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      if (downstream != null) {
-        downstream.cancel("the sender failed", error);
-      }
-      closeQuietly();
+        ended = true;
+        if (downstream != null) {
+          downstream.cancel("the sender failed", error);
+        }
+        closeQuietly();
+      });
     }
 
     @Override
-    public synchronized void onCompleted() {
+    public void onCompleted() {
+      lane.execute(this::finish);
+    }
+
+    private void finish() {
       if (ended) {
         return;
       }
@@ -261,20 +268,23 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
           appendMetaAndSync(file, received);
         }
         closeQuietly();
-        WritePieceResponse.Builder answer = WritePieceResponse.newBuilder().addStoredWorkerIds("here");
-        if (downstream != null) {
-          answer.addAllStoredWorkerIds(downstreamAnswer.get(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
-              .getStoredWorkerIdsList());
-        }
-        ended = true;
-        response.onNext(answer.build());
-        response.onCompleted();
-      } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         fail(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail(e);
+        return;
       }
+      ended = true;
+      CompletableFuture<WritePieceResponse> next = downstream == null
+          ? CompletableFuture.completedFuture(WritePieceResponse.getDefaultInstance()) : downstreamAnswer;
+      next.whenComplete((answer, failure) -> {
+        if (failure != null) {
+          response.onError(Status.UNAVAILABLE.withDescription("bench worker: the next worker failed: " + failure)
+              .asRuntimeException());
+          return;
+        }
+        response.onNext(WritePieceResponse.newBuilder().addStoredWorkerIds("here")
+            .addAllStoredWorkerIds(answer.getStoredWorkerIdsList()).build());
+        response.onCompleted();
+      });
     }
 
     /** Ends the stream with {@code cause} as its reason, cancels the next worker's and closes the file. */

@@ -12,16 +12,16 @@ import org.slf4j.LoggerFactory;
  * work ({@link IncomingPiece}), so that its state needs no lock and a network thread that hands it
  * work never waits. At most one of its tasks is in the pool at a time; the thread that runs it then
  * runs the tasks queued meanwhile. A task that throws (even an Error) is logged, and the next one
- * still runs.
+ * still runs. Public for the bench's bare workers, which thread their piece streams as Hiro's do.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor pool;
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private boolean draining;
 
-  SerialExecutor(Executor pool) {
+  public SerialExecutor(Executor pool) {
     this.pool = pool;
   }
 
