@@ -4,12 +4,22 @@ import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** A wait that ends early when its owner closes or has new work, so background loops stop promptly. */
+/**
+ * A wait that ends early when its owner closes or has new work, so background loops stop promptly.
+ * New work wakes only a thread in {@link #await}: one in {@link #sleep} is left alone, or a loop that
+ * lingers to batch its work would be woken for nothing by every piece of it (session 18: a worker's
+ * replica reporter was, once per replica stored).
+ */
 final class Pause {
   private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled by new work and by closing: what {@link #await} waits for. */
   private final Condition changed = lock.newCondition();
+  /** Signalled by closing only: what {@link #sleep} waits for. */
+  private final Condition closing = lock.newCondition();
   private boolean closed;
   private boolean woken;
+  /** Times a {@link #sleep} woke before its end and not closed: spurious wake-ups only (for tests). */
+  private int sleepsInterrupted;
 
   /** Waits up to {@code duration}; returns false once closed. */
   boolean await(Duration duration) {
@@ -36,7 +46,10 @@ final class Pause {
     try {
       long nanos = duration.toNanos();
       while (!closed && nanos > 0) {
-        nanos = changed.awaitNanos(nanos);
+        nanos = closing.awaitNanos(nanos);
+        if (!closed && nanos > 0) {
+          sleepsInterrupted++;
+        }
       }
       return !closed;
     } catch (InterruptedException e) {
@@ -63,6 +76,7 @@ final class Pause {
     try {
       closed = true;
       changed.signalAll();
+      closing.signalAll();
     } finally {
       lock.unlock();
     }
@@ -72,6 +86,15 @@ final class Pause {
     lock.lock();
     try {
       return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int sleepsInterrupted() {
+    lock.lock();
+    try {
+      return sleepsInterrupted;
     } finally {
       lock.unlock();
     }
