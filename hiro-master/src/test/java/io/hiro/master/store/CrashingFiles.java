@@ -32,6 +32,7 @@ final class CrashingFiles implements StoreFiles {
   private boolean crashed;
   private volatile long forceDelayMillis;
   private volatile CountDownLatch forceGate;
+  private volatile boolean failForces;
   private final Semaphore forcesWaiting = new Semaphore(0);
 
   /** One file's bytes: all written, and how many of them an fsync made durable. */
@@ -64,6 +65,11 @@ final class CrashingFiles implements StoreFiles {
   /** Returns once an fsync is held back by {@link #holdForces}. */
   void awaitHeldForce() throws InterruptedException {
     forcesWaiting.acquire();
+  }
+
+  /** Fails every fsync from now on, as a disk that went bad would (no crash: names and bytes stay as they are). */
+  void failForces() {
+    failForces = true;
   }
 
   void releaseForces() {
@@ -183,6 +189,9 @@ final class CrashingFiles implements StoreFiles {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
           }
+        }
+        if (failForces) {
+          throw new IOException("fsync failed: Input/output error (injected)");
         }
         synchronized (CrashingFiles.this) {
           point();

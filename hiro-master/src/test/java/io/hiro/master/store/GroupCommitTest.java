@@ -2,6 +2,7 @@ package io.hiro.master.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
 import io.hiro.common.WorkerId;
@@ -12,14 +13,17 @@ import io.hiro.master.core.PieceCommit;
 import io.hiro.master.core.UploadView;
 import io.hiro.master.core.WorkerAddress;
 import io.hiro.master.core.WorkerRegistration;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class GroupCommitTest {
   private static final int WRITERS = 16;
   private static final int CHANGES_PER_WRITER = 25;
+  private static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
 
   @Test
   void concurrentChangesShareFsyncsAndAllSurvive() throws Exception {
@@ -99,19 +104,13 @@ class GroupCommitTest {
     CrashingFiles files = new CrashingFiles();
     try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
-      for (int w = 1; w <= 3; w++) {
-        master.membership().register(new WorkerRegistration(new WorkerId("w" + w),
-            HostPort.parse("10.0.0." + w + ":5050"), 1L << 40, 1L << 39, 1L << 39, new long[0]));
-      }
+      registerThreeWorkers(master);
       long forcesBefore = files.forces();
       UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
       assertThat(files.forces()).as("fsyncs to open an upload").isEqualTo(forcesBefore);
       assertThat(recoveredUploads(files)).as("uploads a crash now would leave").isZero();
 
-      List<PieceCommit> pieces = upload.pieces().stream()
-          .map(p -> new PieceCommit(p.index(), p.id(), p.lengthBytes(), 7,
-              p.replicas().stream().map(WorkerAddress::id).toList()))
-          .toList();
+      List<PieceCommit> pieces = piecesOf(upload);
       master.uploads().commitFile(upload.uploadId(), pieces, new byte[32]);
       assertThat(files.forces()).as("fsyncs to open and commit a put").isEqualTo(forcesBefore + 1);
     }
@@ -131,15 +130,9 @@ class GroupCommitTest {
     CompletableFuture<FileView> answer = new CompletableFuture<>();
     try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
-      for (int w = 1; w <= 3; w++) {
-        master.membership().register(new WorkerRegistration(new WorkerId("w" + w),
-            HostPort.parse("10.0.0." + w + ":5050"), 1L << 40, 1L << 39, 1L << 39, new long[0]));
-      }
+      registerThreeWorkers(master);
       UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
-      List<PieceCommit> pieces = upload.pieces().stream()
-          .map(p -> new PieceCommit(p.index(), p.id(), p.lengthBytes(), 7,
-              p.replicas().stream().map(WorkerAddress::id).toList()))
-          .toList();
+      List<PieceCommit> pieces = piecesOf(upload);
       String[] answeredOn = new String[1];
       files.holdForces();
       try {
@@ -165,6 +158,92 @@ class GroupCommitTest {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).containsExactly(HiroPath.parse("/f"));
     }
+  }
+
+  /**
+   * The journal fails between two fsyncs while the callback thread has callbacks of both in one
+   * batch: the commit whose record an earlier fsync made durable is answered with its file, the one
+   * whose fsync failed with UNAVAILABLE, never with success, and the thread goes on answering.
+   */
+  @Test
+  void aFailedFsyncFailsOnlyTheCommitsItWasToMakeDurableAndTheCallbackThreadGoesOn() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      registerThreeWorkers(master);
+      UploadView first = master.uploads().createFile(HiroPath.parse("/first"), 10, 0, 0, false);
+      UploadView durable = master.uploads().createFile(HiroPath.parse("/durable"), 10, 0, 0, false);
+      UploadView lost = master.uploads().createFile(HiroPath.parse("/lost"), 10, 0, 0, false);
+      // The first commit's callback holds the callback thread, so the next two queue up as one batch.
+      CountDownLatch callbackThreadHeld = new CountDownLatch(1);
+      CountDownLatch releaseCallbackThread = new CountDownLatch(1);
+      commitIfReady(master, first, (file, failure) -> {
+        callbackThreadHeld.countDown();
+        awaitUninterruptibly(releaseCallbackThread);
+      });
+      assertThat(callbackThreadHeld.await(10, TimeUnit.SECONDS)).as("the first commit answered").isTrue();
+
+      CompletableFuture<String> durableAnswer = new CompletableFuture<>();
+      commitIfReady(master, durable, answerInto(durableAnswer));
+      master.mkdir(HiroPath.parse("/d"), false); // its fsync makes the commit of /durable durable too
+      long durableSeq = store.durableSeq();
+      files.failForces();
+      CompletableFuture<String> lostAnswer = new CompletableFuture<>();
+      commitIfReady(master, lost, answerInto(lostAnswer));
+      assertThat(durableAnswer).as("queued behind the held callback").isNotDone();
+      releaseCallbackThread.countDown();
+
+      assertThat(durableAnswer).as("the commit made durable before the failure").succeedsWithin(ANSWER_WAIT)
+          .isEqualTo("/durable on journal-callbacks");
+      assertThat(lostAnswer).as("the commit whose fsync failed").succeedsWithin(ANSWER_WAIT)
+          .isEqualTo("UNAVAILABLE on journal-callbacks");
+      assertThat(store.durableSeq()).isEqualTo(durableSeq);
+      assertThat(store.isFailed()).isTrue();
+
+      CompletableFuture<String> laterAnswer = new CompletableFuture<>();
+      store.whenDurable(store.appendedSeq(), failure -> laterAnswer.complete(
+          (failure == null ? "durable" : failure.code().name()) + " on " + Thread.currentThread().getName()));
+      assertThat(laterAnswer).as("a callback after the failure").succeedsWithin(ANSWER_WAIT)
+          .isEqualTo("UNAVAILABLE on journal-callbacks");
+    }
+    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).extracting(HiroPath::toString)
+          .containsExactlyInAnyOrder("/first", "/durable", "/d");
+    }
+  }
+
+  private static void commitIfReady(Master master, UploadView upload, BiConsumer<FileView, RuntimeException> then) {
+    boolean started = master.uploads().commitFileIfReady(upload.uploadId(), piecesOf(upload), new byte[32], then);
+    assertThat(started).as("the lock was free").isTrue();
+  }
+
+  /** A commit's answer as "<path or error code> on <thread>", into {@code answer}. */
+  private static BiConsumer<FileView, RuntimeException> answerInto(CompletableFuture<String> answer) {
+    return (file, failure) -> answer.complete((failure == null ? file.path().toString()
+        : ((HiroException) failure).code().name()) + " on " + Thread.currentThread().getName());
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void registerThreeWorkers(Master master) {
+    for (int w = 1; w <= 3; w++) {
+      master.membership().register(new WorkerRegistration(new WorkerId("w" + w),
+          HostPort.parse("10.0.0." + w + ":5050"), 1L << 40, 1L << 39, 1L << 39, new long[0]));
+    }
+  }
+
+  private static List<PieceCommit> piecesOf(UploadView upload) {
+    return upload.pieces().stream()
+        .map(p -> new PieceCommit(p.index(), p.id(), p.lengthBytes(), 7,
+            p.replicas().stream().map(WorkerAddress::id).toList()))
+        .toList();
   }
 
   private static int recoveredUploads(CrashingFiles files) throws Exception {
