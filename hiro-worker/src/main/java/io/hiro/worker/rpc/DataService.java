@@ -127,8 +127,10 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   @Override
   public void close() {
     timer.shutdownNow();
-    // The streams' queued work runs out (a cancelled stream's abort removes its file); a commit in its
-    // fsync finishes. Only what is still running after the wait is interrupted.
+    // Every stream still receiving is failed, and the streams' queued work runs out (an abort removes
+    // the unfinished file); a commit in its fsync finishes. A cancel that comes later finds the pool
+    // shut and its stream ended. Only what is still running after the wait is interrupted.
+    streams.forEach(IncomingPiece::failForClose);
     pieceWork.shutdown();
     try {
       if (!pieceWork.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,17 +68,41 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   void start() {
     watched.add(this);
     call.disableAutoRequest();
-    call.setOnCancelHandler(() -> work.execute(() -> stop("the sender cancelled")));
+    call.setOnCancelHandler(() -> queue(() -> stop("the sender cancelled")));
     // The header and the first data message: a small piece then arrives in one go, without a
     // request round between the two through the transport thread.
     call.request(2);
+  }
+
+  /**
+   * The data service is closing: fails the stream if it is still receiving, so that its unfinished
+   * write is removed and its slot freed while the service lets queued work run out.
+   */
+  void failForClose() {
+    queue(() -> {
+      if (!ended) {
+        fail(HiroException.unavailable("worker is stopping; resend the piece to another worker"));
+      }
+    });
+  }
+
+  /**
+   * Queues a task of this stream's. Once the data service closed, its pool takes no more, and the
+   * task is dropped: {@link #failForClose} ended the stream already.
+   */
+  private void queue(Runnable task) {
+    try {
+      work.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("piece stream: the worker is stopping; a task of the stream was dropped");
+    }
   }
 
   /** From the data service's periodic sweep: queues the idle cut once nothing arrived for it. */
   void sweep(long nowNanos) {
     if (!cutQueued && nowNanos - lastMessageNanos >= idleNanos) {
       cutQueued = true;
-      work.execute(this::cutIfIdle);
+      queue(this::cutIfIdle);
     }
   }
 
@@ -94,7 +119,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   @Override
   public void onNext(WritePieceRequest request) {
     lastMessageNanos = System.nanoTime();
-    work.execute(() -> take(request));
+    queue(() -> take(request));
   }
 
   private void take(WritePieceRequest request) {
@@ -118,12 +143,12 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
 
   @Override
   public void onError(Throwable error) {
-    work.execute(() -> stop("the sender failed: " + error.getMessage()));
+    queue(() -> stop("the sender failed: " + error.getMessage()));
   }
 
   @Override
   public void onCompleted() {
-    work.execute(this::finish);
+    queue(this::finish);
   }
 
   private void finish() {

@@ -40,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -106,8 +105,6 @@ class DataServiceCloseTest {
    * closes its connections on its network threads, so the cancels may come after the worker's
    * close reached {@code DataService.close} (WorkerServer.close). Here the cancels come right after it.
    */
-  @Disabled("finding: the cancel's work is rejected by the shut-down piece-work pool (RejectedExecutionException out of"
-      + " the gRPC cancel handler), so the stream is never aborted: its unfinished write and its slot stay")
   @Test
   void aCancelThatArrivesOnceCloseBeganStillAbortsItsStream() {
     for (long pieceId = 1; pieceId <= STREAMS; pieceId++) {
