@@ -3,7 +3,6 @@ package io.hiro.worker.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -14,7 +13,6 @@ import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.PieceStreams;
 import io.hiro.proto.DataServiceGrpc;
-import io.hiro.proto.PieceData;
 import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
@@ -22,16 +20,11 @@ import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.TestTokens;
-import io.hiro.worker.store.BlockChecksums;
+import io.hiro.worker.store.ForwardingPieceStore;
 import io.hiro.worker.store.MemoryPieceStore;
-import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
-import io.hiro.worker.store.ReplicaReader;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,15 +147,7 @@ class DataServiceCloseTest {
   }
 
   private CompletableFuture<WritePieceResponse> put(long pieceId, byte[] bytes) {
-    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-    StreamObserver<WritePieceRequest> requests =
-        DataServiceGrpc.newStub(channel).writePiece(PieceStreams.completing(answer));
-    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId)
-        .setLength(bytes.length).setToken(TestTokens.write(pieceId))).build());
-    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
-        .setData(ByteString.copyFrom(bytes)).setCrc32C(Crc32c.of(bytes, 0, bytes.length))).build());
-    requests.onCompleted();
-    return answer;
+    return PieceClient.startSmallWrite(channel, pieceId, bytes);
   }
 
   private static Set<Thread> pieceWorkThreads() {
@@ -182,7 +167,7 @@ class DataServiceCloseTest {
    * A store in memory that records the threads that begin and abort its writes, and, when told,
    * holds every commit (as a slow fsync would) until released, noting whether it was interrupted.
    */
-  private static final class HeldStore implements PieceStore {
+  private static final class HeldStore extends ForwardingPieceStore {
     final MemoryPieceStore memory;
     final Set<Thread> workThreads = ConcurrentHashMap.newKeySet();
     final CountDownLatch commitEntered = new CountDownLatch(1);
@@ -191,24 +176,14 @@ class DataServiceCloseTest {
     volatile boolean commitInterrupted;
 
     HeldStore(MemoryPieceStore memory) {
+      super(memory);
       this.memory = memory;
     }
 
     @Override
     public PieceWrite begin(ReplicaMeta identity) {
       workThreads.add(Thread.currentThread());
-      PieceWrite write = memory.begin(identity);
-      return new PieceWrite() {
-        @Override
-        public void append(ByteBuffer bytes, BlockChecksums.Parts parts) {
-          write.append(bytes, parts);
-        }
-
-        @Override
-        public long bytesWritten() {
-          return write.bytesWritten();
-        }
-
+      return new ForwardingWrite(memory.begin(identity)) {
         @Override
         public ReplicaMeta commit() {
           workThreads.add(Thread.currentThread());
@@ -221,50 +196,15 @@ class DataServiceCloseTest {
               Thread.currentThread().interrupt();
             }
           }
-          return write.commit();
+          return delegate.commit();
         }
 
         @Override
         public void abort() {
           workThreads.add(Thread.currentThread());
-          write.abort();
+          delegate.abort();
         }
       };
-    }
-
-    @Override
-    public ReplicaReader open(PieceId pieceId) {
-      return memory.open(pieceId);
-    }
-
-    @Override
-    public Optional<ReplicaMeta> meta(PieceId pieceId) {
-      return memory.meta(pieceId);
-    }
-
-    @Override
-    public List<ReplicaMeta> replicas() {
-      return memory.replicas();
-    }
-
-    @Override
-    public Optional<String> moveAsideCorrupt(ReplicaMeta replica) {
-      return memory.moveAsideCorrupt(replica);
-    }
-
-    @Override
-    public boolean delete(PieceId pieceId) {
-      return memory.delete(pieceId);
-    }
-
-    @Override
-    public long usedBytes() {
-      return memory.usedBytes();
-    }
-
-    @Override
-    public int replicaCount() {
-      return memory.replicaCount();
     }
   }
 }

@@ -51,6 +51,22 @@ final class PieceClient implements AutoCloseable {
     return answer.get(20, TimeUnit.SECONDS);
   }
 
+  /**
+   * Starts a write of a piece without downstream in one data message over {@code channel}, with
+   * a WRITE token for it; the answer completes when the worker answers.
+   */
+  static CompletableFuture<WritePieceResponse> startSmallWrite(ManagedChannel channel, long pieceId, byte[] bytes) {
+    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+    StreamObserver<WritePieceRequest> requests =
+        DataServiceGrpc.newStub(channel).writePiece(PieceStreams.completing(answer));
+    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId)
+        .setLength(bytes.length).setToken(TestTokens.write(pieceId))).build());
+    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+        .setData(ByteString.copyFrom(bytes)).setCrc32C(Crc32c.of(bytes, 0, bytes.length))).build());
+    requests.onCompleted();
+    return answer;
+  }
+
   /** Reads with a READ token for the piece. */
   byte[] read(long pieceId, long offset, long length) {
     return read(pieceId, offset, length, TestTokens.read(pieceId));

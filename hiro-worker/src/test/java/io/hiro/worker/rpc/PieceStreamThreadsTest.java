@@ -3,37 +3,26 @@ package io.hiro.worker.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.stub.StreamObserver;
 import io.hiro.common.Crc32c;
 import io.hiro.common.HostPort;
-import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.common.guard.EndpointGuards;
-import io.hiro.common.rpc.PieceStreams;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
-import io.hiro.proto.DataServiceGrpc;
-import io.hiro.proto.PieceData;
 import io.hiro.proto.ReplicaMeta;
-import io.hiro.proto.WritePieceHeader;
-import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.TestTokens;
-import io.hiro.worker.store.BlockChecksums;
+import io.hiro.worker.store.ForwardingPieceStore;
 import io.hiro.worker.store.MemoryPieceStore;
 import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
-import io.hiro.worker.store.ReplicaReader;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,25 +78,17 @@ class PieceStreamThreadsTest {
   private CompletableFuture<WritePieceResponse> put(long pieceId) {
     byte[] bytes = new byte[4096];
     bytes[0] = (byte) pieceId;
-    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-    StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(channel).writePiece(PieceStreams.completing(answer));
-    requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId)
-        .setLength(bytes.length).setToken(TestTokens.write(pieceId))).build());
-    requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
-        .setData(ByteString.copyFrom(bytes)).setCrc32C(Crc32c.of(bytes, 0, bytes.length))).build());
-    requests.onCompleted();
-    return answer;
+    return PieceClient.startSmallWrite(channel, pieceId, bytes);
   }
 
   /** A store whose commit of piece {@link #HELD} waits for {@link #release}. */
-  private static final class HeldCommits implements PieceStore {
+  private static final class HeldCommits extends ForwardingPieceStore {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     volatile String heldCommitThread;
-    private final PieceStore delegate;
 
     HeldCommits(PieceStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -116,17 +97,7 @@ class PieceStreamThreadsTest {
       if (identity.getPieceId() != HELD) {
         return write;
       }
-      return new PieceWrite() {
-        @Override
-        public void append(ByteBuffer bytes, BlockChecksums.Parts parts) {
-          write.append(bytes, parts);
-        }
-
-        @Override
-        public long bytesWritten() {
-          return write.bytesWritten();
-        }
-
+      return new ForwardingWrite(write) {
         @Override
         public ReplicaMeta commit() {
           heldCommitThread = Thread.currentThread().getName();
@@ -136,49 +107,9 @@ class PieceStreamThreadsTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          return write.commit();
-        }
-
-        @Override
-        public void abort() {
-          write.abort();
+          return delegate.commit();
         }
       };
-    }
-
-    @Override
-    public ReplicaReader open(PieceId pieceId) {
-      return delegate.open(pieceId);
-    }
-
-    @Override
-    public Optional<ReplicaMeta> meta(PieceId pieceId) {
-      return delegate.meta(pieceId);
-    }
-
-    @Override
-    public List<ReplicaMeta> replicas() {
-      return delegate.replicas();
-    }
-
-    @Override
-    public Optional<String> moveAsideCorrupt(ReplicaMeta replica) {
-      return delegate.moveAsideCorrupt(replica);
-    }
-
-    @Override
-    public boolean delete(PieceId pieceId) {
-      return delegate.delete(pieceId);
-    }
-
-    @Override
-    public long usedBytes() {
-      return delegate.usedBytes();
-    }
-
-    @Override
-    public int replicaCount() {
-      return delegate.replicaCount();
     }
   }
 }
