@@ -8,7 +8,6 @@ import io.hiro.common.WorkerId;
 import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
 import io.hiro.master.core.PieceCommit;
-import io.hiro.master.core.UploadView;
 import io.hiro.proto.AbortUploadRequest;
 import io.hiro.proto.AbortUploadResponse;
 import io.hiro.proto.AllocateChainRequest;
@@ -36,7 +35,6 @@ import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,22 +67,18 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
   public void createFile(CreateFileRequest request, StreamObserver<CreateFileResponse> responses) {
     LOG.debug("master: CreateFile {} ({} bytes)", request.getPath(), request.getSizeBytes());
     Replies.replyWithoutBlocking(LOG, "CreateFile " + request.getPath(), responses,
-        () -> createFile(request, master.uploads()::createFileIfReady).map(ProtoMapping::upload),
-        () -> ProtoMapping.upload(createFile(request, (path, size, replication, pieceSize, overwrite) ->
-            Optional.of(master.uploads().createFile(path, size, replication, pieceSize, overwrite))).orElseThrow()));
+        () -> master.uploads().createFileIfReady(checkedPath(request), request.getSizeBytes(),
+            request.getReplication(), request.getPieceSizeBytes(), request.getOverwrite()).map(ProtoMapping::upload),
+        () -> ProtoMapping.upload(master.uploads().createFile(checkedPath(request), request.getSizeBytes(),
+            request.getReplication(), request.getPieceSizeBytes(), request.getOverwrite())));
   }
 
-  /** The shape of {@code Uploads.createFile}, for its two forms. */
-  private interface UploadOpener {
-    Optional<UploadView> open(HiroPath path, long sizeBytes, int replication, long pieceSizeBytes, boolean overwrite);
-  }
-
-  private static Optional<UploadView> createFile(CreateFileRequest request, UploadOpener opener) {
+  /** The file's path, once the request's replication and piece size are checked (0 means the master's default). */
+  private static HiroPath checkedPath(CreateFileRequest request) {
     HiroPath path = HiroPath.parse(request.getPath());
     Checks.require(request.getReplication() >= 0, "replication %d is negative", request.getReplication());
     Checks.require(request.getPieceSizeBytes() >= 0, "piece size %d is negative", request.getPieceSizeBytes());
-    return opener.open(path, request.getSizeBytes(), request.getReplication(), request.getPieceSizeBytes(),
-        request.getOverwrite());
+    return path;
   }
 
   @Override
