@@ -63,8 +63,7 @@ public final class PieceWriteCall {
     ClientCallStreamObserver<WritePieceRequest> call = (ClientCallStreamObserver<WritePieceRequest>)
         DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writePiece(new Observer());
     try {
-      call.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
-      int crc32c = sendData(call, header.getLength(), reader);
+      int crc32c = send(call, header, reader);
       call.onCompleted();
       return new Result(awaitResponse(), crc32c);
     } catch (RuntimeException | Error e) {
@@ -73,33 +72,52 @@ public final class PieceWriteCall {
     }
   }
 
-  private int sendData(ClientCallStreamObserver<WritePieceRequest> call, long lengthBytes, PieceReader reader) {
-    int pieceCrc = 0;
+  /**
+   * Sends the header, then the data messages. The first message's bytes are read before the header
+   * goes out, so the header does not leave alone while the file is read: a small piece's header,
+   * data and end are handed to gRPC one right after the other (docs/BENCHMARKS.md, session 19).
+   */
+  private int send(ClientCallStreamObserver<WritePieceRequest> call, WritePieceHeader header, PieceReader reader) {
+    long lengthBytes = header.getLength();
     int messageBytesMax = (int) Math.min(Limits.MESSAGE_DATA_BYTES, Math.max(lengthBytes, 1));
+    int pieceCrc = 0;
     long offset = 0;
-    while (offset < lengthBytes) {
+    do {
       if (offset > 0) {
         // The first message goes at once, before the new stream reports ready: gRPC holds it until
         // then, and a small piece saves the wait for that signal. Later ones wait for flow control.
         awaitReady(call);
       }
       int length = (int) Math.min(messageBytesMax, lengthBytes - offset);
-      // A new array per message: the message wraps it without a copy, and gRPC may still hold it after onNext.
-      ByteBuffer buffer = ByteBuffer.allocate(length);
-      reader.read(offset, buffer);
-      buffer.flip();
-      if (buffer.remaining() != length) {
-        throw new IllegalStateException("piece reader gave " + buffer.remaining() + " bytes, not " + length);
-      }
+      ByteBuffer buffer = read(reader, offset, length);
       int messageCrc = Crc32c.of(buffer);
       pieceCrc = Crc32c.combine(pieceCrc, messageCrc, length);
-      call.onNext(WritePieceRequest.newBuilder()
-          .setData(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buffer.array()))
-              .setCrc32C(messageCrc))
-          .build());
+      if (offset == 0) {
+        call.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
+      }
+      if (length > 0) {
+        call.onNext(WritePieceRequest.newBuilder()
+            .setData(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buffer.array()))
+                .setCrc32C(messageCrc))
+            .build());
+      }
       offset += length;
-    }
+    } while (offset < lengthBytes);
     return pieceCrc;
+  }
+
+  /** The piece's {@code length} bytes from {@code offset}, in a new array that the message wraps without a copy. */
+  private static ByteBuffer read(PieceReader reader, long offset, int length) {
+    // A new array per message, as gRPC may still hold the last one after onNext.
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    if (length > 0) {
+      reader.read(offset, buffer);
+    }
+    buffer.flip();
+    if (buffer.remaining() != length) {
+      throw new IllegalStateException("piece reader gave " + buffer.remaining() + " bytes, not " + length);
+    }
+    return buffer;
   }
 
   /** Waits until the call can take a message; fails if the worker already ended the call or went silent. */

@@ -1,6 +1,7 @@
 package io.hiro.client.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -9,15 +10,21 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.hiro.common.Crc32c;
 import io.hiro.common.Limits;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +69,34 @@ class PieceWriteCallTest {
     }
   }
 
+  /** A worker that keeps every message it is sent and whether the call ended cancelled. */
+  private static final class RecordingWorker extends DataServiceGrpc.DataServiceImplBase {
+    final List<WritePieceRequest> received = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+
+    @Override
+    public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> responses) {
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(WritePieceRequest request) {
+          received.add(request);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          ended.complete(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          ended.complete(null);
+          responses.onNext(WritePieceResponse.newBuilder().addStoredWorkerIds("w1").build());
+          responses.onCompleted();
+        }
+      };
+    }
+  }
+
   @AfterEach
   void stop() {
     channel.shutdownNow();
@@ -89,5 +124,53 @@ class PieceWriteCallTest {
     assertThat(result.get(10, TimeUnit.SECONDS).response().getStoredWorkerIdsList()).containsExactly("w1");
     assertThat(reads.get()).isEqualTo(MESSAGES);
     assertThat(bytesReceived.get()).isEqualTo(lengthBytes);
+  }
+
+  @Test
+  void sendsTheHeaderThenEachMessageWithItsOffsetAndChecksum() throws Exception {
+    RecordingWorker worker = new RecordingWorker();
+    server = InProcessServerBuilder.forName(name).addService(worker).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    byte[] piece = new byte[Limits.MESSAGE_DATA_BYTES * 2 + 1000];
+    new Random(5).nextBytes(piece);
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(8).setLength(piece.length).build();
+
+    PieceWriteCall.Result result = PieceWriteCall.write(channel, ref(), header,
+        (offset, into) -> into.put(piece, (int) offset, into.remaining()));
+
+    assertThat(worker.ended.get(5, TimeUnit.SECONDS)).isNull();
+    assertThat(worker.received).hasSize(4);
+    assertThat(worker.received.get(0).getHeader()).isEqualTo(header);
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    for (WritePieceRequest request : worker.received.subList(1, 4)) {
+      assertThat(request.getData().getOffset()).isEqualTo(sent.size());
+      assertThat(request.getData().getCrc32C()).isEqualTo(Crc32c.of(request.getData().getData().asReadOnlyByteBuffer()));
+      request.getData().getData().writeTo(sent);
+    }
+    assertThat(sent.toByteArray()).isEqualTo(piece);
+    assertThat(result.crc32c()).isEqualTo(Crc32c.of(ByteBuffer.wrap(piece)));
+  }
+
+  @Test
+  void aPieceThatCannotBeReadSendsNoHeader() throws Exception {
+    RecordingWorker worker = new RecordingWorker();
+    server = InProcessServerBuilder.forName(name).addService(worker).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(9).setLength(4096).build();
+
+    assertThatThrownBy(() -> PieceWriteCall.write(channel, ref(), header, (offset, into) -> {
+      // Long enough for a header sent before this read to reach the worker.
+      await().pollDelay(Duration.ZERO).during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+          .until(worker.received::isEmpty);
+      throw new IllegalStateException("the local file shrank");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("the local file shrank");
+
+    // The worker never opens the piece, nor the chain behind it, for bytes that never come.
+    assertThat(worker.ended.get(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(worker.received).isEmpty();
+  }
+
+  private WorkerRef ref() {
+    return WorkerRef.newBuilder().setWorkerId("w1").setAddress(name).build();
   }
 }
