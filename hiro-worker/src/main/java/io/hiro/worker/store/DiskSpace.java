@@ -12,6 +12,11 @@ public interface DiskSpace {
 
   long usableBytes();
 
+  /**
+   * The disk holding {@code dir}. Its size is read once, here: the worker measures its space for
+   * every piece that arrives, and a disk's size does not change under a running worker (a disk
+   * grown in place is seen at the next start). Its usable space is read at every call.
+   */
   static DiskSpace of(Path dir) {
     FileStore fileStore;
     try {
@@ -19,14 +24,11 @@ public interface DiskSpace {
     } catch (IOException e) {
       throw HiroException.unavailable("cannot find the disk of %s: %s", dir, e.getMessage());
     }
+    long total = sizeOf(fileStore);
     return new DiskSpace() {
       @Override
       public long totalBytes() {
-        try {
-          return fileStore.getTotalSpace();
-        } catch (IOException e) {
-          return 0;
-        }
+        return total;
       }
 
       @Override
@@ -38,5 +40,13 @@ public interface DiskSpace {
         }
       }
     };
+  }
+
+  private static long sizeOf(FileStore fileStore) {
+    try {
+      return fileStore.getTotalSpace();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 }
