@@ -49,6 +49,11 @@ import java.util.concurrent.TimeoutException;
  * master call per put would hand out piece ids and chains ahead, which this leaves out. No protocol
  * that keeps 3 fsynced replicas on 3 workers and a journaled record at the master makes fewer calls.
  *
+ * <p>{@code limit.put_lean_create.1client} and {@code .8clients}: the lean put with CreateFile
+ * first, so two master calls as Hiro's put makes, and the chain in one unary call. Between the
+ * three shapes it tells what the second master call costs (lean against lean_create) and what the
+ * piece stream costs against a single call (lean_create against floor).
+ *
  * <p>Puts of both shapes are made untimed first, taking turns, with 8 clients, for
  * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
  * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
@@ -69,8 +74,8 @@ final class PutFloor {
   }
 
   /**
-   * The four figures: {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with
-   * {@code sizes.clientCount()} clients.
+   * The six figures: {@code limit.put_floor}, {@code limit.put_lean} and {@code limit.put_lean_create},
+   * each with 1 client and with {@code sizes.clientCount()} clients.
    */
   static List<Figure> measure(Path workDir, BenchSizes sizes, long deadlineNanos) throws IOException {
     PutFloor floor = new PutFloor();
@@ -89,6 +94,7 @@ final class PutFloor {
         do {
           puts(clients, Client::put, count, deadlineNanos);
           puts(clients, Client::putLean, count, deadlineNanos);
+          puts(clients, Client::putLeanCreate, count, deadlineNanos);
         } while (System.nanoTime() < warmUntil);
         String many = clients.size() + "clients";
         List<Client> one = clients.subList(0, 1);
@@ -96,7 +102,11 @@ final class PutFloor {
             Figure.of("limit.put_floor.1client", puts(one, Client::put, count, deadlineNanos), "files/s"),
             Figure.of("limit.put_floor." + many, puts(clients, Client::put, count, deadlineNanos), "files/s"),
             Figure.of("limit.put_lean.1client", puts(one, Client::putLean, count, deadlineNanos), "files/s"),
-            Figure.of("limit.put_lean." + many, puts(clients, Client::putLean, count, deadlineNanos), "files/s"));
+            Figure.of("limit.put_lean." + many, puts(clients, Client::putLean, count, deadlineNanos), "files/s"),
+            Figure.of("limit.put_lean_create.1client", puts(one, Client::putLeanCreate, count, deadlineNanos),
+                "files/s"),
+            Figure.of("limit.put_lean_create." + many, puts(clients, Client::putLeanCreate, count, deadlineNanos),
+                "files/s"));
       } finally {
         clients.forEach(Client::close);
       }
@@ -165,10 +175,7 @@ final class PutFloor {
       if (left <= 0) {
         throw HiroException.unavailable("bench limit.put_floor did not finish before its deadline");
       }
-      CreateFileResponse upload = NamespaceServiceGrpc.newBlockingStub(masterChannel)
-          .withDeadlineAfter(left, TimeUnit.NANOSECONDS)
-          .createFile(CreateFileRequest.newBuilder().setPath("/floor").setSizeBytes(content.size())
-              .setReplication(REPLICATION).setOverwrite(true).build());
+      CreateFileResponse upload = createFile(left);
       int primary = puts++ % REPLICATION;
       List<WorkerRef> downstream = downstreamOf(workers, primary);
       CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
@@ -185,6 +192,22 @@ final class PutFloor {
       }
       NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(left, TimeUnit.NANOSECONDS)
           .commitFile(CommitFileRequest.newBuilder().setUploadId(upload.getUploadId()).build());
+    }
+
+    private CreateFileResponse createFile(long leftNanos) {
+      return NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(leftNanos, TimeUnit.NANOSECONDS)
+          .createFile(CreateFileRequest.newBuilder().setPath("/floor").setSizeBytes(content.size())
+              .setReplication(REPLICATION).setOverwrite(true).build());
+    }
+
+    /** A put of the lean shape with CreateFile first: two master calls, the chain in one unary call. */
+    void putLeanCreate(long deadlineNanos) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        throw HiroException.unavailable("bench limit.put_lean_create did not finish before its deadline");
+      }
+      createFile(left);
+      putLean(deadlineNanos);
     }
 
     /** A put of the lean shape: one call along the chain, then CommitFile. */
