@@ -7,5 +7,5 @@ RUN mvn -B -q -DskipTests package
 FROM eclipse-temurin:21-jre
 COPY --from=build /src/hiro-app/target/hiro.jar /opt/hiro/hiro.jar
 WORKDIR /data
-ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/hiro/hiro.jar"]
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-jar", "/opt/hiro/hiro.jar"]
 CMD ["--help"]

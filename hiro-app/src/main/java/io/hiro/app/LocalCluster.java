@@ -126,11 +126,14 @@ public final class LocalCluster implements AutoCloseable {
     return javaLauncher(Main.class);
   }
 
-  /** The launcher that runs {@code main} in a new JVM with this JVM's java and class path. */
+  /**
+   * The launcher that runs {@code main} in a new JVM with this JVM's java and class path, and the
+   * collector {@code bin/hiro} gives every Hiro JVM.
+   */
   public static List<String> javaLauncher(Class<?> main) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        main.getName());
+    return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp",
+        System.getProperty("java.class.path"), main.getName());
   }
 
   public HostPort masterAddress() {
