@@ -54,7 +54,7 @@ import java.util.concurrent.TimeoutException;
  * three shapes it tells what the second master call costs (lean against lean_create) and what the
  * piece stream costs against a single call (lean_create against floor).
  *
- * <p>Puts of both shapes are made untimed first, taking turns, with 8 clients, for
+ * <p>Puts of the three shapes are made untimed first, taking turns, with 8 clients, for
  * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
  * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
  * the other file limits' do.
