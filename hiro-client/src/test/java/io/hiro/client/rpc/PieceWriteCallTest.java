@@ -27,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,43 +38,34 @@ class PieceWriteCallTest {
 
   private final String name = "flow-" + UUID.randomUUID();
   private final AtomicReference<ServerCallStreamObserver<WritePieceResponse>> serverCall = new AtomicReference<>();
-  private final AtomicLong bytesReceived = new AtomicLong();
   private Server server;
   private ManagedChannel channel;
 
-  /** A worker that takes messages only when the test asks it to, as a slow disk would. */
-  private final class SlowWorker extends DataServiceGrpc.DataServiceImplBase {
-    @Override
-    public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> responses) {
-      ServerCallStreamObserver<WritePieceResponse> call = (ServerCallStreamObserver<WritePieceResponse>) responses;
-      call.disableAutoRequest();
-      call.request(2);
-      serverCall.set(call);
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(WritePieceRequest request) {
-          bytesReceived.addAndGet(request.getData().getData().size());
-        }
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onCompleted() {
-          responses.onNext(WritePieceResponse.newBuilder().addStoredWorkerIds("w1").build());
-          responses.onCompleted();
-        }
-      };
-    }
-  }
-
-  /** A worker that keeps every message it is sent and whether the call ended cancelled. */
-  private static final class RecordingWorker extends DataServiceGrpc.DataServiceImplBase {
+  /**
+   * A worker that keeps every message it is sent and how the call ended. A slow one takes messages
+   * only when the test asks it to ({@link #serverCall}), as a slow disk would.
+   */
+  private final class RecordingWorker extends DataServiceGrpc.DataServiceImplBase {
     final List<WritePieceRequest> received = new CopyOnWriteArrayList<>();
     final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    private final boolean slow;
+
+    RecordingWorker(boolean slow) {
+      this.slow = slow;
+    }
+
+    long dataBytes() {
+      return received.stream().mapToLong(request -> request.getData().getData().size()).sum();
+    }
 
     @Override
     public StreamObserver<WritePieceRequest> writePiece(StreamObserver<WritePieceResponse> responses) {
+      if (slow) {
+        ServerCallStreamObserver<WritePieceResponse> call = (ServerCallStreamObserver<WritePieceResponse>) responses;
+        call.disableAutoRequest();
+        call.request(2);
+        serverCall.set(call);
+      }
       return new StreamObserver<>() {
         @Override
         public void onNext(WritePieceRequest request) {
@@ -105,7 +95,8 @@ class PieceWriteCallTest {
 
   @Test
   void aWorkerThatTakesNoMessagesStopsTheClientFromReadingAhead() throws Exception {
-    server = InProcessServerBuilder.forName(name).addService(new SlowWorker()).build().start();
+    RecordingWorker slowWorker = new RecordingWorker(true);
+    server = InProcessServerBuilder.forName(name).addService(slowWorker).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     AtomicInteger reads = new AtomicInteger();
     long lengthBytes = (long) MESSAGES * Limits.MESSAGE_DATA_BYTES;
@@ -123,12 +114,12 @@ class PieceWriteCallTest {
     serverCall.get().request(MESSAGES + 1);
     assertThat(result.get(10, TimeUnit.SECONDS).response().getStoredWorkerIdsList()).containsExactly("w1");
     assertThat(reads.get()).isEqualTo(MESSAGES);
-    assertThat(bytesReceived.get()).isEqualTo(lengthBytes);
+    assertThat(slowWorker.dataBytes()).isEqualTo(lengthBytes);
   }
 
   @Test
   void sendsTheHeaderThenEachMessageWithItsOffsetAndChecksum() throws Exception {
-    RecordingWorker worker = new RecordingWorker();
+    RecordingWorker worker = new RecordingWorker(false);
     server = InProcessServerBuilder.forName(name).addService(worker).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     byte[] piece = new byte[Limits.MESSAGE_DATA_BYTES * 2 + 1000];
@@ -153,7 +144,7 @@ class PieceWriteCallTest {
 
   @Test
   void aPieceThatCannotBeReadSendsNoHeader() throws Exception {
-    RecordingWorker worker = new RecordingWorker();
+    RecordingWorker worker = new RecordingWorker(false);
     server = InProcessServerBuilder.forName(name).addService(worker).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(9).setLength(4096).build();

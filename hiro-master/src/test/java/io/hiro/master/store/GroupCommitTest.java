@@ -13,6 +13,7 @@ import io.hiro.master.core.PieceCommit;
 import io.hiro.master.core.UploadView;
 import io.hiro.master.core.WorkerAddress;
 import io.hiro.master.core.WorkerRegistration;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,8 @@ class GroupCommitTest {
     CrashingFiles files = new CrashingFiles();
     files.forceDelayMillis(5);
     long forcesAtStart;
-    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
       forcesAtStart = files.forces();
       ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
       try {
@@ -64,8 +65,8 @@ class GroupCommitTest {
     System.out.println("GroupCommitTest: " + changes + " changes, " + forces + " fsyncs");
     assertThat(forces).isLessThanOrEqualTo(changes / 4);
 
-    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files.image())) {
+      Master master = masterOf(store);
       assertThat(master.list(HiroPath.ROOT)).hasSize(changes);
     }
   }
@@ -74,8 +75,8 @@ class GroupCommitTest {
   void aStatOnANetworkThreadIsNotReadyWhileAChangeItMayShowWaitsForItsFsync() throws Exception {
     CrashingFiles files = new CrashingFiles();
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
       master.mkdir(HiroPath.parse("/a"), false);
       assertThat(master.statIfReady(HiroPath.parse("/a"), false)).isPresent();
 
@@ -102,8 +103,8 @@ class GroupCommitTest {
   @Test
   void aPutCostsOneFsyncAndOpeningItNone() throws Exception {
     CrashingFiles files = new CrashingFiles();
-    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
       registerThreeWorkers(master);
       long forcesBefore = files.forces();
       UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
@@ -114,8 +115,8 @@ class GroupCommitTest {
       master.uploads().commitFile(upload.uploadId(), pieces, new byte[32]);
       assertThat(files.forces()).as("fsyncs to open and commit a put").isEqualTo(forcesBefore + 1);
     }
-    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files.image())) {
+      Master master = masterOf(store);
       assertThat(master.list(HiroPath.ROOT)).hasSize(1);
     }
   }
@@ -127,35 +128,24 @@ class GroupCommitTest {
   @Test
   void aCommitThatDoesNotWaitIsAnsweredOnlyOnceDurable() throws Exception {
     CrashingFiles files = new CrashingFiles();
-    CompletableFuture<FileView> answer = new CompletableFuture<>();
-    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
       registerThreeWorkers(master);
       UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
-      List<PieceCommit> pieces = piecesOf(upload);
-      String[] answeredOn = new String[1];
       files.holdForces();
       try {
-        boolean started = master.uploads().commitFileIfReady(upload.uploadId(), pieces, new byte[32], (file, failure) -> {
-          answeredOn[0] = Thread.currentThread().getName();
-          if (failure != null) {
-            answer.completeExceptionally(failure);
-          } else {
-            answer.complete(file);
-          }
-        });
-        assertThat(started).as("the lock was free").isTrue();
+        commitIfReady(master, upload, answerInto(answer));
         files.awaitHeldForce();
         assertThat(answer).as("answered before its fsync").isNotDone();
         assertThat(master.statIfReady(HiroPath.parse("/f"), false)).as("shown to no one before its fsync").isEmpty();
       } finally {
         files.releaseForces();
       }
-      assertThat(answer.get(10, TimeUnit.SECONDS).path()).isEqualTo(HiroPath.parse("/f"));
-      assertThat(answeredOn[0]).isEqualTo("journal-callbacks");
+      assertThat(answer).succeedsWithin(ANSWER_WAIT).isEqualTo("/f on journal-callbacks");
     }
-    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files.image())) {
+      Master master = masterOf(store);
       assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).containsExactly(HiroPath.parse("/f"));
     }
   }
@@ -168,8 +158,8 @@ class GroupCommitTest {
   @Test
   void aFailedFsyncFailsOnlyTheCommitsItWasToMakeDurableAndTheCallbackThreadGoesOn() throws Exception {
     CrashingFiles files = new CrashingFiles();
-    try (MasterStore store = MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
       registerThreeWorkers(master);
       UploadView first = master.uploads().createFile(HiroPath.parse("/first"), 10, 0, 0, false);
       UploadView durable = master.uploads().createFile(HiroPath.parse("/durable"), 10, 0, 0, false);
@@ -206,11 +196,20 @@ class GroupCommitTest {
       assertThat(laterAnswer).as("a callback after the failure").succeedsWithin(ANSWER_WAIT)
           .isEqualTo("UNAVAILABLE on journal-callbacks");
     }
-    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files.image())) {
+      Master master = masterOf(store);
       assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).extracting(HiroPath::toString)
           .containsExactlyInAnyOrder("/first", "/durable", "/d");
     }
+  }
+
+  /** A store that never checkpoints here, so every change stays in the journal. */
+  private static MasterStore open(CrashingFiles files) throws IOException {
+    return MasterStore.open(files, 1_000_000, Long.MAX_VALUE / 2, 0);
+  }
+
+  private static Master masterOf(MasterStore store) {
+    return new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
   }
 
   private static void commitIfReady(Master master, UploadView upload, BiConsumer<FileView, RuntimeException> then) {
@@ -247,8 +246,8 @@ class GroupCommitTest {
   }
 
   private static int recoveredUploads(CrashingFiles files) throws Exception {
-    try (MasterStore store = MasterStore.open(files.image(), 1_000_000, Long.MAX_VALUE / 2, 0)) {
-      new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+    try (MasterStore store = open(files.image())) {
+      masterOf(store);
       return store.snapshot().getUploadsCount();
     }
   }
