@@ -2,6 +2,7 @@ package io.hiro.client.rpc;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.hiro.common.Crc32c;
@@ -11,21 +12,27 @@ import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Streams one piece to a chain's primary with WritePiece: the header, then data messages of
- * {@link Limits#MESSAGE_DATA_BYTES} each with its CRC32C. After the first data message it sends
- * only while the call is ready (gRPC flow control) and otherwise waits for the onReady signal, so a
- * slow chain slows the caller instead of filling memory: the messages in flight are bounded by the
- * HTTP/2 flow-control window, plus the first one.
+ * Sends one piece to a chain's primary. A piece of up to {@link Limits#MESSAGE_DATA_BYTES} goes in
+ * one WriteWholePiece call, header and data together (docs/BENCHMARKS.md, session 20). A longer one
+ * (or any, to a worker of an older version without that method) is a WritePiece stream: the header,
+ * then data messages of {@link Limits#MESSAGE_DATA_BYTES} each with its CRC32C. After the first data
+ * message it sends only while the call is ready (gRPC flow control) and otherwise waits for the
+ * onReady signal, so a slow chain slows the caller instead of filling memory: the messages in flight
+ * are bounded by the HTTP/2 flow-control window, plus the first one.
  */
 public final class PieceWriteCall {
   /** Fills {@code into} (cleared, limit set to the bytes wanted) with the piece's bytes from {@code offsetInPiece}. */
@@ -33,6 +40,8 @@ public final class PieceWriteCall {
   public interface PieceReader {
     void read(long offsetInPiece, ByteBuffer into);
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(PieceWriteCall.class);
 
   /** What the primary answered, and the CRC32C of the whole piece as sent. */
   public record Result(WritePieceResponse response, int crc32c) {}
@@ -54,14 +63,46 @@ public final class PieceWriteCall {
    * {@code reader} cancel the call and are rethrown unchanged.
    */
   public static Result write(ManagedChannel channel, WorkerRef primary, WritePieceHeader header, PieceReader reader) {
-    return new PieceWriteCall(WorkerChannels.endpoint(primary)).run(channel, header, reader);
+    String endpoint = WorkerChannels.endpoint(primary);
+    if (header.getLength() <= Limits.MESSAGE_DATA_BYTES) {
+      Optional<Result> whole = new PieceWriteCall(endpoint).whole(channel, header, reader);
+      if (whole.isPresent()) {
+        return whole.get();
+      }
+      LOG.debug("{} has no WriteWholePiece (an older version); piece {} goes as a stream", endpoint,
+          header.getPieceId());
+    }
+    return new PieceWriteCall(endpoint).stream(channel, header, reader);
   }
 
-  private Result run(ManagedChannel channel, WritePieceHeader header, PieceReader reader) {
+  /** The piece in one call; empty when the worker does not know the method (UNIMPLEMENTED). */
+  private Optional<Result> whole(ManagedChannel channel, WritePieceHeader header, PieceReader reader) {
+    int length = (int) header.getLength();
+    ByteBuffer buffer = read(reader, 0, length);
+    int crc32c = Crc32c.of(buffer);
+    WholePiece.Builder piece = WholePiece.newBuilder().setHeader(header);
+    if (length > 0) {
+      piece.setData(PieceData.newBuilder().setOffset(0).setData(UnsafeByteOperations.unsafeWrap(buffer.array()))
+          .setCrc32C(crc32c));
+    }
+    Observer<WholePiece> observer = new Observer<>();
+    DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writeWholePiece(piece.build(), observer);
+    try {
+      return Optional.of(new Result(awaitResponse(), crc32c));
+    } catch (HiroException e) {
+      if (refusedAsUnknown()) {
+        return Optional.empty();
+      }
+      observer.call.cancel("the client stopped waiting for the piece", e);
+      throw e;
+    }
+  }
+
+  private Result stream(ManagedChannel channel, WritePieceHeader header, PieceReader reader) {
     // The observer only records what arrived and wakes the caller, so it runs on the network thread
     // that received it: no hand-off to another thread per callback.
     ClientCallStreamObserver<WritePieceRequest> call = (ClientCallStreamObserver<WritePieceRequest>)
-        DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writePiece(new Observer());
+        DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writePiece(new Observer<WritePieceRequest>());
     try {
       int crc32c = send(call, header, reader);
       call.onCompleted();
@@ -176,6 +217,16 @@ public final class PieceWriteCall {
     }
   }
 
+  /** True when the worker answered that it has no such method (an older version). */
+  private boolean refusedAsUnknown() {
+    lock.lock();
+    try {
+      return failure != null && Status.fromThrowable(failure).getCode() == Status.Code.UNIMPLEMENTED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void signal(Runnable update) {
     lock.lock();
     try {
@@ -186,9 +237,13 @@ public final class PieceWriteCall {
     }
   }
 
-  private final class Observer implements ClientResponseObserver<WritePieceRequest, WritePieceResponse> {
+  /** Records what the worker sent, and wakes the caller; {@code Q} is the call's request type. */
+  private final class Observer<Q> implements ClientResponseObserver<Q, WritePieceResponse> {
+    private ClientCallStreamObserver<Q> call;
+
     @Override
-    public void beforeStart(ClientCallStreamObserver<WritePieceRequest> requests) {
+    public void beforeStart(ClientCallStreamObserver<Q> requests) {
+      call = requests;
       requests.setOnReadyHandler(() -> signal(() -> {}));
     }
 

@@ -9,6 +9,7 @@ import io.hiro.proto.PieceData;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WorkerRef;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
@@ -104,29 +105,49 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
         if (failed) {
           return;
         }
-        byte[] piece = bytes.toByteArray();
-        if (piece.length != header.getLength()) {
-          fail(Status.INVALID_ARGUMENT.withDescription("short piece"));
-          return;
-        }
-        replicas.put(header.getPieceId(), piece);
-        List<String> stored = new ArrayList<>(List.of(id));
-        List<String> failedIds = new ArrayList<>();
-        for (WorkerRef next : header.getDownstreamList()) {
-          FakeWorker worker = cluster.worker(next.getWorkerId());
-          if (worker != null && !worker.failWrites && cluster.isUp(worker)) {
-            worker.replicas.put(header.getPieceId(), piece.clone());
-            stored.add(worker.id);
-          } else {
-            failedIds.add(next.getWorkerId());
-          }
-        }
-        responses.onNext(WritePieceResponse.newBuilder().setPieceId(header.getPieceId())
-            .setCrc32C(Crc32c.of(piece, 0, piece.length)).addAllStoredWorkerIds(stored)
-            .addAllFailedWorkerIds(failedIds).build());
-        responses.onCompleted();
+        store(header, bytes.toByteArray(), responses);
       }
     };
+  }
+
+  @Override
+  public void writeWholePiece(WholePiece request, StreamObserver<WritePieceResponse> responses) {
+    writesStarted.incrementAndGet();
+    onWriteHeader.run();
+    if (failWrites) {
+      responses.onError(Status.UNAVAILABLE.withDescription("disk on fire").asRuntimeException());
+      return;
+    }
+    PieceData data = request.getData();
+    if (Crc32c.of(data.getData().toByteArray(), 0, data.getData().size()) != data.getCrc32C()) {
+      responses.onError(Status.DATA_LOSS.withDescription("bad message").asRuntimeException());
+      return;
+    }
+    store(request.getHeader(), data.getData().toByteArray(), responses);
+  }
+
+  /** Keeps the piece here and on the downstream fakes that are up, and answers as a primary. */
+  private void store(WritePieceHeader header, byte[] piece, StreamObserver<WritePieceResponse> responses) {
+    if (piece.length != header.getLength()) {
+      responses.onError(Status.INVALID_ARGUMENT.withDescription("short piece").asRuntimeException());
+      return;
+    }
+    replicas.put(header.getPieceId(), piece);
+    List<String> stored = new ArrayList<>(List.of(id));
+    List<String> failedIds = new ArrayList<>();
+    for (WorkerRef next : header.getDownstreamList()) {
+      FakeWorker worker = cluster.worker(next.getWorkerId());
+      if (worker != null && !worker.failWrites && cluster.isUp(worker)) {
+        worker.replicas.put(header.getPieceId(), piece.clone());
+        stored.add(worker.id);
+      } else {
+        failedIds.add(next.getWorkerId());
+      }
+    }
+    responses.onNext(WritePieceResponse.newBuilder().setPieceId(header.getPieceId())
+        .setCrc32C(Crc32c.of(piece, 0, piece.length)).addAllStoredWorkerIds(stored)
+        .addAllFailedWorkerIds(failedIds).build());
+    responses.onCompleted();
   }
 
   @Override

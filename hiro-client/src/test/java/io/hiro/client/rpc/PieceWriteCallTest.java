@@ -13,6 +13,7 @@ import io.grpc.stub.StreamObserver;
 import io.hiro.common.Crc32c;
 import io.hiro.common.Limits;
 import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
@@ -43,15 +44,34 @@ class PieceWriteCallTest {
 
   /**
    * A worker that keeps every message it is sent and how the call ended. A slow one takes messages
-   * only when the test asks it to ({@link #serverCall}), as a slow disk would.
+   * only when the test asks it to ({@link #serverCall}), as a slow disk would. An old one has no
+   * WriteWholePiece (gRPC answers UNIMPLEMENTED), as a worker of an earlier version.
    */
   private final class RecordingWorker extends DataServiceGrpc.DataServiceImplBase {
     final List<WritePieceRequest> received = new CopyOnWriteArrayList<>();
+    final List<WholePiece> wholes = new CopyOnWriteArrayList<>();
     final CompletableFuture<Throwable> ended = new CompletableFuture<>();
     private final boolean slow;
+    private final boolean old;
 
     RecordingWorker(boolean slow) {
+      this(slow, false);
+    }
+
+    RecordingWorker(boolean slow, boolean old) {
       this.slow = slow;
+      this.old = old;
+    }
+
+    @Override
+    public void writeWholePiece(WholePiece request, StreamObserver<WritePieceResponse> responses) {
+      if (old) {
+        super.writeWholePiece(request, responses);
+        return;
+      }
+      wholes.add(request);
+      responses.onNext(WritePieceResponse.newBuilder().addStoredWorkerIds("w1").build());
+      responses.onCompleted();
     }
 
     long dataBytes() {
@@ -95,9 +115,7 @@ class PieceWriteCallTest {
 
   @Test
   void aWorkerThatTakesNoMessagesStopsTheClientFromReadingAhead() throws Exception {
-    RecordingWorker slowWorker = new RecordingWorker(true);
-    server = InProcessServerBuilder.forName(name).addService(slowWorker).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    RecordingWorker slowWorker = start(new RecordingWorker(true));
     AtomicInteger reads = new AtomicInteger();
     long lengthBytes = (long) MESSAGES * Limits.MESSAGE_DATA_BYTES;
     WorkerRef worker = WorkerRef.newBuilder().setWorkerId("w1").setAddress(name).build();
@@ -119,9 +137,7 @@ class PieceWriteCallTest {
 
   @Test
   void sendsTheHeaderThenEachMessageWithItsOffsetAndChecksum() throws Exception {
-    RecordingWorker worker = new RecordingWorker(false);
-    server = InProcessServerBuilder.forName(name).addService(worker).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    RecordingWorker worker = start(new RecordingWorker(false));
     byte[] piece = new byte[Limits.MESSAGE_DATA_BYTES * 2 + 1000];
     new Random(5).nextBytes(piece);
     WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(8).setLength(piece.length).build();
@@ -143,11 +159,80 @@ class PieceWriteCallTest {
   }
 
   @Test
+  void aPieceThatFitsOneMessageGoesInOneCallWithItsChecksum() throws Exception {
+    RecordingWorker worker = start(new RecordingWorker(false));
+    byte[] piece = new byte[Limits.MESSAGE_DATA_BYTES];
+    new Random(6).nextBytes(piece);
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(10).setLength(piece.length).build();
+
+    PieceWriteCall.Result result = PieceWriteCall.write(channel, ref(), header,
+        (offset, into) -> into.put(piece, (int) offset, into.remaining()));
+
+    assertThat(result.response().getStoredWorkerIdsList()).containsExactly("w1");
+    assertThat(worker.received).isEmpty();
+    assertThat(worker.wholes).hasSize(1);
+    WholePiece sent = worker.wholes.get(0);
+    assertThat(sent.getHeader()).isEqualTo(header);
+    assertThat(sent.getData().getOffset()).isZero();
+    assertThat(sent.getData().getData().toByteArray()).isEqualTo(piece);
+    assertThat(sent.getData().getCrc32C()).isEqualTo(Crc32c.of(ByteBuffer.wrap(piece)));
+    assertThat(result.crc32c()).isEqualTo(Crc32c.of(ByteBuffer.wrap(piece)));
+  }
+
+  @Test
+  void anEmptyPieceGoesInOneCallWithoutData() throws Exception {
+    RecordingWorker worker = start(new RecordingWorker(false));
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(11).setLength(0).build();
+
+    PieceWriteCall.Result result = PieceWriteCall.write(channel, ref(), header, (offset, into) -> {
+      throw new AssertionError("an empty piece has nothing to read");
+    });
+
+    assertThat(result.response().getStoredWorkerIdsList()).containsExactly("w1");
+    assertThat(worker.wholes).singleElement().satisfies(sent -> {
+      assertThat(sent.getHeader()).isEqualTo(header);
+      assertThat(sent.hasData()).isFalse();
+    });
+    assertThat(result.crc32c()).isZero();
+  }
+
+  @Test
+  void aWorkerWithoutWholePiecesGetsTheSmallPieceAsAStream() throws Exception {
+    RecordingWorker worker = start(new RecordingWorker(false, true));
+    byte[] piece = new byte[4096];
+    new Random(7).nextBytes(piece);
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(12).setLength(piece.length).build();
+
+    PieceWriteCall.Result result = PieceWriteCall.write(channel, ref(), header,
+        (offset, into) -> into.put(piece, (int) offset, into.remaining()));
+
+    assertThat(result.response().getStoredWorkerIdsList()).containsExactly("w1");
+    assertThat(worker.ended.get(5, TimeUnit.SECONDS)).isNull();
+    assertThat(worker.received).hasSize(2);
+    assertThat(worker.received.get(0).getHeader()).isEqualTo(header);
+    assertThat(worker.received.get(1).getData().getData().toByteArray()).isEqualTo(piece);
+    assertThat(result.crc32c()).isEqualTo(Crc32c.of(ByteBuffer.wrap(piece)));
+  }
+
+  @Test
+  void aSmallPieceThatCannotBeReadSendsNothing() throws Exception {
+    RecordingWorker worker = start(new RecordingWorker(false));
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(13).setLength(4096).build();
+
+    assertThatThrownBy(() -> PieceWriteCall.write(channel, ref(), header, (offset, into) -> {
+      throw new IllegalStateException("the local file shrank");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("the local file shrank");
+
+    await().pollDelay(Duration.ZERO).during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> worker.wholes.isEmpty() && worker.received.isEmpty());
+  }
+
+  @Test
   void aPieceThatCannotBeReadSendsNoHeader() throws Exception {
-    RecordingWorker worker = new RecordingWorker(false);
-    server = InProcessServerBuilder.forName(name).addService(worker).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
-    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(9).setLength(4096).build();
+    RecordingWorker worker = start(new RecordingWorker(false));
+    // Longer than one message, so that it goes as a stream.
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(9)
+        .setLength(Limits.MESSAGE_DATA_BYTES + 4096).build();
 
     assertThatThrownBy(() -> PieceWriteCall.write(channel, ref(), header, (offset, into) -> {
       // Long enough for a header sent before this read to reach the worker.
@@ -159,6 +244,12 @@ class PieceWriteCallTest {
     // The worker never opens the piece, nor the chain behind it, for bytes that never come.
     assertThat(worker.ended.get(5, TimeUnit.SECONDS)).isNotNull();
     assertThat(worker.received).isEmpty();
+  }
+
+  private RecordingWorker start(RecordingWorker worker) throws Exception {
+    server = InProcessServerBuilder.forName(name).addService(worker).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    return worker;
   }
 
   private WorkerRef ref() {

@@ -5,14 +5,17 @@ import io.hiro.common.HiroException;
 import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.proto.PieceData;
 import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -97,6 +100,29 @@ public final class PieceWrites {
       streams.release();
       throw e;
     }
+  }
+
+  /**
+   * Stores a piece that came whole in one message ({@code data} null for an empty piece), with the
+   * same admission, checks, forwarding and answer as a stream's ({@link ChainWriter}): throws, with
+   * nothing kept, when it is refused or fails before its replica is durable; else returns the chain's
+   * answer as {@link ChainWriter#finish} does.
+   */
+  public CompletableFuture<WritePieceResponse> writeWhole(WritePieceHeader header, PieceData data,
+      ReplicaSinkFactory downstream) {
+    ChainWriter writer = open(header, downstream); // the token is checked first, as for a stream
+    long sentBytes = data == null ? 0 : data.getData().size();
+    if (sentBytes != header.getLength()) {
+      HiroException refused = HiroException.invalid(
+          "piece %s: a whole piece carries all its %d bytes, not %d; send it as a stream (WritePiece)",
+          writer.pieceId(), header.getLength(), sentBytes);
+      writer.abort(refused.getMessage());
+      throw refused;
+    }
+    if (data != null) {
+      writer.accept(data); // aborts the piece when it throws, as finish does
+    }
+    return writer.finish();
   }
 
   private Runnable releaseBoth(Runnable giveBackSpace) {

@@ -3,6 +3,8 @@ package io.hiro.worker.rpc;
 import io.grpc.BindableService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.hiro.common.Checks;
+import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.rpc.AliasingMarshaller;
 import io.hiro.common.rpc.Rpc;
@@ -10,6 +12,7 @@ import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceRead;
@@ -18,9 +21,11 @@ import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.ReplicaSinkFactory;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,10 +40,12 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private static final Logger LOG = LoggerFactory.getLogger(DataService.class);
   /**
    * The calls the server runs on the network thread that read them (full method names): a piece
-   * stream's callbacks only queue its work ({@link IncomingPiece}). See {@code Rpc.startServer}.
+   * stream's callbacks, and a whole piece's call, only queue their work ({@link IncomingPiece},
+   * {@link #writeWholePiece}). See {@code Rpc.startServer}.
    */
-  public static final Set<String> NETWORK_THREAD_METHODS =
-      Set.of(DataServiceGrpc.getWritePieceMethod().getFullMethodName());
+  public static final Set<String> NETWORK_THREAD_METHODS = Set.of(
+      DataServiceGrpc.getWritePieceMethod().getFullMethodName(),
+      DataServiceGrpc.getWriteWholePieceMethod().getFullMethodName());
 
   private final PieceWrites pieceWrites;
   private final PieceReads pieceReads;
@@ -99,8 +106,10 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
 
   /** The service to register: piece data arrives parsed with aliasing, one copy of every byte less. */
   public BindableService withAliasing() {
-    return () -> AliasingMarshaller.withAliasingRequests(bindService(), DataServiceGrpc.getWritePieceMethod(),
-        WritePieceRequest.getDefaultInstance());
+    return () -> AliasingMarshaller.withAliasingRequests(
+        AliasingMarshaller.withAliasingRequests(bindService(), DataServiceGrpc.getWritePieceMethod(),
+            WritePieceRequest.getDefaultInstance()),
+        DataServiceGrpc.getWriteWholePieceMethod(), WholePiece.getDefaultInstance());
   }
 
   @Override
@@ -109,6 +118,36 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
         (ServerCallStreamObserver<WritePieceResponse>) responses, pieceWrites, downstream, streams, idleCut, pieceWork);
     incoming.start();
     return incoming;
+  }
+
+  /**
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): the piece's checks, forwarding,
+   * write and fsync go to the piece-work pool as one task, and the answer goes out from whichever
+   * thread completes it last, as a stream's does ({@link IncomingPiece}).
+   */
+  @Override
+  public void writeWholePiece(WholePiece request, StreamObserver<WritePieceResponse> responses) {
+    ServerCallStreamObserver<WritePieceResponse> call = (ServerCallStreamObserver<WritePieceResponse>) responses;
+    try {
+      pieceWork.execute(() -> storeWhole(request, call));
+    } catch (RejectedExecutionException e) {
+      IncomingPiece.answer(call, null, HiroException.unavailable("worker is stopping; resend the piece to another worker"));
+    }
+  }
+
+  private void storeWhole(WholePiece request, ServerCallStreamObserver<WritePieceResponse> call) {
+    if (call.isCancelled()) {
+      return; // the sender gave up before the piece's turn came: nothing was written
+    }
+    CompletableFuture<WritePieceResponse> answer;
+    try {
+      Checks.require(request.hasHeader(), "a whole piece must carry its header");
+      answer = pieceWrites.writeWhole(request.getHeader(), request.hasData() ? request.getData() : null, downstream);
+    } catch (RuntimeException e) {
+      IncomingPiece.answer(call, null, e);
+      return;
+    }
+    answer.whenComplete((response, failure) -> IncomingPiece.answer(call, response, failure));
   }
 
   @Override

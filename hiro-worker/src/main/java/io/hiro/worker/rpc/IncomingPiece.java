@@ -164,11 +164,15 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
       return;
     }
     end();
-    answer.whenComplete(this::answer);
+    answer.whenComplete((response, failure) -> answer(call, response, failure));
   }
 
-  /** Sends the chain's answer, or its failure; a failure to send is logged, as the call is then lost. */
-  private void answer(WritePieceResponse response, Throwable failure) {
+  /**
+   * Sends the chain's answer, or its failure, on a WritePiece or WriteWholePiece call; a failure to
+   * send is logged, as the call is then lost.
+   */
+  static void answer(ServerCallStreamObserver<WritePieceResponse> call, WritePieceResponse response,
+      Throwable failure) {
     try {
       if (failure != null) {
         call.onError(StatusMapping.toGrpc(failure instanceof CompletionException && failure.getCause() != null
@@ -178,7 +182,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
       call.onNext(response);
       call.onCompleted();
     } catch (RuntimeException e) {
-      LOG.warn("piece stream: could not send the answer: {}", e.toString());
+      LOG.warn("piece write: could not send the answer: {}", e.toString());
     }
   }
 

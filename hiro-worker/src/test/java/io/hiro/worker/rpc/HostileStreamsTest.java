@@ -17,6 +17,7 @@ import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.worker.core.PieceReads;
@@ -47,7 +48,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 /**
  * A worker's data service, on a real piece store in a temp dir, fed hostile piece streams: headers
  * with hostile fields (tokens included; plausible headers carry a good token), data out of order, past the declared length, with wrong CRCs, a second
- * header, data before the header, and reads of pieces that exist and do not. Each stream must end
+ * header, data before the header, whole pieces (WriteWholePiece) with any of these faults, and reads of pieces that exist and do not. Each stream must end
  * with a meaningful status code; a refused write must leave nothing behind (no replica, no temp
  * file); a replica is only ever stored with exactly the bytes sent.
  */
@@ -105,6 +106,10 @@ class HostileStreamsTest {
           : hostile.toBuilder().setToken(TestTokens.read(hostile.getPieceId())).build();
       what = () -> "ReadPiece(" + request + ")";
       code = read(request);
+    } else if (random.nextInt(3) == 0) {
+      WholePiece piece = hostileWholePiece(random);
+      what = () -> "WriteWholePiece(" + abbreviate(piece.toString()) + ")";
+      code = writeWhole(piece);
     } else {
       List<WritePieceRequest> stream = hostileStream(random);
       what = () -> "WritePiece(" + describe(stream) + ")";
@@ -162,6 +167,30 @@ class HostileStreamsTest {
     return stream;
   }
 
+  /**
+   * A whole piece: a header (hostile, plausible, or none), and data that is hostile, the piece's
+   * bytes with a good CRC, those bytes one short or one over, with a wrong CRC, or none.
+   */
+  private static WholePiece hostileWholePiece(SplittableRandom random) {
+    List<WritePieceRequest> stream = hostileStream(random);
+    WholePiece.Builder piece = WholePiece.newBuilder();
+    if (stream.isEmpty() || !stream.get(0).hasHeader()) {
+      return piece.build();
+    }
+    WritePieceHeader header = stream.get(0).getHeader();
+    piece.setHeader(header);
+    int length = (int) Math.max(0, Math.min(header.getLength(), 4096));
+    byte[] bytes = new byte[Math.max(0, length + random.nextInt(3) - 1)];
+    random.nextBytes(bytes);
+    switch (random.nextInt(5)) {
+      case 0 -> piece.setData(HostileMessages.fill(PieceData.getDefaultInstance(), random));
+      case 1 -> piece.setData(data(0, bytes).getData().toBuilder().setCrc32C(random.nextInt()));
+      case 2 -> { } // no data
+      default -> piece.setData(data(0, bytes).getData());
+    }
+    return piece.build();
+  }
+
   /** The stream in a few lines: headers without long strings, data as offset, size and CRC. */
   private static String describe(List<WritePieceRequest> stream) {
     return stream.stream().map(request -> request.hasData()
@@ -188,6 +217,15 @@ class HostileStreamsTest {
 
   private Status.Code write(List<WritePieceRequest> stream) {
     return PieceStreams.send(channel, stream, 10);
+  }
+
+  private Status.Code writeWhole(WholePiece piece) {
+    try {
+      DataServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).writeWholePiece(piece);
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
   }
 
   private Status.Code read(ReadPieceRequest request) {
