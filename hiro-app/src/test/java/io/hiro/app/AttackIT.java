@@ -32,6 +32,7 @@ import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.MkdirRequest;
 import io.hiro.proto.NamespaceServiceGrpc;
 import io.hiro.proto.PieceData;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import java.io.IOException;
@@ -139,6 +140,7 @@ class AttackIT {
       expect(mkdir, Status.Code.RESOURCE_EXHAUSTED);
       Status.Code write = oversizeWrite(worker);
       expect(write, Status.Code.RESOURCE_EXHAUSTED);
+      expect(oversizeWholeWrite(worker), Status.Code.RESOURCE_EXHAUSTED);
     } finally {
       Rpc.shutdown(master);
       Rpc.shutdown(worker);
@@ -228,6 +230,22 @@ class AttackIT {
         }
         // Overwriting a stored piece with a READ token for it.
         expect(writeWithToken(worker, piece.getPieceId(), piece.getToken()), Status.Code.PERMISSION_DENIED);
+        // The same in one call (WriteWholePiece), with every bad token for a write.
+        Map<String, ByteString> badWriteTokens = Map.of(
+            "no token", ByteString.EMPTY,
+            "its READ token", piece.getToken(),
+            "another piece's WRITE token", token(other.getPieceId(), PieceOperation.WRITE, Duration.ofMinutes(5)),
+            "an expired WRITE token", token(piece.getPieceId(), PieceOperation.WRITE, Duration.ofMinutes(-10)),
+            "a WRITE token signed with another secret", ByteString.copyFrom(new PieceTokens(stranger, Duration.ZERO)
+                .issue(new PieceId(piece.getPieceId()), PieceOperation.WRITE, Instant.now().plusSeconds(300))),
+            "a tampered WRITE token", tampered(token(piece.getPieceId(), PieceOperation.WRITE, Duration.ofMinutes(5))));
+        for (Map.Entry<String, ByteString> bad : badWriteTokens.entrySet()) {
+          assertThat(wholeWriteWithToken(worker, piece.getPieceId(), bad.getValue()))
+              .as("WriteWholePiece with %s to %s", bad.getKey(), holder.getAddress())
+              .isEqualTo(Status.Code.PERMISSION_DENIED);
+          tried++;
+          refusedAsExpected++;
+        }
         // The piece's own READ token does read it: the refusals above are about the tokens.
         assertThat(StatusCodes.of(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
             .readPiece(ReadPieceRequest.newBuilder().setPieceId(piece.getPieceId()).setToken(piece.getToken()).build())
@@ -277,6 +295,14 @@ class AttackIT {
             .setData(ByteString.copyFrom(new byte[4])).setCrc32C(0x48674bc7)).build()), 30);
   }
 
+  private static Status.Code wholeWriteWithToken(ManagedChannel worker, long pieceId, ByteString token) {
+    return StatusCodes.of(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .writeWholePiece(WholePiece.newBuilder()
+            .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(4).setToken(token))
+            .setData(PieceData.newBuilder().setOffset(0).setData(ByteString.copyFrom(new byte[4])).setCrc32C(0x48674bc7))
+            .build()));
+  }
+
   /** Calls a unary method with an empty request and returns the status. */
   @SuppressWarnings("unchecked")
   private static Status.Code call(ManagedChannel channel, MethodDescriptor<?, ?> method) {
@@ -300,6 +326,16 @@ class AttackIT {
             .setLength(OVERSIZE_BYTES).setToken(token(0x5eedL, PieceOperation.WRITE, Duration.ofMinutes(5)))).build(),
         WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
             .setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES]))).build()), 30);
+  }
+
+  /** A WriteWholePiece larger than any daemon accepts. */
+  private static Status.Code oversizeWholeWrite(ManagedChannel worker) {
+    return StatusCodes.of(() -> DataServiceGrpc.newBlockingStub(worker).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .writeWholePiece(WholePiece.newBuilder()
+            .setHeader(WritePieceHeader.newBuilder().setPieceId(0x5eedL).setLength(OVERSIZE_BYTES)
+                .setToken(token(0x5eedL, PieceOperation.WRITE, Duration.ofMinutes(5))))
+            .setData(PieceData.newBuilder().setOffset(0).setData(ByteString.copyFrom(new byte[OVERSIZE_BYTES])))
+            .build()));
   }
 
   /** Payloads that are not what a gRPC peer sends: random bytes, other protocols, a broken HTTP/2 start. */

@@ -1,10 +1,7 @@
 package io.hiro.app.bench;
 
 import com.google.protobuf.ByteString;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.hiro.common.HiroException;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.ClientThreads;
@@ -16,9 +13,9 @@ import io.hiro.proto.CreateFileResponse;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.NamespaceServiceGrpc;
 import io.hiro.proto.PieceData;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
-import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,25 +33,21 @@ import java.util.concurrent.TimeoutException;
  * gives the message pattern and the durable writes of a Hiro put, with none of Hiro's own work. A
  * master and 3 workers ({@link PutFloorNode}), each in a JVM of its own, serve Hiro's gRPC methods
  * with Hiro's transport settings; each client, with its own network thread as a {@code HiroClient},
- * makes per put: CreateFile at the master, one WritePiece stream (header, 4 KiB, end) to a primary
- * that forwards along a chain of 3 (the primary taking turns), each worker writing into a spare file and
- * fsyncing it before it answers, and CommitFile, answered once its journal record is fsynced. So
- * 3 fsynced replicas and 1 fsynced journal record per put, as in Hiro, and 2 master calls and 3
- * stream hops out and back.
+ * makes per put: CreateFile at the master, one WriteWholePiece call (header and 4 KiB) to a primary
+ * that passes it on along a chain of 3 (the primary taking turns), each worker writing into a spare
+ * file and fsyncing it before it answers, and CommitFile, answered once its journal record is
+ * fsynced. So 3 fsynced replicas and 1 fsynced journal record per put, as in Hiro, and 2 master
+ * calls and 3 hops out and back. Until session 19 the chain was a WritePiece stream (header, 4 KiB,
+ * end), as Hiro's was.
  *
  * <p>{@code limit.put_lean.1client} and {@code .8clients}: the same durable writes with the fewest
- * calls a put with 3 replicas and a journaled master can make: one unary call along the chain
- * ({@link PutFloorNode#WRITE_CHAIN}: each worker passes the call on before it writes and fsyncs
- * its file, and answers once the next one did), then CommitFile. No CreateFile: a design with one
- * master call per put would hand out piece ids and chains ahead, which this leaves out. No protocol
- * that keeps 3 fsynced replicas on 3 workers and a journaled record at the master makes fewer calls.
+ * calls a put with 3 replicas and a journaled master can make: the WriteWholePiece call along the
+ * chain, then CommitFile. No CreateFile: a design with one master call per put would hand out piece
+ * ids and chains ahead, which this leaves out. No protocol that keeps 3 fsynced replicas on 3
+ * workers and a journaled record at the master makes fewer calls. Until session 19 its chain call
+ * was a unary method of the bench's own, with a marshaller of its own.
  *
- * <p>{@code limit.put_lean_create.1client} and {@code .8clients}: the lean put with CreateFile
- * first, so two master calls as Hiro's put makes, and the chain in one unary call. Between the
- * three shapes it tells what the second master call costs (lean against lean_create) and what the
- * piece stream costs against a single call (lean_create against floor).
- *
- * <p>Puts of the three shapes are made untimed first, taking turns, with 8 clients, for
+ * <p>Puts of both shapes are made untimed first, taking turns, with 8 clients, for
  * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
  * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
  * the other file limits' do.
@@ -73,10 +66,7 @@ final class PutFloor {
     void put(Client client, long deadlineNanos);
   }
 
-  /**
-   * The six figures: {@code limit.put_floor}, {@code limit.put_lean} and {@code limit.put_lean_create},
-   * each with 1 client and with {@code sizes.clientCount()} clients.
-   */
+  /** The four figures: {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with {@code sizes.clientCount()}. */
   static List<Figure> measure(Path workDir, BenchSizes sizes, long deadlineNanos) throws IOException {
     PutFloor floor = new PutFloor();
     try {
@@ -94,7 +84,6 @@ final class PutFloor {
         do {
           puts(clients, Client::put, count, deadlineNanos);
           puts(clients, Client::putLean, count, deadlineNanos);
-          puts(clients, Client::putLeanCreate, count, deadlineNanos);
         } while (System.nanoTime() < warmUntil);
         String many = clients.size() + "clients";
         List<Client> one = clients.subList(0, 1);
@@ -102,11 +91,7 @@ final class PutFloor {
             Figure.of("limit.put_floor.1client", puts(one, Client::put, count, deadlineNanos), "files/s"),
             Figure.of("limit.put_floor." + many, puts(clients, Client::put, count, deadlineNanos), "files/s"),
             Figure.of("limit.put_lean.1client", puts(one, Client::putLean, count, deadlineNanos), "files/s"),
-            Figure.of("limit.put_lean." + many, puts(clients, Client::putLean, count, deadlineNanos), "files/s"),
-            Figure.of("limit.put_lean_create.1client", puts(one, Client::putLeanCreate, count, deadlineNanos),
-                "files/s"),
-            Figure.of("limit.put_lean_create." + many, puts(clients, Client::putLeanCreate, count, deadlineNanos),
-                "files/s"));
+            Figure.of("limit.put_lean." + many, puts(clients, Client::putLean, count, deadlineNanos), "files/s"));
       } finally {
         clients.forEach(Client::close);
       }
@@ -159,73 +144,53 @@ final class PutFloor {
     private final ManagedChannel masterChannel = Rpc.channel(master, RpcSecurity.PLAINTEXT, threads);
     private final List<ManagedChannel> workerChannels = new ArrayList<>();
     private final ByteString content;
-    private final byte[] contentBytes;
     private int puts;
 
     Client(ByteString content) {
       this.content = content;
-      this.contentBytes = content.toByteArray();
       for (WorkerRef worker : workers) {
         workerChannels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
       }
     }
 
+    /** A put of Hiro's shape: CreateFile, the piece along the chain in one call, CommitFile. */
     void put(long deadlineNanos) {
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw HiroException.unavailable("bench limit.put_floor did not finish before its deadline");
-      }
-      CreateFileResponse upload = createFile(left);
-      int primary = puts++ % REPLICATION;
-      List<WorkerRef> downstream = downstreamOf(workers, primary);
-      CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
-      StreamObserver<WritePieceRequest> requests = DataServiceGrpc.newStub(workerChannels.get(primary))
-          .withExecutor(Runnable::run).withDeadlineAfter(left, TimeUnit.NANOSECONDS).writePiece(PutFloorNode.answerInto(answer));
-      requests.onNext(WritePieceRequest.newBuilder().setHeader(WritePieceHeader.newBuilder()
-          .setPieceId(upload.getPieces(0).getPieceId()).setLength(content.size()).addAllDownstream(downstream)).build());
-      requests.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setData(content)).build());
-      requests.onCompleted();
-      WritePieceResponse stored = await(answer, deadlineNanos);
-      if (stored.getStoredWorkerIdsCount() != REPLICATION) {
-        throw HiroException.unavailable("bench limit.put_floor: a chain stored %d replicas, not %d",
-            stored.getStoredWorkerIdsCount(), REPLICATION);
-      }
-      NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(left, TimeUnit.NANOSECONDS)
-          .commitFile(CommitFileRequest.newBuilder().setUploadId(upload.getUploadId()).build());
-    }
-
-    private CreateFileResponse createFile(long leftNanos) {
-      return NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(leftNanos, TimeUnit.NANOSECONDS)
+      CreateFileResponse upload = NamespaceServiceGrpc.newBlockingStub(masterChannel)
+          .withDeadlineAfter(left(deadlineNanos, "limit.put_floor"), TimeUnit.NANOSECONDS)
           .createFile(CreateFileRequest.newBuilder().setPath("/floor").setSizeBytes(content.size())
               .setReplication(REPLICATION).setOverwrite(true).build());
+      store(upload.getPieces(0).getPieceId(), deadlineNanos, "limit.put_floor");
+      commit(upload.getUploadId(), deadlineNanos, "limit.put_floor");
     }
 
-    /** A put of the lean shape with CreateFile first: two master calls, the chain in one unary call. */
-    void putLeanCreate(long deadlineNanos) {
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw HiroException.unavailable("bench limit.put_lean_create did not finish before its deadline");
-      }
-      createFile(left);
-      putLean(deadlineNanos);
-    }
-
-    /** A put of the lean shape: one call along the chain, then CommitFile. */
+    /** A put of the lean shape: the piece along the chain in one call, then CommitFile. */
     void putLean(long deadlineNanos) {
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw HiroException.unavailable("bench limit.put_lean did not finish before its deadline");
-      }
+      store(ThreadLocalRandom.current().nextLong(), deadlineNanos, "limit.put_lean");
+      commit(ThreadLocalRandom.current().nextLong(), deadlineNanos, "limit.put_lean");
+    }
+
+    /** The piece on every worker of a chain, by one WriteWholePiece call to a primary that takes turns. */
+    private void store(long pieceId, long deadlineNanos, String figure) {
+      long left = left(deadlineNanos, figure);
       int primary = puts++ % REPLICATION;
-      List<String> downstream = downstreamOf(workers, primary).stream().map(WorkerRef::getAddress).toList();
-      int stored = await(ClientCalls.futureUnaryCall(workerChannels.get(primary).newCall(PutFloorNode.WRITE_CHAIN,
-              CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.NANOSECONDS)),
-          new PutFloorNode.ChainWrite(downstream, contentBytes)), deadlineNanos);
-      if (stored != REPLICATION) {
-        throw HiroException.unavailable("bench limit.put_lean: a chain stored %d replicas, not %d", stored, REPLICATION);
+      CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+      DataServiceGrpc.newStub(workerChannels.get(primary)).withExecutor(Runnable::run)
+          .withDeadlineAfter(left, TimeUnit.NANOSECONDS)
+          .writeWholePiece(WholePiece.newBuilder()
+              .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(content.size())
+                  .addAllDownstream(downstreamOf(workers, primary)))
+              .setData(PieceData.newBuilder().setData(content)).build(), PutFloorNode.completing(answer));
+      WritePieceResponse stored = await(answer, deadlineNanos, figure);
+      if (stored.getStoredWorkerIdsCount() != REPLICATION) {
+        throw HiroException.unavailable("bench %s: a chain stored %d replicas, not %d", figure,
+            stored.getStoredWorkerIdsCount(), REPLICATION);
       }
-      NamespaceServiceGrpc.newBlockingStub(masterChannel).withDeadlineAfter(left, TimeUnit.NANOSECONDS)
-          .commitFile(CommitFileRequest.newBuilder().setUploadId(ThreadLocalRandom.current().nextLong()).build());
+    }
+
+    private void commit(long uploadId, long deadlineNanos, String figure) {
+      NamespaceServiceGrpc.newBlockingStub(masterChannel)
+          .withDeadlineAfter(left(deadlineNanos, figure), TimeUnit.NANOSECONDS)
+          .commitFile(CommitFileRequest.newBuilder().setUploadId(uploadId).build());
     }
 
     @Override
@@ -245,16 +210,25 @@ final class PutFloor {
     return downstream;
   }
 
-  private static <T> T await(Future<T> answer, long deadlineNanos) {
+  /** Nanoseconds left before the deadline; throws once it has passed. */
+  private static long left(long deadlineNanos, String figure) {
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      throw HiroException.unavailable("bench %s did not finish before its deadline", figure);
+    }
+    return left;
+  }
+
+  private static <T> T await(Future<T> answer, long deadlineNanos, String figure) {
     try {
       return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw HiroException.unavailable("bench limit.put_floor or put_lean: a chain failed: %s", e.getCause());
+      throw HiroException.unavailable("bench %s: a chain failed: %s", figure, e.getCause());
     } catch (TimeoutException e) {
-      throw HiroException.unavailable("bench limit.put_floor or put_lean did not finish before its deadline");
+      throw HiroException.unavailable("bench %s did not finish before its deadline", figure);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw HiroException.unavailable("bench limit.put_floor or put_lean interrupted");
+      throw HiroException.unavailable("bench %s interrupted", figure);
     }
   }
 }

@@ -1,19 +1,15 @@
 package io.hiro.app.bench;
 
-import io.grpc.BindableService;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.HostPort;
 import io.hiro.common.io.StagedDirectWrite;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
@@ -41,10 +37,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link PutFloorNode}'s worker: WritePiece forwards every message to the rest of the chain while it
- * writes the bytes into an empty file made ahead, then appends ~100 bytes of meta, fsyncs the file,
- * waits for the downstream answer and answers; {@link PutFloorNode#WRITE_CHAIN} does the same in one
- * call; pieces longer than {@link PutFloorNode#LARGE_PIECE_BYTES} are written past the page cache.
+ * {@link PutFloorNode}'s worker: WriteWholePiece passes the piece on to the rest of the chain in
+ * one call while it writes the bytes into an empty file made ahead, then appends ~100 bytes of meta,
+ * fsyncs the file, and answers once the next worker did. WritePiece does the same for a stream,
+ * each message forwarded; pieces longer than {@link PutFloorNode#LARGE_PIECE_BYTES} are written past
+ * the page cache.
  */
 final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
   private static final int SPARE_BATCH = 64;
@@ -56,7 +53,7 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
 
   /** O_DIRECT and its staging buffers, as Hiro's workers have them. */
   private final DirectWrites directWrites;
-  /** The piece streams' and the lean call's disk work, on platform threads as Hiro's piece streams' work. */
+  /** The piece streams' and the whole pieces' disk work, on platform threads as Hiro's piece streams' work. */
   private final ExecutorService diskWork = Executors.newFixedThreadPool(PieceWrites.INCOMING_PIECE_STREAMS_MAX,
       Thread.ofPlatform().daemon().name("bench-disk-work-", 0).factory());
 
@@ -73,51 +70,51 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
     return incoming;
   }
 
-  /** The service of {@link PutFloorNode#WRITE_CHAIN}. */
-  BindableService lean() {
-    ServerServiceDefinition service = ServerServiceDefinition.builder(PutFloorNode.WRITE_CHAIN.getServiceName())
-        .addMethod(PutFloorNode.WRITE_CHAIN, ServerCalls.asyncUnaryCall(this::writeChain))
-        .build();
-    return () -> service;
-  }
-
   /**
-   * Runs on the network thread ({@link PutFloorNode#NETWORK_THREAD_METHODS}), as Hiro's piece
-   * streams do since session 17: passes the call on, hands the file's write and fsync to
-   * {@link #diskWork}, and answers from whichever finishes last, the disk's thread or the network
-   * thread that brings the next worker's answer. No thread waits.
+   * Runs on the network thread ({@link PutFloorNode#NETWORK_THREAD_METHODS}), as Hiro's does: passes
+   * the piece on in one call, hands the file's write and fsync to {@link #diskWork}, and answers
+   * from whichever finishes last, the disk's thread or the network thread that brings the next
+   * worker's answer. No thread waits.
    */
-  private void writeChain(PutFloorNode.ChainWrite request, StreamObserver<Integer> response) {
-    CompletableFuture<Integer> downstream = new CompletableFuture<>();
-    if (request.downstream().isEmpty()) {
-      downstream.complete(0);
+  @Override
+  public void writeWholePiece(WholePiece request, StreamObserver<WritePieceResponse> response) {
+    WritePieceHeader header = request.getHeader();
+    CompletableFuture<WritePieceResponse> downstream = new CompletableFuture<>();
+    if (header.getDownstreamCount() == 0) {
+      downstream.complete(WritePieceResponse.getDefaultInstance());
     } else {
-      ClientCalls.asyncUnaryCall(channelTo(request.downstream().get(0)).newCall(PutFloorNode.WRITE_CHAIN,
-              CallOptions.DEFAULT.withExecutor(Runnable::run)
-                  .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)),
-          request.passedOn(), PutFloorNode.completing(downstream));
+      DataServiceGrpc.newStub(channelTo(header.getDownstream(0).getAddress())).withExecutor(Runnable::run)
+          .withDeadlineAfter(Rpc.STREAM_IDLE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+          .writeWholePiece(request.toBuilder().setHeader(headerForNext(header)).build(),
+              PutFloorNode.completing(downstream));
     }
-    CompletableFuture<Integer> local = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Void> local = CompletableFuture.runAsync(() -> {
       try (FileChannel file = FileChannel.open(spares.take(), StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(request.data());
+        ByteBuffer bytes = request.getData().getData().asReadOnlyByteBuffer();
         long written = 0;
         while (bytes.hasRemaining()) {
           written += file.write(bytes, written);
         }
         appendMetaAndSync(file, written);
-        return 1;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }, diskWork);
-    local.thenCombine(downstream, Integer::sum).whenComplete((stored, failure) -> {
+    local.thenCombine(downstream, (done, next) -> next).whenComplete((next, failure) -> {
       if (failure != null) {
-        response.onError(Status.UNAVAILABLE.withDescription(failure.toString()).asRuntimeException());
-      } else {
-        response.onNext(stored);
-        response.onCompleted();
+        response.onError(Status.UNAVAILABLE.withDescription("bench worker: " + failure).asRuntimeException());
+        return;
       }
+      response.onNext(WritePieceResponse.newBuilder().addStoredWorkerIds("here")
+          .addAllStoredWorkerIds(next.getStoredWorkerIdsList()).build());
+      response.onCompleted();
     });
+  }
+
+  /** The header the next worker gets: the chain after it. */
+  private static WritePieceHeader headerForNext(WritePieceHeader header) {
+    return header.toBuilder().clearDownstream()
+        .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount())).build();
   }
 
   private ManagedChannel channelTo(String address) {
@@ -131,8 +128,7 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
         DataServiceGrpc.newStub(channel).withExecutor(Runnable::run)
             .withDeadlineAfter(GrpcReplicaSinkFactory.deadlineMillis(header.getLength()), TimeUnit.MILLISECONDS)
             .writePiece(PutFloorNode.answerInto(answer, onReady));
-    requests.onNext(WritePieceRequest.newBuilder().setHeader(header.toBuilder().clearDownstream()
-        .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount()))).build());
+    requests.onNext(WritePieceRequest.newBuilder().setHeader(headerForNext(header)).build());
     return requests;
   }
 
