@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every daemon's {@code /metrics} is valid Prometheus text, and what a put and a get move has moved. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsTest {
-  static final String WRITE = "method=\"hiro.v1.DataService/WritePiece\"";
+  /** WritePiece and WriteWholePiece (pieces of one message): a worker's bytes in, as the README says. */
+  static final String WRITE = "method=\"hiro.v1.DataService/Write";
   static final String READ = "method=\"hiro.v1.DataService/ReadPiece\"";
 
   @TempDir Path dir;
