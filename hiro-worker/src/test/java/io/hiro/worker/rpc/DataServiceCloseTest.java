@@ -3,8 +3,10 @@ package io.hiro.worker.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -13,7 +15,9 @@ import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.PieceStreams;
 import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.PieceData;
 import io.hiro.proto.ReplicaMeta;
+import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
@@ -136,6 +140,47 @@ class DataServiceCloseTest {
     assertThat(writes.streamsInUse()).isZero();
     await("the piece-work threads end").atMost(Duration.ofSeconds(5))
         .until(() -> pieceWorkThreadsSinceTheStart().isEmpty());
+  }
+
+  /**
+   * A whole piece (WriteWholePiece) whose commit is in its fsync when close begins finishes and is
+   * answered; one that arrives once close began is refused as UNAVAILABLE, with nothing written.
+   */
+  @Test
+  void aWholePieceInItsCommitFinishesAndOneThatArrivesOnceCloseBeganIsRefused() throws Exception {
+    byte[] bytes = new byte[100];
+    bytes[0] = 8;
+    store.holdCommits = true;
+    CompletableFuture<WritePieceResponse> held = putWhole(8, bytes);
+    assertThat(store.commitEntered.await(10, TimeUnit.SECONDS)).as("the commit started").isTrue();
+
+    Thread closer = Thread.ofPlatform().name("closer").start(service::close);
+    await("close waits for the piece work").atMost(Duration.ofSeconds(5))
+        .until(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive());
+    CompletableFuture<WritePieceResponse> late = putWhole(9, bytes);
+    await().atMost(Duration.ofSeconds(5)).until(late::isDone);
+    assertThat(Status.fromThrowable(late.handle((r, e) -> e).join()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    store.releaseCommits.countDown();
+    closer.join(Duration.ofSeconds(10));
+
+    assertThat(closer.isAlive()).as("close, once the commit finished").isFalse();
+    await().atMost(Duration.ofSeconds(5)).until(held::isDone);
+    assertThat(held.join().getStoredWorkerIdsList()).containsExactly("w-1");
+    assertThat(store.memory.bytes(new PieceId(8))).isEqualTo(bytes);
+    assertThat(store.memory.meta(new PieceId(9))).isEmpty();
+    assertThat(store.memory.writesInFlight()).isZero();
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  private CompletableFuture<WritePieceResponse> putWhole(long pieceId, byte[] bytes) {
+    CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+    DataServiceGrpc.newStub(channel).writeWholePiece(WholePiece.newBuilder()
+        .setHeader(WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(bytes.length)
+            .setToken(TestTokens.write(pieceId)))
+        .setData(PieceData.newBuilder().setOffset(0).setData(ByteString.copyFrom(bytes))
+            .setCrc32C(Crc32c.of(bytes, 0, bytes.length)))
+        .build(), PieceStreams.completing(answer));
+    return answer;
   }
 
   private void openWithHeaderOnly(long pieceId) {
