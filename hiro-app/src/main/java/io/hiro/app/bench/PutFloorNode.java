@@ -113,12 +113,10 @@ public final class PutFloorNode {
     };
   }
 
-  /** An observer of one WritePiece call that completes {@code answer}. */
-  static StreamObserver<WritePieceResponse> answerInto(CompletableFuture<WritePieceResponse> answer) {
-    return answerInto(answer, () -> {});
-  }
-
-  /** The same, running {@code onReady} each time the call can take more messages, and once it ends. */
+  /**
+   * An observer of one WritePiece call that completes {@code answer}, running {@code onReady} each
+   * time the call can take more messages, and once it ends.
+   */
   static ClientResponseObserver<WritePieceRequest, WritePieceResponse> answerInto(
       CompletableFuture<WritePieceResponse> answer, Runnable onReady) {
     return new ClientResponseObserver<>() {

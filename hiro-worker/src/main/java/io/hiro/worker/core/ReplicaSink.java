@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The next worker of a chain, as the worker that forwards to it sees it: a stream of piece data
- * that ends with that worker's answer. The rpc layer implements it over a gRPC stream.
+ * that ends with that worker's answer. The rpc layer implements it over gRPC: one call for a piece
+ * whose first message holds all of it, a stream for any other.
  */
 public interface ReplicaSink {
   /** Forwards one verified message; throws a HiroException if the downstream already failed. */

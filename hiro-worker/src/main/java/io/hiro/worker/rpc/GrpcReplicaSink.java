@@ -38,9 +38,11 @@ final class GrpcReplicaSink implements ReplicaSink {
   private final WritePieceHeader header;
   private final CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
   // Guarded by this: the call that carries the piece once it started (a whole piece's, then perhaps
-  // the stream it is sent again on), and the stream when the piece goes as one.
+  // the stream it is sent again on), the stream when the piece goes as one, and whether the piece
+  // went whole (then it is complete, whatever carries it: nothing more is sent, nor an end).
   private ClientCallStreamObserver<?> call;
   private ClientCallStreamObserver<WritePieceRequest> stream;
+  private boolean whole;
   private Runnable waiting;
 
   private GrpcReplicaSink(DataServiceGrpc.DataServiceStub stub, String target, WritePieceHeader header) {
@@ -60,6 +62,9 @@ final class GrpcReplicaSink implements ReplicaSink {
   public void send(PieceData data) {
     ClientCallStreamObserver<WritePieceRequest> to;
     synchronized (this) {
+      if (whole) { // only an empty message can follow a whole piece, whether it was answered or not
+        return;
+      }
       if (answer.isDone()) {
         throw failure();
       }
@@ -69,9 +74,6 @@ final class GrpcReplicaSink implements ReplicaSink {
       }
       if (call == null) {
         startStream();
-      }
-      if (stream == null) { // the whole piece went already: only an empty message can follow it
-        return;
       }
       to = stream;
     }
@@ -103,17 +105,18 @@ final class GrpcReplicaSink implements ReplicaSink {
 
   @Override
   public synchronized void complete() {
-    if (answer.isDone()) {
+    if (answer.isDone() || whole) {
       return;
     }
     if (call == null) { // an empty piece: no data was sent
       startWhole(WholePiece.newBuilder().setHeader(header).build());
-    } else if (stream != null) {
+    } else {
       stream.onCompleted();
     }
   }
 
   private void startWhole(WholePiece piece) {
+    whole = true;
     stub.writeWholePiece(piece, new WholeCall(piece));
   }
 

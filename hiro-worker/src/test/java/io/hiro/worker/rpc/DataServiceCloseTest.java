@@ -125,9 +125,7 @@ class DataServiceCloseTest {
     CompletableFuture<WritePieceResponse> answer = put(7, bytes);
     assertThat(store.commitEntered.await(10, TimeUnit.SECONDS)).as("the commit started").isTrue();
 
-    Thread closer = Thread.ofPlatform().name("closer").start(service::close);
-    await("close waits for the piece work").atMost(Duration.ofSeconds(5))
-        .until(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive());
+    Thread closer = startClosing();
     assertThat(closer.isAlive()).as("close, while a commit is in its fsync").isTrue();
     store.releaseCommits.countDown();
     closer.join(Duration.ofSeconds(10));
@@ -154,9 +152,7 @@ class DataServiceCloseTest {
     CompletableFuture<WritePieceResponse> held = putWhole(8, bytes);
     assertThat(store.commitEntered.await(10, TimeUnit.SECONDS)).as("the commit started").isTrue();
 
-    Thread closer = Thread.ofPlatform().name("closer").start(service::close);
-    await("close waits for the piece work").atMost(Duration.ofSeconds(5))
-        .until(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive());
+    Thread closer = startClosing();
     CompletableFuture<WritePieceResponse> late = putWhole(9, bytes);
     await().atMost(Duration.ofSeconds(5)).until(late::isDone);
     assertThat(Status.fromThrowable(late.handle((r, e) -> e).join()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -170,6 +166,14 @@ class DataServiceCloseTest {
     assertThat(store.memory.meta(new PieceId(9))).isEmpty();
     assertThat(store.memory.writesInFlight()).isZero();
     assertThat(writes.streamsInUse()).isZero();
+  }
+
+  /** Starts closing the service on a thread of its own, and returns once the close waits for the piece work (or ended). */
+  private Thread startClosing() {
+    Thread closer = Thread.ofPlatform().name("closer").start(service::close);
+    await("close waits for the piece work").atMost(Duration.ofSeconds(5))
+        .until(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive());
+    return closer;
   }
 
   private CompletableFuture<WritePieceResponse> putWhole(long pieceId, byte[] bytes) {

@@ -2,6 +2,7 @@ package io.hiro.worker.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -12,6 +13,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.Crc32c;
+import io.hiro.common.HostPort;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.common.rpc.PieceStreams;
@@ -144,6 +146,29 @@ class WholePieceTest {
     assertThat(downstream.wholes).isEmpty();
     assertThat(downstream.streamed).hasSize(2);
     assertThat(downstream.streamed.get(0).getHeader()).isEqualTo(header.toBuilder().clearDownstream().build());
+    assertThat(downstream.streamedBytes()).isEqualTo(bytes);
+  }
+
+  /**
+   * The worker passing a piece on ends it (sends the end of the piece) after it wrote its own copy,
+   * which may be after an older downstream's UNIMPLEMENTED already made the piece go again as a
+   * stream, ended: that end must not end the stream a second time, nor an empty message follow it.
+   */
+  @Test
+  void aPieceSentAgainAsAStreamIsNotEndedTwice() throws Exception {
+    start(true);
+    byte[] bytes = randomBytes(4096);
+    WritePieceHeader header = header(7, bytes.length).toBuilder().clearDownstream().build();
+    GrpcReplicaSink sink = GrpcReplicaSink.open(DataServiceGrpc.newStub(channels.get(
+        HostPort.parse(downstreamRef().getAddress()))).withExecutor(Runnable::run), "w-2", header, 10_000);
+
+    sink.send(data(bytes));
+    await("the piece sent again as a stream, and ended").atMost(Duration.ofSeconds(10))
+        .until(() -> !downstream.streamed.isEmpty());
+    sink.send(PieceData.newBuilder().setOffset(bytes.length).setCrc32C(Crc32c.of(new byte[0], 0, 0)).build());
+    sink.complete();
+
+    assertThat(sink.answer().get(10, TimeUnit.SECONDS).getStoredWorkerIdsList()).containsExactly("w-2");
     assertThat(downstream.streamedBytes()).isEqualTo(bytes);
   }
 
