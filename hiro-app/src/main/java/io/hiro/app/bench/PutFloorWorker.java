@@ -8,6 +8,7 @@ import io.grpc.stub.StreamObserver;
 import io.hiro.common.HostPort;
 import io.hiro.common.io.StagedDirectWrite;
 import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
@@ -117,8 +118,9 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
         .addAllDownstream(header.getDownstreamList().subList(1, header.getDownstreamCount())).build();
   }
 
+  /** On this node's network threads, as a Hiro worker's channels to the next worker are (since session 21). */
   private ManagedChannel channelTo(String address) {
-    return channels.computeIfAbsent(address, a -> Rpc.channel(HostPort.parse(a)));
+    return channels.computeIfAbsent(address, a -> Rpc.channelOnServerThreads(HostPort.parse(a), RpcSecurity.PLAINTEXT));
   }
 
   private ClientCallStreamObserver<WritePieceRequest> forward(WritePieceHeader header,

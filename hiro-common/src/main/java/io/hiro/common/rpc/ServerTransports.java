@@ -1,5 +1,6 @@
 package io.hiro.common.rpc;
 
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
@@ -8,12 +9,15 @@ import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The network threads and listening sockets of every Hiro server in this process (gRPC and HTTP):
+ * The network threads and listening sockets of every Hiro server in this process (gRPC and HTTP),
+ * whose threads also carry the calls a server makes to other servers ({@link #connections()}):
  * epoll where the platform has it, else NIO, as gRPC would choose. Hiro supplies them itself only to
  * put a {@link ConnectionGate} on each listening socket, which gRPC's builder offers no other hook
  * for. The threads are shared by every server of the process, daemon threads, and live as long as it.
@@ -43,6 +47,14 @@ public final class ServerTransports {
   /** The threads that read and write the connections. */
   public static EventLoopGroup networkGroup() {
     return Groups.NETWORK;
+  }
+
+  /**
+   * Connections for channels on {@link #networkGroup()}: a server's own calls to other servers (a
+   * worker's to the next worker of a chain and to the master) share its network threads.
+   */
+  static ChannelFactory<Channel> connections() {
+    return EPOLL ? EpollSocketChannel::new : NioSocketChannel::new;
   }
 
   /** Listening sockets with {@code gate} in front of everything else. */

@@ -27,7 +27,7 @@ public final class GrpcMasterLink implements MasterLink, AutoCloseable {
   /** @param security TLS as configured, and call credentials signed with the cluster secret */
   public GrpcMasterLink(HostPort master, RpcSecurity security) {
     this.master = master;
-    this.channel = Rpc.channel(master, security);
+    this.channel = Rpc.channelOnServerThreads(master, security);
     this.stub = ClusterServiceGrpc.newBlockingStub(channel);
   }
 

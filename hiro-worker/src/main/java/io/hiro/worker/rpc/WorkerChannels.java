@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * One channel per downstream worker address, reused by every piece forwarded or copied there; TLS
- * as configured. No call credentials: a piece stream carries the master's piece token instead.
+ * as configured. No call credentials: a piece stream carries the master's piece token instead. The
+ * channels run on the worker's own network threads: nothing may wait on them from one of those.
  */
 public final class WorkerChannels implements AutoCloseable {
   private final ConcurrentMap<HostPort, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -22,7 +23,7 @@ public final class WorkerChannels implements AutoCloseable {
 
   public ManagedChannel get(HostPort address) {
     io.hiro.common.Checks.check(!closed, "channels closed");
-    return channels.computeIfAbsent(address, a -> Rpc.channel(a, security));
+    return channels.computeIfAbsent(address, a -> Rpc.channelOnServerThreads(a, security));
   }
 
   @Override
