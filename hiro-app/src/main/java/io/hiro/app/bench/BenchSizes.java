@@ -19,10 +19,12 @@ import java.time.Duration;
  *     puts are timed, in Hiro and in {@code limit.put_floor}
  * @param bigPutWarmUpsMax the most untimed puts of the large file before the timed ones (see {@link
  *     PutWarmUp.MAX})
+ * @param smallFileRuns timed runs of each small-file figure and of {@code limit.put_floor} and {@code
+ *     limit.put_lean}, each of {@code smallFileCount} files; the figure is their median
  */
 public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
                          int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout,
-                         Duration grpcWarmUp, Duration putWarmUp, int bigPutWarmUpsMax) {
+                         Duration grpcWarmUp, Duration putWarmUp, int bigPutWarmUpsMax, int smallFileRuns) {
   private static final long MIB = 1024L * 1024;
   private static final long GIB = 1024 * MIB;
   /** 4 KiB, as the issue says. */
@@ -51,16 +53,17 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
     require(!putWarmUp.isNegative() && putWarmUp.compareTo(phaseTimeout) < 0, "putWarmUp", putWarmUp.toSeconds());
     require(bigPutWarmUpsMax >= PutWarmUp.MIN && bigPutWarmUpsMax <= PutWarmUp.MAX, "bigPutWarmUpsMax",
         bigPutWarmUpsMax);
+    require(smallFileRuns >= 1 && smallFileRuns <= 9, "smallFileRuns", smallFileRuns);
   }
 
   public static BenchSizes full() {
     return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
-        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PutWarmUp.MAX);
+        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PutWarmUp.MAX, 3);
   }
 
   public static BenchSizes quick() {
     return new BenchSizes(64 * MIB, 200, SMALL_FILE_BYTES, 1_000, 1_000, 300, 256 * MIB, CLIENT_COUNT,
-        Duration.ofMinutes(2), Duration.ofSeconds(2), Duration.ofSeconds(2), PutWarmUp.MIN);
+        Duration.ofMinutes(2), Duration.ofSeconds(2), Duration.ofSeconds(2), PutWarmUp.MIN, 1);
   }
 
   private static void require(boolean condition, String name, long value) {

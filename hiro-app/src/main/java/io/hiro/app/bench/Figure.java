@@ -67,6 +67,11 @@ public record Figure(String name, double value, String unit, String comparison) 
     return of(name, sorted[sorted.length / 2], unit);
   }
 
+  /** This figure with {@link #runsNote} when there was more than one run. */
+  Figure withRuns(double[] runs, String unit) {
+    return runs.length > 1 ? note(runsNote(runs, unit)) : this;
+  }
+
   /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, the runs in the order run. */
   static String runsNote(double[] runs, String unit) {
     return Arrays.stream(runs).mapToObj(Figure::number)

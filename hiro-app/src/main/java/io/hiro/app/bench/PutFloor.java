@@ -47,7 +47,8 @@ import java.util.concurrent.TimeoutException;
  * workers and a journaled record at the master makes fewer calls. Until session 19 its chain call
  * was a unary method of the bench's own, with a marshaller of its own.
  *
- * <p>Puts of both shapes are made untimed first, taking turns, with 8 clients, for
+ * <p>Each figure is the median of {@link BenchSizes#smallFileRuns()} timed runs (since session 21; one
+ * before), as Hiro's are. Puts of both shapes are made untimed first, taking turns, with 8 clients, for
  * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
  * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
  * the other file limits' do.
@@ -86,12 +87,13 @@ final class PutFloor {
           puts(clients, Client::putLean, count, deadlineNanos);
         } while (System.nanoTime() < warmUntil);
         String many = clients.size() + "clients";
+        int runs = sizes.smallFileRuns();
         List<Client> one = clients.subList(0, 1);
         return List.of(
-            Figure.of("limit.put_floor.1client", puts(one, Client::put, count, deadlineNanos), "files/s"),
-            Figure.of("limit.put_floor." + many, puts(clients, Client::put, count, deadlineNanos), "files/s"),
-            Figure.of("limit.put_lean.1client", puts(one, Client::putLean, count, deadlineNanos), "files/s"),
-            Figure.of("limit.put_lean." + many, puts(clients, Client::putLean, count, deadlineNanos), "files/s"));
+            timed("limit.put_floor.1client", runs, () -> puts(one, Client::put, count, deadlineNanos)),
+            timed("limit.put_floor." + many, runs, () -> puts(clients, Client::put, count, deadlineNanos)),
+            timed("limit.put_lean.1client", runs, () -> puts(one, Client::putLean, count, deadlineNanos)),
+            timed("limit.put_lean." + many, runs, () -> puts(clients, Client::putLean, count, deadlineNanos)));
       } finally {
         clients.forEach(Client::close);
       }
@@ -116,6 +118,20 @@ final class PutFloor {
 
   private void stop() {
     nodes.forEach(BenchNode::close);
+  }
+
+  /** One timed run of puts, in puts per second. */
+  private interface Run {
+    double rate() throws IOException;
+  }
+
+  /** The median of {@code runs} runs, as Hiro's small-file figures are, with the runs. */
+  private static Figure timed(String name, int runs, Run run) throws IOException {
+    double[] rates = new double[runs];
+    for (int r = 0; r < rates.length; r++) {
+      rates[r] = run.rate();
+    }
+    return Figure.medianOf(name, rates, "files/s").withRuns(rates, "files/s");
   }
 
   /** {@code total} puts spread over {@code clients}, one thread each, all at once; returns puts per second. */

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 8
@@ -20,7 +21,11 @@ import java.util.function.DoubleSupplier;
  * puts from its own local file of random bytes. Untimed first, with 8 clients: rounds of as many puts
  * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), the first
  * one got back, into directories left for the run's final cleanup (deleting thousands of
- * replicas costs the workers CPU while they go).
+ * replicas costs the workers CPU while they go). Then each figure is timed {@link
+ * BenchSizes#smallFileRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
+ * own, and the median printed with the runs; the CPU figure covers all of them. One run of 2,000
+ * puts lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a
+ * quarter (session 21).
  */
 final class SmallFileBench {
   static final double PUT_1CLIENT_TARGET_FILES_PER_SECOND = 500;
@@ -60,8 +65,10 @@ final class SmallFileBench {
     String manyDir = "/small" + many.size();
     String manyName = name + "." + many.size() + "clients";
     one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> {
-      client.mkdir(remoteDir + "/small1", true);
-      client.mkdir(remoteDir + manyDir, true);
+      for (int run = 0; run < sizes.smallFileRuns(); run++) {
+        client.mkdir(remoteDir + runDir("/small1", run), true);
+        client.mkdir(remoteDir + runDir(manyDir, run), true);
+      }
     });
     // Untimed: the daemons of a real cluster have their code compiled long before. The gets come
     // after the first round: right before the timed puts, they made them slower (session 7: 1 client
@@ -77,33 +84,46 @@ final class SmallFileBench {
       }
       rounds++;
     } while (rounds < WARM_UP_ROUNDS_MIN || System.nanoTime() < warmUntil);
-    Measured put1 = measured(() -> put(one, "/small1", name + ".1client"));
-    out.accept(Figure.of("put." + name + ".1client", put1.rate(), "files/s")
+    Measured put1 = measured(run -> put(one, runDir("/small1", run), name + ".1client"));
+    out.accept(put1.figure("put." + name + ".1client", limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1()));
+        .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1())));
     out.accept(put1.cpu("put." + name + ".1client.cpu"));
-    Measured putMany = measured(() -> put(many, manyDir, manyName));
-    out.accept(Figure.of("put." + manyName, putMany.rate(), "files/s")
+    Measured putMany = measured(run -> put(many, runDir(manyDir, run), manyName));
+    out.accept(putMany.figure("put." + manyName, limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()).besides(limits.putLeanMany()));
+        .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()).besides(limits.putLeanMany())));
     out.accept(putMany.cpu("put." + manyName + ".cpu"));
-    Measured getMany = measured(() -> get(many, manyDir, manyName));
-    out.accept(Figure.of("get." + manyName, getMany.rate(), "files/s").ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND));
+    Measured getMany = measured(run -> get(many, runDir(manyDir, run), manyName));
+    out.accept(getMany.figure("get." + manyName, figure -> figure.ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND)));
     out.accept(getMany.cpu("get." + manyName + ".cpu"));
   }
 
-  /** The rate of one timed phase of {@link BenchSizes#smallFileCount()} files, and the CPU it used. */
-  private record Measured(double rate, CpuMeter.Usage usage, long files) {
+  /** The rates of the timed runs of one figure ({@link BenchSizes#smallFileCount()} files each), and the CPU of all. */
+  private record Measured(double[] rates, CpuMeter.Usage usage, long files) {
+    /** The median, compared as {@code compared} says, then the runs. */
+    Figure figure(String name, UnaryOperator<Figure> compared) {
+      return compared.apply(Figure.medianOf(name, rates, "files/s")).withRuns(rates, "files/s");
+    }
+
     Figure cpu(String name) {
-      return usage.perFile(name, files, rate);
+      return usage.perFile(name, files, Figure.medianOf(name, rates, "files/s").value());
     }
   }
 
-  private Measured measured(DoubleSupplier phase) {
+  private Measured measured(IntToDoubleFunction run) {
     CpuMeter.Sample before = cpu.sample();
-    double rate = phase.getAsDouble();
+    double[] rates = new double[sizes.smallFileRuns()];
+    for (int r = 0; r < rates.length; r++) {
+      rates[r] = run.applyAsDouble(r);
+    }
     CpuMeter.Usage usage = cpu.add(null, before, cpu.sample());
-    return new Measured(rate, usage, sizes.smallFileCount());
+    return new Measured(rates, usage, (long) rates.length * sizes.smallFileCount());
+  }
+
+  /** Where timed run {@code run} of a figure puts its files (and its get finds them). */
+  private static String runDir(String dir, int run) {
+    return dir + "/run-" + run;
   }
 
   private static String target(double filesPerSecond) {
