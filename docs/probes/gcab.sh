@@ -3,7 +3,7 @@
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
 cd /tmp/prof/s8
 for i in $(seq 1 $3); do
-  for mode in g1 alt; do
+  for mode in ${ORDER:-g1 alt}; do   # ORDER="alt g1" starts with FLAG
     if [ $mode = g1 ]; then opts=""; else opts="$6"; fi
     echo "== $mode $i" >> $2
     $J/java $opts -Ddaemon.opts="$opts" -cp $1:. Small8 /tmp/prof/s8/d $4 $5 >> $2 2>/dev/null
