@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param bigPutWarmUpsMax the most untimed puts of the large file before the timed ones (see {@link
  *     PutWarmUp.MAX})
  * @param smallFileRuns timed runs of each small-file figure and of {@code limit.put_floor} and {@code
- *     limit.put_lean}, each of {@code smallFileCount} files; the figure is their median
+ *     limit.put_lean}, each of {@code smallFileCount} files; the figure is their median (an odd count, 1 to 9)
  */
 public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
                          int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout,
@@ -53,7 +53,7 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
     require(!putWarmUp.isNegative() && putWarmUp.compareTo(phaseTimeout) < 0, "putWarmUp", putWarmUp.toSeconds());
     require(bigPutWarmUpsMax >= PutWarmUp.MIN && bigPutWarmUpsMax <= PutWarmUp.MAX, "bigPutWarmUpsMax",
         bigPutWarmUpsMax);
-    require(smallFileRuns >= 1 && smallFileRuns <= 9, "smallFileRuns", smallFileRuns);
+    require(smallFileRuns >= 1 && smallFileRuns <= 9 && smallFileRuns % 2 == 1, "smallFileRuns", smallFileRuns);
   }
 
   public static BenchSizes full() {

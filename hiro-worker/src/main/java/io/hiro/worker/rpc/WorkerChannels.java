@@ -23,7 +23,13 @@ public final class WorkerChannels implements AutoCloseable {
 
   public ManagedChannel get(HostPort address) {
     io.hiro.common.Checks.check(!closed, "channels closed");
-    return channels.computeIfAbsent(address, a -> Rpc.channelOnServerThreads(a, security));
+    ManagedChannel channel = channels.computeIfAbsent(address, a -> Rpc.channelOnServerThreads(a, security));
+    if (closed) {
+      // close() began meanwhile and may not have seen this channel: it is shut down here.
+      channel.shutdownNow();
+      io.hiro.common.Checks.check(false, "channels closed");
+    }
+    return channel;
   }
 
   @Override
