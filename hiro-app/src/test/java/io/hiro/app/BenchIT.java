@@ -36,7 +36,7 @@ class BenchIT {
     return Stream.of(
         List.of("limit.disk_fsync_write: MB/s", "limit.disk_write_and_read: MB/s", "limit.fsync_4k: ops/s",
             "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
-            "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
+            "limit.thread_handoff: us", "limit.syscall: ns", "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
             "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
             "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
         coldReads ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
@@ -67,7 +67,8 @@ class BenchIT {
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
-        "cores busy)", "(s/GiB: client ", "(ms/file: client ");
+        "cores busy)", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
+        "(fstat of an open file", "untimed rounds of 200 puts with 8 clients in ");
     // a quick run makes the fewest untimed puts of its large file
     assertThat(bench.stdout()).contains("(after 8 untimed puts)");
     if (coldReads()) {

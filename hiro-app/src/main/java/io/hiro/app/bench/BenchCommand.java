@@ -75,6 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
       } else if (master != null) {
         out.printf("# hiro bench%s against master %s; local limits measured in %s%n", quick ? " --quick" : "",
             master, base);
+        out.println(KernelCosts.describeMachine());
         out.flush();
         ClientSecurity security = new ClientSecurity(secretFile.lookup(System::getenv).callSigner(),
             tls.files(System::getenv));
@@ -108,6 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void runOnLocalCluster(Path base, BenchSizes sizes, PrintWriter out) throws IOException {
     out.printf("# hiro bench%s: starting a master and 3 workers on loopback in %s%n", quick ? " --quick" : "", base);
+    out.println(KernelCosts.describeMachine());
     out.flush();
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.javaLauncher(), base, HiroBench.REPLICATION, "1s")) {
       Thread stopOnInterrupt = new Thread(cluster::close, "bench-stop");

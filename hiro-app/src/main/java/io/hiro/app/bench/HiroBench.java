@@ -84,6 +84,8 @@ public final class HiroBench {
     out.accept(filesMany);
     Figure loopback = MachineLimits.loopbackTcp(sizes.loopbackBytes(), deadline());
     out.accept(loopback);
+    out.accept(KernelCosts.threadHandoff(sizes.statCount(), deadline()));
+    out.accept(KernelCosts.syscall(workDir, sizes.statCount() * 10, deadline()));
     Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
     out.accept(chain);
     Figure unary1 = GrpcUnary.measure(1, sizes.statCount(), sizes.grpcWarmUp(), deadline());

@@ -4,7 +4,8 @@ import io.hiro.common.Checks;
 import java.util.OptionalDouble;
 
 /**
- * When the large file's untimed puts may stop: after at least {@link #MIN}, once the JIT compilers
+ * When the large file's untimed puts may stop (and, counting rounds of small puts instead, when
+ * {@link SmallFileBench}'s may, once its minute has passed): after at least {@link #MIN}, once the JIT compilers
  * took at most {@link #SETTLED_COMPILER_SHARE} of the CPU of each of the last {@link #SETTLED_PUTS}
  * puts, and after {@code max} in any case. The daemons of a cluster run for weeks with their code
  * compiled; a put timed while their compilers still work measures a passing state. Where only the
@@ -30,6 +31,7 @@ final class PutWarmUp {
   /** Settled puts in a row that end the warm-up. */
   static final int SETTLED_PUTS = 2;
 
+  private final int min;
   private final int max;
   private final boolean watchesCluster;
   private int done;
@@ -41,7 +43,17 @@ final class PutWarmUp {
    * @param watchesCluster the compilers' share covers the master's and the workers' too
    */
   PutWarmUp(int max, boolean watchesCluster) {
-    Checks.require(max >= MIN, "at most %d untimed puts, fewer than the least, %d", max, MIN);
+    this(MIN, max, watchesCluster);
+  }
+
+  /**
+   * @param min the least untimed puts (or rounds of puts), 1 at least
+   * @param max the most, {@code min} at least
+   * @param watchesCluster the compilers' share covers the master's and the workers' too
+   */
+  PutWarmUp(int min, int max, boolean watchesCluster) {
+    Checks.require(min >= 1 && max >= min, "at most %d untimed puts, fewer than the least, %d", max, min);
+    this.min = min;
     this.max = max;
     this.watchesCluster = watchesCluster;
   }
@@ -57,7 +69,7 @@ final class PutWarmUp {
     boolean settled = compilerShare.isPresent() ? compilerShare.getAsDouble() <= SETTLED_COMPILER_SHARE : !shareKnown;
     settledInARow = settled ? settledInARow + 1 : 0;
     boolean watched = watchesCluster && shareKnown;
-    return done >= max || (done >= MIN && (!watched || settledInARow >= SETTLED_PUTS));
+    return done >= max || (done >= min && (!watched || settledInARow >= SETTLED_PUTS));
   }
 
   /** Untimed puts made so far. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.IntToDoubleFunction;
@@ -19,8 +20,8 @@ import java.util.function.UnaryOperator;
  * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 8
  * clients (into memory, as {@code hiro client cat} does) and compared byte for byte. Each client
  * puts from its own local file of random bytes. Untimed first, with 8 clients: rounds of as many puts
- * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), the first
- * one got back, into directories left for the run's final cleanup (deleting thousands of
+ * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), and on
+ * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories left for the run's final cleanup (deleting thousands of
  * replicas costs the workers CPU while they go). Then each figure is timed {@link
  * BenchSizes#smallFileRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
  * own, and the median printed with the runs; the CPU figure covers all of them. One run of 2,000
@@ -73,21 +74,11 @@ final class SmallFileBench {
     // Untimed: the daemons of a real cluster have their code compiled long before. The gets come
     // after the first round: right before the timed puts, they made them slower (session 7: 1 client
     // put 422 files/s before 2,000 gets with 8 clients, then 344, 392 and 420).
-    long warmUntil = System.nanoTime() + sizes.putWarmUp().toNanos();
-    int rounds = 0;
-    do {
-      String roundDir = WARM_UP_DIR + "/" + rounds;
-      one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> client.mkdir(remoteDir + roundDir, true));
-      put(many, roundDir, "warm-up");
-      if (rounds == 0) {
-        get(many, roundDir, "warm-up");
-      }
-      rounds++;
-    } while (rounds < WARM_UP_ROUNDS_MIN || System.nanoTime() < warmUntil);
+    String warmUp = warmUp(one, many);
     Measured put1 = measured(run -> put(one, runDir("/small1", run), name + ".1client"));
     out.accept(put1.figure("put." + name + ".1client", limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1())));
+        .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1())).note(warmUp));
     out.accept(put1.cpu("put." + name + ".1client.cpu"));
     Measured putMany = measured(run -> put(many, runDir(manyDir, run), manyName));
     out.accept(putMany.figure("put." + manyName, limit -> limit
@@ -97,6 +88,38 @@ final class SmallFileBench {
     Measured getMany = measured(run -> get(many, runDir(manyDir, run), manyName));
     out.accept(getMany.figure("get." + manyName, figure -> figure.ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND)));
     out.accept(getMany.cpu("get." + manyName + ".cpu"));
+  }
+
+  /**
+   * Rounds of untimed puts with {@code many} clients: at least {@link #WARM_UP_ROUNDS_MIN} and for
+   * {@link BenchSizes#putWarmUp()}, then on while the JIT compilers of the client and the cluster
+   * take more than {@link PutWarmUp#SETTLED_COMPILER_SHARE} of a round's CPU (as the large file's
+   * warm-up waits for them), until {@link BenchSizes#putWarmUpMax()} at most. Session 21 found the daemons still compiling 60 s after their start; on session 22's
+   * slower VM the compilers took 41-53% of each daemon's CPU 45-65 s after it. Returns how the
+   * warm-up went, for the first figure's line.
+   */
+  private String warmUp(ClientPool one, ClientPool many) {
+    long started = System.nanoTime();
+    long warmUntil = started + sizes.putWarmUp().toNanos();
+    long settleUntil = started + sizes.putWarmUpMax().toNanos();
+    PutWarmUp settling = new PutWarmUp(WARM_UP_ROUNDS_MIN, Integer.MAX_VALUE, cpu.coversCluster());
+    OptionalDouble lastShare = OptionalDouble.empty();
+    boolean settled;
+    do {
+      String roundDir = WARM_UP_DIR + "/" + settling.done();
+      one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> client.mkdir(remoteDir + roundDir, true));
+      CpuMeter.Sample before = cpu.sample();
+      put(many, roundDir, "warm-up");
+      lastShare = cpu.add(null, before, cpu.sample()).compilerShare();
+      if (settling.done() == 0) {
+        get(many, roundDir, "warm-up");
+      }
+      settled = settling.putDone(lastShare);
+    } while (System.nanoTime() < warmUntil || (!settled && System.nanoTime() < settleUntil));
+    String share = lastShare.isPresent()
+        ? String.format(Locale.ROOT, "; JIT compilers %.0f%% of the last one's CPU", lastShare.getAsDouble() * 100) : "";
+    return String.format(Locale.ROOT, "(after %d untimed rounds of %d puts with %d clients in %.0f s%s)",
+        settling.done(), sizes.smallFileCount(), many.size(), (System.nanoTime() - started) / 1e9, share);
   }
 
   /** The rates of the timed runs of one figure ({@link BenchSizes#smallFileCount()} files each), and the CPU of all. */

@@ -53,7 +53,18 @@ class PutWarmUpTest {
   }
 
   @Test
+  void takesALeastOfItsOwnForRoundsOfSmallPuts() {
+    // the small-file warm-up: at least 5 rounds, then until two settled rounds in a row (its time cap is the caller's)
+    assertThat(putsMade(new PutWarmUp(5, Integer.MAX_VALUE, true), n -> OptionalDouble.of(n <= 12 ? 0.2 : 0.01)))
+        .isEqualTo(14);
+    assertThat(putsMade(new PutWarmUp(5, Integer.MAX_VALUE, true), n -> OptionalDouble.of(0.01))).isEqualTo(5);
+    assertThat(putsMade(new PutWarmUp(5, Integer.MAX_VALUE, false), n -> OptionalDouble.of(0.2))).isEqualTo(5);
+  }
+
+  @Test
   void refusesAMostBelowTheLeast() {
     assertThatThrownBy(() -> new PutWarmUp(PutWarmUp.MIN - 1, true)).isInstanceOf(HiroException.class);
+    assertThatThrownBy(() -> new PutWarmUp(0, 10, true)).isInstanceOf(HiroException.class);
+    assertThatThrownBy(() -> new PutWarmUp(6, 5, true)).isInstanceOf(HiroException.class);
   }
 }
