@@ -30,13 +30,29 @@ public final class ServerTransports {
   /** Holds the groups, made on first use. */
   private static final class Groups {
     static final EventLoopGroup ACCEPT = group(1, "hiro-accept");
-    static final EventLoopGroup NETWORK = group(0, "hiro-network");
+    static final EventLoopGroup NETWORK = group(networkThreads(), "hiro-network");
 
     private static EventLoopGroup group(int threads, String name) {
       IoHandlerFactory handlers = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-      // 0 threads: Netty's default, two per core.
       return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlers);
     }
+  }
+
+  /** Netty's own setting for its thread count, which {@link #networkThreads()} honours where it is set. */
+  static final String THREADS_PROPERTY = "io.grpc.netty.shaded.io.netty.eventLoopThreads";
+
+  /**
+   * The network threads of a daemon: half the cores, at least one, unless {@link #THREADS_PROPERTY}
+   * says otherwise (e.g. {@code HIRO_JAVA_OPTS=-Dio.grpc.netty.shaded.io.netty.eventLoopThreads=4}).
+   * Netty's default, two per core, suits a server whose network threads do all its work; a Hiro
+   * daemon's hand its disk work and its journal to threads of their own, and every extra network
+   * thread adds wake-ups and context switches. On session 22's 2-core VM, where a switch cost ~14
+   * us, one network thread per daemon instead of four made 17-20% more small puts per second with 8
+   * clients at 15% less CPU per put (docs/BENCHMARKS.md).
+   */
+  static int networkThreads() {
+    Integer set = Integer.getInteger(THREADS_PROPERTY);
+    return set != null && set > 0 ? set : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   /** The thread that accepts connections. */
