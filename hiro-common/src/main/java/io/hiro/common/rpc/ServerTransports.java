@@ -43,16 +43,22 @@ public final class ServerTransports {
 
   /**
    * The network threads of a daemon: half the cores, at least one, unless {@link #THREADS_PROPERTY}
-   * says otherwise (e.g. {@code HIRO_JAVA_OPTS=-Dio.grpc.netty.shaded.io.netty.eventLoopThreads=4}).
-   * Netty's default, two per core, suits a server whose network threads do all its work; a Hiro
-   * daemon's hand its disk work and its journal to threads of their own, and every extra network
-   * thread adds wake-ups and context switches. On session 22's 2-core VM, where a switch cost ~14
+   * gives a number (e.g. {@code HIRO_JAVA_OPTS=-Dio.grpc.netty.shaded.io.netty.eventLoopThreads=4}),
+   * which counts as Netty counts it (at least one). Netty's default, two per core, suits a server
+   * whose network threads do all its work; Hiro's daemons hand their disk work, fsyncs and journal
+   * to threads of their own (the network threads carry the messages, TLS, and the short answers:
+   * stat, create, commit, a piece's dispatch), and every extra network thread adds wake-ups and
+   * context switches. On session 22's 2-core VM, where a switch cost ~14
    * us, one network thread per daemon instead of four made 17-20% more small puts per second with 8
    * clients at 15% less CPU per put (docs/BENCHMARKS.md).
    */
   static int networkThreads() {
-    Integer set = Integer.getInteger(THREADS_PROPERTY);
-    return set != null && set > 0 ? set : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    return networkThreads(Integer.getInteger(THREADS_PROPERTY), Runtime.getRuntime().availableProcessors());
+  }
+
+  /** {@link #networkThreads()} for the property's number ({@code null} if not set) and {@code cores}. */
+  static int networkThreads(Integer property, int cores) {
+    return Math.max(1, property != null ? property : cores / 2);
   }
 
   /** The thread that accepts connections. */
