@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * What the kernel charges for the two things a small put does most often in every process: a
@@ -125,18 +124,11 @@ final class KernelCosts {
   static String describeMachine() {
     List<String> parts = new ArrayList<>();
     parts.add(Runtime.getRuntime().availableProcessors() + " cores");
-    firstLine(Path.of("/proc/cpuinfo"), "model name").ifPresent(parts::add);
+    read(Path.of("/proc/cpuinfo")).flatMap(info -> info.lines().filter(l -> l.startsWith("model name")).findFirst())
+        .map(l -> l.substring(l.indexOf(':') + 1).strip()).ifPresent(parts::add);
     parts.add(System.getProperty("os.name") + " " + System.getProperty("os.version"));
     read(Path.of("/sys/devices/system/cpu/vulnerabilities/meltdown")).ifPresent(m -> parts.add("meltdown: " + m));
     return "# machine: " + String.join(", ", parts);
-  }
-
-  private static Optional<String> firstLine(Path file, String key) {
-    try (Stream<String> lines = Files.lines(file)) {
-      return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   private static Optional<String> read(Path file) {

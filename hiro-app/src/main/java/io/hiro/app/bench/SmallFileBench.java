@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  * clients (into memory, as {@code hiro client cat} does) and compared byte for byte. Each client
  * puts from its own local file of random bytes. Untimed first, with 8 clients: rounds of as many puts
  * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), and on
- * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories left for the run's final cleanup (deleting thousands of
+ * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories
+ * left for the run's final cleanup (deleting thousands of
  * replicas costs the workers CPU while they go). Then each figure is timed {@link
  * BenchSizes#smallFileRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
  * own, and the median printed with the runs; the CPU figure covers all of them. One run of 2,000
@@ -94,8 +95,8 @@ final class SmallFileBench {
    * Rounds of untimed puts with {@code many} clients: at least {@link #WARM_UP_ROUNDS_MIN} and for
    * {@link BenchSizes#putWarmUp()}, then on while the JIT compilers of the client and the cluster
    * take more than {@link PutWarmUp#SETTLED_COMPILER_SHARE} of a round's CPU (as the large file's
-   * warm-up waits for them), until {@link BenchSizes#putWarmUpMax()} at most. Session 21 found the daemons still compiling 60 s after their start; on session 22's
-   * slower VM the compilers took 41-53% of each daemon's CPU 45-65 s after it. Returns how the
+   * warm-up waits for them), until {@link BenchSizes#putWarmUpMax()} at most. Session 21 found the
+   * daemons still compiling 60 s after their start; on session 22's slower VM the compilers took 41-53% of each daemon's CPU 45-65 s after it. Returns how the
    * warm-up went, for the first figure's line.
    */
   private String warmUp(ClientPool one, ClientPool many) {

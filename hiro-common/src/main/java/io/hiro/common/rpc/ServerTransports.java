@@ -48,9 +48,9 @@ public final class ServerTransports {
    * whose network threads do all its work; Hiro's daemons hand their disk work, fsyncs and journal
    * to threads of their own (the network threads carry the messages, TLS, and the short answers:
    * stat, create, commit, a piece's dispatch), and every extra network thread adds wake-ups and
-   * context switches. On session 22's 2-core VM, where a switch cost ~14
-   * us, one network thread per daemon instead of four made 17-20% more small puts per second with 8
-   * clients at 15% less CPU per put (docs/BENCHMARKS.md).
+   * context switches. On session 22's 2-core VM, where a switch cost ~14 us, one network thread per
+   * daemon instead of four made 17-20% more small puts per second with 8 clients at 15% less CPU per
+   * put (docs/BENCHMARKS.md).
    */
   static int networkThreads() {
     return networkThreads(Integer.getInteger(THREADS_PROPERTY), Runtime.getRuntime().availableProcessors());

@@ -1,6 +1,7 @@
 package io.hiro.worker.rpc;
 
 import io.grpc.ManagedChannel;
+import io.hiro.common.Checks;
 import io.hiro.common.HostPort;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
@@ -22,13 +23,13 @@ public final class WorkerChannels implements AutoCloseable {
   }
 
   public ManagedChannel get(HostPort address) {
-    io.hiro.common.Checks.check(!closed, "channels closed");
+    Checks.check(!closed, "channels closed");
     ManagedChannel channel = channels.computeIfAbsent(address, a -> Rpc.channelOnServerThreads(a, security));
     if (closed) {
       // close() began meanwhile and may not have seen this channel: it is shut down here.
       channel.shutdownNow();
-      io.hiro.common.Checks.check(false, "channels closed");
     }
+    Checks.check(!closed, "channels closed");
     return channel;
   }
 
