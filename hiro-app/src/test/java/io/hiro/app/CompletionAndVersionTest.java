@@ -17,7 +17,7 @@ class CompletionAndVersionTest {
   private final StringWriter out = new StringWriter();
 
   private int run(String... args) {
-    CommandLine command = CliErrors.install(new CommandLine(new Main()));
+    CommandLine command = CliErrors.install(Main.commandLine());
     command.setOut(new PrintWriter(out, true));
     return command.execute(args);
   }

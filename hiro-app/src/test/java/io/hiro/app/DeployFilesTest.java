@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /** The systemd units in deploy/ start commands the hiro command accepts, hardened, restarting on failure. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -27,7 +26,7 @@ class DeployFilesTest {
           .trim().split("\\s+");
       assertThat(words[0]).isEqualTo("/opt/hiro/bin/hiro");
       String[] args = Arrays.copyOfRange(words, 1, words.length);
-      new CommandLine(new Main()).parseArgs(args); // throws on an unknown option
+      Main.commandLine().parseArgs(args); // throws on an unknown option
 
       assertThat(text).contains("User=hiro", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
           "ReadWritePaths=/var/lib/hiro", "EnvironmentFile=-/etc/hiro/hiro.env", "WantedBy=multi-user.target")

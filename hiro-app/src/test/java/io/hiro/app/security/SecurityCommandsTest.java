@@ -18,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** 'hiro secret' and 'hiro cert' run in-process, as Main runs them, on files in a temp dir. */
 @Timeout(60)
@@ -30,7 +29,7 @@ class SecurityCommandsTest {
   private static Run hiro(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exitCode = CliErrors.install(new CommandLine(new Main()))
+    int exitCode = CliErrors.install(Main.commandLine())
         .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     return new Run(exitCode, out.toString(), err.toString());
   }

@@ -1,0 +1,72 @@
+package io.hiro.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/hiro}'s class archive (an AOT cache on Java 25 and later, a CDS archive before): made
+ * in the background after a first command, then mapped by the next ones, and never by a command run
+ * with {@code HIRO_CDS=0}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClassArchiveIT {
+  private static final String FROM_ARCHIVE = "io.hiro.app.Main source: shared objects file";
+
+  @TempDir Path dir;
+
+  @Test
+  void theFirstCommandMakesTheArchiveAndTheNextOneLoadsItsClassesFromIt() throws Exception {
+    Path cache = dir.resolve("cache");
+    // Any secret will do: the master is not there to check it.
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "HIRO_SECRET", "00".repeat(32));
+
+    HiroCli.Result first = HiroCli.run(dir, env, "client", "stat", "/", "-m", "127.0.0.1:1");
+    assertThat(first.exitCode()).as(first.toString()).isNotZero();
+    Path archive = awaitArchive(cache.resolve("hiro"));
+
+    assertThat(classesLoaded(env, "second")).as("classes of the command after " + archive).contains(FROM_ARCHIVE);
+    Map<String, String> off = new HashMap<>(env);
+    off.put("HIRO_CDS", "0");
+    assertThat(classesLoaded(off, "off"))
+        .contains("io.hiro.app.Main source: ").doesNotContain(FROM_ARCHIVE);
+  }
+
+  /** The classes a failing {@code hiro client stat} loaded, and from where, as the JVM logged them. */
+  private String classesLoaded(Map<String, String> env, String name) throws IOException {
+    Path log = dir.resolve(name + "-classes.txt");
+    Map<String, String> logged = new HashMap<>(env);
+    logged.put("HIRO_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+    HiroCli.Result run = HiroCli.run(dir, logged, "client", "stat", "/", "-m", "127.0.0.1:1");
+    assertThat(run.exitCode()).as(run.toString()).isNotZero();
+    assertThat(run.stderr()).as(run.toString()).contains("127.0.0.1:1");
+    return Files.readString(log);
+  }
+
+  /** Waits for the background job to rename its finished archive into {@code cacheDir}. */
+  private static Path awaitArchive(Path cacheDir) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(cacheDir)) {
+        try (Stream<Path> files = Files.list(cacheDir)) {
+          List<Path> archives = files.filter(f -> f.getFileName().toString().matches("hiro-\\d+\\.(aot|jsa)")).toList();
+          if (!archives.isEmpty()) {
+            return archives.get(0);
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no class archive in " + cacheDir + " after 90 s");
+  }
+}
