@@ -12,6 +12,7 @@ import io.hiro.common.security.SecretLookup;
 import io.hiro.common.security.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,13 +128,23 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * The launcher that runs {@code main} in a new JVM with this JVM's java and class path, and the
-   * collector {@code bin/hiro} gives every Hiro JVM.
+   * The launcher that runs {@code main} in a new JVM with this JVM's java and class path, the
+   * collector {@code bin/hiro} gives every Hiro JVM, and this JVM's class archive (bin/hiro's, made of
+   * the same jar for the same java), so that the new JVM starts as a daemon started by bin/hiro does.
    */
   public static List<String> javaLauncher(Class<?> main) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp",
-        System.getProperty("java.class.path"), main.getName());
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC"));
+    command.addAll(classArchiveOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    return List.copyOf(command);
+  }
+
+  /** Of a JVM's {@code options}, those that name its class archive or quiet the archive's messages. */
+  static List<String> classArchiveOptions(List<String> options) {
+    return options.stream().filter(option -> option.startsWith("-XX:AOTCache=")
+        || option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-Xlog:cds")
+        || option.startsWith("-Xlog:aot")).toList();
   }
 
   public HostPort masterAddress() {

@@ -16,21 +16,41 @@ import java.util.concurrent.TimeUnit;
  */
 record BenchNode(Process process, int port) implements AutoCloseable {
   static BenchNode start(Class<?> main, String... args) throws IOException {
-    List<String> command = new ArrayList<>(LocalCluster.javaLauncher(main));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    return startAll(main, List.of(List.of(args))).get(0);
+  }
+
+  /**
+   * One node for each of {@code argsOfEach}, all started at once (the JVMs start up side by side,
+   * rather than one after another), in that order; if one fails to start, every one is stopped.
+   */
+  static List<BenchNode> startAll(Class<?> main, List<List<String>> argsOfEach) throws IOException {
+    List<Process> processes = new ArrayList<>();
+    List<BenchNode> nodes = new ArrayList<>();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
-      String line = out.readLine();
-      if (line == null || !line.startsWith("port ")) {
-        throw new IOException("the bench's " + main.getSimpleName() + " " + String.join(" ", args)
-            + " did not start (it said: " + line + ")");
+      for (List<String> args : argsOfEach) {
+        List<String> command = new ArrayList<>(LocalCluster.javaLauncher(main));
+        command.addAll(args);
+        processes.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
       }
-      return new BenchNode(process, Integer.parseInt(line.substring("port ".length()).trim()));
+      for (int n = 0; n < processes.size(); n++) {
+        nodes.add(new BenchNode(processes.get(n), port(processes.get(n), main, argsOfEach.get(n))));
+      }
+      return nodes;
     } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
+      processes.forEach(Process::destroyForcibly);
       throw e;
     }
+  }
+
+  /** The port the node's first line gives. */
+  private static int port(Process process, Class<?> main, List<String> args) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+    String line = out.readLine();
+    if (line == null || !line.startsWith("port ")) {
+      throw new IOException("the bench's " + main.getSimpleName() + " " + String.join(" ", args)
+          + " did not start (it said: " + line + ")");
+    }
+    return Integer.parseInt(line.substring("port ".length()).trim());
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * in parallel, as {@code hiro client get} does), and streamed (as {@code hiro client cat} does).
  * Every read is checked against the CRC32C of what was put. Where the limits include the disk's
  * direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
- * is timed {@link #TIMED_RUNS} times (3 puts under 3 names), the median printed.
+ * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
  *
  * <p>Untimed first: puts under names of their own until the JIT compilers are nearly done ({@link
  * PutWarmUp}), then after the timed puts a get and a cat. The daemons of a cluster run for weeks
@@ -41,14 +41,6 @@ final class BigFileBench {
   /** How long the timed puts wait for the workers to delete the last untimed put's predecessor. */
   private static final Duration DELETES_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DELETES_POLL = Duration.ofMillis(200);
-  /**
-   * Timed runs of each large-file figure, which is their median (each run is printed too). In 5 of
-   * 6 runs of a throw-away program timing 3-4 puts after 8 untimed ones (session 9), the first was
-   * the slowest (369-437 MB/s, the others 368-492), the JIT compilers of all processes taking
-   * 0.46-1.01 s of CPU during it against 0.13-0.84 s during the others: a single put measured a
-   * passing state about as often as the steady one.
-   */
-  static final int TIMED_RUNS = 3;
   private static final PutOptions OPTIONS = new PutOptions(HiroBench.REPLICATION, 0, true);
 
   private final HiroClient client;
@@ -57,20 +49,27 @@ final class BigFileBench {
   private final String remotePath;
   private final Path workDir;
   private final String sizeName;
-  private final int putWarmUpsMax;
+  private final BenchSizes sizes;
 
   /** The CPU use of the timed parts of the runs of the figure being measured. */
   private CpuMeter.Usage usage;
 
-  /** @param putWarmUpsMax the most untimed puts before the timed ones, {@link PutWarmUp#MIN} at least */
-  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, int putWarmUpsMax) {
+  /**
+   * @param sizes the untimed puts, least and most ({@link BenchSizes#bigPutWarmUpsMin()}), and the timed
+   *     runs of each figure, which is their median (each run is printed too). In 5 of 6 runs of a
+   *     throw-away program timing 3-4 puts after 8 untimed ones (session 9), the first was the slowest
+   *     (369-437 MB/s, the others 368-492), the JIT compilers of all processes taking 0.46-1.01 s of CPU
+   *     during it against 0.13-0.84 s during the others: a single put measured a passing state about as
+   *     often as the steady one.
+   */
+  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, BenchSizes sizes) {
     this.client = client;
     this.cpu = cpu;
     this.input = input;
     this.sizeName = sizeName(input.sizeBytes());
     this.remotePath = remoteDir + "/big-" + sizeName;
     this.workDir = workDir;
-    this.putWarmUpsMax = putWarmUpsMax;
+    this.sizes = sizes;
   }
 
   void run(Limits limits, Consumer<Figure> out) throws IOException {
@@ -104,7 +103,7 @@ final class BigFileBench {
           .note("(cat after the page cache was emptied: every replica read from the disk)").note(cold.note()));
       out.accept(cold.cpu(".cat.cold"));
     }
-    for (int run = 0; run < TIMED_RUNS; run++) {
+    for (int run = 0; run < sizes.timedRuns(); run++) {
       client.delete(timedPath(run), false);
     }
     client.delete(warmPath, false);
@@ -117,7 +116,7 @@ final class BigFileBench {
    * puts. Returns how many puts were made; the last stays.
    */
   private int warmUpPuts() {
-    PutWarmUp warmUp = new PutWarmUp(putWarmUpsMax, cpu.coversCluster());
+    PutWarmUp warmUp = new PutWarmUp(sizes.bigPutWarmUpsMin(), sizes.bigPutWarmUpsMax(), cpu.coversCluster());
     boolean enough;
     do {
       int number = warmUp.done() + 1;
@@ -176,11 +175,11 @@ final class BigFileBench {
 
   private Runs timed(String operation, TimedRun once) throws IOException {
     usage = null;
-    double[] rates = new double[TIMED_RUNS];
-    for (int run = 0; run < TIMED_RUNS; run++) {
+    double[] rates = new double[sizes.timedRuns()];
+    for (int run = 0; run < sizes.timedRuns(); run++) {
       rates[run] = once.megabytesPerSecond(run);
     }
-    return new Runs(operation + "." + sizeName, rates, usage, input.sizeBytes() * TIMED_RUNS);
+    return new Runs(operation + "." + sizeName, rates, usage, input.sizeBytes() * sizes.timedRuns());
   }
 
   private double put(int run) {
@@ -221,7 +220,7 @@ final class BigFileBench {
   }
 
   /**
-   * The rates of one figure's {@link #TIMED_RUNS} runs, in the order run, and the CPU they used
+   * The rates of one figure's timed runs, in the order run, and the CPU they used
    * while timed, moving {@code bytes} in all.
    */
   private record Runs(String name, double[] rates, CpuMeter.Usage usage, long bytes) {
@@ -239,9 +238,9 @@ final class BigFileBench {
       return usage.perGib(name + suffix + ".cpu", bytes, figure().value());
     }
 
-    /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, in the order run. */
+    /** {@code (median of 3 runs: 401.2, 455.0, 460.1 MB/s)}, in the order run; empty after one run. */
     String note() {
-      return Figure.runsNote(rates, "MB/s");
+      return rates.length > 1 ? Figure.runsNote(rates, "MB/s") : "";
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code cli.stat}: wall time of {@code bin/hiro client stat /} against the cluster, as a person
- * typing it would wait for it (a new JVM each time, start-up included). The first run may build the
- * class-data sharing archive and is not counted; the median of the next {@link #RUNS} is.
+ * typing it would wait for it (a new JVM each time, start-up included). The first run may start making the
+ * class archive and is not counted; the median of the next {@link #RUNS} is.
  */
 final class CliLatency {
   static final int RUNS = 5;

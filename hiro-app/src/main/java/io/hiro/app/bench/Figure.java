@@ -41,8 +41,11 @@ public record Figure(String name, double value, String unit, String comparison) 
         number(limit.value()), limit.unit()));
   }
 
-  /** Adds a note after the comparison. */
+  /** Adds a note after the comparison; an empty one adds nothing. */
   public Figure note(String text) {
+    if (text.isEmpty()) {
+      return this;
+    }
     return withComparison(comparison.isEmpty() ? text : comparison + "   " + text);
   }
 

@@ -42,15 +42,13 @@ import java.util.concurrent.TimeUnit;
  * Each piece's copies are overwritten in place from the second run on, so that no run waits on the
  * disk discarding the blocks of one before it (see docs/BENCHMARKS.md, session 11), and the copies
  * are new blocks only in the first, untimed run (Hiro's replicas always are); the median of
- * {@link #TIMED_RUNS} runs after {@link #UNTIMED_RUNS} untimed ones, as the large put is measured.
+ * {@link BenchSizes#timedRuns()} runs after as many untimed ones as the large put's least
+ * ({@link BenchSizes#bigPutWarmUpsMin()}), as the large put is measured.
  */
 final class GrpcChain {
   private static final int REPLICATION = HiroBench.REPLICATION;
   /** As Hiro's client ({@code Uploader.PIECES_IN_FLIGHT_MAX}). */
   static final int PIECES_IN_FLIGHT = 4;
-  /** Untimed runs first: the large put's warm-up starts with 8 (its code is more than these nodes'). */
-  static final int UNTIMED_RUNS = 8;
-  static final int TIMED_RUNS = 3;
 
   private final RandomFile input;
   private final List<WorkerRef> workers = new ArrayList<>();
@@ -63,18 +61,24 @@ final class GrpcChain {
   /**
    * The figure; the nodes keep their copies in {@code dir} (one per piece and worker, overwritten by
    * each run), left there for the bench to delete at the end of its run, as {@link PutFloor}'s files.
+   *
+   * @param sizes the runs, untimed first (the nodes' JVMs are new and compile as they go), then timed
    */
-  static Figure measure(RandomFile input, Path dir, long deadlineNanos) throws IOException {
+  static Figure measure(RandomFile input, Path dir, BenchSizes sizes, long deadlineNanos) throws IOException {
     GrpcChain chain = new GrpcChain(input);
     List<BenchNode> nodes = new ArrayList<>();
     try {
+      List<List<String>> args = new ArrayList<>();
       for (int w = 0; w < REPLICATION; w++) {
-        BenchNode node = BenchNode.start(PutFloorNode.class, "worker", dir.resolve("w" + w).toString());
-        nodes.add(node);
-        chain.workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + node.port()).build());
-        chain.channels.add(Rpc.channel(new HostPort("127.0.0.1", node.port())));
+        args.add(List.of("worker", dir.resolve("w" + w).toString()));
       }
-      for (int run = 0; run < UNTIMED_RUNS; run++) {
+      nodes.addAll(BenchNode.startAll(PutFloorNode.class, args));
+      for (int w = 0; w < REPLICATION; w++) {
+        int port = nodes.get(w).port();
+        chain.workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + port).build());
+        chain.channels.add(Rpc.channel(new HostPort("127.0.0.1", port)));
+      }
+      for (int run = 0; run < sizes.bigPutWarmUpsMin(); run++) {
         chain.put(deadlineNanos);
       }
       List<String> names = new ArrayList<>(List.of("sender"));
@@ -85,18 +89,18 @@ final class GrpcChain {
       }
       Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
       Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
-      double[] runs = new double[TIMED_RUNS];
-      for (int run = 0; run < TIMED_RUNS; run++) {
+      double[] runs = new double[sizes.timedRuns()];
+      for (int run = 0; run < sizes.timedRuns(); run++) {
         long started = System.nanoTime();
         chain.put(deadlineNanos);
         runs[run] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
       }
-      Figure figure = Figure.medianOf("limit.grpc_chain", runs, "MB/s").note(Figure.runsNote(runs, "MB/s"))
-          .note("(after " + UNTIMED_RUNS + " untimed runs)");
+      Figure figure = Figure.medianOf("limit.grpc_chain", runs, "MB/s").withRuns(runs, "MB/s")
+          .note("(after " + sizes.bigPutWarmUpsMin() + " untimed runs)");
       if (cpu.isEmpty()) {
         return figure;
       }
-      double gib = TIMED_RUNS * input.sizeBytes() / (double) (1L << 30);
+      double gib = sizes.timedRuns() * input.sizeBytes() / (double) (1L << 30);
       double cpuSeconds = cpu.get().add(null, before.get(), cpu.get().sample()).totalCpuSeconds();
       return figure.note(String.format(Locale.ROOT, "(CPU of the sender and the %d workers: %.1f s/GiB)",
           REPLICATION, cpuSeconds / gib));

@@ -48,28 +48,42 @@ final class GrpcUnary {
       .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
       .build();
 
-  /** Untimed calls are made in batches of this many until the warm-up time is over. */
+  /** Untimed calls are made in batches of this many (or of the timed calls, if fewer) until the warm-up time is over. */
   private static final int WARM_UP_BATCH_CALLS = 2_000;
 
   private GrpcUnary() {}
 
-  /**
-   * Calls per second with {@code clients} clients making {@code totalCalls} calls between them, to
-   * an echo server in a JVM of its own (as the master is), started here and stopped at the end.
+    /**
+   * Calls per second with each of {@code clientCounts} clients in turn making {@code totalCalls}
+   * calls between them, to one echo server in a JVM of its own (as the master is), started here and
+   * stopped at the end; one figure per count, in order. Each count is warmed up for {@code warmUp}
+   * first.
    */
-  static Figure measure(int clients, int totalCalls, Duration warmUp, long deadlineNanos) throws IOException {
-    List<ManagedChannel> channels = new ArrayList<>();
-    List<ClientThreads> threads = new ArrayList<>();
+  static List<Figure> measure(List<Integer> clientCounts, int totalCalls, Duration warmUp, long deadlineNanos)
+      throws IOException {
+    List<Figure> figures = new ArrayList<>();
     try (BenchNode server = BenchNode.start(GrpcUnary.class)) {
       HostPort address = new HostPort("127.0.0.1", server.port());
+      for (int clients : clientCounts) {
+        figures.add(measure(address, clients, totalCalls, warmUp, deadlineNanos));
+      }
+    }
+    return figures;
+  }
+
+  private static Figure measure(HostPort server, int clients, int totalCalls, Duration warmUp, long deadlineNanos)
+      throws IOException {
+    List<ManagedChannel> channels = new ArrayList<>();
+    List<ClientThreads> threads = new ArrayList<>();
+    try {
       for (int c = 0; c < clients; c++) {
         threads.add(new ClientThreads("bench-grpc-net"));
-        channels.add(Rpc.channel(address, RpcSecurity.PLAINTEXT, threads.get(c)));
+        channels.add(Rpc.channel(server, RpcSecurity.PLAINTEXT, threads.get(c)));
         call(channels.get(c), deadlineNanos); // connects before the clock starts
       }
       long warmUntil = System.nanoTime() + warmUp.toNanos();
       do {
-        calls(channels, WARM_UP_BATCH_CALLS, deadlineNanos);
+        calls(channels, Math.min(WARM_UP_BATCH_CALLS, totalCalls), deadlineNanos);
       } while (System.nanoTime() < warmUntil);
       long started = System.nanoTime();
       calls(channels, totalCalls, deadlineNanos);

@@ -88,11 +88,11 @@ public final class HiroBench {
     out.accept(KernelCosts.syscall(workDir, sizes.statCount() * 10, deadline()));
     Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
     out.accept(chain);
-    Figure unary1 = GrpcUnary.measure(1, sizes.statCount(), sizes.grpcWarmUp(), deadline());
-    out.accept(unary1);
-    Figure unaryMany = GrpcUnary.measure(sizes.clientCount(), sizes.statCount(), sizes.grpcWarmUp(), deadline());
-    out.accept(unaryMany);
-    Figure grpcChain = GrpcChain.measure(input, PieceFiles.dirIn(workDir).resolve("grpc-chain"), deadline());
+    List<Figure> unary = GrpcUnary.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
+        deadline());
+    unary.forEach(out);
+    Figure grpcChain = GrpcChain.measure(input, PieceFiles.dirIn(workDir).resolve("grpc-chain"), sizes,
+        deadline());
     out.accept(grpcChain);
     List<Figure> putFloor = PutFloor.measure(workDir, sizes, deadline());
     putFloor.forEach(out);
@@ -107,7 +107,7 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary1, unaryMany,
+    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0), unary.get(1),
         putFloor.get(0), putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
   }
 
@@ -119,7 +119,7 @@ public final class HiroBench {
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
     try {
-      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes.bigPutWarmUpsMax()).run(limits, out);
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes).run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
       CliLatency.launcher().ifPresentOrElse(

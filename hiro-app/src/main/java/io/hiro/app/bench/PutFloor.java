@@ -47,7 +47,7 @@ import java.util.concurrent.TimeoutException;
  * workers and a journaled record at the master makes fewer calls. Until session 19 its chain call
  * was a unary method of the bench's own, with a marshaller of its own.
  *
- * <p>Each figure is the median of {@link BenchSizes#smallFileRuns()} timed runs (since session 21; one
+ * <p>Each figure is the median of {@link BenchSizes#timedRuns()} timed runs (since session 21; one
  * before), as Hiro's are. Puts of both shapes are made untimed first, taking turns, with 8 clients, for
  * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
  * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
@@ -87,7 +87,7 @@ final class PutFloor {
           puts(clients, Client::putLean, count, deadlineNanos);
         } while (System.nanoTime() < warmUntil);
         String many = clients.size() + "clients";
-        int runs = sizes.smallFileRuns();
+        int runs = sizes.timedRuns();
         List<Client> one = clients.subList(0, 1);
         return List.of(
             timed("limit.put_floor.1client", runs, () -> puts(one, Client::put, count, deadlineNanos)),
@@ -103,17 +103,16 @@ final class PutFloor {
   }
 
   private void start(Path dir) throws IOException {
-    master = new HostPort("127.0.0.1", launch("master", dir.resolve("master")));
+    List<List<String>> args = new ArrayList<>(List.of(List.of("master", dir.resolve("master").toString())));
     for (int w = 0; w < REPLICATION; w++) {
-      int port = launch("worker", dir.resolve("w" + w));
-      workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + port).build());
+      args.add(List.of("worker", dir.resolve("w" + w).toString()));
     }
-  }
-
-  private int launch(String role, Path dir) throws IOException {
-    BenchNode node = BenchNode.start(PutFloorNode.class, role, dir.toString());
-    nodes.add(node);
-    return node.port();
+    nodes.addAll(BenchNode.startAll(PutFloorNode.class, args));
+    master = new HostPort("127.0.0.1", nodes.get(0).port());
+    for (int w = 0; w < REPLICATION; w++) {
+      workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + nodes.get(w + 1).port())
+          .build());
+    }
   }
 
   private void stop() {

@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories
  * left for the run's final cleanup (deleting thousands of
  * replicas costs the workers CPU while they go). Then each figure is timed {@link
- * BenchSizes#smallFileRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
+ * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
  * own, and the median printed with the runs; the CPU figure covers all of them. One run of 2,000
  * puts lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a
  * quarter (session 21).
@@ -67,7 +67,7 @@ final class SmallFileBench {
     String manyDir = "/small" + many.size();
     String manyName = name + "." + many.size() + "clients";
     one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> {
-      for (int run = 0; run < sizes.smallFileRuns(); run++) {
+      for (int run = 0; run < sizes.timedRuns(); run++) {
         client.mkdir(remoteDir + runDir("/small1", run), true);
         client.mkdir(remoteDir + runDir(manyDir, run), true);
       }
@@ -137,7 +137,7 @@ final class SmallFileBench {
 
   private Measured measured(IntToDoubleFunction run) {
     CpuMeter.Sample before = cpu.sample();
-    double[] rates = new double[sizes.smallFileRuns()];
+    double[] rates = new double[sizes.timedRuns()];
     for (int r = 0; r < rates.length; r++) {
       rates[r] = run.applyAsDouble(r);
     }
