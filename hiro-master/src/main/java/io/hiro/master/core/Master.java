@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Master {
   private static final Logger LOG = LoggerFactory.getLogger(Master.class);
-  /** The most pieces a stat answered on a network thread signs read tokens for (a 4 GiB file of 64 MiB pieces). */
-  static final int PIECES_READY_MAX = 64;
+  /**
+   * The most pieces a stat answered on a network thread signs read tokens for (a 4 GiB file of 64 MiB
+   * pieces), and the most a CreateFile or a CommitFile made there has.
+   */
+  public static final int PIECES_READY_MAX = 64;
   private final Core core;
   private final Uploads uploads;
   private final Membership membership;

@@ -161,12 +161,14 @@ public final class Uploads {
 
   /**
    * As {@link #commitFile}, for a caller that must not block (a network thread): false, having done
-   * nothing, if the state's lock is taken; else true, and {@code then} gets the committed file once
-   * it is durable, or the failure ({@link Core#writeIfReady}).
+   * nothing, if the state's lock is taken or the commit lists more than {@link Master#PIECES_READY_MAX}
+   * pieces (checking and journaling each would hold the thread and the lock, as CreateFile's tokens
+   * would); else true, and {@code then} gets the committed file once it is durable, or the failure
+   * ({@link Core#writeIfReady}).
    */
   public boolean commitFileIfReady(long uploadId, List<PieceCommit> pieces, byte[] sha256,
       BiConsumer<FileView, RuntimeException> then) {
-    return core.writeIfReady(() -> commit(uploadId, pieces, sha256), then);
+    return pieces.size() <= Master.PIECES_READY_MAX && core.writeIfReady(() -> commit(uploadId, pieces, sha256), then);
   }
 
   /** The commit itself; caller holds the write lock. */

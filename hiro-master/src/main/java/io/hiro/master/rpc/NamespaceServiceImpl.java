@@ -100,8 +100,8 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
 
   /**
    * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): the commit is made at once when
-   * the state's lock is free, and answered by the journal's callback thread once durable; else it
-   * is made on a virtual thread, where it may wait for the lock.
+   * the state's lock is free and it has few pieces, and answered by the journal's callback thread
+   * once durable; else it is made on a virtual thread, where it may wait for the lock.
    */
   @Override
   public void commitFile(CommitFileRequest request, StreamObserver<CommitFileResponse> responses) {

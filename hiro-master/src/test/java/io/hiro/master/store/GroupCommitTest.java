@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
 import io.hiro.common.HostPort;
+import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.FileView;
@@ -147,6 +148,32 @@ class GroupCommitTest {
     try (MasterStore store = open(files.image())) {
       Master master = masterOf(store);
       assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).containsExactly(HiroPath.parse("/f"));
+    }
+  }
+
+  /** A commit of many pieces is left to a thread that may wait: its checks and its record would hold the lock. */
+  @Test
+  void aCommitOfManyPiecesIsNotMadeOnANetworkThread() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
+      registerThreeWorkers(master);
+      long pieceSize = Limits.PIECE_SIZE_MIN_BYTES;
+      UploadView few = master.uploads().createFile(HiroPath.parse("/few"), Master.PIECES_READY_MAX * pieceSize, 0,
+          pieceSize, false);
+      UploadView many = master.uploads().createFile(HiroPath.parse("/many"), Master.PIECES_READY_MAX * pieceSize + 1,
+          0, pieceSize, false);
+      assertThat(many.pieces()).hasSize(Master.PIECES_READY_MAX + 1);
+      CompletableFuture<String> answer = new CompletableFuture<>();
+
+      assertThat(master.uploads().commitFileIfReady(many.uploadId(), piecesOf(many), new byte[32],
+          answerInto(answer))).as("made on the network thread").isFalse();
+      commitIfReady(master, few, answerInto(answer));
+
+      assertThat(answer).succeedsWithin(ANSWER_WAIT).isEqualTo("/few on journal-callbacks");
+      assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).containsExactly(HiroPath.parse("/few"));
+      assertThat(master.uploads().commitFile(many.uploadId(), piecesOf(many), new byte[32]).path())
+          .isEqualTo(HiroPath.parse("/many"));
     }
   }
 
