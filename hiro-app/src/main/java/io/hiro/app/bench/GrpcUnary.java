@@ -48,7 +48,7 @@ final class GrpcUnary {
       .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
       .build();
 
-  /** Untimed calls are made in batches of this many (or of the timed calls, if fewer) until the warm-up time is over. */
+  /** Untimed calls are made in batches of this many (or of the timed calls, if fewer) until the warm-up is over. */
   private static final int WARM_UP_BATCH_CALLS = 2_000;
 
   private GrpcUnary() {}

@@ -107,8 +107,8 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0), unary.get(1),
-        putFloor.get(0), putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
+    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0),
+        unary.get(1), putFloor.get(0), putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

@@ -96,8 +96,9 @@ final class SmallFileBench {
    * {@link BenchSizes#putWarmUp()}, then on while the JIT compilers of the client and the cluster
    * take more than {@link PutWarmUp#SETTLED_COMPILER_SHARE} of a round's CPU (as the large file's
    * warm-up waits for them), until {@link BenchSizes#putWarmUpMax()} at most. Session 21 found the
-   * daemons still compiling 60 s after their start; on session 22's slower VM the compilers took 41-53% of each daemon's CPU 45-65 s after it. Returns how the
-   * warm-up went, for the first figure's line.
+   * daemons still compiling 60 s after their start; on session 22's slower VM the compilers took
+   * 41-53% of each daemon's CPU 45-65 s after it. Returns how the warm-up went, for the first
+   * figure's line.
    */
   private String warmUp(ClientPool one, ClientPool many) {
     long started = System.nanoTime();
