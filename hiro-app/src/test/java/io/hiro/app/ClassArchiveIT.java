@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/hiro}'s class archive (an AOT cache on Java 25 and later, a CDS archive before): made
  * in the background after a first command, then mapped by the next ones, and never by a command run
- * with {@code HIRO_CDS=0}.
+ * with {@code HIRO_CDS=0} or with a sharing option of the user's own.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClassArchiveIT {
@@ -26,7 +26,7 @@ class ClassArchiveIT {
   @TempDir Path dir;
 
   @Test
-  void theFirstCommandMakesTheArchiveAndTheNextOneLoadsItsClassesFromIt() throws Exception {
+  void theFirstCommandMakesTheArchiveAndTheNextOnesUseItUnlessTurnedOff() throws Exception {
     Path cache = dir.resolve("cache");
     // Any secret will do: the master is not there to check it.
     Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "HIRO_SECRET", "00".repeat(32));
@@ -40,6 +40,14 @@ class ClassArchiveIT {
     off.put("HIRO_CDS", "0");
     assertThat(classesLoaded(off, "off"))
         .contains("io.hiro.app.Main source: ").doesNotContain(FROM_ARCHIVE);
+
+    // Java 25 stops at start-up when an AOT cache is given beside a sharing option of the user's own.
+    for (String variable : List.of("HIRO_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+      Map<String, String> sharingOff = new HashMap<>(env);
+      sharingOff.put(variable, "-Xshare:off");
+      HiroCli.Result run = HiroCli.run(dir, sharingOff, "client", "stat", "/", "-m", "127.0.0.1:1");
+      assertThat(run.stderr()).as(variable + "\n" + run).contains("hiro: master 127.0.0.1:1 unreachable");
+    }
   }
 
   /** The classes a failing {@code hiro client stat} loaded, and from where, as the JVM logged them. */
