@@ -17,11 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/hiro}'s class archive (an AOT cache on Java 25 and later, a CDS archive before): made
  * in the background after a first command, then mapped by the next ones, and never by a command run
- * with {@code HIRO_CDS=0} or with a sharing option of the user's own.
+ * with {@code HIRO_CDS=0} or with a sharing option of the user's own. It is made of commands whose
+ * calls succeed ({@link ClassArchiveTraining}), so it holds what a call's answer loads too.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClassArchiveIT {
   private static final String FROM_ARCHIVE = "io.hiro.app.Main source: shared objects file";
+  /** Loaded only once a stat is answered (a command that fails to connect never loads it). */
+  private static final String ANSWER_FROM_ARCHIVE = "io.hiro.proto.FileStatus source: shared objects file";
 
   @TempDir Path dir;
 
@@ -36,6 +39,10 @@ class ClassArchiveIT {
     Path archive = awaitArchive(cache.resolve("hiro"));
 
     assertThat(classesLoaded(env, "second")).as("classes of the command after " + archive).contains(FROM_ARCHIVE);
+    try (LocalCluster cluster = LocalCluster.start(LocalCluster.javaLauncher(), dir.resolve("cluster"), 1, "200ms")) {
+      assertThat(classesLoaded(Map.of("XDG_CACHE_HOME", cache.toString()), "answered", cluster))
+          .as("classes of a stat that was answered").contains(ANSWER_FROM_ARCHIVE);
+    }
     Map<String, String> off = new HashMap<>(env);
     off.put("HIRO_CDS", "0");
     assertThat(classesLoaded(off, "off"))
@@ -53,12 +60,25 @@ class ClassArchiveIT {
   /** The classes a failing {@code hiro client stat} loaded, and from where, as the JVM logged them. */
   private String classesLoaded(Map<String, String> env, String name) throws IOException {
     Path log = dir.resolve(name + "-classes.txt");
-    Map<String, String> logged = new HashMap<>(env);
-    logged.put("HIRO_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
-    HiroCli.Result run = HiroCli.run(dir, logged, "client", "stat", "/", "-m", "127.0.0.1:1");
+    HiroCli.Result run = HiroCli.run(dir, logClasses(env, log), "client", "stat", "/", "-m", "127.0.0.1:1");
     assertThat(run.exitCode()).as(run.toString()).isNotZero();
     assertThat(run.stderr()).as(run.toString()).contains("127.0.0.1:1");
     return Files.readString(log);
+  }
+
+  /** The classes a {@code hiro client stat /} that the cluster's master answered loaded, and from where. */
+  private String classesLoaded(Map<String, String> env, String name, LocalCluster cluster) throws IOException {
+    Path log = dir.resolve(name + "-classes.txt");
+    HiroCli.Result run = HiroCli.run(dir, logClasses(env, log), "client", "stat", "/", "-m",
+        cluster.masterAddress().toString(), "--secret-file", cluster.secretFile().toString());
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return Files.readString(log);
+  }
+
+  private static Map<String, String> logClasses(Map<String, String> env, Path log) {
+    Map<String, String> logged = new HashMap<>(env);
+    logged.put("HIRO_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+    return logged;
   }
 
   /** Waits for the background job to rename its finished archive into {@code cacheDir}. */
