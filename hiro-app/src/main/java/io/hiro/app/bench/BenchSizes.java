@@ -27,11 +27,12 @@ import java.time.Duration;
  * @param timedRuns timed runs of each figure that is a median: the large file's, each small-file
  *     figure (each run of {@code smallFileCount} files), {@code limit.put_floor}, {@code limit.put_lean}
  *     and {@code limit.grpc_chain} (an odd count, 1 to 9)
+ * @param cliRuns timed runs of {@code cli.stat}, after one untimed (an odd count, 1 to 9)
  */
 public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
                          int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout,
                          Duration grpcWarmUp, Duration putWarmUp, Duration putWarmUpMax, int bigPutWarmUpsMin,
-                         int bigPutWarmUpsMax, int timedRuns) {
+                         int bigPutWarmUpsMax, int timedRuns, int cliRuns) {
   private static final long MIB = 1024L * 1024;
   private static final long GIB = 1024 * MIB;
   /** 4 KiB, as the issue says. */
@@ -71,17 +72,18 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
     require(bigPutWarmUpsMax >= bigPutWarmUpsMin && bigPutWarmUpsMax <= PutWarmUp.MAX, "bigPutWarmUpsMax",
         bigPutWarmUpsMax);
     require(timedRuns >= 1 && timedRuns <= 9 && timedRuns % 2 == 1, "timedRuns", timedRuns);
+    require(cliRuns >= 1 && cliRuns <= 9 && cliRuns % 2 == 1, "cliRuns", cliRuns);
   }
 
   public static BenchSizes full() {
     return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
-        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PUT_WARM_UP_MAX, PutWarmUp.MIN, PutWarmUp.MAX, 3);
+        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PUT_WARM_UP_MAX, PutWarmUp.MIN, PutWarmUp.MAX, 3, 5);
   }
 
   public static BenchSizes quick() {
     return new BenchSizes(64 * MIB, 100, SMALL_FILE_BYTES, 500, 1_000, 300, 256 * MIB, CLIENT_COUNT,
         Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), QUICK_WARM_UP_PUTS,
-        QUICK_WARM_UP_PUTS, 1);
+        QUICK_WARM_UP_PUTS, 1, 3);
   }
 
   private static void require(boolean condition, String name, long value) {

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code cli.stat}: wall time of {@code bin/hiro client stat /} against the cluster, as a person
  * typing it would wait for it (a new JVM each time, start-up included). The first run may start making the
- * class archive and is not counted; the median of the next {@link #RUNS} is.
+ * class archive and is not counted; the median of the next {@link BenchSizes#cliRuns()} (5; 3 with
+ * {@code --quick}) is.
  */
 final class CliLatency {
-  static final int RUNS = 5;
   static final double TARGET_SECONDS = 0.5;
   private static final long RUN_TIMEOUT_SECONDS = 60;
 
@@ -48,9 +48,9 @@ final class CliLatency {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
-  static Figure measure(Path launcher, HostPort master, Access access) throws IOException {
+  static Figure measure(Path launcher, HostPort master, Access access, int runs) throws IOException {
     List<Double> seconds = new ArrayList<>();
-    for (int i = 0; i <= RUNS; i++) {
+    for (int i = 0; i <= runs; i++) {
       double wall = runOnce(launcher, master, access);
       if (i > 0) {
         seconds.add(wall);
@@ -59,7 +59,7 @@ final class CliLatency {
     seconds.sort(null);
     double median = seconds.get(seconds.size() / 2);
     return Figure.of("cli.stat", median, "s").note(String.format(java.util.Locale.ROOT,
-        "(median of %d runs of '%s client stat /', max %.2f s)   target <= %.1f s", RUNS, launcher,
+        "(median of %d runs of '%s client stat /', max %.2f s)   target <= %.1f s", runs, launcher,
         seconds.getLast(), TARGET_SECONDS));
   }
 

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code limit.grpc_chain}: the large put's bytes over Hiro's own transport, with none of Hiro's
- * work. Three bare workers ({@link PutFloorNode}, each in a JVM of its own, Hiro's gRPC settings)
- * take the file in pieces of Hiro's default size, {@link #PIECES_IN_FLIGHT} at a time as Hiro's
+ * work. Three bare workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own,
+ * Hiro's gRPC settings) take the file in pieces of Hiro's default size, {@link #PIECES_IN_FLIGHT} at a time as Hiro's
  * client sends them, each piece a WritePiece stream sent by Hiro's own {@link PieceWriteCall} (1 MiB
  * messages, each with its CRC32C, gRPC flow control) to a primary that takes turns. Each worker
  * forwards every message to the next one while it writes its copy as Hiro's workers do (O_DIRECT
@@ -59,33 +58,27 @@ final class GrpcChain {
   }
 
   /**
-   * The figure; the nodes keep their copies in {@code dir} (one per piece and worker, overwritten by
-   * each run), left there for the bench to delete at the end of its run, as {@link PutFloor}'s files.
+   * The figure, measured on the workers of {@code nodes} (the first {@link #REPLICATION} of them),
+   * which keep their copies (one per piece and worker, overwritten by each run) until the bench
+   * deletes them at the end of its run, as {@link PutFloor}'s files.
    *
    * @param sizes the runs, untimed first (the nodes' JVMs are new and compile as they go), then timed
    */
-  static Figure measure(RandomFile input, Path dir, BenchSizes sizes, long deadlineNanos) throws IOException {
+  static Figure measure(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
     GrpcChain chain = new GrpcChain(input);
-    List<BenchNode> nodes = new ArrayList<>();
     try {
-      List<List<String>> args = new ArrayList<>();
-      for (int w = 0; w < REPLICATION; w++) {
-        args.add(List.of("worker", dir.resolve("w" + w).toString()));
-      }
-      nodes.addAll(BenchNode.startAll(PutFloorNode.class, args));
-      for (int w = 0; w < REPLICATION; w++) {
-        int port = nodes.get(w).port();
-        chain.workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + port).build());
-        chain.channels.add(Rpc.channel(new HostPort("127.0.0.1", port)));
+      for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
+        chain.workers.add(worker);
+        chain.channels.add(Rpc.channel(HostPort.parse(worker.getAddress())));
       }
       for (int run = 0; run < sizes.bigPutWarmUpsMin(); run++) {
         chain.put(deadlineNanos);
       }
       List<String> names = new ArrayList<>(List.of("sender"));
       List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
-      for (int w = 0; w < nodes.size(); w++) {
+      for (int w = 0; w < REPLICATION; w++) {
         names.add("worker-" + (w + 1));
-        processes.add(nodes.get(w).process().toHandle());
+        processes.add(nodes.workerProcesses().get(w).toHandle());
       }
       Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
       Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
@@ -106,7 +99,6 @@ final class GrpcChain {
           REPLICATION, cpuSeconds / gib));
     } finally {
       chain.channels.forEach(ManagedChannel::shutdownNow);
-      nodes.forEach(BenchNode::close);
     }
   }
 

@@ -91,11 +91,14 @@ public final class HiroBench {
     List<Figure> unary = GrpcUnary.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
         deadline());
     unary.forEach(out);
-    Figure grpcChain = GrpcChain.measure(input, PieceFiles.dirIn(workDir).resolve("grpc-chain"), sizes,
-        deadline());
-    out.accept(grpcChain);
-    List<Figure> putFloor = PutFloor.measure(workDir, sizes, deadline());
-    putFloor.forEach(out);
+    Figure grpcChain;
+    List<Figure> putFloor;
+    try (BareNodes bare = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION)) {
+      grpcChain = GrpcChain.measure(input, bare, sizes, deadline());
+      out.accept(grpcChain);
+      putFloor = PutFloor.measure(bare, sizes, deadline());
+      putFloor.forEach(out);
+    }
     Optional<Figure> directRead = Optional.empty();
     if (!workersHere) {
       LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: the workers' disks are not known to be on "
@@ -132,7 +135,7 @@ public final class HiroBench {
 
   private Figure uncheckedCli(Path launcher) {
     try {
-      return CliLatency.measure(launcher, master, cliAccess);
+      return CliLatency.measure(launcher, master, cliAccess, sizes.cliRuns());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

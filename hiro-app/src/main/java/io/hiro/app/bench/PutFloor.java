@@ -18,7 +18,6 @@ import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceResponse;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +30,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code limit.put_floor.1client} and {@code .8clients}: the small puts per second this machine
  * gives the message pattern and the durable writes of a Hiro put, with none of Hiro's own work. A
- * master and 3 workers ({@link PutFloorNode}), each in a JVM of its own, serve Hiro's gRPC methods
- * with Hiro's transport settings; each client, with its own network thread as a {@code HiroClient},
- * makes per put: CreateFile at the master, one WriteWholePiece call (header and 4 KiB) to a primary
+ * master and 3 workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own, the ones
+ * {@link GrpcChain} measured just before) serve Hiro's gRPC methods with Hiro's transport settings;
+ * each client, with its own network thread as a {@code HiroClient}, makes per put: CreateFile at the master, one WriteWholePiece call (header and 4 KiB) to a primary
  * that passes it on along a chain of 3 (the primary taking turns), each worker writing into a spare
  * file and fsyncing it before it answers, and CommitFile, answered once its journal record is
  * fsynced. So 3 fsynced replicas and 1 fsynced journal record per put, as in Hiro, and 2 master
@@ -56,67 +55,51 @@ import java.util.concurrent.TimeoutException;
 final class PutFloor {
   private static final int REPLICATION = HiroBench.REPLICATION;
 
-  private final List<BenchNode> nodes = new ArrayList<>();
-  private HostPort master;
-  private final List<WorkerRef> workers = new ArrayList<>();
+  private final HostPort master;
+  private final List<WorkerRef> workers;
 
-  private PutFloor() {}
+  private PutFloor(BareNodes nodes) {
+    this.master = nodes.master();
+    this.workers = nodes.workers().subList(0, REPLICATION);
+  }
 
   /** One put of a given shape by one client. */
   private interface Shape {
     void put(Client client, long deadlineNanos);
   }
 
-  /** The four figures: {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with {@code sizes.clientCount()}. */
-  static List<Figure> measure(Path workDir, BenchSizes sizes, long deadlineNanos) throws IOException {
-    PutFloor floor = new PutFloor();
+  /**
+   * The four figures, {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with
+   * {@code sizes.clientCount()}, measured on {@code nodes}: its master and its first {@link
+   * #REPLICATION} workers.
+   */
+  static List<Figure> measure(BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
+    PutFloor floor = new PutFloor(nodes);
+    byte[] content = new byte[sizes.smallFileBytes()];
+    ThreadLocalRandom.current().nextBytes(content);
+    ByteString bytes = ByteString.copyFrom(content);
+    List<Client> clients = new ArrayList<>();
     try {
-      floor.start(PieceFiles.dirIn(workDir).resolve("put-floor"));
-      byte[] content = new byte[sizes.smallFileBytes()];
-      ThreadLocalRandom.current().nextBytes(content);
-      ByteString bytes = ByteString.copyFrom(content);
-      List<Client> clients = new ArrayList<>();
-      try {
-        for (int c = 0; c < sizes.clientCount(); c++) {
-          clients.add(floor.new Client(bytes));
-        }
-        int count = sizes.smallFileCount();
-        long warmUntil = System.nanoTime() + sizes.putWarmUp().toNanos();
-        do {
-          puts(clients, Client::put, count, deadlineNanos);
-          puts(clients, Client::putLean, count, deadlineNanos);
-        } while (System.nanoTime() < warmUntil);
-        String many = clients.size() + "clients";
-        int runs = sizes.timedRuns();
-        List<Client> one = clients.subList(0, 1);
-        return List.of(
-            timed("limit.put_floor.1client", runs, () -> puts(one, Client::put, count, deadlineNanos)),
-            timed("limit.put_floor." + many, runs, () -> puts(clients, Client::put, count, deadlineNanos)),
-            timed("limit.put_lean.1client", runs, () -> puts(one, Client::putLean, count, deadlineNanos)),
-            timed("limit.put_lean." + many, runs, () -> puts(clients, Client::putLean, count, deadlineNanos)));
-      } finally {
-        clients.forEach(Client::close);
+      for (int c = 0; c < sizes.clientCount(); c++) {
+        clients.add(floor.new Client(bytes));
       }
+      int count = sizes.smallFileCount();
+      long warmUntil = System.nanoTime() + sizes.putWarmUp().toNanos();
+      do {
+        puts(clients, Client::put, count, deadlineNanos);
+        puts(clients, Client::putLean, count, deadlineNanos);
+      } while (System.nanoTime() < warmUntil);
+      String many = clients.size() + "clients";
+      int runs = sizes.timedRuns();
+      List<Client> one = clients.subList(0, 1);
+      return List.of(
+          timed("limit.put_floor.1client", runs, () -> puts(one, Client::put, count, deadlineNanos)),
+          timed("limit.put_floor." + many, runs, () -> puts(clients, Client::put, count, deadlineNanos)),
+          timed("limit.put_lean.1client", runs, () -> puts(one, Client::putLean, count, deadlineNanos)),
+          timed("limit.put_lean." + many, runs, () -> puts(clients, Client::putLean, count, deadlineNanos)));
     } finally {
-      floor.stop();
+      clients.forEach(Client::close);
     }
-  }
-
-  private void start(Path dir) throws IOException {
-    List<List<String>> args = new ArrayList<>(List.of(List.of("master", dir.resolve("master").toString())));
-    for (int w = 0; w < REPLICATION; w++) {
-      args.add(List.of("worker", dir.resolve("w" + w).toString()));
-    }
-    nodes.addAll(BenchNode.startAll(PutFloorNode.class, args));
-    master = new HostPort("127.0.0.1", nodes.get(0).port());
-    for (int w = 0; w < REPLICATION; w++) {
-      workers.add(WorkerRef.newBuilder().setWorkerId("w" + w).setAddress("127.0.0.1:" + nodes.get(w + 1).port())
-          .build());
-    }
-  }
-
-  private void stop() {
-    nodes.forEach(BenchNode::close);
   }
 
   /** One timed run of puts, in puts per second. */
