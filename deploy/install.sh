@@ -4,15 +4,31 @@
 # It installs the jar in /opt/hiro, a 'hiro' command, a 'hiro' system user owning /var/lib/hiro, the
 # units hiro-master.service and hiro-worker@.service, and /etc/hiro/hiro.env (kept if it exists).
 # It starts nothing: edit /etc/hiro/hiro.env, then 'systemctl enable --now hiro-master' and/or
-# 'systemctl enable --now hiro-worker@5050'. Running it again upgrades the jar and the units.
+# 'systemctl enable --now hiro-worker@5050'. Running it again upgrades the jar and the units; run it
+# again after upgrading Java too, for the class archive it makes (below).
+#   deploy/install.sh --files-only --prefix DIR [JAR]
+# installs only the command, the jar and its class archive, in DIR (no user, units or root needed).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-jar="${1:-$here/../hiro-app/target/hiro.jar}"
-
 die() { echo "install: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "run it as root (sudo $0 $*)"
+prefix=/opt/hiro
+files_only=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix="$2"; shift 2 ;;
+    --files-only) files_only=true; shift ;;
+    -*) die "unknown option $1 (deploy/install.sh [--files-only --prefix DIR] [JAR])" ;;
+    *) break ;;
+  esac
+done
+jar="${1:-$here/../hiro-app/target/hiro.jar}"
+case "$prefix" in /*) ;; *) die "--prefix needs an absolute path, not $prefix" ;; esac
+if ! $files_only; then
+  [ "$prefix" = /opt/hiro ] || die "the units run /opt/hiro/bin/hiro: --prefix goes with --files-only"
+  [ "$(id -u)" -eq 0 ] || die "run it as root (sudo $0 $*)"
+  command -v systemctl >/dev/null || die "systemctl not found: these units need systemd"
+fi
 [ -f "$jar" ] || die "no jar at $jar; build it with 'bin/mvn -DskipTests package' or give its path"
-command -v systemctl >/dev/null || die "systemctl not found: these units need systemd"
 
 # A Java 21 or newer (a JRE is enough): JAVA_HOME, then java on the PATH, then the newest in /usr/lib/jvm.
 java_major() {
@@ -28,23 +44,45 @@ for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)
 done
 [ -n "$java" ] || die "needs Java 21 or newer; install one (e.g. 'apt-get install openjdk-21-jre-headless')"
 
-id hiro >/dev/null 2>&1 || useradd --system --home-dir /var/lib/hiro --shell /usr/sbin/nologin hiro
-install -d -o hiro -g hiro -m 0750 /var/lib/hiro
-install -d -m 0755 /opt/hiro /opt/hiro/bin /etc/hiro
-install -m 0644 "$jar" /opt/hiro/hiro.jar
-[ -f "$here/../README.md" ] && install -m 0644 "$here/../README.md" /opt/hiro/README.md
-cat > /opt/hiro/bin/hiro <<WRAPPER
-#!/bin/sh
-# Written by deploy/install.sh: runs the installed jar on $java.
-exec $java --enable-native-access=ALL-UNNAMED \${HIRO_JAVA_OPTS:-} -jar /opt/hiro/hiro.jar "\$@"
-WRAPPER
-chmod 0755 /opt/hiro/bin/hiro
-ln -sf /opt/hiro/bin/hiro /usr/local/bin/hiro
-install -m 0644 "$here/hiro-master.service" "$here/hiro-worker@.service" /etc/systemd/system/
-[ -f /etc/hiro/hiro.env ] || install -m 0644 "$here/hiro.env" /etc/hiro/hiro.env
-systemctl daemon-reload
+if ! $files_only; then
+  id hiro >/dev/null 2>&1 || useradd --system --home-dir /var/lib/hiro --shell /usr/sbin/nologin hiro
+  install -d -o hiro -g hiro -m 0750 /var/lib/hiro
+  install -d -m 0755 /etc/hiro
+fi
+install -d -m 0755 "$prefix" "$prefix/bin"
+install -m 0644 "$jar" "$prefix/hiro.jar"
+[ -f "$here/../README.md" ] && install -m 0644 "$here/../README.md" "$prefix/README.md"
+install -m 0755 "$here/hiro" "$prefix/bin/hiro"
+install -m 0644 "$here/hiro-jvm-options" "$prefix/bin/hiro-jvm-options"
+printf '%s\n%s\n' "$java" "$version" > "$prefix/java"
+chmod 0644 "$prefix/java"
 
-echo "install: Hiro $(/opt/hiro/bin/hiro --version) installed (Java: $java)."
-echo "Next: edit /etc/hiro/hiro.env (HIRO_MASTER, HIRO_MASTER_OPTS), then"
-echo "  on the master's machine:  systemctl enable --now hiro-master"
-echo "  on every worker machine:  systemctl enable --now hiro-worker@5050"
+# The class archive every user's hiro command maps (read-only), made now of this jar for this Java.
+# shellcheck source=deploy/hiro-jvm-options
+HIRO_JAVA_VERSION="$version" source "$here/hiro-jvm-options"
+rm -f "$prefix/hiro.aot" "$prefix/hiro.jsa"
+if HIRO_JAVA_VERSION="$version" hiro_archive_options; then
+  echo "install: making the class archive (~10 s; a master and a worker run on loopback meanwhile) ..."
+  scratch="$(mktemp -d)"
+  HIRO_JAVA_VERSION="$version" hiro_make_archive "$java" "$prefix/hiro.jar" "$scratch/archive"
+  if [ -s "$scratch/archive" ]; then
+    install -m 0644 "$scratch/archive" "$prefix/hiro.$hiro_archive_kind"
+  else
+    echo "install: no class archive was made; hiro commands will start more slowly" >&2
+  fi
+  rm -rf "$scratch"
+fi
+
+if ! $files_only; then
+  ln -sf "$prefix/bin/hiro" /usr/local/bin/hiro
+  install -m 0644 "$here/hiro-master.service" "$here/hiro-worker@.service" /etc/systemd/system/
+  [ -f /etc/hiro/hiro.env ] || install -m 0644 "$here/hiro.env" /etc/hiro/hiro.env
+  systemctl daemon-reload
+fi
+
+echo "install: Hiro $("$prefix/bin/hiro" --version) installed in $prefix (Java: $java)."
+if ! $files_only; then
+  echo "Next: edit /etc/hiro/hiro.env (HIRO_MASTER, HIRO_MASTER_OPTS), then"
+  echo "  on the master's machine:  systemctl enable --now hiro-master"
+  echo "  on every worker machine:  systemctl enable --now hiro-worker@5050"
+fi

@@ -34,6 +34,11 @@ final class HiroCli {
     List<String> command = new ArrayList<>();
     command.add(BIN_HIRO.toString());
     command.addAll(List.of(args));
+    return runProgram(workDir, env, command);
+  }
+
+  /** Runs {@code command} (a program of the repo's, such as deploy/install.sh) as {@link #run} runs bin/hiro. */
+  static Result runProgram(Path workDir, Map<String, String> env, List<String> command) {
     try {
       Path out = Files.createTempFile(workDir, "out", ".txt");
       Path err = Files.createTempFile(workDir, "err", ".txt");
@@ -45,7 +50,7 @@ final class HiroCli {
       builder.environment().putAll(env);
       Process process = builder.start();
       if (!waitFor(process)) {
-        throw new AssertionError("bin/hiro " + String.join(" ", args) + " did not finish in "
+        throw new AssertionError(String.join(" ", command) + " did not finish in "
             + COMMAND_TIMEOUT_SECONDS + " s");
       }
       Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
