@@ -11,21 +11,24 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 die() { echo "install: $*" >&2; exit 1; }
+usage="deploy/install.sh [--files-only --prefix DIR] [JAR]"
+command_line="$0 $*"
 prefix=/opt/hiro
 files_only=false
+jar=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix="$2"; shift 2 ;;
+    --prefix) [ $# -ge 2 ] || die "--prefix needs a directory ($usage)"; prefix="$2"; shift 2 ;;
     --files-only) files_only=true; shift ;;
-    -*) die "unknown option $1 (deploy/install.sh [--files-only --prefix DIR] [JAR])" ;;
-    *) break ;;
+    -*) die "unknown option $1 ($usage)" ;;
+    *) [ -z "$jar" ] || die "one JAR only, not $jar and $1 ($usage)"; jar="$1"; shift ;;
   esac
 done
-jar="${1:-$here/../hiro-app/target/hiro.jar}"
+jar="${jar:-$here/../hiro-app/target/hiro.jar}"
 case "$prefix" in /*) ;; *) die "--prefix needs an absolute path, not $prefix" ;; esac
 if ! $files_only; then
   [ "$prefix" = /opt/hiro ] || die "the units run /opt/hiro/bin/hiro: --prefix goes with --files-only"
-  [ "$(id -u)" -eq 0 ] || die "run it as root (sudo $0 $*)"
+  [ "$(id -u)" -eq 0 ] || die "run it as root (sudo $command_line)"
   command -v systemctl >/dev/null || die "systemctl not found: these units need systemd"
 fi
 [ -f "$jar" ] || die "no jar at $jar; build it with 'bin/mvn -DskipTests package' or give its path"
@@ -59,18 +62,21 @@ chmod 0644 "$prefix/java"
 
 # The class archive every user's hiro command maps (read-only), made now of this jar for this Java.
 # shellcheck source=deploy/hiro-jvm-options
-HIRO_JAVA_VERSION="$version" source "$here/hiro-jvm-options"
+source "$here/hiro-jvm-options"
 rm -f "$prefix/hiro.aot" "$prefix/hiro.jsa"
 if HIRO_JAVA_VERSION="$version" hiro_archive_options; then
   echo "install: making the class archive (~10 s; a master and a worker run on loopback meanwhile) ..."
   scratch="$(mktemp -d)"
-  HIRO_JAVA_VERSION="$version" hiro_make_archive "$java" "$prefix/hiro.jar" "$scratch/archive"
+  trap 'rm -rf "$scratch"' EXIT
+  status=0
+  HIRO_JAVA_VERSION="$version" hiro_make_archive "$java" "$prefix/hiro.jar" "$scratch/archive" || status=$?
+  # Ctrl-C stops the JVM cleanly (exit 130), which would not stop this script by itself.
+  [ "$status" -ne 130 ] && [ "$status" -ne 143 ] || die "interrupted while making the class archive"
   if [ -s "$scratch/archive" ]; then
     install -m 0644 "$scratch/archive" "$prefix/hiro.$hiro_archive_kind"
   else
     echo "install: no class archive was made; hiro commands will start more slowly" >&2
   fi
-  rm -rf "$scratch"
 fi
 
 if ! $files_only; then

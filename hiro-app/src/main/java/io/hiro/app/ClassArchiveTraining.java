@@ -84,7 +84,9 @@ public final class ClassArchiveTraining {
 
   /**
    * Ends the run after {@link #LIMIT} whatever it is doing: exits (the archive is written of what ran),
-   * or, if the exit does not finish within {@link #STOP_GRACE}, halts (no archive).
+   * or, if the exit does not finish within {@link #STOP_GRACE}, halts. A master or worker it started
+   * and did not stop then is stopped by the script that runs it ({@code hiro_make_archive} in
+   * deploy/hiro-jvm-options), as when this JVM is killed.
    */
   private static void startWatchdog() {
     Thread.ofPlatform().daemon().name("training-watchdog").start(() -> {

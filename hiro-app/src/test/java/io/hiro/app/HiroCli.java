@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code bin/hiro} as a user would, and keeps what it printed and how it exited. */
@@ -16,6 +17,9 @@ final class HiroCli {
   static final Path BIN_HIRO = REPO.resolve("bin").resolve("hiro");
   /** Longest a single bin/hiro command may run (hiro bench --quick takes ~1 min on a quiet machine). */
   static final long COMMAND_TIMEOUT_SECONDS = 300;
+  /** Settings of the JVM and of bin/hiro's class archive, which a test sets itself when it needs one. */
+  private static final Set<String> JVM_SETTINGS = Set.of("HIRO_CDS", "HIRO_JAVA_OPTS", "JAVA_TOOL_OPTIONS",
+      "JDK_JAVA_OPTIONS");
 
   record Result(int exitCode, String stdout, String stderr) {
     @Override
@@ -44,9 +48,9 @@ final class HiroCli {
       Path err = Files.createTempFile(workDir, "err", ".txt");
       ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
           .redirectOutput(out.toFile()).redirectError(err.toFile());
-      // Only what the test gives: not the master, secret or TLS files of whoever runs the tests.
+      // Only what the test gives: not the master, secret, TLS files or JVM options of whoever runs the tests.
       builder.environment().keySet().removeIf(name -> name.equals("HIRO_MASTER") || name.startsWith("HIRO_SECRET")
-          || name.startsWith("HIRO_TLS_"));
+          || name.startsWith("HIRO_TLS_") || JVM_SETTINGS.contains(name));
       builder.environment().putAll(env);
       Process process = builder.start();
       if (!waitFor(process)) {
