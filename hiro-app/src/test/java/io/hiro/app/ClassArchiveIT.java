@@ -57,6 +57,23 @@ class ClassArchiveIT {
     }
   }
 
+  @Test
+  void theBenchMakesAMissingArchiveBeforeItMeasures() throws Exception {
+    Path cache = dir.resolve("bench-cache");
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "HIRO_SECRET", "00".repeat(32));
+
+    HiroCli.Result bench = HiroCli.run(dir, env, "bench", "--quick", "-m", "127.0.0.1:1", "--dir",
+        dir.resolve("bench").toString());
+
+    assertThat(bench.exitCode()).as(bench.toString()).isNotZero();
+    assertThat(bench.stderr()).as(bench.toString()).contains("making the class archive", "127.0.0.1:1");
+    // Made before the bench ran, not beside it: it is there, and its lock gone, as soon as the command is done.
+    try (Stream<Path> files = Files.list(cache.resolve("hiro"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).as(bench.toString())
+          .anyMatch(name -> name.matches("hiro-\\d+\\.(aot|jsa)")).noneMatch(name -> name.startsWith(".hiro-jsa."));
+    }
+  }
+
   /** The classes a failing {@code hiro client stat} loaded, and from where, as the JVM logged them. */
   private String classesLoaded(Map<String, String> env, String name) throws IOException {
     Path log = dir.resolve(name + "-classes.txt");
