@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * listens, so that the archive at least holds what every command loads.
  */
 public final class ClassArchiveTraining {
-  static final Duration LIMIT = Duration.ofSeconds(60);
+  private static final Duration LIMIT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   /** More than one gRPC message (1 MiB) of a piece, as most files are. */
   private static final int FILE_BYTES = 3 << 20;

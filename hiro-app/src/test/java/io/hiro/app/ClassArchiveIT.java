@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClassArchiveIT {
   private static final String FROM_ARCHIVE = "io.hiro.app.Main source: shared objects file";
+  /** The name of a finished archive in the cache dir (a job's temp files start with {@code .hiro-jsa.}). */
+  private static final String ARCHIVE_NAME = "hiro-\\d+\\.(aot|jsa)";
   /** Loaded only once a stat is answered (a command that fails to connect never loads it). */
   private static final String ANSWER_FROM_ARCHIVE = "io.hiro.proto.FileStatus source: shared objects file";
 
@@ -70,7 +72,7 @@ class ClassArchiveIT {
     // Made before the bench ran, not beside it: it is there, and its lock gone, as soon as the command is done.
     try (Stream<Path> files = Files.list(cache.resolve("hiro"))) {
       assertThat(files.map(f -> f.getFileName().toString())).as(bench.toString())
-          .anyMatch(name -> name.matches("hiro-\\d+\\.(aot|jsa)")).noneMatch(name -> name.startsWith(".hiro-jsa."));
+          .anyMatch(name -> name.matches(ARCHIVE_NAME)).noneMatch(name -> name.startsWith(".hiro-jsa."));
     }
   }
 
@@ -104,7 +106,7 @@ class ClassArchiveIT {
     while (System.nanoTime() < deadline) {
       if (Files.isDirectory(cacheDir)) {
         try (Stream<Path> files = Files.list(cacheDir)) {
-          List<Path> archives = files.filter(f -> f.getFileName().toString().matches("hiro-\\d+\\.(aot|jsa)")).toList();
+          List<Path> archives = files.filter(f -> f.getFileName().toString().matches(ARCHIVE_NAME)).toList();
           if (!archives.isEmpty()) {
             return archives.get(0);
           }

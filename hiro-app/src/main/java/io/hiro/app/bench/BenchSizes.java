@@ -77,7 +77,8 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
 
   public static BenchSizes full() {
     return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
-        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PUT_WARM_UP_MAX, PutWarmUp.MIN, PutWarmUp.MAX, 3, 5);
+        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PUT_WARM_UP_MAX, PutWarmUp.MIN, PutWarmUp.MAX, 3,
+        5);
   }
 
   public static BenchSizes quick() {

@@ -32,9 +32,10 @@ import java.util.concurrent.TimeoutException;
  * gives the message pattern and the durable writes of a Hiro put, with none of Hiro's own work. A
  * master and 3 workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own, the ones
  * {@link GrpcChain} measured just before) serve Hiro's gRPC methods with Hiro's transport settings;
- * each client, with its own network thread as a {@code HiroClient}, makes per put: CreateFile at the master, one WriteWholePiece call (header and 4 KiB) to a primary
- * that passes it on along a chain of 3 (the primary taking turns), each worker writing into a spare
- * file and fsyncing it before it answers, and CommitFile, answered once its journal record is
+ * each client, with its own network thread as a {@code HiroClient}, makes per put: CreateFile at
+ * the master, one WriteWholePiece call (header and 4 KiB) to a primary that passes it on along a
+ * chain of 3 (the primary taking turns), each worker writing into a spare file and fsyncing it
+ * before it answers, and CommitFile, answered once its journal record is
  * fsynced. So 3 fsynced replicas and 1 fsynced journal record per put, as in Hiro, and 2 master
  * calls and 3 hops out and back. Until session 19 the chain was a WritePiece stream (header, 4 KiB,
  * end), as Hiro's was.
