@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.hiro.client.cli.AdminCommand;
 import io.hiro.client.cli.ClientCommand;
 import io.hiro.common.cli.CliErrors;
+import io.hiro.common.rpc.ClientWarmUp;
 import io.hiro.master.cli.MasterCommand;
 import io.hiro.worker.cli.WorkerCommand;
 import java.io.IOException;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Command;
     description = "Hiro: a distributed file system for a few machines of your own.")
 public final class Main implements Runnable {
   private static final Set<String> DAEMON_COMMANDS = Set.of("master", "worker");
+  /** Commands that call the master, whose set-up {@link ClientWarmUp} does beside the parsing. */
+  private static final Set<String> CLIENT_COMMANDS = Set.of("client", "admin");
+  static final String SET_UP_THREAD = "hiro-set-up";
   /**
    * The commands under {@code hiro}, in the order its help lists them. They are added in code, not in
    * the annotation, so that a run builds only the one it names (see {@link #commandLine(String...)}).
@@ -72,7 +76,23 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code, without exiting (tests call this). */
   public static int execute(String... args) {
     quietUnlessDaemon(args);
-    return CliErrors.install(commandLine(args)).execute(args);
+    if (args.length == 0 || !CLIENT_COMMANDS.contains(args[0])) {
+      return CliErrors.install(commandLine(args)).execute(args);
+    }
+    // A client command: the set-up that does not depend on its arguments runs on the second core
+    // while picocli reads them (0.2 s; 50 ms less wall time for a client stat, session 25). It is
+    // over before the command runs, and before a usage error exits (Netty may be writing a temp file).
+    Thread setUp = Thread.ofPlatform().daemon().name(SET_UP_THREAD).start(ClientWarmUp::run);
+    try {
+      CommandLine commandLine = CliErrors.install(commandLine(args));
+      CommandLine.IExecutionStrategy run = commandLine.getExecutionStrategy();
+      return commandLine.setExecutionStrategy(parsed -> {
+        joinUninterruptibly(setUp);
+        return run.execute(parsed);
+      }).execute(args);
+    } finally {
+      joinUninterruptibly(setUp);
+    }
   }
 
   /** The whole {@code hiro} command, every command under it included. */
@@ -102,6 +122,21 @@ public final class Main implements Runnable {
   private static List<String> names(Class<?> command) {
     Command annotation = command.getAnnotation(Command.class);
     return Stream.concat(Stream.of(annotation.name()), Stream.of(annotation.aliases())).toList();
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Clients print results and one-line errors, not logs; daemons log their lifecycle at INFO. */

@@ -39,6 +39,20 @@ class MainTest {
     }
   }
 
+  @Test
+  void aClientCommandsSetUpThreadHasEndedWhenItReturnsEvenAfterAUsageError() {
+    // The usage error (a missing PATH) first: the set-up is slowest in a JVM that has not done it.
+    // Nothing listens on port 1.
+    for (String[] args : List.of(new String[] {"client", "stat"},
+        new String[] {"client", "stat", "/", "-m", "127.0.0.1:1"})) {
+      int exitCode = Main.execute(args);
+
+      assertThat(exitCode).as(String.join(" ", args)).isNotZero();
+      assertThat(Thread.getAllStackTraces().keySet()).as(String.join(" ", args))
+          .noneMatch(thread -> thread.getName().equals(Main.SET_UP_THREAD) && thread.isAlive());
+    }
+  }
+
   /** The usage of {@code command} and of every command under it, in order. */
   private static List<String> usages(CommandLine command) {
     return Stream.concat(Stream.of(command.getUsageMessage()),
