@@ -3,6 +3,7 @@ package io.hiro.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hiro.client.core.Downloader;
 import io.hiro.client.core.ReplicaOrder;
 import io.hiro.client.fake.FakeCluster;
 import io.hiro.client.fake.FakeWorker;
@@ -81,11 +82,24 @@ class PutAndGetTest {
 
     client.put(local, "/big.bin", pieces(2 * 1024 * 1024));
     client.get("/big.bin", dir.resolve("back.bin"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LargestWrite out = new LargestWrite();
     client.cat("/big.bin", out);
 
     assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
     assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
+    // Pieces of 2 MiB reach the stream in writes of at most 1 MiB (a FileOutputStream maps memory the size of each).
+    assertThat(out.largest).isEqualTo(Downloader.CAT_WRITE_BYTES);
+  }
+
+  /** The bytes written, and the most written in one call. */
+  private static final class LargestWrite extends ByteArrayOutputStream {
+    int largest;
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) {
+      largest = Math.max(largest, length);
+      super.write(bytes, offset, length);
+    }
   }
 
   @Test

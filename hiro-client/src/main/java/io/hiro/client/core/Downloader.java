@@ -34,6 +34,13 @@ public final class Downloader {
   private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
   /** Pieces fetched at once by {@link #get}. */
   public static final int PIECES_IN_FLIGHT_MAX = 4;
+  /**
+   * The most {@link #cat} hands its stream in one write. A {@code FileOutputStream} copies each
+   * write of over 8 KiB into memory it allocates for it: a whole piece of 64 MiB was mapped,
+   * touched page by page and unmapped each time, 3.8 s of CPU per GiB streamed to stdout on a
+   * 2-core VM (session 25).
+   */
+  public static final int CAT_WRITE_BYTES = 1 << 20;
 
   private final MasterCalls master;
   private final PieceFetcher fetcher;
@@ -105,7 +112,9 @@ public final class Downloader {
           (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),
           (piece, bytes, length) -> {
             sha256.update(bytes, 0, length);
-            out.write(bytes, 0, length);
+            for (int offset = 0; offset < length; offset += CAT_WRITE_BYTES) {
+              out.write(bytes, offset, Math.min(CAT_WRITE_BYTES, length - offset));
+            }
           });
       out.flush();
     } catch (IOException e) {
