@@ -41,7 +41,7 @@ class BenchIT {
             "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
         coldReads ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
         List.of("put.64mib: MB/s", "put.64mib.cpu: s/GiB", "get.64mib: MB/s", "get.64mib.cpu: s/GiB",
-            "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB"),
+            "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB", "get.64mib.cat.cli: MB/s"),
         coldReads ? List.of("get.64mib.cat.cold: MB/s", "get.64mib.cat.cold.cpu: s/GiB") : List.<String>of(),
         List.of("put.4kib.1client: files/s", "put.4kib.1client.cpu: ms/file", "put.4kib.8clients: files/s",
             "put.4kib.8clients.cpu: ms/file", "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
@@ -68,7 +68,8 @@ class BenchIT {
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
         "cores busy)", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
-        "(fstat of an open file", "untimed rounds of 100 puts with 8 clients in ");
+        "(fstat of an open file", "untimed rounds of 100 puts with 8 clients in ", "client cat /bench-",
+        " > /dev/null', ", " of get.64mib.cat ");
     // a quick run makes the fewest untimed puts of its large file
     assertThat(bench.stdout()).contains("(after 2 untimed puts)", "(after 2 untimed runs)");
     if (coldReads()) {

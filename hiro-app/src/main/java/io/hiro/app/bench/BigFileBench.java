@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,6 +48,13 @@ final class BigFileBench {
   private final CpuMeter cpu;
   private final RandomFile input;
   private final String remotePath;
+  private final Optional<CliCat> cliCat;
+
+  /** Times a {@code bin/hiro client cat} of {@code remotePath} as the figure {@code name} ({@link CliLatency#cat}). */
+  @FunctionalInterface
+  interface CliCat {
+    Figure measure(String name, String remotePath, long sizeBytes) throws IOException;
+  }
   private final Path workDir;
   private final String sizeName;
   private final BenchSizes sizes;
@@ -62,8 +70,10 @@ final class BigFileBench {
    *     during it against 0.13-0.84 s during the others: a single put measured a passing state about as
    *     often as the steady one.
    */
-  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, BenchSizes sizes) {
+  BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, BenchSizes sizes,
+      Optional<CliCat> cliCat) {
     this.client = client;
+    this.cliCat = cliCat;
     this.cpu = cpu;
     this.input = input;
     this.sizeName = sizeName(input.sizeBytes());
@@ -91,9 +101,13 @@ final class BigFileBench {
         .note(get.note()));
     out.accept(get.cpu(""));
     Runs cat = timed("get", run -> stream());
-    out.accept(cat.figure(".cat").ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
+    Figure catFigure = cat.figure(".cat");
+    out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note()));
     out.accept(cat.cpu(".cat"));
+    if (cliCat.isPresent()) {
+      out.accept(cliCat.get().measure("get." + sizeName + ".cat.cli", remotePath, input.sizeBytes()).besides(catFigure));
+    }
     if (limits.diskDirectRead().isPresent()) {
       Runs cold = timed("get", run -> {
         PageCache.drop();

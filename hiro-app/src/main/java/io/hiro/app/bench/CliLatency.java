@@ -12,14 +12,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code cli.stat}: wall time of {@code bin/hiro client stat /} against the cluster, as a person
- * typing it would wait for it (a new JVM each time, start-up included). The first run may start making the
- * class archive and is not counted; the median of the next {@link BenchSizes#cliRuns()} (5; 3 with
- * {@code --quick}) is.
+ * Hiro as a person typing {@code bin/hiro} commands meets it, a new JVM each time, start-up
+ * included. {@code cli.stat}: wall time of {@code client stat /} against the cluster; the first run
+ * may start making the class archive and is not counted; the median of the next
+ * {@link BenchSizes#cliRuns()} (5; 3 with {@code --quick}) is. {@code get.<size>.cat.cli}: the rate
+ * of one {@code client cat} of the large file to /dev/null.
  */
 final class CliLatency {
   static final double TARGET_SECONDS = 0.5;
-  private static final long RUN_TIMEOUT_SECONDS = 60;
+  private static final long STAT_TIMEOUT_SECONDS = 60;
+  /** A cat's timeout: a minute, and a second more for each 10 MB. */
+  private static final double CAT_TIMEOUT_MEGABYTES_PER_SECOND = 10;
 
   /** How a {@code hiro client} process reaches the cluster: options and environment beside -m. */
   record Access(List<String> options, Map<String, String> environment) {
@@ -51,7 +54,7 @@ final class CliLatency {
   static Figure measure(Path launcher, HostPort master, Access access, int runs) throws IOException {
     List<Double> seconds = new ArrayList<>();
     for (int i = 0; i <= runs; i++) {
-      double wall = runOnce(launcher, master, access);
+      double wall = runOnce(launcher, master, access, STAT_TIMEOUT_SECONDS, "stat", "/");
       if (i > 0) {
         seconds.add(wall);
       }
@@ -63,8 +66,26 @@ final class CliLatency {
         seconds.getLast(), TARGET_SECONDS));
   }
 
-  private static double runOnce(Path launcher, HostPort master, Access access) throws IOException {
-    List<String> command = new ArrayList<>(List.of(launcher.toString(), "client", "stat", "/", "-m", master.toString()));
+  /**
+   * The figure {@code name}: one run of {@code bin/hiro client cat REMOTE > /dev/null} of a file of
+   * {@code sizeBytes}, in MB/s, JVM start included: what the in-process figures leave out, such as
+   * the writes to stdout.
+   */
+  static Figure cat(String name, Path launcher, HostPort master, Access access, String remotePath, long sizeBytes)
+      throws IOException {
+    long timeoutSeconds = STAT_TIMEOUT_SECONDS + (long) (sizeBytes / 1e6 / CAT_TIMEOUT_MEGABYTES_PER_SECOND);
+    double seconds = runOnce(launcher, master, access, timeoutSeconds, "cat", remotePath);
+    return Figure.of(name, sizeBytes / 1e6 / seconds, "MB/s").note(String.format(java.util.Locale.ROOT,
+        "(one run of '%s client cat %s > /dev/null', %.2f s)", launcher, remotePath, seconds));
+  }
+
+  /** Wall seconds of {@code launcher client COMMAND ARGUMENTS... -m MASTER}, its output discarded (to /dev/null). */
+  private static double runOnce(Path launcher, HostPort master, Access access, long timeoutSeconds,
+      String... commandAndArguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(launcher.toString(), "client"));
+    command.addAll(List.of(commandAndArguments));
+    command.addAll(List.of("-m", master.toString()));
+    String what = String.join(" ", command.subList(1, command.size() - 2));
     command.addAll(access.options());
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -72,9 +93,9 @@ final class CliLatency {
     long started = System.nanoTime();
     Process process = builder.start();
     try {
-      if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException(launcher + " client stat did not finish in " + RUN_TIMEOUT_SECONDS + " s");
+        throw new IOException(launcher + " " + what + " did not finish in " + timeoutSeconds + " s");
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();
@@ -82,7 +103,7 @@ final class CliLatency {
       throw new IOException("interrupted while timing the CLI", e);
     }
     if (process.exitValue() != 0) {
-      throw new IOException(launcher + " client stat / exited with " + process.exitValue());
+      throw new IOException(launcher + " " + what + " exited with " + process.exitValue());
     }
     return (System.nanoTime() - started) / 1e9;
   }

@@ -122,12 +122,18 @@ public final class HiroBench {
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
     try {
-      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes).run(limits, out);
+      Optional<Path> launcher = CliLatency.launcher();
+      if (launcher.isEmpty()) {
+        LOG.warn("cli.stat and get.*.cat.cli not measured: no bin/hiro beside this jar or in the working dir");
+      }
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, launcher.map(
+          hiro -> (name, path, sizeBytes) -> CliLatency.cat(name, hiro, master, cliAccess, path, sizeBytes)))
+          .run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
-      CliLatency.launcher().ifPresentOrElse(
-          launcher -> out.accept(uncheckedCli(launcher)),
-          () -> LOG.warn("cli.stat not measured: no bin/hiro beside this jar or in the working dir"));
+      if (launcher.isPresent()) {
+        out.accept(uncheckedCli(launcher.get()));
+      }
     } finally {
       deleteQuietly(clients.admin(), remoteDir);
     }
