@@ -35,6 +35,34 @@ class DeployFilesTest {
   }
 
   @Test
+  void everyCommandRunsTheParallelCollectorUnlessTheUserNamesOneAndShortOrTransferCommandsTuneIt()
+      throws Exception {
+    assertThat(jvmOptions("", "master", "--port", "8080")).containsExactly("-XX:+UseParallelGC");
+    assertThat(jvmOptions("", "client", "stat", "/")).containsExactly("-XX:+UseParallelGC",
+        "-XX:TieredStopAtLevel=1");
+    for (String transfer : List.of("put", "get", "cat")) {
+      assertThat(jvmOptions("", "client", transfer, "/a")).as(transfer).containsExactly("-XX:+UseParallelGC",
+          "-XX:-UseAdaptiveSizePolicy");
+    }
+    assertThat(jvmOptions("-Xmx1g -XX:+UseG1GC", "client", "get", "/a"))
+        .containsExactly("-XX:-UseAdaptiveSizePolicy");
+  }
+
+  /** The options deploy/hiro-jvm-options gives {@code hiro ARGS}, with {@code HIRO_JAVA_OPTS} set to {@code userOptions}. */
+  private static List<String> jvmOptions(String userOptions, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
+        "source \"$0\" && hiro_jvm_options \"$@\" && printf '%s\\n' \"${hiro_jvm[@]}\"",
+        DEPLOY.resolve("hiro-jvm-options").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("HIRO_JAVA_OPTS", userOptions);
+    Process bash = builder.start();
+    assertThat(bash.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(bash.exitValue()).as(new String(bash.getErrorStream().readAllBytes())).isZero();
+    return new String(bash.getInputStream().readAllBytes()).lines().filter(line -> !line.isEmpty()).toList();
+  }
+
+  @Test
   void theInstallScriptIsValidBashAndTheEnvTemplateNamesTheMaster() throws Exception {
     Process check = new ProcessBuilder("bash", "-n", DEPLOY.resolve("install.sh").toString())
         .redirectErrorStream(true).start();
