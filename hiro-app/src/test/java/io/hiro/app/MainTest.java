@@ -2,11 +2,18 @@ package io.hiro.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.common.ErrorCode;
+import io.hiro.common.cli.CliErrors;
+import io.hiro.common.security.ClusterSecret;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The {@code hiro} command a run builds: only what its arguments name, with the same answers. */
@@ -40,17 +47,22 @@ class MainTest {
   }
 
   @Test
-  void aClientCommandsSetUpThreadHasEndedWhenItReturnsEvenAfterAUsageError() {
+  void aClientCommandsSetUpThreadHasEndedWhenItReturnsEvenAfterAUsageError(@TempDir Path dir) {
+    Path secret = dir.resolve("cluster.secret");
+    ClusterSecret.createAt(secret);
     // The usage error (a missing PATH) first: the set-up is slowest in a JVM that has not done it.
-    // Nothing listens on port 1.
-    for (String[] args : List.of(new String[] {"client", "stat"},
-        new String[] {"client", "stat", "/", "-m", "127.0.0.1:1"})) {
-      int exitCode = Main.execute(args);
+    // Then a call that connects, signed with a secret, to a port where nothing listens.
+    Map<List<String>, Integer> exitCodes = new LinkedHashMap<>();
+    exitCodes.put(List.of("client", "stat"), CliErrors.USAGE_EXIT_CODE);
+    exitCodes.put(List.of("client", "stat", "/", "-m", "127.0.0.1:1", "--secret-file", secret.toString()),
+        ErrorCode.UNAVAILABLE.exitCode());
+    exitCodes.forEach((args, expected) -> {
+      int exitCode = Main.execute(args.toArray(String[]::new));
 
-      assertThat(exitCode).as(String.join(" ", args)).isNotZero();
+      assertThat(exitCode).as(String.join(" ", args)).isEqualTo(expected);
       assertThat(Thread.getAllStackTraces().keySet()).as(String.join(" ", args))
           .noneMatch(thread -> thread.getName().equals(Main.SET_UP_THREAD) && thread.isAlive());
-    }
+    });
   }
 
   /** The usage of {@code command} and of every command under it, in order. */

@@ -3,10 +3,12 @@ package io.hiro.app.bench;
 import io.hiro.common.HostPort;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +63,7 @@ final class CliLatency {
     }
     seconds.sort(null);
     double median = seconds.get(seconds.size() / 2);
-    return Figure.of("cli.stat", median, "s").note(String.format(java.util.Locale.ROOT,
+    return Figure.of("cli.stat", median, "s").note(String.format(Locale.ROOT,
         "(median of %d runs of '%s client stat /', max %.2f s)   target <= %.1f s", runs, launcher,
         seconds.getLast(), TARGET_SECONDS));
   }
@@ -69,17 +71,20 @@ final class CliLatency {
   /**
    * The figure {@code name}: one run of {@code bin/hiro client cat REMOTE > /dev/null} of a file of
    * {@code sizeBytes}, in MB/s, JVM start included: what the in-process figures leave out, such as
-   * the writes to stdout.
+   * the writes to stdout. Compared with {@code inProcess}, the same file's cat in the bench's JVM.
    */
-  static Figure cat(String name, Path launcher, HostPort master, Access access, String remotePath, long sizeBytes)
-      throws IOException {
+  static Figure cat(String name, Figure inProcess, Path launcher, HostPort master, Access access, String remotePath,
+      long sizeBytes) throws IOException {
     long timeoutSeconds = STAT_TIMEOUT_SECONDS + (long) (sizeBytes / 1e6 / CAT_TIMEOUT_MEGABYTES_PER_SECOND);
     double seconds = runOnce(launcher, master, access, timeoutSeconds, "cat", remotePath);
-    return Figure.of(name, sizeBytes / 1e6 / seconds, "MB/s").note(String.format(java.util.Locale.ROOT,
+    return Figure.of(name, sizeBytes / 1e6 / seconds, "MB/s").besides(inProcess).note(String.format(Locale.ROOT,
         "(one run of '%s client cat %s > /dev/null', %.2f s)", launcher, remotePath, seconds));
   }
 
-  /** Wall seconds of {@code launcher client COMMAND ARGUMENTS... -m MASTER}, its output discarded (to /dev/null). */
+  /**
+   * Wall seconds of {@code launcher client COMMAND ARGUMENTS... -m MASTER}, its output discarded (to
+   * /dev/null); a failure says the last line the command wrote on stderr.
+   */
   private static double runOnce(Path launcher, HostPort master, Access access, long timeoutSeconds,
       String... commandAndArguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(launcher.toString(), "client"));
@@ -87,24 +92,31 @@ final class CliLatency {
     command.addAll(List.of("-m", master.toString()));
     String what = String.join(" ", command.subList(1, command.size() - 2));
     command.addAll(access.options());
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().putAll(access.environment());
-    long started = System.nanoTime();
-    Process process = builder.start();
+    Path errors = Files.createTempFile("hiro-bench-cli-", ".err");
     try {
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errors.toFile());
+      builder.environment().putAll(access.environment());
+      long started = System.nanoTime();
+      Process process = builder.start();
+      try {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IOException(launcher + " " + what + " did not finish in " + timeoutSeconds + " s");
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
-        throw new IOException(launcher + " " + what + " did not finish in " + timeoutSeconds + " s");
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while timing the CLI", e);
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while timing the CLI", e);
+      if (process.exitValue() != 0) {
+        String said = new String(Files.readAllBytes(errors), StandardCharsets.UTF_8).lines()
+            .filter(line -> !line.isBlank()).reduce((first, last) -> last).orElse("nothing on stderr");
+        throw new IOException(launcher + " " + what + " exited with " + process.exitValue() + ": " + said);
+      }
+      return (System.nanoTime() - started) / 1e9;
+    } finally {
+      Files.deleteIfExists(errors);
     }
-    if (process.exitValue() != 0) {
-      throw new IOException(launcher + " " + what + " exited with " + process.exitValue());
-    }
-    return (System.nanoTime() - started) / 1e9;
   }
 }

@@ -127,7 +127,8 @@ public final class HiroBench {
         LOG.warn("cli.stat and get.*.cat.cli not measured: no bin/hiro beside this jar or in the working dir");
       }
       new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, launcher.map(
-          hiro -> (name, path, sizeBytes) -> CliLatency.cat(name, hiro, master, cliAccess, path, sizeBytes)))
+          hiro -> (name, inProcess, path, sizeBytes) -> CliLatency.cat(name, inProcess, hiro, master, cliAccess,
+              path, sizeBytes)))
           .run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
