@@ -37,15 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BigFileBench {
   private static final Logger LOG = LoggerFactory.getLogger(BigFileBench.class);
-  /**
-   * Times a {@code bin/hiro client cat} of {@code remotePath} as the figure {@code name}, compared
-   * with the same file's {@code inProcess} cat ({@link CliLatency#cat}).
-   */
-  @FunctionalInterface
-  interface CliCat {
-    Figure measure(String name, Figure inProcess, String remotePath, long sizeBytes) throws IOException;
-  }
-
   /** The target for a get of the large file when the workers' data is in the page cache. */
   static final double GET_TARGET_MEGABYTES_PER_SECOND = 1_200;
   /** How long the timed puts wait for the workers to delete the last untimed put's predecessor. */
@@ -60,7 +51,8 @@ final class BigFileBench {
   private final Path workDir;
   private final String sizeName;
   private final BenchSizes sizes;
-  private final Optional<CliCat> cliCat;
+  /** {@code bin/hiro} commands against the cluster, for {@code get.<size>.cat.cli}, if there is a bin/hiro. */
+  private final Optional<CliLatency> cli;
 
   /** The CPU use of the timed parts of the runs of the figure being measured. */
   private CpuMeter.Usage usage;
@@ -74,7 +66,7 @@ final class BigFileBench {
    *     often as the steady one.
    */
   BigFileBench(HiroClient client, CpuMeter cpu, RandomFile input, String remoteDir, Path workDir, BenchSizes sizes,
-      Optional<CliCat> cliCat) {
+      Optional<CliLatency> cli) {
     this.client = client;
     this.cpu = cpu;
     this.input = input;
@@ -82,7 +74,7 @@ final class BigFileBench {
     this.remotePath = remoteDir + "/big-" + sizeName;
     this.workDir = workDir;
     this.sizes = sizes;
-    this.cliCat = cliCat;
+    this.cli = cli;
   }
 
   void run(Limits limits, Consumer<Figure> out) throws IOException {
@@ -108,7 +100,7 @@ final class BigFileBench {
     out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note()));
     out.accept(cat.cpu(".cat"));
-    cliCat.ifPresent(cli -> measureCli(cli, "get." + sizeName + ".cat.cli", catFigure, out));
+    cli.ifPresent(commands -> catThroughCli(commands, catFigure, out));
     if (limits.diskDirectRead().isPresent()) {
       Runs cold = timed("get", run -> {
         PageCache.drop();
@@ -125,9 +117,10 @@ final class BigFileBench {
   }
 
   /** A figure missing is better than the rest of the run lost: a failed command is logged, and the run goes on. */
-  private void measureCli(CliCat cli, String name, Figure inProcess, Consumer<Figure> out) {
+  private void catThroughCli(CliLatency commands, Figure inProcess, Consumer<Figure> out) {
+    String name = "get." + sizeName + ".cat.cli";
     try {
-      out.accept(cli.measure(name, inProcess, remotePath, input.sizeBytes()));
+      out.accept(commands.cat(name, inProcess, remotePath, input.sizeBytes()));
     } catch (IOException e) {
       LOG.warn("{} not measured: {}", name, e.getMessage());
     }

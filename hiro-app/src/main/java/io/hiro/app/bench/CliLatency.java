@@ -34,10 +34,23 @@ final class CliLatency {
     }
   }
 
-  private CliLatency() {}
+  private final Path launcher;
+  private final HostPort master;
+  private final Access access;
+
+  private CliLatency(Path launcher, HostPort master, Access access) {
+    this.launcher = launcher;
+    this.master = master;
+    this.access = access;
+  }
+
+  /** Commands against {@code master} through {@link #launcher()}, if there is one. */
+  static Optional<CliLatency> against(HostPort master, Access access) {
+    return launcher().map(launcher -> new CliLatency(launcher, master, access));
+  }
 
   /** The {@code bin/hiro} of the checkout this jar was built in, else the one in the working dir, if any. */
-  static Optional<Path> launcher() {
+  private static Optional<Path> launcher() {
     List<Path> candidates = new ArrayList<>();
     try {
       Path jar = Path.of(CliLatency.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -53,10 +66,11 @@ final class CliLatency {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
-  static Figure measure(Path launcher, HostPort master, Access access, int runs) throws IOException {
+  /** {@code cli.stat}, the median of {@code runs} after one untimed. */
+  Figure stat(int runs) throws IOException {
     List<Double> seconds = new ArrayList<>();
     for (int i = 0; i <= runs; i++) {
-      double wall = runOnce(launcher, master, access, STAT_TIMEOUT_SECONDS, "stat", "/");
+      double wall = runOnce(STAT_TIMEOUT_SECONDS, "stat", "/");
       if (i > 0) {
         seconds.add(wall);
       }
@@ -73,10 +87,9 @@ final class CliLatency {
    * {@code sizeBytes}, in MB/s, JVM start included: what the in-process figures leave out, such as
    * the writes to stdout. Compared with {@code inProcess}, the same file's cat in the bench's JVM.
    */
-  static Figure cat(String name, Figure inProcess, Path launcher, HostPort master, Access access, String remotePath,
-      long sizeBytes) throws IOException {
+  Figure cat(String name, Figure inProcess, String remotePath, long sizeBytes) throws IOException {
     long timeoutSeconds = STAT_TIMEOUT_SECONDS + (long) (sizeBytes / 1e6 / CAT_TIMEOUT_MEGABYTES_PER_SECOND);
-    double seconds = runOnce(launcher, master, access, timeoutSeconds, "cat", remotePath);
+    double seconds = runOnce(timeoutSeconds, "cat", remotePath);
     return Figure.of(name, sizeBytes / 1e6 / seconds, "MB/s").besides(inProcess).note(String.format(Locale.ROOT,
         "(one run of '%s client cat %s > /dev/null', %.2f s)", launcher, remotePath, seconds));
   }
@@ -85,8 +98,7 @@ final class CliLatency {
    * Wall seconds of {@code launcher client COMMAND ARGUMENTS... -m MASTER}, its output discarded (to
    * /dev/null); a failure says the last line the command wrote on stderr.
    */
-  private static double runOnce(Path launcher, HostPort master, Access access, long timeoutSeconds,
-      String... commandAndArguments) throws IOException {
+  private double runOnce(long timeoutSeconds, String... commandAndArguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(launcher.toString(), "client"));
     command.addAll(List.of(commandAndArguments));
     command.addAll(List.of("-m", master.toString()));

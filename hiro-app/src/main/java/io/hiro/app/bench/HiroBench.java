@@ -122,27 +122,24 @@ public final class HiroBench {
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
     try {
-      Optional<Path> launcher = CliLatency.launcher();
-      if (launcher.isEmpty()) {
+      Optional<CliLatency> cli = CliLatency.against(master, cliAccess);
+      if (cli.isEmpty()) {
         LOG.warn("cli.stat and get.*.cat.cli not measured: no bin/hiro beside this jar or in the working dir");
       }
-      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, launcher.map(
-          hiro -> (name, inProcess, path, sizeBytes) -> CliLatency.cat(name, inProcess, hiro, master, cliAccess,
-              path, sizeBytes)))
-          .run(limits, out);
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
-      if (launcher.isPresent()) {
-        out.accept(uncheckedCli(launcher.get()));
+      if (cli.isPresent()) {
+        out.accept(uncheckedStat(cli.get()));
       }
     } finally {
       deleteQuietly(clients.admin(), remoteDir);
     }
   }
 
-  private Figure uncheckedCli(Path launcher) {
+  private Figure uncheckedStat(CliLatency cli) {
     try {
-      return CliLatency.measure(launcher, master, cliAccess, sizes.cliRuns());
+      return cli.stat(sizes.cliRuns());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
