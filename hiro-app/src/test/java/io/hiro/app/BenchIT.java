@@ -2,6 +2,7 @@ package io.hiro.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.app.bench.BenchSizes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -68,7 +69,7 @@ class BenchIT {
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
         "cores busy)", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
-        "(fstat of an open file", "untimed rounds of 100 puts with 8 clients in ", "client cat /bench-",
+        "(fstat of an open file", "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ", "client cat /bench-",
         " > /dev/null', ", " of get.64mib.cat ");
     // a quick run makes the fewest untimed puts of its large file
     assertThat(bench.stdout()).contains("(after 2 untimed puts)", "(after 2 untimed runs)");
