@@ -51,6 +51,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -115,13 +116,23 @@ class AttackIT {
     for (int w = 0; w < cluster.workerCount(); w++) {
       ports.add(cluster.workerAddress(w));
     }
+    List<byte[]> payloads = garbage(random);
+    // Every port at once (a quiet daemon holds each connection for the 2 s read timeout), payloads in turn.
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (HostPort port : ports) {
-      for (byte[] payload : garbage(random)) {
-        sendAndClose(port, payload);
-        tried++;
-        refusedAsExpected++; // a connection the daemon drops is the expected refusal
-      }
+      sent.add(CompletableFuture.runAsync(() -> {
+        for (byte[] payload : payloads) {
+          try {
+            sendAndClose(port, payload);
+          } catch (IOException e) {
+            throw new UncheckedIOException(port + ": " + e.getMessage(), e);
+          }
+        }
+      }, Thread::startVirtualThread));
     }
+    sent.forEach(CompletableFuture::join);
+    tried += ports.size() * payloads.size();
+    refusedAsExpected += ports.size() * payloads.size(); // a connection the daemon drops is the expected refusal
     assertThat(crashedDaemons()).isZero();
     assertStillServesTheFileStoredBefore();
   }
