@@ -10,6 +10,7 @@ import io.hiro.worker.cli.WorkerCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -38,6 +39,9 @@ public final class Main implements Runnable {
       ClientCommand.class, AdminCommand.class, DemoCommand.class, io.hiro.app.bench.BenchCommand.class,
       io.hiro.app.security.SecretCommand.class, io.hiro.app.security.CertCommand.class, CompletionCommand.class,
       CommandLine.HelpCommand.class);
+  /** The commands under a command of {@link #COMMANDS}, where they are added in code too. */
+  private static final Map<Class<?>, List<Class<?>>> SUBCOMMANDS = Map.of(ClientCommand.class, ClientCommand.COMMANDS,
+      AdminCommand.class, AdminCommand.COMMANDS);
   /** Commands that read the whole tree: they get every command, whatever else the line says. */
   private static final Set<Class<?>> WHOLE_TREE_COMMANDS = Set.of(CompletionCommand.class,
       CommandLine.HelpCommand.class);
@@ -99,26 +103,44 @@ public final class Main implements Runnable {
 
   /** The whole {@code hiro} command, every command under it included. */
   public static CommandLine commandLine() {
-    return withCommands(COMMANDS);
+    CommandLine root = new CommandLine(new Main());
+    COMMANDS.forEach(command -> root.addSubcommand(whole(command)));
+    return root;
   }
 
   /**
-   * The {@code hiro} command as {@code args} need it: with only the command they name, when they
-   * name one, else whole. Picocli reads every command's annotations when it is added, which took
+   * The {@code hiro} command as {@code args} need it: with only the command they name, and under it
+   * only the command the next argument names (as {@code hiro client stat}), where they name one;
+   * else whole from there on. Picocli reads every command's annotations when it is added, which took
    * 0.28 s of a 0.64 s {@code hiro client stat} for the 25 commands (session 23); the answer to
    * {@code args} is the same either way.
    */
   static CommandLine commandLine(String... args) {
-    Optional<Class<?>> named = args.length == 0 ? Optional.empty()
-        : COMMANDS.stream().filter(command -> names(command).contains(args[0])).findFirst();
-    return withCommands(named.filter(command -> !WHOLE_TREE_COMMANDS.contains(command))
-        .<List<Class<?>>>map(List::of).orElse(COMMANDS));
+    return named(new Main(), COMMANDS, args, 0);
   }
 
-  private static CommandLine withCommands(List<Class<?>> commands) {
-    CommandLine root = new CommandLine(new Main());
-    commands.forEach(root::addSubcommand);
-    return root;
+  /**
+   * {@code command}, with under it the one of {@code commands} that {@code args[depth]} names (built
+   * the same way), or all of them when it names none (an option, a typo: picocli then answers as it
+   * would with the whole tree) or one that reads the whole tree.
+   */
+  private static CommandLine named(Object command, List<Class<?>> commands, String[] args, int depth) {
+    CommandLine line = new CommandLine(command);
+    Optional<Class<?>> named = depth >= args.length ? Optional.empty()
+        : commands.stream().filter(candidate -> names(candidate).contains(args[depth])).findFirst();
+    if (named.isEmpty() || WHOLE_TREE_COMMANDS.contains(named.get())) {
+      commands.forEach(candidate -> line.addSubcommand(whole(candidate)));
+    } else {
+      line.addSubcommand(named(named.get(), SUBCOMMANDS.getOrDefault(named.get(), List.of()), args, depth + 1));
+    }
+    return line;
+  }
+
+  /** {@code command} with every command under it. */
+  private static CommandLine whole(Class<?> command) {
+    CommandLine line = new CommandLine(command);
+    SUBCOMMANDS.getOrDefault(command, List.of()).forEach(subcommand -> line.addSubcommand(whole(subcommand)));
+    return line;
   }
 
   private static List<String> names(Class<?> command) {

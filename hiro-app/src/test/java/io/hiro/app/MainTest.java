@@ -23,6 +23,11 @@ class MainTest {
   void aRunThatNamesACommandBuildsThatCommandAlone() {
     assertThat(Main.commandLine("client", "stat", "/").getSubcommands()).containsOnlyKeys("client");
     assertThat(Main.commandLine("master", "--port", "8080").getSubcommands()).containsOnlyKeys("master");
+    // and under client or admin, only the command named next
+    assertThat(Main.commandLine("client", "stat", "/").getSubcommands().get("client").getSubcommands())
+        .containsOnlyKeys("stat");
+    assertThat(Main.commandLine("admin", "fsck", "/").getSubcommands().get("admin").getSubcommands())
+        .containsOnlyKeys("fsck");
   }
 
   @Test
@@ -35,6 +40,13 @@ class MainTest {
       assertThat(List.copyOf(Main.commandLine(args).getSubcommands().keySet())).as(String.join(" ", args))
           .isEqualTo(every);
     }
+    List<String> everyClient = List.copyOf(Main.commandLine().getSubcommands().get("client").getSubcommands().keySet());
+    assertThat(everyClient).containsExactly("put", "get", "cat", "ls", "stat", "rm", "mv", "mkdir");
+    for (String[] args : List.of(new String[] {"client"}, new String[] {"client", "sta", "/"},
+        new String[] {"client", "--log-level", "debug", "stat", "/"})) {
+      assertThat(List.copyOf(Main.commandLine(args).getSubcommands().get("client").getSubcommands().keySet()))
+          .as(String.join(" ", args)).isEqualTo(everyClient);
+    }
   }
 
   @Test
@@ -43,6 +55,11 @@ class MainTest {
     for (String name : whole.getSubcommands().keySet()) {
       CommandLine alone = Main.commandLine(name).getSubcommands().get(name);
       assertThat(usages(alone)).as(name).isEqualTo(usages(whole.getSubcommands().get(name)));
+      for (String subname : whole.getSubcommands().get(name).getSubcommands().keySet()) {
+        CommandLine subAlone = Main.commandLine(name, subname).getSubcommands().get(name).getSubcommands().get(subname);
+        assertThat(usages(subAlone)).as(name + " " + subname)
+            .isEqualTo(usages(whole.getSubcommands().get(name).getSubcommands().get(subname)));
+      }
     }
   }
 

@@ -37,12 +37,12 @@ class ClientCommandTest {
   }
 
   private static <T> T parse(Class<T> type, String... args) {
-    CommandLine.ParseResult parsed = new CommandLine(new ClientCommand()).parseArgs(args);
+    CommandLine.ParseResult parsed = ClientCommand.commandLine().parseArgs(args);
     return type.cast(parsed.subcommand().commandSpec().userObject());
   }
 
-  private int run(Object command, String... args) {
-    CommandLine line = CliErrors.install(new CommandLine(command));
+  private int run(CommandLine command, String... args) {
+    CommandLine line = CliErrors.install(command);
     line.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
     return line.execute(args);
   }
@@ -94,7 +94,7 @@ class ClientCommandTest {
   @Test
   void aMissingMasterIsAUsageErrorSayingHowToGiveOne() {
     // Plain picocli handling: CliErrors.install's exit-code mapper currently turns usage errors into 1.
-    CommandLine line = new CommandLine(new ClientCommand());
+    CommandLine line = ClientCommand.commandLine();
     line.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
 
     int exitCode = line.execute("ls", "/");
@@ -122,8 +122,8 @@ class ClientCommandTest {
       MasterOption.connector = (address, security) -> cluster.client();
       Path local = Files.write(dir.resolve("a.bin"), new byte[100_000]);
 
-      int putExit = run(new ClientCommand(), "put", local.toString(), "/d/", "--piece-size", "64KiB", "-m", "h:1");
-      int statExit = run(new ClientCommand(), "stat", "/d/a.bin", "-m", "h:1");
+      int putExit = run(ClientCommand.commandLine(), "put", local.toString(), "/d/", "--piece-size", "64KiB", "-m", "h:1");
+      int statExit = run(ClientCommand.commandLine(), "stat", "/d/a.bin", "-m", "h:1");
 
       assertThat(putExit).isZero();
       assertThat(statExit).isZero();
@@ -138,7 +138,7 @@ class ClientCommandTest {
     try (FakeCluster cluster = new FakeCluster(1)) {
       MasterOption.connector = (address, security) -> cluster.client();
 
-      int exitCode = run(new ClientCommand(), "get", "/missing", dir.resolve("x").toString(), "-m", "h:1");
+      int exitCode = run(ClientCommand.commandLine(), "get", "/missing", dir.resolve("x").toString(), "-m", "h:1");
 
       assertThat(exitCode).isEqualTo(ErrorCode.NOT_FOUND.exitCode());
       assertThat(err.toString()).startsWith("hiro: ").contains("/missing").hasLineCount(1);
@@ -167,7 +167,7 @@ class ClientCommandTest {
     try (FakeCluster cluster = new FakeCluster(2)) {
       MasterOption.connector = (address, security) -> cluster.client();
 
-      int exitCode = run(new AdminCommand(), "report", "--json", "-m", "h:1");
+      int exitCode = run(AdminCommand.commandLine(), "report", "--json", "-m", "h:1");
 
       assertThat(exitCode).isZero();
       assertThat(out.toString()).contains("\"workerId\":\"w1\"").contains("\"workerId\":\"w2\"");
