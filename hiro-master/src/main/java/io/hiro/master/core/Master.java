@@ -15,6 +15,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +104,18 @@ public final class Master {
   public void mkdir(HiroPath path, boolean parents) {
     core.write(() -> core.apply(new Operation.Mkdir(path, parents, core.nowMillis())));
     LOG.debug("master: mkdir {}", path);
+  }
+
+  /**
+   * As {@link #mkdir}, for a network thread: made at once if the state's lock is free, {@code then}
+   * told once it is durable, or why it failed ({@link Core#writeIfReady}); false, having made
+   * nothing, when the lock is taken.
+   */
+  public boolean mkdirIfReady(HiroPath path, boolean parents, BiConsumer<Void, RuntimeException> then) {
+    return core.writeIfReady(() -> {
+      core.apply(new Operation.Mkdir(path, parents, core.nowMillis()));
+      return null;
+    }, then);
   }
 
   /** Deletes a file or directory; returns how many files went. Their replicas are deleted via heartbeats. */

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The namespace service for clients: decode, call {@link Master}, encode. Nothing else, but for
- * where a stat, a file's creation and its commit run ({@link #NETWORK_THREAD_METHODS}).
+ * where a stat, a file's creation, its commit and a mkdir run ({@link #NETWORK_THREAD_METHODS}).
  */
 public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceServiceImpl.class);
@@ -51,7 +51,8 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
    */
   public static final Set<String> NETWORK_THREAD_METHODS = Set.of(NamespaceServiceGrpc.getStatMethod().getFullMethodName(),
       NamespaceServiceGrpc.getCreateFileMethod().getFullMethodName(),
-      NamespaceServiceGrpc.getCommitFileMethod().getFullMethodName());
+      NamespaceServiceGrpc.getCommitFileMethod().getFullMethodName(),
+      NamespaceServiceGrpc.getMkdirMethod().getFullMethodName());
   private final Master master;
 
   public NamespaceServiceImpl(Master master) {
@@ -159,13 +160,21 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
     });
   }
 
+  /**
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}), as a commit: made at once when the
+   * state's lock is free and answered by the journal's callback thread once durable, else made on a
+   * virtual thread, where it may wait for the lock.
+   */
   @Override
   public void mkdir(MkdirRequest request, StreamObserver<MkdirResponse> responses) {
-    Replies.reply(LOG, "Mkdir " + request.getPath(), responses, () -> {
-      LOG.debug("master: Mkdir {}", request.getPath());
-      master.mkdir(HiroPath.parse(request.getPath()), request.getParents());
-      return MkdirResponse.getDefaultInstance();
-    });
+    LOG.debug("master: Mkdir {}", request.getPath());
+    Replies.replyWhenDurable(LOG, "Mkdir " + request.getPath(), responses,
+        answer -> master.mkdirIfReady(HiroPath.parse(request.getPath()), request.getParents(),
+            (done, failure) -> answer.accept(failure == null ? MkdirResponse.getDefaultInstance() : null, failure)),
+        () -> {
+          master.mkdir(HiroPath.parse(request.getPath()), request.getParents());
+          return MkdirResponse.getDefaultInstance();
+        });
   }
 
   @Override

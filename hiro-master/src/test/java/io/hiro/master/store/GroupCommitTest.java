@@ -151,6 +151,44 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * A mkdir made on a network thread ({@code mkdirIfReady}) is answered only once its record is on
+   * disk, from the journal's callback thread, and survives a crash right after; one that fails is
+   * answered at once, on the thread that made it.
+   */
+  @Test
+  void aMkdirThatDoesNotWaitIsAnsweredOnlyOnceDurableAndAFailedOneAtOnce() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    CompletableFuture<String> again = new CompletableFuture<>();
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
+      files.holdForces();
+      try {
+        assertThat(master.mkdirIfReady(HiroPath.parse("/d"), false, mkdirAnswerInto(answer, "/d"))).isTrue();
+        files.awaitHeldForce();
+        assertThat(answer).as("answered before its fsync").isNotDone();
+      } finally {
+        files.releaseForces();
+      }
+      assertThat(answer).succeedsWithin(ANSWER_WAIT).isEqualTo("/d on journal-callbacks");
+
+      assertThat(master.mkdirIfReady(HiroPath.parse("/d"), false, mkdirAnswerInto(again, "/d"))).isTrue();
+      assertThat(again).as("a mkdir of an existing dir").isDone().isCompletedWithValue("ALREADY_EXISTS on "
+          + Thread.currentThread().getName());
+    }
+    try (MasterStore store = open(files.image())) {
+      Master master = masterOf(store);
+      assertThat(master.list(HiroPath.ROOT)).extracting(FileView::path).containsExactly(HiroPath.parse("/d"));
+    }
+  }
+
+  /** A mkdir's answer as "<path or error code> on <thread>", into {@code answer}. */
+  private static BiConsumer<Void, RuntimeException> mkdirAnswerInto(CompletableFuture<String> answer, String path) {
+    return (done, failure) -> answer.complete((failure == null ? path : ((HiroException) failure).code().name())
+        + " on " + Thread.currentThread().getName());
+  }
+
   /** A commit of many pieces is left to a thread that may wait: its checks and its record would hold the lock. */
   @Test
   void aCommitOfManyPiecesIsNotMadeOnANetworkThread() throws Exception {
