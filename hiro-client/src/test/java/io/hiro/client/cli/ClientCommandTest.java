@@ -122,7 +122,8 @@ class ClientCommandTest {
       MasterOption.connector = (address, security) -> cluster.client();
       Path local = Files.write(dir.resolve("a.bin"), new byte[100_000]);
 
-      int putExit = run(ClientCommand.commandLine(), "put", local.toString(), "/d/", "--piece-size", "64KiB", "-m", "h:1");
+      int putExit = run(ClientCommand.commandLine(), "put", local.toString(), "/d/", "--piece-size", "64KiB",
+          "-m", "h:1");
       int statExit = run(ClientCommand.commandLine(), "stat", "/d/a.bin", "-m", "h:1");
 
       assertThat(putExit).isZero();
