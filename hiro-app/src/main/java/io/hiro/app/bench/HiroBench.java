@@ -128,7 +128,7 @@ public final class HiroBench {
       }
       new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
-      new NamespaceBench(sizes, remoteDir).run(clients.one(), clients.many(), limits, out);
+      new NamespaceBench(sizes, cpu, remoteDir).run(clients.one(), clients.many(), limits, out);
       if (cli.isPresent()) {
         out.accept(uncheckedStat(cli.get()));
       }

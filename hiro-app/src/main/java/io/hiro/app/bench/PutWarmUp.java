@@ -1,7 +1,10 @@
 package io.hiro.app.bench;
 
 import io.hiro.common.Checks;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.function.IntConsumer;
 
 /**
  * When the large file's untimed puts may stop (and, counting rounds of small puts instead, when
@@ -75,5 +78,35 @@ final class PutWarmUp {
   /** Untimed puts made so far. */
   int done() {
     return done;
+  }
+
+  /**
+   * Runs {@code round} untimed (given its index, from 0): {@code min} times, and on until the JIT
+   * compilers of the processes {@code cpu} watches took at most {@link #SETTLED_COMPILER_SHARE} of two
+   * rounds' CPU in a row (without the cluster's compilers to watch, {@code min} times), or until
+   * {@code max} has passed, whichever comes first. Returns how it went, for a figure's line: "(after N untimed rounds of {@code what} in S s; JIT
+   * compilers P% of the last one's CPU)".
+   */
+  static String untimedRounds(int min, Duration max, CpuMeter cpu, String what, IntConsumer round) {
+    long started = System.nanoTime();
+    long until = started + max.toNanos();
+    PutWarmUp settling = new PutWarmUp(min, Integer.MAX_VALUE, cpu.coversCluster());
+    OptionalDouble lastShare;
+    boolean settled;
+    do {
+      CpuMeter.Sample before = cpu.sample();
+      round.accept(settling.done());
+      lastShare = cpu.add(null, before, cpu.sample()).compilerShare();
+      settled = settling.putDone(lastShare);
+    } while (!settled && System.nanoTime() < until);
+    return note(settling.done(), what, started, lastShare);
+  }
+
+  /** "(after N untimed rounds of {@code what} in S s; JIT compilers P% of the last one's CPU)". */
+  static String note(int rounds, String what, long startedNanos, OptionalDouble lastShare) {
+    String share = lastShare.isPresent()
+        ? String.format(Locale.ROOT, "; JIT compilers %.0f%% of the last one's CPU", lastShare.getAsDouble() * 100) : "";
+    return String.format(Locale.ROOT, "(after %d untimed rounds of %s in %.0f s%s)", rounds, what,
+        (System.nanoTime() - startedNanos) / 1e9, share);
   }
 }

@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), and on
  * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories
  * left for the run's final cleanup (deleting thousands of
- * replicas costs the workers CPU while they go). Then each figure is timed {@link
+ * replicas costs the workers CPU while they go). The timed gets come after untimed ones of their
+ * own ({@link #getWarmUp}). Each figure is timed {@link
  * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
  * own, and the median printed with the runs; the CPU figure covers all of them. One run of 2,000
  * puts lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a
@@ -42,6 +43,12 @@ final class SmallFileBench {
    * files/s in successive rounds of 2,400 puts on a new cluster (session 3).
    */
   static final int WARM_UP_ROUNDS_MIN = 5;
+  /**
+   * Untimed rounds of gets before the timed ones, at least (see {@link #getWarmUp}). After 6 rounds,
+   * when the compilers had settled, three timed runs still went 1,749, 2,469 and 2,829 files/s
+   * (session 26).
+   */
+  static final int GET_WARM_UP_ROUNDS_MIN = 10;
 
   private final BenchSizes sizes;
   private final CpuMeter cpu;
@@ -86,8 +93,10 @@ final class SmallFileBench {
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
         .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()).besides(limits.putLeanMany())));
     out.accept(putMany.cpu("put." + manyName + ".cpu"));
+    String getWarmUp = getWarmUp(many);
     Measured getMany = measured(run -> get(many, runDir(manyDir, run), manyName));
-    out.accept(getMany.figure("get." + manyName, figure -> figure.ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND)));
+    out.accept(getMany.figure("get." + manyName, figure -> figure.ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND))
+        .note(getWarmUp));
     out.accept(getMany.cpu("get." + manyName + ".cpu"));
   }
 
@@ -118,10 +127,23 @@ final class SmallFileBench {
       }
       settled = settling.putDone(lastShare);
     } while (System.nanoTime() < warmUntil || (!settled && System.nanoTime() < settleUntil));
-    String share = lastShare.isPresent()
-        ? String.format(Locale.ROOT, "; JIT compilers %.0f%% of the last one's CPU", lastShare.getAsDouble() * 100) : "";
-    return String.format(Locale.ROOT, "(after %d untimed rounds of %d puts with %d clients in %.0f s%s)",
-        settling.done(), sizes.smallFileCount(), many.size(), (System.nanoTime() - started) / 1e9, share);
+    return PutWarmUp.note(settling.done(), sizes.smallFileCount() + " puts with " + many.size() + " clients", started,
+        lastShare);
+  }
+
+  /**
+   * Rounds of untimed gets with {@code many} clients, of the files of the first warm-up round, right
+   * before the timed gets: at least {@link #GET_WARM_UP_ROUNDS_MIN}, then on while the JIT compilers
+   * take more than {@link PutWarmUp#SETTLED_COMPILER_SHARE} of a round's CPU, until {@link
+   * BenchSizes#putWarmUpMax()} at most. The puts' warm-up compiles little of a get's path (the
+   * master's stat with its read tokens, the workers' reads, the client's checks): on a new cluster 8
+   * clients got 396, 546, 576, 744 ... 1,344 files/s in rounds of 2,000 and only passed 3,000 after 20
+   * rounds (session 26), while the timed gets had come after a single round until then.
+   */
+  private String getWarmUp(ClientPool many) {
+    return PutWarmUp.untimedRounds(GET_WARM_UP_ROUNDS_MIN, sizes.putWarmUpMax(), cpu,
+        sizes.smallFileCount() + " gets with " + many.size() + " clients",
+        round -> get(many, WARM_UP_DIR + "/0", "get warm-up"));
   }
 
   /** The rates of the timed runs of one figure ({@link BenchSizes#smallFileCount()} files each), and the CPU of all. */
