@@ -113,10 +113,17 @@ public final class Main implements Runnable {
    * only the command the next argument names (as {@code hiro client stat}), where they name one;
    * else whole from there on. Picocli reads every command's annotations when it is added, which took
    * 0.28 s of a 0.64 s {@code hiro client stat} for the 25 commands (session 23); the answer to
-   * {@code args} is the same either way.
+   * {@code args} is the same either way (a usage error is answered by the whole tree).
    */
   static CommandLine commandLine(String... args) {
-    return named(new Main(), COMMANDS, args, 0);
+    CommandLine line = named(new Main(), COMMANDS, args, 0);
+    // A usage error is answered by the whole tree, for its usage text: a bad value of an option that a
+    // command's mixin gives every command under it (--log-level) fails in that command, whose usage
+    // lists every command under it. Nothing runs before a usage error, so nothing runs twice.
+    return line.setParameterExceptionHandler((error, again) -> {
+      CommandLine whole = CliErrors.install(commandLine()).setOut(line.getOut()).setErr(line.getErr());
+      return whole.execute(again);
+    });
   }
 
   /**

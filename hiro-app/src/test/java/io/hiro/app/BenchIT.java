@@ -69,7 +69,8 @@ class BenchIT {
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
         "cores busy)", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
-        "(fstat of an open file", "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ",
+        "(fstat of an open file",
+        "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " gets with 8 clients in ",
         "untimed rounds of " + BenchSizes.quick().mkdirCount() + " mkdirs and " + BenchSizes.quick().statCount()
             + " stats with 8 clients in ", "client cat /bench-",

@@ -49,6 +49,31 @@ class MainTest {
     }
   }
 
+  /** What picocli answers to {@code args} that fail or ask for help before any call: the same either way. */
+  @Test
+  void aRunBuiltForItsArgumentsAnswersAsTheWholeTreeDoes() {
+    for (String[] args : List.of(new String[] {"client", "stat"}, new String[] {"client", "sta", "/"},
+        new String[] {"client", "stat", "/", "extra"}, new String[] {"admin", "fsck", "--bogus"},
+        new String[] {"help", "client", "stat"}, new String[] {"client", "stat", "--help"},
+        new String[] {"client", "--log-level", "debug", "stat", "--help"}, new String[] {"client", "put", "--", "-x"},
+        new String[] {"client", "stat", "/", "--log-level", "loud"})) {
+      assertThat(answer(Main.commandLine(args), args)).as(String.join(" ", args))
+          .isEqualTo(answer(Main.commandLine(), args));
+    }
+    // an option client's mixin gives every command under it, with stat built alone
+    assertThat(Main.commandLine("client", "stat", "/", "--log-level", "debug")
+        .parseArgs("client", "stat", "/", "--log-level", "debug").subcommand().subcommand().matchedOption("--log-level"))
+        .isNotNull();
+  }
+
+  private static String answer(CommandLine command, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    CliErrors.install(command).setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+    int exitCode = command.execute(args);
+    return "exit " + exitCode + "\nout: " + out + "\nerr: " + err;
+  }
+
   @Test
   void eachCommandBuiltAloneHasTheUsageItHasInTheWholeTree() {
     CommandLine whole = Main.commandLine();

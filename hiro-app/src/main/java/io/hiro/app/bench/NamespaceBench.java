@@ -53,7 +53,7 @@ final class NamespaceBench {
 
   /**
    * Untimed rounds of the same mkdirs and stats with {@code many} clients, each round in a directory
-   * of its own, all deleted afterwards: {@link #WARM_UP_ROUNDS_MIN} at least, then on while the JIT
+   * of its own that it deletes at its end: {@link #WARM_UP_ROUNDS_MIN} at least, then on while the JIT
    * compilers are busy ({@link PutWarmUp#untimedRounds}). Until session 26 one round: on a new
    * cluster 8 clients made 1,302, 1,361, 1,658, 1,862, 2,393 ... 4,085 mkdirs/s in rounds of 2,000,
    * a rate reached after 11 rounds, while the compilers of the master still worked.
@@ -69,6 +69,7 @@ final class NamespaceBench {
               (client, c, i) -> client.mkdir(dir + "/c" + c + "-d" + i, false));
           many.run("stat warm-up", sizes.statCount(), sizes.phaseTimeout(),
               (client, c, i) -> client.stat(dir + "/c" + c + "-d" + (i % (sizes.mkdirCount() / many.size()))));
+          one.run("warm-up cleanup", 1, sizes.phaseTimeout(), (client, c, i) -> client.delete(dir, true));
         });
     one.run("warm-up cleanup", 1, sizes.phaseTimeout(), (client, c, i) -> client.delete(warm, true));
     return note;

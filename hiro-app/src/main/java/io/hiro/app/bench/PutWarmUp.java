@@ -84,8 +84,8 @@ final class PutWarmUp {
    * Runs {@code round} untimed (given its index, from 0): {@code min} times, and on until the JIT
    * compilers of the processes {@code cpu} watches took at most {@link #SETTLED_COMPILER_SHARE} of two
    * rounds' CPU in a row (without the cluster's compilers to watch, {@code min} times), or until
-   * {@code max} has passed, whichever comes first. Returns how it went, for a figure's line: "(after N untimed rounds of {@code what} in S s; JIT
-   * compilers P% of the last one's CPU)".
+   * {@code max} has passed, whichever comes first. Returns how it went, for a figure's line: "(after N
+   * untimed rounds of {@code what} in S s; JIT compilers P% of the last one's CPU)".
    */
   static String untimedRounds(int min, Duration max, CpuMeter cpu, String what, IntConsumer round) {
     long started = System.nanoTime();
@@ -105,7 +105,8 @@ final class PutWarmUp {
   /** "(after N untimed rounds of {@code what} in S s; JIT compilers P% of the last one's CPU)". */
   static String note(int rounds, String what, long startedNanos, OptionalDouble lastShare) {
     String share = lastShare.isPresent()
-        ? String.format(Locale.ROOT, "; JIT compilers %.0f%% of the last one's CPU", lastShare.getAsDouble() * 100) : "";
+        ? String.format(Locale.ROOT, "; JIT compilers %.0f%% of the last one's CPU", lastShare.getAsDouble() * 100)
+        : "";
     return String.format(Locale.ROOT, "(after %d untimed rounds of %s in %.0f s%s)", rounds, what,
         (System.nanoTime() - startedNanos) / 1e9, share);
   }
