@@ -31,14 +31,20 @@ import io.hiro.proto.ReportBadReplicaRequest;
 import io.hiro.proto.StatRequest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.api.Condition;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,15 +197,31 @@ class MasterAccessTest {
     }
 
     assertThat(permissions(data)).isEqualTo("rwx------");
-    List<Path> files;
-    try (Stream<Path> entries = Files.list(data)) {
-      files = entries.toList();
+    // A checkpoint that falls due at a mkdir is written in the background (the mkdir runs on a network
+    // thread): its temp file comes and goes, and it deletes what it replaces. So the permissions of
+    // every file present, once one of them is a finished checkpoint and none a temp file.
+    Map<String, String> files = Awaitility.await("a checkpoint written in full").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20)).until(() -> permissionsOfEachFileIn(data),
+            found -> found.keySet().stream().anyMatch(name -> name.startsWith("checkpoint-") && name.endsWith(".ckpt"))
+                && found.keySet().stream().noneMatch(name -> name.endsWith(".tmp")));
+    assertThat(files).containsKeys("lock", ClusterSecret.FILE_NAME)
+        .hasKeySatisfying(new Condition<>(name -> name.startsWith("journal-"), "a journal segment"))
+        .allSatisfy((name, permissions) -> assertThat(permissions).as(name).isEqualTo("rw-------"));
+  }
+
+  /** The permissions of each file in {@code dir}, by name, but for those deleted while it looks. */
+  private static Map<String, String> permissionsOfEachFileIn(Path dir) throws IOException {
+    Map<String, String> found = new TreeMap<>();
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path file : entries.toList()) {
+        try {
+          found.put(file.getFileName().toString(), permissions(file));
+        } catch (NoSuchFileException e) {
+          // replaced by a checkpoint since the listing
+        }
+      }
     }
-    assertThat(files).extracting(p -> p.getFileName().toString())
-        .contains("lock", ClusterSecret.FILE_NAME)
-        .anySatisfy(name -> assertThat(name).startsWith("journal-"))
-        .anySatisfy(name -> assertThat(name).startsWith("checkpoint-"));
-    assertThat(files).allSatisfy(file -> assertThat(permissions(file)).as("%s", file).isEqualTo("rw-------"));
+    return found;
   }
 
   @Test
