@@ -2,7 +2,6 @@ package io.hiro.client.cli;
 
 import io.hiro.common.cli.LogLevelOption;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,13 +21,6 @@ public final class AdminCommand implements Runnable {
   @Mixin LogLevelOption logLevel;
 
   public AdminCommand() {}
-
-  /** {@code hiro admin} with every command under it. */
-  public static CommandLine commandLine() {
-    CommandLine line = new CommandLine(new AdminCommand());
-    COMMANDS.forEach(line::addSubcommand);
-    return line;
-  }
 
   @Override
   public void run() {

@@ -2,7 +2,6 @@ package io.hiro.client.cli;
 
 import io.hiro.common.cli.LogLevelOption;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,13 +23,6 @@ public final class ClientCommand implements Runnable {
   @Mixin LogLevelOption logLevel;
 
   public ClientCommand() {}
-
-  /** {@code hiro client} with every command under it. */
-  public static CommandLine commandLine() {
-    CommandLine line = new CommandLine(new ClientCommand());
-    COMMANDS.forEach(line::addSubcommand);
-    return line;
-  }
 
   @Override
   public void run() {

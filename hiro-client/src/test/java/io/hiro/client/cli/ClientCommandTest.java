@@ -37,7 +37,7 @@ class ClientCommandTest {
   }
 
   private static <T> T parse(Class<T> type, String... args) {
-    CommandLine.ParseResult parsed = ClientCommand.commandLine().parseArgs(args);
+    CommandLine.ParseResult parsed = WholeCommands.client().parseArgs(args);
     return type.cast(parsed.subcommand().commandSpec().userObject());
   }
 
@@ -94,7 +94,7 @@ class ClientCommandTest {
   @Test
   void aMissingMasterIsAUsageErrorSayingHowToGiveOne() {
     // Plain picocli handling: CliErrors.install's exit-code mapper currently turns usage errors into 1.
-    CommandLine line = ClientCommand.commandLine();
+    CommandLine line = WholeCommands.client();
     line.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
 
     int exitCode = line.execute("ls", "/");
@@ -122,9 +122,9 @@ class ClientCommandTest {
       MasterOption.connector = (address, security) -> cluster.client();
       Path local = Files.write(dir.resolve("a.bin"), new byte[100_000]);
 
-      int putExit = run(ClientCommand.commandLine(), "put", local.toString(), "/d/", "--piece-size", "64KiB",
+      int putExit = run(WholeCommands.client(), "put", local.toString(), "/d/", "--piece-size", "64KiB",
           "-m", "h:1");
-      int statExit = run(ClientCommand.commandLine(), "stat", "/d/a.bin", "-m", "h:1");
+      int statExit = run(WholeCommands.client(), "stat", "/d/a.bin", "-m", "h:1");
 
       assertThat(putExit).isZero();
       assertThat(statExit).isZero();
@@ -139,7 +139,7 @@ class ClientCommandTest {
     try (FakeCluster cluster = new FakeCluster(1)) {
       MasterOption.connector = (address, security) -> cluster.client();
 
-      int exitCode = run(ClientCommand.commandLine(), "get", "/missing", dir.resolve("x").toString(), "-m", "h:1");
+      int exitCode = run(WholeCommands.client(), "get", "/missing", dir.resolve("x").toString(), "-m", "h:1");
 
       assertThat(exitCode).isEqualTo(ErrorCode.NOT_FOUND.exitCode());
       assertThat(err.toString()).startsWith("hiro: ").contains("/missing").hasLineCount(1);
@@ -168,7 +168,7 @@ class ClientCommandTest {
     try (FakeCluster cluster = new FakeCluster(2)) {
       MasterOption.connector = (address, security) -> cluster.client();
 
-      int exitCode = run(AdminCommand.commandLine(), "report", "--json", "-m", "h:1");
+      int exitCode = run(WholeCommands.admin(), "report", "--json", "-m", "h:1");
 
       assertThat(exitCode).isZero();
       assertThat(out.toString()).contains("\"workerId\":\"w1\"").contains("\"workerId\":\"w2\"");

@@ -63,7 +63,7 @@ class FsckCommandTest {
   }
 
   private int fsck(String... args) {
-    CommandLine line = CliErrors.install(AdminCommand.commandLine());
+    CommandLine line = CliErrors.install(WholeCommands.admin());
     line.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
     String[] all = new String[args.length + 3];
     all[0] = "fsck";

@@ -39,7 +39,7 @@ class OutputModesTest {
   private int run(String... args) {
     out = new StringWriter();
     err = new StringWriter();
-    CommandLine line = CliErrors.install(ClientCommand.commandLine());
+    CommandLine line = CliErrors.install(WholeCommands.client());
     line.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
     return line.execute(args);
   }
