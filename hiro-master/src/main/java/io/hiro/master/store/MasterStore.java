@@ -5,7 +5,8 @@ import io.hiro.master.core.Operation;
 import io.hiro.proto.Checkpoint;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -28,13 +29,18 @@ public final class MasterStore implements AutoCloseable {
   static final long CHECKPOINT_RETRY_MILLIS_MIN = 60_000;
   /** The longest wait between checkpoint attempts while they keep failing. */
   static final long CHECKPOINT_RETRY_MILLIS_MAX = 30 * 60_000;
+  /** How long {@link #close} waits for a checkpoint being written to finish. */
+  static final long CLOSE_CHECKPOINT_WAIT_MILLIS = 60_000;
 
   private final StoreFiles files;
   private final Checkpoints checkpoints;
   private final Recovery.Result recovered;
   private final long checkpointEveryOperations;
   private final long checkpointIntervalMillis;
-  private final AtomicBoolean checkpointing = new AtomicBoolean();
+  /** Held while a checkpoint is written, and by {@link #close} from then on. */
+  private final ReentrantLock checkpointing = new ReentrantLock();
+  /** No checkpoint starts once the store is closing; set and read under {@link #checkpointing}. */
+  private boolean closed;
   private volatile long checkpointSeq;
   private volatile long checkpointMillis;
   /** No checkpoint is attempted before this time (0 unless the last attempt failed). */
@@ -166,19 +172,23 @@ public final class MasterStore implements AutoCloseable {
 
   /** True while a checkpoint is being written. */
   public boolean checkpointRunning() {
-    return checkpointing.get();
+    return checkpointing.isLocked();
   }
 
   /**
    * Writes a checkpoint of the state now and drops the journal it covers. At most one runs at a
-   * time; a second caller returns false at once. A failed checkpoint is logged (WARN) and retried after a back-off.
-   * The snapshot is built under the read lock (changes wait for that only); the writing does not block them.
+   * time; a second caller returns false at once, as does any caller once the store is closing. A failed
+   * checkpoint is logged (WARN) and retried after a back-off. The snapshot is built under the read lock
+   * (changes wait for that only); the writing does not block them.
    */
   public boolean checkpoint(long nowMillis) {
-    if (!checkpointing.compareAndSet(false, true)) {
+    if (!checkpointing.tryLock()) {
       return false;
     }
     try {
+      if (closed) {
+        return false;
+      }
       long started = System.nanoTime();
       Checkpoint checkpoint = snapshot.get();
       // The records the snapshot covers must be durable before the checkpoint replaces them.
@@ -197,7 +207,7 @@ public final class MasterStore implements AutoCloseable {
       backOff(nowMillis, e);
       return false;
     } finally {
-      checkpointing.set(false);
+      checkpointing.unlock();
     }
   }
 
@@ -211,8 +221,27 @@ public final class MasterStore implements AutoCloseable {
         + "and restarts take longer. Next attempt in {} s", failure.toString(), retryMillis / 1000);
   }
 
+  /**
+   * Closes the journal. A checkpoint being written (on a thread of its own: the core starts them in
+   * the background) is let finish first, up to {@link #CLOSE_CHECKPOINT_WAIT_MILLIS}: closing the
+   * journal under it would fail it, and the next start would read the journal it was to replace.
+   * None starts after this.
+   */
   @Override
   public void close() throws IOException {
+    boolean locked = false;
+    try {
+      locked = checkpointing.tryLock(CLOSE_CHECKPOINT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (locked) {
+      closed = true;
+      checkpointing.unlock();
+    } else {
+      LOG.warn("master: closing while a checkpoint is still being written; it will fail, and the journal "
+          + "keeps every change, so nothing is lost");
+    }
     if (callbacks != null) {
       callbacks.close();
     }

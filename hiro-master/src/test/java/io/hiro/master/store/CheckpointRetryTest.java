@@ -1,6 +1,7 @@
 package io.hiro.master.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hiro.common.HiroPath;
 import io.hiro.master.core.FakeClock;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,11 +20,17 @@ import org.junit.jupiter.api.Timeout;
 class CheckpointRetryTest {
   private static final Duration RETRY_MIN = Duration.ofMillis(MasterStore.CHECKPOINT_RETRY_MILLIS_MIN);
 
-  /** Files whose checkpoint temp files cannot be written while {@link #full} is set, as on a full disk. */
+  /**
+   * Files whose checkpoint temp files cannot be written while {@link #full} is set, as on a full
+   * disk, and whose writes of them wait while {@link #gate} is closed (the writer counts down
+   * {@link #writing} first).
+   */
   private static final class FullDiskFiles implements StoreFiles {
     private final StoreFiles disk = new CrashingFiles();
     volatile boolean full;
-    int checkpointAttempts;
+    volatile CountDownLatch gate = new CountDownLatch(0);
+    final CountDownLatch writing = new CountDownLatch(1);
+    volatile int checkpointAttempts;
 
     @Override
     public List<String> list() throws IOException {
@@ -41,6 +50,10 @@ class CheckpointRetryTest {
       return new Appender() {
         @Override
         public void write(byte[] bytes) throws IOException {
+          if (temp) {
+            writing.countDown();
+            awaitUninterruptibly(gate);
+          }
           if (temp && full) {
             appender.write(java.util.Arrays.copyOf(bytes, bytes.length / 2));
             throw new IOException("No space left on device");
@@ -85,6 +98,21 @@ class CheckpointRetryTest {
       disk.syncDirectory();
     }
 
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          latch.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     List<String> named(String prefix, String suffix) throws IOException {
       return list().stream().filter(n -> n.startsWith(prefix) && n.endsWith(suffix)).toList();
     }
@@ -120,6 +148,49 @@ class CheckpointRetryTest {
       master.mkdir(HiroPath.parse("/e1"), false);
       master.mkdir(HiroPath.parse("/e2"), false);
       assertThat(files.checkpointAttempts - attemptsBefore).as("no back-off after a success").isEqualTo(4);
+    }
+  }
+
+  @Test
+  void closeLetsACheckpointBeingWrittenFinishAndNoneStartsAfter() throws Exception {
+    FullDiskFiles files = new FullDiskFiles();
+    FakeClock clock = new FakeClock();
+    MasterStore store = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis());
+    Master master = new Master(JournalCrashTest.CONFIG, clock, new SplittableRandom(1), store);
+    for (int i = 0; i < 3; i++) {
+      master.mkdir(HiroPath.parse("/d" + i), false);
+    }
+    long lastSeq = store.appendedSeq();
+    files.gate = new CountDownLatch(1);
+    CompletableFuture<Boolean> checkpoint = CompletableFuture.supplyAsync(() -> store.checkpoint(clock.millis()));
+    files.writing.await();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    Thread closer = new Thread(() -> {
+      try {
+        store.close();
+        closed.complete(null);
+      } catch (Throwable e) {
+        closed.completeExceptionally(e);
+      }
+    }, "closer");
+    closer.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() != Thread.State.RUNNABLE
+        && closer.getState() != Thread.State.NEW);
+    assertThat(closer.getState()).as("close() must wait for the checkpoint being written")
+        .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+
+    files.gate.countDown();
+    assertThat(checkpoint.get(10, TimeUnit.SECONDS)).as("the checkpoint succeeded").isTrue();
+    closed.get(10, TimeUnit.SECONDS);
+    int attempts = files.checkpointAttempts;
+    assertThat(store.checkpoint(clock.millis())).as("a checkpoint after close").isFalse();
+    assertThat(files.checkpointAttempts).isEqualTo(attempts);
+    assertThat(files.named("checkpoint-", ".tmp")).isEmpty();
+
+    try (MasterStore reopened = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis())) {
+      assertThat(reopened.recoveredCheckpoint()).isNotNull();
+      assertThat(reopened.recoveredCheckpoint().getSeq()).isEqualTo(lastSeq);
+      assertThat(reopened.recoveredOperations()).isEmpty();
     }
   }
 }
