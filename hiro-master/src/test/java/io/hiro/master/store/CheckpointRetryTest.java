@@ -3,6 +3,7 @@ package io.hiro.master.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import io.hiro.common.HiroPath;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
@@ -52,7 +53,7 @@ class CheckpointRetryTest {
         public void write(byte[] bytes) throws IOException {
           if (temp) {
             writing.countDown();
-            awaitUninterruptibly(gate);
+            Uninterruptibles.awaitUninterruptibly(gate);
           }
           if (temp && full) {
             appender.write(java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -96,21 +97,6 @@ class CheckpointRetryTest {
     @Override
     public void syncDirectory() throws IOException {
       disk.syncDirectory();
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          latch.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
 
     List<String> named(String prefix, String suffix) throws IOException {
