@@ -68,7 +68,7 @@ class BenchIT {
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
-        "cores busy)", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
+        "(machine: ", " cores busy", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
         "(fstat of an open file",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " gets with 8 clients in ",

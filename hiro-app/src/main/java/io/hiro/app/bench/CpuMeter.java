@@ -118,9 +118,10 @@ final class CpuMeter {
 
   /**
    * Ticks of all the machine's cores ({@code /proc/stat}, in USER_HZ): busy (user, nice, system,
-   * irq, softirq), stolen by the hypervisor for other guests, and all (busy, idle, iowait, stolen).
+   * irq, softirq), idle while a task waited for the disk (iowait), stolen by the hypervisor for
+   * other guests, and all (busy, idle, iowait, stolen).
    */
-  record MachineTicks(long busy, long stolen, long all, int cpus) {
+  record MachineTicks(long busy, long ioWait, long stolen, long all, int cpus) {
     /** From the text of {@code /proc/stat}: its {@code cpu} line, and its {@code cpuN} lines counted. */
     static MachineTicks parse(String procStat) {
       List<String> lines = procStat.lines().toList();
@@ -130,26 +131,43 @@ final class CpuMeter {
       }
       long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
           + Long.parseLong(f[7]);
+      long ioWait = Long.parseLong(f[5]);
       long stolen = Long.parseLong(f[8]);
-      long all = busy + Long.parseLong(f[4]) + Long.parseLong(f[5]) + stolen;
+      long all = busy + Long.parseLong(f[4]) + ioWait + stolen;
       int cpus = (int) lines.stream().filter(line -> line.matches("cpu[0-9]+ .*")).count();
-      return new MachineTicks(busy, stolen, all, Math.max(cpus, 1));
+      return new MachineTicks(busy, ioWait, stolen, all, Math.max(cpus, 1));
     }
 
     MachineTicks minus(MachineTicks earlier) {
-      return new MachineTicks(busy - earlier.busy, stolen - earlier.stolen, all - earlier.all, cpus);
+      return new MachineTicks(busy - earlier.busy, ioWait - earlier.ioWait, stolen - earlier.stolen,
+          all - earlier.all, cpus);
     }
 
     MachineTicks plus(MachineTicks other) {
-      return other == null ? this : new MachineTicks(busy + other.busy, stolen + other.stolen, all + other.all, cpus);
+      return other == null ? this : new MachineTicks(busy + other.busy, ioWait + other.ioWait, stolen + other.stolen,
+          all + other.all, cpus);
     }
 
-    /** {@code (machine: 1.86 of 2 cores busy)}, with the cores stolen by the host when they show at 2 decimals. */
+    /**
+     * {@code (machine: 1.34 of 2 cores busy, 0.41 idle waiting for the disk)}: the cores idle while a
+     * task waited for the disk (iowait) and those stolen by the host are named when they show at 2
+     * decimals. Waiting cores beside idle ones say the disk held the run up, not the CPU.
+     */
     String note() {
-      String text = String.format(Locale.ROOT, "(machine: %.2f of %d cores busy", cpus * (double) busy / all, cpus);
-      double stolenCores = cpus * (double) stolen / all;
-      return (stolenCores >= 0.005 ? text + String.format(Locale.ROOT, ", %.2f stolen by the host", stolenCores) : text)
-          + ")";
+      StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "(machine: %.2f of %d cores busy",
+          cores(busy), cpus));
+      if (cores(ioWait) >= 0.005) {
+        text.append(String.format(Locale.ROOT, ", %.2f idle waiting for the disk", cores(ioWait)));
+      }
+      if (cores(stolen) >= 0.005) {
+        text.append(String.format(Locale.ROOT, ", %.2f stolen by the host", cores(stolen)));
+      }
+      return text.append(')').toString();
+    }
+
+    /** How many of the cores {@code ticks} of all the ticks amount to. */
+    private double cores(long ticks) {
+      return cpus * (double) ticks / all;
     }
   }
 

@@ -13,7 +13,7 @@ class CpuMeterTest {
   @Test
   void perGibSetsTheCpuUsedBesideTheRateItAllows() {
     CpuMeter.Usage usage = new CpuMeter.Usage(List.of("client", "master"), new double[] {1.0, 3.0},
-        new double[] {0.2, 0.6}, new CpuMeter.MachineTicks(150, 0, 200, 2), 2);
+        new double[] {0.2, 0.6}, new CpuMeter.MachineTicks(150, 0, 0, 200, 2), 2);
 
     Figure figure = usage.perGib("put.2gib.cpu", 2L << 30, 400);
 
@@ -56,7 +56,7 @@ class CpuMeterTest {
   }
 
   @Test
-  void procStatGivesBusyStolenAndAllTicksAndCountsTheCpus() {
+  void procStatGivesBusyIoWaitStolenAndAllTicksAndCountsTheCpus() {
     String procStat = """
         cpu  100 5 20 300 10 1 4 8 50 0
         cpu0 50 2 10 150 5 1 2 4 25 0
@@ -66,12 +66,16 @@ class CpuMeterTest {
     CpuMeter.MachineTicks earlier = CpuMeter.MachineTicks.parse(procStat);
     CpuMeter.MachineTicks later = CpuMeter.MachineTicks.parse(procStat.replaceFirst("cpu  100 5 20 300 10 1 4 8",
         "cpu  200 5 40 380 10 1 4 28"));
+    CpuMeter.MachineTicks waiting = CpuMeter.MachineTicks.parse(procStat.replaceFirst("cpu  100 5 20 300 10 1 4 8",
+        "cpu  160 5 30 340 70 1 4 8"));
 
     // busy = user + nice + system + irq + softirq (guest, column 9, is inside user already)
-    assertThat(earlier).isEqualTo(new CpuMeter.MachineTicks(130, 8, 448, 2));
+    assertThat(earlier).isEqualTo(new CpuMeter.MachineTicks(130, 10, 8, 448, 2));
     // 120 busy, 80 idle, 20 stolen ticks of 220
     assertThat(later.minus(earlier).note()).isEqualTo("(machine: 1.09 of 2 cores busy, 0.18 stolen by the host)");
-    assertThat(new CpuMeter.MachineTicks(100, 1, 1000, 2).note()).isEqualTo("(machine: 0.20 of 2 cores busy)");
+    // 70 busy, 40 idle, 60 iowait ticks of 170
+    assertThat(waiting.minus(earlier).note()).isEqualTo("(machine: 0.82 of 2 cores busy, 0.71 idle waiting for the disk)");
+    assertThat(new CpuMeter.MachineTicks(100, 0, 1, 1000, 2).note()).isEqualTo("(machine: 0.20 of 2 cores busy)");
     assertThatThrownBy(() -> CpuMeter.MachineTicks.parse("intr 1\n")).isInstanceOf(IllegalArgumentException.class);
   }
 
