@@ -37,10 +37,10 @@ public final class MasterStore implements AutoCloseable {
   private final Recovery.Result recovered;
   private final long checkpointEveryOperations;
   private final long checkpointIntervalMillis;
-  /** Held while a checkpoint is written, and by {@link #close} from then on. */
+  /** Held while a checkpoint is written. */
   private final ReentrantLock checkpointing = new ReentrantLock();
-  /** No checkpoint starts once the store is closing; set and read under {@link #checkpointing}. */
-  private boolean closed;
+  /** Set when {@link #close} begins; a checkpoint reads it under {@link #checkpointing}, so none starts after. */
+  private volatile boolean closed;
   private volatile long checkpointSeq;
   private volatile long checkpointMillis;
   /** No checkpoint is attempted before this time (0 unless the last attempt failed). */
@@ -182,7 +182,7 @@ public final class MasterStore implements AutoCloseable {
    * (changes wait for that only); the writing does not block them.
    */
   public boolean checkpoint(long nowMillis) {
-    if (!checkpointing.tryLock()) {
+    if (closed || !checkpointing.tryLock()) {
       return false;
     }
     try {
@@ -222,23 +222,16 @@ public final class MasterStore implements AutoCloseable {
   }
 
   /**
-   * Closes the journal. A checkpoint being written (on a thread of its own: the core starts them in
-   * the background) is let finish first, up to {@link #CLOSE_CHECKPOINT_WAIT_MILLIS}: closing the
-   * journal under it would fail it, and the next start would read the journal it was to replace.
-   * None starts after this.
+   * Closes the journal. No checkpoint starts once this begins, and one being written (on a thread
+   * of its own: the core starts them in the background) is let finish first, up to {@link
+   * #CLOSE_CHECKPOINT_WAIT_MILLIS}: with the journal closed under it, one still waiting for its
+   * records to be durable or rolling the journal would fail, and the next start would have the
+   * journal it was to replace to read again.
    */
   @Override
   public void close() throws IOException {
-    boolean locked = false;
-    try {
-      locked = checkpointing.tryLock(CLOSE_CHECKPOINT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (locked) {
-      closed = true;
-      checkpointing.unlock();
-    } else {
+    closed = true;
+    if (!awaitNoCheckpoint()) {
       LOG.warn("master: closing while a checkpoint is still being written; it will fail, and the journal "
           + "keeps every change, so nothing is lost");
     }
@@ -247,6 +240,33 @@ public final class MasterStore implements AutoCloseable {
     }
     if (journal != null) {
       journal.close();
+    }
+  }
+
+  /**
+   * Waits up to {@link #CLOSE_CHECKPOINT_WAIT_MILLIS} until no checkpoint is being written; true if
+   * none is. An interrupt does not cut the wait short (a stopping master is often interrupted); it
+   * is kept for the caller.
+   */
+  private boolean awaitNoCheckpoint() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_CHECKPOINT_WAIT_MILLIS);
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          if (checkpointing.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            checkpointing.unlock();
+            return true;
+          }
+          return false;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class CheckpointRetryTest {
   /**
    * Files whose checkpoint temp files cannot be written while {@link #full} is set, as on a full
    * disk, and whose writes of them wait while {@link #gate} is closed (the writer counts down
-   * {@link #writing} first).
+   * {@link #writing} first). {@link #events} lists journal segments closed and files renamed, in order.
    */
   private static final class FullDiskFiles implements StoreFiles {
     private final StoreFiles disk = new CrashingFiles();
@@ -32,6 +33,7 @@ class CheckpointRetryTest {
     volatile CountDownLatch gate = new CountDownLatch(0);
     final CountDownLatch writing = new CountDownLatch(1);
     volatile int checkpointAttempts;
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     @Override
     public List<String> list() throws IOException {
@@ -75,6 +77,9 @@ class CheckpointRetryTest {
         @Override
         public void close() throws IOException {
           appender.close();
+          if (name.startsWith("journal-")) {
+            events.add("closed " + name);
+          }
         }
       };
     }
@@ -87,6 +92,7 @@ class CheckpointRetryTest {
     @Override
     public void rename(String from, String to) throws IOException {
       disk.rename(from, to);
+      events.add("renamed " + to);
     }
 
     @Override
@@ -138,7 +144,7 @@ class CheckpointRetryTest {
   }
 
   @Test
-  void closeLetsACheckpointBeingWrittenFinishAndNoneStartsAfter() throws Exception {
+  void closeLetsACheckpointBeingWrittenFinishEvenWhenInterruptedAndNoneStartsAfter() throws Exception {
     FullDiskFiles files = new FullDiskFiles();
     FakeClock clock = new FakeClock();
     MasterStore store = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis());
@@ -148,26 +154,36 @@ class CheckpointRetryTest {
     }
     long lastSeq = store.appendedSeq();
     files.gate = new CountDownLatch(1);
-    CompletableFuture<Boolean> checkpoint = CompletableFuture.supplyAsync(() -> store.checkpoint(clock.millis()));
-    files.writing.await();
-    CompletableFuture<Void> closed = new CompletableFuture<>();
-    Thread closer = new Thread(() -> {
-      try {
-        store.close();
-        closed.complete(null);
-      } catch (Throwable e) {
-        closed.completeExceptionally(e);
-      }
-    }, "closer");
-    closer.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() != Thread.State.RUNNABLE
-        && closer.getState() != Thread.State.NEW);
-    assertThat(closer.getState()).as("close() must wait for the checkpoint being written")
-        .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+    CompletableFuture<Boolean> checkpoint;
+    CompletableFuture<Boolean> closed = new CompletableFuture<>();
+    try {
+      checkpoint = CompletableFuture.supplyAsync(() -> store.checkpoint(clock.millis()));
+      files.writing.await();
+      // A stopping master's thread is often interrupted: the close must wait all the same.
+      Thread closer = new Thread(() -> {
+        try {
+          Thread.currentThread().interrupt();
+          store.close();
+          closed.complete(Thread.interrupted());
+        } catch (Throwable e) {
+          closed.completeExceptionally(e);
+        }
+      }, "closer");
+      closer.setDaemon(true);
+      closer.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() != Thread.State.RUNNABLE
+          && closer.getState() != Thread.State.NEW);
+      assertThat(closed).as("close() must wait for the checkpoint being written").isNotDone();
+    } finally {
+      files.gate.countDown();
+    }
 
-    files.gate.countDown();
     assertThat(checkpoint.get(10, TimeUnit.SECONDS)).as("the checkpoint succeeded").isTrue();
-    closed.get(10, TimeUnit.SECONDS);
+    assertThat(closed.get(10, TimeUnit.SECONDS)).as("the closing thread's interrupt is kept").isTrue();
+    String renamed = "renamed " + Checkpoints.name(lastSeq);
+    assertThat(files.events).contains(renamed);
+    assertThat(files.events.getLast()).as("the journal is closed after the checkpoint is in place: " + files.events)
+        .startsWith("closed journal-");
     int attempts = files.checkpointAttempts;
     assertThat(store.checkpoint(clock.millis())).as("a checkpoint after close").isFalse();
     assertThat(files.checkpointAttempts).isEqualTo(attempts);
