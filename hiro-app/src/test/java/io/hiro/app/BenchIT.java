@@ -68,13 +68,16 @@ class BenchIT {
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
-        "(machine: ", " cores busy", "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
+        "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
         "(fstat of an open file",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " gets with 8 clients in ",
         "untimed rounds of " + BenchSizes.quick().mkdirCount() + " mkdirs and " + BenchSizes.quick().statCount()
             + " stats with 8 clients in ", "client cat /bench-",
         " > /dev/null', ", " of get.64mib.cat ");
+    // each .cpu line's machine note: busy cores, then those idle waiting for the disk or stolen, if any
+    assertThat(bench.stdout())
+        .containsPattern("\\(machine: \\d+\\.\\d\\d of \\d+ cores busy(, \\d+\\.\\d\\d [a-z ]+)*\\)");
     // a quick run makes the fewest untimed puts of its large file
     assertThat(bench.stdout()).contains("(after 2 untimed puts)", "(after 2 untimed runs)");
     if (coldReads()) {
