@@ -180,12 +180,20 @@ class SecurityIT {
     int workerPort = LoopbackPorts.free();
     List<Process> daemons = new ArrayList<>();
     try {
+      // The worker first, as when both start at once and the worker wins the race: it waits for the
+      // secret of the master starting in the same directory rather than exit.
+      Process worker = daemon(here, "worker", "worker", "--port", Integer.toString(workerPort), "--bind",
+          "127.0.0.1", "--master", "127.0.0.1:" + masterPort, "--heartbeat-interval", "500ms");
+      daemons.add(worker);
+      Path workerLog = here.resolve("worker.log");
+      Awaitility.await("the worker waiting for the secret, or gone").atMost(Duration.ofSeconds(60))
+          .until(() -> !worker.isAlive()
+              || Files.readString(workerLog, StandardCharsets.UTF_8).contains("waiting up to"));
+      assertThat(worker.isAlive()).as(Files.readString(workerLog, StandardCharsets.UTF_8)).isTrue();
       daemons.add(daemon(here, "master", "master", "--port", Integer.toString(masterPort), "--bind", "127.0.0.1",
           "--heartbeat-interval", "500ms"));
       Path secret = here.resolve(SecretLookup.MASTER_DEFAULT_FILE);
       Awaitility.await("the master's secret").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(secret));
-      daemons.add(daemon(here, "worker", "worker", "--port", Integer.toString(workerPort), "--bind", "127.0.0.1",
-          "--master", "127.0.0.1:" + masterPort, "--heartbeat-interval", "500ms"));
       try (HiroClient client = HiroClient.connect(new HostPort("127.0.0.1", masterPort),
           ClientSecurity.of(ClusterSecret.load(secret)))) {
         Awaitility.await("the worker live").atMost(Duration.ofSeconds(60)).ignoreExceptions()

@@ -4,6 +4,9 @@ import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -27,6 +30,8 @@ public final class SecretLookup {
   public static final Path MASTER_DEFAULT_FILE = Path.of("hiro-data", "master", ClusterSecret.FILE_NAME);
   /** Relative to the user's home directory. */
   public static final Path HOME_FILE = Path.of(".hiro", ClusterSecret.FILE_NAME);
+  /** How often {@link #clusterSecretAwaitingLocalMaster} looks for the file. */
+  private static final long SECRET_POLL_MILLIS = 100;
 
   /** What was found: a file (with how it was chosen), or the secret's text from the environment. */
   private record Source(Path file, String environmentValue, String description) {}
@@ -58,6 +63,36 @@ public final class SecretLookup {
     Source source = find();
     return source.file() != null ? ClusterSecret.load(source.file())
         : ClusterSecret.fromEnvironment(source.environmentValue());
+  }
+
+  /**
+   * As {@link #clusterSecret()}, for a worker whose master runs on this machine: when nothing names
+   * a secret and neither default file exists yet, waits up to {@code wait} for {@code
+   * ./hiro-data/master/cluster.secret} to appear (the master creates it whole, by a rename), telling
+   * {@code onWait} once. A master started in the same directory a moment before, as in the README's
+   * quick start, makes it on its first start; without this the worker lost that race and exited.
+   * After the wait the refusal is the same as {@link #clusterSecret()}'s.
+   */
+  public ClusterSecret clusterSecretAwaitingLocalMaster(Duration wait, Runnable onWait) {
+    Path beside = workingDirectory.resolve(MASTER_DEFAULT_FILE);
+    if (nothingGiven() && !Files.exists(beside) && !Files.exists(homeDirectory.resolve(HOME_FILE))) {
+      onWait.run();
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (!Files.exists(beside) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SECRET_POLL_MILLIS));
+      }
+    }
+    return clusterSecret();
+  }
+
+  /** Neither {@code --secret-file} nor an environment variable names a secret. */
+  private boolean nothingGiven() {
+    return option == null && isBlank(environment.apply(FILE_ENVIRONMENT_VARIABLE))
+        && isBlank(environment.apply(ClusterSecret.ENVIRONMENT_VARIABLE));
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   /** What a client signs with: the cluster secret, or a read-only credential file. */

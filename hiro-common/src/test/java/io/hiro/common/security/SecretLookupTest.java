@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hiro.common.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,6 +101,41 @@ class SecretLookupTest {
 
     assertThat(message).contains("cluster.secret", "--secret-file", "HIRO_SECRET_FILE",
         work.resolve(SecretLookup.MASTER_DEFAULT_FILE).toString()).doesNotContain("\n");
+  }
+
+  @Test
+  void aWorkerWaitsForTheSecretOfAMasterStartingInTheSameDirectory() throws Exception {
+    Files.delete(work.resolve(SecretLookup.MASTER_DEFAULT_FILE));
+    Files.delete(home.resolve(SecretLookup.HOME_FILE));
+    CountDownLatch waiting = new CountDownLatch(1);
+    CompletableFuture<ClusterSecret> found = CompletableFuture.supplyAsync(
+        () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waiting::countDown));
+    waiting.await();
+    assertThat(found).as("still waiting for the file").isNotDone();
+
+    ClusterSecret created = ClusterSecret.createAt(work.resolve(SecretLookup.MASTER_DEFAULT_FILE));
+
+    assertThat(found.get(10, TimeUnit.SECONDS).fingerprint()).isEqualTo(created.fingerprint());
+  }
+
+  @Test
+  void aWorkerWaitsOnlyWhenNothingIsGivenOrFoundAndThenIsRefusedAsWithoutWaiting() throws Exception {
+    AtomicInteger waits = new AtomicInteger();
+    assertThat(lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)
+        .fingerprint()).isEqualTo(inWork.fingerprint());
+    Files.delete(work.resolve(SecretLookup.MASTER_DEFAULT_FILE));
+    Files.delete(home.resolve(SecretLookup.HOME_FILE));
+    env.put(ClusterSecret.ENVIRONMENT_VARIABLE, "not hex");
+    assertThat(refusal(ErrorCode.INVALID_ARGUMENT,
+        () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)))
+        .contains(ClusterSecret.ENVIRONMENT_VARIABLE);
+    assertThat(waits).as("waits with a secret found or given").hasValue(0);
+
+    env.clear();
+    String message = refusal(ErrorCode.PERMISSION_DENIED,
+        () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofMillis(200), waits::incrementAndGet));
+    assertThat(waits).hasValue(1);
+    assertThat(message).isEqualTo(refusal(ErrorCode.PERMISSION_DENIED, () -> lookup(null).clusterSecret()));
   }
 
   @Test

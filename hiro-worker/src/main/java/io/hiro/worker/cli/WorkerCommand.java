@@ -13,7 +13,13 @@ import io.hiro.common.http.HttpPorts;
 import io.hiro.common.logging.LogControl;
 import io.hiro.worker.WorkerServer;
 import io.hiro.worker.config.WorkerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,6 +36,10 @@ public final class WorkerCommand implements Callable<Integer> {
   static final String MASTER_ENV = "HIRO_MASTER";
   /** The daemon's rolling log file, under its data directory. */
   static final String LOG_FILE = "logs/hiro-worker.log";
+  /** How long a worker whose master is on this machine waits for the master to create the secret. */
+  static final Duration LOCAL_MASTER_SECRET_WAIT = Duration.ofSeconds(20);
+  /** How long the probe of whether a master on this machine listens may take. */
+  private static final int LISTENING_PROBE_MILLIS = 1_000;
 
   @Mixin LogLevelOption logLevel;
 
@@ -101,10 +111,11 @@ public final class WorkerCommand implements Callable<Integer> {
     if (masterText == null || masterText.isBlank()) {
       throw HiroException.invalid("no master given; use --master HOST:PORT or set %s", MASTER_ENV);
     }
+    HostPort masterAddress = HostPort.parse(masterText);
     return WorkerConfig.builder()
         .bindHost(bindHost)
         .port(port)
-        .master(HostPort.parse(masterText))
+        .master(masterAddress)
         .dataDir(dataDir != null ? dataDir : Path.of("hiro-data", "worker-" + port))
         .advertiseHost(advertiseHost)
         .heartbeatInterval(Durations.parse(heartbeatInterval))
@@ -113,17 +124,46 @@ public final class WorkerCommand implements Callable<Integer> {
         .scrubBytesPerSecond(Sizes.parse(scrubRate))
         .scrubInterval(Durations.parse(scrubInterval))
         .directWrites(!pageCacheWrites)
-        .secret(secret())
+        .secret(secret(masterAddress))
         .tls(tls.files(environment))
         .httpPort(HttpPorts.parse(httpPort, port, HttpPorts.WORKER_OFFSET))
         .build();
   }
 
-  private ClusterSecret secret() {
+  /**
+   * The cluster secret. With the master on this machine and not listening yet, a secret not there
+   * yet is waited for a little ({@link #LOCAL_MASTER_SECRET_WAIT}): a master started in the same
+   * directory a moment before creates it on its first start, before it listens. A master already
+   * listening has made its secret, so a worker that finds none is refused at once.
+   */
+  private ClusterSecret secret(HostPort master) {
     SecretLookup lookup = secretFile.lookup(environment);
-    ClusterSecret secret = lookup.clusterSecret();
+    ClusterSecret secret = startingOnThisMachine(master)
+        ? lookup.clusterSecretAwaitingLocalMaster(LOCAL_MASTER_SECRET_WAIT, () -> LOG.info(
+            "worker: no cluster secret yet; waiting up to {} s for the master starting here to create {}",
+            LOCAL_MASTER_SECRET_WAIT.toSeconds(), SecretLookup.MASTER_DEFAULT_FILE))
+        : lookup.clusterSecret();
     LOG.info("worker: cluster secret from {} (fingerprint {})", lookup.describe(), secret.fingerprint());
     return secret;
+  }
+
+  /** The master is on this machine (a loopback address) and does not take connections yet. */
+  private static boolean startingOnThisMachine(HostPort master) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(master.host());
+    } catch (UnknownHostException e) {
+      return false;
+    }
+    if (!address.isLoopbackAddress()) {
+      return false;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, master.port()), LISTENING_PROBE_MILLIS);
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /** Runs until stopped; a worker the master refuses stops with that refusal (PERMISSION_DENIED, exit code 10). */
