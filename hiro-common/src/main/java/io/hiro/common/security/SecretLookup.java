@@ -5,8 +5,6 @@ import io.hiro.common.HiroException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -66,33 +64,35 @@ public final class SecretLookup {
   }
 
   /**
-   * As {@link #clusterSecret()}, for a worker whose master runs on this machine: when nothing names
-   * a secret and neither default file exists yet, waits up to {@code wait} for {@code
-   * ./hiro-data/master/cluster.secret} to appear (the master creates it whole, by a rename), telling
-   * {@code onWait} once. A master started in the same directory a moment before, as in the README's
-   * quick start, makes it on its first start; without this the worker lost that race and exited.
-   * After the wait the refusal is the same as {@link #clusterSecret()}'s.
+   * True when nothing names a secret and neither default file exists: {@link #clusterSecret()} would
+   * refuse.
+   */
+  public boolean findsNothing() {
+    return findOrNull() == null;
+  }
+
+  /**
+   * As {@link #clusterSecret()}, for a worker whose master is starting on this machine: when {@link
+   * #findsNothing()}, waits up to {@code wait} for {@code ./hiro-data/master/cluster.secret} to
+   * appear (the master writes it aside and links it into place whole), telling {@code onWait} once.
+   * A master started in the same directory a moment before, as in the README's quick start, makes it
+   * on its first start; without this the worker lost that race and exited. An interrupt ends the
+   * wait (and is kept). After the wait the refusal is the same as {@link #clusterSecret()}'s.
    */
   public ClusterSecret clusterSecretAwaitingLocalMaster(Duration wait, Runnable onWait) {
     Path beside = workingDirectory.resolve(MASTER_DEFAULT_FILE);
-    if (nothingGiven() && !Files.exists(beside) && !Files.exists(homeDirectory.resolve(HOME_FILE))) {
+    if (findsNothing()) {
       onWait.run();
       long deadline = System.nanoTime() + wait.toNanos();
-      while (!Files.exists(beside) && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SECRET_POLL_MILLIS));
+      try {
+        while (!Files.exists(beside) && System.nanoTime() < deadline) {
+          Thread.sleep(SECRET_POLL_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     return clusterSecret();
-  }
-
-  /** Neither {@code --secret-file} nor an environment variable names a secret. */
-  private boolean nothingGiven() {
-    return option == null && isBlank(environment.apply(FILE_ENVIRONMENT_VARIABLE))
-        && isBlank(environment.apply(ClusterSecret.ENVIRONMENT_VARIABLE));
-  }
-
-  private static boolean isBlank(String value) {
-    return value == null || value.isBlank();
   }
 
   /** What a client signs with: the cluster secret, or a read-only credential file. */
@@ -108,6 +108,19 @@ public final class SecretLookup {
   }
 
   private Source find() {
+    Source source = findOrNull();
+    if (source != null) {
+      return source;
+    }
+    throw new HiroException(ErrorCode.PERMISSION_DENIED, String.format("no cluster secret: copy %s from the "
+        + "master's data dir (./%s where the master runs with its default --data) to this machine and give "
+        + "--secret-file FILE, or set %s=FILE, or put it in ~/%s (looked in %s and %s)", ClusterSecret.FILE_NAME,
+        MASTER_DEFAULT_FILE, FILE_ENVIRONMENT_VARIABLE, HOME_FILE, workingDirectory.resolve(MASTER_DEFAULT_FILE),
+        homeDirectory.resolve(HOME_FILE)));
+  }
+
+  /** The first source given or found, in the order above; null if none. */
+  private Source findOrNull() {
     if (option != null) {
       return new Source(option, null, "--secret-file " + option);
     }
@@ -127,9 +140,6 @@ public final class SecretLookup {
     if (Files.exists(home)) {
       return new Source(home, null, home.toString());
     }
-    throw new HiroException(ErrorCode.PERMISSION_DENIED, String.format("no cluster secret: copy %s from the "
-        + "master's data dir (./%s where the master runs with its default --data) to this machine and give "
-        + "--secret-file FILE, or set %s=FILE, or put it in ~/%s (looked in %s and %s)", ClusterSecret.FILE_NAME,
-        MASTER_DEFAULT_FILE, FILE_ENVIRONMENT_VARIABLE, HOME_FILE, beside, home));
+    return null;
   }
 }

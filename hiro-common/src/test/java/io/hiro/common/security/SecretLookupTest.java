@@ -110,7 +110,7 @@ class SecretLookupTest {
     CountDownLatch waiting = new CountDownLatch(1);
     CompletableFuture<ClusterSecret> found = CompletableFuture.supplyAsync(
         () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waiting::countDown));
-    waiting.await();
+    assertThat(waiting.await(10, TimeUnit.SECONDS)).as("waiting").isTrue();
     assertThat(found).as("still waiting for the file").isNotDone();
 
     ClusterSecret created = ClusterSecret.createAt(work.resolve(SecretLookup.MASTER_DEFAULT_FILE));
@@ -124,7 +124,15 @@ class SecretLookupTest {
     assertThat(lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)
         .fingerprint()).isEqualTo(inWork.fingerprint());
     Files.delete(work.resolve(SecretLookup.MASTER_DEFAULT_FILE));
+    assertThat(lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)
+        .fingerprint()).as("the home file").isEqualTo(inHome.fingerprint());
     Files.delete(home.resolve(SecretLookup.HOME_FILE));
+    assertThat(lookup(dir.resolve("given.secret")).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20),
+        waits::incrementAndGet).fingerprint()).as("--secret-file").isEqualTo(inFile.fingerprint());
+    env.put(SecretLookup.FILE_ENVIRONMENT_VARIABLE, dir.resolve("given.secret").toString());
+    assertThat(lookup(null).findsNothing()).as("HIRO_SECRET_FILE").isFalse();
+    env.clear();
+    assertThat(lookup(null).findsNothing()).isTrue();
     env.put(ClusterSecret.ENVIRONMENT_VARIABLE, "not hex");
     assertThat(refusal(ErrorCode.INVALID_ARGUMENT,
         () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)))

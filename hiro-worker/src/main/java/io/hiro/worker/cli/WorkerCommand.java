@@ -37,7 +37,7 @@ public final class WorkerCommand implements Callable<Integer> {
   /** The daemon's rolling log file, under its data directory. */
   static final String LOG_FILE = "logs/hiro-worker.log";
   /** How long a worker whose master is on this machine waits for the master to create the secret. */
-  static final Duration LOCAL_MASTER_SECRET_WAIT = Duration.ofSeconds(20);
+  private static final Duration LOCAL_MASTER_SECRET_WAIT = Duration.ofSeconds(20);
   /** How long the probe of whether a master on this machine listens may take. */
   private static final int LISTENING_PROBE_MILLIS = 1_000;
 
@@ -138,10 +138,10 @@ public final class WorkerCommand implements Callable<Integer> {
    */
   private ClusterSecret secret(HostPort master) {
     SecretLookup lookup = secretFile.lookup(environment);
-    ClusterSecret secret = startingOnThisMachine(master)
+    ClusterSecret secret = lookup.findsNothing() && startingOnThisMachine(master)
         ? lookup.clusterSecretAwaitingLocalMaster(LOCAL_MASTER_SECRET_WAIT, () -> LOG.info(
             "worker: no cluster secret yet; waiting up to {} s for the master starting here to create {}",
-            LOCAL_MASTER_SECRET_WAIT.toSeconds(), SecretLookup.MASTER_DEFAULT_FILE))
+            LOCAL_MASTER_SECRET_WAIT.toSeconds(), SecretLookup.MASTER_DEFAULT_FILE.toAbsolutePath()))
         : lookup.clusterSecret();
     LOG.info("worker: cluster secret from {} (fingerprint {})", lookup.describe(), secret.fingerprint());
     return secret;
