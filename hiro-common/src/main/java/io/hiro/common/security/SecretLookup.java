@@ -5,6 +5,7 @@ import io.hiro.common.HiroException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -28,7 +29,7 @@ public final class SecretLookup {
   public static final Path MASTER_DEFAULT_FILE = Path.of("hiro-data", "master", ClusterSecret.FILE_NAME);
   /** Relative to the user's home directory. */
   public static final Path HOME_FILE = Path.of(".hiro", ClusterSecret.FILE_NAME);
-  /** How often {@link #clusterSecretAwaitingLocalMaster} looks for the file. */
+  /** How often {@link #clusterSecretAwaiting} looks for the file. */
   private static final long SECRET_POLL_MILLIS = 100;
 
   /** What was found: a file (with how it was chosen), or the secret's text from the environment. */
@@ -64,24 +65,17 @@ public final class SecretLookup {
   }
 
   /**
-   * True when nothing names a secret and neither default file exists: {@link #clusterSecret()} would
-   * refuse.
+   * As {@link #clusterSecret()}, for a worker: when nothing names a secret, neither default file
+   * exists, and {@code masterStarting} (asked only then) says a master is starting here, waits up to
+   * {@code wait} for {@code ./hiro-data/master/cluster.secret} to appear (the master writes it aside
+   * and links it into place whole), telling {@code onWait} once. A master started in the same
+   * directory a moment before, as in the README's quick start, makes it on its first start; without
+   * this the worker lost that race and exited. An interrupt ends the wait (and is kept). After the
+   * wait the refusal is the same as {@link #clusterSecret()}'s.
    */
-  public boolean findsNothing() {
-    return findOrNull() == null;
-  }
-
-  /**
-   * As {@link #clusterSecret()}, for a worker whose master is starting on this machine: when {@link
-   * #findsNothing()}, waits up to {@code wait} for {@code ./hiro-data/master/cluster.secret} to
-   * appear (the master writes it aside and links it into place whole), telling {@code onWait} once.
-   * A master started in the same directory a moment before, as in the README's quick start, makes it
-   * on its first start; without this the worker lost that race and exited. An interrupt ends the
-   * wait (and is kept). After the wait the refusal is the same as {@link #clusterSecret()}'s.
-   */
-  public ClusterSecret clusterSecretAwaitingLocalMaster(Duration wait, Runnable onWait) {
+  public ClusterSecret clusterSecretAwaiting(Duration wait, BooleanSupplier masterStarting, Runnable onWait) {
     Path beside = workingDirectory.resolve(MASTER_DEFAULT_FILE);
-    if (findsNothing()) {
+    if (findOrNull() == null && masterStarting.getAsBoolean()) {
       onWait.run();
       long deadline = System.nanoTime() + wait.toNanos();
       try {

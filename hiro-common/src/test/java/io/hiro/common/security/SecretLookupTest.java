@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,7 +110,7 @@ class SecretLookupTest {
     Files.delete(home.resolve(SecretLookup.HOME_FILE));
     CountDownLatch waiting = new CountDownLatch(1);
     CompletableFuture<ClusterSecret> found = CompletableFuture.supplyAsync(
-        () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waiting::countDown));
+        () -> lookup(null).clusterSecretAwaiting(Duration.ofSeconds(20), () -> true, waiting::countDown));
     assertThat(waiting.await(10, TimeUnit.SECONDS)).as("waiting").isTrue();
     assertThat(found).as("still waiting for the file").isNotDone();
 
@@ -119,31 +120,40 @@ class SecretLookupTest {
   }
 
   @Test
-  void aWorkerWaitsOnlyWhenNothingIsGivenOrFoundAndThenIsRefusedAsWithoutWaiting() throws Exception {
+  void aWorkerWaitsOnlyWhenNothingIsGivenOrFoundAndAMasterIsStartingThenIsRefusedAsWithoutWaiting()
+      throws Exception {
+    AtomicInteger probes = new AtomicInteger();
     AtomicInteger waits = new AtomicInteger();
-    assertThat(lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)
+    BooleanSupplier starting = () -> probes.incrementAndGet() > 0;
+    assertThat(lookup(null).clusterSecretAwaiting(Duration.ofSeconds(20), starting, waits::incrementAndGet)
         .fingerprint()).isEqualTo(inWork.fingerprint());
     Files.delete(work.resolve(SecretLookup.MASTER_DEFAULT_FILE));
-    assertThat(lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)
+    assertThat(lookup(null).clusterSecretAwaiting(Duration.ofSeconds(20), starting, waits::incrementAndGet)
         .fingerprint()).as("the home file").isEqualTo(inHome.fingerprint());
     Files.delete(home.resolve(SecretLookup.HOME_FILE));
-    assertThat(lookup(dir.resolve("given.secret")).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20),
+    assertThat(lookup(dir.resolve("given.secret")).clusterSecretAwaiting(Duration.ofSeconds(20), starting,
         waits::incrementAndGet).fingerprint()).as("--secret-file").isEqualTo(inFile.fingerprint());
     env.put(SecretLookup.FILE_ENVIRONMENT_VARIABLE, dir.resolve("given.secret").toString());
-    assertThat(lookup(null).findsNothing()).as("HIRO_SECRET_FILE").isFalse();
+    assertThat(lookup(null).clusterSecretAwaiting(Duration.ofSeconds(20), starting, waits::incrementAndGet)
+        .fingerprint()).as("HIRO_SECRET_FILE").isEqualTo(inFile.fingerprint());
     env.clear();
-    assertThat(lookup(null).findsNothing()).isTrue();
     env.put(ClusterSecret.ENVIRONMENT_VARIABLE, "not hex");
     assertThat(refusal(ErrorCode.INVALID_ARGUMENT,
-        () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofSeconds(20), waits::incrementAndGet)))
+        () -> lookup(null).clusterSecretAwaiting(Duration.ofSeconds(20), starting, waits::incrementAndGet)))
         .contains(ClusterSecret.ENVIRONMENT_VARIABLE);
+    assertThat(probes).as("masters probed with a secret found or given").hasValue(0);
     assertThat(waits).as("waits with a secret found or given").hasValue(0);
 
     env.clear();
+    String unwaited = refusal(ErrorCode.PERMISSION_DENIED,
+        () -> lookup(null).clusterSecretAwaiting(Duration.ofSeconds(20), () -> false, waits::incrementAndGet));
+    assertThat(waits).as("waits with no master starting").hasValue(0);
     String message = refusal(ErrorCode.PERMISSION_DENIED,
-        () -> lookup(null).clusterSecretAwaitingLocalMaster(Duration.ofMillis(200), waits::incrementAndGet));
+        () -> lookup(null).clusterSecretAwaiting(Duration.ofMillis(200), starting, waits::incrementAndGet));
+    assertThat(probes).hasValue(1);
     assertThat(waits).hasValue(1);
-    assertThat(message).isEqualTo(refusal(ErrorCode.PERMISSION_DENIED, () -> lookup(null).clusterSecret()));
+    assertThat(message).isEqualTo(unwaited).isEqualTo(refusal(ErrorCode.PERMISSION_DENIED,
+        () -> lookup(null).clusterSecret()));
   }
 
   @Test

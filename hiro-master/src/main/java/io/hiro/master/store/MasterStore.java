@@ -186,7 +186,7 @@ public final class MasterStore implements AutoCloseable {
    * (changes wait for that only); the writing does not block them.
    */
   public boolean checkpoint(long nowMillis) {
-    if (closed || !checkpointing.tryLock()) {
+    if (!checkpointing.tryLock()) {
       return false;
     }
     try {

@@ -138,11 +138,9 @@ public final class WorkerCommand implements Callable<Integer> {
    */
   private ClusterSecret secret(HostPort master) {
     SecretLookup lookup = secretFile.lookup(environment);
-    ClusterSecret secret = lookup.findsNothing() && startingOnThisMachine(master)
-        ? lookup.clusterSecretAwaitingLocalMaster(LOCAL_MASTER_SECRET_WAIT, () -> LOG.info(
-            "worker: no cluster secret yet; waiting up to {} s for the master starting here to create {}",
-            LOCAL_MASTER_SECRET_WAIT.toSeconds(), SecretLookup.MASTER_DEFAULT_FILE.toAbsolutePath()))
-        : lookup.clusterSecret();
+    ClusterSecret secret = lookup.clusterSecretAwaiting(LOCAL_MASTER_SECRET_WAIT, () -> startingOnThisMachine(master),
+        () -> LOG.info("worker: no cluster secret yet; waiting up to {} s for the master starting here to create {}",
+            LOCAL_MASTER_SECRET_WAIT.toSeconds(), SecretLookup.MASTER_DEFAULT_FILE.toAbsolutePath()));
     LOG.info("worker: cluster secret from {} (fingerprint {})", lookup.describe(), secret.fingerprint());
     return secret;
   }
