@@ -164,10 +164,18 @@ final class Cluster {
    * no good live replica of the piece would be left. The last copy stays: a bad block may be all that
    * is wrong with it, and a later repair can still read the rest; deleting it would turn damage into
    * loss. When the worker itself found it corrupt ({@code workerRemovedIt}) it has already moved the
-   * replica aside and no longer serves it, so it leaves the map whatever is left. Returns true if the
+   * replica aside and no longer serves it, so it leaves the map whatever is left. A client's report of
+   * a replica the map no longer has changes nothing: it is gone already (its worker found it corrupt
+   * during that very read and moved it aside, or deleted it), and a fresh copy of the piece to that
+   * worker may be under way, which a delete sent now could remove as it lands. Returns true if the
    * replica was dropped.
    */
   boolean dropBadReplica(long pieceId, WorkerId worker, String reason, long nowMillis, boolean workerRemovedIt) {
+    if (!workerRemovedIt && !replicas.holds(pieceId, worker)) {
+      LOG.debug("master: replica of piece {} on worker {} reported bad ({}) is no longer in the map; nothing to do",
+          new PieceId(pieceId), worker, reason);
+      return false;
+    }
     corrupt.add(pieceId, worker);
     int left = goodLiveHolders(pieceId, nowMillis).size();
     if (workerRemovedIt) {

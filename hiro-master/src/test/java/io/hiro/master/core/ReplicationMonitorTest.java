@@ -4,6 +4,7 @@ import static io.hiro.master.core.HealingFixture.GIB;
 import static io.hiro.master.core.HealingFixture.PIECE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.core.HealingFixture.Order;
@@ -328,6 +329,28 @@ class ReplicationMonitorTest {
     assertThat(f.fsck("/pair")).as("healthy again").isNull();
     assertThat(f.master.clusterReport().underReplicatedPieces()).isZero();
     assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+  }
+
+  @Test
+  void aClientsReportOfAReplicaItsWorkerAlreadyMovedAsideQueuesNoDeleteThatWouldMeetTheCopyUnderWay() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.base.put("/pair", PIECE);
+    long piece = f.piece("/pair");
+
+    // w1's worker finds its replica corrupt while serving a read: it moves it aside and reports it,
+    // and the master orders a fresh copy to w1 (the only worker that can take one) ...
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).containsExactly(new Order(piece, "w2", "w1"));
+    // ... before the report of the client that got that read's DATA_LOSS arrives.
+    f.master.reportBadReplica(new PieceId(piece), new WorkerId("w1"), "worker w1: replica is corrupt");
+    f.stored("w1", piece);
+    f.sweepAndHeartbeat("w1", "w2");
+
+    assertThat(f.deletes).as("no delete may reach w1 after its fresh copy").isEmpty();
+    assertThat(f.holders("/pair")).containsExactly("w1", "w2");
+    assertThat(f.fsck("/pair")).as("healthy again").isNull();
   }
 
   @Test
