@@ -5,6 +5,8 @@ import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.proto.DeleteOrder;
+import io.hiro.proto.ReplicaMeta;
+import io.hiro.worker.store.PieceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,21 +40,19 @@ import org.slf4j.LoggerFactory;
  * took ~12 ms on the test VM (ext4 mounted with {@code discard}), so one answer of 10,000 orders
  * would hold the heartbeats for two minutes and the master would take the worker for dead. The
  * heartbeat tells the master how many orders still {@link #waiting wait}; it sends fewer.
+ *
+ * <p>An order deletes the replica that was listed when it arrived, never a newer one: a fresh copy of
+ * the piece that lands while the order waits its turn (the master may order one as soon as it has
+ * handed the delete out) stays, and is not reported removed.
  */
 public final class ReplicaDeletes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaDeletes.class);
   /** At most one WARN about refused deletes per interval. */
   static final Duration REFUSAL_WARN_INTERVAL = Duration.ofMinutes(1);
 
-  /** Deletes one replica; false if it was not here. */
-  @FunctionalInterface
-  public interface ReplicaDeleter {
-    boolean delete(PieceId pieceId);
-  }
-
   private final WorkerId self;
   private final PieceTokenCheck tokens;
-  private final ReplicaDeleter deleter;
+  private final PieceStore store;
   private final Consumer<PieceId> removed;
   private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
@@ -68,16 +68,16 @@ public final class ReplicaDeletes implements AutoCloseable {
    * Deletes on the caller's thread: {@link #apply} returns once they are done. {@code removed} hears
    * of each replica deleted (the worker reports it to the master).
    */
-  public ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, ReplicaDeleter deleter, Consumer<PieceId> removed,
+  public ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, PieceStore store, Consumer<PieceId> removed,
       Clock clock) {
-    this(self, tokens, deleter, removed, clock, null);
+    this(self, tokens, store, removed, clock, null);
   }
 
-  private ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, ReplicaDeleter deleter, Consumer<PieceId> removed,
+  private ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, PieceStore store, Consumer<PieceId> removed,
       Clock clock, ExecutorService background) {
     this.self = self;
     this.tokens = tokens;
-    this.deleter = deleter;
+    this.store = store;
     this.removed = removed;
     this.clock = clock;
     this.background = background;
@@ -85,9 +85,9 @@ public final class ReplicaDeletes implements AutoCloseable {
   }
 
   /** As the constructor, but the deletes run in order on a thread of their own: {@link #apply} returns at once. */
-  public static ReplicaDeletes inBackground(WorkerId self, PieceTokenCheck tokens, ReplicaDeleter deleter,
+  public static ReplicaDeletes inBackground(WorkerId self, PieceTokenCheck tokens, PieceStore store,
       Consumer<PieceId> removed, Clock clock) {
-    return new ReplicaDeletes(self, tokens, deleter, removed, clock,
+    return new ReplicaDeletes(self, tokens, store, removed, clock,
         Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("replica-deletes-" + self).factory()));
   }
 
@@ -101,9 +101,10 @@ public final class ReplicaDeletes implements AutoCloseable {
         refused(pieceId, e);
         continue;
       }
+      ReplicaMeta listed = store.meta(pieceId).orElse(null);
       pending.add(pieceId);
       try {
-        executor.execute(() -> delete(pieceId));
+        executor.execute(() -> delete(pieceId, listed));
       } catch (RejectedExecutionException e) {
         // Closed: the worker is stopping; the replica stays, an orphan the master finds when it registers.
         pending.remove(pieceId);
@@ -111,10 +112,16 @@ public final class ReplicaDeletes implements AutoCloseable {
     }
   }
 
-  private void delete(PieceId pieceId) {
+  /** Deletes {@code listed}, the replica listed when the order came (null: none was). */
+  private void delete(PieceId pieceId, ReplicaMeta listed) {
     try {
-      boolean held = deleter.delete(pieceId);
-      LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, held);
+      boolean deleted = listed != null && store.delete(listed);
+      if (!deleted && store.meta(pieceId).isPresent()) {
+        LOG.info("{}: kept piece {}: its replica was stored again after the master's delete order came, "
+            + "so the order was about the one before", self, pieceId);
+        return;
+      }
+      LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, deleted);
       removed.accept(pieceId);
     } catch (RuntimeException e) {
       LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());

@@ -330,12 +330,18 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
   }
 
   @Override
-  public boolean delete(PieceId pieceId) {
-    Replica replica = replicas.remove(pieceId);
-    if (replica == null) {
-      return false;
+  public boolean delete(ReplicaMeta found) {
+    PieceId pieceId = new PieceId(found.getPieceId());
+    Replica replica;
+    synchronized (installs) {
+      replica = replicas.get(pieceId);
+      // The same object the caller got: a replica written again since has a meta of its own.
+      if (replica == null || replica.meta() != found) {
+        return false;
+      }
+      replicas.remove(pieceId);
+      usedBytes.addAndGet(-replica.meta().getLength());
     }
-    usedBytes.addAndGet(-replica.meta().getLength());
     try {
       Files.deleteIfExists(replica.file());
     } catch (IOException e) {

@@ -34,8 +34,12 @@ public interface PieceStore {
    */
   Optional<String> moveAsideCorrupt(ReplicaMeta replica);
 
-  /** Deletes a replica; false if it was not here. */
-  boolean delete(PieceId pieceId);
+  /**
+   * Deletes {@code replica}, the meta this store listed for it: a newer replica of the same piece
+   * stored since is left alone. False if this store no longer lists that replica (already deleted,
+   * moved aside, or replaced).
+   */
+  boolean delete(ReplicaMeta replica);
 
   /** Bytes held by committed replicas. */
   long usedBytes();

@@ -10,6 +10,8 @@ import io.hiro.proto.HeartbeatResponse;
 import io.hiro.proto.RegisterRequest;
 import io.hiro.proto.RegisterResponse;
 import io.hiro.proto.ReplicaMeta;
+import io.hiro.worker.store.ForwardingPieceStore;
+import io.hiro.worker.store.MemoryPieceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,16 +54,26 @@ class HeartbeaterTest {
     return DeleteOrder.newBuilder().setPieceId(pieceId).setToken(TestTokens.delete(pieceId)).build();
   }
 
-  /** Background deletes whose "disk" blocks until {@code diskSlow} opens; each delete is added to {@code deleted}. */
+  /**
+   * Background deletes over a store holding pieces 11 and 12, whose "disk" blocks until {@code diskSlow}
+   * opens; each delete is added to {@code deleted}.
+   */
   private static ReplicaDeletes deletingOnceOpen(CountDownLatch diskSlow, List<PieceId> deleted) {
-    return ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, pieceId -> {
-      try {
-        diskSlow.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    MemoryPieceStore store = new MemoryPieceStore();
+    for (long pieceId : new long[] {11, 12}) {
+      store.begin(ReplicaMeta.newBuilder().setPieceId(pieceId).setLength(0).build()).commit();
+    }
+    return ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, new ForwardingPieceStore(store) {
+      @Override
+      public boolean delete(ReplicaMeta replica) {
+        try {
+          diskSlow.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        deleted.add(new PieceId(replica.getPieceId()));
+        return super.delete(replica);
       }
-      deleted.add(pieceId);
-      return true;
     }, pieceId -> { }, Clock.systemUTC());
   }
 

@@ -12,7 +12,9 @@ import io.hiro.common.WorkerId;
 import io.hiro.common.security.PieceOperation;
 import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.ReplicaMeta;
+import io.hiro.worker.store.ForwardingPieceStore;
 import io.hiro.worker.store.MemoryPieceStore;
+import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -21,8 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +43,7 @@ class ReplicaDeletesTest {
   private final MemoryPieceStore store = new MemoryPieceStore();
   private final List<PieceId> reportedRemoved = new ArrayList<>();
   private final FakeClock clock = new FakeClock();
-  private final ReplicaDeletes deletes = new ReplicaDeletes(SELF, TestTokens.CHECK, store::delete,
+  private final ReplicaDeletes deletes = new ReplicaDeletes(SELF, TestTokens.CHECK, store,
       reportedRemoved::add, clock);
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
@@ -54,10 +58,21 @@ class ReplicaDeletesTest {
     ((Logger) LoggerFactory.getLogger(ReplicaDeletes.class)).detachAppender(log);
   }
 
-  private void storeReplica(long pieceId) {
+  private ReplicaMeta storeReplica(long pieceId) {
     PieceWrite write = store.begin(ReplicaMeta.newBuilder().setPieceId(pieceId).setLength(4).build());
     write.append(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
-    write.commit();
+    return write.commit();
+  }
+
+  /** The store, whose deletes wait until {@code diskSlow} opens. */
+  private PieceStore slowDisk(CountDownLatch diskSlow) {
+    return new ForwardingPieceStore(store) {
+      @Override
+      public boolean delete(ReplicaMeta replica) {
+        awaitQuietly(diskSlow);
+        return super.delete(replica);
+      }
+    };
   }
 
   private static DeleteOrder order(long pieceId, ByteString token) {
@@ -88,10 +103,8 @@ class ReplicaDeletesTest {
     storeReplica(other);
     CountDownLatch diskSlow = new CountDownLatch(1);
     List<PieceId> removed = new CopyOnWriteArrayList<>();
-    try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, pieceId -> {
-      awaitQuietly(diskSlow);
-      return store.delete(pieceId);
-    }, removed::add, clock)) {
+    try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, slowDisk(diskSlow),
+        removed::add, clock)) {
       background.apply(List.of(order(PIECE, TestTokens.delete(PIECE)), order(other, TestTokens.delete(other)),
           order(other + 1, ByteString.EMPTY)));
 
@@ -103,6 +116,57 @@ class ReplicaDeletesTest {
       assertThat(store.meta(new PieceId(PIECE))).isEmpty();
       assertThat(store.meta(new PieceId(other))).isEmpty();
       assertThat(background.refusedCount()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * The master may order a fresh copy of a piece to this worker once it handed out the delete of the
+   * old replica: a copy that lands while the delete waits for the disk is kept and not reported removed.
+   */
+  @Test
+  void aReplicaStoredAgainWhileItsDeleteWaitsIsKeptAndNotReportedRemoved() {
+    storeReplica(PIECE);
+    CountDownLatch diskSlow = new CountDownLatch(1);
+    List<PieceId> removed = new CopyOnWriteArrayList<>();
+    try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, slowDisk(diskSlow),
+        removed::add, clock)) {
+      background.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
+      ReplicaMeta fresh = storeReplica(PIECE);
+      diskSlow.countDown();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> background.waiting() == 0);
+
+      assertThat(store.meta(new PieceId(PIECE))).containsSame(fresh);
+      assertThat(removed).isEmpty();
+    }
+  }
+
+  /** None listed when the order came (moved aside as corrupt, say): a copy that lands before the delete runs stays. */
+  @Test
+  void aReplicaStoredAfterAnOrderThatFoundNoneIsKept() {
+    deletes.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
+    assertThat(reportedRemoved).as("nothing held: removed, as the master expects").containsExactly(new PieceId(PIECE));
+
+    AtomicInteger lookups = new AtomicInteger();
+    CountDownLatch copyLanded = new CountDownLatch(1);
+    List<PieceId> removed = new CopyOnWriteArrayList<>();
+    PieceStore watched = new ForwardingPieceStore(store) {
+      @Override
+      public Optional<ReplicaMeta> meta(PieceId pieceId) {
+        if (lookups.incrementAndGet() > 1) {
+          awaitQuietly(copyLanded); // the first look is as the order arrives; the next, the delete's own
+        }
+        return super.meta(pieceId);
+      }
+    };
+    try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, watched, removed::add,
+        clock)) {
+      background.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
+      ReplicaMeta fresh = storeReplica(PIECE);
+      copyLanded.countDown();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> background.waiting() == 0);
+
+      assertThat(store.meta(new PieceId(PIECE))).containsSame(fresh);
+      assertThat(removed).isEmpty();
     }
   }
 

@@ -461,14 +461,31 @@ class DiskPieceStoreTest {
     write(store, pieceId, randomBytes(70_000, 5));
     Path file = fileOf(store, pieceId);
     assertThat(store.usedBytes()).isEqualTo(70_000);
+    ReplicaMeta listed = store.meta(pieceId).orElseThrow();
 
-    assertThat(store.delete(pieceId)).isTrue();
+    assertThat(store.delete(listed)).isTrue();
 
     assertThat(store.usedBytes()).isZero();
     assertThat(store.replicaCount()).isZero();
     assertThat(file).doesNotExist();
-    assertThat(store.delete(pieceId)).isFalse();
+    assertThat(store.delete(listed)).isFalse();
     assertThat(open().replicas()).isEmpty();
+  }
+
+  /** A delete ordered for the replica listed then leaves a replica of the piece written since (a fresh copy) alone. */
+  @Test
+  void aDeleteOfAReplicaReplacedSinceLeavesTheNewOneOnDisk() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(0x42);
+    ReplicaMeta ordered = write(store, pieceId, randomBytes(3000, 1));
+    ReplicaMeta again = write(store, pieceId, randomBytes(3000, 2));
+
+    assertThat(store.delete(ordered)).isFalse();
+
+    assertThat(store.replicas()).containsExactly(again);
+    assertThat(store.usedBytes()).isEqualTo(3000);
+    assertThat(open().replicas()).as("after a restart too").extracting(ReplicaMeta::getCrc32C)
+        .containsExactly(again.getCrc32C());
   }
 
   /** A reader finds the old replica corrupt after the piece was written again: the new one stays. */

@@ -40,8 +40,8 @@ public class ForwardingPieceStore implements PieceStore {
   }
 
   @Override
-  public boolean delete(PieceId pieceId) {
-    return delegate.delete(pieceId);
+  public boolean delete(ReplicaMeta replica) {
+    return delegate.delete(replica);
   }
 
   @Override

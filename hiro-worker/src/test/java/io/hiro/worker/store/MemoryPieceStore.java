@@ -124,9 +124,18 @@ public final class MemoryPieceStore implements PieceStore {
   }
 
   @Override
-  public boolean delete(PieceId pieceId) {
-    datas.remove(pieceId);
-    return metas.remove(pieceId) != null;
+  public boolean delete(ReplicaMeta replica) {
+    PieceId pieceId = new PieceId(replica.getPieceId());
+    boolean[] removed = new boolean[1];
+    // By identity, as the disk store: a replica written again since is another object, even with equal fields.
+    metas.computeIfPresent(pieceId, (id, listed) -> {
+      removed[0] = listed == replica;
+      return removed[0] ? null : listed;
+    });
+    if (removed[0]) {
+      datas.remove(pieceId);
+    }
+    return removed[0];
   }
 
   @Override
