@@ -155,6 +155,30 @@ class PutAndGetTest {
     });
   }
 
+  /**
+   * A worker that finds its replica corrupt moves it aside and reports it itself: the client reads
+   * another replica and sends no report of its own, which could reach the master after a fresh copy.
+   */
+  @Test
+  void aReplicaItsWorkerFoundCorruptIsReadElsewhereAndNotReportedAgain() throws IOException {
+    Path local = localFile("a.bin", 200_000);
+    client.put(local, "/a.bin", pieces(PIECE_BYTES));
+    FileStatus file = cluster.master().file("/a.bin");
+    PieceRef second = file.getPieces(1);
+    FakeWorker readFirst = cluster.worker(ReplicaOrder.forRead(second, file.getPieces(0).getPieceId()).getFirst()
+        .getWorkerId());
+    readFirst.findCorrupt(second.getPieceId());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    client.get("/a.bin", dir.resolve("back.bin"));
+    client.cat("/a.bin", out);
+
+    assertThat(readFirst.corruptAnswers.get()).as("the get and the cat each met it").isEqualTo(2);
+    assertThat(dir.resolve("back.bin")).hasSameBinaryContentAs(local);
+    assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
+    assertThat(cluster.master().badReplicas).isEmpty();
+  }
+
   @Test
   void catFallsBackToAnotherReplicaWhenOneIsCorrupt() throws IOException {
     Path local = localFile("a.bin", 200_000);

@@ -1,5 +1,6 @@
 package io.hiro.client.core;
 
+import io.hiro.client.rpc.CorruptOnWorkerException;
 import io.hiro.client.rpc.MasterCalls;
 import io.hiro.client.rpc.PieceReadCall;
 import io.hiro.client.rpc.PieceReadCall.PieceSink;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one piece from the first replica that gives all its bytes with the right checksums,
- * trying the replicas in {@link ReplicaOrder}. A replica failing a checksum is reported to the master.
+ * trying the replicas in {@link ReplicaOrder}. A replica failing the client's checksums is reported to
+ * the master; one its worker found corrupt ({@link CorruptOnWorkerException}) was reported by the worker.
  * Errors thrown by the sink (the local side) are not replica failures and end the read at once.
  * When a worker refuses the piece's read token (it expired during a long get), the token is
  * renewed once and every replica tried again.
@@ -76,7 +78,8 @@ final class PieceFetcher {
       } catch (HiroException e) {
         LOG.warn("{}: {} failed: {}", WorkerChannels.endpoint(replica), what, e.getMessage());
         failures.add(e);
-        if (e.code() == ErrorCode.DATA_LOSS) {
+        if (e.code() == ErrorCode.DATA_LOSS && !(e instanceof CorruptOnWorkerException)) {
+          // Found by this client's checks (bytes that went bad on the way, say); a worker reports what it finds.
           reportBadReplica(new PieceId(piece.getPieceId()), replica, e.getMessage());
         }
       }

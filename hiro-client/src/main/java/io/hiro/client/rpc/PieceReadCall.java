@@ -7,6 +7,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.hiro.common.Crc32c;
+import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.rpc.AliasingMarshaller;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads one whole replica with ReadPiece and hands its bytes, in order, to a sink, or parses them
  * straight into the piece's array ({@link PieceSink#array}). Every message's CRC32C, its offset and
- * the total length are checked: a mismatch is a DATA_LOSS {@link HiroException}. The blocking
+ * the total length are checked: a mismatch is a DATA_LOSS {@link HiroException}; the worker's own
+ * DATA_LOSS (it found the replica corrupt) is a {@link CorruptOnWorkerException}. The blocking
  * stream pulls one message at a time, so memory stays bounded.
  */
 public final class PieceReadCall {
@@ -142,7 +144,8 @@ public final class PieceReadCall {
       }
       return pieceCrc;
     } catch (StatusRuntimeException e) {
-      throw StatusMapping.fromGrpc(e, endpoint);
+      HiroException answer = StatusMapping.fromGrpc(e, endpoint);
+      throw answer.code() == ErrorCode.DATA_LOSS ? new CorruptOnWorkerException(answer) : answer;
     } finally {
       context.detach(previous);
       context.cancel(null);

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +36,9 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
   public final AtomicInteger writesStarted = new AtomicInteger();
   public final AtomicInteger readsStarted = new AtomicInteger();
   public volatile boolean failWrites;
+  private final Set<Long> foundCorrupt = ConcurrentHashMap.newKeySet();
+  /** Reads answered DATA_LOSS for a replica this worker {@link #findCorrupt found corrupt}. */
+  public final AtomicInteger corruptAnswers = new AtomicInteger();
   /** Runs when a piece's header arrives, before it is stored. */
   public volatile Runnable onWriteHeader = () -> {};
 
@@ -54,6 +58,14 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
 
   public boolean holds(long pieceId) {
     return replicas.containsKey(pieceId);
+  }
+
+  /**
+   * Makes reads of the replica fail with DATA_LOSS after its first message, as a real worker's do
+   * when its block checksums find the replica corrupt (it then moves it aside and reports it).
+   */
+  public void findCorrupt(long pieceId) {
+    foundCorrupt.add(pieceId);
   }
 
   /** Flips one bit of the stored replica, as a bad disk would. */
@@ -166,6 +178,13 @@ public final class FakeWorker extends DataServiceGrpc.DataServiceImplBase {
       int length = Math.min(READ_MESSAGE_BYTES, piece.length - offset);
       responses.onNext(ReadPieceResponse.newBuilder().setData(PieceData.newBuilder().setOffset(offset)
           .setData(ByteString.copyFrom(piece, offset, length)).setCrc32C(Crc32c.of(piece, offset, length))).build());
+      if (foundCorrupt.contains(request.getPieceId())) {
+        corruptAnswers.incrementAndGet();
+        responses.onError(Status.DATA_LOSS.withDescription("worker " + id + ": replica of piece "
+            + request.getPieceId() + " is corrupt (block 1 failed its CRC32C); read it from another replica")
+            .asRuntimeException());
+        return;
+      }
     }
     responses.onCompleted();
   }
