@@ -39,6 +39,22 @@ class ReplicationMonitorTest {
     return threeHoldersAndASpare(MasterConfig.builder());
   }
 
+  /**
+   * /pair, replication 2, on w1 and w2; w1's worker reported its replica corrupt and the master
+   * ordered a fresh copy from w2 to w1, the only worker that can take it.
+   */
+  private static HealingFixture pairWhoseReplicaOnW1ItsWorkerFoundCorrupt() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.base.put("/pair", PIECE);
+    long piece = f.piece("/pair");
+    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).as("w1 is the only worker that can take it")
+        .containsExactly(new Order(piece, "w2", "w1"));
+    return f;
+  }
+
   @Test
   void aDeadWorkersPieceIsCopiedFromALiveHolderToTheSpareAndIsHealthyOnceTheTargetReportsIt() {
     HealingFixture f = threeHoldersAndASpare();
@@ -314,15 +330,8 @@ class ReplicationMonitorTest {
 
   @Test
   void aWorkerWhoseReplicaWasCorruptCountsAgainOnceAFreshCopyReachesIt() {
-    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
-    f.register("w1", GIB);
-    f.register("w2", GIB);
-    f.base.put("/pair", PIECE);
+    HealingFixture f = pairWhoseReplicaOnW1ItsWorkerFoundCorrupt();
     long piece = f.piece("/pair");
-
-    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
-    assertThat(f.sweepAndHeartbeat("w1", "w2")).as("w1 is the only worker that can take it")
-        .containsExactly(new Order(piece, "w2", "w1"));
     f.stored("w1", piece);
     f.master.sweep();
 
@@ -333,16 +342,10 @@ class ReplicationMonitorTest {
 
   @Test
   void aClientsReportOfAReplicaItsWorkerAlreadyMovedAsideQueuesNoDeleteThatWouldMeetTheCopyUnderWay() {
-    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
-    f.register("w1", GIB);
-    f.register("w2", GIB);
-    f.base.put("/pair", PIECE);
-    long piece = f.piece("/pair");
-
     // w1's worker finds its replica corrupt while serving a read: it moves it aside and reports it,
-    // and the master orders a fresh copy to w1 (the only worker that can take one) ...
-    f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
-    assertThat(f.sweepAndHeartbeat("w1", "w2")).containsExactly(new Order(piece, "w2", "w1"));
+    // and the master orders a fresh copy to w1 ...
+    HealingFixture f = pairWhoseReplicaOnW1ItsWorkerFoundCorrupt();
+    long piece = f.piece("/pair");
     // ... before the report of the client that got that read's DATA_LOSS arrives.
     f.master.reportBadReplica(new PieceId(piece), new WorkerId("w1"), "worker w1: replica is corrupt");
     f.stored("w1", piece);
