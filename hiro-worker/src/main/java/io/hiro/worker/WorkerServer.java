@@ -140,7 +140,8 @@ public final class WorkerServer implements AutoCloseable {
     CompletableFuture<WorkerServer> started = new CompletableFuture<>();
     Heartbeater heartbeater = new Heartbeater(workerId, address.toString(), master, store::replicas,
         () -> WorkerUsage.measure(store, disk, config.capacityBytes()).lessFree(space.promisedBytes()),
-        ReplicaDeletes.inBackground(workerId, tokens, store, reporter::removed, Clock.systemUTC()),
+        ReplicaDeletes.inBackground(workerId, tokens, store, reporter::removed, reporter::stored,
+            Clock.systemUTC()),
         reporter, copier::order, config.heartbeatInterval(), refused -> started.thenAccept(w -> w.refused(refused)));
     Scrubber scrubber = config.scrubBytesPerSecond() == 0 ? null : new Scrubber(workerId, store, corrupt,
         config.scrubBytesPerSecond(), config.scrubInterval(), Clock.systemUTC(), Sleeper.real());

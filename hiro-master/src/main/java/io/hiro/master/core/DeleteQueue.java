@@ -4,10 +4,12 @@ import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.SequencedSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * piece ids, so that a worker reporting one later (it was down when the delete went out) is told
  * to delete it then. Both are bounded: past the bound the oldest entry is forgotten, which can
  * only leave an orphan replica on a disk, never delete a wanted one.
+ *
+ * <p>A worker's deletes count as {@link #isQueued queued} until its heartbeat after the one whose
+ * answer carried them: the worker takes the orders in (and notes which replica each is about)
+ * before it sends that heartbeat, so a copy of the piece ordered to it from then on is never the
+ * replica a waiting delete removes.
  */
 final class DeleteQueue {
   static final int PENDING_PER_WORKER_MAX = 1_000_000;
@@ -24,6 +31,8 @@ final class DeleteQueue {
   private static final Logger LOG = LoggerFactory.getLogger(DeleteQueue.class);
 
   private final Map<WorkerId, SequencedSet<Long>> pending = new HashMap<>();
+  /** The deletes of each worker's last heartbeat answer, until its next heartbeat. */
+  private final Map<WorkerId, Set<Long>> handedOut = new HashMap<>();
   private final SequencedSet<Long> recentlyDropped = new LinkedHashSet<>();
 
   void queue(WorkerId worker, long pieceId) {
@@ -36,8 +45,18 @@ final class DeleteQueue {
   }
 
   /**
+   * The deletes handed to a worker in its last heartbeat answer, now that it sent another (or
+   * registered): it has taken them in, and they no longer count as queued.
+   */
+  Set<Long> settle(WorkerId worker) {
+    Set<Long> settled = handedOut.remove(worker);
+    return settled == null ? Set.of() : settled;
+  }
+
+  /**
    * Removes and returns up to {@link Limits#DELETES_PER_HEARTBEAT_MAX} deletes for one worker, less
-   * the {@code waiting} ones it still has to carry out from earlier answers.
+   * the {@code waiting} ones it still has to carry out from earlier answers; they count as queued
+   * until the worker's deletes are {@link #settle settled}.
    */
   long[] take(WorkerId worker, int waiting) {
     SequencedSet<Long> queue = pending.get(worker);
@@ -54,12 +73,20 @@ final class DeleteQueue {
     if (queue.isEmpty()) {
       pending.remove(worker);
     }
+    if (batch.length > 0) {
+      Set<Long> sent = handedOut.computeIfAbsent(worker, w -> new HashSet<>());
+      for (long pieceId : batch) {
+        sent.add(pieceId);
+      }
+    }
     return batch;
   }
 
+  /** Whether a delete of the piece waits for the worker, or was handed to it and may not be taken in yet. */
   boolean isQueued(WorkerId worker, long pieceId) {
     SequencedSet<Long> queue = pending.get(worker);
-    return queue != null && queue.contains(pieceId);
+    Set<Long> sent = handedOut.get(worker);
+    return queue != null && queue.contains(pieceId) || sent != null && sent.contains(pieceId);
   }
 
   int pendingCount(WorkerId worker) {

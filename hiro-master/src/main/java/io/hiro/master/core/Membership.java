@@ -48,6 +48,8 @@ public final class Membership {
       updateUsage(worker, new WorkerUsage(registration.capacityBytes(), registration.freeBytes(),
           registration.usedBytes()));
       cluster.replicas.removeWorker(id);
+      // The deletes it was handed last were carried out, or lost with a restart: what it holds is in this report.
+      cluster.deletes.settle(id);
       // A worker that joins (or comes back) may be the target a piece lacked: the monitor looks at all.
       cluster.changed.markAll();
       Set<Long> orphans = new HashSet<>();
@@ -93,10 +95,12 @@ public final class Membership {
 
   /** The deletes queued for a worker, each with a DELETE token for its piece: the worker deletes nothing without one. */
   private List<HeartbeatReply.DeleteOrder> deleteOrders(WorkerId worker, int waiting, long nowMillis) {
-    List<HeartbeatReply.DeleteOrder> orders = new ArrayList<>();
-    for (long pieceId : core.cluster.deletes.take(worker, waiting)) {
+    for (long pieceId : core.cluster.deletes.settle(worker)) {
       // A worker is no target for a piece while its delete of it is queued: now it may be again.
       core.cluster.changed.mark(pieceId);
+    }
+    List<HeartbeatReply.DeleteOrder> orders = new ArrayList<>();
+    for (long pieceId : core.cluster.deletes.take(worker, waiting)) {
       orders.add(new HeartbeatReply.DeleteOrder(new PieceId(pieceId), core.tokens.delete(pieceId, nowMillis)));
     }
     return orders;

@@ -356,6 +356,28 @@ class ReplicationMonitorTest {
     assertThat(f.fsck("/pair")).as("healthy again").isNull();
   }
 
+  /**
+   * A worker takes the delete orders of a heartbeat answer in before its next heartbeat: until then a
+   * copy of the piece sent to it could land first and be the replica that delete removes.
+   */
+  @Test
+  void aWorkerIsNoCopyTargetForAPieceUntilItsHeartbeatAfterTheOneThatCarriedTheDelete() {
+    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
+    f.register("w1", GIB);
+    f.register("w2", GIB);
+    f.base.put("/pair", PIECE);
+    long piece = f.piece("/pair");
+    f.master.reportBadReplica(new PieceId(piece), new WorkerId("w1"), "a client's checksum failed");
+
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+    assertThat(f.deletes.get("w1")).containsExactly(piece);
+    for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) { // a full scan among them
+      assertThat(f.sweepAndHeartbeat("w2")).as("w1 has not heartbeated since it was handed the delete").isEmpty();
+    }
+    f.heartbeat("w1");
+    assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
+  }
+
   @Test
   void anOrphanReplicaIsDeletedOnlyAfterTheOrphanGraceAndNeverInSafeMode() {
     HealingFixture f = new HealingFixture(MasterConfig.builder());

@@ -10,6 +10,7 @@ import io.hiro.worker.store.PieceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -42,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * heartbeat tells the master how many orders still {@link #waiting wait}; it sends fewer.
  *
  * <p>An order deletes the replica that was listed when it arrived, never a newer one: a fresh copy of
- * the piece that lands while the order waits its turn (the master may order one as soon as it has
- * handed the delete out) stays, and is not reported removed.
+ * the piece that lands while the order waits its turn (the master may order one once this worker's
+ * next heartbeat has gone) stays. It is reported stored, after the removal if there was one, so that
+ * the master counts it even when the report of the removal or a registration would have hidden it.
  */
 public final class ReplicaDeletes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaDeletes.class);
@@ -54,6 +56,7 @@ public final class ReplicaDeletes implements AutoCloseable {
   private final PieceTokenCheck tokens;
   private final PieceStore store;
   private final Consumer<PieceId> removed;
+  private final Consumer<ReplicaMeta> stored;
   private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
   /** Pieces with a delete taken and not carried out yet: a registration must not report them as held. */
@@ -66,19 +69,21 @@ public final class ReplicaDeletes implements AutoCloseable {
 
   /**
    * Deletes on the caller's thread: {@link #apply} returns once they are done. {@code removed} hears
-   * of each replica deleted (the worker reports it to the master).
+   * of each replica deleted, {@code stored} of each newer one an order left alone (the worker reports
+   * both to the master).
    */
   public ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, PieceStore store, Consumer<PieceId> removed,
-      Clock clock) {
-    this(self, tokens, store, removed, clock, null);
+      Consumer<ReplicaMeta> stored, Clock clock) {
+    this(self, tokens, store, removed, stored, clock, null);
   }
 
   private ReplicaDeletes(WorkerId self, PieceTokenCheck tokens, PieceStore store, Consumer<PieceId> removed,
-      Clock clock, ExecutorService background) {
+      Consumer<ReplicaMeta> stored, Clock clock, ExecutorService background) {
     this.self = self;
     this.tokens = tokens;
     this.store = store;
     this.removed = removed;
+    this.stored = stored;
     this.clock = clock;
     this.background = background;
     this.executor = background != null ? background : Runnable::run;
@@ -86,8 +91,8 @@ public final class ReplicaDeletes implements AutoCloseable {
 
   /** As the constructor, but the deletes run in order on a thread of their own: {@link #apply} returns at once. */
   public static ReplicaDeletes inBackground(WorkerId self, PieceTokenCheck tokens, PieceStore store,
-      Consumer<PieceId> removed, Clock clock) {
-    return new ReplicaDeletes(self, tokens, store, removed, clock,
+      Consumer<PieceId> removed, Consumer<ReplicaMeta> stored, Clock clock) {
+    return new ReplicaDeletes(self, tokens, store, removed, stored, clock,
         Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("replica-deletes-" + self).factory()));
   }
 
@@ -116,13 +121,17 @@ public final class ReplicaDeletes implements AutoCloseable {
   private void delete(PieceId pieceId, ReplicaMeta listed) {
     try {
       boolean deleted = listed != null && store.delete(listed);
-      if (!deleted && store.meta(pieceId).isPresent()) {
+      Optional<ReplicaMeta> newer = store.meta(pieceId);
+      if (!deleted && newer.isPresent()) {
         LOG.info("{}: kept piece {}: its replica was stored again after the master's delete order came, "
             + "so the order was about the one before", self, pieceId);
+        stored.accept(newer.get());
         return;
       }
       LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, deleted);
       removed.accept(pieceId);
+      // A copy that landed since the look above: its own report may have gone before this removal's.
+      store.meta(pieceId).ifPresent(stored);
     } catch (RuntimeException e) {
       LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
     } finally {

@@ -74,7 +74,7 @@ class HeartbeaterTest {
         deleted.add(new PieceId(replica.getPieceId()));
         return super.delete(replica);
       }
-    }, pieceId -> { }, Clock.systemUTC());
+    }, pieceId -> { }, meta -> { }, Clock.systemUTC());
   }
 
   /** The deletes of one answer wait for a slow disk; the heartbeats go on, telling the master how many wait. */

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,9 +41,10 @@ class ReplicaDeletesTest {
 
   private final MemoryPieceStore store = new MemoryPieceStore();
   private final List<PieceId> reportedRemoved = new ArrayList<>();
+  private final List<ReplicaMeta> reportedStored = new CopyOnWriteArrayList<>();
   private final FakeClock clock = new FakeClock();
   private final ReplicaDeletes deletes = new ReplicaDeletes(SELF, TestTokens.CHECK, store,
-      reportedRemoved::add, clock);
+      reportedRemoved::add, reportedStored::add, clock);
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
   @BeforeEach
@@ -104,7 +104,7 @@ class ReplicaDeletesTest {
     CountDownLatch diskSlow = new CountDownLatch(1);
     List<PieceId> removed = new CopyOnWriteArrayList<>();
     try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, slowDisk(diskSlow),
-        removed::add, clock)) {
+        removed::add, reportedStored::add, clock)) {
       background.apply(List.of(order(PIECE, TestTokens.delete(PIECE)), order(other, TestTokens.delete(other)),
           order(other + 1, ByteString.EMPTY)));
 
@@ -129,7 +129,7 @@ class ReplicaDeletesTest {
     CountDownLatch diskSlow = new CountDownLatch(1);
     List<PieceId> removed = new CopyOnWriteArrayList<>();
     try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, slowDisk(diskSlow),
-        removed::add, clock)) {
+        removed::add, reportedStored::add, clock)) {
       background.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
       ReplicaMeta fresh = storeReplica(PIECE);
       diskSlow.countDown();
@@ -137,6 +137,7 @@ class ReplicaDeletesTest {
 
       assertThat(store.meta(new PieceId(PIECE))).containsSame(fresh);
       assertThat(removed).isEmpty();
+      assertThat(reportedStored).as("reported again: a registration meanwhile left it out").containsExactly(fresh);
     }
   }
 
@@ -146,20 +147,19 @@ class ReplicaDeletesTest {
     deletes.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
     assertThat(reportedRemoved).as("nothing held: removed, as the master expects").containsExactly(new PieceId(PIECE));
 
-    AtomicInteger lookups = new AtomicInteger();
     CountDownLatch copyLanded = new CountDownLatch(1);
     List<PieceId> removed = new CopyOnWriteArrayList<>();
     PieceStore watched = new ForwardingPieceStore(store) {
       @Override
       public Optional<ReplicaMeta> meta(PieceId pieceId) {
-        if (lookups.incrementAndGet() > 1) {
-          awaitQuietly(copyLanded); // the first look is as the order arrives; the next, the delete's own
+        if (Thread.currentThread().getName().startsWith("replica-deletes-")) {
+          awaitQuietly(copyLanded); // the delete's own look, once the copy is in
         }
         return super.meta(pieceId);
       }
     };
     try (ReplicaDeletes background = ReplicaDeletes.inBackground(SELF, TestTokens.CHECK, watched, removed::add,
-        clock)) {
+        reportedStored::add, clock)) {
       background.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
       ReplicaMeta fresh = storeReplica(PIECE);
       copyLanded.countDown();
@@ -167,7 +167,32 @@ class ReplicaDeletesTest {
 
       assertThat(store.meta(new PieceId(PIECE))).containsSame(fresh);
       assertThat(removed).isEmpty();
+      assertThat(reportedStored).containsExactly(fresh);
     }
+  }
+
+  /** A copy that lands just after the delete: reported stored after the removal, so the master counts it. */
+  @Test
+  void aReplicaStoredJustAfterTheDeleteIsReportedAfterTheRemoval() {
+    storeReplica(PIECE);
+    List<String> reports = new CopyOnWriteArrayList<>();
+    ReplicaMeta[] fresh = new ReplicaMeta[1];
+    PieceStore copyLandsAfterDelete = new ForwardingPieceStore(store) {
+      @Override
+      public boolean delete(ReplicaMeta replica) {
+        boolean deleted = super.delete(replica);
+        fresh[0] = storeReplica(PIECE);
+        return deleted;
+      }
+    };
+    ReplicaDeletes deletesBeforeACopy = new ReplicaDeletes(SELF, TestTokens.CHECK, copyLandsAfterDelete,
+        pieceId -> reports.add("removed " + pieceId), meta -> reports.add("stored " + new PieceId(meta.getPieceId())
+            + (meta == fresh[0] ? " (fresh)" : "")), clock);
+
+    deletesBeforeACopy.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
+
+    assertThat(store.meta(new PieceId(PIECE))).containsSame(fresh[0]);
+    assertThat(reports).containsExactly("removed " + new PieceId(PIECE), "stored " + new PieceId(PIECE) + " (fresh)");
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -486,6 +486,8 @@ class DiskPieceStoreTest {
     assertThat(store.usedBytes()).isEqualTo(3000);
     assertThat(open().replicas()).as("after a restart too").extracting(ReplicaMeta::getCrc32C)
         .containsExactly(again.getCrc32C());
+    assertThat(store.moveAsideCorrupt(again)).isPresent();
+    assertThat(store.delete(again)).as("moved aside: nothing to delete").isFalse();
   }
 
   /** A reader finds the old replica corrupt after the piece was written again: the new one stays. */
