@@ -86,6 +86,10 @@ public final class Membership {
       updateUsage(worker, usage);
       long now = core.nowMillis();
       core.cluster.logLivenessChanges(now);
+      for (long pieceId : core.cluster.deletes.settle(id)) {
+        // A worker is no target for a piece while its delete of it is queued: now it may be again.
+        core.cluster.changed.mark(pieceId);
+      }
       if (ReplicationMonitor.inSafeMode(core, now)) {
         return HeartbeatReply.empty(false);
       }
@@ -95,10 +99,6 @@ public final class Membership {
 
   /** The deletes queued for a worker, each with a DELETE token for its piece: the worker deletes nothing without one. */
   private List<HeartbeatReply.DeleteOrder> deleteOrders(WorkerId worker, int waiting, long nowMillis) {
-    for (long pieceId : core.cluster.deletes.settle(worker)) {
-      // A worker is no target for a piece while its delete of it is queued: now it may be again.
-      core.cluster.changed.mark(pieceId);
-    }
     List<HeartbeatReply.DeleteOrder> orders = new ArrayList<>();
     for (long pieceId : core.cluster.deletes.take(worker, waiting)) {
       orders.add(new HeartbeatReply.DeleteOrder(new PieceId(pieceId), core.tokens.delete(pieceId, nowMillis)));
@@ -180,6 +180,12 @@ public final class Membership {
   /** Records one reported replica; false if the master knows nothing of the piece (an orphan). */
   private boolean stored(WorkerId worker, long pieceId) {
     Cluster cluster = core.cluster;
+    if (core.state.ownerOf(pieceId) == null && cluster.deletes.recentlyDropped(pieceId)) {
+      // Its file went: delete it, again if the delete handed out last arrived before this replica (a write
+      // or copy still under way then) and so left it alone.
+      cluster.deletes.queue(worker, pieceId);
+      return true;
+    }
     if (cluster.deletes.isQueued(worker, pieceId)) {
       return true; // on its way out (surplus, corrupt, dropped): it must not count again
     }
@@ -192,10 +198,6 @@ public final class Membership {
         core.events.add(core.nowMillis(), ClusterEvents.PIECE_REREPLICATED, worker, new PieceId(pieceId),
             "piece " + new PieceId(pieceId) + " re-replicated from worker " + copy.source() + " to worker " + worker);
       }
-      return true;
-    }
-    if (cluster.deletes.recentlyDropped(pieceId)) {
-      cluster.deletes.queue(worker, pieceId);
       return true;
     }
     return false;

@@ -190,10 +190,24 @@ class NamespaceOperationsTest {
     master.delete(path("/gone"), false);
     fixture.heartbeat("w1");
 
+    // Registering settles the deletes handed out before: what the worker holds is in its report.
     fixture.register("w1", "10.0.0.1:5050", MasterFixture.GIB, piece, 12345L);
 
     assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
     assertThat(file.path()).isEqualTo(path("/gone"));
+  }
+
+  /** A write or copy still under way when the delete went out lands after the worker took the order in. */
+  @Test
+  void aReplicaReportedJustAfterItsDeleteWentOutIsDeletedAgain() {
+    fixture.put("/gone", 1);
+    long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
+    master.delete(path("/gone"), false);
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+
+    master.membership().reportReplicas(new WorkerId("w1"), new long[] {piece}, new long[0]);
+
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
   }
 
   @Test

@@ -43,11 +43,30 @@ class ReplicationMonitorTest {
    * /pair, replication 2, on w1 and w2; w1's worker reported its replica corrupt and the master
    * ordered a fresh copy from w2 to w1, the only worker that can take it.
    */
-  private static HealingFixture pairWhoseReplicaOnW1ItsWorkerFoundCorrupt() {
+  /** /pair, replication 2, on w1 and w2. */
+  private static HealingFixture pair() {
     HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
     f.register("w1", GIB);
     f.register("w2", GIB);
     f.base.put("/pair", PIECE);
+    return f;
+  }
+
+  /**
+   * /pair, replication 2, on w1 and w2; a client reported w1's replica bad, and w1's last heartbeat
+   * answer carried its delete (no copy was ordered: w1, the only target, had the delete queued).
+   */
+  private static HealingFixture pairWithADeleteHandedToW1() {
+    HealingFixture f = pair();
+    long piece = f.piece("/pair");
+    f.master.reportBadReplica(new PieceId(piece), new WorkerId("w1"), "a client's checksum failed");
+    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
+    assertThat(f.deletes.get("w1")).containsExactly(piece);
+    return f;
+  }
+
+  private static HealingFixture pairWhoseReplicaOnW1ItsWorkerFoundCorrupt() {
+    HealingFixture f = pair();
     long piece = f.piece("/pair");
     f.report("w1", new ReplicaChanges(new long[0], new long[0], new long[] {piece}, List.of()));
     assertThat(f.sweepAndHeartbeat("w1", "w2")).as("w1 is the only worker that can take it")
@@ -362,19 +381,25 @@ class ReplicationMonitorTest {
    */
   @Test
   void aWorkerIsNoCopyTargetForAPieceUntilItsHeartbeatAfterTheOneThatCarriedTheDelete() {
-    HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
-    f.register("w1", GIB);
-    f.register("w2", GIB);
-    f.base.put("/pair", PIECE);
+    HealingFixture f = pairWithADeleteHandedToW1();
     long piece = f.piece("/pair");
-    f.master.reportBadReplica(new PieceId(piece), new WorkerId("w1"), "a client's checksum failed");
-
-    assertThat(f.sweepAndHeartbeat("w1", "w2")).isEmpty();
-    assertThat(f.deletes.get("w1")).containsExactly(piece);
     for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) { // a full scan among them
       assertThat(f.sweepAndHeartbeat("w2")).as("w1 has not heartbeated since it was handed the delete").isEmpty();
     }
     f.heartbeat("w1");
+    assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
+  }
+
+  /** In safe mode a heartbeat hands out nothing, but it still says the worker took in the last answer's deletes. */
+  @Test
+  void aHeartbeatInSafeModeEndsTheWaitForTheDeletesHandedOutBefore() {
+    HealingFixture f = pairWithADeleteHandedToW1();
+    long piece = f.piece("/pair");
+
+    f.master.forceSafeMode(true);
+    f.heartbeat("w1");
+    f.master.forceSafeMode(false);
+
     assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
   }
 

@@ -125,17 +125,28 @@ public final class ReplicaDeletes implements AutoCloseable {
       if (!deleted && newer.isPresent()) {
         LOG.info("{}: kept piece {}: its replica was stored again after the master's delete order came, "
             + "so the order was about the one before", self, pieceId);
-        stored.accept(newer.get());
+        reportNewer(pieceId, newer.get());
         return;
       }
       LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, deleted);
       removed.accept(pieceId);
       // A copy that landed since the look above: its own report may have gone before this removal's.
-      store.meta(pieceId).ifPresent(stored);
+      store.meta(pieceId).ifPresent(meta -> reportNewer(pieceId, meta));
     } catch (RuntimeException e) {
       LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
     } finally {
       pending.remove(pieceId);
+    }
+  }
+
+  /**
+   * Reports a newer replica an order left alone, then checks it is still there: moved aside as
+   * corrupt meanwhile (whose report this one would override), it is reported removed.
+   */
+  private void reportNewer(PieceId pieceId, ReplicaMeta newer) {
+    stored.accept(newer);
+    if (store.meta(pieceId).isEmpty()) {
+      removed.accept(pieceId);
     }
   }
 

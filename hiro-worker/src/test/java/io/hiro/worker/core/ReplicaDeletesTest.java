@@ -120,8 +120,9 @@ class ReplicaDeletesTest {
   }
 
   /**
-   * The master may order a fresh copy of a piece to this worker once it handed out the delete of the
-   * old replica: a copy that lands while the delete waits for the disk is kept and not reported removed.
+   * The master may order a fresh copy of a piece to this worker once the heartbeat after the one that
+   * carried the delete of the old replica has gone: a copy that lands while the delete waits for the
+   * disk is kept and not reported removed.
    */
   @Test
   void aReplicaStoredAgainWhileItsDeleteWaitsIsKeptAndNotReportedRemoved() {
@@ -193,6 +194,34 @@ class ReplicaDeletesTest {
 
     assertThat(store.meta(new PieceId(PIECE))).containsSame(fresh[0]);
     assertThat(reports).containsExactly("removed " + new PieceId(PIECE), "stored " + new PieceId(PIECE) + " (fresh)");
+  }
+
+  /**
+   * The newer replica is found corrupt and moved aside (its worker reporting that) just as the delete
+   * reports it stored, a report that would override that one: it is reported removed after it.
+   */
+  @Test
+  void aNewerReplicaMovedAsideAsItIsReportedIsReportedRemovedAfter() {
+    storeReplica(PIECE);
+    boolean[] looked = new boolean[1];
+    PieceStore landsAfterTheOrder = new ForwardingPieceStore(store) {
+      @Override
+      public Optional<ReplicaMeta> meta(PieceId pieceId) {
+        boolean first = !looked[0];
+        looked[0] = true;
+        return first ? Optional.empty() : super.meta(pieceId); // not there yet when the order came
+      }
+    };
+    List<String> reports = new ArrayList<>();
+    ReplicaDeletes deletesRacingTheScrubber = new ReplicaDeletes(SELF, TestTokens.CHECK, landsAfterTheOrder,
+        pieceId -> reports.add("removed"), meta -> {
+          reports.add("stored");
+          assertThat(store.moveAsideCorrupt(meta)).isPresent(); // the scrubber, right then
+        }, clock);
+
+    deletesRacingTheScrubber.apply(List.of(order(PIECE, TestTokens.delete(PIECE))));
+
+    assertThat(reports).containsExactly("stored", "removed");
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
