@@ -123,7 +123,14 @@ public final class Heartbeater implements AutoCloseable {
       if (!pause.await(effectiveInterval)) {
         return;
       }
-      heartbeat();
+      try {
+        heartbeat();
+      } catch (Refused refused) {
+        throw refused;
+      } catch (RuntimeException e) {
+        // A fault in handling one answer must not end the heartbeats: the master would take this worker for dead.
+        LOG.error("{}: a heartbeat failed unexpectedly; the next one follows", self, e);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
+import io.hiro.proto.CopyOrder;
 import io.hiro.proto.DeleteOrder;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,29 @@ class HeartbeaterTest {
       Awaitility.await("a heartbeat after the deletes").atMost(Duration.ofSeconds(10))
           .until(() -> deleted.size() == 2 && heartbeats.getLast().getDeletesWaiting() == 0);
       assertThat(deleted).containsExactly(new PieceId(11), new PieceId(12));
+    } finally {
+      reporter.close();
+    }
+  }
+
+  /** A fault in handling one answer (here: its copy orders) is logged, and the heartbeats go on. */
+  @Test
+  void heartbeatsGoOnAfterAnAnswerFailedToBeHandled() {
+    FirstAnswerMaster master = new FirstAnswerMaster(HeartbeatResponse.newBuilder()
+        .addCopies(CopyOrder.newBuilder().setPieceId(11)).build());
+    ReplicaDeletes deletes = deletingOnceOpen(new CountDownLatch(0), new CopyOnWriteArrayList<>());
+    ReplicaReporter reporter = new ReplicaReporter(SELF, master);
+    AtomicInteger copyOrders = new AtomicInteger();
+    try (Heartbeater heartbeater = new Heartbeater(SELF, "127.0.0.1:5050", master, List::of,
+        () -> new WorkerUsage(100, 50, 50, 0), deletes, reporter, orders -> {
+          copyOrders.incrementAndGet();
+          throw new IllegalStateException("a bug in taking copy orders");
+        }, Duration.ofMillis(10), e -> { })) {
+      heartbeater.start();
+
+      Awaitility.await("heartbeats after the one whose answer failed").atMost(Duration.ofSeconds(10))
+          .until(() -> master.heartbeats.size() >= 3);
+      assertThat(copyOrders).hasValue(1);
     } finally {
       reporter.close();
     }
