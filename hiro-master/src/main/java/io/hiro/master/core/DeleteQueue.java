@@ -54,6 +54,17 @@ final class DeleteQueue {
   }
 
   /**
+   * The deletes handed to a worker in its last heartbeat answer, which it may never have got (that
+   * call failed on its side, or it restarted): queued again, to go out in its next answer. An order
+   * that arrives twice finds nothing the second time.
+   */
+  void handAgain(WorkerId worker) {
+    for (long pieceId : settle(worker)) {
+      queue(worker, pieceId);
+    }
+  }
+
+  /**
    * Removes and returns up to {@link Limits#DELETES_PER_HEARTBEAT_MAX} deletes for one worker, less
    * the {@code waiting} ones it still has to carry out from earlier answers; they count as queued
    * until the worker's deletes are {@link #settle settled}.

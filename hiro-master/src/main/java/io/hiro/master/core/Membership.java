@@ -48,8 +48,9 @@ public final class Membership {
       updateUsage(worker, new WorkerUsage(registration.capacityBytes(), registration.freeBytes(),
           registration.usedBytes()));
       cluster.replicas.removeWorker(id);
-      // The deletes it was handed last were carried out, or lost with a restart: what it holds is in this report.
-      cluster.deletes.settle(id);
+      // The deletes it was handed last may have been lost with a restart: they go out again, and what it
+      // reports of their pieces does not count meanwhile.
+      cluster.deletes.handAgain(id);
       // A worker that joins (or comes back) may be the target a piece lacked: the monitor looks at all.
       cluster.changed.markAll();
       Set<Long> orphans = new HashSet<>();
@@ -76,6 +77,14 @@ public final class Membership {
 
   /** A heartbeat: {@code deletesWaiting} delete orders from earlier answers the worker has not carried out yet. */
   public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting) {
+    return heartbeat(id, usage, deletesWaiting, false);
+  }
+
+  /**
+   * A heartbeat; {@code lastAnswerLost}: the worker's previous heartbeat call failed, so the deletes
+   * of the last answer go out again.
+   */
+  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, boolean lastAnswerLost) {
     heartbeats.incrementAndGet();
     return core.write(() -> {
       WorkerInfo worker = core.cluster.worker(id);
@@ -86,9 +95,13 @@ public final class Membership {
       updateUsage(worker, usage);
       long now = core.nowMillis();
       core.cluster.logLivenessChanges(now);
-      for (long pieceId : core.cluster.deletes.settle(id)) {
-        // A worker is no target for a piece while its delete of it is queued: now it may be again.
-        core.cluster.changed.mark(pieceId);
+      if (lastAnswerLost) {
+        core.cluster.deletes.handAgain(id);
+      } else {
+        for (long pieceId : core.cluster.deletes.settle(id)) {
+          // A worker is no target for a piece while its delete of it is queued: now it may be again.
+          core.cluster.changed.mark(pieceId);
+        }
       }
       if (ReplicationMonitor.inSafeMode(core, now)) {
         return HeartbeatReply.empty(false);

@@ -48,7 +48,8 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
       LOG.debug("master: Heartbeat {}", request.getWorkerId());
       Checks.require(request.getDeletesWaiting() >= 0, "negative deletes waiting %d", request.getDeletesWaiting());
       HeartbeatReply reply = membership.heartbeat(new WorkerId(request.getWorkerId()),
-          usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()), request.getDeletesWaiting());
+          usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()), request.getDeletesWaiting(),
+          request.getLastAnswerLost());
       return ProtoMapping.heartbeat(reply);
     });
   }

@@ -56,7 +56,13 @@ public final class MasterFixture {
   }
 
   public HeartbeatReply heartbeat(String id) {
-    return withCheckedDeletes(master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0));
+    return heartbeat(id, false);
+  }
+
+  /** A heartbeat whose worker says, or not, that its previous heartbeat call failed. */
+  public HeartbeatReply heartbeat(String id, boolean lastAnswerLost) {
+    return withCheckedDeletes(master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0,
+        lastAnswerLost));
   }
 
   /** {@code reply}, once each of its delete orders passed the check a worker makes now (else PERMISSION_DENIED). */

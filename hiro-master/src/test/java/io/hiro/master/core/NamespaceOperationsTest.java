@@ -210,6 +210,31 @@ class NamespaceOperationsTest {
     assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
   }
 
+  /** The worker's heartbeat call failed after the master had answered it: the answer's deletes go out again. */
+  @Test
+  void theDeletesOfAnAnswerTheWorkerSaysItLostGoOutAgainAndOnlyThen() {
+    fixture.put("/gone", 1);
+    long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
+    master.delete(path("/gone"), false);
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1", true).deletePieceIds())).as("lost").containsExactly(piece);
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1", false).deletePieceIds())).as("arrived").isEmpty();
+  }
+
+  /** A worker that registers again may have restarted before it carried out its last answer's deletes. */
+  @Test
+  void theDeletesOfTheLastAnswerGoOutAgainAfterARegistration() {
+    fixture.put("/gone", 1);
+    long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
+    master.delete(path("/gone"), false);
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+
+    fixture.register("w1", "10.0.0.1:5050", MasterFixture.GIB);
+
+    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+  }
+
   @Test
   void aBadReplicaIsDroppedFromTheMapAndDeletedOnItsWorker() {
     fixture.put("/f", 1);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * interval with its usage, and does what the answer asks: register again, delete replicas (handed
  * to {@link ReplicaDeletes}, which checks each order's DELETE token and deletes on a thread of its
  * own), copy replicas to other workers (handed to the copier): a heartbeat never waits for a
- * delete or a copy.
+ * delete or a copy. After a failed heartbeat call the next one says its answer was lost, and the
+ * master sends that answer's deletes again.
  *
  * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong cluster secret, a certificate it
  * does not trust) {@value #REFUSALS_MAX} times in a row is not tried again: no retry can fix that,
@@ -60,6 +61,8 @@ public final class Heartbeater implements AutoCloseable {
   private volatile Duration effectiveInterval;
   private boolean masterReachable = true;
   private int refusalsInARow;
+  /** The last heartbeat call failed: its answer, had the master sent one, never arrived (heartbeat thread only). */
+  private boolean lastAnswerLost;
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong heartbeatsFailed = new AtomicLong();
 
@@ -185,14 +188,18 @@ public final class Heartbeater implements AutoCloseable {
         .setUsedBytes(now.usedBytes())
         .setReplicaCount(now.replicaCount())
         .setDeletesWaiting(deletes.waiting())
+        .setLastAnswerLost(lastAnswerLost)
         .build();
     HeartbeatResponse response;
     try {
       response = master.heartbeat(request);
       heartbeatsSent.incrementAndGet();
+      lastAnswerLost = false;
       reachable();
     } catch (RuntimeException e) {
       heartbeatsFailed.incrementAndGet();
+      // The master may have answered with delete orders that never arrived: the next heartbeat says so.
+      lastAnswerLost = true;
       unreachable(e);
       return;
     }

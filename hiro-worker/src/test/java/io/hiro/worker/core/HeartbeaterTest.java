@@ -2,6 +2,7 @@ package io.hiro.worker.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hiro.common.HiroException;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.proto.CopyOrder;
@@ -100,6 +101,34 @@ class HeartbeaterTest {
       Awaitility.await("a heartbeat after the deletes").atMost(Duration.ofSeconds(10))
           .until(() -> deleted.size() == 2 && heartbeats.getLast().getDeletesWaiting() == 0);
       assertThat(deleted).containsExactly(new PieceId(11), new PieceId(12));
+    } finally {
+      reporter.close();
+    }
+  }
+
+  /** After a failed heartbeat call the next heartbeat says its answer was lost (the master then resends its deletes). */
+  @Test
+  void theHeartbeatAfterAFailedCallSaysItsAnswerWasLost() {
+    List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+    RecordingMasterLink master = new RecordingMasterLink() {
+      @Override
+      public HeartbeatResponse heartbeat(HeartbeatRequest request) {
+        heartbeats.add(request);
+        if (heartbeats.size() == 2) {
+          throw HiroException.unavailable("master 127.0.0.1:8080 unreachable (Connection reset by peer)");
+        }
+        return HeartbeatResponse.getDefaultInstance();
+      }
+    };
+    ReplicaReporter reporter = new ReplicaReporter(SELF, master);
+    try (Heartbeater heartbeater = new Heartbeater(SELF, "127.0.0.1:5050", master, List::of,
+        () -> new WorkerUsage(100, 50, 50, 0), deletingOnceOpen(new CountDownLatch(0), new CopyOnWriteArrayList<>()),
+        reporter, orders -> { }, Duration.ofMillis(10), e -> { })) {
+      heartbeater.start();
+
+      Awaitility.await("four heartbeats").atMost(Duration.ofSeconds(10)).until(() -> heartbeats.size() >= 4);
+      assertThat(heartbeats.subList(0, 4)).extracting(HeartbeatRequest::getLastAnswerLost)
+          .containsExactly(false, false, true, false);
     } finally {
       reporter.close();
     }
