@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>A worker's deletes count as {@link #isQueued queued} until its heartbeat after the one whose
  * answer carried them: the worker takes the orders in (and notes which replica each is about)
  * before it sends that heartbeat, so a copy of the piece ordered to it from then on is never the
- * replica a waiting delete removes.
+ * replica a waiting delete removes. When that heartbeat says the answer was lost, or the worker
+ * registers again, they are {@link #handAgain queued again} instead.
  */
 final class DeleteQueue {
   static final int PENDING_PER_WORKER_MAX = 1_000_000;
@@ -45,8 +46,8 @@ final class DeleteQueue {
   }
 
   /**
-   * The deletes handed to a worker in its last heartbeat answer, now that it sent another (or
-   * registered): it has taken them in, and they no longer count as queued.
+   * The deletes handed to a worker in its last heartbeat answer, now that it sent another: it has
+   * taken them in, and they no longer count as queued.
    */
   Set<Long> settle(WorkerId worker) {
     Set<Long> settled = handedOut.remove(worker);

@@ -40,9 +40,14 @@ final class HealingFixture {
 
   /** One heartbeat; its deletes and copy orders are added to what the worker collected. */
   HeartbeatReply heartbeat(String id) {
+    return heartbeat(id, false);
+  }
+
+  /** One heartbeat whose worker says, or not, that its previous heartbeat call failed. */
+  HeartbeatReply heartbeat(String id, boolean lastAnswerLost) {
     long free = freeBytes.getOrDefault(id, GIB);
-    HeartbeatReply reply = base.withCheckedDeletes(
-        master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, free, 4 * GIB - free), 0));
+    HeartbeatReply reply = base.withCheckedDeletes(master.membership().heartbeat(new WorkerId(id),
+        new WorkerUsage(4 * GIB, free, 4 * GIB - free), 0, lastAnswerLost));
     reply.copies().forEach(o -> orders.computeIfAbsent(id, k -> new ArrayList<>()).add(o));
     for (long pieceId : reply.deletePieceIds()) {
       deletes.computeIfAbsent(id, k -> new ArrayList<>()).add(pieceId);

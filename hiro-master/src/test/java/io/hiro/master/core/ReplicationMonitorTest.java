@@ -390,6 +390,21 @@ class ReplicationMonitorTest {
     assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
   }
 
+  /** While the deletes of an answer the worker lost go out again, the worker stays no copy target for their pieces. */
+  @Test
+  void aWorkerIsNoCopyTargetForAPieceWhileTheDeleteOfAnAnswerItLostGoesOutAgain() {
+    HealingFixture f = pairWithADeleteHandedToW1();
+    long piece = f.piece("/pair");
+
+    f.heartbeat("w1", true);
+    for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) { // a full scan among them
+      assertThat(f.sweepAndHeartbeat("w2")).as("w1's delete went out again").isEmpty();
+    }
+    assertThat(f.deletes.get("w1")).containsExactly(piece, piece);
+    f.heartbeat("w1");
+    assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
+  }
+
   /** In safe mode a heartbeat hands out nothing, but it still says the worker took in the last answer's deletes. */
   @Test
   void aHeartbeatInSafeModeEndsTheWaitForTheDeletesHandedOutBefore() {

@@ -132,6 +132,8 @@ public final class Heartbeater implements AutoCloseable {
         throw refused;
       } catch (RuntimeException e) {
         // A fault in handling one answer must not end the heartbeats: the master would take this worker for dead.
+        // Its delete orders may not all have been taken in: the next heartbeat asks for them again.
+        lastAnswerLost = true;
         LOG.error("{}: a heartbeat failed unexpectedly; the next one follows", self, e);
       }
     }
