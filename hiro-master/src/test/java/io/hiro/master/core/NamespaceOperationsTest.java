@@ -190,20 +190,26 @@ class NamespaceOperationsTest {
     master.delete(path("/gone"), false);
     fixture.heartbeat("w1");
 
-    // Registering settles the deletes handed out before: what the worker holds is in its report.
+    // Registering queues the deletes of the last answer again; the worker's report of the piece does not count.
     fixture.register("w1", "10.0.0.1:5050", MasterFixture.GIB, piece, 12345L);
 
     assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
     assertThat(file.path()).isEqualTo(path("/gone"));
   }
 
-  /** A write or copy still under way when the delete went out lands after the worker took the order in. */
-  @Test
-  void aReplicaReportedJustAfterItsDeleteWentOutIsDeletedAgain() {
+  /** Puts /gone, deletes it, and hands w1 the delete of its piece in a heartbeat answer; returns the piece. */
+  private long goneWithItsDeleteHandedToW1() {
     fixture.put("/gone", 1);
     long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
     master.delete(path("/gone"), false);
     assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+    return piece;
+  }
+
+  /** A write or copy still under way when the delete went out lands after the worker took the order in. */
+  @Test
+  void aReplicaReportedJustAfterItsDeleteWentOutIsDeletedAgain() {
+    long piece = goneWithItsDeleteHandedToW1();
 
     master.membership().reportReplicas(new WorkerId("w1"), new long[] {piece}, new long[0]);
 
@@ -213,10 +219,7 @@ class NamespaceOperationsTest {
   /** The worker's heartbeat call failed after the master had answered it: the answer's deletes go out again. */
   @Test
   void theDeletesOfAnAnswerTheWorkerSaysItLostGoOutAgainAndOnlyThen() {
-    fixture.put("/gone", 1);
-    long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
-    master.delete(path("/gone"), false);
-    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+    long piece = goneWithItsDeleteHandedToW1();
 
     assertThat(MasterFixture.ids(fixture.heartbeat("w1", true).deletePieceIds())).as("lost").containsExactly(piece);
     assertThat(MasterFixture.ids(fixture.heartbeat("w1", false).deletePieceIds())).as("arrived").isEmpty();
@@ -225,10 +228,7 @@ class NamespaceOperationsTest {
   /** A worker that registers again may have restarted before it carried out its last answer's deletes. */
   @Test
   void theDeletesOfTheLastAnswerGoOutAgainAfterARegistration() {
-    fixture.put("/gone", 1);
-    long piece = master.stat(path("/gone"), true).pieces().getFirst().id().value();
-    master.delete(path("/gone"), false);
-    assertThat(MasterFixture.ids(fixture.heartbeat("w1").deletePieceIds())).containsExactly(piece);
+    long piece = goneWithItsDeleteHandedToW1();
 
     fixture.register("w1", "10.0.0.1:5050", MasterFixture.GIB);
 

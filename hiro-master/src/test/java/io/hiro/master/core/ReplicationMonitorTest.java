@@ -43,6 +43,13 @@ class ReplicationMonitorTest {
    * /pair, replication 2, on w1 and w2; w1's worker reported its replica corrupt and the master
    * ordered a fresh copy from w2 to w1, the only worker that can take it.
    */
+  /** Rounds with w2's heartbeats, a full scan among them: none orders a copy. */
+  private static void assertNoCopyThroughAFullScan(HealingFixture f, String why) {
+    for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) {
+      assertThat(f.sweepAndHeartbeat("w2")).as(why).isEmpty();
+    }
+  }
+
   /** /pair, replication 2, on w1 and w2. */
   private static HealingFixture pair() {
     HealingFixture f = new HealingFixture(MasterConfig.builder().defaultReplication(2));
@@ -383,9 +390,7 @@ class ReplicationMonitorTest {
   void aWorkerIsNoCopyTargetForAPieceUntilItsHeartbeatAfterTheOneThatCarriedTheDelete() {
     HealingFixture f = pairWithADeleteHandedToW1();
     long piece = f.piece("/pair");
-    for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) { // a full scan among them
-      assertThat(f.sweepAndHeartbeat("w2")).as("w1 has not heartbeated since it was handed the delete").isEmpty();
-    }
+    assertNoCopyThroughAFullScan(f, "w1 has not heartbeated since it was handed the delete");
     f.heartbeat("w1");
     assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
   }
@@ -397,9 +402,7 @@ class ReplicationMonitorTest {
     long piece = f.piece("/pair");
 
     f.heartbeat("w1", true);
-    for (int round = 0; round < ReplicationMonitor.FULL_SCAN_EVERY_ROUNDS; round++) { // a full scan among them
-      assertThat(f.sweepAndHeartbeat("w2")).as("w1's delete went out again").isEmpty();
-    }
+    assertNoCopyThroughAFullScan(f, "w1's delete went out again");
     assertThat(f.deletes.get("w1")).containsExactly(piece, piece);
     f.heartbeat("w1");
     assertThat(f.sweepAndHeartbeat("w2")).containsExactly(new Order(piece, "w2", "w1"));
