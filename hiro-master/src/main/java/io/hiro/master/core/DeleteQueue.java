@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.SequencedSet;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>A worker's deletes count as {@link #isQueued queued} until its heartbeat after the one whose
  * answer carried them: the worker takes the orders in (and notes which replica each is about)
  * before it sends that heartbeat, so a copy of the piece ordered to it from then on is never the
- * replica a waiting delete removes. When that heartbeat says the answer was lost, or the worker
+ * replica a waiting delete removes. Each answer with deletes has an id, which the worker sends back
+ * once it took them in; when the next heartbeat does not carry it (that call failed on the worker's
+ * side, handling the answer did, or the heartbeat is older than that answer), or the worker
  * registers again, they are {@link #handAgain queued again} instead.
  */
 final class DeleteQueue {
@@ -33,7 +36,12 @@ final class DeleteQueue {
 
   private final Map<WorkerId, SequencedSet<Long>> pending = new HashMap<>();
   /** The deletes of each worker's last heartbeat answer, until its next heartbeat. */
-  private final Map<WorkerId, Set<Long>> handedOut = new HashMap<>();
+  private final Map<WorkerId, Batch> handedOut = new HashMap<>();
+  /**
+   * The next answer's id. It starts anywhere, so that an id a worker echoes from before a master
+   * restart names no answer of this master.
+   */
+  private long nextAnswerId = ThreadLocalRandom.current().nextLong();
   private final SequencedSet<Long> recentlyDropped = new LinkedHashSet<>();
 
   void queue(WorkerId worker, long pieceId) {
@@ -45,32 +53,53 @@ final class DeleteQueue {
     }
   }
 
+  /** The deletes of one heartbeat answer, and its id. */
+  private record Batch(long answerId, Set<Long> pieceIds) {}
+
   /**
-   * The deletes handed to a worker in its last heartbeat answer, now that it sent another: it has
-   * taken them in, and they no longer count as queued.
+   * A heartbeat from {@code worker}, which took in the deletes of the answer {@code lastAnswerId}
+   * names: if that is its last answer, those deletes no longer count as queued, and are returned;
+   * else they are {@link #handAgain queued again}, and none is returned.
    */
-  Set<Long> settle(WorkerId worker) {
-    Set<Long> settled = handedOut.remove(worker);
-    return settled == null ? Set.of() : settled;
+  Set<Long> acknowledge(WorkerId worker, long lastAnswerId) {
+    Batch batch = handedOut.get(worker);
+    if (batch == null) {
+      return Set.of();
+    }
+    if (batch.answerId() == lastAnswerId) {
+      handedOut.remove(worker);
+      return batch.pieceIds();
+    }
+    handAgain(worker);
+    return Set.of();
+  }
+
+  /** The id of the last answer that handed {@code worker} deletes it has not acknowledged; 0 if none. */
+  long lastAnswerId(WorkerId worker) {
+    Batch batch = handedOut.get(worker);
+    return batch == null ? 0 : batch.answerId();
   }
 
   /**
-   * The deletes handed to a worker in its last heartbeat answer, which it may never have got (that
-   * call failed on its side, or it restarted): queued again, to go out in its next answer. An order
-   * that arrives twice finds nothing the second time.
+   * The deletes handed to a worker in its last heartbeat answer, which it may never have taken in:
+   * queued again, to go out in its next answer. Another order for a replica finds the same one or none.
    */
   void handAgain(WorkerId worker) {
-    for (long pieceId : settle(worker)) {
-      queue(worker, pieceId);
+    Batch batch = handedOut.remove(worker);
+    if (batch != null) {
+      for (long pieceId : batch.pieceIds()) {
+        queue(worker, pieceId);
+      }
     }
   }
 
   /**
    * Removes and returns up to {@link Limits#DELETES_PER_HEARTBEAT_MAX} deletes for one worker, less
    * the {@code waiting} ones it still has to carry out from earlier answers; they count as queued
-   * until the worker's deletes are {@link #settle settled}.
+   * until the worker {@link #acknowledge acknowledges} them, under the id {@link #lastAnswerId} gives.
    */
   long[] take(WorkerId worker, int waiting) {
+    handAgain(worker); // none normally: a heartbeat acknowledges the last answer before it takes
     SequencedSet<Long> queue = pending.get(worker);
     if (queue == null) {
       return new long[0];
@@ -86,10 +115,14 @@ final class DeleteQueue {
       pending.remove(worker);
     }
     if (batch.length > 0) {
-      Set<Long> sent = handedOut.computeIfAbsent(worker, w -> new HashSet<>());
+      Set<Long> sent = new HashSet<>();
       for (long pieceId : batch) {
         sent.add(pieceId);
       }
+      if (++nextAnswerId == 0) {
+        nextAnswerId++;
+      }
+      handedOut.put(worker, new Batch(nextAnswerId, sent));
     }
     return batch;
   }
@@ -97,8 +130,8 @@ final class DeleteQueue {
   /** Whether a delete of the piece waits for the worker, or was handed to it and may not be taken in yet. */
   boolean isQueued(WorkerId worker, long pieceId) {
     SequencedSet<Long> queue = pending.get(worker);
-    Set<Long> sent = handedOut.get(worker);
-    return queue != null && queue.contains(pieceId) || sent != null && sent.contains(pieceId);
+    Batch sent = handedOut.get(worker);
+    return queue != null && queue.contains(pieceId) || sent != null && sent.pieceIds().contains(pieceId);
   }
 
   int pendingCount(WorkerId worker) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,16 +76,21 @@ public final class Membership {
     return heartbeats.get();
   }
 
-  /** A heartbeat: {@code deletesWaiting} delete orders from earlier answers the worker has not carried out yet. */
+  /** A heartbeat from a worker that took in every answer so far (tests). */
   public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting) {
-    return heartbeat(id, usage, deletesWaiting, false);
+    return heartbeat(id, usage, deletesWaiting, () -> core.cluster.deletes.lastAnswerId(id));
   }
 
   /**
-   * A heartbeat; {@code lastAnswerLost}: the worker's previous heartbeat call failed, so the deletes
-   * of the last answer go out again.
+   * A heartbeat: {@code deletesWaiting} delete orders from earlier answers the worker has not carried
+   * out yet; {@code lastAnswerId} names the last answer whose deletes it took in. When that is not
+   * the master's last answer to it, that answer's deletes go out again.
    */
-  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, boolean lastAnswerLost) {
+  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, long lastAnswerId) {
+    return heartbeat(id, usage, deletesWaiting, () -> lastAnswerId);
+  }
+
+  private HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, LongSupplier lastAnswerId) {
     heartbeats.incrementAndGet();
     return core.write(() -> {
       WorkerInfo worker = core.cluster.worker(id);
@@ -95,18 +101,15 @@ public final class Membership {
       updateUsage(worker, usage);
       long now = core.nowMillis();
       core.cluster.logLivenessChanges(now);
-      if (lastAnswerLost) {
-        core.cluster.deletes.handAgain(id);
-      } else {
-        for (long pieceId : core.cluster.deletes.settle(id)) {
-          // A worker is no target for a piece while its delete of it is queued: now it may be again.
-          core.cluster.changed.mark(pieceId);
-        }
+      for (long pieceId : core.cluster.deletes.acknowledge(id, lastAnswerId.getAsLong())) {
+        // A worker is no target for a piece while its delete of it is queued: now it may be again.
+        core.cluster.changed.mark(pieceId);
       }
       if (ReplicationMonitor.inSafeMode(core, now)) {
         return HeartbeatReply.empty(false);
       }
-      return new HeartbeatReply(false, deleteOrders(id, deletesWaiting, now), copyOrders(id));
+      List<HeartbeatReply.DeleteOrder> deletes = deleteOrders(id, deletesWaiting, now);
+      return new HeartbeatReply(false, deletes, copyOrders(id), core.cluster.deletes.lastAnswerId(id));
     });
   }
 

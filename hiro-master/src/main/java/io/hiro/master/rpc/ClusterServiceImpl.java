@@ -49,7 +49,7 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
       Checks.require(request.getDeletesWaiting() >= 0, "negative deletes waiting %d", request.getDeletesWaiting());
       HeartbeatReply reply = membership.heartbeat(new WorkerId(request.getWorkerId()),
           usage(request.getCapacityBytes(), request.getFreeBytes(), request.getUsedBytes()), request.getDeletesWaiting(),
-          request.getLastAnswerLost());
+          request.getLastAnswerId());
       return ProtoMapping.heartbeat(reply);
     });
   }

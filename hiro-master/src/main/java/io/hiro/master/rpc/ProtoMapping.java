@@ -113,7 +113,8 @@ final class ProtoMapping {
   }
 
   static HeartbeatResponse heartbeat(HeartbeatReply reply) {
-    HeartbeatResponse.Builder builder = HeartbeatResponse.newBuilder().setRegisterAgain(reply.registerAgain());
+    HeartbeatResponse.Builder builder = HeartbeatResponse.newBuilder().setRegisterAgain(reply.registerAgain())
+        .setAnswerId(reply.answerId());
     for (HeartbeatReply.DeleteOrder order : reply.deletes()) {
       builder.addDeletes(DeleteOrder.newBuilder()
           .setPieceId(order.pieceId().value())

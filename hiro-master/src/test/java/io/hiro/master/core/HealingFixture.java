@@ -43,11 +43,13 @@ final class HealingFixture {
     return heartbeat(id, false);
   }
 
-  /** One heartbeat whose worker says, or not, that its previous heartbeat call failed. */
+  /** One heartbeat whose worker took in the last answer, or did not (it echoes no answer id). */
   HeartbeatReply heartbeat(String id, boolean lastAnswerLost) {
     long free = freeBytes.getOrDefault(id, GIB);
-    HeartbeatReply reply = base.withCheckedDeletes(master.membership().heartbeat(new WorkerId(id),
-        new WorkerUsage(4 * GIB, free, 4 * GIB - free), 0, lastAnswerLost));
+    WorkerUsage usage = new WorkerUsage(4 * GIB, free, 4 * GIB - free);
+    HeartbeatReply reply = base.withCheckedDeletes(lastAnswerLost
+        ? master.membership().heartbeat(new WorkerId(id), usage, 0, 0L)
+        : master.membership().heartbeat(new WorkerId(id), usage, 0));
     reply.copies().forEach(o -> orders.computeIfAbsent(id, k -> new ArrayList<>()).add(o));
     for (long pieceId : reply.deletePieceIds()) {
       deletes.computeIfAbsent(id, k -> new ArrayList<>()).add(pieceId);

@@ -59,10 +59,11 @@ public final class MasterFixture {
     return heartbeat(id, false);
   }
 
-  /** A heartbeat whose worker says, or not, that its previous heartbeat call failed. */
+  /** A heartbeat whose worker took in the last answer, or did not (it echoes no answer id). */
   public HeartbeatReply heartbeat(String id, boolean lastAnswerLost) {
-    return withCheckedDeletes(master.membership().heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0,
-        lastAnswerLost));
+    WorkerUsage usage = new WorkerUsage(4 * GIB, GIB, 3 * GIB);
+    return withCheckedDeletes(lastAnswerLost ? master.membership().heartbeat(new WorkerId(id), usage, 0, 0L)
+        : master.membership().heartbeat(new WorkerId(id), usage, 0));
   }
 
   /** {@code reply}, once each of its delete orders passed the check a worker makes now (else PERMISSION_DENIED). */

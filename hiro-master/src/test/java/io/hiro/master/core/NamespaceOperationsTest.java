@@ -225,6 +225,32 @@ class NamespaceOperationsTest {
     assertThat(MasterFixture.ids(fixture.heartbeat("w1", false).deletePieceIds())).as("arrived").isEmpty();
   }
 
+  /**
+   * A heartbeat the master handles late, after it answered the worker's next one (it waited past its
+   * deadline), sends back an older answer's id: the newer answer's deletes go out again.
+   */
+  @Test
+  void aHeartbeatThatSendsBackAnOlderAnswersIdHasTheLastAnswersDeletesSentAgain() {
+    fixture.put("/one", 1);
+    fixture.put("/two", 1);
+    long one = master.stat(path("/one"), true).pieces().getFirst().id().value();
+    long two = master.stat(path("/two"), true).pieces().getFirst().id().value();
+    WorkerId w1 = new WorkerId("w1");
+    WorkerUsage usage = new WorkerUsage(4 * MasterFixture.GIB, MasterFixture.GIB, 3 * MasterFixture.GIB);
+    master.delete(path("/one"), false);
+    HeartbeatReply first = master.membership().heartbeat(w1, usage, 0, 0L);
+    master.delete(path("/two"), false);
+    HeartbeatReply second = master.membership().heartbeat(w1, usage, 0, first.answerId());
+    assertThat(MasterFixture.ids(first.deletePieceIds())).containsExactly(one);
+    assertThat(MasterFixture.ids(second.deletePieceIds())).containsExactly(two);
+
+    HeartbeatReply late = master.membership().heartbeat(w1, usage, 0, first.answerId());
+
+    assertThat(MasterFixture.ids(late.deletePieceIds())).containsExactly(two);
+    assertThat(MasterFixture.ids(master.membership().heartbeat(w1, usage, 0, late.answerId()).deletePieceIds()))
+        .isEmpty();
+  }
+
   /** A worker that registers again may have restarted before it carried out its last answer's deletes. */
   @Test
   void theDeletesOfTheLastAnswerGoOutAgainAfterARegistration() {

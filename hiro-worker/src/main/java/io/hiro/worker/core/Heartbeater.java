@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * interval with its usage, and does what the answer asks: register again, delete replicas (handed
  * to {@link ReplicaDeletes}, which checks each order's DELETE token and deletes on a thread of its
  * own), copy replicas to other workers (handed to the copier): a heartbeat never waits for a
- * delete or a copy. After a failed heartbeat call the next one says its answer was lost, and the
+ * delete or a copy. Each heartbeat sends back the id of the last answer it handled in full; after a
+ * failed call (or a fault in handling the answer) that is not the master's last answer, and the
  * master sends that answer's deletes again.
  *
  * <p>A master that refuses the worker (PERMISSION_DENIED: a wrong cluster secret, a certificate it
@@ -61,8 +62,8 @@ public final class Heartbeater implements AutoCloseable {
   private volatile Duration effectiveInterval;
   private boolean masterReachable = true;
   private int refusalsInARow;
-  /** The last heartbeat call failed: its answer, had the master sent one, never arrived (heartbeat thread only). */
-  private boolean lastAnswerLost;
+  /** The id of the last answer handled in full, sent back in each heartbeat (heartbeat thread only). */
+  private long lastAnswerId;
   private final AtomicLong heartbeatsSent = new AtomicLong();
   private final AtomicLong heartbeatsFailed = new AtomicLong();
 
@@ -132,8 +133,7 @@ public final class Heartbeater implements AutoCloseable {
         throw refused;
       } catch (RuntimeException e) {
         // A fault in handling one answer must not end the heartbeats: the master would take this worker for dead.
-        // Its delete orders may not all have been taken in: the next heartbeat asks for them again.
-        lastAnswerLost = true;
+        // Its answer's id is not sent back: the master sends that answer's delete orders again.
         LOG.error("{}: a heartbeat failed unexpectedly; the next one follows", self, e);
       }
     }
@@ -190,18 +190,17 @@ public final class Heartbeater implements AutoCloseable {
         .setUsedBytes(now.usedBytes())
         .setReplicaCount(now.replicaCount())
         .setDeletesWaiting(deletes.waiting())
-        .setLastAnswerLost(lastAnswerLost)
+        .setLastAnswerId(lastAnswerId)
         .build();
     HeartbeatResponse response;
     try {
       response = master.heartbeat(request);
       heartbeatsSent.incrementAndGet();
-      lastAnswerLost = false;
       reachable();
     } catch (RuntimeException e) {
       heartbeatsFailed.incrementAndGet();
-      // The master may have answered with delete orders that never arrived: the next heartbeat says so.
-      lastAnswerLost = true;
+      // The master may have answered with delete orders that never arrived: the next heartbeat sends back
+      // the id of the answer before, and the master sends them again.
       unreachable(e);
       return;
     }
@@ -215,6 +214,7 @@ public final class Heartbeater implements AutoCloseable {
       LOG.info("{}: master {} does not know this worker; registering again", self, master.describe());
       registered = false;
     }
+    lastAnswerId = response.getAnswerId();
   }
 
   private void reachable() {

@@ -106,20 +106,30 @@ class HeartbeaterTest {
     }
   }
 
-  /** After a failed heartbeat call the next heartbeat says its answer was lost (the master then resends its deletes). */
-  @Test
-  void theHeartbeatAfterAFailedCallSaysItsAnswerWasLost() {
-    List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
-    RecordingMasterLink master = new RecordingMasterLink() {
+  /**
+   * A master whose n-th heartbeat answer has the id 100 + n, the first one with {@code first}'s
+   * orders; the heartbeat call numbered {@code failing} fails.
+   */
+  private static RecordingMasterLink numberingMaster(List<HeartbeatRequest> heartbeats, HeartbeatResponse first,
+      int failing) {
+    return new RecordingMasterLink() {
       @Override
       public HeartbeatResponse heartbeat(HeartbeatRequest request) {
         heartbeats.add(request);
-        if (heartbeats.size() == 2) {
+        int n = heartbeats.size();
+        if (n == failing) {
           throw HiroException.unavailable("master 127.0.0.1:8080 unreachable (Connection reset by peer)");
         }
-        return HeartbeatResponse.getDefaultInstance();
+        return (n == 1 ? first.toBuilder() : HeartbeatResponse.newBuilder()).setAnswerId(100 + n).build();
       }
     };
+  }
+
+  /** Each heartbeat sends back the id of the last answer it got; after a failed call, the one before. */
+  @Test
+  void eachHeartbeatSendsBackTheLastAnswerItGotSoALostOneIsSentAgain() {
+    List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+    RecordingMasterLink master = numberingMaster(heartbeats, HeartbeatResponse.getDefaultInstance(), 2);
     ReplicaReporter reporter = new ReplicaReporter(SELF, master);
     try (Heartbeater heartbeater = new Heartbeater(SELF, "127.0.0.1:5050", master, List::of,
         () -> new WorkerUsage(100, 50, 50, 0), deletingOnceOpen(new CountDownLatch(0), new CopyOnWriteArrayList<>()),
@@ -127,8 +137,8 @@ class HeartbeaterTest {
       heartbeater.start();
 
       Awaitility.await("four heartbeats").atMost(Duration.ofSeconds(10)).until(() -> heartbeats.size() >= 4);
-      assertThat(List.copyOf(heartbeats).subList(0, 4)).extracting(HeartbeatRequest::getLastAnswerLost)
-          .containsExactly(false, false, true, false);
+      assertThat(List.copyOf(heartbeats).subList(0, 4)).extracting(HeartbeatRequest::getLastAnswerId)
+          .containsExactly(0L, 101L, 101L, 103L);
     } finally {
       reporter.close();
     }
@@ -137,8 +147,9 @@ class HeartbeaterTest {
   /** A fault in handling one answer (here: its copy orders) is logged, and the heartbeats go on. */
   @Test
   void heartbeatsGoOnAfterAnAnswerFailedToBeHandled() {
-    FirstAnswerMaster master = new FirstAnswerMaster(HeartbeatResponse.newBuilder()
-        .addCopies(CopyOrder.newBuilder().setPieceId(11)).build());
+    List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+    RecordingMasterLink master = numberingMaster(heartbeats, HeartbeatResponse.newBuilder()
+        .addCopies(CopyOrder.newBuilder().setPieceId(11)).build(), 0);
     ReplicaDeletes deletes = deletingOnceOpen(new CountDownLatch(0), new CopyOnWriteArrayList<>());
     ReplicaReporter reporter = new ReplicaReporter(SELF, master);
     AtomicInteger copyOrders = new AtomicInteger();
@@ -150,10 +161,11 @@ class HeartbeaterTest {
       heartbeater.start();
 
       Awaitility.await("heartbeats after the one whose answer failed").atMost(Duration.ofSeconds(10))
-          .until(() -> master.heartbeats.size() >= 3);
+          .until(() -> heartbeats.size() >= 3);
       assertThat(copyOrders).hasValue(1);
-      assertThat(List.copyOf(master.heartbeats).subList(0, 3)).extracting(HeartbeatRequest::getLastAnswerLost)
-          .as("the answer's deletes may not all have been taken in").containsExactly(false, true, false);
+      assertThat(List.copyOf(heartbeats).subList(0, 3)).extracting(HeartbeatRequest::getLastAnswerId)
+          .as("the failed answer's id is not sent back: its deletes may not all have been taken in")
+          .containsExactly(0L, 0L, 102L);
     } finally {
       reporter.close();
     }
