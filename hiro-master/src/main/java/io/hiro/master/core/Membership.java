@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,21 +75,12 @@ public final class Membership {
     return heartbeats.get();
   }
 
-  /** A heartbeat from a worker that took in every answer so far (tests). */
-  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting) {
-    return heartbeat(id, usage, deletesWaiting, () -> core.cluster.deletes.lastAnswerId(id));
-  }
-
   /**
    * A heartbeat: {@code deletesWaiting} delete orders from earlier answers the worker has not carried
    * out yet; {@code lastAnswerId} names the last answer whose deletes it took in. When that is not
    * the master's last answer to it, that answer's deletes go out again.
    */
   public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, long lastAnswerId) {
-    return heartbeat(id, usage, deletesWaiting, () -> lastAnswerId);
-  }
-
-  private HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, LongSupplier lastAnswerId) {
     heartbeats.incrementAndGet();
     return core.write(() -> {
       WorkerInfo worker = core.cluster.worker(id);
@@ -101,7 +91,7 @@ public final class Membership {
       updateUsage(worker, usage);
       long now = core.nowMillis();
       core.cluster.logLivenessChanges(now);
-      for (long pieceId : core.cluster.deletes.acknowledge(id, lastAnswerId.getAsLong())) {
+      for (long pieceId : core.cluster.deletes.acknowledge(id, lastAnswerId)) {
         // A worker is no target for a piece while its delete of it is queued: now it may be again.
         core.cluster.changed.mark(pieceId);
       }

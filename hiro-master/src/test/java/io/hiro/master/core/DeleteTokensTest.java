@@ -36,7 +36,7 @@ class DeleteTokensTest {
 
   /** One heartbeat straight to the master (no fixture check); its delete orders are kept for the test to check. */
   private void heartbeat(String worker) {
-    handedOut.addAll(f.master.membership().heartbeat(new WorkerId(worker), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0)
+    handedOut.addAll(f.base.heartbeat(new WorkerId(worker), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0, false)
         .deletes());
   }
 

@@ -47,9 +47,7 @@ final class HealingFixture {
   HeartbeatReply heartbeat(String id, boolean lastAnswerLost) {
     long free = freeBytes.getOrDefault(id, GIB);
     WorkerUsage usage = new WorkerUsage(4 * GIB, free, 4 * GIB - free);
-    HeartbeatReply reply = base.withCheckedDeletes(lastAnswerLost
-        ? master.membership().heartbeat(new WorkerId(id), usage, 0, 0L)
-        : master.membership().heartbeat(new WorkerId(id), usage, 0));
+    HeartbeatReply reply = base.withCheckedDeletes(base.heartbeat(new WorkerId(id), usage, 0, lastAnswerLost));
     reply.copies().forEach(o -> orders.computeIfAbsent(id, k -> new ArrayList<>()).add(o));
     for (long pieceId : reply.deletePieceIds()) {
       deletes.computeIfAbsent(id, k -> new ArrayList<>()).add(pieceId);

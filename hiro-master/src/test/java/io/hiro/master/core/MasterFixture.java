@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -55,15 +57,27 @@ public final class MasterFixture {
     }
   }
 
+  /** Each worker's last answer id, which its next heartbeat sends back. */
+  private final Map<WorkerId, Long> answerIds = new HashMap<>();
+
   public HeartbeatReply heartbeat(String id) {
     return heartbeat(id, false);
   }
 
   /** A heartbeat whose worker took in the last answer, or did not (it echoes no answer id). */
   public HeartbeatReply heartbeat(String id, boolean lastAnswerLost) {
-    WorkerUsage usage = new WorkerUsage(4 * GIB, GIB, 3 * GIB);
-    return withCheckedDeletes(lastAnswerLost ? master.membership().heartbeat(new WorkerId(id), usage, 0, 0L)
-        : master.membership().heartbeat(new WorkerId(id), usage, 0));
+    return withCheckedDeletes(heartbeat(new WorkerId(id), new WorkerUsage(4 * GIB, GIB, 3 * GIB), 0, lastAnswerLost));
+  }
+
+  /**
+   * A heartbeat straight to the master, sending back the id of the worker's last answer as a worker
+   * does once it took that answer in, or none ({@code lastAnswerLost}).
+   */
+  public HeartbeatReply heartbeat(WorkerId id, WorkerUsage usage, int deletesWaiting, boolean lastAnswerLost) {
+    long echoed = lastAnswerLost ? 0 : answerIds.getOrDefault(id, 0L);
+    HeartbeatReply reply = master.membership().heartbeat(id, usage, deletesWaiting, echoed);
+    answerIds.put(id, reply.answerId());
+    return reply;
   }
 
   /** {@code reply}, once each of its delete orders passed the check a worker makes now (else PERMISSION_DENIED). */

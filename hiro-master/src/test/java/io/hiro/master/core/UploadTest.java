@@ -192,10 +192,10 @@ class UploadTest {
     WorkerId w1 = new WorkerId("w1");
     WorkerUsage usage = new WorkerUsage(4 * MasterFixture.GIB, MasterFixture.GIB, 3 * MasterFixture.GIB);
 
-    assertThat(fixture.master.membership().heartbeat(w1, usage, Limits.DELETES_PER_HEARTBEAT_MAX).deletes())
+    assertThat(fixture.heartbeat(w1, usage, Limits.DELETES_PER_HEARTBEAT_MAX, false).deletes())
         .as("a full batch still waiting on the worker").isEmpty();
-    assertThat(fixture.master.membership().heartbeat(w1, usage, Limits.DELETES_PER_HEARTBEAT_MAX - 3).deletes())
+    assertThat(fixture.heartbeat(w1, usage, Limits.DELETES_PER_HEARTBEAT_MAX - 3, false).deletes())
         .hasSize(3);
-    assertThat(fixture.master.membership().heartbeat(w1, usage, 0).deletes()).hasSize(7);
+    assertThat(fixture.heartbeat(w1, usage, 0, false).deletes()).hasSize(7);
   }
 }

@@ -10,7 +10,6 @@ import io.hiro.worker.store.PieceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -121,16 +120,14 @@ public final class ReplicaDeletes implements AutoCloseable {
   private void delete(PieceId pieceId, ReplicaMeta listed) {
     try {
       boolean deleted = listed != null && store.delete(listed);
-      Optional<ReplicaMeta> newer = store.meta(pieceId);
-      if (!deleted && newer.isPresent()) {
+      if (deleted || store.meta(pieceId).isEmpty()) {
+        LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, deleted);
+        removed.accept(pieceId);
+      } else {
         LOG.info("{}: kept piece {}: its replica was stored again after the master's delete order came, "
             + "so the order was about the one before", self, pieceId);
-        reportNewer(pieceId, newer.get());
-        return;
       }
-      LOG.debug("{}: piece {} deleted as the master asked (held: {})", self, pieceId, deleted);
-      removed.accept(pieceId);
-      // A copy that landed since the look above: its own report may have gone before this removal's.
+      // A newer replica (one that landed since, too: its own report may have gone before this removal's).
       store.meta(pieceId).ifPresent(meta -> reportNewer(pieceId, meta));
     } catch (RuntimeException e) {
       LOG.warn("{}: cannot delete piece {}: {}", self, pieceId, e.getMessage());
