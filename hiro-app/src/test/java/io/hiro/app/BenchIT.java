@@ -35,7 +35,7 @@ class BenchIT {
   /** Every figure of a quick run, with or without the cold reads (never with {@code -m}). */
   private static List<String> quickFigures(boolean coldReads) {
     return Stream.of(
-        List.of("limit.disk_fsync_write: MB/s", "limit.disk_write_and_read: MB/s", "limit.fsync_4k: ops/s",
+        List.of("limit.disk_fsync_write: MB/s", "limit.disk_direct_write: MB/s", "limit.fsync_4k: ops/s",
             "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
             "limit.thread_handoff: us", "limit.syscall: ns", "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
             "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
@@ -67,7 +67,7 @@ class BenchIT {
         "of limit.plain_chain", "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ",
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
-        "of limit.put_lean.8clients", "of limit.disk_write_and_read", "CPU of the client, master and workers: at most",
+        "of limit.put_lean.8clients", "of limit.disk_direct_write", "CPU of the client, master and workers: at most",
         "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
         "(fstat of an open file",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ",

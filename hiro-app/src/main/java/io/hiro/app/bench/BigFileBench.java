@@ -92,7 +92,7 @@ final class BigFileBench {
     Runs get = timed("get", run -> get());
     out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
-            + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskWriteAndRead())
+            + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskDirectWrite())
         .note(get.note()));
     out.accept(get.cpu(""));
     Runs cat = timed("get", run -> stream());

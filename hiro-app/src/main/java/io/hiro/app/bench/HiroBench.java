@@ -74,8 +74,8 @@ public final class HiroBench {
   private Limits measureLimits(RandomFile input, Consumer<Figure> out) throws IOException {
     Figure disk = MachineLimits.diskFsyncWrite(input);
     out.accept(disk);
-    Figure writeAndRead = DiskWriteAndRead.measure(input, workDir, deadline());
-    out.accept(writeAndRead);
+    Figure directWrite = DiskDirectWrite.measure(input, workDir, deadline());
+    out.accept(directWrite);
     Figure fsync = MachineLimits.fsync4k(workDir, sizes.fsyncCount(), deadline());
     out.accept(fsync);
     Figure files1 = PieceFiles.measure(workDir, 1, sizes.smallFileCount(), deadline());
@@ -110,7 +110,7 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, writeAndRead, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0),
+    return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0),
         unary.get(1), putFloor.get(0), putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
   }
 

@@ -9,9 +9,9 @@ import java.util.Optional;
  * @param putFloor1 {@link PutFloor} with 1 client; {@code putFloorMany} with the bench's client count
  * @param putLean1 {@link PutFloor}'s lean put with 1 client; {@code putLeanMany} with the bench's client count
  * @param grpcChain {@link GrpcChain}: the large put's bytes over gRPC through bare workers
- * @param diskWriteAndRead {@link DiskWriteAndRead}: what a get asks of the local disk
+ * @param diskDirectWrite {@link DiskDirectWrite}: what a get asks of the local disk
  * @param diskDirectRead empty when reads from the workers' disk cannot be measured here (see {@link HiroBench})
  */
-record Limits(Figure diskFsyncWrite, Figure diskWriteAndRead, Figure fsync4k, Figure pieceFiles1, Figure pieceFilesMany, Figure loopbackTcp,
+record Limits(Figure diskFsyncWrite, Figure diskDirectWrite, Figure fsync4k, Figure pieceFiles1, Figure pieceFilesMany, Figure loopbackTcp,
     Figure plainChain, Figure grpcChain, Figure grpcUnary1, Figure grpcUnaryMany, Figure putFloor1, Figure putFloorMany,
     Figure putLean1, Figure putLeanMany, Optional<Figure> diskDirectRead) {}

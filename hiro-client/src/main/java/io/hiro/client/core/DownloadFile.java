@@ -1,40 +1,56 @@
 package io.hiro.client.core;
 
+import io.hiro.common.HiroException;
 import io.hiro.common.io.DirectIo;
 import io.hiro.common.io.StagedDirectWrite;
 import io.hiro.proto.PieceRef;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The temp file a get writes its pieces into and reads back to hash. Where the file system takes
+ * The temp file a get writes its verified pieces into, on a thread of its own (for a file of more
+ * than one piece) so that the disk writes one piece while the caller hashes it and the next ones
+ * arrive. Where the file system takes
  * O_DIRECT and every piece starts on a block, the bytes go past the page cache, as a worker's do
- * ({@link StagedDirectWrite}): copying a GiB into this VM's page cache cost 1.2-2.3 s of CPU,
- * more than the network part of the get. The read-back for the digest then comes from the disk
- * with O_DIRECT too. Elsewhere (tmpfs, odd piece sizes) everything goes through the page cache.
+ * ({@link StagedDirectWrite}): copying a GiB into this VM's page cache cost 1.2-2.3 s of CPU, more
+ * than the network part of the get. Elsewhere (tmpfs, odd piece sizes, files under
+ * {@link #STAGING_BYTES}) everything goes through the page cache.
  */
 final class DownloadFile implements AutoCloseable {
   /** Bytes gathered before one O_DIRECT write. */
   static final int STAGING_BYTES = 1 << 20;
+  /** How long {@link #close} waits for a write still under way (one piece) before it closes the file. */
+  private static final long CLOSE_WAIT_SECONDS = 60;
 
   private final FileChannel buffered;
   /** The same file with O_DIRECT, or null. */
   private final FileChannel direct;
   private final int alignment;
-  private final ConcurrentLinkedQueue<ByteBuffer> idleStaging = new ConcurrentLinkedQueue<>();
+  /** Used only on {@link #writer}'s thread. */
+  private final ByteBuffer staging;
+  /** Null for a file of one piece, whose write runs on the caller's thread. */
+  private final ExecutorService writer;
   private final AtomicLong directBytes = new AtomicLong();
 
-  private DownloadFile(FileChannel buffered, FileChannel direct, int alignment) {
+  private DownloadFile(FileChannel buffered, FileChannel direct, int alignment, int pieceCount) {
     this.buffered = buffered;
     this.direct = direct;
     this.alignment = alignment;
+    this.staging = direct == null ? null : DirectIo.alignedBuffer(STAGING_BYTES, alignment);
+    this.writer = pieceCount <= 1 ? null
+        : Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("hiro-get-write").factory());
   }
 
   /**
@@ -50,7 +66,7 @@ final class DownloadFile implements AutoCloseable {
         && pieces.stream().allMatch(piece -> piece.getOffset() % alignment == 0);
     FileChannel direct = aligned
         ? DirectIo.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE).orElse(null) : null;
-    return new DownloadFile(buffered, direct, direct == null ? 1 : alignment);
+    return new DownloadFile(buffered, direct, direct == null ? 1 : alignment, pieces.size());
   }
 
   /** Whether bytes go past the page cache. */
@@ -63,40 +79,41 @@ final class DownloadFile implements AutoCloseable {
     return directBytes.get();
   }
 
-  /** A writer of one piece's bytes, in order from its first; {@link PieceWrite#close} it after use. */
-  PieceWrite piece(PieceRef piece) {
-    return new PieceWrite(piece.getOffset());
-  }
-
   /**
-   * Reads into {@code buffer} (from {@link #readBuffer}) up to {@code wanted} bytes at
-   * {@code position}; returns how many, -1 at the end of the file. The buffer is ready to be read.
+   * Starts writing {@code bytes[0..length)} as {@code piece}'s content, after the writes started
+   * before; the caller must not change them until the returned write is {@link #await}ed.
    */
-  int read(ByteBuffer buffer, long position, int wanted) throws IOException {
-    if (direct == null || position % alignment != 0) {
-      buffer.clear().limit(wanted);
-      int read = buffered.read(buffer, position);
-      buffer.flip();
-      return read;
+  Future<?> write(PieceRef piece, byte[] bytes, int length) {
+    Callable<Void> write = () -> {
+      StagedDirectWrite out = new StagedDirectWrite(buffered, direct, staging, alignment, piece.getOffset(),
+          directBytes::addAndGet);
+      out.write(ByteBuffer.wrap(bytes, 0, length));
+      out.finish();
+      return null;
+    };
+    if (writer != null) {
+      return writer.submit(write);
     }
-    buffer.clear().limit(Math.min(buffer.capacity(), roundUp(wanted)));
-    int read = direct.read(buffer, position);
-    buffer.flip();
-    if (read > wanted) {
-      buffer.limit(wanted);
-      return wanted;
+    try {
+      return CompletableFuture.completedFuture(write.call());
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return read;
   }
 
-  /** A buffer for {@link #read}: aligned when reads go past the page cache. */
-  ByteBuffer readBuffer(int bytes) {
-    return direct == null ? ByteBuffer.allocate(bytes) : DirectIo.alignedBuffer(roundUp(bytes), alignment);
-  }
-
-  /** Asks the kernel to write what is in the page cache to disk, the file's size with it. */
-  void force() throws IOException {
-    buffered.force(false);
+  /** Waits for a write {@link #write} started; its failure is rethrown as it was. */
+  static void await(Future<?> write) throws IOException {
+    try {
+      write.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw BoundedParallel.unchecked(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while writing a local file");
+    }
   }
 
   /** Makes everything written durable, the file's size with it. */
@@ -104,68 +121,34 @@ final class DownloadFile implements AutoCloseable {
     buffered.force(true);
   }
 
-  private int roundUp(int bytes) {
-    return (bytes + alignment - 1) / alignment * alignment;
-  }
-
+  /**
+   * Waits for a write still under way (a caller that failed meanwhile did not), then closes the
+   * file. Interrupting a write would close its channel under it, so the wait is not cut short by
+   * an interrupt; the interrupt is kept.
+   */
   @Override
   public void close() throws IOException {
+    if (writer != null) {
+      awaitWriter();
+    }
     try (FileChannel ignored = direct) {
       buffered.close();
     }
   }
 
-  /** An idle staging buffer, or a new one. */
-  private ByteBuffer takeStaging() {
-    ByteBuffer idle = idleStaging.poll();
-    return idle != null ? idle : DirectIo.alignedBuffer(STAGING_BYTES, alignment);
-  }
-
-  /** One piece's bytes on their way into the file. */
-  final class PieceWrite implements AutoCloseable {
-    private final ByteBuffer staging;
-    private final StagedDirectWrite out;
-    private long expected;
-
-    private PieceWrite(long start) {
-      this.staging = direct == null ? null : takeStaging();
-      this.out = new StagedDirectWrite(buffered, direct, staging, alignment, start, directBytes::addAndGet);
-    }
-
-    /**
-     * Takes the bytes at {@code offsetInPiece}: the next ones, or the piece again from its first
-     * byte (another replica, after one failed part-way).
-     */
-    void write(long offsetInPiece, ByteBuffer data) {
-      if (offsetInPiece != expected) {
-        if (offsetInPiece != 0) {
-          throw new IllegalStateException("piece bytes at " + offsetInPiece + ", expected " + expected + " or 0");
-        }
-        out.restart();
-        expected = 0;
-      }
-      expected += data.remaining();
+  private void awaitWriter() {
+    writer.shutdown();
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+    while (!writer.isTerminated() && System.nanoTime() < deadline) {
       try {
-        out.write(data);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        writer.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
-
-    /** Writes the bytes still staged; the piece is then wholly in the file. */
-    void finish() {
-      try {
-        out.finish();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (staging != null) {
-        idleStaging.offer(staging);
-      }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -23,6 +23,7 @@ import io.hiro.proto.WorkerRef;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Reads one whole replica with ReadPiece and hands its bytes, in order, to a sink, or parses them
@@ -48,7 +49,15 @@ public final class PieceReadCall {
      * bytes straight into it ({@link PlacingMarshaller}), one copy less than through a sink.
      */
     static PieceSink array(byte[] into) {
-      return new ArraySink(into);
+      return array(into, end -> {});
+    }
+
+    /**
+     * As {@link #array(byte[])}, telling {@code reached} how far the piece's bytes have come after
+     * each message that passed its checks (from the first byte again if another replica is read).
+     */
+    static PieceSink array(byte[] into, LongConsumer reached) {
+      return new ArraySink(into, reached);
     }
   }
 
@@ -56,7 +65,7 @@ public final class PieceReadCall {
    * {@link PieceSink#array}. {@link #read} never calls its {@code write}, which copies, so that it is a
    * sink like any other.
    */
-  private record ArraySink(byte[] into) implements PieceSink {
+  private record ArraySink(byte[] into, LongConsumer reached) implements PieceSink {
     @Override
     public void write(long offsetInPiece, ByteBuffer data) {
       data.get(into, Math.toIntExact(offsetInPiece), data.remaining());
@@ -72,7 +81,7 @@ public final class PieceReadCall {
   /** Streams {@code piece} from {@code worker} into {@code sink}; returns the CRC32C of the bytes received. */
   public static int read(ManagedChannel channel, WorkerRef worker, PieceRef piece, PieceSink sink) {
     if (sink instanceof ArraySink array) {
-      return readInto(channel, worker, piece, array.into());
+      return readInto(channel, worker, piece, array);
     }
     return stream(channel, worker, piece, READ_PIECE, new Receiver<>() {
       @Override
@@ -90,13 +99,23 @@ public final class PieceReadCall {
   }
 
   /** {@link #read} into {@code into[0..length)}, each message's bytes parsed straight to their place. */
-  private static int readInto(ManagedChannel channel, WorkerRef worker, PieceRef piece, byte[] into) {
+  private static int readInto(ManagedChannel channel, WorkerRef worker, PieceRef piece, ArraySink sink) {
+    byte[] into = sink.into();
     PlacingMarshaller placing = new PlacingMarshaller(into, Math.toIntExact(piece.getLength()));
     try {
       return stream(channel, worker, piece, READ_PIECE.toBuilder(READ_PIECE.getRequestMarshaller(), placing).build(),
-          (PlacingMarshaller.Placed placed, long received) -> new Message(placed.offset(), placed.length(),
-              placed.tooLong(), placed.crc32c(),
-              placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length())));
+          new Receiver<>() {
+            @Override
+            public Message check(PlacingMarshaller.Placed placed, long received) {
+              return new Message(placed.offset(), placed.length(), placed.tooLong(), placed.crc32c(),
+                  placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length()));
+            }
+
+            @Override
+            public void take(PlacingMarshaller.Placed placed, long received) {
+              sink.reached().accept(received + placed.length());
+            }
+          });
     } finally {
       // Before the array goes back to the caller (who may give it to the next replica's read):
       // a message gRPC is still parsing must not write into it any more.
