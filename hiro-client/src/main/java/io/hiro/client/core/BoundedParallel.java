@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
@@ -67,6 +68,25 @@ final class BoundedParallel {
       }
     } finally {
       slots.release();
+    }
+  }
+
+  /**
+   * Waits until {@code executor}, shut down, has ended its tasks, at most {@code seconds}; an
+   * interrupt does not cut the wait short (interrupting a file write would close its channel) and is kept.
+   */
+  static void awaitEnded(ExecutorService executor, long seconds) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!executor.isTerminated() && System.nanoTime() < deadline) {
+      try {
+        executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -87,8 +86,14 @@ final class DownloadFile implements AutoCloseable {
     Callable<Void> write = () -> {
       StagedDirectWrite out = new StagedDirectWrite(buffered, direct, staging, alignment, piece.getOffset(),
           directBytes::addAndGet);
-      out.write(ByteBuffer.wrap(bytes, 0, length));
-      out.finish();
+      // In slices: through the page cache, the JDK copies each write into native memory of its size.
+      for (int offset = 0; offset < length; offset += STAGING_BYTES) {
+        out.write(ByteBuffer.wrap(bytes, offset, Math.min(STAGING_BYTES, length - offset)));
+      }
+      long written = out.finish();
+      if (written != length) {
+        throw new IOException("wrote " + written + " of piece " + piece.getIndex() + "'s " + length + " bytes");
+      }
       return null;
     };
     if (writer != null) {
@@ -129,26 +134,11 @@ final class DownloadFile implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (writer != null) {
-      awaitWriter();
+      writer.shutdown();
+      BoundedParallel.awaitEnded(writer, CLOSE_WAIT_SECONDS);
     }
     try (FileChannel ignored = direct) {
       buffered.close();
-    }
-  }
-
-  private void awaitWriter() {
-    writer.shutdown();
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
-    while (!writer.isTerminated() && System.nanoTime() < deadline) {
-      try {
-        writer.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -72,6 +72,7 @@ public final class Downloader {
       try (DownloadFile out = DownloadFile.create(temp, pieces, true)) {
         TransferProgress progress = new TransferProgress(listener, file.getSizeBytes(), pieces.size());
         MessageDigest sha256 = FileDigest.sha256();
+        ReadAhead.checkHeapHolds(file.getPath(), longest(file), Runtime.getRuntime().maxMemory());
         // The file is written as it is hashed, from the same bytes: a get that read the file back for
         // its hash moved every byte over the disk twice, and was bound by the disk at ~330 MB/s on a
         // VM whose disk writes ~570 (session 29).
@@ -106,6 +107,7 @@ public final class Downloader {
     FileStatus file = statFile(path);
     ReadTokens tokens = new ReadTokens(path, file, this::statFile);
     MessageDigest sha256 = FileDigest.sha256();
+    ReadAhead.checkHeapHolds(file.getPath(), longest(file), Runtime.getRuntime().maxMemory());
     try {
       ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest(file), Runtime.getRuntime().maxMemory()),
           (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),

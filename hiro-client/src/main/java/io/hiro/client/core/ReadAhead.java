@@ -1,6 +1,7 @@
 package io.hiro.client.core;
 
 import io.hiro.common.HiroException;
+import io.hiro.common.Sizes;
 import io.hiro.proto.PieceRef;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -30,12 +31,28 @@ final class ReadAhead {
     void accept(PieceRef piece, byte[] bytes, int length) throws IOException;
   }
 
+  /** How long {@link #run} waits, after a failure, for the fetches it interrupted to end. */
+  private static final long FETCHES_END_WAIT_SECONDS = 10;
+
   private ReadAhead() {}
 
   /** How many pieces of {@code longestBytes} to hold at once: 3, fewer if they would take over a quarter of the heap. */
   static int buffersFor(long longestBytes, long heapMaxBytes) {
     long fit = heapMaxBytes / 4 / Math.max(longestBytes, 1);
     return (int) Math.max(1, Math.min(3, fit));
+  }
+
+  /**
+   * Refuses, before anything is read, a file whose pieces of {@code longestBytes} would take more
+   * than half the heap, one piece at a time, rather than fail with OutOfMemoryError part-way
+   * (pieces are 64 MiB by default, up to 1 GiB).
+   */
+  static void checkHeapHolds(String path, long longestBytes, long heapMaxBytes) {
+    if (longestBytes > heapMaxBytes / 2) {
+      throw HiroException.exhausted("%s has pieces of %s, more than half of this client's %s of heap; give it "
+          + "more (HIRO_JAVA_OPTS=-Xmx%dm)", path, Sizes.format(longestBytes), Sizes.format(heapMaxBytes),
+          (4 * longestBytes >> 20) + 1);
+    }
   }
 
   static void run(List<PieceRef> pieces, int buffers, Fetch fetch, Consumer consumer) throws IOException {
@@ -68,6 +85,9 @@ final class ReadAhead {
       }
     } finally {
       executor.shutdownNow();
+      // After a failure the fetches still running were interrupted (gRPC cancels such a call at
+      // once): none may log or tell of progress after the caller reported the failure.
+      BoundedParallel.awaitEnded(executor, FETCHES_END_WAIT_SECONDS);
     }
   }
 

@@ -3,6 +3,7 @@ package io.hiro.client.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.proto.PieceRef;
 import java.io.ByteArrayOutputStream;
@@ -93,6 +94,31 @@ class ReadAheadTest {
   }
 
   @Test
+  void aFailedReadReturnsOnlyOnceTheFetchesItCancelledHaveEnded() {
+    List<PieceRef> pieces = pieces(4, 4, 4, 4);
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    Set<Long> ended = ConcurrentHashMap.newKeySet();
+    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, (piece, into) -> {
+      if (piece.getIndex() == 1) {
+        try {
+          slowStarted.countDown();
+          Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+          awaitQuietly(300); // a fetch that takes a while to end once cancelled (a last WARN, say)
+          ended.add(piece.getIndex());
+        }
+        return;
+      }
+      if (piece.getIndex() == 0) {
+        awaitLatch(slowStarted);
+        throw HiroException.dataLoss("piece 0 could not be read");
+      }
+      fill(piece, into);
+    }, (piece, bytes, length) -> {})).isInstanceOf(HiroException.class).hasMessageContaining("piece 0");
+    assertThat(ended).containsExactly(1L);
+  }
+
+  @Test
   void aFailingConsumerStopsTheRead() {
     List<PieceRef> pieces = pieces(4, 4, 4, 4);
     List<Long> fetched = Collections.synchronizedList(new ArrayList<>());
@@ -126,6 +152,14 @@ class ReadAheadTest {
     assertThat(ReadAhead.buffersFor(piece, 512L << 20)).isEqualTo(2);
     assertThat(ReadAhead.buffersFor(piece, 128L << 20)).isEqualTo(1);
     assertThat(ReadAhead.buffersFor(0, 128L << 20)).isEqualTo(3);
+  }
+
+  @Test
+  void aFileWhosePiecesTakeOverHalfTheHeapIsRefusedWithWhatToDo() {
+    ReadAhead.checkHeapHolds("/a", 64L << 20, 128L << 20); // exactly half: one piece at a time fits
+    assertThatThrownBy(() -> ReadAhead.checkHeapHolds("/big", 1L << 30, 1L << 30))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
+        .hasMessageContaining("/big has pieces of 1.0 GiB").hasMessageContaining("HIRO_JAVA_OPTS=-Xmx4097m");
   }
 
   private static void awaitQuietly(long millis) {
