@@ -19,9 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The temp file a get writes its verified pieces into, on a thread of its own (for a file of more
- * than one piece) so that the disk writes one piece while the caller hashes it and the next ones
- * arrive. Where the file system takes
+ * The temp file a get writes its pieces into: whole verified pieces ({@link #write}), on a thread
+ * of its own (for a file of more than one piece) so that the disk writes one piece while the caller
+ * hashes it and the next ones arrive; or, for pieces too large to hold in memory, one piece at a
+ * time as its messages come ({@link #stream}). Where the file system takes
  * O_DIRECT and every piece starts on a block, the bytes go past the page cache, as a worker's do
  * ({@link StagedDirectWrite}): copying a GiB into this VM's page cache cost 1.2-2.3 s of CPU, more
  * than the network part of the get. Elsewhere (tmpfs, odd piece sizes, files under
@@ -39,8 +40,9 @@ final class DownloadFile implements AutoCloseable {
   private final int alignment;
   /** Used only on {@link #writer}'s thread. */
   private final ByteBuffer staging;
-  /** Null for a file of one piece, whose write runs on the caller's thread. */
-  private final ExecutorService writer;
+  /** Made at the first {@link #write} of a file of more than one piece; else writes run on the caller's thread. */
+  private ExecutorService writer;
+  private final int pieceCount;
   private final AtomicLong directBytes = new AtomicLong();
 
   private DownloadFile(FileChannel buffered, FileChannel direct, int alignment, int pieceCount) {
@@ -48,8 +50,7 @@ final class DownloadFile implements AutoCloseable {
     this.direct = direct;
     this.alignment = alignment;
     this.staging = direct == null ? null : DirectIo.alignedBuffer(STAGING_BYTES, alignment);
-    this.writer = pieceCount <= 1 ? null
-        : Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("hiro-get-write").factory());
+    this.pieceCount = pieceCount;
   }
 
   /**
@@ -80,7 +81,8 @@ final class DownloadFile implements AutoCloseable {
 
   /**
    * Starts writing {@code bytes[0..length)} as {@code piece}'s content, after the writes started
-   * before; the caller must not change them until the returned write is {@link #await}ed.
+   * before; the caller must not change them until the returned write is {@link #await}ed. Called
+   * from one thread.
    */
   Future<?> write(PieceRef piece, byte[] bytes, int length) {
     Callable<Void> write = () -> {
@@ -96,7 +98,10 @@ final class DownloadFile implements AutoCloseable {
       }
       return null;
     };
-    if (writer != null) {
+    if (pieceCount > 1) {
+      if (writer == null) {
+        writer = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("hiro-get-write").factory());
+      }
       return writer.submit(write);
     }
     try {
@@ -118,6 +123,45 @@ final class DownloadFile implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HiroException.unavailable("interrupted while writing a local file");
+    }
+  }
+
+  /**
+   * A writer of {@code piece}'s bytes as they come, on the caller's thread, in order from its first
+   * byte; not to be mixed with {@link #write}, and one piece at a time.
+   */
+  PieceStream stream(PieceRef piece) {
+    return new PieceStream(piece.getOffset());
+  }
+
+  /** One piece's bytes on their way into the file, as they come. */
+  final class PieceStream {
+    private final StagedDirectWrite out;
+    private long expected;
+
+    private PieceStream(long start) {
+      this.out = new StagedDirectWrite(buffered, direct, staging, alignment, start, directBytes::addAndGet);
+    }
+
+    /**
+     * Takes the bytes at {@code offsetInPiece}: the next ones, or the piece again from its first
+     * byte (another replica, after one failed part-way).
+     */
+    void write(long offsetInPiece, ByteBuffer data) throws IOException {
+      if (offsetInPiece != expected) {
+        if (offsetInPiece != 0) {
+          throw new IllegalStateException("piece bytes at " + offsetInPiece + ", expected " + expected + " or 0");
+        }
+        out.restart();
+        expected = 0;
+      }
+      expected += data.remaining();
+      out.write(data);
+    }
+
+    /** Writes the bytes still staged; the piece is then wholly in the file. */
+    void finish() throws IOException {
+      out.finish();
     }
   }
 

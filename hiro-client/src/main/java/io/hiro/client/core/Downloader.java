@@ -12,6 +12,7 @@ import io.hiro.proto.FileStatus;
 import io.hiro.proto.PieceRef;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,20 +72,14 @@ public final class Downloader {
       List<PieceRef> pieces = file.getPiecesList();
       try (DownloadFile out = DownloadFile.create(temp, pieces, true)) {
         TransferProgress progress = new TransferProgress(listener, file.getSizeBytes(), pieces.size());
-        MessageDigest sha256 = FileDigest.sha256();
-        ReadAhead.checkHeapHolds(file.getPath(), longest(file), Runtime.getRuntime().maxMemory());
         // The file is written as it is hashed, from the same bytes: a get that read the file back for
         // its hash moved every byte over the disk twice, and was bound by the disk at ~330 MB/s on a
         // VM whose disk writes ~570 (session 29).
-        ReadAhead.run(pieces, ReadAhead.buffersFor(longest(file), Runtime.getRuntime().maxMemory()),
-            (piece, into) -> fetcher.fetch(file, piece,
-                PieceSink.array(into, end -> progress.reached((int) piece.getIndex(), end)), tokens::renew),
-            (piece, bytes, length) -> {
-              Future<?> written = out.write(piece, bytes, length);
-              sha256.update(bytes, 0, length);
-              DownloadFile.await(written);
-            });
-        checkSha256(file, sha256.digest());
+        long heap = Runtime.getRuntime().maxMemory();
+        byte[] sha256 = longest(file) <= heap / 4
+            ? fetchWholePieces(file, tokens, out, progress, heap)
+            : streamPieces(file, tokens, out, progress);
+        checkSha256(file, sha256);
         out.forceAll();
       }
       Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -96,6 +91,49 @@ public final class Downloader {
       deleteQuietly(temp);
       throw e;
     }
+  }
+
+  /**
+   * A get's pieces whole, in order, the next ones fetched meanwhile ({@link ReadAhead}); each is
+   * written while it is hashed. Returns the file's SHA-256.
+   */
+  private byte[] fetchWholePieces(FileStatus file, ReadTokens tokens, DownloadFile out, TransferProgress progress,
+      long heapMaxBytes) throws IOException {
+    MessageDigest sha256 = FileDigest.sha256();
+    ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest(file), heapMaxBytes),
+        (piece, into) -> fetcher.fetch(file, piece,
+            PieceSink.array(into, end -> progress.reached((int) piece.getIndex(), end)), tokens::renew),
+        (piece, bytes, length) -> {
+          Future<?> written = out.write(piece, bytes, length);
+          sha256.update(bytes, 0, length);
+          DownloadFile.await(written);
+        });
+    return sha256.digest();
+  }
+
+  /**
+   * A get's pieces too large to hold (over a quarter of the heap): one at a time, each message
+   * written and hashed as it comes, so memory stays bounded by flow control. Returns the file's SHA-256.
+   */
+  private byte[] streamPieces(FileStatus file, ReadTokens tokens, DownloadFile out, TransferProgress progress)
+      throws IOException {
+    InOrderDigest digest = new InOrderDigest();
+    for (PieceRef piece : file.getPiecesList()) {
+      DownloadFile.PieceStream stream = out.stream(piece);
+      fetcher.fetch(file, piece, (offset, data) -> {
+        long end = offset + data.remaining();
+        digest.take(offset, data.duplicate());
+        try {
+          stream.write(offset, data);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        progress.reached((int) piece.getIndex(), end);
+      }, tokens::renew);
+      stream.finish();
+      digest.pieceDone();
+    }
+    return digest.digest();
   }
 
   /**

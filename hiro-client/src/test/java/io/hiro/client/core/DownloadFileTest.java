@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hiro.proto.PieceRef;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@link DownloadFile}: pieces written in order, through the page cache and past it. */
+/** {@link DownloadFile} and {@link InOrderDigest}: pieces written in order, through the page cache and past it. */
 class DownloadFileTest {
   private static final int MIB = 1 << 20;
 
@@ -98,6 +100,38 @@ class DownloadFileTest {
       }
     }
     assertThat(Files.readAllBytes(path)).isEqualTo(content);
+  }
+
+  @ParameterizedTest(name = "O_DIRECT allowed: {0}")
+  @CsvSource({"false", "true"})
+  void aStreamedPieceSentAgainFromItsStartReplacesThePartialBytesInTheFileAndTheDigest(boolean allowDirect)
+      throws Exception {
+    byte[] content = random(2 * MIB + 100, 11);
+    List<PieceRef> pieces = pieces(content.length, MIB + 4096);
+    Path path = dir.resolve("f");
+    InOrderDigest digest = new InOrderDigest();
+    try (DownloadFile file = DownloadFile.create(path, pieces, allowDirect)) {
+      DownloadFile.PieceStream first = file.stream(pieces.getFirst());
+      byte[] wrong = random(MIB + 7, 12);
+      // a replica that failed part-way, its bytes partly written and hashed, then another from the start
+      for (ByteBuffer data : List.of(ByteBuffer.wrap(wrong), ByteBuffer.wrap(content, 0, 1000),
+          ByteBuffer.wrap(content, 1000, MIB + 4096 - 1000))) {
+        long offset = data.array() == wrong ? 0 : data.position();
+        digest.take(offset, data.duplicate());
+        first.write(offset, data);
+      }
+      first.finish();
+      digest.pieceDone();
+      assertThatThrownBy(() -> first.write(5, ByteBuffer.wrap(new byte[1]))).isInstanceOf(IllegalStateException.class);
+      DownloadFile.PieceStream second = file.stream(pieces.get(1));
+      ByteBuffer rest = ByteBuffer.wrap(content, MIB + 4096, content.length - MIB - 4096).slice();
+      digest.take(0, rest.duplicate());
+      second.write(0, rest);
+      second.finish();
+      digest.pieceDone();
+    }
+    assertThat(Files.readAllBytes(path)).isEqualTo(content);
+    assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
   }
 
   @Test
