@@ -38,7 +38,7 @@ final class DownloadFile implements AutoCloseable {
   /** The same file with O_DIRECT, or null. */
   private final FileChannel direct;
   private final int alignment;
-  /** Used only on {@link #writer}'s thread. */
+  /** Used by one write at a time: on {@link #writer}'s thread, or the caller's (one piece, or {@link #stream}). */
   private final ByteBuffer staging;
   /** Made at the first {@link #write} of a file of more than one piece; else writes run on the caller's thread. */
   private ExecutorService writer;
@@ -161,7 +161,10 @@ final class DownloadFile implements AutoCloseable {
 
     /** Writes the bytes still staged; the piece is then wholly in the file. */
     void finish() throws IOException {
-      out.finish();
+      long written = out.finish();
+      if (written != expected) {
+        throw new IOException("wrote " + written + " of a piece's " + expected + " bytes");
+      }
     }
   }
 

@@ -12,7 +12,6 @@ import io.hiro.proto.FileStatus;
 import io.hiro.proto.PieceRef;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +21,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets a file: Stat at the master (which hands out the read tokens), then its pieces in order, the
- * next ones fetched meanwhile ({@link ReadAhead}), each verified piece hashed into the whole-file
- * SHA-256 in memory while the disk writes it into a temp file beside the destination
- * ({@link DownloadFile}); read tokens that expire meanwhile are renewed ({@link ReadTokens}).
+ * Gets a file: Stat at the master (which hands out the read tokens), then its pieces in order into
+ * a temp file beside the destination ({@link DownloadFile}), hashed into the whole-file SHA-256 as
+ * they are written: whole verified pieces, the next ones fetched meanwhile ({@link ReadAhead}), or,
+ * for pieces over a quarter of the heap, each message as it comes. Read tokens that expire
+ * meanwhile are renewed ({@link ReadTokens}).
  * Invariant: the destination appears, by an atomic rename, only with verified bytes; on any failure
  * the temp file is deleted and the destination is untouched.
  */
@@ -45,8 +46,15 @@ public final class Downloader {
 
   private final MasterCalls master;
   private final PieceFetcher fetcher;
+  /** The most heap the pieces held may take a share of: the JVM's, or a test's. */
+  private final LongSupplier heapMaxBytes;
 
   public Downloader(MasterCalls master, WorkerChannels workers) {
+    this(master, workers, () -> Runtime.getRuntime().maxMemory());
+  }
+
+  Downloader(MasterCalls master, WorkerChannels workers, LongSupplier heapMaxBytes) {
+    this.heapMaxBytes = heapMaxBytes;
     this.master = master;
     this.fetcher = new PieceFetcher(master, workers);
   }
@@ -75,7 +83,7 @@ public final class Downloader {
         // The file is written as it is hashed, from the same bytes: a get that read the file back for
         // its hash moved every byte over the disk twice, and was bound by the disk at ~330 MB/s on a
         // VM whose disk writes ~570 (session 29).
-        long heap = Runtime.getRuntime().maxMemory();
+        long heap = heapMaxBytes.getAsLong();
         byte[] sha256 = longest(file) <= heap / 4
             ? fetchWholePieces(file, tokens, out, progress, heap)
             : streamPieces(file, tokens, out, progress);
@@ -86,7 +94,8 @@ public final class Downloader {
       return new GetResult(file.getPath(), destination.toAbsolutePath(), file.getSizeBytes());
     } catch (IOException | UncheckedIOException e) {
       deleteQuietly(temp);
-      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write local file " + destination + ": " + e, e);
+      Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write local file " + destination + ": " + cause, e);
     } catch (RuntimeException | Error e) {
       deleteQuietly(temp);
       throw e;
@@ -145,9 +154,10 @@ public final class Downloader {
     FileStatus file = statFile(path);
     ReadTokens tokens = new ReadTokens(path, file, this::statFile);
     MessageDigest sha256 = FileDigest.sha256();
-    ReadAhead.checkHeapHolds(file.getPath(), longest(file), Runtime.getRuntime().maxMemory());
+    long heap = heapMaxBytes.getAsLong();
+    ReadAhead.checkHeapHolds(file.getPath(), longest(file), heap);
     try {
-      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest(file), Runtime.getRuntime().maxMemory()),
+      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest(file), heap),
           (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),
           (piece, bytes, length) -> {
             sha256.update(bytes, 0, length);

@@ -1,6 +1,7 @@
 package io.hiro.client.fake;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** A fake master and {@code n} fake workers over in-process gRPC, each worker a server of its own. */
 public final class FakeCluster implements AutoCloseable {
@@ -45,8 +47,17 @@ public final class FakeCluster implements AutoCloseable {
   }
 
   public HiroClient client() {
-    return HiroClient.using(InProcessChannelBuilder.forName(name + "-master").build(), "master fake",
-        address -> InProcessChannelBuilder.forName(address).build());
+    return HiroClient.using(masterChannel(), "master fake", workerChannels());
+  }
+
+  /** A new channel to the fake master, for a client's parts built by hand. */
+  public ManagedChannel masterChannel() {
+    return InProcessChannelBuilder.forName(name + "-master").build();
+  }
+
+  /** Opens channels to the fake workers by their addresses. */
+  public Function<String, ManagedChannel> workerChannels() {
+    return address -> InProcessChannelBuilder.forName(address).build();
   }
 
   public FakeMaster master() {
