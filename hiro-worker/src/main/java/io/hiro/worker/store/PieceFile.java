@@ -5,14 +5,17 @@ import io.hiro.proto.ReplicaMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -146,21 +149,41 @@ public final class PieceFile {
    * worker may be running: a file deleted while the dir is searched is not the one.
    */
   public static Optional<Path> find(DataDirLayout layout, PieceId pieceId) throws IOException {
-    try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(f))
-          .toList()) {
-        try {
-          if (readMeta(file).getPieceId() == pieceId.value()) {
-            return Optional.of(file);
-          }
-        } catch (Damaged e) {
-          // A spare, or not a whole replica: not the one looked for.
-        } catch (NoSuchFileException e) {
-          // Deleted since it was listed (a running worker deletes replicas on its own thread): not there.
+    for (Path file : pieceFiles(layout.piecesDir())) {
+      try {
+        if (Files.isRegularFile(file) && readMeta(file).getPieceId() == pieceId.value()) {
+          return Optional.of(file);
         }
+      } catch (Damaged e) {
+        // A spare, or not a whole replica: not the one looked for.
+      } catch (NoSuchFileException e) {
+        // Deleted since it was listed (a running worker deletes replicas on its own thread): not there.
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The piece files in {@code piecesDir} and its fan-out dirs, listed with directory streams, which
+   * name what a dir holds without looking at each entry: {@code Files.walk} looks at each, and failed
+   * with NoSuchFileException when a running worker deleted or renamed one meanwhile (seen in CI).
+   */
+  private static List<Path> pieceFiles(Path piecesDir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(piecesDir)) {
+      for (Path entry : entries) {
+        if (entry.getFileName().toString().endsWith(SUFFIX)) {
+          files.add(entry);
+        } else if (Files.isDirectory(entry)) {
+          try (DirectoryStream<Path> inDir = Files.newDirectoryStream(entry, "*" + SUFFIX)) {
+            inDir.forEach(files::add);
+          } catch (NoSuchFileException | NotDirectoryException e) {
+            // Removed or replaced since it was listed.
+          }
+        }
+      }
+    }
+    return files;
   }
 
   private static ByteBuffer readAt(FileChannel file, long position, int length) throws IOException {
