@@ -86,16 +86,12 @@ final class DownloadFile implements AutoCloseable {
    */
   Future<?> write(PieceRef piece, byte[] bytes, int length) {
     Callable<Void> write = () -> {
-      StagedDirectWrite out = new StagedDirectWrite(buffered, direct, staging, alignment, piece.getOffset(),
-          directBytes::addAndGet);
+      PieceStream out = stream(piece);
       // In slices: through the page cache, the JDK copies each write into native memory of its size.
       for (int offset = 0; offset < length; offset += STAGING_BYTES) {
-        out.write(ByteBuffer.wrap(bytes, offset, Math.min(STAGING_BYTES, length - offset)));
+        out.write(offset, ByteBuffer.wrap(bytes, offset, Math.min(STAGING_BYTES, length - offset)));
       }
-      long written = out.finish();
-      if (written != length) {
-        throw new IOException("wrote " + written + " of piece " + piece.getIndex() + "'s " + length + " bytes");
-      }
+      out.finish();
       return null;
     };
     if (pieceCount > 1) {
@@ -128,7 +124,7 @@ final class DownloadFile implements AutoCloseable {
 
   /**
    * A writer of {@code piece}'s bytes as they come, on the caller's thread, in order from its first
-   * byte; not to be mixed with {@link #write}, and one piece at a time.
+   * byte; one piece at a time, not while a {@link #write} is under way.
    */
   PieceStream stream(PieceRef piece) {
     return new PieceStream(piece.getOffset());

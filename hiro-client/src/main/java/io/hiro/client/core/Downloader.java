@@ -83,9 +83,10 @@ public final class Downloader {
         // The file is written as it is hashed, from the same bytes: a get that read the file back for
         // its hash moved every byte over the disk twice, and was bound by the disk at ~330 MB/s on a
         // VM whose disk writes ~570 (session 29).
+        long longest = longest(file);
         long heap = heapMaxBytes.getAsLong();
-        byte[] sha256 = longest(file) <= heap / 4
-            ? fetchWholePieces(file, tokens, out, progress, heap)
+        byte[] sha256 = ReadAhead.fitsInHeap(longest, heap)
+            ? fetchWholePieces(file, tokens, out, progress, ReadAhead.buffersFor(longest, heap))
             : streamPieces(file, tokens, out, progress);
         checkSha256(file, sha256);
         out.forceAll();
@@ -107,9 +108,9 @@ public final class Downloader {
    * written while it is hashed. Returns the file's SHA-256.
    */
   private byte[] fetchWholePieces(FileStatus file, ReadTokens tokens, DownloadFile out, TransferProgress progress,
-      long heapMaxBytes) throws IOException {
+      int buffers) throws IOException {
     MessageDigest sha256 = FileDigest.sha256();
-    ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest(file), heapMaxBytes),
+    ReadAhead.run(file.getPiecesList(), buffers,
         (piece, into) -> fetcher.fetch(file, piece,
             PieceSink.array(into, end -> progress.reached((int) piece.getIndex(), end)), tokens::renew),
         (piece, bytes, length) -> {
@@ -154,10 +155,11 @@ public final class Downloader {
     FileStatus file = statFile(path);
     ReadTokens tokens = new ReadTokens(path, file, this::statFile);
     MessageDigest sha256 = FileDigest.sha256();
+    long longest = longest(file);
     long heap = heapMaxBytes.getAsLong();
-    ReadAhead.checkHeapHolds(file.getPath(), longest(file), heap);
+    ReadAhead.checkHeapHolds(file.getPath(), longest, heap);
     try {
-      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest(file), heap),
+      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, heap),
           (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),
           (piece, bytes, length) -> {
             sha256.update(bytes, 0, length);

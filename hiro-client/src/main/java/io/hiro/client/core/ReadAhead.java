@@ -36,6 +36,11 @@ final class ReadAhead {
 
   private ReadAhead() {}
 
+  /** Whether one piece of {@code longestBytes} takes at most a quarter of the heap, the share pieces held may take. */
+  static boolean fitsInHeap(long longestBytes, long heapMaxBytes) {
+    return longestBytes <= heapMaxBytes / 4;
+  }
+
   /** How many pieces of {@code longestBytes} to hold at once: 3, fewer if they would take over a quarter of the heap. */
   static int buffersFor(long longestBytes, long heapMaxBytes) {
     long fit = heapMaxBytes / 4 / Math.max(longestBytes, 1);
