@@ -129,12 +129,14 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * The launcher that runs {@code main} in a new JVM with this JVM's java and class path, the
-   * collector {@code bin/hiro} gives every Hiro JVM, and this JVM's class archive (bin/hiro's, made of
-   * the same jar for the same java), so that the new JVM starts as a daemon started by bin/hiro does.
+   * collector and young generation {@code bin/hiro} gives a master or worker
+   * (deploy/hiro-jvm-options), and this JVM's class archive (bin/hiro's, made of the same jar for the
+   * same java), so that the new JVM starts as a daemon started by bin/hiro does.
    */
   public static List<String> javaLauncher(Class<?> main) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC"));
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+        "-XX:-UseAdaptiveSizePolicy"));
     command.addAll(classArchiveOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     return List.copyOf(command);

@@ -37,7 +37,10 @@ class DeployFilesTest {
   @Test
   void everyCommandRunsTheParallelCollectorUnlessTheUserNamesOneAndShortOrTransferCommandsTuneIt()
       throws Exception {
-    assertThat(jvmOptions("", "master", "--port", "8080")).containsExactly("-XX:+UseParallelGC");
+    assertThat(jvmOptions("", "master", "--port", "8080")).containsExactly("-XX:+UseParallelGC",
+        "-XX:-UseAdaptiveSizePolicy");
+    assertThat(jvmOptions("", "worker")).containsExactly("-XX:+UseParallelGC", "-XX:-UseAdaptiveSizePolicy");
+    assertThat(jvmOptions("", "client", "ls")).doesNotContain("-XX:-UseAdaptiveSizePolicy");
     assertThat(jvmOptions("", "client", "stat", "/")).containsExactly("-XX:+UseParallelGC",
         "-XX:TieredStopAtLevel=1");
     for (String transfer : List.of("put", "get", "cat")) {
@@ -46,6 +49,18 @@ class DeployFilesTest {
     }
     assertThat(jvmOptions("-Xmx1g -XX:+UseG1GC", "client", "get", "/a"))
         .containsExactly("-XX:-UseAdaptiveSizePolicy");
+  }
+
+  @Test
+  void theDaemonsATestOrTheBenchStartsRunAsBinHiroRunsThem() throws Exception {
+    List<String> launcher = LocalCluster.javaLauncher();
+    List<String> options = launcher.subList(1, launcher.indexOf("-cp")).stream()
+        .filter(option -> !option.startsWith("--enable-native-access")
+            && LocalCluster.classArchiveOptions(List.of(option)).isEmpty())
+        .toList();
+    for (String daemon : List.of("master", "worker")) {
+      assertThat(options).as(daemon).containsExactlyElementsOf(jvmOptions("", daemon));
+    }
   }
 
   /** The options deploy/hiro-jvm-options gives {@code hiro ARGS}, with {@code HIRO_JAVA_OPTS} set to {@code userOptions}. */
