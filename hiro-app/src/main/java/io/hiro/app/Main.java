@@ -1,6 +1,7 @@
 package io.hiro.app;
 
 import ch.qos.logback.classic.Level;
+import io.hiro.app.bench.HiroBench;
 import io.hiro.client.cli.AdminCommand;
 import io.hiro.client.cli.ClientCommand;
 import io.hiro.common.cli.CliErrors;
@@ -180,6 +181,10 @@ public final class Main implements Runnable {
     boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
     if (!daemon && System.getProperty("HIRO_LOG_LEVEL", System.getenv("HIRO_LOG_LEVEL")) == null) {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hiro")).setLevel(Level.ERROR);
+      if (args.length > 0 && args[0].equals("bench")) {
+        // The bench says on stderr which figures it could not measure, and why.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(HiroBench.class.getPackageName())).setLevel(Level.WARN);
+      }
     }
   }
 

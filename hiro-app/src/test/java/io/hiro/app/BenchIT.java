@@ -109,6 +109,8 @@ class BenchIT {
           "--dir", dir.resolve("bench").toString());
 
       assertThat(bench.stdout()).as(bench.toString()).contains("against master " + master);
+      assertThat(bench.stderr()).as(bench.toString()).contains("limit.disk_direct_read and get.*.cat.cold not "
+          + "measured: the workers' disks are not known to be on this machine (-m)");
       // The bench did not start the daemons, so it neither empties their page cache nor counts their CPU.
       assertFigures(bench, quickFigures(false));
       assertThat(bench.stdout().lines().filter(line -> line.contains(".cpu: ")))
