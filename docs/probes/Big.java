@@ -8,6 +8,10 @@ public class Big {
   static long cpu(long pid) {
     return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos()).orElse(0L);
   }
+  static long flt(long pid) {
+    try { String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] f = st.substring(st.lastIndexOf(')') + 2).split(" "); return Long.parseLong(f[7]); } catch (Exception e) { return 0; }
+  }
   public static void main(String[] a) throws Exception {
     Path base = Path.of(a[0]); int warm = Integer.parseInt(a[1]), timed = Integer.parseInt(a[2]);
     Files.createDirectories(base);
@@ -21,12 +25,12 @@ public class Big {
       for (int i = 0; i < cluster.workerCount(); i++) pids.add(cluster.workerPid(i));
       HiroClient client = cluster.client();
       for (int i = 0; i < warm + timed; i++) {
-        long[] before = pids.stream().mapToLong(Big::cpu).toArray();
+        long[] before = pids.stream().mapToLong(Big::cpu).toArray(); long[] fb = pids.stream().mapToLong(Big::flt).toArray();
         long s = System.nanoTime();
         client.put(input, "/big" + i, new PutOptions(3, 0, false));
         double sec = (System.nanoTime() - s) / 1e9;
         double tot = 0; StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < pids.size(); k++) { double c = (cpu(pids.get(k)) - before[k]) / 1e9; tot += c; sb.append(String.format(" %.2f", c)); }
+        for (int k = 0; k < pids.size(); k++) { double c = (cpu(pids.get(k)) - before[k]) / 1e9; tot += c; sb.append(String.format(" %.2f/%dk", c, (flt(pids.get(k)) - fb[k]) / 1000)); }
         System.out.printf("%s %.1f MB/s cpu %.2f s/GiB [%s ]%n", i < warm ? "warm" : "put ", 1073.741824 / sec, tot, sb);
         client.delete("/big" + i, false);
       }
