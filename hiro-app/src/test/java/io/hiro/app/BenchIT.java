@@ -75,6 +75,8 @@ class BenchIT {
         "untimed rounds of " + BenchSizes.quick().mkdirCount() + " mkdirs and " + BenchSizes.quick().statCount()
             + " stats with 8 clients in ", "client cat /bench-",
         " > /dev/null', ", " of get.64mib.cat ");
+    // what the cluster's own processes used while the CLI's commands were timed
+    assertThat(bench.stdout()).containsPattern("\\(meanwhile the bench's client, master and workers used \\d+\\.\\d\\d cores\\)");
     // each .cpu line's machine note: busy cores, then those idle waiting for the disk or stolen, if any
     assertThat(bench.stdout())
         .containsPattern("\\(machine: \\d+\\.\\d\\d of \\d+ cores busy(, \\d+\\.\\d\\d [a-z ]+)*\\)");

@@ -66,20 +66,26 @@ final class CliLatency {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
-  /** {@code cli.stat}, the median of {@code runs} after one untimed. */
-  Figure stat(int runs) throws IOException {
+  /**
+   * {@code cli.stat}, the median of {@code runs} after one untimed, with the CPU that {@code cpu}'s
+   * processes (the cluster's, when the bench started it) used meanwhile: work left over from the
+   * figures before shares the cores with the commands timed.
+   */
+  Figure stat(int runs, CpuMeter cpu) throws IOException {
     List<Double> seconds = new ArrayList<>();
-    for (int i = 0; i <= runs; i++) {
-      double wall = runOnce(STAT_TIMEOUT_SECONDS, "stat", "/");
-      if (i > 0) {
-        seconds.add(wall);
-      }
+    runOnce(STAT_TIMEOUT_SECONDS, "stat", "/");
+    CpuMeter.Sample before = cpu.sample();
+    long started = System.nanoTime();
+    for (int i = 0; i < runs; i++) {
+      seconds.add(runOnce(STAT_TIMEOUT_SECONDS, "stat", "/"));
     }
+    double cores = cpu.add(null, before, cpu.sample()).totalCpuSeconds() / ((System.nanoTime() - started) / 1e9);
     seconds.sort(null);
     double median = seconds.get(seconds.size() / 2);
     return Figure.of("cli.stat", median, "s").note(String.format(Locale.ROOT,
-        "(median of %d runs of '%s client stat /', max %.2f s)   target <= %.1f s", runs, launcher,
-        seconds.getLast(), TARGET_SECONDS));
+        "(median of %d runs of '%s client stat /', max %.2f s)   (meanwhile the %s used %.2f cores)   target <= %.1f s",
+        runs, launcher, seconds.getLast(), cpu.coversCluster() ? "bench's client, master and workers" : "bench's client",
+        cores, TARGET_SECONDS));
   }
 
   /**

@@ -139,7 +139,7 @@ public final class HiroBench {
 
   private Figure uncheckedStat(CliLatency cli) {
     try {
-      return cli.stat(sizes.cliRuns());
+      return cli.stat(sizes.cliRuns(), cpu);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
