@@ -63,6 +63,22 @@ class DeployFilesTest {
     }
   }
 
+  @Test
+  void theDockerImageAndComposeRunTheDaemonsJvmAsBinHiroDoes() throws Exception {
+    String dockerfile = Files.readString(HiroCli.REPO.resolve("Dockerfile"));
+    String compose = Files.readString(HiroCli.REPO.resolve("docker-compose.yml"));
+    String entrypoint = dockerfile.lines().filter(line -> line.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+    List<String> javaLines = compose.lines().filter(line -> line.contains("java ") && line.contains("hiro.jar"))
+        .filter(line -> !line.strip().startsWith("#")).toList();
+    assertThat(javaLines).as("the java command in docker-compose.yml").isNotEmpty();
+    for (String daemon : List.of("master", "worker")) {
+      for (String option : jvmOptions("", daemon)) {
+        assertThat(entrypoint).as(daemon + " in the Dockerfile").contains("\"" + option + "\"");
+        assertThat(javaLines).as(daemon + " in docker-compose.yml").allMatch(line -> line.contains(" " + option + " "));
+      }
+    }
+  }
+
   /** The options deploy/hiro-jvm-options gives {@code hiro ARGS}, with {@code HIRO_JAVA_OPTS} set to {@code userOptions}. */
   private static List<String> jvmOptions(String userOptions, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
