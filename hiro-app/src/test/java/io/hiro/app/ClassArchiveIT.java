@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassArchiveIT {
   private static final String FROM_ARCHIVE = "io.hiro.app.Main source: shared objects file";
   /**
-   * picocli's own jar holds Java 5 class files, which the JVM never archives: the jar ships it
-   * compiled for this project's release instead.
+   * picocli's own jar holds Java 5 class files, which Java 25's AOT cache does not keep: the jar
+   * ships picocli compiled for this project's release instead (hiro-app/pom.xml).
    */
   private static final String PICOCLI_FROM_ARCHIVE = "picocli.CommandLine source: shared objects file";
   /** The name of a finished archive in the cache dir (a job's temp files start with {@code .hiro-jsa.}). */
