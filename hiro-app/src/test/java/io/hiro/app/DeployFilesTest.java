@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DeployFilesTest {
   static final Path DEPLOY = HiroCli.REPO.resolve("deploy");
+  private static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+  private static final String NO_HUGE_PAGES = "always madvise [never]";
 
   @Test
   void theUnitsRunCommandsTheHiroCommandParses() throws Exception {
@@ -79,18 +81,53 @@ class DeployFilesTest {
     }
   }
 
-  /** The options deploy/hiro-jvm-options gives {@code hiro ARGS}, with {@code HIRO_JAVA_OPTS} set to {@code userOptions}. */
+  @Test
+  void clientAndAdminCommandsAskForTransparentHugePagesWhereTheKernelOffersThem() throws Exception {
+    for (String offered : List.of("always [madvise] never", "[always] madvise never")) {
+      for (List<String> args : List.of(List.of("client", "stat", "/"), List.of("client", "cat", "/a"),
+          List.of("admin", "report"))) {
+        assertThat(jvmOptionsOnKernel(offered, "", args.toArray(String[]::new))).as(offered + ": " + args)
+            .contains(HUGE_PAGES);
+      }
+      for (String daemon : List.of("master", "worker")) {
+        assertThat(jvmOptionsOnKernel(offered, "", daemon)).as(offered + ": " + daemon).doesNotContain(HUGE_PAGES);
+      }
+    }
+    // Else the JVM prints a warning on every command.
+    assertThat(jvmOptionsOnKernel(NO_HUGE_PAGES, "", "client", "stat", "/")).doesNotContain(HUGE_PAGES);
+    assertThat(jvmOptionsOnKernel(null, "", "client", "stat", "/")).doesNotContain(HUGE_PAGES);
+  }
+
+  /**
+   * The options deploy/hiro-jvm-options gives {@code hiro ARGS}, with {@code HIRO_JAVA_OPTS} set to
+   * {@code userOptions}, on a kernel that offers no transparent huge pages.
+   */
   private static List<String> jvmOptions(String userOptions, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
-        "source \"$0\" && hiro_jvm_options \"$@\" && printf '%s\\n' \"${hiro_jvm[@]}\"",
-        DEPLOY.resolve("hiro-jvm-options").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("HIRO_JAVA_OPTS", userOptions);
-    Process bash = builder.start();
-    assertThat(bash.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(bash.exitValue()).as(new String(bash.getErrorStream().readAllBytes())).isZero();
-    return new String(bash.getInputStream().readAllBytes()).lines().filter(line -> !line.isEmpty()).toList();
+    return jvmOptionsOnKernel(NO_HUGE_PAGES, userOptions, args);
+  }
+
+  /** The same, on a kernel whose /sys/kernel/mm/transparent_hugepage/enabled reads {@code hugePages} (null: no file). */
+  private static List<String> jvmOptionsOnKernel(String hugePages, String userOptions, String... args) throws Exception {
+    Path modeFile = Files.createTempFile("thp", ".txt");
+    try {
+      if (hugePages == null) {
+        Files.delete(modeFile);
+      } else {
+        Files.writeString(modeFile, hugePages + "\n");
+      }
+      List<String> command = new java.util.ArrayList<>(List.of("bash", "-c",
+          "source \"$0\" && hiro_thp_file=\"$1\" hiro_jvm_options \"${@:2}\" && printf '%s\\n' \"${hiro_jvm[@]}\"",
+          DEPLOY.resolve("hiro-jvm-options").toString(), modeFile.toString()));
+      command.addAll(List.of(args));
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().put("HIRO_JAVA_OPTS", userOptions);
+      Process bash = builder.start();
+      assertThat(bash.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(bash.exitValue()).as(new String(bash.getErrorStream().readAllBytes())).isZero();
+      return new String(bash.getInputStream().readAllBytes()).lines().filter(line -> !line.isEmpty()).toList();
+    } finally {
+      Files.deleteIfExists(modeFile);
+    }
   }
 
   @Test
