@@ -65,7 +65,7 @@ chmod 0644 "$prefix/java"
 source "$here/hiro-jvm-options"
 rm -f "$prefix/hiro.aot" "$prefix/hiro.jsa"
 if HIRO_JAVA_VERSION="$version" hiro_archive_options; then
-  echo "install: making the class archive (~10 s; a master and a worker run on loopback meanwhile) ..."
+  echo "install: making the class archive (~10-15 s; a master and a worker run on loopback meanwhile) ..."
   scratch="$(mktemp -d)"
   trap 'rm -rf "$scratch"' EXIT
   status=0
