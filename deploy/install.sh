@@ -66,7 +66,8 @@ source "$here/hiro-jvm-options"
 rm -f "$prefix/hiro.aot" "$prefix/hiro.jsa"
 if HIRO_JAVA_VERSION="$version" hiro_archive_options; then
   echo "install: making the class archive (~10-15 s; a master and a worker run on loopback meanwhile) ..."
-  scratch="$(mktemp -d)"
+  # Not in /tmp, which may be memory (tmpfs): the run puts and gets a file of up to 128 MiB.
+  scratch="$(mktemp -d -p /var/tmp 2>/dev/null || mktemp -d)"
   trap 'rm -rf "$scratch"' EXIT
   status=0
   HIRO_JAVA_VERSION="$version" hiro_make_archive "$java" "$prefix/hiro.jar" "$scratch/archive" || status=$?

@@ -24,7 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Everything it writes goes under the directory its one argument names, which the caller
  * deletes. It gives up after {@link #LIMIT}, and whatever ran by then is what the archive holds; a
  * run that cannot start its cluster still runs one client command, against a port where nothing
- * listens, so that the archive at least holds what every command loads.
+ * listens, so that the archive at least holds what every command loads. Its stdout must go to
+ * /dev/null, as {@code hiro_make_archive} (deploy/hiro-jvm-options) sends it: the {@code cat} it
+ * trains writes the file's bytes there.
  */
 public final class ClassArchiveTraining {
   private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -33,9 +35,12 @@ public final class ClassArchiveTraining {
    * Two pieces of the default size, so that the transfers' loops run long enough for the archive to
    * hold their profiles and compiled-method records: a one-shot cat of 1 GiB then took 2.46-2.68 s
    * against 2.74-2.82 after a 3 MiB training file (32 MiB: 2.68-2.77), with 0.3 s less CPU (session
-   * 31). The training takes ~3 s longer and writes ~400 MiB into its scratch dir.
+   * 31). The training takes ~3 s longer, and holds two copies of the file at a time in its scratch
+   * dir; where that dir's disk has less than {@link #ROOM_FOR_LARGE} free, it moves 3 MiB, as before.
    */
   private static final int FILE_MIB = 128;
+  private static final int SMALL_FILE_MIB = 3;
+  private static final long ROOM_FOR_LARGE = 1L << 30;
 
   private ClassArchiveTraining() {}
 
@@ -46,7 +51,8 @@ public final class ClassArchiveTraining {
       System.exit(2);
     }
     startWatchdog();
-    // What the commands print is of no use here; their errors still reach stderr.
+    // What the commands print is of no use here; their errors still reach stderr. A cat writes to the
+    // process's stdout itself (FileDescriptor.out): the caller sends that to /dev/null.
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     try {
       LocalCluster cluster = LocalCluster.start(LocalCluster.javaLauncher(), Path.of(args[0]).toAbsolutePath(), 1,
@@ -63,9 +69,11 @@ public final class ClassArchiveTraining {
 
   private static void train(LocalCluster cluster) throws IOException {
     Path local = cluster.baseDir().resolve("training.bin");
+    Path got = cluster.baseDir().resolve("got.bin");
+    int mebibytes = Files.getFileStore(cluster.baseDir()).getUsableSpace() >= ROOM_FOR_LARGE ? FILE_MIB : SMALL_FILE_MIB;
     byte[] mebibyte = new byte[1 << 20];
     try (OutputStream out = Files.newOutputStream(local)) {
-      for (int i = 0; i < FILE_MIB; i++) {
+      for (int i = 0; i < mebibytes; i++) {
         ThreadLocalRandom.current().nextBytes(mebibyte);
         out.write(mebibyte);
       }
@@ -74,9 +82,11 @@ public final class ClassArchiveTraining {
         cluster.secretFile().toString());
     command(access, "client", "mkdir", "/training");
     command(access, "client", "put", local.toString(), "/training/file", "--replication", "1");
+    Files.delete(local);
     command(access, "client", "stat", "/training/file");
     command(access, "client", "ls", "/training");
-    command(access, "client", "get", "/training/file", cluster.baseDir().resolve("got.bin").toString());
+    command(access, "client", "get", "/training/file", got.toString());
+    Files.delete(got);
     command(access, "client", "cat", "/training/file");
     command(access, "client", "mv", "/training/file", "/training/moved");
     command(access, "client", "rm", "-r", "/training");

@@ -26,11 +26,14 @@ class BinHiroRebuildTest {
   private static final Instant JAR_TIME = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant LATER = JAR_TIME.plusSeconds(3_600);
 
-  @TempDir Path checkout;
+  @TempDir Path dir;
+  private Path checkout;
   private Path built;
 
   @BeforeEach
   void copyTheScripts() throws IOException {
+    // A space and a glob pattern's characters in the checkout's path, which find's -path would read as a pattern.
+    checkout = Files.createDirectories(dir.resolve("my hiro [2]"));
     Path bin = Files.createDirectories(checkout.resolve("bin"));
     for (String script : List.of("hiro", "find-java")) {
       Files.copy(HiroCli.REPO.resolve("bin").resolve(script), bin.resolve(script));
@@ -84,8 +87,10 @@ class BinHiroRebuildTest {
   }
 
   private void runHiro() {
-    // The jar is empty, so the command itself fails after the check; only whether it built counts.
-    HiroCli.runProgram(checkout, Map.of("HIRO_CDS", "0"), List.of(checkout.resolve("bin/hiro").toString(), "--version"));
+    // The jar is empty, so java refuses it: the script got past its check to the command.
+    HiroCli.Result result = HiroCli.runProgram(checkout, Map.of("HIRO_CDS", "0"),
+        List.of(checkout.resolve("bin/hiro").toString(), "--version"));
+    assertThat(result.stderr()).as(result.toString()).contains("corrupt jarfile");
   }
 
   private void write(String path, Instant time) throws IOException {

@@ -17,9 +17,12 @@ final class HiroCli {
   static final Path BIN_HIRO = REPO.resolve("bin").resolve("hiro");
   /** Longest a single bin/hiro command may run (hiro bench --quick takes ~1 min on a quiet machine). */
   static final long COMMAND_TIMEOUT_SECONDS = 300;
-  /** Settings of the JVM and of bin/hiro's class archive, which a test sets itself when it needs one. */
+  /**
+   * Settings of the JVM, of bin/hiro's class archive and of the jar it runs (HIRO_JAR would run
+   * another jar than the checkout's, and skip its rebuild), which a test sets itself when it needs one.
+   */
   private static final Set<String> JVM_SETTINGS = Set.of("HIRO_CDS", "HIRO_JAVA_OPTS", "JAVA_TOOL_OPTIONS",
-      "JDK_JAVA_OPTIONS");
+      "JDK_JAVA_OPTIONS", "HIRO_JAR");
 
   record Result(int exitCode, String stdout, String stderr) {
     @Override
