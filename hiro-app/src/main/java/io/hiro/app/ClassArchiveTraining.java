@@ -51,8 +51,8 @@ public final class ClassArchiveTraining {
       System.exit(2);
     }
     startWatchdog();
-    // What the commands print is of no use here; their errors still reach stderr. A cat writes to the
-    // process's stdout itself (FileDescriptor.out): the caller sends that to /dev/null.
+    // What the commands print is of no use here; their errors still reach stderr (a cat writes to the
+    // process's own stdout: see the class comment).
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     try {
       LocalCluster cluster = LocalCluster.start(LocalCluster.javaLauncher(), Path.of(args[0]).toAbsolutePath(), 1,
