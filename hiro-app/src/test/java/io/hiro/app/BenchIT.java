@@ -38,8 +38,10 @@ class BenchIT {
         List.of("limit.disk_fsync_write: MB/s", "limit.disk_direct_write: MB/s", "limit.fsync_4k: ops/s",
             "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
             "limit.thread_handoff: us", "limit.syscall: ns", "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
-            "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.8clients: files/s",
-            "limit.put_lean.1client: files/s", "limit.put_lean.8clients: files/s"),
+            "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.1client.cpu: ms/file",
+            "limit.put_floor.8clients: files/s", "limit.put_floor.8clients.cpu: ms/file",
+            "limit.put_lean.1client: files/s", "limit.put_lean.1client.cpu: ms/file",
+            "limit.put_lean.8clients: files/s", "limit.put_lean.8clients.cpu: ms/file"),
         coldReads ? List.of("limit.disk_direct_read: MB/s") : List.<String>of(),
         List.of("put.64mib: MB/s", "put.64mib.cpu: s/GiB", "get.64mib: MB/s", "get.64mib.cpu: s/GiB",
             "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB", "get.64mib.cat.cli: MB/s"),
@@ -67,7 +69,8 @@ class BenchIT {
         "of limit.plain_chain", "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ",
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
-        "of limit.put_lean.8clients", "of limit.disk_direct_write", "CPU of the client, master and workers: at most",
+        "of limit.put_lean.8clients", "of limit.put_floor.1client.cpu", "of limit.put_floor.8clients.cpu",
+        "of limit.disk_direct_write", "CPU of the client, master and workers: at most",
         "(s/GiB: client ", "(ms/file: client ", "# machine: ", "(one thread waking another",
         "(fstat of an open file",
         "untimed rounds of " + BenchSizes.quick().smallFileCount() + " puts with 8 clients in ",
@@ -113,10 +116,14 @@ class BenchIT {
       assertThat(bench.stdout()).as(bench.toString()).contains("against master " + master);
       assertThat(bench.stderr()).as(bench.toString()).contains("limit.disk_direct_read and get.*.cat.cold not "
           + "measured: the workers' disks are not known to be on this machine (-m)");
-      // The bench did not start the daemons, so it neither empties their page cache nor counts their CPU.
+      // The bench did not start the daemons, so it neither empties their page cache nor counts their CPU
+      // (it does count its bare nodes', which it starts whatever -m says), nor sets Hiro's CPU beside theirs.
       assertFigures(bench, quickFigures(false));
-      assertThat(bench.stdout().lines().filter(line -> line.contains(".cpu: ")))
-          .isNotEmpty().allMatch(line -> line.contains("CPU of the client only"));
+      assertThat(bench.stdout().lines().filter(line -> line.contains(".cpu: ") && !line.startsWith("limit.")))
+          .isNotEmpty().allMatch(line -> line.contains("CPU of the client only"))
+          .noneMatch(line -> line.contains("of limit.put_floor.8clients.cpu"));
+      assertThat(bench.stdout().lines().filter(line -> line.startsWith("limit.put_floor.8clients.cpu: ")))
+          .singleElement().matches(line -> line.contains("CPU of the client, master and workers"));
       assertThat(cluster.daemonsNotRunning()).as("daemons stopped by the bench").isZero();
       HiroCli.Result ls = HiroCli.run(dir, env, "client", "ls", "/");
       assertThat(ls.exitCode()).as(ls.toString()).isZero();

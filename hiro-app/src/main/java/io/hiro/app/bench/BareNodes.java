@@ -48,6 +48,11 @@ final class BareNodes implements AutoCloseable {
     return nodes.subList(1, nodes.size()).stream().map(BenchNode::process).toList();
   }
 
+  /** The master's process. */
+  Process masterProcess() {
+    return nodes.get(0).process();
+  }
+
   @Override
   public void close() {
     nodes.forEach(BenchNode::close);

@@ -92,12 +92,11 @@ public final class HiroBench {
         deadline());
     unary.forEach(out);
     Figure grpcChain;
-    List<Figure> putFloor;
+    PutFloor.Figures putFloor;
     try (BareNodes bare = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION)) {
       grpcChain = GrpcChain.measure(input, bare, sizes, deadline());
       out.accept(grpcChain);
-      putFloor = PutFloor.measure(bare, sizes, deadline());
-      putFloor.forEach(out);
+      putFloor = PutFloor.measure(bare, sizes, deadline(), out);
     }
     Optional<Figure> directRead = Optional.empty();
     if (!workersHere) {
@@ -111,7 +110,7 @@ public final class HiroBench {
           + "the file system of {} takes no O_DIRECT", workDir));
     }
     return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0),
-        unary.get(1), putFloor.get(0), putFloor.get(1), putFloor.get(2), putFloor.get(3), directRead);
+        unary.get(1), putFloor, directRead);
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}

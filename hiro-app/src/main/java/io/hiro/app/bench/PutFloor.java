@@ -20,12 +20,14 @@ import io.hiro.proto.WritePieceResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * {@code limit.put_floor.1client} and {@code .8clients}: the small puts per second this machine
@@ -72,13 +74,18 @@ final class PutFloor {
   /**
    * The four figures, {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with
    * {@code sizes.clientCount()}, measured on {@code nodes}: its master and its first {@link
-   * #REPLICATION} workers.
+   * #REPLICATION} workers. Each goes to {@code out} as it is measured, followed by the CPU its puts
+   * took per file in the bench's client, the master and each worker ({@code .cpu}, where the system
+   * tells other processes' CPU time), to be set beside Hiro's own {@code put.*.cpu}: what Hiro's
+   * processes take on top is its own work.
    */
-  static List<Figure> measure(BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
+  static Figures measure(BareNodes nodes, BenchSizes sizes, long deadlineNanos, Consumer<Figure> out)
+      throws IOException {
     PutFloor floor = new PutFloor(nodes);
     byte[] content = new byte[sizes.smallFileBytes()];
     ThreadLocalRandom.current().nextBytes(content);
     ByteString bytes = ByteString.copyFrom(content);
+    Optional<CpuMeter> cpu = CpuMeter.of(PROCESS_NAMES, processes(nodes));
     List<Client> clients = new ArrayList<>();
     try {
       for (int c = 0; c < sizes.clientCount(); c++) {
@@ -91,16 +98,31 @@ final class PutFloor {
         puts(clients, Client::putLean, count, deadlineNanos);
       } while (System.nanoTime() < warmUntil);
       String many = clients.size() + "clients";
-      int runs = sizes.timedRuns();
+      Timing timing = new Timing(sizes.timedRuns(), count, cpu, out);
       List<Client> one = clients.subList(0, 1);
-      return List.of(
-          timed("limit.put_floor.1client", runs, () -> puts(one, Client::put, count, deadlineNanos)),
-          timed("limit.put_floor." + many, runs, () -> puts(clients, Client::put, count, deadlineNanos)),
-          timed("limit.put_lean.1client", runs, () -> puts(one, Client::putLean, count, deadlineNanos)),
-          timed("limit.put_lean." + many, runs, () -> puts(clients, Client::putLean, count, deadlineNanos)));
+      return new Figures(
+          timing.timed("limit.put_floor.1client", () -> puts(one, Client::put, count, deadlineNanos)),
+          timing.timed("limit.put_floor." + many, () -> puts(clients, Client::put, count, deadlineNanos)),
+          timing.timed("limit.put_lean.1client", () -> puts(one, Client::putLean, count, deadlineNanos)),
+          timing.timed("limit.put_lean." + many, () -> puts(clients, Client::putLean, count, deadlineNanos)));
     } finally {
       clients.forEach(Client::close);
     }
+  }
+
+  /** What {@link #measure} found. */
+  record Figures(Timed floor1, Timed floorMany, Timed lean1, Timed leanMany) {}
+
+  /** One figure in files per second, and the CPU per file of its puts (empty where it is not known). */
+  record Timed(Figure rate, Optional<Figure> cpu) {}
+
+  /** The processes a put goes through, in the order of {@link #processes}. */
+  private static final List<String> PROCESS_NAMES = List.of("client", "master", "worker-1", "worker-2", "worker-3");
+
+  private static List<ProcessHandle> processes(BareNodes nodes) {
+    List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(), nodes.masterProcess().toHandle()));
+    nodes.workerProcesses().subList(0, REPLICATION).forEach(worker -> processes.add(worker.toHandle()));
+    return processes;
   }
 
   /** One timed run of puts, in puts per second. */
@@ -108,13 +130,24 @@ final class PutFloor {
     double rate() throws IOException;
   }
 
-  /** The median of {@code runs} runs, as Hiro's small-file figures are, with the runs. */
-  private static Figure timed(String name, int runs, Run run) throws IOException {
-    double[] rates = new double[runs];
-    for (int r = 0; r < rates.length; r++) {
-      rates[r] = run.rate();
+  /**
+   * Times figures as Hiro's small-file figures are ({@link SmallFileBench}): the median of {@code runs}
+   * runs of {@code filesPerRun} puts, with the runs, and the CPU of them all.
+   */
+  private record Timing(int runs, int filesPerRun, Optional<CpuMeter> cpu, Consumer<Figure> out) {
+    Timed timed(String name, Run run) throws IOException {
+      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
+      double[] rates = new double[runs];
+      for (int r = 0; r < rates.length; r++) {
+        rates[r] = run.rate();
+      }
+      Figure rate = Figure.medianOf(name, rates, "files/s").withRuns(rates, "files/s");
+      Optional<Figure> perFile = cpu.map(meter -> meter.add(null, before.orElseThrow(), meter.sample())
+          .perFile(name + ".cpu", (long) runs * filesPerRun, rate.value()));
+      out.accept(rate);
+      perFile.ifPresent(out);
+      return new Timed(rate, perFile);
     }
-    return Figure.medianOf(name, rates, "files/s").withRuns(rates, "files/s");
   }
 
   /** {@code total} puts spread over {@code clients}, one thread each, all at once; returns puts per second. */

@@ -86,13 +86,15 @@ final class SmallFileBench {
     Measured put1 = measured(run -> put(one, runDir("/small1", run), name + ".1client"));
     out.accept(put1.figure("put." + name + ".1client", limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFiles1()).besides(limits.putFloor1()).besides(limits.putLean1())).note(warmUp));
-    out.accept(put1.cpu("put." + name + ".1client.cpu"));
+        .besides(limits.pieceFiles1()).besides(limits.putFloor().floor1().rate())
+        .besides(limits.putFloor().lean1().rate())).note(warmUp));
+    out.accept(put1.cpu("put." + name + ".1client.cpu", limits.putFloor().floor1()));
     Measured putMany = measured(run -> put(many, runDir(manyDir, run), manyName));
     out.accept(putMany.figure("put." + manyName, limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFilesMany()).besides(limits.putFloorMany()).besides(limits.putLeanMany())));
-    out.accept(putMany.cpu("put." + manyName + ".cpu"));
+        .besides(limits.pieceFilesMany()).besides(limits.putFloor().floorMany().rate())
+        .besides(limits.putFloor().leanMany().rate())));
+    out.accept(putMany.cpu("put." + manyName + ".cpu", limits.putFloor().floorMany()));
     String getWarmUp = getWarmUp(many);
     Measured getMany = measured(run -> get(many, runDir(manyDir, run), manyName));
     out.accept(getMany.figure("get." + manyName, figure -> figure.ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND))
@@ -155,6 +157,15 @@ final class SmallFileBench {
 
     Figure cpu(String name) {
       return usage.perFile(name, files, Figure.medianOf(name, rates, "files/s").value());
+    }
+
+    /**
+     * As {@link #cpu(String)}, beside the CPU per file of {@code floor}'s puts (Hiro's messages and
+     * durable writes with none of its own work) where both count the whole cluster's.
+     */
+    Figure cpu(String name, PutFloor.Timed floor) {
+      Figure perFile = cpu(name);
+      return floor.cpu().filter(limit -> usage.coversCluster()).map(perFile::besides).orElse(perFile);
     }
   }
 
