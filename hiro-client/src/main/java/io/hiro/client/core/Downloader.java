@@ -48,6 +48,8 @@ public final class Downloader {
   private final PieceFetcher fetcher;
   /** The most heap the pieces held may take a share of: the JVM's, or a test's. */
   private final LongSupplier heapMaxBytes;
+  /** The arrays pieces are read into, kept from one get or cat to the next. */
+  private final PieceBuffers pieceBuffers = new PieceBuffers(ReadAhead.BUFFERS_MAX);
 
   public Downloader(MasterCalls master, WorkerChannels workers) {
     this(master, workers, () -> Runtime.getRuntime().maxMemory());
@@ -110,7 +112,7 @@ public final class Downloader {
   private byte[] fetchWholePieces(FileStatus file, ReadTokens tokens, DownloadFile out, TransferProgress progress,
       int buffers) throws IOException {
     MessageDigest sha256 = FileDigest.sha256();
-    ReadAhead.run(file.getPiecesList(), buffers,
+    ReadAhead.run(file.getPiecesList(), buffers, pieceBuffers,
         (piece, into) -> fetcher.fetch(file, piece,
             PieceSink.array(into, end -> progress.reached((int) piece.getIndex(), end)), tokens::renew),
         (piece, bytes, length) -> {
@@ -159,7 +161,7 @@ public final class Downloader {
     long heap = heapMaxBytes.getAsLong();
     ReadAhead.checkHeapHolds(file.getPath(), longest, heap);
     try {
-      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, heap),
+      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, heap), pieceBuffers,
           (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),
           (piece, bytes, length) -> {
             sha256.update(bytes, 0, length);

@@ -41,10 +41,16 @@ final class ReadAhead {
     return longestBytes <= heapMaxBytes / 4;
   }
 
-  /** How many pieces of {@code longestBytes} to hold at once: 3, fewer if they would take over a quarter of the heap. */
+  /** The most pieces a transfer holds at once. */
+  static final int BUFFERS_MAX = 3;
+
+  /**
+   * How many pieces of {@code longestBytes} to hold at once: {@link #BUFFERS_MAX}, fewer if they
+   * would take over a quarter of the heap.
+   */
   static int buffersFor(long longestBytes, long heapMaxBytes) {
     long fit = heapMaxBytes / 4 / Math.max(longestBytes, 1);
-    return (int) Math.max(1, Math.min(3, fit));
+    return (int) Math.max(1, Math.min(BUFFERS_MAX, fit));
   }
 
   /**
@@ -60,14 +66,22 @@ final class ReadAhead {
     }
   }
 
-  static void run(List<PieceRef> pieces, int buffers, Fetch fetch, Consumer consumer) throws IOException {
+  /**
+   * Hands {@code pieces} to {@code consumer} in order, holding at most {@code buffers} at once, in
+   * arrays from {@code arrays}, which get them back once the run has ended well (after a failure a
+   * fetch may outlive the run, so its array is not given back). A new array is made by the fetch
+   * that fills it, not by the caller's thread, which is then consuming the piece before.
+   */
+  static void run(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Consumer consumer)
+      throws IOException {
     int longest = (int) pieces.stream().mapToLong(PieceRef::getLength).max().orElse(0);
     if (pieces.size() <= 1 || buffers <= 1) {
-      byte[] buffer = new byte[longest];
+      byte[] buffer = arrays.take(longest);
       for (PieceRef piece : pieces) {
         fetch.fetch(piece, buffer);
         consumer.accept(piece, buffer, (int) piece.getLength());
       }
+      arrays.give(buffer);
       return;
     }
     Deque<byte[]> free = new ArrayDeque<>();
@@ -78,8 +92,9 @@ final class ReadAhead {
       for (PieceRef piece : pieces) {
         while (next < pieces.size() && fetching.size() < buffers) {
           PieceRef ahead = pieces.get(next++);
-          byte[] buffer = free.isEmpty() ? new byte[longest] : free.pop();
+          byte[] reused = free.poll();
           fetching.add(executor.submit(() -> {
+            byte[] buffer = reused != null ? reused : arrays.take(longest);
             fetch.fetch(ahead, buffer);
             return buffer;
           }));
@@ -94,6 +109,8 @@ final class ReadAhead {
       // once): none may log or tell of progress after the caller reported the failure.
       BoundedParallel.awaitEnded(executor, FETCHES_END_WAIT_SECONDS);
     }
+    // Every piece was fetched and consumed: no one holds these arrays now.
+    free.forEach(arrays::give);
   }
 
   private static byte[] await(Future<byte[]> fetched) {

@@ -40,7 +40,7 @@ class ReadAheadTest {
   void piecesReachTheConsumerInOrderEvenWhenLaterOnesArriveFirst() throws IOException {
     List<PieceRef> pieces = pieces(5, 7, 3, 6, 2);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ReadAhead.run(pieces, 3, (piece, into) -> {
+    ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 0) {
         awaitQuietly(20); // the first piece is the slowest: the next ones land before it
       }
@@ -55,7 +55,7 @@ class ReadAheadTest {
     AtomicInteger fetching = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
     Set<byte[]> buffers = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
-    ReadAhead.run(pieces, 3, (piece, into) -> {
+    ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       mostAtOnce.accumulateAndGet(fetching.incrementAndGet(), Math::max);
       buffers.add(into);
       awaitQuietly(2);
@@ -72,7 +72,7 @@ class ReadAheadTest {
     CountDownLatch stuckStarted = new CountDownLatch(1);
     Set<Long> interrupted = ConcurrentHashMap.newKeySet();
     List<Long> consumed = Collections.synchronizedList(new ArrayList<>());
-    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, (piece, into) -> {
+    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 2) {
         try {
           stuckStarted.countDown();
@@ -98,7 +98,7 @@ class ReadAheadTest {
     List<PieceRef> pieces = pieces(4, 4, 4, 4);
     CountDownLatch slowStarted = new CountDownLatch(1);
     Set<Long> ended = ConcurrentHashMap.newKeySet();
-    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, (piece, into) -> {
+    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 1) {
         try {
           slowStarted.countDown();
@@ -122,7 +122,7 @@ class ReadAheadTest {
   void aFailingConsumerStopsTheRead() {
     List<PieceRef> pieces = pieces(4, 4, 4, 4);
     List<Long> fetched = Collections.synchronizedList(new ArrayList<>());
-    assertThatThrownBy(() -> ReadAhead.run(pieces, 2, (piece, into) -> {
+    assertThatThrownBy(() -> ReadAhead.run(pieces, 2, new PieceBuffers(3), (piece, into) -> {
       fetched.add(piece.getIndex());
       fill(piece, into);
     }, (piece, bytes, length) -> {
@@ -136,13 +136,76 @@ class ReadAheadTest {
     for (List<PieceRef> pieces : List.of(pieces(9), pieces(3, 2, 4))) {
       List<String> threads = new ArrayList<>();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ReadAhead.run(pieces, pieces.size() == 1 ? 3 : 1, (piece, into) -> {
+      ReadAhead.run(pieces, pieces.size() == 1 ? 3 : 1, new PieceBuffers(3), (piece, into) -> {
         threads.add(Thread.currentThread().getName());
         fill(piece, into);
       }, (piece, bytes, length) -> out.write(bytes, 0, length));
       assertThat(threads).containsOnly(Thread.currentThread().getName());
       assertThat(out.size()).isEqualTo((int) pieces.stream().mapToLong(PieceRef::getLength).sum());
     }
+  }
+
+  private static final int MIB = 1 << 20;
+
+  /** Arrays that remember where they were made, as a client's would be made. */
+  private record Made(List<Thread> threads, PieceBuffers arrays) {
+    Made() {
+      this(Collections.synchronizedList(new ArrayList<>()), null);
+    }
+
+    PieceBuffers buffers() {
+      return new PieceBuffers(3, length -> {
+        threads.add(Thread.currentThread());
+        return new byte[length];
+      });
+    }
+  }
+
+  @Test
+  void aRunThatEndedWellLeavesItsArraysToTheNextWhichMakesNoneAndStillReadsEveryByte() throws IOException {
+    List<PieceRef> pieces = pieces(MIB, MIB, MIB, MIB, MIB, MIB / 2);
+    Made made = new Made();
+    PieceBuffers arrays = made.buffers();
+    ReadAhead.run(pieces, 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
+    assertThat(made.threads()).hasSize(3);
+    assertThat(arrays.keptCount()).isEqualTo(3);
+
+    List<PieceRef> next = pieces(MIB, MIB / 4, MIB);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ReadAhead.run(next, 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> out.write(bytes, 0, length));
+    assertThat(made.threads()).as("arrays made in all").hasSize(3);
+    byte[] expected = new byte[MIB * 2 + MIB / 4];
+    Arrays.fill(expected, MIB, MIB + MIB / 4, (byte) 1);
+    Arrays.fill(expected, MIB + MIB / 4, expected.length, (byte) 2);
+    assertThat(out.toByteArray()).isEqualTo(expected);
+  }
+
+  @Test
+  void aSinglePieceLeavesItsArrayToTheNextRunToo() throws IOException {
+    Made made = new Made();
+    PieceBuffers arrays = made.buffers();
+    ReadAhead.run(pieces(2 * MIB), 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
+    ReadAhead.run(pieces(2 * MIB), 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
+    assertThat(made.threads()).hasSize(1);
+  }
+
+  @Test
+  void newArraysAreMadeByTheFetchesNotByTheThreadThatConsumesThePiecesBefore() throws IOException {
+    Made made = new Made();
+    ReadAhead.run(pieces(MIB, MIB, MIB, MIB), 3, made.buffers(), ReadAheadTest::fill, (piece, bytes, length) -> {});
+    assertThat(made.threads()).hasSize(3).doesNotContain(Thread.currentThread());
+  }
+
+  @Test
+  void aFailedRunKeepsNoArrayAFetchMayStillBeWritingInto() {
+    PieceBuffers arrays = new PieceBuffers(3);
+    assertThatThrownBy(() -> ReadAhead.run(pieces(MIB, MIB, MIB, MIB), 3, arrays, (piece, into) -> {
+      if (piece.getIndex() == 2) {
+        throw HiroException.dataLoss("piece 2 could not be read");
+      }
+      fill(piece, into);
+    }, (piece, bytes, length) -> {})).hasMessageContaining("piece 2");
+    assertThat(arrays.keptCount()).isZero();
   }
 
   @Test

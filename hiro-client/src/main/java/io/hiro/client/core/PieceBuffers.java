@@ -1,0 +1,79 @@
+package io.hiro.client.core;
+
+import java.lang.ref.SoftReference;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.function.IntFunction;
+
+/**
+ * The arrays that gets and cats of one client read whole pieces into ({@link ReadAhead}), kept
+ * between one transfer and the next, softly: the collector takes them back before the heap runs
+ * short. A transfer of a large file holds up to three pieces of 64 MiB at once; made anew for each
+ * transfer, in a client that lives on (a program's, the bench's), every array was memory the JVM
+ * had not touched yet: ~50,000 page faults per GiB got, 10-15 us each on a VM (session 32).
+ * Arrays under {@link #KEPT_MIN_BYTES} are not kept: the young generation makes them cheaply.
+ * Thread-safe.
+ */
+final class PieceBuffers {
+  /** Arrays shorter than this are made for each transfer. */
+  static final int KEPT_MIN_BYTES = 1 << 20;
+
+  private final int keptMax;
+  private final IntFunction<byte[]> make;
+  private final Deque<SoftReference<byte[]>> kept = new ArrayDeque<>();
+
+  /** Keeps at most {@code keptMax} arrays between transfers. */
+  PieceBuffers(int keptMax) {
+    this(keptMax, byte[]::new);
+  }
+
+  /** As {@link #PieceBuffers(int)}, making new arrays with {@code make} (a test's, to see where they are made). */
+  PieceBuffers(int keptMax, IntFunction<byte[]> make) {
+    this.keptMax = keptMax;
+    this.make = make;
+  }
+
+  /**
+   * An array of at least {@code length} bytes and at most a quarter more (so that pieces held stay
+   * within the share of the heap {@link ReadAhead#buffersFor} allows them): one kept, or a new one.
+   * A kept array holds the bytes of an earlier transfer; the caller writes over what it reads.
+   */
+  byte[] take(int length) {
+    if (length >= KEPT_MIN_BYTES) {
+      synchronized (this) {
+        for (Iterator<SoftReference<byte[]>> it = kept.iterator(); it.hasNext(); ) {
+          byte[] array = it.next().get();
+          if (array == null) {
+            it.remove();
+          } else if (array.length >= length && array.length <= length + length / 4) {
+            it.remove();
+            return array;
+          }
+        }
+      }
+    }
+    return make.apply(length);
+  }
+
+  /**
+   * Keeps {@code array}, which no one uses any more, for a later {@link #take}, in place of the one
+   * given longest ago if {@code keptMax} are kept already.
+   */
+  void give(byte[] array) {
+    if (array.length < KEPT_MIN_BYTES) {
+      return;
+    }
+    synchronized (this) {
+      kept.addFirst(new SoftReference<>(array));
+      if (kept.size() > keptMax) {
+        kept.removeLast();
+      }
+    }
+  }
+
+  /** How many arrays are kept now (some may have been taken back by the collector). */
+  synchronized int keptCount() {
+    return kept.size();
+  }
+}
