@@ -10,7 +10,7 @@ for f in sys.argv[1:]:
         if '__schedule' in stack: sch+=n
         elif 'try_to_wake_up' in stack or 'eventfd_write' in stack: wake+=n
         if 'CompileBroker' in stack: k='jit'
-        elif 'GCTaskThread' in stack or 'ParallelScavenge' in stack or 'PSScavenge' in stack or 'WorkerThread' in stack: k='gc'
+        elif 'GCTaskThread' in stack or 'ParallelScavenge' in stack or 'PSScavenge' in stack or ';WorkerThread::run' in stack: k='gc'  # not ForkJoinWorkerThread (virtual threads' carriers)
         elif 'pvm_irq_enable' in stack: k='pvm_irq_enable'
         elif '_[k]' in stack: k='kernel-other'
         elif 'io/hiro' in stack: k='java-hiro-stack'

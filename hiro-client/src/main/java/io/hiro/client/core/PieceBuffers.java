@@ -35,9 +35,10 @@ final class PieceBuffers {
   }
 
   /**
-   * An array of at least {@code length} bytes and at most a quarter more (so that pieces held stay
-   * within the share of the heap {@link ReadAhead#buffersFor} allows them): one kept, or a new one.
-   * A kept array holds the bytes of an earlier transfer; the caller writes over what it reads.
+   * An array of {@code length} bytes: one kept, or a new one. Only an array of that very length is
+   * reused (a file's longest piece, the piece size of all but the smallest files), so the pieces held
+   * take no more of the heap than {@link ReadAhead#buffersFor} allows them. A kept array holds the
+   * bytes of an earlier transfer; the caller writes over what it reads.
    */
   byte[] take(int length) {
     if (length >= KEPT_MIN_BYTES) {
@@ -46,7 +47,7 @@ final class PieceBuffers {
           byte[] array = it.next().get();
           if (array == null) {
             it.remove();
-          } else if (array.length >= length && array.length <= length + length / 4) {
+          } else if (array.length == length) {
             it.remove();
             return array;
           }

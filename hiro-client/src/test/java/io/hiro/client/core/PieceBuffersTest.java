@@ -8,15 +8,17 @@ class PieceBuffersTest {
   private static final int MIB = 1 << 20;
 
   @Test
-  void anArrayGivenBackIsTakenAgainForPiecesAsLongOrUpToAQuarterShorter() {
+  void anArrayGivenBackIsTakenAgainForPiecesOfItsLengthOnly() {
     PieceBuffers arrays = new PieceBuffers(3);
     byte[] given = new byte[4 * MIB];
     arrays.give(given);
-    assertThat(arrays.take(3 * MIB) == given).as("reused for 3 MiB: a third more").isFalse();
+    byte[] shorter = arrays.take(4 * MIB - 1);
+    assertThat(shorter == given).as("reused for a shorter piece: more heap than the pieces need").isFalse();
+    assertThat(shorter).hasSize(4 * MIB - 1);
     byte[] longer = arrays.take(4 * MIB + 1);
     assertThat(longer == given).as("reused for a longer piece").isFalse();
     assertThat(longer).hasSize(4 * MIB + 1);
-    assertThat(arrays.take(3 * MIB + MIB / 4) == given).as("reused for 3.25 MiB").isTrue();
+    assertThat(arrays.take(4 * MIB) == given).as("reused for a piece of its length").isTrue();
     assertThat(arrays.keptCount()).isZero();
     assertThat(arrays.take(4 * MIB) == given).as("taken twice").isFalse();
   }
