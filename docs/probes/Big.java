@@ -12,17 +12,27 @@ public class Big {
     try { String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
       String[] f = st.substring(st.lastIndexOf(')') + 2).split(" "); return Long.parseLong(f[7]); } catch (Exception e) { return 0; }
   }
-  public static void main(String[] a) throws Exception {
-    Path base = Path.of(a[0]); int warm = Integer.parseInt(a[1]), timed = Integer.parseInt(a[2]);
+  /** BASE/big.bin, 1 GiB of random bytes, made once. */
+  static Path input(Path base) throws Exception {
     Files.createDirectories(base);
     Path input = base.resolve("big.bin");
     if (!Files.exists(input)) {
       byte[] b = new byte[1 << 20]; Random r = new Random(1);
       try (var out = Files.newOutputStream(input)) { for (int i = 0; i < 1024; i++) { r.nextBytes(b); out.write(b); } }
     }
+    return input;
+  }
+  /** This JVM, the master, the workers. */
+  static List<Long> pids(LocalCluster cluster) {
+    List<Long> pids = new ArrayList<>(); pids.add(ProcessHandle.current().pid()); pids.add(cluster.masterPid());
+    for (int i = 0; i < cluster.workerCount(); i++) pids.add(cluster.workerPid(i));
+    return pids;
+  }
+  public static void main(String[] a) throws Exception {
+    Path base = Path.of(a[0]); int warm = Integer.parseInt(a[1]), timed = Integer.parseInt(a[2]);
+    Path input = input(base);
     try (LocalCluster cluster = LocalCluster.start(Small8.launcher(), base.resolve("c"), 3, "1s")) {
-      List<Long> pids = new ArrayList<>(); pids.add(ProcessHandle.current().pid()); pids.add(cluster.masterPid());
-      for (int i = 0; i < cluster.workerCount(); i++) pids.add(cluster.workerPid(i));
+      List<Long> pids = pids(cluster);
       HiroClient client = cluster.client();
       for (int i = 0; i < warm + timed; i++) {
         long[] before = pids.stream().mapToLong(Big::cpu).toArray(); long[] fb = pids.stream().mapToLong(Big::flt).toArray();
