@@ -34,7 +34,8 @@ public class Get {
           if (kind.equals("get")) client.get("/big", out); else client.cat("/big", nul);
           double sec = (System.nanoTime() - s) / 1e9; long[] ss1 = sched(); double mainWait = (ss1[1] - ss0[1]) / 1e9; double mainCpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - tc) / 1e9;
           long[] s1 = stat(); long tot0 = 0; for (int k = 0; k < s1.length; k++) tot0 += s1[k] - s0[k];
-          double idle = (s1[3] - s0[3]) * 2.0 / tot0, iow = (s1[4] - s0[4]) * 2.0 / tot0;
+          int cores = Runtime.getRuntime().availableProcessors();
+          double idle = (s1[3] - s0[3]) * (double) cores / tot0, iow = (s1[4] - s0[4]) * (double) cores / tot0;
           double tot = 0; StringBuilder sb = new StringBuilder();
           for (int k = 0; k < pids.size(); k++) { double c = (Big.cpu(pids.get(k)) - before[k]) / 1e9; tot += c; sb.append(String.format(" %.2f", c)); }
           System.out.printf("%s %d %.1f MB/s cpu %.2f s/GiB [%s ] idle %.2f iowait %.2f cores, client faults %dk, main thread %.2f s cpu, %.2f s runnable waiting, of %.2f s%n", kind, i, 1073.741824 / sec, tot, sb, idle, iow, (Big.flt(pids.get(0)) - f0) / 1000, mainCpu, mainWait, sec);

@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code limit.put_floor.1client} and {@code .8clients}: the small puts per second this machine
@@ -56,6 +58,7 @@ import java.util.function.Consumer;
  * the other file limits' do.
  */
 final class PutFloor {
+  private static final Logger LOG = LoggerFactory.getLogger(PutFloor.class);
   private static final int REPLICATION = HiroBench.REPLICATION;
 
   private final HostPort master;
@@ -85,7 +88,11 @@ final class PutFloor {
     byte[] content = new byte[sizes.smallFileBytes()];
     ThreadLocalRandom.current().nextBytes(content);
     ByteString bytes = ByteString.copyFrom(content);
-    Optional<CpuMeter> cpu = CpuMeter.of(PROCESS_NAMES, processes(nodes));
+    Optional<CpuMeter> cpu = CpuMeter.of(processNames(), processes(nodes));
+    if (cpu.isEmpty()) {
+      LOG.warn("the CPU time of the bare nodes is not known here; limit.put_floor.*.cpu and limit.put_lean.*.cpu "
+          + "not measured");
+    }
     List<Client> clients = new ArrayList<>();
     try {
       for (int c = 0; c < sizes.clientCount(); c++) {
@@ -116,8 +123,14 @@ final class PutFloor {
   /** One figure in files per second, and the CPU per file of its puts (empty where it is not known). */
   record Timed(Figure rate, Optional<Figure> cpu) {}
 
-  /** The processes a put goes through, in the order of {@link #processes}. */
-  private static final List<String> PROCESS_NAMES = List.of("client", "master", "worker-1", "worker-2", "worker-3");
+  /** The names of the {@link #processes} a put goes through, in their order. */
+  private static List<String> processNames() {
+    List<String> names = new ArrayList<>(List.of("client", "master"));
+    for (int w = 1; w <= REPLICATION; w++) {
+      names.add("worker-" + w);
+    }
+    return names;
+  }
 
   private static List<ProcessHandle> processes(BareNodes nodes) {
     List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(), nodes.masterProcess().toHandle()));

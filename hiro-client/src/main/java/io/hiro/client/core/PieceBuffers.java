@@ -19,18 +19,21 @@ final class PieceBuffers {
   /** Arrays shorter than this are made for each transfer. */
   static final int KEPT_MIN_BYTES = 1 << 20;
 
-  private final int keptMax;
+  private final int keptCountMax;
   private final IntFunction<byte[]> make;
   private final Deque<SoftReference<byte[]>> kept = new ArrayDeque<>();
 
-  /** Keeps at most {@code keptMax} arrays between transfers. */
-  PieceBuffers(int keptMax) {
-    this(keptMax, byte[]::new);
+  /** Keeps at most {@code keptCountMax} arrays between transfers. */
+  PieceBuffers(int keptCountMax) {
+    this(keptCountMax, byte[]::new);
   }
 
   /** As {@link #PieceBuffers(int)}, making new arrays with {@code make} (a test's, to see where they are made). */
-  PieceBuffers(int keptMax, IntFunction<byte[]> make) {
-    this.keptMax = keptMax;
+  PieceBuffers(int keptCountMax, IntFunction<byte[]> make) {
+    if (keptCountMax < 1) {
+      throw new IllegalArgumentException("keeps at least one array, not " + keptCountMax);
+    }
+    this.keptCountMax = keptCountMax;
     this.make = make;
   }
 
@@ -59,7 +62,7 @@ final class PieceBuffers {
 
   /**
    * Keeps {@code array}, which no one uses any more, for a later {@link #take}, in place of the one
-   * given longest ago if {@code keptMax} are kept already.
+   * given longest ago if {@code keptCountMax} are kept already.
    */
   void give(byte[] array) {
     if (array.length < KEPT_MIN_BYTES) {
@@ -67,7 +70,7 @@ final class PieceBuffers {
     }
     synchronized (this) {
       kept.addFirst(new SoftReference<>(array));
-      if (kept.size() > keptMax) {
+      if (kept.size() > keptCountMax) {
         kept.removeLast();
       }
     }

@@ -69,8 +69,9 @@ final class ReadAhead {
   /**
    * Hands {@code pieces} to {@code consumer} in order, holding at most {@code buffers} at once, in
    * arrays from {@code arrays}, which get them back once the run has ended well (after a failure a
-   * fetch may outlive the run, so its array is not given back). A new array is made by the fetch
-   * that fills it, not by the caller's thread, which is then consuming the piece before.
+   * fetch may outlive the run, so its array is not given back). With more than one piece and buffer,
+   * a new array is made by the fetch that fills it, not by the caller's thread, which is then
+   * consuming the piece before; else everything runs on the caller's thread.
    */
   static void run(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Consumer consumer)
       throws IOException {

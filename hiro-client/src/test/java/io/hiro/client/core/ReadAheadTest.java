@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ReadAheadTest {
+  private static final int MIB = 1 << 20;
+
   private static List<PieceRef> pieces(int... lengths) {
     List<PieceRef> pieces = new ArrayList<>();
     long offset = 0;
@@ -145,12 +147,10 @@ class ReadAheadTest {
     }
   }
 
-  private static final int MIB = 1 << 20;
-
-  /** Arrays that remember where they were made, as a client's would be made. */
-  private record Made(List<Thread> threads, PieceBuffers arrays) {
+  /** Arrays that remember the threads that made them. */
+  private record Made(List<Thread> threads) {
     Made() {
-      this(Collections.synchronizedList(new ArrayList<>()), null);
+      this(Collections.synchronizedList(new ArrayList<>()));
     }
 
     PieceBuffers buffers() {
