@@ -11,7 +11,7 @@ import java.util.function.IntFunction;
  * between one transfer and the next, softly: the collector takes them back before the heap runs
  * short. A transfer of a large file holds up to three pieces of 64 MiB at once; made anew for each
  * transfer, in a client that lives on (a program's, the bench's), every array was memory the JVM
- * had not touched yet: ~50,000 page faults per GiB got, 10-15 us each on a VM (session 32).
+ * had not touched yet: 32-75 thousand page faults per GiB got, 10-15 us each on a VM (session 32).
  * Arrays under {@link #KEPT_MIN_BYTES} are not kept: the young generation makes them cheaply.
  * Thread-safe.
  */
