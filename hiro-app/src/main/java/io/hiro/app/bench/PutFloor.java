@@ -28,8 +28,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code limit.put_floor.1client} and {@code .8clients}: the small puts per second this machine
@@ -58,7 +56,6 @@ import org.slf4j.LoggerFactory;
  * the other file limits' do.
  */
 final class PutFloor {
-  private static final Logger LOG = LoggerFactory.getLogger(PutFloor.class);
   private static final int REPLICATION = HiroBench.REPLICATION;
 
   private final HostPort master;
@@ -78,9 +75,10 @@ final class PutFloor {
    * The four figures, {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with
    * {@code sizes.clientCount()}, measured on {@code nodes}: its master and its first {@link
    * #REPLICATION} workers. Each goes to {@code out} as it is measured, followed by the CPU its puts
-   * took per file in the bench's client, the master and each worker ({@code .cpu}, where the system
-   * tells other processes' CPU time), to be set beside Hiro's own {@code put.*.cpu}: what Hiro's
-   * processes take on top is its own work.
+   * took per file in the bench's client, the master and each worker ({@code .cpu}; the client's
+   * only, as {@link CpuMeter#withCluster} says, where the system does not tell other processes' CPU
+   * time), to be set beside Hiro's own {@code put.*.cpu}: what Hiro's processes take on top is its
+   * own work.
    */
   static Figures measure(BareNodes nodes, BenchSizes sizes, long deadlineNanos, Consumer<Figure> out)
       throws IOException {
@@ -88,11 +86,8 @@ final class PutFloor {
     byte[] content = new byte[sizes.smallFileBytes()];
     ThreadLocalRandom.current().nextBytes(content);
     ByteString bytes = ByteString.copyFrom(content);
-    Optional<CpuMeter> cpu = CpuMeter.of(processNames(), processes(nodes));
-    if (cpu.isEmpty()) {
-      LOG.warn("the CPU time of the bare nodes is not known here; limit.put_floor.*.cpu and limit.put_lean.*.cpu "
-          + "not measured");
-    }
+    CpuMeter cpu = CpuMeter.withCluster(nodes.masterProcess().pid(),
+        nodes.workerProcesses().subList(0, REPLICATION).stream().map(Process::pid).toList());
     List<Client> clients = new ArrayList<>();
     try {
       for (int c = 0; c < sizes.clientCount(); c++) {
@@ -120,23 +115,11 @@ final class PutFloor {
   /** What {@link #measure} found. */
   record Figures(Timed floor1, Timed floorMany, Timed lean1, Timed leanMany) {}
 
-  /** One figure in files per second, and the CPU per file of its puts (empty where it is not known). */
+  /**
+   * One figure in files per second, and the CPU per file of its puts in all its processes (empty
+   * where only the client's is known).
+   */
   record Timed(Figure rate, Optional<Figure> cpu) {}
-
-  /** The names of the {@link #processes} a put goes through, in their order. */
-  private static List<String> processNames() {
-    List<String> names = new ArrayList<>(List.of("client", "master"));
-    for (int w = 1; w <= REPLICATION; w++) {
-      names.add("worker-" + w);
-    }
-    return names;
-  }
-
-  private static List<ProcessHandle> processes(BareNodes nodes) {
-    List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(), nodes.masterProcess().toHandle()));
-    nodes.workerProcesses().subList(0, REPLICATION).forEach(worker -> processes.add(worker.toHandle()));
-    return processes;
-  }
 
   /** One timed run of puts, in puts per second. */
   private interface Run {
@@ -147,19 +130,19 @@ final class PutFloor {
    * Times figures as Hiro's small-file figures are ({@link SmallFileBench}): the median of {@code runs}
    * runs of {@code filesPerRun} puts, with the runs, and the CPU of them all.
    */
-  private record Timing(int runs, int filesPerRun, Optional<CpuMeter> cpu, Consumer<Figure> out) {
+  private record Timing(int runs, int filesPerRun, CpuMeter cpu, Consumer<Figure> out) {
     Timed timed(String name, Run run) throws IOException {
-      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
+      CpuMeter.Sample before = cpu.sample();
       double[] rates = new double[runs];
       for (int r = 0; r < rates.length; r++) {
         rates[r] = run.rate();
       }
       Figure rate = Figure.medianOf(name, rates, "files/s").withRuns(rates, "files/s");
-      Optional<Figure> perFile = cpu.map(meter -> meter.add(null, before.orElseThrow(), meter.sample())
-          .perFile(name + ".cpu", (long) runs * filesPerRun, rate.value()));
+      CpuMeter.Usage usage = cpu.add(null, before, cpu.sample());
+      Figure perFile = usage.perFile(name + ".cpu", (long) runs * filesPerRun, rate.value());
       out.accept(rate);
-      perFile.ifPresent(out);
-      return new Timed(rate, perFile);
+      out.accept(perFile);
+      return new Timed(rate, usage.coversCluster() ? Optional.of(perFile) : Optional.empty());
     }
   }
 
