@@ -1,8 +1,11 @@
 package io.hiro.client.core;
 
 import io.hiro.common.HiroException;
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +90,24 @@ final class BoundedParallel {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits for {@code task} and returns its result; its failure is rethrown as it was, an
+   * IOException as such. {@code doing} names the wait in the error an interrupt makes.
+   */
+  static <T> T await(Future<T> task, String doing) throws IOException {
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw unchecked(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HiroException.unavailable("interrupted while " + doing);
     }
   }
 

@@ -112,13 +112,14 @@ public final class Downloader {
   private byte[] fetchWholePieces(FileStatus file, ReadTokens tokens, DownloadFile out, TransferProgress progress,
       int buffers) throws IOException {
     MessageDigest sha256 = FileDigest.sha256();
-    ReadAhead.run(file.getPiecesList(), buffers, pieceBuffers,
+    ReadAhead.runHandoff(file.getPiecesList(), buffers, pieceBuffers,
         (piece, into) -> fetcher.fetch(file, piece,
             PieceSink.array(into, end -> progress.reached((int) piece.getIndex(), end)), tokens::renew),
         (piece, bytes, length) -> {
+          // The disk writes this piece while it is hashed and, if it takes longer, while the next is.
           Future<?> written = out.write(piece, bytes, length);
           sha256.update(bytes, 0, length);
-          DownloadFile.await(written);
+          return written;
         });
     return sha256.digest();
   }

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,8 +15,9 @@ import java.util.concurrent.Future;
 /**
  * Hands a file's pieces to a consumer in order, each whole and verified, while the next ones are
  * already being fetched: at most {@code buffers} pieces are held at once, each in a buffer of its
- * own that is reused once the consumer is done with it. The first failure, of a fetch or of the
- * consumer, cancels the fetches still running and is rethrown.
+ * own that is reused once the consumer is done with it (with {@link #runHandoff}, once the work
+ * the consumer started on the piece has ended). The first failure, of a fetch or of the consumer,
+ * cancels the fetches still running and is rethrown.
  */
 final class ReadAhead {
   /** Fetches one piece into {@code into} (at least as long as the piece). */
@@ -29,6 +30,17 @@ final class ReadAhead {
   @FunctionalInterface
   interface Consumer {
     void accept(PieceRef piece, byte[] bytes, int length) throws IOException;
+  }
+
+  /**
+   * Takes one piece's bytes, {@code bytes[0..length)}, and may go on using them after it returns,
+   * until the future it returns is done (null: done already); only then is the array reused. The
+   * next piece is handed over meanwhile, so that the consumer's work on one piece (a write to disk)
+   * overlaps its work on the next (hashing it).
+   */
+  @FunctionalInterface
+  interface Handoff {
+    Future<?> accept(PieceRef piece, byte[] bytes, int length) throws IOException;
   }
 
   /** How long {@link #run} waits, after a failure, for the fetches it interrupted to end. */
@@ -75,23 +87,47 @@ final class ReadAhead {
    */
   static void run(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Consumer consumer)
       throws IOException {
+    runHandoff(pieces, buffers, arrays, fetch, (piece, bytes, length) -> {
+      consumer.accept(piece, bytes, length);
+      return null;
+    });
+  }
+
+  /**
+   * As {@link #run(List, int, PieceBuffers, Fetch, Consumer)}, with a consumer that may go on using
+   * a piece's array after it took the piece: the array counts among the {@code buffers} held until
+   * the future the consumer returned for it is done, and its failure is the run's. The run returns
+   * once every such future is done.
+   */
+  static void runHandoff(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Handoff consumer)
+      throws IOException {
     int longest = (int) pieces.stream().mapToLong(PieceRef::getLength).max().orElse(0);
     if (pieces.size() <= 1 || buffers <= 1) {
       byte[] buffer = arrays.take(longest);
       for (PieceRef piece : pieces) {
         fetch.fetch(piece, buffer);
-        consumer.accept(piece, buffer, (int) piece.getLength());
+        Future<?> consumed = consumer.accept(piece, buffer, (int) piece.getLength());
+        if (consumed != null) {
+          BoundedParallel.await(consumed, "reading");
+        }
       }
       arrays.give(buffer);
       return;
     }
     Deque<byte[]> free = new ArrayDeque<>();
     Deque<Future<byte[]>> fetching = new ArrayDeque<>();
+    Deque<Held> held = new ArrayDeque<>();
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     try {
       int next = 0;
       for (PieceRef piece : pieces) {
-        while (next < pieces.size() && fetching.size() < buffers) {
+        // Arrays the consumer is done with are free again; with every buffer held by the consumer
+        // and none fetching, this piece waits for the oldest.
+        while (!held.isEmpty()
+            && (held.peek().consumed().isDone() || fetching.isEmpty() && held.size() >= buffers)) {
+          free.push(held.remove().await());
+        }
+        while (next < pieces.size() && fetching.size() + held.size() < buffers) {
           PieceRef ahead = pieces.get(next++);
           byte[] reused = free.poll();
           fetching.add(executor.submit(() -> {
@@ -100,9 +136,12 @@ final class ReadAhead {
             return buffer;
           }));
         }
-        byte[] bytes = await(fetching.remove());
-        consumer.accept(piece, bytes, (int) piece.getLength());
-        free.push(bytes);
+        byte[] bytes = BoundedParallel.await(fetching.remove(), "reading");
+        Future<?> consumed = consumer.accept(piece, bytes, (int) piece.getLength());
+        held.add(new Held(bytes, consumed != null ? consumed : CompletableFuture.completedFuture(null)));
+      }
+      while (!held.isEmpty()) {
+        free.push(held.remove().await());
       }
     } finally {
       executor.shutdownNow();
@@ -114,14 +153,11 @@ final class ReadAhead {
     free.forEach(arrays::give);
   }
 
-  private static byte[] await(Future<byte[]> fetched) {
-    try {
-      return fetched.get();
-    } catch (ExecutionException e) {
-      throw BoundedParallel.unchecked(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw HiroException.unavailable("interrupted while reading");
+  /** A piece's array the consumer may still be using, until {@code consumed} is done. */
+  private record Held(byte[] bytes, Future<?> consumed) {
+    byte[] await() throws IOException {
+      BoundedParallel.await(consumed, "reading");
+      return bytes;
     }
   }
 }

@@ -2,20 +2,25 @@ package io.hiro.client.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.proto.PieceRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -205,6 +210,73 @@ class ReadAheadTest {
       }
       fill(piece, into);
     }, (piece, bytes, length) -> {})).hasMessageContaining("piece 2");
+    assertThat(arrays.keptCount()).isZero();
+  }
+
+  @Test
+  void aHandoffIsGivenTheNextPieceWhileItsWorkOnTheOneBeforeGoesOn() {
+    List<PieceRef> pieces = pieces(MIB, MIB, MIB, MIB, MIB);
+    List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
+    List<Long> taken = Collections.synchronizedList(new ArrayList<>());
+    // Each piece's work ends only once the next piece was taken: a run that waited for it first never ends.
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ReadAhead.runHandoff(pieces, 3, new PieceBuffers(3),
+        ReadAheadTest::fill, (piece, bytes, length) -> {
+          taken.add((long) bytes[0]);
+          if (!work.isEmpty()) {
+            work.getLast().complete(null);
+          }
+          CompletableFuture<Void> thisWork = new CompletableFuture<>();
+          work.add(thisWork);
+          if (piece.getIndex() == pieces.size() - 1) {
+            thisWork.complete(null);
+          }
+          return thisWork;
+        }));
+    assertThat(taken).containsExactly(0L, 1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void noArrayIsFetchedIntoWhileAHandoffStillUsesItAndTheRunEndsOnlyWithTheirWork() throws Exception {
+    ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      for (List<PieceRef> pieces : List.of(pieces(MIB, MIB, MIB, MIB, MIB, MIB, MIB, MIB), pieces(MIB))) {
+        Set<byte[]> inUse = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+        Set<byte[]> arrays = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+        List<Long> overwritten = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
+        ReadAhead.runHandoff(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+          if (inUse.contains(into)) {
+            overwritten.add(piece.getIndex());
+          }
+          arrays.add(into);
+          fill(piece, into);
+        }, (piece, bytes, length) -> {
+          inUse.add(bytes);
+          CompletableFuture<Void> written = new CompletableFuture<>();
+          work.add(written);
+          writer.schedule(() -> { // a slow disk: the write ends well after the piece was taken
+            inUse.remove(bytes);
+            written.complete(null);
+          }, 20, TimeUnit.MILLISECONDS);
+          return written;
+        });
+        assertThat(overwritten).as("pieces fetched into an array still being written").isEmpty();
+        assertThat(arrays).hasSizeLessThanOrEqualTo(3);
+        assertThat(work).hasSize(pieces.size()).allMatch(CompletableFuture::isDone);
+      }
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  @Test
+  void aHandoffsFailedWorkFailsTheRunAsItFailed() {
+    PieceBuffers arrays = new PieceBuffers(3);
+    assertThatThrownBy(() -> ReadAhead.runHandoff(pieces(MIB, MIB, MIB, MIB, MIB), 3, arrays, ReadAheadTest::fill,
+        (piece, bytes, length) -> piece.getIndex() == 1
+            ? CompletableFuture.failedFuture(new IOException("No space left on device"))
+            : CompletableFuture.completedFuture(null)))
+        .isInstanceOf(IOException.class).hasMessage("No space left on device");
     assertThat(arrays.keptCount()).isZero();
   }
 
