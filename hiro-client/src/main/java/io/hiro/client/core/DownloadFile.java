@@ -15,12 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The temp file a get writes its pieces into: whole verified pieces ({@link #write}), on a thread
  * of its own (for a file of more than one piece) so that the disk writes one piece while the caller
- * hashes it and the next ones arrive, each piece but the last flushed to the disk once written; or,
+ * hashes it and the next ones arrive, flushed to the disk every {@link #FLUSH_BYTES} or so; or,
  * for pieces too large to hold in memory, one piece at a time as its messages come
  * ({@link #stream}). Where the file system takes O_DIRECT and every piece starts on a block, the
  * bytes go past the page cache, as a worker's do
@@ -31,6 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DownloadFile implements AutoCloseable {
   /** Bytes gathered before one O_DIRECT write. */
   static final int STAGING_BYTES = 1 << 20;
+  /**
+   * Bytes written between two flushes of a file of several pieces: each flush of the disk's cache
+   * then overlaps the hashing of the next pieces, and the last one at {@link #forceAll} finds little
+   * to do. There a GiB took 0.16-0.70 s to flush on a VM, the get waiting (session 33). A flush per
+   * piece would be one per 64 KiB for the smallest pieces.
+   */
+  static final long FLUSH_BYTES = 64L << 20;
   /** How long {@link #close} waits for the writes still under way (a few pieces) before it closes the file. */
   private static final long CLOSE_WAIT_SECONDS = 60;
 
@@ -44,6 +52,9 @@ final class DownloadFile implements AutoCloseable {
   private ExecutorService writer;
   private final int pieceCount;
   private final AtomicLong directBytes = new AtomicLong();
+  /** Bytes written since the last flush; used by one write at a time, as {@link #staging} is. */
+  private long unflushedBytes;
+  private final AtomicInteger flushes = new AtomicInteger();
 
   private DownloadFile(FileChannel buffered, FileChannel direct, int alignment, int pieceCount) {
     this.buffered = buffered;
@@ -79,10 +90,15 @@ final class DownloadFile implements AutoCloseable {
     return directBytes.get();
   }
 
+  /** How many times the writes flushed the disk's cache on their way ({@link #FLUSH_BYTES}). */
+  int flushes() {
+    return flushes.get();
+  }
+
   /**
    * Starts writing {@code bytes[0..length)} as {@code piece}'s content, after the writes started
-   * before; the caller must not change them until the returned write is {@link #await}ed. Called
-   * from one thread.
+   * before; the caller must not change them until the returned future is done. Called from one
+   * thread.
    */
   Future<?> write(PieceRef piece, byte[] bytes, int length) {
     Callable<Void> write = () -> {
@@ -92,10 +108,11 @@ final class DownloadFile implements AutoCloseable {
         out.write(offset, ByteBuffer.wrap(bytes, offset, Math.min(STAGING_BYTES, length - offset)));
       }
       out.finish();
-      if (pieceCount > 1 && piece.getIndex() < pieceCount - 1) {
-        // The disk's cache is flushed piece by piece, while the next pieces are hashed, not all at
-        // the end: there a GiB got took 0.35-0.7 s to force on a VM, the get waiting (session 33).
+      unflushedBytes += length;
+      if (unflushedBytes >= FLUSH_BYTES && piece.getIndex() < pieceCount - 1) {
         buffered.force(false);
+        unflushedBytes = 0;
+        flushes.incrementAndGet();
       }
       return null;
     };
@@ -110,11 +127,6 @@ final class DownloadFile implements AutoCloseable {
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** Waits for a write {@link #write} started; its failure is rethrown as it was. */
-  static void await(Future<?> write) throws IOException {
-    BoundedParallel.await(write, "writing a local file");
   }
 
   /**
@@ -165,9 +177,9 @@ final class DownloadFile implements AutoCloseable {
   }
 
   /**
-   * Waits for the writes still under way or queued (a caller that failed meanwhile did not), then
-   * closes the file. Interrupting a write would close its channel under it, so the wait is not cut short by
-   * an interrupt; the interrupt is kept.
+   * Waits for the writes still under way or queued and not cancelled (a caller that failed meanwhile
+   * did not), then closes the file. Interrupting a write would close its channel under it, so the
+   * wait is not cut short by an interrupt; the interrupt is kept.
    */
   @Override
   public void close() throws IOException {

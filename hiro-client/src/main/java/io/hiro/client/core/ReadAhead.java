@@ -16,8 +16,8 @@ import java.util.concurrent.Future;
  * Hands a file's pieces to a consumer in order, each whole and verified, while the next ones are
  * already being fetched: at most {@code buffers} pieces are held at once, each in a buffer of its
  * own that is reused once the consumer is done with it (with {@link #runHandoff}, once the work
- * the consumer started on the piece has ended). The first failure, of a fetch or of the consumer,
- * cancels the fetches still running and is rethrown.
+ * the consumer started on the piece has ended). A failure, of a fetch or of the consumer, cancels
+ * the fetches still running and is rethrown.
  */
 final class ReadAhead {
   /** Fetches one piece into {@code into} (at least as long as the piece). */
@@ -43,7 +43,10 @@ final class ReadAhead {
     Future<?> accept(PieceRef piece, byte[] bytes, int length) throws IOException;
   }
 
-  /** How long {@link #run} waits, after a failure, for the fetches it interrupted to end. */
+  /** What a wait for a {@link Handoff}'s work on a piece is, in the error an interrupt makes. */
+  private static final String PIECE_WORK = "finishing the work on a piece (writing it to disk)";
+
+  /** How long {@link #runHandoff} waits, after a failure, for the fetches it interrupted to end. */
   private static final long FETCHES_END_WAIT_SECONDS = 10;
 
   private ReadAhead() {}
@@ -96,8 +99,10 @@ final class ReadAhead {
   /**
    * As {@link #run(List, int, PieceBuffers, Fetch, Consumer)}, with a consumer that may go on using
    * a piece's array after it took the piece: the array counts among the {@code buffers} held until
-   * the future the consumer returned for it is done, and its failure is the run's. The run returns
-   * once every such future is done.
+   * the future the consumer returned for it is done, and its failure is the run's. A run that ends
+   * well returns once every such future is done. After a failure the futures not done are
+   * cancelled, without interrupting: work under way on an array may go on, and the caller waits for
+   * it before it lets go of what that work uses (as {@link DownloadFile#close} does).
    */
   static void runHandoff(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Handoff consumer)
       throws IOException {
@@ -108,7 +113,7 @@ final class ReadAhead {
         fetch.fetch(piece, buffer);
         Future<?> consumed = consumer.accept(piece, buffer, (int) piece.getLength());
         if (consumed != null) {
-          BoundedParallel.await(consumed, "reading");
+          BoundedParallel.await(consumed, PIECE_WORK);
         }
       }
       arrays.give(buffer);
@@ -122,9 +127,8 @@ final class ReadAhead {
       int next = 0;
       for (PieceRef piece : pieces) {
         // Arrays the consumer is done with are free again; with every buffer held by the consumer
-        // and none fetching, this piece waits for the oldest.
-        while (!held.isEmpty()
-            && (held.peek().consumed().isDone() || fetching.isEmpty() && held.size() >= buffers)) {
+        // (none fetching, then), this piece waits for the oldest.
+        while (!held.isEmpty() && (held.peek().consumed().isDone() || held.size() >= buffers)) {
           free.push(held.remove().await());
         }
         while (next < pieces.size() && fetching.size() + held.size() < buffers) {
@@ -144,6 +148,8 @@ final class ReadAhead {
         free.push(held.remove().await());
       }
     } finally {
+      // After a failure: the consumer's work not yet started is dropped (its arrays are not reused).
+      held.forEach(work -> work.consumed().cancel(false));
       executor.shutdownNow();
       // After a failure the fetches still running were interrupted (gRPC cancels such a call at
       // once): none may log or tell of progress after the caller reported the failure.
@@ -156,7 +162,7 @@ final class ReadAhead {
   /** A piece's array the consumer may still be using, until {@code consumed} is done. */
   private record Held(byte[] bytes, Future<?> consumed) {
     byte[] await() throws IOException {
-      BoundedParallel.await(consumed, "reading");
+      BoundedParallel.await(consumed, PIECE_WORK);
       return bytes;
     }
   }

@@ -50,7 +50,7 @@ class DownloadFileTest {
     for (PieceRef piece : pieces) {
       int length = (int) piece.getLength();
       System.arraycopy(content, (int) piece.getOffset(), buffer, 0, length);
-      DownloadFile.await(file.write(piece, buffer, length));
+      BoundedParallel.await(file.write(piece, buffer, length), "writing");
     }
   }
 
@@ -83,7 +83,7 @@ class DownloadFileTest {
     try (DownloadFile file = DownloadFile.create(path, pieces, true)) {
       Future<?> written = file.write(pieces.getFirst(), content, content.length);
       assertThat(written).isDone();
-      DownloadFile.await(written);
+      BoundedParallel.await(written, "writing");
     }
     assertThat(Files.readAllBytes(path)).isEqualTo(content);
   }
@@ -135,11 +135,28 @@ class DownloadFileTest {
   }
 
   @Test
+  void theWritesFlushTheDiskEvery64MiBOrSoButNotAfterTheLastPieceWhichForceAllMakesDurable() throws Exception {
+    int pieceBytes = (int) (DownloadFile.FLUSH_BYTES / 2);
+    byte[] buffer = random(pieceBytes, 13);
+    List<PieceRef> large = pieces(5L * pieceBytes, pieceBytes); // flushed after pieces 1 and 3, not after 4, the last
+    List<PieceRef> small = pieces(40 * 64 * 1024, 64 * 1024); // pieces of the smallest size: 2.5 MiB, never flushed
+    for (List<PieceRef> pieces : List.of(large, small)) {
+      try (DownloadFile file = DownloadFile.create(dir.resolve("f" + pieces.size()), pieces, true)) {
+        for (PieceRef piece : pieces) {
+          BoundedParallel.await(file.write(piece, buffer, (int) piece.getLength()), "writing");
+        }
+        assertThat(file.flushes()).isEqualTo(pieces == large ? 2 : 0);
+        file.forceAll();
+      }
+    }
+  }
+
+  @Test
   void aFailedWriteIsRethrownByAwait() throws Exception {
     List<PieceRef> pieces = pieces(2 * MIB, MIB);
     try (DownloadFile file = DownloadFile.create(dir.resolve("f"), pieces, true)) {
       Future<?> written = file.write(pieces.getFirst(), new byte[100], MIB); // fewer bytes than the piece's length
-      assertThatThrownBy(() -> DownloadFile.await(written)).isInstanceOf(IndexOutOfBoundsException.class);
+      assertThatThrownBy(() -> BoundedParallel.await(written, "writing")).isInstanceOf(IndexOutOfBoundsException.class);
     }
   }
 }

@@ -24,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ReadAheadTest {
   private static final int MIB = 1 << 20;
@@ -239,45 +241,66 @@ class ReadAheadTest {
   void noArrayIsFetchedIntoWhileAHandoffStillUsesItAndTheRunEndsOnlyWithTheirWork() throws Exception {
     ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
     try {
-      for (List<PieceRef> pieces : List.of(pieces(MIB, MIB, MIB, MIB, MIB, MIB, MIB, MIB), pieces(MIB))) {
-        Set<byte[]> inUse = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
-        Set<byte[]> arrays = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
-        List<Long> overwritten = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
-        ReadAhead.runHandoff(pieces, 3, new PieceBuffers(3), (piece, into) -> {
-          if (inUse.contains(into)) {
-            overwritten.add(piece.getIndex());
-          }
-          arrays.add(into);
-          fill(piece, into);
-        }, (piece, bytes, length) -> {
-          inUse.add(bytes);
-          CompletableFuture<Void> written = new CompletableFuture<>();
-          work.add(written);
-          writer.schedule(() -> { // a slow disk: the write ends well after the piece was taken
-            inUse.remove(bytes);
-            written.complete(null);
-          }, 20, TimeUnit.MILLISECONDS);
-          return written;
-        });
-        assertThat(overwritten).as("pieces fetched into an array still being written").isEmpty();
-        assertThat(arrays).hasSizeLessThanOrEqualTo(3);
-        assertThat(work).hasSize(pieces.size()).allMatch(CompletableFuture::isDone);
+      for (int buffers : List.of(3, 2)) {
+        for (List<PieceRef> pieces : List.of(pieces(MIB, MIB, MIB, MIB, MIB, MIB, MIB, MIB), pieces(MIB))) {
+          Set<byte[]> inUse = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+          Set<byte[]> arrays = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+          List<Long> overwritten = Collections.synchronizedList(new ArrayList<>());
+          List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
+          ReadAhead.runHandoff(pieces, buffers, new PieceBuffers(3), (piece, into) -> {
+            if (inUse.contains(into)) {
+              overwritten.add(piece.getIndex());
+            }
+            arrays.add(into);
+            fill(piece, into);
+          }, (piece, bytes, length) -> {
+            inUse.add(bytes);
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            work.add(written);
+            writer.schedule(() -> { // a slow disk: the write ends well after the piece was taken
+              inUse.remove(bytes);
+              written.complete(null);
+            }, 20, TimeUnit.MILLISECONDS);
+            return written;
+          });
+          assertThat(overwritten).as("pieces fetched into an array still being written").isEmpty();
+          assertThat(arrays).hasSizeLessThanOrEqualTo(buffers);
+          assertThat(work).hasSize(pieces.size()).allMatch(CompletableFuture::isDone);
+        }
       }
     } finally {
       writer.shutdownNow();
     }
   }
 
-  @Test
-  void aHandoffsFailedWorkFailsTheRunAsItFailed() {
+  @ParameterizedTest(name = "the work on piece {1} of {0} fails")
+  @CsvSource({"5, 1", "5, 4", "1, 0"})
+  void aHandoffsFailedWorkFailsTheRunAsItFailed(int count, int failing) {
     PieceBuffers arrays = new PieceBuffers(3);
-    assertThatThrownBy(() -> ReadAhead.runHandoff(pieces(MIB, MIB, MIB, MIB, MIB), 3, arrays, ReadAheadTest::fill,
-        (piece, bytes, length) -> piece.getIndex() == 1
+    List<PieceRef> pieces = pieces(Collections.nCopies(count, MIB).stream().mapToInt(Integer::intValue).toArray());
+    assertThatThrownBy(() -> ReadAhead.runHandoff(pieces, 3, arrays, ReadAheadTest::fill,
+        (piece, bytes, length) -> piece.getIndex() == failing
             ? CompletableFuture.failedFuture(new IOException("No space left on device"))
             : CompletableFuture.completedFuture(null)))
         .isInstanceOf(IOException.class).hasMessage("No space left on device");
     assertThat(arrays.keptCount()).isZero();
+  }
+
+  @Test
+  void aFailedRunCancelsTheHandoffsWorkNotDoneWithoutInterruptingIt() {
+    List<PieceRef> pieces = pieces(MIB, MIB, MIB, MIB);
+    List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
+    assertThatThrownBy(() -> ReadAhead.runHandoff(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+      if (piece.getIndex() == 2) {
+        throw HiroException.dataLoss("piece 2 could not be read");
+      }
+      fill(piece, into);
+    }, (piece, bytes, length) -> {
+      CompletableFuture<Void> written = new CompletableFuture<>(); // a write queued behind a slow one
+      work.add(written);
+      return written;
+    })).hasMessageContaining("piece 2");
+    assertThat(work).hasSize(2).allMatch(CompletableFuture::isCancelled);
   }
 
   @Test
