@@ -1,6 +1,5 @@
 package io.hiro.worker.core;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.hiro.proto.PieceData;
 import io.hiro.worker.store.CorruptReplicaException;
 import io.hiro.worker.store.ReplicaReader;
@@ -9,6 +8,10 @@ import java.util.function.Consumer;
 /**
  * A range of one replica, handed out one message at a time so a slow reader never makes the
  * whole piece sit in memory. Every message's bytes were verified against the block checksums.
+ * A message's bytes are valid until the next {@link #next} or {@link #close}: they are read into
+ * one array, again and again ({@link ReplicaReader#readTransient}), which suits a server stream,
+ * whose {@code onNext} copies a message into the transport's buffers before it returns (gRPC's
+ * Netty server does; an in-process server would hand over the message itself).
  */
 public final class PieceRead implements AutoCloseable {
   private final ReplicaReader reader;
@@ -30,19 +33,19 @@ public final class PieceRead implements AutoCloseable {
     return nextOffsetBytes < endBytes;
   }
 
-  /** The next message; DATA_LOSS if its bytes fail their checksum on disk. */
+  /** The next message, valid until the next call; DATA_LOSS if its bytes fail their checksum on disk. */
   public PieceData next() {
     int length = (int) Math.min(messageBytes, endBytes - nextOffsetBytes);
     ReplicaReader.Checksummed read;
     try {
-      read = reader.read(nextOffsetBytes, length);
+      read = reader.readTransient(nextOffsetBytes, length);
     } catch (CorruptReplicaException e) {
       onCorrupt.accept(e);
       throw e;
     }
     PieceData data = PieceData.newBuilder()
         .setOffset(nextOffsetBytes)
-        .setData(UnsafeByteOperations.unsafeWrap(read.bytes()))
+        .setData(read.bytes())
         .setCrc32C(read.crc32c())
         .build();
     nextOffsetBytes += length;

@@ -1,6 +1,5 @@
 package io.hiro.worker.core;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.hiro.common.Checks;
 import io.hiro.common.Crc32c;
 import io.hiro.common.HiroException;
@@ -85,9 +84,10 @@ public final class ReplicaCopy {
       int length = (int) Math.min(Limits.MESSAGE_DATA_BYTES, meta.getLength() - offset);
       awaitReady(sink, pieceId);
       throttle.take(length);
+      // An array per message, not readTransient's: the sink's client call keeps a message it may send again.
       ReplicaReader.Checksummed read = reader.read(offset, length);
       whole = Crc32c.combine(whole, read.crc32c(), length);
-      sink.send(PieceData.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(read.bytes()))
+      sink.send(PieceData.newBuilder().setOffset(offset).setData(read.bytes())
           .setCrc32C(read.crc32c()).build());
       offset += length;
     }

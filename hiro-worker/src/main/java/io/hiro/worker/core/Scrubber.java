@@ -110,7 +110,7 @@ public final class Scrubber implements AutoCloseable {
       for (long offset = 0; offset < meta.getLength(); ) {
         int length = (int) Math.min(READ_BYTES, meta.getLength() - offset);
         throttle.take(length);
-        whole = Crc32c.combine(whole, reader.read(offset, length).crc32c(), length);
+        whole = Crc32c.combine(whole, reader.readTransient(offset, length).crc32c(), length);
         offset += length;
         counted(0, length);
       }

@@ -17,6 +17,8 @@ final class DiskReplicaReader implements ReplicaReader {
   private final PieceId pieceId;
   private final String node;
   private final FileChannel channel;
+  /** The array {@link #readTransient} fills, kept from one read to the next; grown to the largest. */
+  private byte[] kept = new byte[0];
 
   private DiskReplicaReader(ReplicaMeta meta, String node, FileChannel channel) {
     this.meta = meta;
@@ -52,28 +54,41 @@ final class DiskReplicaReader implements ReplicaReader {
 
   @Override
   public Checksummed read(long offset, int length) {
+    return read(offset, length, false);
+  }
+
+  @Override
+  public Checksummed readTransient(long offset, int length) {
+    return read(offset, length, true);
+  }
+
+  /** Reads the whole blocks that hold the range, into {@link #kept} if {@code reuse} and they fit it. */
+  private Checksummed read(long offset, int length, boolean reuse) {
     Checks.require(offset >= 0 && length >= 0 && offset + length <= meta.getLength(),
         "piece %s has %d bytes; cannot read %d bytes at offset %d", pieceId, meta.getLength(), length, offset);
     if (length == 0) {
-      return new Checksummed(new byte[0], 0);
+      return new Checksummed(new byte[0], 0, 0, 0);
     }
     int blockBytes = BlockChecksums.BLOCK_BYTES;
     int firstBlock = Math.toIntExact(offset / blockBytes);
     long start = (long) firstBlock * blockBytes;
     long end = Math.min(meta.getLength(), ((offset + length + blockBytes - 1) / blockBytes) * blockBytes);
-    byte[] blocks = new byte[Math.toIntExact(end - start)];
-    readFully(start, blocks);
-    int crc = BlockChecksums.verify(meta, firstBlock, blocks, blocks.length, node);
-    if (start == offset && blocks.length == length) {
-      return new Checksummed(blocks, crc); // the usual read: whole blocks, one message of a piece
+    int span = Math.toIntExact(end - start);
+    byte[] blocks = reuse && kept.length >= span ? kept : new byte[span];
+    if (reuse) {
+      kept = blocks;
     }
-    byte[] result = new byte[length];
-    System.arraycopy(blocks, Math.toIntExact(offset - start), result, 0, length);
-    return new Checksummed(result, Crc32c.of(result, 0, length));
+    readFully(start, blocks, span);
+    int crc = BlockChecksums.verify(meta, firstBlock, blocks, span, node);
+    int from = Math.toIntExact(offset - start);
+    if (from == 0 && span == length) {
+      return new Checksummed(blocks, 0, length, crc); // the usual read: whole blocks, one message of a piece
+    }
+    return new Checksummed(blocks, from, length, Crc32c.of(blocks, from, length));
   }
 
-  private void readFully(long position, byte[] into) {
-    ByteBuffer buffer = ByteBuffer.wrap(into);
+  private void readFully(long position, byte[] into, int length) {
+    ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
     try {
       while (buffer.hasRemaining()) {
         int n = channel.read(buffer, position + buffer.position());

@@ -1,19 +1,38 @@
 package io.hiro.worker.store;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.hiro.proto.ReplicaMeta;
 
 /** Reads a committed replica; every read verifies the block checksums of the bytes it returns. */
 public interface ReplicaReader extends AutoCloseable {
-  /** Bytes read, and their CRC32C. */
-  record Checksummed(byte[] bytes, int crc32c) {}
+  /** Bytes read, {@code array[offset..offset+length)}, and their CRC32C. */
+  record Checksummed(byte[] array, int offset, int length, int crc32c) {
+    /** The bytes read, not copied: a view of the array. */
+    public ByteString bytes() {
+      return UnsafeByteOperations.unsafeWrap(array, offset, length);
+    }
+  }
 
   ReplicaMeta meta();
 
   /**
-   * Reads {@code length} bytes from {@code offset}, with their CRC32C (a read of whole blocks has
-   * it from the blocks' verified checksums, without another pass); DATA_LOSS if a block fails its checksum.
+   * Reads {@code length} bytes from {@code offset} into an array of their own, with their CRC32C (a
+   * read of whole blocks has it from the blocks' verified checksums, without another pass); DATA_LOSS
+   * if a block fails its checksum.
    */
   Checksummed read(long offset, int length);
+
+  /**
+   * As {@link #read}, into an array the reader may keep and fill again at its next read: the bytes are
+   * valid only until then. For a caller done with them by its next read (a server stream, whose
+   * {@code onNext} copies a message into the transport's buffers; the scrubber, which only wants
+   * the CRC32C), never for bytes kept longer, as a client call keeps a message it may send again.
+   * It saves a new array per read: zeroing it, and memory the caches have not seen.
+   */
+  default Checksummed readTransient(long offset, int length) {
+    return read(offset, length);
+  }
 
   @Override
   void close();

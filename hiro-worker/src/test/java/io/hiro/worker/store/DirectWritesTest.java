@@ -64,7 +64,7 @@ class DirectWritesTest {
     assertThat(meta.getCrc32C()).isEqualTo(Crc32c.of(bytes, 0, length));
     assertThat(PieceFile.readPiece(store.fileOf(pieceId).orElseThrow())).isEqualTo(bytes);
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, length).bytes()).isEqualTo(bytes);
+      assertThat(reader.read(0, length).bytes().toByteArray()).isEqualTo(bytes);
     }
     assertThat(nonEmptyFilesIn(new DataDirLayout(dir).piecesDir())).isEqualTo(1);
     if (!direct) {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,8 +123,8 @@ class DiskPieceStoreTest {
     assertThat(PieceFile.readMeta(file)).isEqualTo(meta);
     assertThat(Files.size(file)).isEqualTo(bytes.length + meta.getSerializedSize() + PieceFile.FOOTER_BYTES);
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, bytes.length).bytes()).isEqualTo(bytes);
-      assertThat(reader.read(70_000, 1000).bytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 70_000, 71_000));
+      assertThat(reader.read(0, bytes.length).bytes().toByteArray()).isEqualTo(bytes);
+      assertThat(reader.read(70_000, 1000).bytes().toByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 70_000, 71_000));
     }
     assertThat(store.usedBytes()).isEqualTo(bytes.length);
     assertThat(filesIn(layout().tmpDir())).isZero();
@@ -141,13 +142,44 @@ class DiskPieceStoreTest {
     }
 
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, 1000).bytes()).isEqualTo(java.util.Arrays.copyOf(bytes, 1000));
+      assertThat(reader.read(0, 1000).bytes().toByteArray()).isEqualTo(Arrays.copyOf(bytes, 1000));
+      assertThatThrownBy(() -> reader.readTransient(140_000, 20_000))
+          .isInstanceOf(HiroException.class)
+          .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.DATA_LOSS));
       assertThatThrownBy(() -> reader.read(140_000, 20_000))
           .isInstanceOf(HiroException.class)
           .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.DATA_LOSS))
           .hasMessageContaining(pieceId.toString())
           .hasMessageContaining(WORKER.value());
     }
+  }
+
+  /** A transient read fills the reader's one array again, grown once to the largest span of blocks asked for. */
+  @Test
+  void transientReadsReuseOneArrayAndReturnTheBytesAskedFor() throws IOException {
+    DiskPieceStore store = open();
+    PieceId pieceId = new PieceId(0x0123456789abcdefL);
+    byte[] bytes = randomBytes(300_000, 3);
+    write(store, pieceId, bytes);
+
+    try (ReplicaReader reader = store.open(pieceId)) {
+      byte[] kept = assertReads(reader.readTransient(0, 131_072), bytes, 0, 131_072);
+      assertThat(assertReads(reader.readTransient(262_144, 37_856), bytes, 262_144, 37_856)) // the short last block
+          .as("the same array, filled again").isSameAs(kept);
+      assertThat(assertReads(reader.readTransient(70_000, 1000), bytes, 70_000, 1000)).isSameAs(kept); // not whole blocks
+
+      byte[] grown = assertReads(reader.readTransient(100_000, 150_000), bytes, 100_000, 150_000); // 4 blocks
+      assertThat(grown).as("more than the array holds").isNotSameAs(kept);
+      assertThat(reader.readTransient(0, 1000).array()).as("the grown array is kept").isSameAs(grown);
+      assertThat(reader.read(0, 1000).array()).as("a plain read has an array of its own").isNotSameAs(grown);
+    }
+  }
+
+  /** Checks that {@code read} holds {@code bytes[from..from+length)} and their CRC32C; returns its array. */
+  private static byte[] assertReads(ReplicaReader.Checksummed read, byte[] bytes, int from, int length) {
+    assertThat(read.bytes().toByteArray()).isEqualTo(Arrays.copyOfRange(bytes, from, from + length));
+    assertThat(read.crc32c()).isEqualTo(Crc32c.of(bytes, from, length));
+    return read.array();
   }
 
   /**
@@ -275,7 +307,7 @@ class DiskPieceStoreTest {
     assertThat(restarted.replicas()).containsExactly(kept);
     assertThat(older).doesNotExist();
     try (ReplicaReader reader = restarted.open(new PieceId(kept.getPieceId()))) {
-      assertThat(reader.read(0, keptBytes.length).bytes()).isEqualTo(keptBytes);
+      assertThat(reader.read(0, keptBytes.length).bytes().toByteArray()).isEqualTo(keptBytes);
     }
   }
 
@@ -359,7 +391,7 @@ class DiskPieceStoreTest {
 
     assertThat(restarted.replicas()).containsExactly(good);
     try (ReplicaReader reader = restarted.open(victim)) {
-      assertThat(reader.read(0, 2000).bytes()).isEqualTo(randomBytes(2000, 1));
+      assertThat(reader.read(0, 2000).bytes().toByteArray()).isEqualTo(randomBytes(2000, 1));
     }
     assertThat(filesIn(layout().corruptDir())).as("the three cut writes, set aside").isEqualTo(3);
   }
@@ -424,7 +456,7 @@ class DiskPieceStoreTest {
       PieceId id = ids.get(i);
       byte[] whole = Files.readAllBytes(fileOf(store, id));
       Files.createDirectories(layout().pieceDir(id));
-      Files.write(layout().legacyDataFile(id), java.util.Arrays.copyOf(whole, legacyDataBytes[i]));
+      Files.write(layout().legacyDataFile(id), Arrays.copyOf(whole, legacyDataBytes[i]));
       Files.write(layout().legacyMetaFile(id), metas.get(i).toByteArray());
       Files.delete(fileOf(store, id));
     }
@@ -441,7 +473,7 @@ class DiskPieceStoreTest {
       PieceId id = ids.get(i);
       assertThat(PieceFile.readPiece(layout().pieceFile(id))).isEqualTo(randomBytes(70_000 + i, 10 + i));
       try (ReplicaReader reader = restarted.open(id)) {
-        assertThat(reader.read(0, 70_000 + i).bytes()).isEqualTo(randomBytes(70_000 + i, 10 + i));
+        assertThat(reader.read(0, 70_000 + i).bytes().toByteArray()).isEqualTo(randomBytes(70_000 + i, 10 + i));
       }
     }
     try (Stream<Path> files = Files.walk(layout().piecesDir())) {
@@ -502,7 +534,7 @@ class DiskPieceStoreTest {
 
     assertThat(store.replicas()).containsExactly(again);
     try (ReplicaReader reader = store.open(pieceId)) {
-      assertThat(reader.read(0, 3000).bytes()).isEqualTo(randomBytes(3000, 2));
+      assertThat(reader.read(0, 3000).bytes().toByteArray()).isEqualTo(randomBytes(3000, 2));
     }
     assertThat(store.moveAsideCorrupt(again)).isPresent();
     assertThat(store.replicas()).isEmpty();

@@ -95,7 +95,7 @@ public final class MemoryPieceStore implements PieceStore {
       public Checksummed read(long offset, int length) {
         byte[] result = new byte[length];
         System.arraycopy(data, (int) offset, result, 0, length);
-        return new Checksummed(result, Crc32c.of(result, 0, length));
+        return new Checksummed(result, 0, length, Crc32c.of(result, 0, length));
       }
 
       @Override
