@@ -33,7 +33,10 @@ public final class PieceRead implements AutoCloseable {
     return nextOffsetBytes < endBytes;
   }
 
-  /** The next message, valid until the next call; DATA_LOSS if its bytes fail their checksum on disk. */
+  /**
+   * The next message, valid until the next {@link #next} or {@link #close}; DATA_LOSS if its bytes
+   * fail their checksum on disk.
+   */
   public PieceData next() {
     int length = (int) Math.min(messageBytes, endBytes - nextOffsetBytes);
     ReplicaReader.Checksummed read;

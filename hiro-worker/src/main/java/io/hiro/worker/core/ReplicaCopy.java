@@ -84,7 +84,7 @@ public final class ReplicaCopy {
       int length = (int) Math.min(Limits.MESSAGE_DATA_BYTES, meta.getLength() - offset);
       awaitReady(sink, pieceId);
       throttle.take(length);
-      // An array per message, not readTransient's: the sink's client call keeps a message it may send again.
+      // An array per message, never ReplicaReader.readTransient's: the sink's client call may keep a message.
       ReplicaReader.Checksummed read = reader.read(offset, length);
       whole = Crc32c.combine(whole, read.crc32c(), length);
       sink.send(PieceData.newBuilder().setOffset(offset).setData(read.bytes())

@@ -4,9 +4,15 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.hiro.proto.ReplicaMeta;
 
-/** Reads a committed replica; every read verifies the block checksums of the bytes it returns. */
+/**
+ * Reads a committed replica; every read verifies the block checksums of the bytes it returns. One
+ * thread at a time: {@link #readTransient} fills an array the reader keeps.
+ */
 public interface ReplicaReader extends AutoCloseable {
-  /** Bytes read, {@code array[offset..offset+length)}, and their CRC32C. */
+  /**
+   * Bytes read, {@code array[offset..offset+length)}, and their CRC32C. The array may hold more than
+   * the bytes read (the rest of their blocks): take the bytes with {@link #bytes()}.
+   */
   record Checksummed(byte[] array, int offset, int length, int crc32c) {
     /** The bytes read, not copied: a view of the array. */
     public ByteString bytes() {

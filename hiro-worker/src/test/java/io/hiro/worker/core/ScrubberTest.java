@@ -98,12 +98,12 @@ class ScrubberTest {
   void scrubPassFindsAFlippedByteMovesTheReplicaAsideAndReportsIt() throws Exception {
     DataDirLayout layout = new DataDirLayout(dir);
     DiskPieceStore store = open(layout);
-    byte[] bytes = randomBytes(700_000, 9);
+    byte[] bytes = randomBytes(2_500_000, 9); // three reads, each into the array of the one before
     write(store, 0x10, bytes);
     write(store, 0x20, bytes);
     Path bad = PieceFile.find(layout, new PieceId(0x20)).orElseThrow();
     try (FileChannel file = FileChannel.open(bad, StandardOpenOption.WRITE)) {
-      file.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[456_789] ^ 0x01)}), 456_789);
+      file.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[2_345_678] ^ 0x01)}), 2_345_678);
     }
     Scrubber scrubber = scrubber(store);
     reporter.start();

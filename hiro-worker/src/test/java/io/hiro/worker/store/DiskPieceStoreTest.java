@@ -168,10 +168,14 @@ class DiskPieceStoreTest {
           .as("the same array, filled again").isSameAs(kept);
       assertThat(assertReads(reader.readTransient(70_000, 1000), bytes, 70_000, 1000)).isSameAs(kept); // not whole blocks
 
-      byte[] grown = assertReads(reader.readTransient(100_000, 150_000), bytes, 100_000, 150_000); // 4 blocks
+      byte[] grown = assertReads(reader.readTransient(100_000, 150_000), bytes, 100_000, 150_000); // 3 blocks
       assertThat(grown).as("more than the array holds").isNotSameAs(kept);
       assertThat(reader.readTransient(0, 1000).array()).as("the grown array is kept").isSameAs(grown);
-      assertThat(reader.read(0, 1000).array()).as("a plain read has an array of its own").isNotSameAs(grown);
+
+      ReplicaReader.Checksummed own = reader.read(0, 131_072);
+      assertThat(own.array()).as("a plain read has an array of its own").isNotSameAs(grown);
+      assertThat(reader.readTransient(131_072, 131_072).array()).isSameAs(grown);
+      assertReads(own, bytes, 0, 131_072); // and keeps its bytes through the transient reads after it
     }
   }
 
