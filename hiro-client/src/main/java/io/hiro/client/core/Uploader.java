@@ -30,7 +30,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -116,7 +115,7 @@ public final class Uploader {
       PieceUploader pieces = new PieceUploader(master, workers, upload, path, local, file,
           new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
-      byte[] digest = await(sha256);
+      byte[] digest = hashed(sha256);
       if (file.size() != sizeBytes || !Files.getLastModifiedTime(local).equals(modified)) {
         throw LocalFileException.changed(local);
       }
@@ -146,22 +145,13 @@ public final class Uploader {
     return List.of(stored);
   }
 
-  private static <T> T await(Future<T> future) {
+  /** The file's SHA-256, once {@code sha256} is done; a failed read of the local file is UNAVAILABLE. */
+  private static byte[] hashed(Future<byte[]> sha256) {
     try {
-      return future.get();
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw HiroException.unavailable("put interrupted");
+      return BoundedParallel.await(sha256, "hashing the local file");
+    } catch (IOException e) {
+      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot read the local file: " + e, e);
     }
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof IOException e) {
-      return new HiroException(ErrorCode.UNAVAILABLE, "cannot read the local file: " + e, e);
-    }
-    return BoundedParallel.unchecked(t);
   }
 
   private static CommitFileRequest commitRequest(long uploadId, List<StoredPiece> stored, byte[] sha256) {

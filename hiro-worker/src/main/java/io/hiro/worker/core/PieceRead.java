@@ -8,10 +8,8 @@ import java.util.function.Consumer;
 /**
  * A range of one replica, handed out one message at a time so a slow reader never makes the
  * whole piece sit in memory. Every message's bytes were verified against the block checksums.
- * A message's bytes are valid until the next {@link #next} or {@link #close}: they are read into
- * one array, again and again ({@link ReplicaReader#readTransient}), which suits a server stream,
- * whose {@code onNext} copies a message into the transport's buffers before it returns (gRPC's
- * Netty server does; an in-process server would hand over the message itself).
+ * A message's bytes are valid until the next {@link #next} or {@link #close}, as
+ * {@link ReplicaReader#readTransient} says: for a server stream only.
  */
 public final class PieceRead implements AutoCloseable {
   private final ReplicaReader reader;

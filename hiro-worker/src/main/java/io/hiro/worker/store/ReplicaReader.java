@@ -32,8 +32,10 @@ public interface ReplicaReader extends AutoCloseable {
   /**
    * As {@link #read}, into an array the reader may keep and fill again at its next read: the bytes are
    * valid only until then. For a caller done with them by its next read (a server stream, whose
-   * {@code onNext} copies a message into the transport's buffers; the scrubber, which only wants
-   * the CRC32C), never for bytes kept longer, as a client call keeps a message it may send again.
+   * {@code onNext} copies a message into the transport's buffers before it returns, as gRPC's Netty
+   * server does, where an in-process server would hand the message itself over; the scrubber, which
+   * only wants the CRC32C), never for bytes kept longer, as a client call keeps a message it may
+   * send again.
    * It saves a new array per read: zeroing it, and memory the caches have not seen.
    */
   default Checksummed readTransient(long offset, int length) {
