@@ -36,12 +36,15 @@ public class Big {
       HiroClient client = cluster.client();
       for (int i = 0; i < warm + timed; i++) {
         long[] before = pids.stream().mapToLong(Big::cpu).toArray(); long[] fb = pids.stream().mapToLong(Big::flt).toArray();
-        long s = System.nanoTime();
+        long[] s0 = Get.stat(); long s = System.nanoTime();
         client.put(input, "/big" + i, new PutOptions(3, 0, false));
         double sec = (System.nanoTime() - s) / 1e9;
         double tot = 0; StringBuilder sb = new StringBuilder();
         for (int k = 0; k < pids.size(); k++) { double c = (cpu(pids.get(k)) - before[k]) / 1e9; tot += c; sb.append(String.format(" %.2f/%dk", c, (flt(pids.get(k)) - fb[k]) / 1000)); }
-        System.out.printf("%s %.1f MB/s cpu %.2f s/GiB [%s ]%n", i < warm ? "warm" : "put ", 1073.741824 / sec, tot, sb);
+        long[] s1 = Get.stat(); long ticks = 0; for (int k = 0; k < s1.length; k++) ticks += s1[k] - s0[k];
+        double cores = Runtime.getRuntime().availableProcessors() / (double) ticks;
+        System.out.printf("%s %.1f MB/s cpu %.2f s/GiB [%s ] idle %.2f iowait %.2f steal %.2f cores%n", i < warm ? "warm" : "put ",
+            1073.741824 / sec, tot, sb, (s1[3] - s0[3]) * cores, (s1[4] - s0[4]) * cores, (s1[7] - s0[7]) * cores);
         client.delete("/big" + i, false);
       }
       client.close();

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * A range of one replica, handed out one message at a time so a slow reader never makes the
  * whole piece sit in memory. Every message's bytes were verified against the block checksums.
  * A message's bytes are valid until the next {@link #next} or {@link #close}, as
- * {@link ReplicaReader#readTransient} says: for a server stream only.
+ * {@link ReplicaReader#readTransient} says: for a server stream only. One thread at a time.
  */
 public final class PieceRead implements AutoCloseable {
   private final ReplicaReader reader;
@@ -17,6 +17,8 @@ public final class PieceRead implements AutoCloseable {
   private final int messageBytes;
   private final Consumer<CorruptReplicaException> onCorrupt;
   private long nextOffsetBytes;
+  /** Whether a message was read since the last {@link #sweep}. */
+  private boolean readSinceSweep;
 
   PieceRead(ReplicaReader reader, long offsetBytes, long endBytes, int messageBytes,
       Consumer<CorruptReplicaException> onCorrupt) {
@@ -50,7 +52,22 @@ public final class PieceRead implements AutoCloseable {
         .setCrc32C(read.crc32c())
         .build();
     nextOffsetBytes += length;
+    readSinceSweep = true;
     return data;
+  }
+
+  /**
+   * Called now and then (each second on a worker): a read that gave no message since the last call
+   * is waiting for its receiver, and lets go of the array its messages are read into (up to a
+   * message's bytes) until it goes on. Returns whether it was idle.
+   */
+  public boolean sweep() {
+    boolean idle = !readSinceSweep;
+    readSinceSweep = false;
+    if (idle) {
+      reader.releaseKept();
+    }
+    return idle;
   }
 
   @Override

@@ -53,6 +53,8 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private final Duration idleCut;
   /** The piece streams in flight, which {@link #sweep} checks for the idle cut. */
   private final Set<IncomingPiece> streams = ConcurrentHashMap.newKeySet();
+  /** The reads in flight, which {@link #sweep} lets drop their arrays while they wait for their readers. */
+  private final Set<OutgoingPiece> reads = ConcurrentHashMap.newKeySet();
   /**
    * Runs {@link #sweep} a few times per idle cut: one periodic task, where a timer task per stream
    * and per wait for a downstream's answer woke a timer thread for nearly every piece (session 18).
@@ -88,11 +90,15 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
         : quarter.compareTo(SWEEP_PERIOD_MAX) > 0 ? SWEEP_PERIOD_MAX : quarter;
   }
 
-  /** Queues the idle cut of each silent stream, and ends each wait for a downstream's answer that is over. */
+  /**
+   * Queues the idle cut of each silent stream, ends each wait for a downstream's answer that is over,
+   * and lets each read that sent nothing since the last sweep drop its array.
+   */
   private void sweep() {
     try {
       long now = System.nanoTime();
       streams.forEach(stream -> stream.sweep(now));
+      reads.forEach(OutgoingPiece::sweep);
       pieceWrites.expireOverdueAnswers();
     } catch (RuntimeException e) { // an exception would end the periodic task for good
       LOG.error("piece streams: the sweep failed; it runs again", e);
@@ -102,6 +108,11 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   /** Piece streams in flight, watched by the sweep (for tests). */
   int streamsWatched() {
     return streams.size();
+  }
+
+  /** Reads in flight, visited by the sweep (for tests). */
+  int readsWatched() {
+    return reads.size();
   }
 
   /** The service to register: piece data arrives parsed with aliasing, one copy of every byte less. */
@@ -160,7 +171,7 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
       StatusMapping.fail(responses, e);
       return;
     }
-    new OutgoingPiece((ServerCallStreamObserver<ReadPieceResponse>) responses, read).start();
+    new OutgoingPiece((ServerCallStreamObserver<ReadPieceResponse>) responses, read, reads).start();
   }
 
   @Override

@@ -17,8 +17,9 @@ final class DiskReplicaReader implements ReplicaReader {
   private final PieceId pieceId;
   private final String node;
   private final FileChannel channel;
+  private static final byte[] NONE = new byte[0];
   /** The array {@link #readTransient} fills, kept from one read to the next; grown to the largest. */
-  private byte[] kept = new byte[0];
+  private byte[] kept = NONE;
 
   private DiskReplicaReader(ReplicaMeta meta, String node, FileChannel channel) {
     this.meta = meta;
@@ -85,6 +86,11 @@ final class DiskReplicaReader implements ReplicaReader {
       return new Checksummed(blocks, 0, length, crc); // the usual read: whole blocks, one message of a piece
     }
     return new Checksummed(blocks, from, length, Crc32c.of(blocks, from, length));
+  }
+
+  @Override
+  public void releaseKept() {
+    kept = NONE;
   }
 
   private void readFully(long position, byte[] into, int length) {

@@ -42,6 +42,13 @@ public interface ReplicaReader extends AutoCloseable {
     return read(offset, length);
   }
 
+  /**
+   * Lets go of the array {@link #readTransient} keeps, so that a read left waiting (a receiver that
+   * stopped taking messages) does not hold it; the next transient read takes a new one. The bytes of
+   * the last transient read stay valid.
+   */
+  default void releaseKept() {}
+
   @Override
   void close();
 }

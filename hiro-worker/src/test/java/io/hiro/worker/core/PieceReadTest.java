@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A read's messages are read into one array, again and again, and their bytes are the replica's. */
+/**
+ * A read's messages are read into one array, again and again, and their bytes are the replica's; a
+ * read that gave no message between two sweeps lets go of that array.
+ */
 @Timeout(20)
 class PieceReadTest {
   private static final long PIECE = 0x51;
@@ -38,17 +41,11 @@ class PieceReadTest {
 
   @Test
   void eachMessageIsReadIntoTheArrayTheOneBeforeWasAndTheirBytesAreThePiece() {
-    store = DiskPieceStore.open(new DataDirLayout(dir), new WorkerId("w-read"), new FakeClock());
-    byte[] bytes = new byte[200_000]; // four messages, the last short
-    new Random(5).nextBytes(bytes);
-    PieceWrite write = store.begin(ReplicaMeta.newBuilder().setPieceId(PIECE).setLength(bytes.length).build());
-    write.append(ByteBuffer.wrap(bytes));
-    write.commit();
-    PieceReads reads = new PieceReads(TestTokens.CHECK, store, MESSAGE_BYTES);
+    byte[] bytes = storePiece();
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     List<ByteString> views = new ArrayList<>();
 
-    try (PieceRead read = reads.open(new PieceId(PIECE), 0, 0, TestTokens.read(PIECE).toByteArray())) {
+    try (PieceRead read = open()) {
       while (read.hasMore()) {
         PieceData data = read.next();
         assertThat(data.getOffset()).isEqualTo(sent.size());
@@ -61,5 +58,45 @@ class PieceReadTest {
     assertThat(views).hasSize(4);
     assertThat(views.get(0).toByteArray()).as("the first message's array was filled again by the last")
         .startsWith(Arrays.copyOfRange(bytes, 196_608, 200_000));
+  }
+
+  @Test
+  void aReadThatGaveNoMessageBetweenTwoSweepsLetsGoOfItsArray() {
+    byte[] bytes = storePiece();
+    try (PieceRead read = open()) {
+      ByteString first = read.next().getData();
+      assertThat(read.sweep()).as("idle after a message was read").isFalse();
+      read.next();
+      assertThat(first.toByteArray()).as("the first message's array, filled again by the second")
+          .isEqualTo(Arrays.copyOfRange(bytes, MESSAGE_BYTES, 2 * MESSAGE_BYTES));
+
+      assertThat(read.sweep()).as("idle after a message was read").isFalse();
+      assertThat(read.sweep()).as("idle after no message since the last sweep").isTrue();
+      ByteString third = read.next().getData();
+
+      assertThat(first.toByteArray()).as("the array let go of, not filled again")
+          .isEqualTo(Arrays.copyOfRange(bytes, MESSAGE_BYTES, 2 * MESSAGE_BYTES));
+      assertThat(third.toByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 2 * MESSAGE_BYTES, 3 * MESSAGE_BYTES));
+      assertThat(read.next().getData().toByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 3 * MESSAGE_BYTES, 200_000));
+      assertThat(third.toByteArray()).as("the new array, filled again by the next message")
+          .startsWith(Arrays.copyOfRange(bytes, 3 * MESSAGE_BYTES, 200_000));
+      assertThat(read.hasMore()).isFalse();
+    }
+  }
+
+  /** Piece {@link #PIECE} stored: 200,000 random bytes, four messages, the last short. */
+  private byte[] storePiece() {
+    store = DiskPieceStore.open(new DataDirLayout(dir), new WorkerId("w-read"), new FakeClock());
+    byte[] bytes = new byte[200_000];
+    new Random(5).nextBytes(bytes);
+    PieceWrite write = store.begin(ReplicaMeta.newBuilder().setPieceId(PIECE).setLength(bytes.length).build());
+    write.append(ByteBuffer.wrap(bytes));
+    write.commit();
+    return bytes;
+  }
+
+  private PieceRead open() {
+    return new PieceReads(TestTokens.CHECK, store, MESSAGE_BYTES)
+        .open(new PieceId(PIECE), 0, 0, TestTokens.read(PIECE).toByteArray());
   }
 }
