@@ -22,6 +22,12 @@ public class Big {
     }
     return input;
   }
+  /** The block device of the data dirs, -Ddisk= (vda). */
+  static final String DISK = System.getProperty("disk", "vda");
+  static long[] disk() {
+    try { String[] f = Files.readString(Path.of("/sys/block/" + DISK + "/stat")).trim().split("\\s+");
+      long[] r = new long[f.length]; for (int i = 0; i < f.length; i++) r[i] = Long.parseLong(f[i]); return r; } catch (Exception e) { return new long[0]; }
+  }
   /** This JVM, the master, the workers. */
   static List<Long> pids(LocalCluster cluster) {
     List<Long> pids = new ArrayList<>(); pids.add(ProcessHandle.current().pid()); pids.add(cluster.masterPid());
@@ -36,7 +42,7 @@ public class Big {
       HiroClient client = cluster.client();
       for (int i = 0; i < warm + timed; i++) {
         long[] before = pids.stream().mapToLong(Big::cpu).toArray(); long[] fb = pids.stream().mapToLong(Big::flt).toArray();
-        long[] s0 = Get.stat(); long s = System.nanoTime();
+        long[] s0 = Get.stat(); long[] d0 = disk(); long s = System.nanoTime();
         client.put(input, "/big" + i, new PutOptions(3, 0, false));
         double sec = (System.nanoTime() - s) / 1e9;
         double tot = 0; StringBuilder sb = new StringBuilder();
@@ -45,6 +51,13 @@ public class Big {
         double cores = Runtime.getRuntime().availableProcessors() / (double) ticks;
         System.out.printf("%s %.1f MB/s cpu %.2f s/GiB [%s ] idle %.2f iowait %.2f steal %.2f cores%n", i < warm ? "warm" : "put ",
             1073.741824 / sec, tot, sb, (s1[3] - s0[3]) * cores, (s1[4] - s0[4]) * cores, (s1[7] - s0[7]) * cores);
+        long[] d1 = disk();
+        if (d1.length >= 17) { // /sys/block/DEV/stat: writes 4-7, busy 9, in queue 10, flushes 15-16
+          long writes = d1[4] - d0[4], flushes = d1[15] - d0[15];
+          System.out.printf("     disk %s: %d writes of %.0f KiB, %.2f ms each; %d flushes, %.1f ms each; busy %.2f, queue %.2f%n",
+              DISK, writes, (d1[6] - d0[6]) * 0.5 / Math.max(1, writes), (d1[7] - d0[7]) / (double) Math.max(1, writes), flushes,
+              (d1[16] - d0[16]) / (double) Math.max(1, flushes), (d1[9] - d0[9]) / 1000.0 / sec, (d1[10] - d0[10]) / 1000.0 / sec);
+        }
         client.delete("/big" + i, false);
       }
       client.close();

@@ -4,6 +4,8 @@
 # the probe's JVM, the master and each worker for SECONDS after WAIT. WAIT must pass the probe's cluster
 # start and first put (~25-30 s for Get), and ROUNDS must last past WAIT + SECONDS, else the JVMs are
 # gone when the profiles are asked for. Collapsed stacks in OUT/<process>.txt: jitshare.py, profcat.py.
+# EVENT: the agent's options after start (default event=cpu,interval=1ms; event=wall,interval=2ms,threads
+# for where each thread spends its wall-clock time).
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
 AP=/tmp/prof/ap/linux-x64/libasyncProfiler.so
 jar=$1 out=$2 probe=$3 rounds=$4
@@ -21,7 +23,7 @@ sleep "$5"
 pids=()
 for pid in $(pgrep -x java); do
   name=$(tr '\0' ' ' < /proc/$pid/cmdline | grep -o "master\|worker --port [0-9]*\| $probe " | head -1 | tr -d ' ')
-  [ -n "$name" ] && { $J/jcmd $pid JVMTI.agent_load $AP "\"start,event=cpu,interval=1ms\"" >/dev/null; pids+=("$pid:$name"); }
+  [ -n "$name" ] && { $J/jcmd $pid JVMTI.agent_load $AP "\"start,${EVENT:-event=cpu,interval=1ms}\"" >/dev/null; pids+=("$pid:$name"); }
 done
 sleep "$6"
 for pn in "${pids[@]}"; do $J/jcmd ${pn%%:*} JVMTI.agent_load $AP "\"stop,file=$out/${pn#*:}.txt,collapsed\"" >/dev/null; done

@@ -17,8 +17,8 @@ public final class PieceRead implements AutoCloseable {
   private final int messageBytes;
   private final Consumer<CorruptReplicaException> onCorrupt;
   private long nextOffsetBytes;
-  /** Whether a message was read since the last {@link #sweep}. */
-  private boolean readSinceSweep;
+  /** Whether a message was read since the last {@link #sweep}; a new read is not idle at its first. */
+  private boolean readSinceSweep = true;
 
   PieceRead(ReplicaReader reader, long offsetBytes, long endBytes, int messageBytes,
       Consumer<CorruptReplicaException> onCorrupt) {
@@ -58,8 +58,8 @@ public final class PieceRead implements AutoCloseable {
 
   /**
    * Called now and then (each second on a worker): a read that gave no message since the last call
-   * is waiting for its receiver, and lets go of the array its messages are read into (up to a
-   * message's bytes) until it goes on. Returns whether it was idle.
+   * is waiting for its receiver, and lets go of the array its messages are read into (a message's
+   * blocks) until it goes on. Returns whether it was idle.
    */
   public boolean sweep() {
     boolean idle = !readSinceSweep;

@@ -101,7 +101,7 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
       reads.forEach(OutgoingPiece::sweep);
       pieceWrites.expireOverdueAnswers();
     } catch (RuntimeException e) { // an exception would end the periodic task for good
-      LOG.error("piece streams: the sweep failed; it runs again", e);
+      LOG.error("piece streams and reads: the sweep failed; it runs again", e);
     }
   }
 

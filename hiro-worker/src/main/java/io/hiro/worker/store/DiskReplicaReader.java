@@ -13,12 +13,16 @@ import java.nio.file.StandardOpenOption;
 
 /** Reads whole blocks of a replica file, verifies their CRC32C, and returns the bytes asked for. */
 final class DiskReplicaReader implements ReplicaReader {
+  private static final byte[] NONE = new byte[0];
+
   private final ReplicaMeta meta;
   private final PieceId pieceId;
   private final String node;
   private final FileChannel channel;
-  private static final byte[] NONE = new byte[0];
-  /** The array {@link #readTransient} fills, kept from one read to the next; grown to the largest. */
+  /**
+   * The array {@link #readTransient} fills, kept from one read to the next until {@link #releaseKept};
+   * grown to the largest.
+   */
   private byte[] kept = NONE;
 
   private DiskReplicaReader(ReplicaMeta meta, String node, FileChannel channel) {
@@ -68,7 +72,7 @@ final class DiskReplicaReader implements ReplicaReader {
     Checks.require(offset >= 0 && length >= 0 && offset + length <= meta.getLength(),
         "piece %s has %d bytes; cannot read %d bytes at offset %d", pieceId, meta.getLength(), length, offset);
     if (length == 0) {
-      return new Checksummed(new byte[0], 0, 0, 0);
+      return new Checksummed(NONE, 0, 0, 0);
     }
     int blockBytes = BlockChecksums.BLOCK_BYTES;
     int firstBlock = Math.toIntExact(offset / blockBytes);

@@ -65,13 +65,13 @@ class PieceReadTest {
     byte[] bytes = storePiece();
     try (PieceRead read = open()) {
       ByteString first = read.next().getData();
-      assertThat(read.sweep()).as("idle after a message was read").isFalse();
+      assertThat(read.sweep()).as("not idle: a message was read since the last sweep").isFalse();
       read.next();
       assertThat(first.toByteArray()).as("the first message's array, filled again by the second")
           .isEqualTo(Arrays.copyOfRange(bytes, MESSAGE_BYTES, 2 * MESSAGE_BYTES));
 
-      assertThat(read.sweep()).as("idle after a message was read").isFalse();
-      assertThat(read.sweep()).as("idle after no message since the last sweep").isTrue();
+      assertThat(read.sweep()).as("not idle: a message was read since the last sweep").isFalse();
+      assertThat(read.sweep()).as("idle: no message since the last sweep").isTrue();
       ByteString third = read.next().getData();
 
       assertThat(first.toByteArray()).as("the array let go of, not filled again")

@@ -94,6 +94,7 @@ class PieceReadSweepTest {
   @Test
   void aReadWaitingForItsClientLetsGoOfItsArrayAndGoesOnWithThePiecesBytes() {
     HeldBackReader reader = read();
+    await("the client's one message").atMost(Duration.ofSeconds(20)).until(() -> reader.messages.get() == 1);
     await("the read waiting for its client, its array let go").atMost(Duration.ofSeconds(20))
         .until(() -> store.releases.get() > 0);
     assertThat(reader.messages.get()).as("messages the client took").isEqualTo(1);
@@ -112,7 +113,7 @@ class PieceReadSweepTest {
   @Test
   void aWaitingReadThatItsClientCancelsLeavesTheSweepAndClosesItsReplica() {
     HeldBackReader reader = read();
-    await().atMost(Duration.ofSeconds(20)).until(() -> store.releases.get() > 0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> reader.messages.get() == 1 && store.releases.get() > 0);
 
     reader.call.cancel("the client gave up", null);
 
@@ -189,32 +190,17 @@ class PieceReadSweepTest {
     public ReplicaReader open(PieceId pieceId) {
       ReplicaReader reader = delegate.open(pieceId);
       open.incrementAndGet();
-      return new ReplicaReader() {
-        @Override
-        public ReplicaMeta meta() {
-          return reader.meta();
-        }
-
-        @Override
-        public Checksummed read(long offset, int length) {
-          return reader.read(offset, length);
-        }
-
-        @Override
-        public Checksummed readTransient(long offset, int length) {
-          return reader.readTransient(offset, length);
-        }
-
+      return new ForwardingReader(reader) {
         @Override
         public void releaseKept() {
           releases.incrementAndGet();
-          reader.releaseKept();
+          super.releaseKept();
         }
 
         @Override
         public void close() {
           open.decrementAndGet();
-          reader.close();
+          super.close();
         }
       };
     }

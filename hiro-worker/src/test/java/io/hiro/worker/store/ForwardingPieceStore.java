@@ -82,4 +82,38 @@ public class ForwardingPieceStore implements PieceStore {
       delegate.abort();
     }
   }
+
+  /** A reader that passes every call to another, {@link ReplicaReader#releaseKept} too. */
+  public static class ForwardingReader implements ReplicaReader {
+    protected final ReplicaReader delegate;
+
+    public ForwardingReader(ReplicaReader delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public ReplicaMeta meta() {
+      return delegate.meta();
+    }
+
+    @Override
+    public Checksummed read(long offset, int length) {
+      return delegate.read(offset, length);
+    }
+
+    @Override
+    public Checksummed readTransient(long offset, int length) {
+      return delegate.readTransient(offset, length);
+    }
+
+    @Override
+    public void releaseKept() {
+      delegate.releaseKept();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
 }
