@@ -62,6 +62,13 @@ public class Small8 {
       for (HiroClient c : clients) c.close();
     }
   }
+  /** Rounds of 8-client puts for {@code seconds}; returns how many. */
+  static int warm(ExecutorService pool, List<HiroClient> clients, Path input, int seconds) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    int round = 0;
+    while (System.nanoTime() < end) { run(pool, clients, input, "/w" + round++, 8); }
+    return round;
+  }
   static void run(ExecutorService pool, List<HiroClient> clients, Path input, String dir, int k) throws Exception {
     List<Future<?>> fs = new ArrayList<>();
     for (int c = 0; c < k; c++) { int cc = c; fs.add(pool.submit(() -> { clients.get(cc).mkdir(dir + "/" + cc, true); for (int i = 0; i < 250; i++) clients.get(cc).put(input, dir + "/" + cc + "/f" + i, new PutOptions(3, 0, false)); return null; })); }
