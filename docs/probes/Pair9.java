@@ -16,7 +16,7 @@ import java.util.concurrent.*;
 
 /**
  * Hiro's small puts (8 clients) and the bare floor's (PutFloor's put shape: CreateFile, WriteWholePiece
- * along the chain, CommitFile; none of Hiro's work) taking turns, rounds of 2,000: files/s, CPU ms per put,
+ * along the chain, CommitFile; none of Hiro's work) taking turns, 2,000 puts per turn: files/s, CPU ms per put,
  * and voluntary+involuntary context switches per put, of the client JVM (this one), the master and each worker.
  * usage: Pair9 DIR WARM_SECONDS TURNS
  */
@@ -39,12 +39,12 @@ public class Pair9 {
     } catch (Exception e) { throw new RuntimeException(e); }
     return n;
   }
-  interface Round { void run() throws Exception; }
-  static void measure(String name, List<Long> pids, int puts, Round round) throws Exception {
+  interface Turn { void run() throws Exception; }
+  static void measure(String name, List<Long> pids, int puts, Turn turn) throws Exception {
     long[] c0 = pids.stream().mapToLong(Pair9::cpu).toArray();
     long[] s0 = pids.stream().mapToLong(Pair9::switches).toArray();
     long t0 = System.nanoTime();
-    round.run();
+    turn.run();
     double sec = (System.nanoTime() - t0) / 1e9;
     StringBuilder cpuS = new StringBuilder(), swS = new StringBuilder();
     double cpuTot = 0, swTot = 0;
@@ -75,14 +75,14 @@ public class Pair9 {
       for (int i = 0; i < 8; i++) { clients.add(cluster.client()); floors.add(new Floor(nodes, content)); }
       ExecutorService pool = Executors.newFixedThreadPool(8);
       int[] dir = {0};
-      Round hiro = () -> {
+      Turn hiro = () -> {
         String d = "/r" + dir[0]++;
         List<Future<?>> fs = new ArrayList<>();
         for (int c = 0; c < 8; c++) { int cc = c; fs.add(pool.submit(() -> { clients.get(cc).mkdir(d + "/" + cc, true);
           for (int i = 0; i < 250; i++) clients.get(cc).put(input, d + "/" + cc + "/f" + i, new PutOptions(3, 0, false)); return null; })); }
         for (Future<?> f : fs) f.get();
       };
-      Round bare = () -> {
+      Turn bare = () -> {
         List<Future<?>> fs = new ArrayList<>();
         for (int c = 0; c < 8; c++) { int cc = c; fs.add(pool.submit(() -> { for (int i = 0; i < 250; i++) floors.get(cc).put(); return null; })); }
         for (Future<?> f : fs) f.get();

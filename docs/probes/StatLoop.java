@@ -5,7 +5,7 @@ import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.*;
 
-/** 8 clients stat 1,000 dirs round and round for SECONDS on a local cluster, printing ops/s and the master's CPU per stat every 5 s. */
+/** 8 clients stat 1,000 dirs round and round for SECONDS on a local cluster, printing every 5 s the stats/s and the CPU per stat of the master and of this JVM (the clients). */
 public class StatLoop {
   public static void main(String[] a) throws Exception {
     Path base = Path.of(a[0]);

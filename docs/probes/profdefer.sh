@@ -1,29 +1,37 @@
 #!/bin/bash
 # usage: [JVMS=REGEX] profdefer.sh OUT START SECONDS CMD...
 # Runs CMD (a probe's java command, from /tmp/prof/s8) in the background, its output in OUT/probe.out. At 20 s
-# async-profiler 4.2 is loaded into every JVM whose command line matches JVMS (by default Hiro's daemons, the
-# bench's bare nodes and the probes Small8, Pair9 and StatLoop) and stopped at once: its attach makes the JIT
-# compile again, which is then over by START. From START s on, SECONDS of CPU samples, collapsed, in
-# OUT/<name>.txt per JVM. async-profiler: tools.profiler:async-profiler:4.2:jar:linux-x64 unzipped in /tmp/prof/ap.
+# async-profiler 4.2 is loaded into every JVM that CMD started (itself and its descendants) whose command line
+# matches JVMS (by default Hiro's daemons, the bench's bare nodes and the probes Small8, Pair9 and StatLoop),
+# and stopped 2 s later: its attach makes the JIT compile again, which is then over by START (at least 23). From
+# START s on, SECONDS of CPU samples, collapsed, in OUT/<name>_<pid>.txt per JVM (none for a JVM with no samples).
+# async-profiler: tools.profiler:async-profiler:4.2:jar:linux-x64 unzipped in /tmp/prof/ap.
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
 AP=/tmp/prof/ap/linux-x64/libasyncProfiler.so
-OUT=$1 START=$2 SECONDS_=$3
+OUT=$(realpath -m "$1") START=$2 SECONDS_=$3
 shift 3
+[ "$START" -ge 23 ] 2>/dev/null || { echo "profdefer.sh: START must be 23 s or more" >&2; exit 2; }
 JVMS=${JVMS:-"master --port [0-9]*|worker --port [0-9]*|PutFloorNode master|PutFloorNode worker [^ ]*|Small8|Pair9|StatLoop"}
-mkdir -p $OUT
+mkdir -p "$OUT"
 cd /tmp/prof/s8
-"$@" > $OUT/probe.out 2> $OUT/probe.err &
+"$@" > "$OUT/probe.out" 2> "$OUT/probe.err" &
 P=$!
+# CMD's process and its descendants
+tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+agent() { $J/jcmd "$1" JVMTI.agent_load $AP "\"$2\"" > "$OUT/jcmd.last" 2>&1 || { echo "profdefer.sh: jcmd $1 failed:" >&2; cat "$OUT/jcmd.last" >&2; }; }
 sleep 20
 pids=()
-for pid in $(pgrep -x java); do
+for pid in $(tree $P); do
+  [ "$(cat /proc/$pid/comm 2>/dev/null)" = java ] || continue
   name=$(tr '\0' ' ' < /proc/$pid/cmdline | grep -oE "$JVMS" | head -1 | tr ' /' '__')
-  [ -n "$name" ] && { $J/jcmd $pid JVMTI.agent_load $AP "\"start,event=cpu,interval=1ms\"" >/dev/null; pids+=("$pid:$name"); }
+  [ -n "$name" ] && { agent $pid "start,event=cpu,interval=1ms"; pids+=("$pid:${name}_$pid"); }
 done
+[ ${#pids[@]} -gt 0 ] || echo "profdefer.sh: no JVM of CMD matches '$JVMS'" >&2
 sleep 2
-for pn in "${pids[@]}"; do $J/jcmd ${pn%%:*} JVMTI.agent_load $AP "\"stop,file=/dev/null,collapsed\"" >/dev/null; done
+for pn in "${pids[@]}"; do agent ${pn%%:*} "stop,file=/dev/null,collapsed"; done
 sleep $(( START - 22 ))
-for pn in "${pids[@]}"; do $J/jcmd ${pn%%:*} JVMTI.agent_load $AP "\"start,event=cpu,interval=1ms\"" >/dev/null; done
+for pn in "${pids[@]}"; do agent ${pn%%:*} "start,event=cpu,interval=1ms"; done
 sleep $SECONDS_
-for pn in "${pids[@]}"; do $J/jcmd ${pn%%:*} JVMTI.agent_load $AP "\"stop,file=$OUT/${pn#*:}.txt,collapsed\"" >/dev/null; done
+for pn in "${pids[@]}"; do agent ${pn%%:*} "stop,file=$OUT/${pn#*:}.txt,collapsed"; done
+rm -f "$OUT/jcmd.last"
 wait $P
