@@ -1,0 +1,90 @@
+package io.hiro.app.bench;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.hiro.app.LocalCluster;
+import io.hiro.client.HiroClient;
+import io.hiro.common.HostPort;
+import io.hiro.common.rpc.ClientThreads;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.RpcSecurity;
+import io.hiro.proto.StatRequest;
+import io.hiro.proto.StatResponse;
+import java.nio.file.*;
+import java.util.*;
+import java.util.concurrent.*;
+
+/**
+ * Hiro's stat with 8 clients and the bare calls of limit.grpc_unary.8clients (GrpcUnary's echo server in a JVM of
+ * its own, the same Stat-shaped request and answer) taking turns on the same minutes (session 36): each turn
+ * 20,000 calls of each, the calls/s and the CPU per call of the clients' JVM (this one) and of the server.
+ * usage: StatPair DIR WARM_SECONDS TURNS
+ */
+public class StatPair {
+  static final MethodDescriptor<StatRequest, StatResponse> ECHO = MethodDescriptor.<StatRequest, StatResponse>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName(MethodDescriptor.generateFullMethodName("hiro.bench.Echo", "Stat"))
+      .setRequestMarshaller(ProtoUtils.marshaller(StatRequest.getDefaultInstance()))
+      .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
+      .build();
+
+  static long cpu(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos()).orElse(0L);
+  }
+
+  interface Call { void call(int client, int i) throws Exception; }
+
+  static void turn(String name, long serverPid, int calls, Call call) throws Exception {
+    long me = ProcessHandle.current().pid();
+    long c0 = cpu(me), s0 = cpu(serverPid), t0 = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < 8; c++) {
+      int cc = c;
+      threads.add(Thread.ofPlatform().start(() -> {
+        try { for (int i = 0; i < calls / 8; i++) call.call(cc, i * 8 + cc); } catch (Exception e) { throw new RuntimeException(e); }
+      }));
+    }
+    for (Thread t : threads) t.join();
+    double sec = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("%-5s %8.0f calls/s  cpu us/call: clients %.1f server %.1f%n", name, calls / sec,
+        (cpu(me) - c0) / 1e3 / calls, (cpu(serverPid) - s0) / 1e3 / calls);
+  }
+
+  public static void main(String[] a) throws Exception {
+    Path base = Path.of(a[0]);
+    int warm = Integer.parseInt(a[1]), turns = Integer.parseInt(a[2]);
+    Files.createDirectories(base);
+    try (BenchNode echo = BenchNode.start(GrpcUnary.class);
+         LocalCluster cluster = LocalCluster.start(new ArrayList<>(LocalCluster.javaLauncher()), base.resolve("c"), 3, "1s")) {
+      List<HiroClient> clients = new ArrayList<>();
+      List<ClientThreads> threads = new ArrayList<>();
+      List<ManagedChannel> channels = new ArrayList<>();
+      HostPort address = new HostPort("127.0.0.1", echo.port());
+      for (int i = 0; i < 8; i++) {
+        clients.add(cluster.client());
+        threads.add(new ClientThreads("statpair-net"));
+        channels.add(Rpc.channel(address, RpcSecurity.PLAINTEXT, threads.get(i)));
+      }
+      for (int i = 0; i < 1000; i++) clients.get(0).mkdir("/d/d" + i, true);
+      StatRequest request = StatRequest.newBuilder().setPath("/bench/dirs1/d1234").build();
+      Call bare = (c, i) -> ClientCalls.blockingUnaryCall(channels.get(c), ECHO, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), request);
+      Call hiro = (c, i) -> clients.get(c).stat("/d/d" + (i % 1000));
+      long end = System.nanoTime() + warm * 1_000_000_000L;
+      while (System.nanoTime() < end) {
+        turn("(warm) bare", echo.process().pid(), 20_000, bare);
+        turn("(warm) hiro", cluster.masterPid(), 20_000, hiro);
+      }
+      System.out.println("warm done");
+      for (int t = 0; t < turns; t++) {
+        turn("bare", echo.process().pid(), 20_000, bare);
+        turn("hiro", cluster.masterPid(), 20_000, hiro);
+      }
+      channels.forEach(ManagedChannel::shutdownNow);
+      threads.forEach(ClientThreads::close);
+      for (HiroClient c : clients) c.close();
+    }
+  }
+}
