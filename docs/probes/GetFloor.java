@@ -27,7 +27,7 @@ import java.util.zip.CRC32C;
  * in order on this thread from the received messages (no copy into a piece array). No master, no tokens.
  * Hiro's cat: HiroClient.cat of the same file into nothing. Each turn: one of each, MB/s and the CPU per GiB of
  * the client JVM (this one) and of each side's workers.
- * usage: GetFloor DIR TURNS
+ * Two untimed turns first. usage: GetFloor DIR TURNS (run with a young generation of 2 GiB, -Xmn2g, as session 36 did)
  */
 public class GetFloor {
   static long cpu(long pid) {
@@ -59,8 +59,8 @@ public class GetFloor {
       List<Long> hiroDaemons = new ArrayList<>(List.of(cluster.masterPid()));
       for (int i = 0; i < 3; i++) hiroDaemons.add(cluster.workerPid(i));
       int pieces = (int) ((input.sizeBytes() + Limits.PIECE_SIZE_DEFAULT_BYTES - 1) / Limits.PIECE_SIZE_DEFAULT_BYTES);
-      for (int t = 0; t <= turns; t++) {
-        String label = t == 0 ? "untimed " : "";
+      for (int t = -1; t <= turns; t++) {
+        String label = t <= 0 ? "untimed " : "";
         long c0 = cpu(me), w0 = bareWorkers.stream().mapToLong(GetFloor::cpu).sum(), s0 = System.nanoTime();
         byte[] digest = bare(channels, pieces);
         double sec = (System.nanoTime() - s0) / 1e9;
@@ -80,6 +80,7 @@ public class GetFloor {
   }
 
   private static final ByteString END = ByteString.copyFromUtf8("end");
+  private static final ByteString FAILED = ByteString.copyFromUtf8("failed");
 
   /**
    * Reads every piece in order, the next two fetched meanwhile, hashing each message on this thread as soon as
@@ -94,7 +95,8 @@ public class GetFloor {
       BlockingQueue<ByteString> q = queues.get(i);
       for (ByteString m; (m = q.poll(60, TimeUnit.SECONDS)) != END; ) {
         if (m == null) throw new TimeoutException("piece " + i);
-        for (java.nio.ByteBuffer b : m.asReadOnlyByteBufferList()) sha.update(b);
+        if (m == FAILED) throw new IllegalStateException("piece " + i + " failed (see stderr)");
+        sha.update(io.hiro.common.rpc.ByteStrings.view(m)); // the array in place, as Hiro's reader does
       }
       queues.set(i, null);
       if (i + 3 < pieces) queues.set(i + 3, fetch(channels.get((i + 3) % 3), i + 3));
@@ -113,14 +115,14 @@ public class GetFloor {
           @Override public void onNext(ReadPieceResponse r) {
             PieceData d = r.getData();
             CRC32C crc = new CRC32C();
-            for (java.nio.ByteBuffer b : d.getData().asReadOnlyByteBufferList()) crc.update(b);
+            crc.update(io.hiro.common.rpc.ByteStrings.view(d.getData()));
             if ((int) crc.getValue() != d.getCrc32C() || d.getOffset() != next) {
               throw new IllegalStateException("bad message at " + d.getOffset());
             }
             next += d.getData().size();
             queue.add(d.getData());
           }
-          @Override public void onError(Throwable e) { e.printStackTrace(); }
+          @Override public void onError(Throwable e) { e.printStackTrace(); queue.add(FAILED); }
           @Override public void onCompleted() { queue.add(END); }
         });
     return queue;

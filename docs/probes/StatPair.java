@@ -41,13 +41,15 @@ public class StatPair {
     long me = ProcessHandle.current().pid();
     long c0 = cpu(me), s0 = cpu(serverPid), t0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
     for (int c = 0; c < 8; c++) {
       int cc = c;
       threads.add(Thread.ofPlatform().start(() -> {
-        try { for (int i = 0; i < calls / 8; i++) call.call(cc, i * 8 + cc); } catch (Exception e) { throw new RuntimeException(e); }
+        try { for (int i = 0; i < calls / 8; i++) call.call(cc, i * 8 + cc); } catch (Exception e) { failure.compareAndSet(null, e); }
       }));
     }
     for (Thread t : threads) t.join();
+    if (failure.get() != null) throw failure.get();
     double sec = (System.nanoTime() - t0) / 1e9;
     System.out.printf("%-5s %8.0f calls/s  cpu us/call: clients %.1f server %.1f%n", name, calls / sec,
         (cpu(me) - c0) / 1e3 / calls, (cpu(serverPid) - s0) / 1e3 / calls);
