@@ -36,18 +36,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's calls to the master's NamespaceService: every call has a deadline, failures become
  * {@link HiroException}s naming the master, and only idempotent calls (Stat, List, ClusterReport, Fsck)
- * are retried, on UNAVAILABLE, at most {@link Rpc#IDEMPOTENT_ATTEMPTS_MAX} times.
+ * are retried, on UNAVAILABLE, at most {@link Rpc#IDEMPOTENT_ATTEMPTS_MAX} times. A call that finds
+ * the master unreachable makes the channel's next call connect again at once, rather than after
+ * gRPC's reconnect backoff: a client that outlives a master's restart reaches it as soon as it is back.
  */
 public final class MasterCalls {
   private static final Logger LOG = LoggerFactory.getLogger(MasterCalls.class);
   /** Pause before the second attempt of an idempotent call; doubled for each further one. */
   static final long RETRY_BACKOFF_MILLIS = 200;
 
+  private final ManagedChannel channel;
   private final NamespaceServiceBlockingStub stub;
   private final String endpoint;
 
   /** @param endpoint how messages name the master, e.g. {@code master 127.0.0.1:8080} */
   public MasterCalls(ManagedChannel channel, String endpoint) {
+    this.channel = channel;
     this.stub = NamespaceServiceGrpc.newBlockingStub(channel);
     this.endpoint = endpoint;
   }
@@ -110,6 +114,10 @@ public final class MasterCalls {
     } catch (StatusRuntimeException e) {
       HiroException error = StatusMapping.fromGrpc(e, endpoint);
       if (error.getMessage().startsWith(endpoint + " unreachable")) {
+        // The channel now waits before it connects again, longer after each failed connect (gRPC's
+        // backoff, up to minutes), and fails calls at once meanwhile. A master that restarted would
+        // stay unreachable to this client for that long: the next call connects again at once.
+        channel.resetConnectBackoff();
         throw new HiroException(error.code(), error.getMessage()
             + "; is 'hiro master' running there? Check -m or HIRO_MASTER", e);
       }
