@@ -1,6 +1,7 @@
 package io.hiro.client.rpc;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
@@ -36,9 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's calls to the master's NamespaceService: every call has a deadline, failures become
  * {@link HiroException}s naming the master, and only idempotent calls (Stat, List, ClusterReport, Fsck)
- * are retried, on UNAVAILABLE, at most {@link Rpc#IDEMPOTENT_ATTEMPTS_MAX} times. A call that finds
- * the master unreachable makes the channel's next call connect again at once, rather than after
- * gRPC's reconnect backoff: a client that outlives a master's restart reaches it as soon as it is back.
+ * are retried, on UNAVAILABLE, at most {@link Rpc#IDEMPOTENT_ATTEMPTS_MAX} times. A call that fails
+ * with UNAVAILABLE ends the channel's reconnect backoff, so that it connects again at once: a retried
+ * call reaches a master back from a restart on its next attempt, and a call that is not retried
+ * (create, commit, mkdir, rm, mv) may fail once after the restart and succeed when made again.
  */
 public final class MasterCalls {
   private static final Logger LOG = LoggerFactory.getLogger(MasterCalls.class);
@@ -112,12 +114,15 @@ public final class MasterCalls {
     try {
       return call.apply(stub.withDeadlineAfter(Rpc.UNARY_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        // A channel that failed to connect waits before it tries again, longer after each failure
+        // (gRPC's backoff, up to minutes), and fails calls at once meanwhile: a master back after a
+        // restart would stay unreachable to this client for that long. This ends the wait and
+        // connects again at once; on a connected channel it does nothing.
+        channel.resetConnectBackoff();
+      }
       HiroException error = StatusMapping.fromGrpc(e, endpoint);
       if (error.getMessage().startsWith(endpoint + " unreachable")) {
-        // The channel now waits before it connects again, longer after each failed connect (gRPC's
-        // backoff, up to minutes), and fails calls at once meanwhile. A master that restarted would
-        // stay unreachable to this client for that long: the next call connects again at once.
-        channel.resetConnectBackoff();
         throw new HiroException(error.code(), error.getMessage()
             + "; is 'hiro master' running there? Check -m or HIRO_MASTER", e);
       }

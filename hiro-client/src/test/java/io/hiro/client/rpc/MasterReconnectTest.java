@@ -60,7 +60,8 @@ class MasterReconnectTest {
 
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     // Down for 7 s, called directly (not through MasterCalls) so that nothing resets the backoff:
-    // the channel's attempts to connect fail at ~1, ~2.6 and ~5.2 s, and the next waits till ~9 s.
+    // the channel's attempts to connect fail at ~1, ~2.6 and ~5.2 s, and the next is due between
+    // 7.4 and 11.1 s (each wait 1.6 times the one before, +-20%).
     long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
     int refused = 0;
     while (System.nanoTime() < downUntil) {
