@@ -30,10 +30,6 @@ import java.util.zip.CRC32C;
  * Two untimed turns first. usage: GetFloor DIR TURNS (run with a young generation of 2 GiB, -Xmn2g, as session 36 did)
  */
 public class GetFloor {
-  static long cpu(long pid) {
-    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos()).orElse(0L);
-  }
-
   public static void main(String[] a) throws Exception {
     Path base = Path.of(a[0]);
     int turns = Integer.parseInt(a[1]);
@@ -61,16 +57,16 @@ public class GetFloor {
       int pieces = (int) ((input.sizeBytes() + Limits.PIECE_SIZE_DEFAULT_BYTES - 1) / Limits.PIECE_SIZE_DEFAULT_BYTES);
       for (int t = -1; t <= turns; t++) {
         String label = t <= 0 ? "untimed " : "";
-        long c0 = cpu(me), w0 = bareWorkers.stream().mapToLong(GetFloor::cpu).sum(), s0 = System.nanoTime();
+        long c0 = Pair9.cpu(me), w0 = bareWorkers.stream().mapToLong(Pair9::cpu).sum(), s0 = System.nanoTime();
         byte[] digest = bare(channels, pieces);
         double sec = (System.nanoTime() - s0) / 1e9;
-        double cc = (cpu(me) - c0) / 1e9, wc = (bareWorkers.stream().mapToLong(GetFloor::cpu).sum() - w0) / 1e9;
+        double cc = (Pair9.cpu(me) - c0) / 1e9, wc = (bareWorkers.stream().mapToLong(Pair9::cpu).sum() - w0) / 1e9;
         if (!Arrays.equals(digest, expected)) throw new IllegalStateException("bare get: wrong SHA-256");
         System.out.printf("%sbare %.1f MB/s  cpu s/GiB: client %.2f workers %.2f%n", label, input.sizeBytes() / sec / 1e6, cc, wc);
-        c0 = cpu(me); w0 = hiroDaemons.stream().mapToLong(GetFloor::cpu).sum(); s0 = System.nanoTime();
+        c0 = Pair9.cpu(me); w0 = hiroDaemons.stream().mapToLong(Pair9::cpu).sum(); s0 = System.nanoTime();
         hiro.cat("/big", OutputStream.nullOutputStream());
         sec = (System.nanoTime() - s0) / 1e9;
-        cc = (cpu(me) - c0) / 1e9; wc = (hiroDaemons.stream().mapToLong(GetFloor::cpu).sum() - w0) / 1e9;
+        cc = (Pair9.cpu(me) - c0) / 1e9; wc = (hiroDaemons.stream().mapToLong(Pair9::cpu).sum() - w0) / 1e9;
         System.out.printf("%shiro %.1f MB/s  cpu s/GiB: client %.2f master+workers %.2f%n", label, input.sizeBytes() / sec / 1e6, cc, wc);
       }
       hiro.close();

@@ -31,15 +31,11 @@ public class StatPair {
       .setResponseMarshaller(ProtoUtils.marshaller(StatResponse.getDefaultInstance()))
       .build();
 
-  static long cpu(long pid) {
-    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos()).orElse(0L);
-  }
-
   interface Call { void call(int client, int i) throws Exception; }
 
   static void turn(String name, long serverPid, int calls, Call call) throws Exception {
     long me = ProcessHandle.current().pid();
-    long c0 = cpu(me), s0 = cpu(serverPid), t0 = System.nanoTime();
+    long c0 = Pair9.cpu(me), s0 = Pair9.cpu(serverPid), t0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
     for (int c = 0; c < 8; c++) {
@@ -52,7 +48,7 @@ public class StatPair {
     if (failure.get() != null) throw failure.get();
     double sec = (System.nanoTime() - t0) / 1e9;
     System.out.printf("%-5s %8.0f calls/s  cpu us/call: clients %.1f server %.1f%n", name, calls / sec,
-        (cpu(me) - c0) / 1e3 / calls, (cpu(serverPid) - s0) / 1e3 / calls);
+        (Pair9.cpu(me) - c0) / 1e3 / calls, (Pair9.cpu(serverPid) - s0) / 1e3 / calls);
   }
 
   public static void main(String[] a) throws Exception {
