@@ -1,5 +1,5 @@
 #!/bin/bash
-# usage: [JVMS=REGEX] profdefer.sh OUT START SECONDS CMD...
+# usage: [JVMS=REGEX] [APOPTS=,threads] profdefer.sh OUT START SECONDS CMD...
 # Runs CMD (a probe's java command, from /tmp/prof/s8) in the background, its output in OUT/probe.out. At 20 s
 # async-profiler 4.2 is loaded into every JVM that CMD started by then (itself and its descendants) whose command
 # line matches JVMS (by default Hiro's daemons, the bench's bare nodes and the probes Small8, Pair9 and StatLoop),
@@ -7,7 +7,8 @@
 # (at least 23). From START s on, SECONDS of CPU samples, collapsed, in OUT/<name>_<pid>.txt per JVM (none for a
 # JVM with no samples). Each jcmd takes a fraction of a second, so the JVMs' windows are staggered by that much.
 # Stopping this script (Ctrl-C) stops CMD too. async-profiler: tools.profiler:async-profiler:4.2:jar:linux-x64
-# unzipped in /tmp/prof/ap.
+# unzipped in /tmp/prof/ap. APOPTS: more of async-profiler's options for the timed window (",threads": a frame
+# per thread name at the root of each stack).
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
 AP=/tmp/prof/ap/linux-x64/libasyncProfiler.so
 OUT=$(realpath -m "$1") START=$2 SECONDS_=$3
@@ -40,7 +41,7 @@ done
 sleep 2
 for pn in "${pids[@]}"; do agent ${pn%%:*} "stop,file=/dev/null,collapsed"; done
 sleep $(( START - 22 ))
-for pn in "${pids[@]}"; do agent ${pn%%:*} "start,event=cpu,interval=1ms"; done
+for pn in "${pids[@]}"; do agent ${pn%%:*} "start,event=cpu,interval=1ms$APOPTS"; done
 sleep $SECONDS_
 for pn in "${pids[@]}"; do agent ${pn%%:*} "stop,file=$OUT/${pn#*:}.txt,collapsed"; done
 rm -f "$OUT/jcmd.last"

@@ -1,9 +1,12 @@
 package io.hiro.client.rpc;
 
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.hiro.common.Crc32c;
@@ -22,6 +25,9 @@ import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WorkerRef;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -29,8 +35,9 @@ import java.util.function.LongConsumer;
  * Reads one whole replica with ReadPiece and hands its bytes, in order, to a sink, or parses them
  * straight into the piece's array ({@link PieceSink#array}). Every message's CRC32C, its offset and
  * the total length are checked: a mismatch is a DATA_LOSS {@link HiroException}; the worker's own
- * DATA_LOSS (it found the replica corrupt) is a {@link CorruptOnWorkerException}. The blocking
- * stream pulls one message at a time, so memory stays bounded.
+ * DATA_LOSS (it found the replica corrupt) is a {@link CorruptOnWorkerException}. A read asks for
+ * one message at a time (a sink's on the calling thread, an array's on the network thread, as each
+ * is placed), so memory stays bounded.
  */
 public final class PieceReadCall {
   /**
@@ -83,79 +90,154 @@ public final class PieceReadCall {
     if (sink instanceof ArraySink array) {
       return readInto(channel, worker, piece, array);
     }
-    return stream(channel, worker, piece, READ_PIECE, new Receiver<>() {
-      @Override
-      public Message check(ReadPieceResponse message, long received) {
-        PieceData data = message.getData();
-        return new Message(data.getOffset(), data.getData().size(), false, data.getCrc32C(),
-            Crc32c.of(ByteStrings.view(data.getData())));
-      }
-
-      @Override
-      public void take(ReadPieceResponse message, long received) {
-        sink.write(received, ByteStrings.view(message.getData().getData()));
-      }
-    });
+    return stream(channel, worker, piece, sink);
   }
 
-  /** {@link #read} into {@code into[0..length)}, each message's bytes parsed straight to their place. */
+  /**
+   * {@link #read} into {@code into[0..length)}: each message's bytes are parsed straight to their
+   * place and checked on the network thread that received them, and this thread waits for the end.
+   * Through the blocking stream each message went from the network thread to one of gRPC's threads,
+   * which parsed it, and then to this one, which checked it: the client's receive buffers were held
+   * meanwhile, and its cat took ~0.4 s more CPU per GiB than a bare get that does the same checks
+   * on the network thread (docs/BENCHMARKS.md, session 37).
+   */
   private static int readInto(ManagedChannel channel, WorkerRef worker, PieceRef piece, ArraySink sink) {
-    byte[] into = sink.into();
-    PlacingMarshaller placing = new PlacingMarshaller(into, Math.toIntExact(piece.getLength()));
+    PlacingMarshaller placing = new PlacingMarshaller(sink.into(), Math.toIntExact(piece.getLength()));
+    ArrayRead read = new ArrayRead(WorkerChannels.endpoint(worker), piece, sink);
+    ClientCall<ReadPieceRequest, PlacingMarshaller.Placed> call = channel.newCall(
+        READ_PIECE.toBuilder(READ_PIECE.getRequestMarshaller(), placing).build(),
+        callOptions(piece).withExecutor(ON_NETWORK_THREAD));
     try {
-      return stream(channel, worker, piece, READ_PIECE.toBuilder(READ_PIECE.getRequestMarshaller(), placing).build(),
-          new Receiver<>() {
-            @Override
-            public Message check(PlacingMarshaller.Placed placed, long received) {
-              return new Message(placed.offset(), placed.length(), placed.tooLong(), placed.crc32c(),
-                  placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length()));
-            }
-
-            @Override
-            public void take(PlacingMarshaller.Placed placed, long received) {
-              sink.reached().accept(received + placed.length());
-            }
-          });
+      return read.run(call, request(piece));
     } finally {
       // Before the array goes back to the caller (who may give it to the next replica's read):
-      // a message gRPC is still parsing must not write into it any more.
+      // a message gRPC is still parsing must not write into it any more, nor be checked or counted.
       placing.close();
+      read.end();
+    }
+  }
+
+  /** Runs a read's parses and checks on the network thread that received the message. */
+  private static final Executor ON_NETWORK_THREAD = Runnable::run;
+
+  /**
+   * One read into a piece's array, as gRPC's listener: checks each message where it was placed
+   * (gRPC calls it one message at a time) and asks for the next; {@link #run} waits for the answer.
+   */
+  private static final class ArrayRead extends ClientCall.Listener<PlacingMarshaller.Placed> {
+    private final String endpoint;
+    private final PieceId id;
+    private final long lengthBytes;
+    private final ArraySink sink;
+    private final CompletableFuture<Integer> result = new CompletableFuture<>();
+    private ClientCall<ReadPieceRequest, PlacingMarshaller.Placed> call;
+    /** Set by {@link #end}: messages still coming are neither checked nor counted. Guarded by this. */
+    private boolean ended;
+    private long received;
+    private int pieceCrc;
+
+    ArrayRead(String endpoint, PieceRef piece, ArraySink sink) {
+      this.endpoint = endpoint;
+      this.id = new PieceId(piece.getPieceId());
+      this.lengthBytes = piece.getLength();
+      this.sink = sink;
+    }
+
+    /** Starts {@code call} with {@code request} and waits for its end; returns the CRC32C of the bytes received. */
+    int run(ClientCall<ReadPieceRequest, PlacingMarshaller.Placed> call, ReadPieceRequest request) {
+      this.call = call;
+      call.start(this, new Metadata());
+      call.sendMessage(request);
+      call.halfClose();
+      call.request(1);
+      try {
+        return result.get();
+      } catch (InterruptedException e) {
+        // As gRPC's blocking stream does: the call is cancelled, and the thread stays interrupted.
+        call.cancel("the reading thread was interrupted", e);
+        Thread.currentThread().interrupt();
+        throw StatusMapping.fromGrpc(Status.CANCELLED.withDescription("Thread interrupted").withCause(e)
+            .asRuntimeException(), endpoint);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    /** Ends the read for its listener: once this returns, no message is checked or counted. */
+    synchronized void end() {
+      ended = true;
+    }
+
+    @Override
+    public synchronized void onMessage(PlacingMarshaller.Placed placed) {
+      if (ended || result.isDone()) {
+        return;
+      }
+      try {
+        byte[] into = sink.into();
+        Message message = new Message(placed.offset(), placed.length(), placed.tooLong(), placed.crc32c(),
+            placed.tooLong() ? 0 : Crc32c.of(into, (int) received, placed.length()));
+        checkMessage(endpoint, id, lengthBytes, received, message);
+        pieceCrc = Crc32c.combine(pieceCrc, message.claimedCrc(), message.length());
+        received += message.length();
+        sink.reached().accept(received);
+      } catch (RuntimeException | Error e) {
+        // A bad message ends the stream at once, instead of at its deadline.
+        result.completeExceptionally(e);
+        call.cancel("the read failed", e);
+        return;
+      }
+      call.request(1);
+    }
+
+    @Override
+    public synchronized void onClose(Status status, Metadata trailers) {
+      if (result.isDone()) {
+        return;
+      }
+      if (!status.isOk()) {
+        result.completeExceptionally(fromWorker(status.asRuntimeException(trailers), endpoint));
+      } else if (received != lengthBytes) {
+        result.completeExceptionally(HiroException.dataLoss("piece %s from %s ended after %d of %d bytes", id,
+            endpoint, received, lengthBytes));
+      } else {
+        result.complete(pieceCrc);
+      }
     }
   }
 
   /** One message as the checks see it: what it claims, and the CRC32C its bytes have. */
   private record Message(long offset, int length, boolean tooLong, int claimedCrc, int actualCrc) {}
 
-  /** How a read sees its answers of type {@code M}. */
-  @FunctionalInterface
-  private interface Receiver<M> {
-    /** {@code message}, the next after {@code received} bytes, as the checks see it. */
-    Message check(M message, long received);
-
-    /** Takes the bytes of {@code message}, once they passed the checks. */
-    default void take(M message, long received) {}
-  }
-
-  /** Reads {@code piece} with {@code method}, checking every answer; returns the CRC32C of the bytes received. */
-  private static <M> int stream(ManagedChannel channel, WorkerRef worker, PieceRef piece,
-      MethodDescriptor<ReadPieceRequest, M> method, Receiver<M> receiver) {
+  /**
+   * Reads {@code piece} through the blocking stream into {@code sink}, checking every answer on this
+   * thread; returns the CRC32C of the bytes received.
+   */
+  private static int stream(ManagedChannel channel, WorkerRef worker, PieceRef piece, PieceSink sink) {
     String endpoint = WorkerChannels.endpoint(worker);
     PieceId id = new PieceId(piece.getPieceId());
     // A cancellable context ends the stream at once when we stop early (a bad message), instead of at its deadline.
     Context.CancellableContext context = Context.current().withCancellation();
     Context previous = context.attach();
     try {
-      Iterator<M> messages = ClientCalls.blockingServerStreamingCall(channel, method, callOptions(piece),
-          request(piece));
+      Iterator<ReadPieceResponse> messages = ClientCalls.blockingServerStreamingCall(channel, READ_PIECE,
+          callOptions(piece), request(piece));
       int pieceCrc = 0;
       long received = 0;
       while (messages.hasNext()) {
-        M answer = messages.next();
-        Message message = receiver.check(answer, received);
-        checkMessage(endpoint, id, piece.getLength(), received, message);
-        receiver.take(answer, received);
-        pieceCrc = Crc32c.combine(pieceCrc, message.claimedCrc(), message.length());
-        received += message.length();
+        PieceData data = messages.next().getData();
+        ByteBuffer bytes = ByteStrings.view(data.getData());
+        checkMessage(endpoint, id, piece.getLength(), received, new Message(data.getOffset(), bytes.remaining(),
+            false, data.getCrc32C(), Crc32c.of(bytes)));
+        sink.write(received, bytes);
+        pieceCrc = Crc32c.combine(pieceCrc, data.getCrc32C(), data.getData().size());
+        received += data.getData().size();
       }
       if (received != piece.getLength()) {
         throw HiroException.dataLoss("piece %s from %s ended after %d of %d bytes", id, endpoint, received,
@@ -163,12 +245,17 @@ public final class PieceReadCall {
       }
       return pieceCrc;
     } catch (StatusRuntimeException e) {
-      HiroException answer = StatusMapping.fromGrpc(e, endpoint);
-      throw answer.code() == ErrorCode.DATA_LOSS ? new CorruptOnWorkerException(answer) : answer;
+      throw fromWorker(e, endpoint);
     } finally {
       context.detach(previous);
       context.cancel(null);
     }
+  }
+
+  /** A failed call's status as a {@link HiroException}; the worker's own DATA_LOSS is a {@link CorruptOnWorkerException}. */
+  private static HiroException fromWorker(StatusRuntimeException e, String endpoint) {
+    HiroException answer = StatusMapping.fromGrpc(e, endpoint);
+    return answer.code() == ErrorCode.DATA_LOSS ? new CorruptOnWorkerException(answer) : answer;
   }
 
   private static CallOptions callOptions(PieceRef piece) {

@@ -10,6 +10,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.hiro.client.rpc.PieceReadCall.PieceSink;
@@ -30,7 +31,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +55,10 @@ class PieceReadCallTest {
   private volatile Function<byte[], List<ReadPieceResponse>> answers = PieceReadCallTest::asAWorkerSendsIt;
   /** Sent after {@link #answers}, as they are. */
   private volatile List<byte[]> rawAnswers = List.of();
+  /** Whether the worker keeps the stream open after its answers, as a stalled worker would. */
+  private volatile boolean stalls;
+  /** Counted down when a stalled stream is cancelled by the reader. */
+  private final CountDownLatch cancelled = new CountDownLatch(1);
   private Server server;
   private ManagedChannel channel;
 
@@ -73,9 +81,12 @@ class PieceReadCallTest {
         .addService(ServerServiceDefinition.builder(DataServiceGrpc.SERVICE_NAME)
             .addMethod(raw, ServerCalls.asyncServerStreamingCall((ReadPieceRequest request,
                 StreamObserver<byte[]> responses) -> {
+              ((ServerCallStreamObserver<byte[]>) responses).setOnCancelHandler(cancelled::countDown);
               answers.apply(piece).forEach(message -> responses.onNext(message.toByteArray()));
               rawAnswers.forEach(responses::onNext);
-              responses.onCompleted();
+              if (!stalls) {
+                responses.onCompleted();
+              }
             })).build())
         .build().start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
@@ -146,6 +157,51 @@ class PieceReadCallTest {
     // Not DATA_LOSS: the replica may be fine, and is not reported as corrupt; the next one is tried.
     assertThatThrownBy(() -> PieceReadCall.read(channel, worker, ref(piece.length), sink(intoArray, into)))
         .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aBadMessageCancelsTheStreamAtOnce(boolean intoArray) throws InterruptedException {
+    answers = bytes -> {
+      List<ReadPieceResponse> sent = new ArrayList<>(asAWorkerSendsIt(bytes));
+      PieceData first = sent.get(0).getData();
+      return List.of(ReadPieceResponse.newBuilder().setData(first.toBuilder().setCrc32C(first.getCrc32C() ^ 1)).build());
+    };
+    stalls = true;
+
+    // Not at the stream's deadline (over a minute): the class's timeout is 30 s.
+    assertDataLoss(intoArray, piece.length, "the message at offset 0 failed its CRC32C");
+    assertThat(cancelled.await(10, TimeUnit.SECONDS)).as("the worker saw the stream cancelled").isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anInterruptedReadEndsAtOnceCancelledAndTheThreadStaysInterrupted(boolean intoArray) throws Exception {
+    answers = bytes -> asAWorkerSendsIt(bytes).subList(0, 1);
+    stalls = true;
+    byte[] into = new byte[piece.length];
+    CountDownLatch firstMessage = new CountDownLatch(1);
+    PieceSink sink = intoArray ? PieceSink.array(into, end -> firstMessage.countDown())
+        : (offset, data) -> firstMessage.countDown();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        PieceReadCall.read(channel, worker, ref(piece.length), sink);
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
+    });
+    assertThat(firstMessage.await(10, TimeUnit.SECONDS)).as("the first message arrived").isTrue();
+
+    reader.interrupt();
+
+    assertThat(reader.join(java.time.Duration.ofSeconds(10))).as("the read ended").isTrue();
+    assertThat(failure.get()).isInstanceOfSatisfying(HiroException.class,
+        e -> assertThat(e.code()).isNotEqualTo(ErrorCode.DATA_LOSS));
+    assertThat(stillInterrupted).isTrue();
+    assertThat(cancelled.await(10, TimeUnit.SECONDS)).as("the worker saw the stream cancelled").isTrue();
   }
 
   private void assertDataLoss(boolean intoArray, int length, String message) {
