@@ -1,10 +1,10 @@
 package io.hiro.client.rpc;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
+import io.hiro.common.rpc.ReconnectAtOnce;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.StatusMapping;
 import io.hiro.proto.AbortUploadRequest;
@@ -38,23 +38,22 @@ import org.slf4j.LoggerFactory;
  * The client's calls to the master's NamespaceService: every call has a deadline, failures become
  * {@link HiroException}s naming the master, and only idempotent calls (Stat, List, ClusterReport, Fsck)
  * are retried, on UNAVAILABLE, at most {@link Rpc#IDEMPOTENT_ATTEMPTS_MAX} times. A call that fails
- * with UNAVAILABLE ends the channel's reconnect backoff, so that it connects again at once: a retried
- * call reaches a master back from a restart on its next attempt, and a call that is not retried
- * (create, commit, mkdir, rm, mv) may fail once after the restart and succeed when made again.
+ * with UNAVAILABLE ends the channel's reconnect backoff ({@link ReconnectAtOnce}), so that it connects
+ * again at once: a retried call reaches a master back from a restart on its next attempt, and a call
+ * that is not retried (create, commit, mkdir, rm, mv) may fail once after the restart and succeed
+ * when made again.
  */
 public final class MasterCalls {
   private static final Logger LOG = LoggerFactory.getLogger(MasterCalls.class);
   /** Pause before the second attempt of an idempotent call; doubled for each further one. */
   static final long RETRY_BACKOFF_MILLIS = 200;
 
-  private final ManagedChannel channel;
   private final NamespaceServiceBlockingStub stub;
   private final String endpoint;
 
   /** @param endpoint how messages name the master, e.g. {@code master 127.0.0.1:8080} */
   public MasterCalls(ManagedChannel channel, String endpoint) {
-    this.channel = channel;
-    this.stub = NamespaceServiceGrpc.newBlockingStub(channel);
+    this.stub = NamespaceServiceGrpc.newBlockingStub(ReconnectAtOnce.on(channel));
     this.endpoint = endpoint;
   }
 
@@ -114,13 +113,6 @@ public final class MasterCalls {
     try {
       return call.apply(stub.withDeadlineAfter(Rpc.UNARY_DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-        // A channel that failed to connect waits before it tries again, longer after each failure
-        // (gRPC's backoff, up to minutes), and fails calls at once meanwhile: a master back after a
-        // restart would stay unreachable to this client for that long. This ends the wait and
-        // connects again at once; on a connected channel it does nothing.
-        channel.resetConnectBackoff();
-      }
       HiroException error = StatusMapping.fromGrpc(e, endpoint);
       if (error.getMessage().startsWith(endpoint + " unreachable")) {
         throw new HiroException(error.code(), error.getMessage()

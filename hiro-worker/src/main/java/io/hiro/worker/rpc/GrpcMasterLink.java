@@ -2,6 +2,7 @@ package io.hiro.worker.rpc;
 
 import io.grpc.ManagedChannel;
 import io.hiro.common.HostPort;
+import io.hiro.common.rpc.ReconnectAtOnce;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.common.rpc.StatusMapping;
@@ -28,7 +29,9 @@ public final class GrpcMasterLink implements MasterLink, AutoCloseable {
   public GrpcMasterLink(HostPort master, RpcSecurity security) {
     this.master = master;
     this.channel = Rpc.channelOnServerThreads(master, security);
-    this.stub = ClusterServiceGrpc.newBlockingStub(channel);
+    // A worker heartbeats a master back from a restart at once, not after gRPC's reconnect backoff
+    // (up to 2 minutes after a long outage), which would have the master count it dead meanwhile.
+    this.stub = ClusterServiceGrpc.newBlockingStub(ReconnectAtOnce.on(channel));
   }
 
   @Override
