@@ -13,13 +13,13 @@ import io.hiro.proto.PieceRef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -106,22 +106,24 @@ public final class Downloader {
   }
 
   /**
-   * A get's pieces whole, in order, the next ones fetched meanwhile ({@link ReadAhead}); each is
-   * written while it is hashed. Returns the file's SHA-256.
+   * A get's pieces whole, in order, the next ones fetched meanwhile ({@link ReadAhead}), each hashed
+   * as its bytes arrive and written once whole. Returns the file's SHA-256.
    */
   private byte[] fetchWholePieces(FileStatus file, ReadTokens tokens, DownloadFile out, TransferProgress progress,
       int buffers) throws IOException {
-    MessageDigest sha256 = FileDigest.sha256();
-    ReadAhead.runHandoff(file.getPiecesList(), buffers, pieceBuffers,
-        (piece, into) -> fetcher.fetch(file, piece,
-            PieceSink.array(into, end -> progress.reached((int) piece.getIndex(), end)), tokens::renew),
+    InOrderDigest digest = new InOrderDigest();
+    ReadAhead.runFollowing(file.getPiecesList(), buffers, pieceBuffers,
+        (piece, into, reached) -> fetcher.fetch(file, piece, PieceSink.array(into, end -> {
+          reached.accept(end);
+          progress.reached((int) piece.getIndex(), end);
+        }), tokens::renew),
+        (piece, bytes, from, to) -> digest.take(from, ByteBuffer.wrap(bytes, from, to - from)),
         (piece, bytes, length) -> {
-          // The disk writes this piece while it is hashed and, if it takes longer, while the next is.
-          Future<?> written = out.write(piece, bytes, length);
-          sha256.update(bytes, 0, length);
-          return written;
+          digest.pieceDone();
+          // The disk writes this piece while the next ones are fetched and hashed.
+          return out.write(piece, bytes, length);
         });
-    return sha256.digest();
+    return digest.digest();
   }
 
   /**
@@ -151,30 +153,32 @@ public final class Downloader {
 
   /**
    * Streams {@code remotePath} to {@code out} in order, one verified piece at a time, the next
-   * pieces fetched meanwhile ({@link ReadAhead}).
+   * pieces fetched meanwhile ({@link ReadAhead}), each hashed as its bytes arrive.
    */
   public void cat(String remotePath, OutputStream out) {
     HiroPath path = HiroPath.parse(remotePath);
     FileStatus file = statFile(path);
     ReadTokens tokens = new ReadTokens(path, file, this::statFile);
-    MessageDigest sha256 = FileDigest.sha256();
+    InOrderDigest digest = new InOrderDigest();
     long longest = longest(file);
     long heap = heapMaxBytes.getAsLong();
     ReadAhead.checkHeapHolds(file.getPath(), longest, heap);
     try {
-      ReadAhead.run(file.getPiecesList(), ReadAhead.buffersFor(longest, heap), pieceBuffers,
-          (piece, into) -> fetcher.fetch(file, piece, PieceSink.array(into), tokens::renew),
+      ReadAhead.runFollowing(file.getPiecesList(), ReadAhead.buffersFor(longest, heap), pieceBuffers,
+          (piece, into, reached) -> fetcher.fetch(file, piece, PieceSink.array(into, reached), tokens::renew),
+          (piece, bytes, from, to) -> digest.take(from, ByteBuffer.wrap(bytes, from, to - from)),
           (piece, bytes, length) -> {
-            sha256.update(bytes, 0, length);
+            digest.pieceDone();
             for (int offset = 0; offset < length; offset += CAT_WRITE_BYTES) {
               out.write(bytes, offset, Math.min(CAT_WRITE_BYTES, length - offset));
             }
+            return null;
           });
       out.flush();
     } catch (IOException e) {
       throw new HiroException(ErrorCode.UNAVAILABLE, "cannot write the output of cat " + remotePath + ": " + e, e);
     }
-    checkSha256(file, sha256.digest());
+    checkSha256(file, digest.digest());
   }
 
   private static long longest(FileStatus file) {

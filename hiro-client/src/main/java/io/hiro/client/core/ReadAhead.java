@@ -11,19 +11,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 
 /**
  * Hands a file's pieces to a consumer in order, each whole and verified, while the next ones are
  * already being fetched: at most {@code buffers} pieces are held at once, each in a buffer of its
  * own that is reused once the consumer is done with it (with {@link #runHandoff}, once the work
- * the consumer started on the piece has ended). A failure, of a fetch or of the consumer, cancels
- * the fetches still running and is rethrown.
+ * the consumer started on the piece has ended). With {@link #runFollowing}, a {@link Follower}
+ * also takes each piece's bytes as they arrive, before the piece is whole. A failure, of a fetch
+ * or of the consumer, cancels the fetches still running and is rethrown.
  */
 final class ReadAhead {
   /** Fetches one piece into {@code into} (at least as long as the piece). */
   @FunctionalInterface
   interface Fetch {
     void fetch(PieceRef piece, byte[] into);
+  }
+
+  /** Fetches one piece into {@code into}, telling {@code reached} how far its checked bytes have come. */
+  @FunctionalInterface
+  interface TrackedFetch {
+    /**
+     * {@code reached} takes the end of the bytes that passed their checks, after each message, and
+     * 0 when a replica's read begins (another replica's, after one failed part-way).
+     */
+    void fetch(PieceRef piece, byte[] into, LongConsumer reached);
+  }
+
+  /**
+   * Takes a piece's bytes as they arrive, on the consumer's thread and in the pieces' order, before
+   * the piece is whole and handed to the consumer: {@code bytes[from..to)} passed their checks.
+   * {@code from} is 0 at the piece's first bytes, and again when another replica is read after one
+   * failed part-way: what was taken of the piece before then is to be dropped.
+   */
+  @FunctionalInterface
+  interface Follower {
+    void follow(PieceRef piece, byte[] bytes, int from, int to);
   }
 
   /** Takes one piece's bytes, {@code bytes[0..length)}; the array is reused after it returns. */
@@ -106,11 +129,25 @@ final class ReadAhead {
    */
   static void runHandoff(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Handoff consumer)
       throws IOException {
+    runFollowing(pieces, buffers, arrays, (piece, into, reached) -> fetch.fetch(piece, into),
+        (piece, bytes, from, to) -> {}, consumer);
+  }
+
+  /**
+   * As {@link #runHandoff}, with {@code follower} taking each piece's bytes as they arrive, before
+   * the consumer takes the whole piece: on the caller's thread, which would otherwise wait for the
+   * piece, so that its work on the bytes (hashing them) starts with the first message rather than
+   * after the whole piece (and the two after it, fetched at once) came in. When everything runs on
+   * the caller's thread (one piece or one buffer), the follower takes each piece whole once fetched.
+   */
+  static void runFollowing(List<PieceRef> pieces, int buffers, PieceBuffers arrays, TrackedFetch fetch,
+      Follower follower, Handoff consumer) throws IOException {
     int longest = (int) pieces.stream().mapToLong(PieceRef::getLength).max().orElse(0);
     if (pieces.size() <= 1 || buffers <= 1) {
       byte[] buffer = arrays.take(longest);
       for (PieceRef piece : pieces) {
-        fetch.fetch(piece, buffer);
+        fetch.fetch(piece, buffer, end -> {});
+        follower.follow(piece, buffer, 0, (int) piece.getLength());
         Future<?> consumed = consumer.accept(piece, buffer, (int) piece.getLength());
         if (consumed != null) {
           BoundedParallel.await(consumed, PIECE_WORK);
@@ -120,7 +157,7 @@ final class ReadAhead {
       return;
     }
     Deque<byte[]> free = new ArrayDeque<>();
-    Deque<Future<byte[]>> fetching = new ArrayDeque<>();
+    Deque<Fetching> fetching = new ArrayDeque<>();
     Deque<Held> held = new ArrayDeque<>();
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     try {
@@ -134,13 +171,25 @@ final class ReadAhead {
         while (next < pieces.size() && fetching.size() + held.size() < buffers) {
           PieceRef ahead = pieces.get(next++);
           byte[] reused = free.poll();
-          fetching.add(executor.submit(() -> {
-            byte[] buffer = reused != null ? reused : arrays.take(longest);
-            fetch.fetch(ahead, buffer);
-            return buffer;
-          }));
+          Arrival arrival = new Arrival();
+          fetching.add(new Fetching(arrival, executor.submit(() -> {
+            try {
+              byte[] buffer = reused != null ? reused : arrays.take(longest);
+              arrival.begin(buffer);
+              fetch.fetch(ahead, buffer, arrival::reached);
+              return buffer;
+            } finally {
+              arrival.end();
+            }
+          })));
         }
-        byte[] bytes = BoundedParallel.await(fetching.remove(), "reading");
+        Fetching first = fetching.remove();
+        int followed = first.arrival().follow(piece, follower);
+        byte[] bytes = BoundedParallel.await(first.fetched(), "reading");
+        if (followed < piece.getLength()) {
+          // A fetch that told less than the whole piece (or nothing) of its progress.
+          follower.follow(piece, bytes, followed, (int) piece.getLength());
+        }
         Future<?> consumed = consumer.accept(piece, bytes, (int) piece.getLength());
         held.add(new Held(bytes, consumed != null ? consumed : CompletableFuture.completedFuture(null)));
       }
@@ -157,6 +206,76 @@ final class ReadAhead {
     }
     // Every piece was fetched and consumed: no one holds these arrays now.
     free.forEach(arrays::give);
+  }
+
+  /** A piece being fetched: how far it has come, and its array once whole. */
+  private record Fetching(Arrival arrival, Future<byte[]> fetched) {}
+
+  /**
+   * How far a piece being fetched has come: told by its fetch (on the network thread), followed by
+   * the consumer's thread. Guarded by this.
+   */
+  private static final class Arrival {
+    private byte[] bytes;
+    private long reached;
+    /** How many replica reads began: a new one starts the piece again from its first byte. */
+    private int starts;
+    private boolean ended;
+
+    synchronized void begin(byte[] into) {
+      bytes = into;
+    }
+
+    synchronized void reached(long end) {
+      if (end == 0) {
+        starts++;
+      }
+      reached = end;
+      notifyAll();
+    }
+
+    synchronized void end() {
+      ended = true;
+      notifyAll();
+    }
+
+    /**
+     * Hands {@code follower} the piece's bytes as they arrive, until its fetch ended; returns how
+     * far it followed the last replica read (the bytes it took before a new one began were dropped).
+     */
+    int follow(PieceRef piece, Follower follower) {
+      int followedStarts = 0;
+      long followed = 0;
+      while (true) {
+        byte[] into;
+        long end;
+        boolean over;
+        synchronized (this) {
+          while (!ended && starts == followedStarts && reached == followed) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw HiroException.unavailable("interrupted while reading");
+            }
+          }
+          if (starts != followedStarts) {
+            followedStarts = starts;
+            followed = 0;
+          }
+          into = bytes;
+          end = reached;
+          over = ended;
+        }
+        if (end > followed) {
+          follower.follow(piece, into, (int) followed, (int) end);
+          followed = end;
+        }
+        if (over) {
+          return (int) followed;
+        }
+      }
+    }
   }
 
   /** A piece's array the consumer may still be using, until {@code consumed} is done. */

@@ -61,7 +61,8 @@ public final class PieceReadCall {
 
     /**
      * As {@link #array(byte[])}, telling {@code reached} how far the piece's bytes have come after
-     * each message that passed its checks (from the first byte again if another replica is read).
+     * each message that passed its checks, and 0 when the read begins (so again when another
+     * replica is read, from the first byte).
      */
     static PieceSink array(byte[] into, LongConsumer reached) {
       return new ArraySink(into, reached);
@@ -107,6 +108,7 @@ public final class PieceReadCall {
     ClientCall<ReadPieceRequest, PlacingMarshaller.Placed> call = channel.newCall(
         READ_PIECE.toBuilder(READ_PIECE.getRequestMarshaller(), placing).build(),
         callOptions(piece).withExecutor(ON_NETWORK_THREAD));
+    sink.reached().accept(0);
     try {
       return read.run(call, request(piece));
     } finally {

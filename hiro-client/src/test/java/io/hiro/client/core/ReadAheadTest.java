@@ -304,6 +304,80 @@ class ReadAheadTest {
   }
 
   @Test
+  void aFollowerTakesAPiecesBytesAsTheyArriveBeforeThePieceIsWhole() throws IOException {
+    List<PieceRef> pieces = pieces(4, 4, 4, 4, 4);
+    // Each fetch tells of its first half, and gives the second only once the follower took the first.
+    Set<Long> firstHalfFollowed = ConcurrentHashMap.newKeySet();
+    List<String> followed = Collections.synchronizedList(new ArrayList<>());
+    List<String> consumed = Collections.synchronizedList(new ArrayList<>());
+    ReadAhead.runFollowing(pieces, 3, new PieceBuffers(3), (piece, into, reached) -> {
+      reached.accept(0);
+      fill(piece, into);
+      reached.accept(2);
+      org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
+          .until(() -> firstHalfFollowed.contains(piece.getIndex()));
+      reached.accept(4);
+    }, (piece, bytes, from, to) -> {
+      assertThat(Arrays.copyOfRange(bytes, from, to)).containsOnly((byte) piece.getIndex());
+      followed.add(piece.getIndex() + ":" + from + "-" + to);
+      if (from == 0) {
+        firstHalfFollowed.add(piece.getIndex());
+      }
+    }, (piece, bytes, length) -> {
+      consumed.add(piece.getIndex() + ":whole");
+      followed.add(piece.getIndex() + ":whole");
+      return null;
+    });
+    assertThat(followed).containsExactly("0:0-2", "0:2-4", "0:whole", "1:0-2", "1:2-4", "1:whole", "2:0-2", "2:2-4",
+        "2:whole", "3:0-2", "3:2-4", "3:whole", "4:0-2", "4:2-4", "4:whole");
+  }
+
+  @Test
+  void aPieceReadAgainFromItsFirstByteIsHashedAgainFromItsStart() throws Exception {
+    List<PieceRef> pieces = pieces(6, 6, 6, 6);
+    byte[] file = new byte[24];
+    for (PieceRef piece : pieces) {
+      Arrays.fill(file, (int) piece.getOffset(), (int) (piece.getOffset() + piece.getLength()), (byte) piece.getIndex());
+    }
+    InOrderDigest digest = new InOrderDigest();
+    CountDownLatch badBytesTaken = new CountDownLatch(1);
+    ReadAhead.runFollowing(pieces, 3, new PieceBuffers(3), (piece, into, reached) -> {
+      if (piece.getIndex() == 1) {
+        // A first replica whose bytes differ, that fails part-way once they were hashed: they must not count.
+        reached.accept(0);
+        Arrays.fill(into, 0, 4, (byte) 9);
+        reached.accept(4);
+        awaitLatch(badBytesTaken);
+      }
+      reached.accept(0);
+      fill(piece, into);
+      reached.accept(3);
+      reached.accept(6);
+    }, (piece, bytes, from, to) -> {
+      digest.take(from, java.nio.ByteBuffer.wrap(bytes, from, to - from));
+      if (bytes[from] == 9) {
+        badBytesTaken.countDown();
+      }
+    },
+        (piece, bytes, length) -> {
+          digest.pieceDone();
+          return null;
+        });
+    assertThat(badBytesTaken.getCount()).as("the first replica's bytes were hashed").isZero();
+    assertThat(digest.digest()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(file));
+  }
+
+  @Test
+  void aFetchThatTellsNothingOfItsProgressIsFollowedWholeOnceFetched() throws IOException {
+    List<PieceRef> pieces = pieces(4, 5, 6);
+    List<String> followed = Collections.synchronizedList(new ArrayList<>());
+    ReadAhead.runFollowing(pieces, 3, new PieceBuffers(3), (piece, into, reached) -> fill(piece, into),
+        (piece, bytes, from, to) -> followed.add(piece.getIndex() + ":" + from + "-" + to),
+        (piece, bytes, length) -> null);
+    assertThat(followed).containsExactly("0:0-4", "1:0-5", "2:0-6");
+  }
+
+  @Test
   void buffersAreBoundedByAQuarterOfTheHeap() {
     long piece = 64L << 20;
     assertThat(ReadAhead.buffersFor(piece, 4L << 30)).isEqualTo(3);

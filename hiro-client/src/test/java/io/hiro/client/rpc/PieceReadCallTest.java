@@ -181,7 +181,11 @@ class PieceReadCallTest {
     stalls = true;
     byte[] into = new byte[piece.length];
     CountDownLatch firstMessage = new CountDownLatch(1);
-    PieceSink sink = intoArray ? PieceSink.array(into, end -> firstMessage.countDown())
+    PieceSink sink = intoArray ? PieceSink.array(into, end -> {
+      if (end > 0) { // 0: the read began
+        firstMessage.countDown();
+      }
+    })
         : (offset, data) -> firstMessage.countDown();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean stillInterrupted = new AtomicBoolean();
