@@ -38,7 +38,7 @@ class BenchIT {
         List.of("limit.disk_fsync_write: MB/s", "limit.disk_direct_write: MB/s", "limit.fsync_4k: ops/s",
             "limit.piece_files.1client: files/s", "limit.piece_files.8clients: files/s", "limit.loopback_tcp: MB/s",
             "limit.thread_handoff: us", "limit.syscall: ns", "limit.plain_chain: MB/s", "limit.grpc_unary.1client: ops/s", "limit.grpc_unary.8clients: ops/s",
-            "limit.grpc_chain: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.1client.cpu: ms/file",
+            "limit.grpc_chain: MB/s", "limit.grpc_get: MB/s", "limit.put_floor.1client: files/s", "limit.put_floor.1client.cpu: ms/file",
             "limit.put_floor.8clients: files/s", "limit.put_floor.8clients.cpu: ms/file",
             "limit.put_lean.1client: files/s", "limit.put_lean.1client.cpu: ms/file",
             "limit.put_lean.8clients: files/s", "limit.put_lean.8clients.cpu: ms/file"),
@@ -67,6 +67,7 @@ class BenchIT {
     assertFigures(bench, QUICK_FIGURES);
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target",
         "of limit.plain_chain", "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ",
+        "(CPU of the reader and the 3 workers: ", "of limit.grpc_get",
         "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.put_floor.1client.cpu", "of limit.put_floor.8clients.cpu",

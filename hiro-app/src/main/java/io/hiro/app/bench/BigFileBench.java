@@ -90,14 +90,14 @@ final class BigFileBench {
     // the replicas that the get and the cat below read (ReplicaOrder), as the target assumes.
     client.cat(remotePath, OutputStream.nullOutputStream());
     Runs get = timed("get", run -> get());
-    out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
+    out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(limits.grpcGet())
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskDirectWrite())
         .note(get.note()));
     out.accept(get.cpu(""));
     Runs cat = timed("get", run -> stream());
     Figure catFigure = cat.figure(".cat");
-    out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND)
+    out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(limits.grpcGet())
         .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note()));
     out.accept(cat.cpu(".cat"));
     cli.ifPresent(commands -> catThroughCli(commands, catFigure, out));

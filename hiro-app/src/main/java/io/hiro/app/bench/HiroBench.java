@@ -92,10 +92,13 @@ public final class HiroBench {
         deadline());
     unary.forEach(out);
     Figure grpcChain;
+    Figure grpcGet;
     PutFloor.Figures putFloor;
     try (BareNodes bare = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION)) {
       grpcChain = GrpcChain.measure(input, bare, sizes, deadline());
       out.accept(grpcChain);
+      grpcGet = GrpcGet.measure(input, bare, sizes, deadline());
+      out.accept(grpcGet);
       putFloor = PutFloor.measure(bare, sizes, deadline(), out);
     }
     Optional<Figure> directRead = Optional.empty();
@@ -109,7 +112,7 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, unary.get(0),
+    return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, grpcGet, unary.get(0),
         unary.get(1), putFloor, directRead);
   }
 

@@ -1,15 +1,20 @@
 package io.hiro.app.bench;
 
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.hiro.common.Crc32c;
 import io.hiro.common.HostPort;
 import io.hiro.common.io.StagedDirectWrite;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.ReadPieceRequest;
+import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
@@ -42,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * one call while it writes the bytes into an empty file made ahead, then appends ~100 bytes of meta,
  * fsyncs the file, and answers once the next worker did. WritePiece does the same for a stream,
  * each message forwarded; pieces longer than {@link PutFloorNode#LARGE_PIECE_BYTES} are written past
- * the page cache.
+ * the page cache. ReadPiece sends such a piece back ({@link GrpcGet}).
  */
 final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
   private static final int SPARE_BATCH = 64;
@@ -62,6 +67,87 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
     this.dir = dir;
     this.spares = new Spares(dir);
     this.directWrites = DirectWrites.in(dir, "bench worker", true);
+  }
+
+  /**
+   * Sends a piece that WritePiece wrote past the page cache ({@link GrpcChain}'s), whole, in messages
+   * of {@link io.hiro.common.Limits#MESSAGE_DATA_BYTES}, each read with pread and sent with its
+   * offset and CRC32C, as Hiro's workers send a replica, whenever gRPC is ready for the next (on a
+   * lane of {@link #diskWork}, as Hiro's workers read on threads of their own). No token, no stored
+   * checksums checked.
+   */
+  @Override
+  public void readPiece(ReadPieceRequest request, StreamObserver<ReadPieceResponse> response) {
+    ServerCallStreamObserver<ReadPieceResponse> out = (ServerCallStreamObserver<ReadPieceResponse>) response;
+    FileChannel file;
+    try {
+      file = FileChannel.open(dir.resolve("large-" + request.getPieceId() + ".piece"), StandardOpenOption.READ);
+    } catch (IOException e) {
+      response.onError(Status.NOT_FOUND.withDescription("bench worker: " + e).asRuntimeException());
+      return;
+    }
+    new Outgoing(out, file).start();
+  }
+
+  /** One ReadPiece stream; its state is touched only on its lane. */
+  private final class Outgoing {
+    private final Executor lane = new SerialExecutor(diskWork);
+    private final ServerCallStreamObserver<ReadPieceResponse> out;
+    private final FileChannel file;
+    private final byte[] bytes = new byte[io.hiro.common.Limits.MESSAGE_DATA_BYTES];
+    private long sent;
+    private boolean ended;
+
+    Outgoing(ServerCallStreamObserver<ReadPieceResponse> out, FileChannel file) {
+      this.out = out;
+      this.file = file;
+    }
+
+    void start() {
+      out.setOnReadyHandler(() -> lane.execute(this::sendWhileReady));
+      out.setOnCancelHandler(() -> lane.execute(() -> end(null)));
+      lane.execute(this::sendWhileReady);
+    }
+
+    private void sendWhileReady() {
+      try {
+        long length = file.size();
+        while (!ended && out.isReady()) {
+          if (sent >= length) {
+            end(null);
+            out.onCompleted();
+            return;
+          }
+          int n = (int) Math.min(bytes.length, length - sent);
+          ByteBuffer into = ByteBuffer.wrap(bytes, 0, n);
+          while (into.hasRemaining()) {
+            if (file.read(into, sent + into.position()) < 0) {
+              throw new IOException("the piece file ended at " + (sent + into.position()) + " of " + length);
+            }
+          }
+          // The message is serialized before onNext returns, so the array is free again after it.
+          out.onNext(ReadPieceResponse.newBuilder().setData(PieceData.newBuilder().setOffset(sent)
+              .setData(UnsafeByteOperations.unsafeWrap(bytes, 0, n)).setCrc32C(Crc32c.of(bytes, 0, n))).build());
+          sent += n;
+        }
+      } catch (IOException | RuntimeException e) {
+        if (!ended) {
+          end(e);
+          out.onError(Status.INTERNAL.withDescription("bench worker: " + e).asRuntimeException());
+        }
+      }
+    }
+
+    private void end(Exception failure) {
+      ended = true;
+      try {
+        file.close();
+      } catch (IOException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        }
+      }
+    }
   }
 
   @Override
