@@ -21,8 +21,8 @@ import java.util.zip.CRC32C;
 
 /**
  * A bare get against Hiro's cat, taking turns on the same minutes (session 36). The bare get: the 1 GiB file's
- * pieces as limit.grpc_chain stored them on the bench's bare workers (PutFloorNode, with a ReadPiece of a
- * throw-away build: 1 MiB messages read with pread, each with its CRC32C), read in order with the next two
+ * pieces as limit.grpc_chain stored them on the bench's bare workers (PutFloorNode, whose ReadPiece, the
+ * bench's since session 37: 1 MiB messages read with pread, each with its CRC32C), read in order with the next two
  * fetched meanwhile, as Hiro's cat reads them; each message's CRC32C checked, and the whole-file SHA-256 taken
  * in order on this thread from the received messages (no copy into a piece array). No master, no tokens.
  * Hiro's cat: HiroClient.cat of the same file into nothing. Each turn: one of each, MB/s and the CPU per GiB of

@@ -1,21 +1,19 @@
 package io.hiro.app.bench;
 
-import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.hiro.client.rpc.PlacingMarshaller;
 import io.hiro.common.Crc32c;
 import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
-import io.hiro.common.rpc.AliasingMarshaller;
-import io.hiro.common.rpc.ByteStrings;
 import io.hiro.common.rpc.ClientThreads;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.DataServiceGrpc;
-import io.hiro.proto.PieceData;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WorkerRef;
@@ -26,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,10 +32,12 @@ import java.util.concurrent.TimeUnit;
  * left on the bare workers ({@link BareNodes}) are read back by ReadPiece ({@link PutFloorWorker}:
  * messages of 1 MiB, each read with pread and sent with its CRC32C), in order with the next
  * {@link #PIECES_AHEAD} fetched meanwhile as Hiro's cat reads them, piece {@code i} from worker
- * {@code i mod 3}, on one network thread as Hiro's client has. Each message's CRC32C is checked on
- * that thread as it comes, and the whole file's SHA-256 is taken in order on the reading thread from
- * the messages themselves, each as soon as the ones before it are hashed (no piece arrays). No
- * master, no tokens, no replica order, no retries. The bytes are checked against the input's CRC32C.
+ * {@code i mod 3}, on one network thread as Hiro's client has. Each message is parsed straight into
+ * its place in one of three reused piece arrays and its CRC32C checked there, on that thread as it
+ * comes ({@link PlacingMarshaller}, as Hiro's client reads); the whole file's SHA-256 is taken in
+ * order on the reading thread, each message's bytes as soon as they are checked and the ones before
+ * them hashed. No master, no tokens, no replica order, no retries, no output. The bytes are checked
+ * against the input's CRC32C.
  *
  * <p>The workers wrote their copies past the page cache: the first, untimed, runs read them into it
  * (as the one untimed cat before {@code get.*} does for Hiro's replicas) and let the JIT compile
@@ -50,12 +48,11 @@ final class GrpcGet {
   /** As Hiro's cat: the piece being read and two after it ({@code ReadAhead.BUFFERS_MAX} in all). */
   static final int PIECES_AHEAD = 2;
   private static final int REPLICATION = HiroBench.REPLICATION;
-  /** A message of a piece's queue that ends it, and one that says the piece's read failed. */
-  private static final ByteString END = ByteString.copyFromUtf8("end");
-  private static final ByteString FAILED = ByteString.copyFromUtf8("failed");
 
   private final RandomFile input;
   private final List<ManagedChannel> channels;
+  /** The piece arrays: the one being hashed and those of the pieces read ahead. */
+  private final byte[][] arrays = new byte[PIECES_AHEAD + 1][];
 
   private GrpcGet(RandomFile input, List<ManagedChannel> channels) {
     this.input = input;
@@ -113,7 +110,14 @@ final class GrpcGet {
     try {
       for (int index = 0; index < pieces; index++) {
         while (reads.size() <= index + PIECES_AHEAD && reads.size() < pieces) {
-          reads.add(Read.start(channels.get(reads.size() % REPLICATION), reads.size(), deadlineNanos));
+          int next = reads.size();
+          long length = Math.min(pieceBytes, input.sizeBytes() - next * pieceBytes);
+          // The array of the piece PIECES_AHEAD + 1 before, hashed by now; kept from one run to the next, as Hiro's client keeps its.
+          int array = next % arrays.length;
+          if (arrays[array] == null) {
+            arrays[array] = new byte[(int) pieceBytes];
+          }
+          reads.add(Read.start(channels.get(next % REPLICATION), next, arrays[array], (int) length, deadlineNanos));
         }
         reads.get(index).hashInto(sha256, deadlineNanos);
       }
@@ -142,76 +146,114 @@ final class GrpcGet {
   }
 
   /**
-   * One piece's ReadPiece stream: each message's CRC32C and offset checked on the network thread, then
-   * queued for the reading thread; the queue ends with {@link #END}, or {@link #FAILED} after a failure.
+   * One piece's ReadPiece stream into {@code into}: each message placed and checked (offset, length,
+   * CRC32C) on the network thread, then counted in {@link #received}, which the reading thread
+   * follows. Guarded by this.
    */
-  private static final class Read implements StreamObserver<ReadPieceResponse> {
-    private final BlockingQueue<ByteString> messages = new LinkedBlockingQueue<>();
+  private static final class Read extends ClientCall.Listener<PlacingMarshaller.Placed> {
     private final int index;
-    private ClientCall<ReadPieceRequest, ReadPieceResponse> call;
-    /** Set on the network thread before END is queued; read after it is taken. */
+    private final byte[] into;
+    private final int length;
+    private final PlacingMarshaller placing;
+    private ClientCall<ReadPieceRequest, PlacingMarshaller.Placed> call;
     private long received;
     private int crc;
-    private volatile Throwable failure;
+    private boolean ended;
+    private Throwable failure;
 
-    private Read(int index) {
+    private Read(int index, byte[] into, int length) {
       this.index = index;
+      this.into = into;
+      this.length = length;
+      this.placing = new PlacingMarshaller(into, length);
     }
 
-    static Read start(ManagedChannel channel, int index, long deadlineNanos) {
-      Read read = new Read(index);
-      read.call = channel.newCall(AliasingMarshaller.forResponses(DataServiceGrpc.getReadPieceMethod(),
-              ReadPieceResponse.getDefaultInstance()),
+    static Read start(ManagedChannel channel, int index, byte[] into, int length, long deadlineNanos) {
+      Read read = new Read(index, into, length);
+      MethodDescriptor<ReadPieceRequest, ReadPieceResponse> method = DataServiceGrpc.getReadPieceMethod();
+      read.call = channel.newCall(method.toBuilder(method.getRequestMarshaller(), read.placing).build(),
           CallOptions.DEFAULT.withExecutor(Runnable::run)
               .withDeadlineAfter(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
-      ClientCalls.asyncServerStreamingCall(read.call, ReadPieceRequest.newBuilder().setPieceId(index).build(), read);
+      read.call.start(read, new Metadata());
+      read.call.sendMessage(ReadPieceRequest.newBuilder().setPieceId(index).build());
+      read.call.halfClose();
+      read.call.request(1);
       return read;
     }
 
     @Override
-    public void onNext(ReadPieceResponse response) {
-      PieceData data = response.getData();
-      if (data.getOffset() != received || Crc32c.of(ByteStrings.view(data.getData())) != data.getCrc32C()) {
-        throw new IllegalStateException(String.format("limit.grpc_get: piece %d, message at offset %d (expected %d)"
-            + " failed its checks", index, data.getOffset(), received));
+    public synchronized void onMessage(PlacingMarshaller.Placed placed) {
+      if (ended) {
+        return;
       }
-      crc = Crc32c.combine(crc, data.getCrc32C(), data.getData().size());
-      received += data.getData().size();
-      messages.add(data.getData());
+      if (placed.tooLong() || placed.offset() != received
+          || Crc32c.of(into, (int) received, placed.length()) != placed.crc32c()) {
+        end(new IOException(String.format("limit.grpc_get: piece %d, the message at offset %d (expected %d) failed "
+            + "its checks", index, placed.offset(), received)));
+        call.cancel("limit.grpc_get: a bad message", null);
+        return;
+      }
+      crc = Crc32c.combine(crc, placed.crc32c(), placed.length());
+      received += placed.length();
+      notifyAll();
+      call.request(1);
     }
 
     @Override
-    public void onError(Throwable error) {
-      failure = error;
-      messages.add(FAILED);
+    public synchronized void onClose(Status status, Metadata trailers) {
+      if (!status.isOk()) {
+        end(status.asRuntimeException(trailers));
+      } else if (received != length) {
+        end(new IOException("limit.grpc_get: piece " + index + " ended after " + received + " of " + length + " bytes"));
+      } else {
+        end(null);
+      }
     }
 
-    @Override
-    public void onCompleted() {
-      messages.add(END);
+    private void end(Throwable failed) {
+      if (!ended) {
+        ended = true;
+        failure = failed;
+        notifyAll();
+      }
     }
 
-    /** Hashes the piece's messages as they come, until its end; an exception if its read failed or timed out. */
+    /** Hashes the piece's bytes as they are checked, until its end; an exception if its read failed or timed out. */
     void hashInto(MessageDigest sha256, long deadlineNanos) throws IOException {
-      try {
-        for (ByteString message; (message = messages.poll(Math.max(0, deadlineNanos - System.nanoTime()),
-            TimeUnit.NANOSECONDS)) != END; ) {
-          if (message == null) {
-            throw new IOException("limit.grpc_get: piece " + index + " timed out");
+      long hashed = 0;
+      while (true) {
+        long upTo;
+        boolean over;
+        synchronized (this) {
+          while (!ended && received == hashed) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+              throw new IOException("limit.grpc_get: piece " + index + " timed out");
+            }
+            try {
+              TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IOException("interrupted during limit.grpc_get", e);
+            }
           }
-          if (message == FAILED) {
+          if (failure != null) {
             throw new IOException("limit.grpc_get: piece " + index + " failed: " + failure, failure);
           }
-          sha256.update(ByteStrings.view(message));
+          upTo = received;
+          over = ended;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted during limit.grpc_get", e);
+        sha256.update(into, (int) hashed, (int) (upTo - hashed));
+        hashed = upTo;
+        if (over) {
+          return;
+        }
       }
     }
 
     void cancel() {
       call.cancel("limit.grpc_get ended", null);
+      placing.close();
     }
   }
 }

@@ -23,10 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Every field is read as protobuf would: in any order, unknown fields skipped, the last value of
  * a field kept, a message field met twice merged. Groups (deprecated wire types 3 and 4), which no
  * worker sends, fail the message.
+ *
+ * <p>Public for the bench's bare get ({@code limit.grpc_get}), which reads as Hiro's client does.
  */
-final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMarshaller.Placed> {
+public final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMarshaller.Placed> {
   /** What one message claimed, and how many bytes of data it placed; {@code tooLong}: it placed none. */
-  record Placed(long offset, int length, int crc32c, boolean tooLong) {}
+  public record Placed(long offset, int length, int crc32c, boolean tooLong) {}
 
   /** The answer of a parse after {@link #close()}: nothing placed. */
   static final Placed DISCARDED = new Placed(-1, 0, 0, true);
@@ -49,7 +51,7 @@ final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMars
   private boolean closed;
 
   /** Places a piece of {@code limit} bytes into {@code into[0..limit)}. */
-  PlacingMarshaller(byte[] into, int limit) {
+  public PlacingMarshaller(byte[] into, int limit) {
     if (limit < 0 || limit > into.length) {
       throw new IllegalArgumentException("a piece of " + limit + " bytes does not fit " + into.length);
     }
@@ -58,7 +60,7 @@ final class PlacingMarshaller implements MethodDescriptor.Marshaller<PlacingMars
   }
 
   /** Ends the placing: returns once no parse writes into the array any more, nor will. */
-  void close() {
+  public void close() {
     lock.lock();
     try {
       closed = true;
