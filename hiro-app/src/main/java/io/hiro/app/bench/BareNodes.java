@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The bare master and workers ({@link PutFloorNode}, each in a JVM of its own) that {@link GrpcChain}
@@ -51,6 +55,50 @@ final class BareNodes implements AutoCloseable {
   /** The master's process. */
   Process masterProcess() {
     return nodes.get(0).process();
+  }
+
+  /** One run of the large file through the bare workers; an exception if it failed. */
+  @FunctionalInterface
+  interface Run {
+    void run() throws IOException;
+  }
+
+  /**
+   * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: as many untimed
+   * runs as the large put's least ({@link BenchSizes#bigPutWarmUpsMin()}: the nodes' JVMs compile as
+   * they go), then the median of {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM
+   * (named {@code mover}) and of the first {@code workerCount} workers where it can be measured.
+   */
+  Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, Run run)
+      throws IOException {
+    for (int untimed = 0; untimed < sizes.bigPutWarmUpsMin(); untimed++) {
+      run.run();
+    }
+    List<String> names = new ArrayList<>(List.of(mover));
+    List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
+    for (int w = 0; w < workerCount; w++) {
+      names.add("worker-" + (w + 1));
+      processes.add(workerProcesses().get(w).toHandle());
+    }
+    Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
+    Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
+    double[] runs = new double[sizes.timedRuns()];
+    for (int timed = 0; timed < sizes.timedRuns(); timed++) {
+      long started = System.nanoTime();
+      run.run();
+      runs[timed] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
+    }
+    Figure figure = Figure.medianOf(name, runs, "MB/s").withRuns(runs, "MB/s")
+        .note("(after " + sizes.bigPutWarmUpsMin() + " untimed runs)");
+    if (cpu.isEmpty()) {
+      return figure;
+    }
+    double gib = sizes.timedRuns() * input.sizeBytes() / (double) (1L << 30);
+    CpuMeter.Usage usage = cpu.get().add(null, before.get(), cpu.get().sample());
+    String each = IntStream.range(0, names.size())
+        .mapToObj(i -> names.get(i) + " " + Figure.number(usage.cpuSeconds()[i] / gib)).collect(Collectors.joining(", "));
+    return figure.note(String.format(Locale.ROOT, "(CPU of the %s and the %d workers: %.1f s/GiB; %s)", mover,
+        workerCount, usage.totalCpuSeconds() / gib, each));
   }
 
   @Override

@@ -15,8 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -71,32 +69,7 @@ final class GrpcChain {
         chain.workers.add(worker);
         chain.channels.add(Rpc.channel(HostPort.parse(worker.getAddress())));
       }
-      for (int run = 0; run < sizes.bigPutWarmUpsMin(); run++) {
-        chain.put(deadlineNanos);
-      }
-      List<String> names = new ArrayList<>(List.of("sender"));
-      List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
-      for (int w = 0; w < REPLICATION; w++) {
-        names.add("worker-" + (w + 1));
-        processes.add(nodes.workerProcesses().get(w).toHandle());
-      }
-      Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
-      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
-      double[] runs = new double[sizes.timedRuns()];
-      for (int run = 0; run < sizes.timedRuns(); run++) {
-        long started = System.nanoTime();
-        chain.put(deadlineNanos);
-        runs[run] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
-      }
-      Figure figure = Figure.medianOf("limit.grpc_chain", runs, "MB/s").withRuns(runs, "MB/s")
-          .note("(after " + sizes.bigPutWarmUpsMin() + " untimed runs)");
-      if (cpu.isEmpty()) {
-        return figure;
-      }
-      double gib = sizes.timedRuns() * input.sizeBytes() / (double) (1L << 30);
-      double cpuSeconds = cpu.get().add(null, before.get(), cpu.get().sample()).totalCpuSeconds();
-      return figure.note(String.format(Locale.ROOT, "(CPU of the sender and the %d workers: %.1f s/GiB)",
-          REPLICATION, cpuSeconds / gib));
+      return nodes.timed("limit.grpc_chain", "sender", REPLICATION, input, sizes, () -> chain.put(deadlineNanos));
     } finally {
       chain.channels.forEach(ManagedChannel::shutdownNow);
     }

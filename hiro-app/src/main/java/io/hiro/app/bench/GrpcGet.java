@@ -22,8 +22,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,32 +68,7 @@ final class GrpcGet {
         channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
       }
       GrpcGet get = new GrpcGet(input, channels);
-      for (int run = 0; run < sizes.bigPutWarmUpsMin(); run++) {
-        get.get(deadlineNanos);
-      }
-      List<String> names = new ArrayList<>(List.of("reader"));
-      List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
-      for (int w = 0; w < REPLICATION; w++) {
-        names.add("worker-" + (w + 1));
-        processes.add(nodes.workerProcesses().get(w).toHandle());
-      }
-      Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
-      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
-      double[] runs = new double[sizes.timedRuns()];
-      for (int run = 0; run < sizes.timedRuns(); run++) {
-        long started = System.nanoTime();
-        get.get(deadlineNanos);
-        runs[run] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
-      }
-      Figure figure = Figure.medianOf("limit.grpc_get", runs, "MB/s").withRuns(runs, "MB/s")
-          .note("(after " + sizes.bigPutWarmUpsMin() + " untimed runs)");
-      if (cpu.isEmpty()) {
-        return figure;
-      }
-      double gib = sizes.timedRuns() * input.sizeBytes() / (double) (1L << 30);
-      double cpuSeconds = cpu.get().add(null, before.get(), cpu.get().sample()).totalCpuSeconds();
-      return figure.note(String.format(Locale.ROOT, "(CPU of the reader and the %d workers: %.1f s/GiB)",
-          REPLICATION, cpuSeconds / gib));
+      return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, () -> get.get(deadlineNanos));
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
     }
