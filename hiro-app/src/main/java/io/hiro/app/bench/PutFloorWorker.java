@@ -72,9 +72,8 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
   /**
    * Sends a piece that WritePiece wrote past the page cache ({@link GrpcChain}'s), whole, in messages
    * of {@link io.hiro.common.Limits#MESSAGE_DATA_BYTES}, each read with pread and sent with its
-   * offset and CRC32C, as Hiro's workers send a replica, whenever gRPC is ready for the next (on a
-   * lane of {@link #diskWork}, as Hiro's workers read on threads of their own). No token, no stored
-   * checksums checked.
+   * offset and CRC32C, as Hiro's workers send a replica: while gRPC is ready for the next, on the
+   * thread that runs the call's ready handler. No token, no stored checksums checked.
    */
   @Override
   public void readPiece(ReadPieceRequest request, StreamObserver<ReadPieceResponse> response) {
@@ -89,9 +88,8 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
     new Outgoing(out, file).start();
   }
 
-  /** One ReadPiece stream; its state is touched only on its lane. */
-  private final class Outgoing {
-    private final Executor lane = new SerialExecutor(diskWork);
+  /** One ReadPiece stream. Guarded by this. */
+  private static final class Outgoing {
     private final ServerCallStreamObserver<ReadPieceResponse> out;
     private final FileChannel file;
     private final byte[] bytes = new byte[io.hiro.common.Limits.MESSAGE_DATA_BYTES];
@@ -103,13 +101,13 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
       this.file = file;
     }
 
+    /** Must run inside the service method; gRPC calls the ready handler once the stream can take data. */
     void start() {
-      out.setOnReadyHandler(() -> lane.execute(this::sendWhileReady));
-      out.setOnCancelHandler(() -> lane.execute(() -> end(null)));
-      lane.execute(this::sendWhileReady);
+      out.setOnReadyHandler(this::sendWhileReady);
+      out.setOnCancelHandler(() -> end(null));
     }
 
-    private void sendWhileReady() {
+    private synchronized void sendWhileReady() {
       try {
         long length = file.size();
         while (!ended && out.isReady()) {
@@ -138,7 +136,7 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
       }
     }
 
-    private void end(Exception failure) {
+    private synchronized void end(Exception failure) {
       ended = true;
       try {
         file.close();
