@@ -52,7 +52,8 @@ final class GrpcGet {
   /** The piece arrays: the one being hashed and those of the pieces read ahead. */
   private final byte[][] arrays = new byte[PIECES_AHEAD + 1][];
 
-  private GrpcGet(RandomFile input, List<ManagedChannel> channels) {
+  /** Reads {@code input}'s pieces from the workers of {@code channels}, piece {@code i} from channel {@code i mod 3}. */
+  GrpcGet(RandomFile input, List<ManagedChannel> channels) {
     this.input = input;
     this.channels = channels;
   }
@@ -62,20 +63,26 @@ final class GrpcGet {
    * {@code input}'s pieces as {@link GrpcChain#measure} left them.
    */
   static Figure measure(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
-    List<ManagedChannel> channels = new ArrayList<>();
     try (ClientThreads threads = new ClientThreads("bench-get-net")) {
-      for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
-        channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
+      // Shut before their threads are (ClientThreads.close).
+      List<ManagedChannel> channels = new ArrayList<>();
+      try {
+        for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
+          channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
+        }
+        GrpcGet get = new GrpcGet(input, channels);
+        return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, () -> get.get(deadlineNanos));
+      } finally {
+        channels.forEach(ManagedChannel::shutdownNow);
       }
-      GrpcGet get = new GrpcGet(input, channels);
-      return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, () -> get.get(deadlineNanos));
-    } finally {
-      channels.forEach(ManagedChannel::shutdownNow);
     }
   }
 
-  /** One get of the whole file, its bytes checked against the input's CRC32C; an exception if they differ. */
-  private void get(long deadlineNanos) throws IOException {
+  /**
+   * One get of the whole file, its bytes checked against the input's CRC32C; an exception if they
+   * differ. Package-private for the probe {@code docs/probes/GetFloor.java}, which takes turns with Hiro's cat.
+   */
+  void get(long deadlineNanos) throws IOException {
     long pieceBytes = Limits.PIECE_SIZE_DEFAULT_BYTES;
     int pieces = (int) ((input.sizeBytes() + pieceBytes - 1) / pieceBytes);
     MessageDigest sha256 = sha256();
@@ -224,7 +231,7 @@ final class GrpcGet {
       }
     }
 
-    void cancel() {
+    synchronized void cancel() {
       call.cancel("limit.grpc_get ended", null);
       placing.close();
     }

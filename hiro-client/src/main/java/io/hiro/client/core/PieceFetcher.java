@@ -78,6 +78,10 @@ final class PieceFetcher {
       } catch (HiroException e) {
         LOG.warn("{}: {} failed: {}", WorkerChannels.endpoint(replica), what, e.getMessage());
         failures.add(e);
+        if (Thread.currentThread().isInterrupted()) {
+          // The transfer was stopped (another piece failed): the other replicas are not tried.
+          throw e;
+        }
         if (e.code() == ErrorCode.DATA_LOSS && !(e instanceof CorruptOnWorkerException)) {
           // Found by this client's checks (bytes that went bad on the way, say); a worker reports what it finds.
           reportBadReplica(new PieceId(piece.getPieceId()), replica, e.getMessage());

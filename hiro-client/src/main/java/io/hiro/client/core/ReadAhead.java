@@ -11,24 +11,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
  * Hands a file's pieces to a consumer in order, each whole and verified, while the next ones are
- * already being fetched: at most {@code buffers} pieces are held at once, each in a buffer of its
- * own that is reused once the consumer is done with it (with {@link #runHandoff}, once the work
- * the consumer started on the piece has ended). With {@link #runFollowing}, a {@link Follower}
- * also takes each piece's bytes as they arrive, before the piece is whole. A failure, of a fetch
- * or of the consumer, cancels the fetches still running and is rethrown.
+ * already being fetched ({@link #runFollowing}): at most {@code buffers} pieces are held at once,
+ * each in a buffer of its own that is reused once the work the consumer started on it has ended.
+ * A {@link Follower} also takes each piece's bytes as they arrive, before the piece is whole. A
+ * failure, of a fetch or of the consumer, cancels the fetches still running and is rethrown.
  */
 final class ReadAhead {
-  /** Fetches one piece into {@code into} (at least as long as the piece). */
-  @FunctionalInterface
-  interface Fetch {
-    void fetch(PieceRef piece, byte[] into);
-  }
-
-  /** Fetches one piece into {@code into}, telling {@code reached} how far its checked bytes have come. */
+  /** Fetches one piece into {@code into} (at least as long as the piece), telling {@code reached} how far its checked bytes have come. */
   @FunctionalInterface
   interface TrackedFetch {
     /**
@@ -49,12 +44,6 @@ final class ReadAhead {
     void follow(PieceRef piece, byte[] bytes, int from, int to);
   }
 
-  /** Takes one piece's bytes, {@code bytes[0..length)}; the array is reused after it returns. */
-  @FunctionalInterface
-  interface Consumer {
-    void accept(PieceRef piece, byte[] bytes, int length) throws IOException;
-  }
-
   /**
    * Takes one piece's bytes, {@code bytes[0..length)}, and may go on using them after it returns,
    * until the future it returns is done (null: done already); only then is the array reused. The
@@ -69,7 +58,7 @@ final class ReadAhead {
   /** What a wait for a {@link Handoff}'s work on a piece is, in the error an interrupt makes. */
   private static final String PIECE_WORK = "finishing the work on a piece (writing it to disk)";
 
-  /** How long {@link #runHandoff} waits, after a failure, for the fetches it interrupted to end. */
+  /** How long {@link #runFollowing} waits, after a failure, for the fetches it interrupted to end. */
   private static final long FETCHES_END_WAIT_SECONDS = 10;
 
   private ReadAhead() {}
@@ -109,32 +98,14 @@ final class ReadAhead {
    * arrays from {@code arrays}, which get them back once the run has ended well (after a failure a
    * fetch may outlive the run, so its array is not given back). With more than one piece and buffer,
    * a new array is made by the fetch that fills it, not by the caller's thread, which is then
-   * consuming the piece before; else everything runs on the caller's thread.
-   */
-  static void run(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Consumer consumer)
-      throws IOException {
-    runHandoff(pieces, buffers, arrays, fetch, (piece, bytes, length) -> {
-      consumer.accept(piece, bytes, length);
-      return null;
-    });
-  }
-
-  /**
-   * As {@link #run(List, int, PieceBuffers, Fetch, Consumer)}, with a consumer that may go on using
-   * a piece's array after it took the piece: the array counts among the {@code buffers} held until
-   * the future the consumer returned for it is done, and its failure is the run's. A run that ends
-   * well returns once every such future is done. After a failure the futures not done are
+   * consuming the piece before; else everything runs on the caller's thread. The consumer may go on
+   * using a piece's array after it took the piece: the array counts among the {@code buffers} held
+   * until the future the consumer returned for it is done, and its failure is the run's. A run that
+   * ends well returns once every such future is done. After a failure the futures not done are
    * cancelled, without interrupting: work under way on an array may go on, and the caller waits for
    * it before it lets go of what that work uses (as {@link DownloadFile#close} does).
-   */
-  static void runHandoff(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Handoff consumer)
-      throws IOException {
-    runFollowing(pieces, buffers, arrays, (piece, into, reached) -> fetch.fetch(piece, into),
-        (piece, bytes, from, to) -> {}, consumer);
-  }
-
-  /**
-   * As {@link #runHandoff}, with {@code follower} taking each piece's bytes as they arrive, before
+   *
+   * <p>{@code follower} takes each piece's bytes as they arrive, before
    * the consumer takes the whole piece: on the caller's thread, which would otherwise wait for the
    * piece, so that its work on the bytes (hashing them) starts with the first message rather than
    * after the whole piece (and the two after it, fetched at once) came in. When everything runs on
@@ -213,30 +184,48 @@ final class ReadAhead {
 
   /**
    * How far a piece being fetched has come: told by its fetch (on the network thread), followed by
-   * the consumer's thread. Guarded by this.
+   * the consumer's thread. Guarded by {@link #lock} (not a monitor: a virtual thread waiting on one
+   * would hold its carrier on Java 21).
    */
   private static final class Arrival {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition moved = lock.newCondition();
     private byte[] bytes;
     private long reached;
     /** How many replica reads began: a new one starts the piece again from its first byte. */
     private int starts;
     private boolean ended;
 
-    synchronized void begin(byte[] into) {
-      bytes = into;
-    }
-
-    synchronized void reached(long end) {
-      if (end == 0) {
-        starts++;
+    void begin(byte[] into) {
+      lock.lock();
+      try {
+        bytes = into;
+      } finally {
+        lock.unlock();
       }
-      reached = end;
-      notifyAll();
     }
 
-    synchronized void end() {
-      ended = true;
-      notifyAll();
+    void reached(long end) {
+      lock.lock();
+      try {
+        if (end == 0) {
+          starts++;
+        }
+        reached = end;
+        moved.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void end() {
+      lock.lock();
+      try {
+        ended = true;
+        moved.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
 
     /**
@@ -250,10 +239,11 @@ final class ReadAhead {
         byte[] into;
         long end;
         boolean over;
-        synchronized (this) {
+        lock.lock();
+        try {
           while (!ended && starts == followedStarts && reached == followed) {
             try {
-              wait();
+              moved.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw HiroException.unavailable("interrupted while reading");
@@ -266,6 +256,8 @@ final class ReadAhead {
           into = bytes;
           end = reached;
           over = ended;
+        } finally {
+          lock.unlock();
         }
         if (end > followed) {
           follower.follow(piece, into, (int) followed, (int) end);

@@ -148,15 +148,20 @@ public final class PieceReadCall {
     /** Starts {@code call} with {@code request} and waits for its end; returns the CRC32C of the bytes received. */
     int run(ClientCall<ReadPieceRequest, PlacingMarshaller.Placed> call, ReadPieceRequest request) {
       this.call = call;
-      call.start(this, new Metadata());
-      call.sendMessage(request);
-      call.halfClose();
-      call.request(1);
+      try {
+        call.start(this, new Metadata());
+        call.sendMessage(request);
+        call.halfClose();
+        call.request(1);
+      } catch (RuntimeException | Error e) {
+        cancel("the read could not start", e);
+        throw e;
+      }
       try {
         return result.get();
       } catch (InterruptedException e) {
         // As gRPC's blocking stream does: the call is cancelled, and the thread stays interrupted.
-        call.cancel("the reading thread was interrupted", e);
+        cancel("the reading thread was interrupted", e);
         Thread.currentThread().interrupt();
         throw StatusMapping.fromGrpc(Status.CANCELLED.withDescription("Thread interrupted").withCause(e)
             .asRuntimeException(), endpoint);
@@ -169,6 +174,11 @@ public final class PieceReadCall {
         }
         throw new IllegalStateException(e.getCause());
       }
+    }
+
+    /** Cancels the call, from the reading thread: one thread at a time calls it, as gRPC asks. */
+    private synchronized void cancel(String why, Throwable cause) {
+      call.cancel(why, cause);
     }
 
     /** Ends the read for its listener: once this returns, no message is checked or counted. */

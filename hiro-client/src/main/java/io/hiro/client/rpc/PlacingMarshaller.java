@@ -15,10 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The bytes of each message go where the bytes before them ended ({@link Placed} says what the
  * message claimed; {@link PieceReadCall} checks its offset and CRC32C there). A message that would
- * end past the piece's length places nothing. gRPC parses on the channel's thread, possibly while
- * the reader checks an earlier message, and a parse already queued can still run after the reader
- * cancelled the call; so parses hold a lock, and after {@link #close()} returns nothing more is
- * written into the array, which can then be given to the next replica's read at once.
+ * end past the piece's length places nothing. gRPC parses on the network thread, and a parse
+ * already under way can still run after the reader gave up on the call (an interrupt, a deadline);
+ * so parses hold a lock, and after {@link #close()} returns nothing more is written into the
+ * array, which can then be given to the next replica's read at once.
  *
  * <p>Every field is read as protobuf would: in any order, unknown fields skipped, the last value of
  * a field kept, a message field met twice merged. Groups (deprecated wire types 3 and 4), which no

@@ -40,6 +40,34 @@ class ReadAheadTest {
     return pieces;
   }
 
+  /** Fetches one piece into {@code into}, telling nothing of its progress. */
+  @FunctionalInterface
+  private interface Fetch {
+    void fetch(PieceRef piece, byte[] into);
+  }
+
+  /** Takes one piece's bytes, {@code bytes[0..length)}, and is done with them when it returns. */
+  @FunctionalInterface
+  private interface Consumer {
+    void accept(PieceRef piece, byte[] bytes, int length) throws IOException;
+  }
+
+  /** {@link ReadAhead#runFollowing} with no follower and a consumer done with each piece when it returns. */
+  private static void run(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch, Consumer consumer)
+      throws IOException {
+    runHandoff(pieces, buffers, arrays, fetch, (piece, bytes, length) -> {
+      consumer.accept(piece, bytes, length);
+      return null;
+    });
+  }
+
+  /** {@link ReadAhead#runFollowing} with no follower. */
+  private static void runHandoff(List<PieceRef> pieces, int buffers, PieceBuffers arrays, Fetch fetch,
+      ReadAhead.Handoff consumer) throws IOException {
+    ReadAhead.runFollowing(pieces, buffers, arrays, (piece, into, reached) -> fetch.fetch(piece, into),
+        (piece, bytes, from, to) -> {}, consumer);
+  }
+
   /** Fills a piece with its index, so the output shows the order. */
   private static void fill(PieceRef piece, byte[] into) {
     Arrays.fill(into, 0, (int) piece.getLength(), (byte) piece.getIndex());
@@ -49,7 +77,7 @@ class ReadAheadTest {
   void piecesReachTheConsumerInOrderEvenWhenLaterOnesArriveFirst() throws IOException {
     List<PieceRef> pieces = pieces(5, 7, 3, 6, 2);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+    run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 0) {
         awaitQuietly(20); // the first piece is the slowest: the next ones land before it
       }
@@ -64,7 +92,7 @@ class ReadAheadTest {
     AtomicInteger fetching = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
     Set<byte[]> buffers = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
-    ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+    run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       mostAtOnce.accumulateAndGet(fetching.incrementAndGet(), Math::max);
       buffers.add(into);
       awaitQuietly(2);
@@ -81,7 +109,7 @@ class ReadAheadTest {
     CountDownLatch stuckStarted = new CountDownLatch(1);
     Set<Long> interrupted = ConcurrentHashMap.newKeySet();
     List<Long> consumed = Collections.synchronizedList(new ArrayList<>());
-    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+    assertThatThrownBy(() -> run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 2) {
         try {
           stuckStarted.countDown();
@@ -107,7 +135,7 @@ class ReadAheadTest {
     List<PieceRef> pieces = pieces(4, 4, 4, 4);
     CountDownLatch slowStarted = new CountDownLatch(1);
     Set<Long> ended = ConcurrentHashMap.newKeySet();
-    assertThatThrownBy(() -> ReadAhead.run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+    assertThatThrownBy(() -> run(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 1) {
         try {
           slowStarted.countDown();
@@ -131,7 +159,7 @@ class ReadAheadTest {
   void aFailingConsumerStopsTheRead() {
     List<PieceRef> pieces = pieces(4, 4, 4, 4);
     List<Long> fetched = Collections.synchronizedList(new ArrayList<>());
-    assertThatThrownBy(() -> ReadAhead.run(pieces, 2, new PieceBuffers(3), (piece, into) -> {
+    assertThatThrownBy(() -> run(pieces, 2, new PieceBuffers(3), (piece, into) -> {
       fetched.add(piece.getIndex());
       fill(piece, into);
     }, (piece, bytes, length) -> {
@@ -145,7 +173,7 @@ class ReadAheadTest {
     for (List<PieceRef> pieces : List.of(pieces(9), pieces(3, 2, 4))) {
       List<String> threads = new ArrayList<>();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ReadAhead.run(pieces, pieces.size() == 1 ? 3 : 1, new PieceBuffers(3), (piece, into) -> {
+      run(pieces, pieces.size() == 1 ? 3 : 1, new PieceBuffers(3), (piece, into) -> {
         threads.add(Thread.currentThread().getName());
         fill(piece, into);
       }, (piece, bytes, length) -> out.write(bytes, 0, length));
@@ -173,13 +201,13 @@ class ReadAheadTest {
     List<PieceRef> pieces = pieces(MIB, MIB, MIB, MIB, MIB, MIB / 2);
     Made made = new Made();
     PieceBuffers arrays = made.buffers();
-    ReadAhead.run(pieces, 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
+    run(pieces, 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
     assertThat(made.threads()).hasSize(3);
     assertThat(arrays.keptCount()).isEqualTo(3);
 
     List<PieceRef> next = pieces(MIB, MIB / 4, MIB);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ReadAhead.run(next, 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> out.write(bytes, 0, length));
+    run(next, 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> out.write(bytes, 0, length));
     assertThat(made.threads()).as("arrays made in all").hasSize(3);
     byte[] expected = new byte[MIB * 2 + MIB / 4];
     Arrays.fill(expected, MIB, MIB + MIB / 4, (byte) 1);
@@ -191,22 +219,22 @@ class ReadAheadTest {
   void aSinglePieceLeavesItsArrayToTheNextRunToo() throws IOException {
     Made made = new Made();
     PieceBuffers arrays = made.buffers();
-    ReadAhead.run(pieces(2 * MIB), 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
-    ReadAhead.run(pieces(2 * MIB), 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
+    run(pieces(2 * MIB), 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
+    run(pieces(2 * MIB), 3, arrays, ReadAheadTest::fill, (piece, bytes, length) -> {});
     assertThat(made.threads()).hasSize(1);
   }
 
   @Test
   void newArraysAreMadeByTheFetchesNotByTheThreadThatConsumesThePiecesBefore() throws IOException {
     Made made = new Made();
-    ReadAhead.run(pieces(MIB, MIB, MIB, MIB), 3, made.buffers(), ReadAheadTest::fill, (piece, bytes, length) -> {});
+    run(pieces(MIB, MIB, MIB, MIB), 3, made.buffers(), ReadAheadTest::fill, (piece, bytes, length) -> {});
     assertThat(made.threads()).hasSize(3).doesNotContain(Thread.currentThread());
   }
 
   @Test
   void aFailedRunKeepsNoArrayAFetchMayStillBeWritingInto() {
     PieceBuffers arrays = new PieceBuffers(3);
-    assertThatThrownBy(() -> ReadAhead.run(pieces(MIB, MIB, MIB, MIB), 3, arrays, (piece, into) -> {
+    assertThatThrownBy(() -> run(pieces(MIB, MIB, MIB, MIB), 3, arrays, (piece, into) -> {
       if (piece.getIndex() == 2) {
         throw HiroException.dataLoss("piece 2 could not be read");
       }
@@ -221,7 +249,7 @@ class ReadAheadTest {
     List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
     List<Long> taken = Collections.synchronizedList(new ArrayList<>());
     // Each piece's work ends only once the next piece was taken: a run that waited for it first never ends.
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ReadAhead.runHandoff(pieces, 3, new PieceBuffers(3),
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> runHandoff(pieces, 3, new PieceBuffers(3),
         ReadAheadTest::fill, (piece, bytes, length) -> {
           taken.add((long) bytes[0]);
           if (!work.isEmpty()) {
@@ -247,7 +275,7 @@ class ReadAheadTest {
           Set<byte[]> arrays = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
           List<Long> overwritten = Collections.synchronizedList(new ArrayList<>());
           List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
-          ReadAhead.runHandoff(pieces, buffers, new PieceBuffers(3), (piece, into) -> {
+          runHandoff(pieces, buffers, new PieceBuffers(3), (piece, into) -> {
             if (inUse.contains(into)) {
               overwritten.add(piece.getIndex());
             }
@@ -278,7 +306,7 @@ class ReadAheadTest {
   void aHandoffsFailedWorkFailsTheRunAsItFailed(int count, int failing) {
     PieceBuffers arrays = new PieceBuffers(3);
     List<PieceRef> pieces = pieces(Collections.nCopies(count, MIB).stream().mapToInt(Integer::intValue).toArray());
-    assertThatThrownBy(() -> ReadAhead.runHandoff(pieces, 3, arrays, ReadAheadTest::fill,
+    assertThatThrownBy(() -> runHandoff(pieces, 3, arrays, ReadAheadTest::fill,
         (piece, bytes, length) -> piece.getIndex() == failing
             ? CompletableFuture.failedFuture(new IOException("No space left on device"))
             : CompletableFuture.completedFuture(null)))
@@ -290,7 +318,7 @@ class ReadAheadTest {
   void aFailedRunCancelsTheHandoffsWorkNotDoneWithoutInterruptingIt() {
     List<PieceRef> pieces = pieces(MIB, MIB, MIB, MIB);
     List<CompletableFuture<Void>> work = Collections.synchronizedList(new ArrayList<>());
-    assertThatThrownBy(() -> ReadAhead.runHandoff(pieces, 3, new PieceBuffers(3), (piece, into) -> {
+    assertThatThrownBy(() -> runHandoff(pieces, 3, new PieceBuffers(3), (piece, into) -> {
       if (piece.getIndex() == 2) {
         throw HiroException.dataLoss("piece 2 could not be read");
       }

@@ -17,7 +17,9 @@ import io.grpc.Status;
  * connects again at once. A channel that failed to connect waits before it tries again, longer
  * after each failure (gRPC's backoff: 1 s, then 1.6 times more each time, up to 2 minutes), and
  * fails calls at once meanwhile: a master back after a restart would stay unreachable that long to
- * the clients and workers that kept calling it. On a connected channel the reset does nothing.
+ * the clients and workers that kept calling it. On a connected channel the reset does nothing. A
+ * master that stays down then gets one connect attempt per failed call (a heartbeat a second, a
+ * read's three attempts), each of which also looks its name up again, rather than fewer and fewer.
  *
  * <p>For the links to the master, which have nowhere else to go. Not for the channels to workers:
  * a read or a chain that fails there moves on to another replica or chain, and a worker whose host
