@@ -99,7 +99,7 @@ public final class PieceReadCall {
    * place and checked on the network thread that received them, and this thread waits for the end.
    * Through the blocking stream each message went from the network thread to one of gRPC's threads,
    * which parsed it, and then to this one, which checked it: the client's receive buffers were held
-   * meanwhile, and its cat took ~0.4 s more CPU per GiB than a bare get that does the same checks
+   * meanwhile, and its cat took 0.2-0.4 s more CPU per GiB than a bare get that does the same checks
    * on the network thread (docs/BENCHMARKS.md, session 37).
    */
   private static int readInto(ManagedChannel channel, WorkerRef worker, PieceRef piece, ArraySink sink) {
