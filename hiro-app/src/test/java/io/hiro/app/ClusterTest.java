@@ -118,16 +118,42 @@ class ClusterTest {
 
   @Test
   void catSkipsCorruptReplicasAndStreamsTheFileAsItWas() throws IOException {
+    Path local = putWithEveryReplicaButTheLastTriedCorruptLate("/e.bin", "e.bin");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    client.cat("/e.bin", out);
+
+    assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
+  }
+
+  @Test
+  void getSkipsCorruptReplicasAndHashesEachPieceAgainFromTheReplicaThatWorks() throws IOException {
+    // get hashes a piece's bytes as they arrive and writes the piece once whole: each piece's
+    // reads fail part-way twice before the last replica gives it whole. (The bytes a failing replica
+    // gave are right here, its worker found the flip before sending it; ReadAheadTest checks that a
+    // first replica's differing bytes are dropped from the hash.)
+    Path local = putWithEveryReplicaButTheLastTriedCorruptLate("/g.bin", "g.bin");
+    Path back = dir.resolve("g.back");
+
+    client.get("/g.bin", back);
+
+    assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(local));
+  }
+
+  /**
+   * Puts a file of 2 pieces and a bit (4 messages each), then, in every piece, flips a byte late in
+   * each replica but the one the client tries last: each bad read fails after its first messages went
+   * into the piece's buffer (and were hashed), and the next replica's read must overwrite them in that
+   * same buffer (a get or cat parses messages straight into it). Returns the local file.
+   */
+  private Path putWithEveryReplicaButTheLastTriedCorruptLate(String remote, String name) throws IOException {
     long pieceBytes = 4 * PIECE_BYTES;
-    Path local = TestFiles.random(dir, "e.bin", 2 * pieceBytes + 5, 7);
-    client.put(local, "/e.bin", new PutOptions(3, pieceBytes, false));
-    // In every piece, flip a byte late in each replica but the one the client tries last: each bad
-    // read fails after its first messages went into the piece's buffer, and the next replica's read
-    // must overwrite them in that same buffer (cat parses messages straight into it).
-    for (PieceInfo piece : client.stat("/e.bin").pieces()) {
+    Path local = TestFiles.random(dir, name, 2 * pieceBytes + 5, 7);
+    client.put(local, remote, new PutOptions(3, pieceBytes, false));
+    long firstPieceId = client.stat(remote).pieces().getFirst().id().value();
+    for (PieceInfo piece : client.stat(remote).pieces()) {
       List<WorkerId> byId = piece.replicas().stream().map(ReplicaLocation::workerId)
           .sorted(Comparator.comparing(WorkerId::value)).toList();
-      long firstPieceId = client.stat("/e.bin").pieces().getFirst().id().value();
       WorkerId survivor = ReplicaOrder.turn(byId, firstPieceId, piece.index()).getLast();
       for (int w = 0; w < 3; w++) {
         if (!cluster.worker(w).workerId().equals(survivor)) {
@@ -135,11 +161,7 @@ class ClusterTest {
         }
       }
     }
-
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    client.cat("/e.bin", out);
-
-    assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(local));
+    return local;
   }
 
   private boolean allReplicasHold(String pieceIdHex, byte[] bytes) throws IOException {
