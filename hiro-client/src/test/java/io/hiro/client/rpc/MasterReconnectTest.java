@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.hiro.common.HostPort;
+import io.hiro.common.rpc.MasterOutage;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.FileStatus;
 import io.hiro.proto.NamespaceServiceGrpc;
 import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class MasterReconnectTest {
-  private Server server;
+  private MasterOutage outage;
   private ManagedChannel channel;
 
   private final BindableService master = new NamespaceServiceGrpc.NamespaceServiceImplBase() {
@@ -45,37 +42,23 @@ class MasterReconnectTest {
     if (channel != null) {
       Rpc.shutdown(channel);
     }
-    if (server != null) {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    if (outage != null) {
+      outage.close();
     }
   }
 
   @Test
   void aStatReachesARestartedMasterAtOnceThoughTheChannelBackedOffWhileItWasDown() throws Exception {
-    server = Rpc.startServer("127.0.0.1", 0, List.of(master), RpcSecurity.PLAINTEXT);
-    int port = server.getPort();
-    channel = Rpc.channel(new HostPort("127.0.0.1", port), RpcSecurity.PLAINTEXT);
-    MasterCalls calls = new MasterCalls(channel, "master 127.0.0.1:" + port);
+    outage = new MasterOutage(master);
+    channel = Rpc.channel(outage.address(), RpcSecurity.PLAINTEXT);
+    MasterCalls calls = new MasterCalls(channel, "master " + outage.address());
     assertThat(calls.stat("/before", false).getFile().getPath()).isEqualTo("/before");
 
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    // Down for 7 s, called directly (not through MasterCalls) so that nothing resets the backoff:
-    // the channel's attempts to connect fail at ~1, ~2.6 and ~5.2 s, and the next is due between
-    // 7.4 and 11.1 s (each wait 1.6 times the one before, +-20%).
-    long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
-    int refused = 0;
-    while (System.nanoTime() < downUntil) {
-      try {
-        NamespaceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-            .stat(StatRequest.newBuilder().setPath("/down").build());
-      } catch (StatusRuntimeException e) {
-        refused++;
-      }
-      Thread.sleep(100);
-    }
+    // Called directly while it is down (not through MasterCalls), so that nothing resets the backoff.
+    int refused = outage.downWhile(() -> NamespaceServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(1, TimeUnit.SECONDS).stat(StatRequest.newBuilder().setPath("/down").build()));
     assertThat(refused).as("calls refused while the master was down").isPositive();
 
-    server = Rpc.startServer("127.0.0.1", port, List.of(master), RpcSecurity.PLAINTEXT);
     // Within the idempotent call's own retries (0.6 s of pauses), well before the channel's next attempt.
     StatResponse answer = calls.stat("/after", false);
 

@@ -3,17 +3,13 @@ package io.hiro.worker.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.BindableService;
-import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import io.hiro.common.HiroException;
-import io.hiro.common.HostPort;
-import io.hiro.common.rpc.Rpc;
+import io.hiro.common.rpc.MasterOutage;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.ClusterServiceGrpc;
 import io.hiro.proto.HeartbeatRequest;
 import io.hiro.proto.HeartbeatResponse;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class MasterLinkReconnectTest {
-  private Server server;
+  private MasterOutage outage;
   private GrpcMasterLink link;
 
   private final BindableService master = new ClusterServiceGrpc.ClusterServiceImplBase() {
@@ -43,36 +39,21 @@ class MasterLinkReconnectTest {
     if (link != null) {
       link.close();
     }
-    if (server != null) {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    if (outage != null) {
+      outage.close();
     }
   }
 
   @Test
   void aHeartbeatReachesARestartedMasterAtOnceThoughTheLinkFailedWhileItWasDown() throws Exception {
-    server = Rpc.startServer("127.0.0.1", 0, List.of(master), RpcSecurity.PLAINTEXT);
-    int port = server.getPort();
-    link = new GrpcMasterLink(new HostPort("127.0.0.1", port), RpcSecurity.PLAINTEXT);
+    outage = new MasterOutage(master);
+    link = new GrpcMasterLink(outage.address(), RpcSecurity.PLAINTEXT);
     HeartbeatRequest heartbeat = HeartbeatRequest.newBuilder().setWorkerId("w1").build();
     link.heartbeat(heartbeat);
 
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    // Down for 7 s, heartbeated every 0.1 s. Without the reset, the channel's attempts to connect
-    // fail at ~1, ~2.6 and ~5.2 s, and the next is due between 7.4 and 11.1 s (each wait 1.6
-    // times the one before, +-20%), well after the restart below.
-    long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
-    int failed = 0;
-    while (System.nanoTime() < downUntil) {
-      try {
-        link.heartbeat(heartbeat);
-      } catch (HiroException e) {
-        failed++;
-      }
-      Thread.sleep(100);
-    }
+    int failed = outage.downWhile(() -> link.heartbeat(heartbeat));
     assertThat(failed).as("heartbeats failed while the master was down").isPositive();
 
-    server = Rpc.startServer("127.0.0.1", port, List.of(master), RpcSecurity.PLAINTEXT);
     // The first heartbeat may still find the channel between two attempts and fail at once (and
     // reset it); one of three made 0.2 s apart gets through, well before the channel's next attempt.
     int attempts = 0;
