@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -64,16 +65,15 @@ final class BareNodes implements AutoCloseable {
   }
 
   /**
-   * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: as many untimed
-   * runs as the large put's least ({@link BenchSizes#bigPutWarmUpsMin()}: the nodes' JVMs compile as
-   * they go), then the median of {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM
+   * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: untimed runs first
+   * (the nodes' JVMs compile as they go), as many as the large put's least ({@link
+   * BenchSizes#bigPutWarmUpsMin()}) and, up to {@code untimedMost}, on until the JIT compilers of this
+   * JVM and the workers are nearly done ({@link PutWarmUp}, as Hiro's large put and cats wait for
+   * theirs); then the median of {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM
    * (named {@code mover}) and of the first {@code workerCount} workers where it can be measured.
    */
-  Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, Run run)
-      throws IOException {
-    for (int untimed = 0; untimed < sizes.bigPutWarmUpsMin(); untimed++) {
-      run.run();
-    }
+  Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, int untimedMost,
+      Run run) throws IOException {
     List<String> names = new ArrayList<>(List.of(mover));
     List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
     for (int w = 0; w < workerCount; w++) {
@@ -81,6 +81,15 @@ final class BareNodes implements AutoCloseable {
       processes.add(workerProcesses().get(w).toHandle());
     }
     Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
+    PutWarmUp settling = new PutWarmUp(sizes.bigPutWarmUpsMin(), untimedMost, cpu.isPresent());
+    long warmUpStarted = System.nanoTime();
+    OptionalDouble share;
+    do {
+      Optional<CpuMeter.Sample> untimedBefore = cpu.map(CpuMeter::sample);
+      run.run();
+      share = cpu.isPresent() ? cpu.get().add(null, untimedBefore.get(), cpu.get().sample()).compilerShare()
+          : OptionalDouble.empty();
+    } while (!settling.putDone(share));
     Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
     double[] runs = new double[sizes.timedRuns()];
     for (int timed = 0; timed < sizes.timedRuns(); timed++) {
@@ -89,7 +98,7 @@ final class BareNodes implements AutoCloseable {
       runs[timed] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
     }
     Figure figure = Figure.medianOf(name, runs, "MB/s").withRuns(runs, "MB/s")
-        .note("(after " + sizes.bigPutWarmUpsMin() + " untimed runs)");
+        .note(PutWarmUp.note(settling.done(), "runs", warmUpStarted, share));
     if (cpu.isEmpty()) {
       return figure;
     }

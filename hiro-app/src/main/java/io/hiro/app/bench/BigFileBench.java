@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,14 +25,15 @@ import org.slf4j.LoggerFactory;
  * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
  *
  * <p>Untimed first: puts under names of their own until the JIT compilers are nearly done ({@link
- * PutWarmUp}), then after the timed puts a get and a cat. The daemons of a cluster run for weeks
+ * PutWarmUp}), then after the timed puts a get and cats until the compilers are nearly done again
+ * ({@link #warmUpCats}). The daemons of a cluster run for weeks
  * with their code compiled, and the client here is a long-lived one (a one-shot CLI put also
  * compiles as it goes: see docs/BENCHMARKS.md). Each untimed put deletes the one before it, and the
  * timed puts wait until the workers no longer hold its replicas: a file deleted (or overwritten)
  * right before a timed put had the workers unlinking 3 GiB of replicas during it, and where the
  * file system discards freed blocks at once (ext4's {@code discard} option, this bench's VM) the
  * put's writes queued behind 2-3 s of discards (session 11). The last untimed put stays until the
- * large file's figures are taken. The untimed get and cat come after the timed put: the first reads
+ * large file's figures are taken. The untimed reads come after the timed puts: the first reads
  * after puts only make the workers' JIT compile their code again for a while (0.3-0.4 s of CPU per
  * GiB in each worker during the next puts, session 8), a passing state the timed put should not meet.
  */
@@ -86,19 +88,18 @@ final class BigFileBench {
         .note("(after " + warmUps + " untimed puts)"));
     out.accept(put.cpu(""));
     warmUpReads(warmPath);
-    // Workers write with O_DIRECT: the put leaves nothing in their page cache. One untimed cat reads
-    // the replicas that the get and the cat below read (ReplicaOrder), as the target assumes.
-    client.cat(remotePath, OutputStream.nullOutputStream());
+    String readWarmUp = warmUpCats();
     Runs get = timed("get", run -> get());
     out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(limits.grpcGet())
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskDirectWrite())
-        .note(get.note()));
+        .note(get.note()).note(readWarmUp));
     out.accept(get.cpu(""));
     Runs cat = timed("get", run -> stream());
     Figure catFigure = cat.figure(".cat");
     out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(limits.grpcGet())
-        .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note()));
+        .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note())
+        .note(readWarmUp));
     out.accept(cat.cpu(".cat"));
     cli.ifPresent(commands -> catThroughCli(commands, catFigure, out));
     if (limits.diskDirectRead().isPresent()) {
@@ -183,6 +184,29 @@ final class BigFileBench {
       Files.deleteIfExists(local);
     }
     client.cat(warmPath, OutputStream.nullOutputStream());
+  }
+
+  /**
+   * Untimed cats of the file that the reads time, until the JIT compilers are nearly done, as for the
+   * puts ({@link PutWarmUp}: {@link BenchSizes#bigPutWarmUpsMin()} at least, {@link
+   * BenchSizes#bigPutWarmUpsMax()} at most). The first reads its replicas (those the timed reads read,
+   * {@code ReplicaOrder}) into the workers' page cache, as the issue's target assumes: the workers write
+   * with O_DIRECT. The workers' read path compiles as it goes, a message of 1 MiB at a time: on a new
+   * cluster, successive cats of 1 GiB ran 946-1,136 MB/s with the compilers at 8-20% of their CPU
+   * from the 2nd to the 6th, and 1,114-1,268 MB/s at 2-8% from the 19th to the 30th (session 38); with
+   * one untimed cat, as until then, the timed reads met the first state. Returns how it went, for the
+   * figures' lines.
+   */
+  private String warmUpCats() {
+    PutWarmUp settling = new PutWarmUp(sizes.bigPutWarmUpsMin(), sizes.bigPutWarmUpsMax(), cpu.coversCluster());
+    long started = System.nanoTime();
+    OptionalDouble share;
+    do {
+      CpuMeter.Sample before = cpu.sample();
+      client.cat(remotePath, OutputStream.nullOutputStream());
+      share = cpu.add(null, before, cpu.sample()).compilerShare();
+    } while (!settling.putDone(share));
+    return PutWarmUp.note(settling.done(), "cats", started, share);
   }
 
   /** Where timed put {@code run} puts the file; the reads read the first. */

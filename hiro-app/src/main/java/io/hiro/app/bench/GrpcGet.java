@@ -71,7 +71,7 @@ final class GrpcGet {
           channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
         }
         GrpcGet get = new GrpcGet(input, channels);
-        return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, () -> get.get(deadlineNanos));
+        return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, sizes.bigPutWarmUpsMax(), () -> get.get(deadlineNanos));
       } finally {
         channels.forEach(ManagedChannel::shutdownNow);
       }

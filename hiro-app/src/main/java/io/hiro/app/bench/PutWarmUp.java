@@ -99,15 +99,18 @@ final class PutWarmUp {
       lastShare = cpu.add(null, before, cpu.sample()).compilerShare();
       settled = settling.putDone(lastShare);
     } while (!settled && System.nanoTime() < until);
-    return note(settling.done(), what, started, lastShare);
+    return note(settling.done(), "rounds of " + what, started, lastShare);
   }
 
-  /** "(after N untimed rounds of {@code what} in S s; JIT compilers P% of the last one's CPU)". */
-  static String note(int rounds, String what, long startedNanos, OptionalDouble lastShare) {
+  /**
+   * "(after N untimed {@code what} in S s; JIT compilers P% of the last one's CPU)", {@code what} a
+   * plural ("rounds of 2000 puts with 8 clients", "cats").
+   */
+  static String note(int count, String what, long startedNanos, OptionalDouble lastShare) {
     String share = lastShare.isPresent()
         ? String.format(Locale.ROOT, "; JIT compilers %.0f%% of the last one's CPU", lastShare.getAsDouble() * 100)
         : "";
-    return String.format(Locale.ROOT, "(after %d untimed rounds of %s in %.0f s%s)", rounds, what,
+    return String.format(Locale.ROOT, "(after %d untimed %s in %.0f s%s)", count, what,
         (System.nanoTime() - startedNanos) / 1e9, share);
   }
 }
