@@ -66,14 +66,13 @@ final class BareNodes implements AutoCloseable {
 
   /**
    * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: untimed runs first
-   * (the nodes' JVMs compile as they go), as many as the large put's least ({@link
-   * BenchSizes#bigPutWarmUpsMin()}) and, up to {@code untimedMost}, on until the JIT compilers of this
-   * JVM and the workers are nearly done ({@link PutWarmUp}, as Hiro's large put and cats wait for
-   * theirs); then the median of {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM
+   * (the nodes' JVMs compile as they go), at least {@code untimedLeast} and, up to {@code untimedMost},
+   * on until the JIT compilers of this JVM and the workers are nearly done ({@link PutWarmUp}, as
+   * Hiro's large put and cats wait for theirs); then the median of {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM
    * (named {@code mover}) and of the first {@code workerCount} workers where it can be measured.
    */
-  Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, int untimedMost,
-      Run run) throws IOException {
+  Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, int untimedLeast,
+      int untimedMost, Run run) throws IOException {
     List<String> names = new ArrayList<>(List.of(mover));
     List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
     for (int w = 0; w < workerCount; w++) {
@@ -81,7 +80,7 @@ final class BareNodes implements AutoCloseable {
       processes.add(workerProcesses().get(w).toHandle());
     }
     Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
-    PutWarmUp settling = new PutWarmUp(sizes.bigPutWarmUpsMin(), untimedMost, cpu.isPresent());
+    PutWarmUp settling = new PutWarmUp(untimedLeast, untimedMost, cpu.isPresent());
     long warmUpStarted = System.nanoTime();
     OptionalDouble share;
     do {

@@ -23,7 +23,9 @@ import java.time.Duration;
  * @param bigPutWarmUpsMin the least untimed puts of the large file before the timed ones (see {@link
  *     PutWarmUp}), and the untimed runs of {@code limit.grpc_chain}
  * @param bigPutWarmUpsMax the most untimed puts of the large file before the timed ones (see {@link
- *     PutWarmUp#MAX})
+ *     PutWarmUp#MAX}), and the most untimed reads of it: Hiro's cats, {@code limit.grpc_get}'s runs
+ * @param bigReadWarmUpsMin the least untimed reads of the large file before the timed ones: Hiro's
+ *     cats, {@code limit.grpc_get}'s runs (see {@link #READ_WARM_UPS_MIN})
  * @param timedRuns timed runs of each figure that is a median: the large file's, each small-file
  *     figure (each run of {@code smallFileCount} files), {@code limit.put_floor}, {@code limit.put_lean}
  *     and {@code limit.grpc_chain} (an odd count, 1 to 9)
@@ -32,7 +34,7 @@ import java.time.Duration;
 public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileBytes, int mkdirCount, int statCount,
                          int fsyncCount, long loopbackBytes, int clientCount, Duration phaseTimeout,
                          Duration grpcWarmUp, Duration putWarmUp, Duration putWarmUpMax, int bigPutWarmUpsMin,
-                         int bigPutWarmUpsMax, int timedRuns, int cliRuns) {
+                         int bigPutWarmUpsMax, int bigReadWarmUpsMin, int timedRuns, int cliRuns) {
   private static final long MIB = 1024L * 1024;
   private static final long GIB = 1024 * MIB;
   /** 4 KiB, as the issue says. */
@@ -57,6 +59,16 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
    * run test the tool, and eight clients still put 6-7 files each.
    */
   static final int QUICK_SMALL_FILES = 50;
+  /**
+   * A full run's least untimed reads of its large file. On new clusters (session 38, 4 runs of the
+   * probe {@code CatSettle}: 8 puts of 1 GiB, then 25-40 cats of it), the JIT compilers took 8-21% of
+   * the CPU of the 2nd to the 9th cat, and each worker's took 0.2-0.6 s more in one or two bursts
+   * between the 13th and the 20th: C2 compiling gRPC's ready callback, into which it inlines the
+   * worker's whole loop of reads and sends (JFR: 0.2-0.6 s per compile), once the callback has been
+   * called often enough. A cat met by such a burst ran 10-20% slower. After the 20th, 2-8% but for one
+   * burst. The bare workers of {@code limit.grpc_get} send from the same callback.
+   */
+  static final int READ_WARM_UPS_MIN = 24;
   /** The longest Hiro's small-file warm-up waits for the JIT compilers to settle (session 22). */
   static final Duration PUT_WARM_UP_MAX = Duration.ofSeconds(180);
 
@@ -77,20 +89,21 @@ public record BenchSizes(long bigFileBytes, int smallFileCount, int smallFileByt
     require(bigPutWarmUpsMin >= 1 && bigPutWarmUpsMin <= PutWarmUp.MIN, "bigPutWarmUpsMin", bigPutWarmUpsMin);
     require(bigPutWarmUpsMax >= bigPutWarmUpsMin && bigPutWarmUpsMax <= PutWarmUp.MAX, "bigPutWarmUpsMax",
         bigPutWarmUpsMax);
+    require(bigReadWarmUpsMin >= 1 && bigReadWarmUpsMin <= bigPutWarmUpsMax, "bigReadWarmUpsMin", bigReadWarmUpsMin);
     require(timedRuns >= 1 && timedRuns <= 9 && timedRuns % 2 == 1, "timedRuns", timedRuns);
     require(cliRuns >= 1 && cliRuns <= 9 && cliRuns % 2 == 1, "cliRuns", cliRuns);
   }
 
   public static BenchSizes full() {
     return new BenchSizes(GIB, 2_000, SMALL_FILE_BYTES, 5_000, 20_000, 2_000, GIB, CLIENT_COUNT,
-        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PUT_WARM_UP_MAX, PutWarmUp.MIN, PutWarmUp.MAX, 3,
-        5);
+        Duration.ofMinutes(10), Duration.ofSeconds(15), PUT_WARM_UP, PUT_WARM_UP_MAX, PutWarmUp.MIN, PutWarmUp.MAX,
+        READ_WARM_UPS_MIN, 3, 5);
   }
 
   public static BenchSizes quick() {
     return new BenchSizes(64 * MIB, QUICK_SMALL_FILES, SMALL_FILE_BYTES, 250, 500, 300, 256 * MIB, CLIENT_COUNT,
         Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), QUICK_WARM_UP_PUTS,
-        QUICK_WARM_UP_PUTS, 1, 3);
+        QUICK_WARM_UP_PUTS, QUICK_WARM_UP_PUTS, 1, 3);
   }
 
   private static void require(boolean condition, String name, long value) {

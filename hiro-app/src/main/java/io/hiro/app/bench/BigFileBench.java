@@ -188,17 +188,15 @@ final class BigFileBench {
 
   /**
    * Untimed cats of the file that the reads time, until the JIT compilers are nearly done, as for the
-   * puts ({@link PutWarmUp}: {@link BenchSizes#bigPutWarmUpsMin()} at least, {@link
+   * puts ({@link PutWarmUp}: {@link BenchSizes#bigReadWarmUpsMin()} at least, {@link
    * BenchSizes#bigPutWarmUpsMax()} at most). The first reads its replicas (those the timed reads read,
    * {@code ReplicaOrder}) into the workers' page cache, as the issue's target assumes: the workers write
-   * with O_DIRECT. The workers' read path compiles as it goes, a message of 1 MiB at a time: on a new
-   * cluster, successive cats of 1 GiB ran 946-1,136 MB/s with the compilers at 8-20% of their CPU
-   * from the 2nd to the 6th, and 1,114-1,268 MB/s at 2-8% from the 19th to the 30th (session 38); with
-   * one untimed cat, as until then, the timed reads met the first state. Returns how it went, for the
-   * figures' lines.
+   * with O_DIRECT. The daemons' read path compiles as it goes, a message of 1 MiB at a time, for tens
+   * of GiB (see {@link BenchSizes#READ_WARM_UPS_MIN}); with one untimed cat, as until session 38, the
+   * timed reads met the compilers at work. Returns how it went, for the figures' lines.
    */
   private String warmUpCats() {
-    PutWarmUp settling = new PutWarmUp(sizes.bigPutWarmUpsMin(), sizes.bigPutWarmUpsMax(), cpu.coversCluster());
+    PutWarmUp settling = new PutWarmUp(sizes.bigReadWarmUpsMin(), sizes.bigPutWarmUpsMax(), cpu.coversCluster());
     long started = System.nanoTime();
     OptionalDouble share;
     do {

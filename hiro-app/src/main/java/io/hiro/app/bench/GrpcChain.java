@@ -69,7 +69,8 @@ final class GrpcChain {
         chain.workers.add(worker);
         chain.channels.add(Rpc.channel(HostPort.parse(worker.getAddress())));
       }
-      return nodes.timed("limit.grpc_chain", "sender", REPLICATION, input, sizes, sizes.bigPutWarmUpsMin(), () -> chain.put(deadlineNanos));
+      return nodes.timed("limit.grpc_chain", "sender", REPLICATION, input, sizes, sizes.bigPutWarmUpsMin(),
+          sizes.bigPutWarmUpsMin(), () -> chain.put(deadlineNanos));
     } finally {
       chain.channels.forEach(ManagedChannel::shutdownNow);
     }

@@ -38,9 +38,10 @@ import java.util.concurrent.TimeUnit;
  * against the input's CRC32C.
  *
  * <p>The workers wrote their copies past the page cache: the first, untimed, runs read them into it
- * (as the one untimed cat before {@code get.*} does for Hiro's replicas) and let the JIT compile
- * (as many as the large put's least, {@link BenchSizes#bigPutWarmUpsMin()}); then the median of
- * {@link BenchSizes#timedRuns()} runs.
+ * (as the untimed cats before {@code get.*} do for Hiro's replicas) and let the JIT compile, as many
+ * as Hiro's untimed cats and on the same rule ({@link BenchSizes#bigReadWarmUpsMin()} at least, then
+ * until the compilers are nearly done, {@link BareNodes#timed}); then the median of {@link
+ * BenchSizes#timedRuns()} runs.
  */
 final class GrpcGet {
   /** As Hiro's cat: the piece being read and two after it ({@code ReadAhead.BUFFERS_MAX} in all). */
@@ -71,7 +72,8 @@ final class GrpcGet {
           channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
         }
         GrpcGet get = new GrpcGet(input, channels);
-        return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, sizes.bigPutWarmUpsMax(), () -> get.get(deadlineNanos));
+        return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, sizes.bigReadWarmUpsMin(),
+            sizes.bigPutWarmUpsMax(), () -> get.get(deadlineNanos));
       } finally {
         channels.forEach(ManagedChannel::shutdownNow);
       }
