@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -68,8 +67,9 @@ final class BareNodes implements AutoCloseable {
    * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: untimed runs first
    * (the nodes' JVMs compile as they go), at least {@code untimedLeast} and, up to {@code untimedMost},
    * on until the JIT compilers of this JVM and the workers are nearly done ({@link PutWarmUp}, as
-   * Hiro's large put and cats wait for theirs); then the median of {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM
-   * (named {@code mover}) and of the first {@code workerCount} workers where it can be measured.
+   * Hiro's large put and cats wait for theirs; {@link PutWarmUp#untimedRuns}); then the median of
+   * {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM (named {@code mover}) and of the
+   * first {@code workerCount} workers where it can be measured.
    */
   Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, int untimedLeast,
       int untimedMost, Run run) throws IOException {
@@ -80,15 +80,7 @@ final class BareNodes implements AutoCloseable {
       processes.add(workerProcesses().get(w).toHandle());
     }
     Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
-    PutWarmUp settling = new PutWarmUp(untimedLeast, untimedMost, cpu.isPresent());
-    long warmUpStarted = System.nanoTime();
-    OptionalDouble share;
-    do {
-      Optional<CpuMeter.Sample> untimedBefore = cpu.map(CpuMeter::sample);
-      run.run();
-      share = cpu.isPresent() ? cpu.get().add(null, untimedBefore.get(), cpu.get().sample()).compilerShare()
-          : OptionalDouble.empty();
-    } while (!settling.putDone(share));
+    String warmUp = PutWarmUp.untimedRuns(untimedLeast, untimedMost, cpu, "runs", run::run);
     Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
     double[] runs = new double[sizes.timedRuns()];
     for (int timed = 0; timed < sizes.timedRuns(); timed++) {
@@ -97,7 +89,7 @@ final class BareNodes implements AutoCloseable {
       runs[timed] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
     }
     Figure figure = Figure.medianOf(name, runs, "MB/s").withRuns(runs, "MB/s")
-        .note(PutWarmUp.note(settling.done(), "runs", warmUpStarted, share));
+        .note(warmUp);
     if (cpu.isEmpty()) {
       return figure;
     }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -195,16 +194,9 @@ final class BigFileBench {
    * of GiB (see {@link BenchSizes#READ_WARM_UPS_MIN}); with one untimed cat, as until session 38, the
    * timed reads met the compilers at work. Returns how it went, for the figures' lines.
    */
-  private String warmUpCats() {
-    PutWarmUp settling = new PutWarmUp(sizes.bigReadWarmUpsMin(), sizes.bigPutWarmUpsMax(), cpu.coversCluster());
-    long started = System.nanoTime();
-    OptionalDouble share;
-    do {
-      CpuMeter.Sample before = cpu.sample();
-      client.cat(remotePath, OutputStream.nullOutputStream());
-      share = cpu.add(null, before, cpu.sample()).compilerShare();
-    } while (!settling.putDone(share));
-    return PutWarmUp.note(settling.done(), "cats", started, share);
+  private String warmUpCats() throws IOException {
+    return PutWarmUp.untimedRuns(sizes.bigReadWarmUpsMin(), sizes.bigPutWarmUpsMax(), Optional.of(cpu), "cats",
+        () -> client.cat(remotePath, OutputStream.nullOutputStream()));
   }
 
   /** Where timed put {@code run} puts the file; the reads read the first. */

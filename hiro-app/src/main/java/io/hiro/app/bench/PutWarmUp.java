@@ -1,8 +1,10 @@
 package io.hiro.app.bench;
 
 import io.hiro.common.Checks;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntConsumer;
 
@@ -100,6 +102,33 @@ final class PutWarmUp {
       settled = settling.putDone(lastShare);
     } while (!settled && System.nanoTime() < until);
     return note(settling.done(), "rounds of " + what, started, lastShare);
+  }
+
+  /** One untimed run of a warm-up counted in runs. */
+  @FunctionalInterface
+  interface UntimedRun {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code run} untimed {@code least} times, and on until the JIT compilers of the processes
+   * {@code cpu} watches took at most {@link #SETTLED_COMPILER_SHARE} of two runs' CPU in a row
+   * ({@code least} times only where {@code cpu} is empty or watches no cluster), {@code most} times
+   * at most. Returns how it went, for a figure's line: "(after N untimed {@code what} in S s; JIT
+   * compilers P% of the last one's CPU)".
+   */
+  static String untimedRuns(int least, int most, Optional<CpuMeter> cpu, String what, UntimedRun run)
+      throws IOException {
+    long started = System.nanoTime();
+    PutWarmUp settling = new PutWarmUp(least, most, cpu.map(CpuMeter::coversCluster).orElse(false));
+    OptionalDouble share;
+    do {
+      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
+      run.run();
+      share = cpu.isPresent() ? cpu.get().add(null, before.get(), cpu.get().sample()).compilerShare()
+          : OptionalDouble.empty();
+    } while (!settling.putDone(share));
+    return note(settling.done(), what, started, share);
   }
 
   /**

@@ -129,8 +129,8 @@ final class SmallFileBench {
       }
       settled = settling.putDone(lastShare);
     } while (System.nanoTime() < warmUntil || (!settled && System.nanoTime() < settleUntil));
-    return PutWarmUp.note(settling.done(), "rounds of " + sizes.smallFileCount() + " puts with " + many.size() + " clients", started,
-        lastShare);
+    return PutWarmUp.note(settling.done(), "rounds of " + sizes.smallFileCount() + " puts with " + many.size()
+        + " clients", started, lastShare);
   }
 
   /**
