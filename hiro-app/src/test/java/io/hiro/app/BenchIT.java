@@ -47,7 +47,8 @@ class BenchIT {
             "get.64mib.cat: MB/s", "get.64mib.cat.cpu: s/GiB", "get.64mib.cat.cli: MB/s"),
         coldReads ? List.of("get.64mib.cat.cold: MB/s", "get.64mib.cat.cold.cpu: s/GiB") : List.<String>of(),
         List.of("put.4kib.1client: files/s", "put.4kib.1client.cpu: ms/file", "put.4kib.8clients: files/s",
-            "put.4kib.8clients.cpu: ms/file", "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
+            "put.4kib.8clients.cpu: ms/file", "get.4kib.1client: files/s", "get.4kib.1client.cpu: ms/file",
+            "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
             "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s",
             "cli.stat: s")).flatMap(List::stream).toList();
   }
@@ -68,7 +69,8 @@ class BenchIT {
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target",
         "of limit.plain_chain", "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ",
         "(CPU of the reader and the 3 workers: ", "of limit.grpc_get",
-        "(limit.grpc_unary.8clients)", "of limit.piece_files.1client", "of limit.piece_files.8clients",
+        "(limit.grpc_unary.8clients)", "(limit.grpc_unary.1client / 2)", "(limit.grpc_unary.8clients / 2)   target >= ",
+        "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",
         "of limit.put_lean.8clients", "of limit.put_floor.1client.cpu", "of limit.put_floor.8clients.cpu",
         "of limit.disk_direct_write", "CPU of the client, master and workers: at most",

@@ -17,8 +17,9 @@ import java.util.function.IntToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 8
- * clients (into memory, as {@code hiro client cat} does) and compared byte for byte. Each client
+ * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 1 client
+ * and by 8 (into memory, as {@code hiro client cat} does, each the files put with as many clients)
+ * and compared byte for byte. Each client
  * puts from its own local file of random bytes. Untimed first, with 8 clients: rounds of as many puts
  * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), and on
  * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories
@@ -96,9 +97,15 @@ final class SmallFileBench {
         .besides(limits.putFloor().leanMany().rate())));
     out.accept(putMany.cpu("put." + manyName + ".cpu", limits.putFloor().floorMany()));
     String getWarmUp = getWarmUp(many);
-    Measured getMany = measured(run -> get(many, runDir(manyDir, run), manyName));
-    out.accept(getMany.figure("get." + manyName, figure -> figure.ofTarget(GET_8CLIENTS_TARGET_FILES_PER_SECOND))
+    // A small get makes two calls, the master's stat (with its read tokens) and a worker's ReadPiece:
+    // half the rate of bare calls bounds it.
+    Measured get1 = measured(run -> get(one, runDir("/small1", run), name + ".1client"));
+    out.accept(get1.figure("get." + name + ".1client", figure -> figure.ofLimit(limits.grpcUnary1(), 2, ""))
         .note(getWarmUp));
+    out.accept(get1.cpu("get." + name + ".1client.cpu"));
+    Measured getMany = measured(run -> get(many, runDir(manyDir, run), manyName));
+    out.accept(getMany.figure("get." + manyName, figure -> figure.ofLimit(limits.grpcUnaryMany(), 2,
+        target(GET_8CLIENTS_TARGET_FILES_PER_SECOND))));
     out.accept(getMany.cpu("get." + manyName + ".cpu"));
   }
 
