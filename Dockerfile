@@ -7,6 +7,6 @@ RUN mvn -B -q -DskipTests package
 FROM eclipse-temurin:21-jre
 COPY --from=build /src/hiro-app/target/hiro.jar /opt/hiro/hiro.jar
 WORKDIR /data
-# The collector and young generation of deploy/hiro-jvm-options' daemons and transfers.
+# The collector and young generation of deploy/hiro-jvm-options' daemons.
 ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:-UseAdaptiveSizePolicy", "-jar", "/opt/hiro/hiro.jar"]
 CMD ["--help"]

@@ -53,7 +53,12 @@ class DeployFilesTest {
           "-XX:-UseAdaptiveSizePolicy", "-Xmn32m");
     }
     assertThat(jvmOptions("-Xmx1g -XX:+UseG1GC", "client", "get", "/a"))
-        .containsExactly("-XX:-UseAdaptiveSizePolicy", "-Xmn32m");
+        .containsExactly("-XX:-UseAdaptiveSizePolicy");
+    // A user who sizes the heap sizes its young generation too.
+    for (String sizing : List.of("-Xmx2g", "-Xms512m", "-Xmn64m", "-XX:NewRatio=2", "-XX:MaxNewSize=64m")) {
+      assertThat(jvmOptions(sizing, "client", "cat", "/a")).as(sizing).containsExactly("-XX:+UseParallelGC",
+          "-XX:-UseAdaptiveSizePolicy");
+    }
   }
 
   @Test

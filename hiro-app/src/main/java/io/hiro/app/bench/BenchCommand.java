@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls = new TlsOptions();
 
-  @Option(names = "--quick", description = "Smaller sizes (64 MiB file, 200 small files, 1,000 mkdir and stat): "
+  @Option(names = "--quick", description = "Smaller sizes (64 MiB file, 50 small files, 250 mkdir, 500 stat): "
       + "under a minute.")
   boolean quick;
 

@@ -17,19 +17,18 @@ import java.util.function.IntToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back by 1 client
- * and by 8 (into memory, as {@code hiro client cat} does, each the files put with as many clients)
- * and compared byte for byte. Each client
- * puts from its own local file of random bytes. Untimed first, with 8 clients: rounds of as many puts
- * as are timed for {@link BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), and on
- * while the JIT compilers are busy (see {@link #warmUp}), the first one got back, into directories
- * left for the run's final cleanup (deleting thousands of
- * replicas costs the workers CPU while they go). The timed gets come after untimed ones of their
- * own ({@link #getWarmUp}). Each figure is timed {@link
- * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its
- * own, and the median printed with the runs; the CPU figure covers all of them. One run of 2,000
- * puts lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a
- * quarter (session 21).
+ * Many 4 KiB files, replication 3: put with 1 client, put with 8 clients, then got back (into
+ * memory, as {@code hiro client cat} does) and compared byte for byte: the 1-client puts' files by 1
+ * client, the 8-client puts' by 8. Each client puts from its own local file of random bytes.
+ * Untimed first, with 8 clients: rounds of as many puts as are timed for {@link
+ * BenchSizes#putWarmUp()} (at least {@link #WARM_UP_ROUNDS_MIN}), and on while the JIT compilers are
+ * busy (see {@link #warmUp}), the first one got back, into directories left for the run's final
+ * cleanup (deleting thousands of replicas costs the workers CPU while they go). The timed gets come
+ * after untimed ones of their own ({@link #getWarmUp}). Each figure is timed {@link
+ * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its own,
+ * and the median printed with the runs; the CPU figure covers all of them. One run of 2,000 puts
+ * lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a quarter
+ * (session 21).
  */
 final class SmallFileBench {
   static final double PUT_1CLIENT_TARGET_FILES_PER_SECOND = 500;
