@@ -15,7 +15,7 @@ import java.util.*;
 import java.util.concurrent.*;
 
 /**
- * Hiro's small puts (8 clients) and the bare floor's (PutFloor's put shape: CreateFile, WriteWholePiece
+ * Hiro's small puts (8 clients; -Dclients=N for N, N dividing 2,000) and the bare floor's (PutFloor's put shape: CreateFile, WriteWholePiece
  * along the chain, CommitFile; none of Hiro's work) taking turns, 2,000 puts per turn: files/s, CPU ms per put,
  * and voluntary+involuntary context switches per put, of the client JVM (this one), the master and each worker.
  * usage: Pair9 DIR WARM_SECONDS TURNS
@@ -59,6 +59,7 @@ public class Pair9 {
   public static void main(String[] a) throws Exception {
     Path base = Path.of(a[0]);
     int warm = Integer.parseInt(a[1]), turns = Integer.parseInt(a[2]);
+    int n = Integer.getInteger("clients", 8), each = 2000 / n; // -Dclients=1: the one-client puts (session 39)
     Files.createDirectories(base);
     Path input = base.resolve("small.bin");
     byte[] b = new byte[4096]; new Random(3).nextBytes(b); Files.write(input, b);
@@ -72,19 +73,19 @@ public class Pair9 {
       for (Process p : nodes.workerProcesses().subList(0, 3)) barePids.add(p.pid());
       List<HiroClient> clients = new ArrayList<>();
       List<Floor> floors = new ArrayList<>();
-      for (int i = 0; i < 8; i++) { clients.add(cluster.client()); floors.add(new Floor(nodes, content)); }
-      ExecutorService pool = Executors.newFixedThreadPool(8);
+      for (int i = 0; i < n; i++) { clients.add(cluster.client()); floors.add(new Floor(nodes, content)); }
+      ExecutorService pool = Executors.newFixedThreadPool(n);
       int[] dir = {0};
       Turn hiro = () -> {
         String d = "/r" + dir[0]++;
         List<Future<?>> fs = new ArrayList<>();
-        for (int c = 0; c < 8; c++) { int cc = c; fs.add(pool.submit(() -> { clients.get(cc).mkdir(d + "/" + cc, true);
-          for (int i = 0; i < 250; i++) clients.get(cc).put(input, d + "/" + cc + "/f" + i, new PutOptions(3, 0, false)); return null; })); }
+        for (int c = 0; c < n; c++) { int cc = c; fs.add(pool.submit(() -> { clients.get(cc).mkdir(d + "/" + cc, true);
+          for (int i = 0; i < each; i++) clients.get(cc).put(input, d + "/" + cc + "/f" + i, new PutOptions(3, 0, false)); return null; })); }
         for (Future<?> f : fs) f.get();
       };
       Turn bare = () -> {
         List<Future<?>> fs = new ArrayList<>();
-        for (int c = 0; c < 8; c++) { int cc = c; fs.add(pool.submit(() -> { for (int i = 0; i < 250; i++) floors.get(cc).put(); return null; })); }
+        for (int c = 0; c < n; c++) { int cc = c; fs.add(pool.submit(() -> { for (int i = 0; i < each; i++) floors.get(cc).put(); return null; })); }
         for (Future<?> f : fs) f.get();
       };
       long end = System.nanoTime() + warm * 1_000_000_000L;
