@@ -59,7 +59,9 @@ public class Pair9 {
   public static void main(String[] a) throws Exception {
     Path base = Path.of(a[0]);
     int warm = Integer.parseInt(a[1]), turns = Integer.parseInt(a[2]);
-    int n = Integer.getInteger("clients", 8), each = 2000 / n; // -Dclients=1: the one-client puts (session 39)
+    int n = Integer.getInteger("clients", 8); // -Dclients=1: the one-client puts (session 39)
+    if (n < 1 || 2000 % n != 0) throw new IllegalArgumentException("-Dclients must divide 2,000: " + n);
+    int each = 2000 / n;
     Files.createDirectories(base);
     Path input = base.resolve("small.bin");
     byte[] b = new byte[4096]; new Random(3).nextBytes(b); Files.write(input, b);
