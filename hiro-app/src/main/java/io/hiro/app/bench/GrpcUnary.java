@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * network thread that read it (as the master answers a stat since session 14), with no
  * credentials, no metrics and no master behind it; each client has its own channel and network
  * thread ({@link ClientThreads}, as a {@code HiroClient}) and calls in a loop, as the bench's
- * clients do. A Hiro stat is one such call, so it cannot beat this figure;
- * a small-file get is two (the bench sets it beside half this rate), a small-file put several. Calls are made untimed first for a while: the server's JVM is new,
- * while the master has been serving the bench for minutes by the time its stat is timed.
+ * clients do. A Hiro stat is one such call, so it cannot beat this figure; a small-file get is two
+ * (the bench sets it beside half this rate), a small-file put several. Calls are made untimed first
+ * for a while: the server's JVM is new, while the master has been serving the bench for minutes by
+ * the time its stat is timed.
  */
 final class GrpcUnary {
   private static final MethodDescriptor<StatRequest, StatResponse> ECHO = MethodDescriptor
