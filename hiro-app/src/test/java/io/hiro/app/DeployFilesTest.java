@@ -47,17 +47,18 @@ class DeployFilesTest {
         "-XX:TieredStopAtLevel=1");
     assertThat(jvmOptions("", "client", "put", "/a")).containsExactly("-XX:+UseParallelGC",
         "-XX:-UseAdaptiveSizePolicy");
-    // A read keeps its piece arrays out of the young generation, so no collection copies them.
+    // A read compiles less (a one-shot command), and keeps its piece arrays out of the young
+    // generation, so no collection copies them.
     for (String read : List.of("get", "cat")) {
       assertThat(jvmOptions("", "client", read, "/a")).as(read).containsExactly("-XX:+UseParallelGC",
-          "-XX:-UseAdaptiveSizePolicy", "-Xmn32m");
+          "-XX:-UseAdaptiveSizePolicy", "-XX:MaxInlineLevel=6", "-XX:InlineSmallCode=1000", "-Xmn32m");
     }
     assertThat(jvmOptions("-Xmx1g -XX:+UseG1GC", "client", "get", "/a"))
-        .containsExactly("-XX:-UseAdaptiveSizePolicy");
+        .containsExactly("-XX:-UseAdaptiveSizePolicy", "-XX:MaxInlineLevel=6", "-XX:InlineSmallCode=1000");
     // A user who sizes the heap sizes its young generation too.
     for (String sizing : List.of("-Xmx2g", "-Xms512m", "-Xmn64m", "-XX:NewRatio=2", "-XX:MaxNewSize=64m")) {
       assertThat(jvmOptions(sizing, "client", "cat", "/a")).as(sizing).containsExactly("-XX:+UseParallelGC",
-          "-XX:-UseAdaptiveSizePolicy");
+          "-XX:-UseAdaptiveSizePolicy", "-XX:MaxInlineLevel=6", "-XX:InlineSmallCode=1000");
     }
   }
 
