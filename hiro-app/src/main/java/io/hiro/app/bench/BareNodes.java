@@ -80,7 +80,7 @@ final class BareNodes implements AutoCloseable {
       processes.add(workerProcesses().get(w).toHandle());
     }
     Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
-    String warmUp = PutWarmUp.untimedRuns(untimedLeast, untimedMost, cpu, "runs", run::run);
+    String warmUp = PutWarmUp.untimedRuns(untimedLeast, untimedMost, cpu, "runs", index -> run.run());
     Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
     double[] runs = new double[sizes.timedRuns()];
     for (int timed = 0; timed < sizes.timedRuns(); timed++) {

@@ -196,7 +196,7 @@ final class BigFileBench {
    */
   private String warmUpCats() throws IOException {
     return PutWarmUp.untimedRuns(sizes.bigReadWarmUpsMin(), sizes.bigPutWarmUpsMax(), Optional.of(cpu), "cats",
-        () -> client.cat(remotePath, OutputStream.nullOutputStream()));
+        index -> client.cat(remotePath, OutputStream.nullOutputStream()));
   }
 
   /** Where timed put {@code run} puts the file; the reads read the first. */

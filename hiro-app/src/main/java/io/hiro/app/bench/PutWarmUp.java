@@ -90,24 +90,17 @@ final class PutWarmUp {
    * untimed rounds of {@code what} in S s; JIT compilers P% of the last one's CPU)".
    */
   static String untimedRounds(int min, Duration max, CpuMeter cpu, String what, IntConsumer round) {
-    long started = System.nanoTime();
-    long until = started + max.toNanos();
-    PutWarmUp settling = new PutWarmUp(min, Integer.MAX_VALUE, cpu.coversCluster());
-    OptionalDouble lastShare;
-    boolean settled;
-    do {
-      CpuMeter.Sample before = cpu.sample();
-      round.accept(settling.done());
-      lastShare = cpu.add(null, before, cpu.sample()).compilerShare();
-      settled = settling.putDone(lastShare);
-    } while (!settled && System.nanoTime() < until);
-    return note(settling.done(), "rounds of " + what, started, lastShare);
+    try {
+      return untimed(min, Integer.MAX_VALUE, max.toNanos(), Optional.of(cpu), "rounds of " + what, round::accept);
+    } catch (IOException e) {
+      throw new AssertionError("an IntConsumer throws no IOException", e);
+    }
   }
 
-  /** One untimed run of a warm-up counted in runs. */
+  /** One untimed run of a warm-up, given its index (from 0). */
   @FunctionalInterface
   interface UntimedRun {
-    void run() throws IOException;
+    void run(int index) throws IOException;
   }
 
   /**
@@ -119,15 +112,23 @@ final class PutWarmUp {
    */
   static String untimedRuns(int least, int most, Optional<CpuMeter> cpu, String what, UntimedRun run)
       throws IOException {
+    return untimed(least, most, Long.MAX_VALUE, cpu, what, run);
+  }
+
+  /** {@link #untimedRounds} and {@link #untimedRuns}: at most {@code most} runs and {@code maxNanos}. */
+  private static String untimed(int least, int most, long maxNanos, Optional<CpuMeter> cpu, String what,
+      UntimedRun run) throws IOException {
     long started = System.nanoTime();
     PutWarmUp settling = new PutWarmUp(least, most, cpu.map(CpuMeter::coversCluster).orElse(false));
     OptionalDouble share;
+    boolean settled;
     do {
       Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
-      run.run();
+      run.run(settling.done());
       share = cpu.isPresent() ? cpu.get().add(null, before.get(), cpu.get().sample()).compilerShare()
           : OptionalDouble.empty();
-    } while (!settling.putDone(share));
+      settled = settling.putDone(share);
+    } while (!settled && System.nanoTime() - started < maxNanos);
     return note(settling.done(), what, started, share);
   }
 
