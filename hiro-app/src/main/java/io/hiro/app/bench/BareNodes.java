@@ -57,11 +57,17 @@ final class BareNodes implements AutoCloseable {
     return nodes.get(0).process();
   }
 
-  /** One run of the large file through the bare workers; an exception if it failed. */
+  /**
+   * One run of the large file through the bare workers; an exception if it failed. {@code timedRun}
+   * is the timed run's number, from 0, or {@link #UNTIMED}.
+   */
   @FunctionalInterface
   interface Run {
-    void run() throws IOException;
+    void run(int timedRun) throws IOException;
   }
+
+  /** The {@code timedRun} of an untimed {@link Run}. */
+  static final int UNTIMED = -1;
 
   /**
    * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: untimed runs first
@@ -80,12 +86,12 @@ final class BareNodes implements AutoCloseable {
       processes.add(workerProcesses().get(w).toHandle());
     }
     Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
-    String warmUp = PutWarmUp.untimedRuns(untimedLeast, untimedMost, cpu, "runs", index -> run.run());
+    String warmUp = PutWarmUp.untimedRuns(untimedLeast, untimedMost, cpu, "runs", index -> run.run(UNTIMED));
     Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
     double[] runs = new double[sizes.timedRuns()];
     for (int timed = 0; timed < sizes.timedRuns(); timed++) {
       long started = System.nanoTime();
-      run.run();
+      run.run(timed);
       runs[timed] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
     }
     Figure figure = Figure.medianOf(name, runs, "MB/s").withRuns(runs, "MB/s")

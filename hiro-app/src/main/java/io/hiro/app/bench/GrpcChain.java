@@ -36,11 +36,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Between {@code limit.plain_chain} (the same bytes by plain sockets in one process) and
  * {@code put.1gib}: what grpc-java and the chain's shape cost, apart from what Hiro's own code does.
- * Each piece's copies are overwritten in place from the second run on, so that no run waits on the
- * disk discarding the blocks of one before it (see docs/BENCHMARKS.md, session 11), and the copies
- * are new blocks only in the first, untimed run (Hiro's replicas always are); the median of
- * {@link BenchSizes#timedRuns()} runs after as many untimed ones as the large put's least
- * ({@link BenchSizes#bigPutWarmUpsMin()}), as the large put is measured.
+ * The untimed runs overwrite one set of copies in place ({@link GrpcGet} reads it afterwards); each
+ * timed run writes its copies into new files, new blocks as Hiro's replicas always are (overwriting
+ * in place ran 1.24 times faster on the bench's VM: docs/BENCHMARKS.md, session 40), and nothing is
+ * deleted until the bench ends, so that no run waits on the disk discarding the blocks of one before
+ * it (session 11). The median of {@link BenchSizes#timedRuns()} runs after as many untimed ones as
+ * the large put's least ({@link BenchSizes#bigPutWarmUpsMin()}), as the large put is measured.
  */
 final class GrpcChain {
   private static final int REPLICATION = HiroBench.REPLICATION;
@@ -70,16 +71,22 @@ final class GrpcChain {
         chain.channels.add(Rpc.channel(HostPort.parse(worker.getAddress())));
       }
       return nodes.timed("limit.grpc_chain", "sender", REPLICATION, input, sizes, sizes.bigPutWarmUpsMin(),
-          sizes.bigPutWarmUpsMin(), () -> chain.put(deadlineNanos));
+          sizes.bigPutWarmUpsMin(), timedRun -> chain.put(timedRun, deadlineNanos));
     } finally {
       chain.channels.forEach(ManagedChannel::shutdownNow);
     }
   }
 
-  /** One put of the whole file: every piece stored on all {@link #REPLICATION} workers, or an exception. */
-  private void put(long deadlineNanos) throws IOException {
+  /**
+   * One put of the whole file: every piece stored on all {@link #REPLICATION} workers, or an
+   * exception. Untimed ({@link BareNodes#UNTIMED}), its pieces are numbered from 0, so that the copies
+   * of the run before are overwritten; timed run {@code k}'s from {@code (k + 1) * pieces}, files of
+   * their own.
+   */
+  private void put(int timedRun, long deadlineNanos) throws IOException {
     long pieceBytes = Limits.PIECE_SIZE_DEFAULT_BYTES;
     int pieces = (int) ((input.sizeBytes() + pieceBytes - 1) / pieceBytes);
+    long firstPieceId = timedRun == BareNodes.UNTIMED ? 0 : (timedRun + 1L) * pieces;
     try (FileChannel file = FileChannel.open(input.path(), StandardOpenOption.READ);
          ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
       // The first failure ends the put at once: the pieces after it would only wait out their own deadlines.
@@ -98,7 +105,7 @@ final class GrpcChain {
           checkNotFailed(failed);
           sent.add(senders.submit(() -> {
             try {
-              return (long) sendPiece(file, piece, offset, length);
+              return (long) sendPiece(file, firstPieceId + piece, piece, offset, length);
             } catch (RuntimeException | Error e) {
               failed.completeExceptionally(e);
               throw e;
@@ -134,10 +141,13 @@ final class GrpcChain {
     }
   }
 
-  /** Sends piece {@code index} to its chain (the primary takes turns); returns how many workers stored it. */
-  private int sendPiece(FileChannel file, int index, long offset, long length) {
+  /**
+   * Sends the file's piece {@code index}, as piece {@code pieceId}, to its chain (the primary takes
+   * turns); returns how many workers stored it.
+   */
+  private int sendPiece(FileChannel file, long pieceId, int index, long offset, long length) {
     int primary = index % REPLICATION;
-    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(index).setLength(length)
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(pieceId).setLength(length)
         .addAllDownstream(PutFloor.downstreamOf(workers, primary)).build();
     WritePieceResponse answer = PieceWriteCall.write(channels.get(primary), workers.get(primary), header,
         (offsetInPiece, into) -> read(file, offset + offsetInPiece, into)).response();

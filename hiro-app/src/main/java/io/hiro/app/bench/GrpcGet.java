@@ -73,7 +73,7 @@ final class GrpcGet {
         }
         GrpcGet get = new GrpcGet(input, channels);
         return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, sizes.bigReadWarmUpsMin(),
-            sizes.bigPutWarmUpsMax(), () -> get.get(deadlineNanos));
+            sizes.bigPutWarmUpsMax(), timedRun -> get.get(deadlineNanos));
       } finally {
         channels.forEach(ManagedChannel::shutdownNow);
       }
