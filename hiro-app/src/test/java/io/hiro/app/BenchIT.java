@@ -49,7 +49,8 @@ class BenchIT {
         List.of("put.4kib.1client: files/s", "put.4kib.1client.cpu: ms/file", "put.4kib.8clients: files/s",
             "put.4kib.8clients.cpu: ms/file", "get.4kib.1client: files/s", "get.4kib.1client.cpu: ms/file",
             "get.4kib.8clients: files/s", "get.4kib.8clients.cpu: ms/file",
-            "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s", "stat.8clients: ops/s",
+            "mkdir.1client: ops/s", "mkdir.8clients: ops/s", "stat.1client: ops/s",
+            "limit.grpc_unary.8clients.turns: ops/s", "stat.8clients: ops/s",
             "cli.stat: s")).flatMap(List::stream).toList();
   }
 
@@ -69,7 +70,8 @@ class BenchIT {
     assertThat(bench.stdout()).contains("put.64mib: ", "ratio", "limit.disk_fsync_write / 3", "target",
         "of limit.plain_chain", "of limit.grpc_chain", "(CPU of the sender and the 3 workers: ",
         "(CPU of the reader and the 3 workers: ", "of limit.grpc_get",
-        "(limit.grpc_unary.8clients)", "(limit.grpc_unary.1client / 2)",
+        "(limit.grpc_unary.8clients.turns)   target >= 20000 ops/s", "(taking turns with stat.8clients)",
+        " of limit.grpc_unary.8clients ", "(limit.grpc_unary.1client / 2)",
         "(limit.grpc_unary.8clients / 2)   target >= ",
         "of limit.piece_files.1client", "of limit.piece_files.8clients",
         "of limit.put_floor.1client", "of limit.put_floor.8clients", "of limit.put_lean.1client",

@@ -57,43 +57,90 @@ final class GrpcUnary {
 
   private GrpcUnary() {}
 
-    /**
-   * Calls per second with each of {@code clientCounts} clients in turn making {@code totalCalls}
-   * calls between them, to one echo server in a JVM of its own (as the master is), started here and
-   * stopped at the end; one figure per count, in order. Each count is warmed up for {@code warmUp}
-   * first.
+  /**
+   * The echo server, started in a JVM of its own; it serves until {@link #close}. The bench keeps it
+   * from its limits to its stats, so that {@code stat.8clients} can take turns with bare calls
+   * ({@link Callers}) on a server whose JVM has compiled its path already.
    */
-  static List<Figure> measure(List<Integer> clientCounts, int totalCalls, Duration warmUp, long deadlineNanos)
-      throws IOException {
-    List<Figure> figures = new ArrayList<>();
-    try (BenchNode server = BenchNode.start(GrpcUnary.class)) {
-      HostPort address = new HostPort("127.0.0.1", server.port());
-      for (int clients : clientCounts) {
-        figures.add(measure(address, clients, totalCalls, warmUp, deadlineNanos));
-      }
+  static final class Echo implements AutoCloseable {
+    private final BenchNode server;
+
+    private Echo(BenchNode server) {
+      this.server = server;
     }
-    return figures;
+
+    static Echo start() throws IOException {
+      return new Echo(BenchNode.start(GrpcUnary.class));
+    }
+
+    /**
+     * Calls per second with each of {@code clientCounts} clients in turn making {@code totalCalls}
+     * calls between them, one figure per count, in order. Each count is warmed up for {@code warmUp}
+     * first.
+     */
+    List<Figure> measure(List<Integer> clientCounts, int totalCalls, Duration warmUp, long deadlineNanos)
+        throws IOException {
+      List<Figure> figures = new ArrayList<>();
+      for (int clients : clientCounts) {
+        try (Callers callers = callers(clients, deadlineNanos)) {
+          callers.warmUp(warmUp, totalCalls, deadlineNanos);
+          figures.add(Figure.of(name(clients), callers.rate(totalCalls, deadlineNanos), "ops/s"));
+        }
+      }
+      return figures;
+    }
+
+    /** {@code clients} callers, each on a channel and network thread of its own, connected. */
+    Callers callers(int clients, long deadlineNanos) {
+      return new Callers(new HostPort("127.0.0.1", server.port()), clients, deadlineNanos);
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
   }
 
-  private static Figure measure(HostPort server, int clients, int totalCalls, Duration warmUp, long deadlineNanos)
-      throws IOException {
-    List<ManagedChannel> channels = new ArrayList<>();
-    List<ClientThreads> threads = new ArrayList<>();
-    try {
-      for (int c = 0; c < clients; c++) {
-        threads.add(new ClientThreads("bench-grpc-net"));
-        channels.add(Rpc.channel(server, RpcSecurity.PLAINTEXT, threads.get(c)));
-        call(channels.get(c), deadlineNanos); // connects before the clock starts
+  /** The figure's name for {@code clients} clients: {@code limit.grpc_unary.8clients}. */
+  static String name(int clients) {
+    return "limit.grpc_unary." + clients + (clients == 1 ? "client" : "clients");
+  }
+
+  /** Clients of the echo server, each with its own channel and network thread ({@link ClientThreads}, as a {@code HiroClient}). */
+  static final class Callers implements AutoCloseable {
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<ClientThreads> threads = new ArrayList<>();
+
+    private Callers(HostPort server, int clients, long deadlineNanos) {
+      try {
+        for (int c = 0; c < clients; c++) {
+          threads.add(new ClientThreads("bench-grpc-net"));
+          channels.add(Rpc.channel(server, RpcSecurity.PLAINTEXT, threads.get(c)));
+          call(channels.get(c), deadlineNanos); // connects before the clock starts
+        }
+      } catch (RuntimeException e) {
+        close();
+        throw e;
       }
+    }
+
+    /** Untimed calls, in batches, for {@code warmUp}. */
+    void warmUp(Duration warmUp, int totalCalls, long deadlineNanos) throws IOException {
       long warmUntil = System.nanoTime() + warmUp.toNanos();
       do {
-        calls(channels, Math.max(clients, Math.min(WARM_UP_BATCH_CALLS, totalCalls / 10)), deadlineNanos);
+        calls(channels, Math.max(channels.size(), Math.min(WARM_UP_BATCH_CALLS, totalCalls / 10)), deadlineNanos);
       } while (System.nanoTime() < warmUntil);
+    }
+
+    /** {@code totalCalls} calls spread over the clients, all at once; returns the calls per second. */
+    double rate(int totalCalls, long deadlineNanos) throws IOException {
       long started = System.nanoTime();
       calls(channels, totalCalls, deadlineNanos);
-      double perSecond = totalCalls / ((System.nanoTime() - started) / 1e9);
-      return Figure.of("limit.grpc_unary." + clients + (clients == 1 ? "client" : "clients"), perSecond, "ops/s");
-    } finally {
+      return totalCalls / ((System.nanoTime() - started) / 1e9);
+    }
+
+    @Override
+    public void close() {
       channels.forEach(ManagedChannel::shutdownNow);
       threads.forEach(ClientThreads::close);
     }

@@ -60,8 +60,11 @@ public final class HiroBench {
          HiroClient admin = HiroClient.connect(master, security)) {
       checkLiveWorkers(admin);
       RandomFile input = RandomFile.write(inputPath, sizes.bigFileBytes(), seed, deadline());
-      Limits limits = measureLimits(input, out);
-      runHiro(new Clients(one, many, admin), input, limits, seed, out);
+      // Serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end.
+      try (GrpcUnary.Echo echo = GrpcUnary.Echo.start()) {
+        Limits limits = measureLimits(input, echo, out);
+        runHiro(new Clients(one, many, admin), input, limits, echo, seed, out);
+      }
     } finally {
       Files.deleteIfExists(inputPath);
       for (int c = 0; c < sizes.clientCount(); c++) {
@@ -71,7 +74,7 @@ public final class HiroBench {
     }
   }
 
-  private Limits measureLimits(RandomFile input, Consumer<Figure> out) throws IOException {
+  private Limits measureLimits(RandomFile input, GrpcUnary.Echo echo, Consumer<Figure> out) throws IOException {
     Figure disk = MachineLimits.diskFsyncWrite(input);
     out.accept(disk);
     Figure directWrite = DiskDirectWrite.measure(input, workDir, deadline());
@@ -88,7 +91,7 @@ public final class HiroBench {
     out.accept(KernelCosts.syscall(workDir, sizes.statCount() * 10, deadline()));
     Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
     out.accept(chain);
-    List<Figure> unary = GrpcUnary.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
+    List<Figure> unary = echo.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
         deadline());
     unary.forEach(out);
     Figure grpcChain;
@@ -118,8 +121,8 @@ public final class HiroBench {
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}
 
-  private void runHiro(Clients clients, RandomFile input, Limits limits, long seed, Consumer<Figure> out)
-      throws IOException {
+  private void runHiro(Clients clients, RandomFile input, Limits limits, GrpcUnary.Echo echo, long seed,
+      Consumer<Figure> out) throws IOException {
     String remoteDir = "/bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
@@ -130,7 +133,7 @@ public final class HiroBench {
       }
       new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
-      new NamespaceBench(sizes, cpu, remoteDir).run(clients.one(), clients.many(), limits, out);
+      new NamespaceBench(sizes, cpu, remoteDir).run(clients.one(), clients.many(), limits, echo, out);
       if (cli.isPresent()) {
         out.accept(uncheckedStat(cli.get()));
       }
