@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,15 +26,19 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code limit.grpc_chain}: the large put's bytes over Hiro's own transport, with none of Hiro's
- * work. Three bare workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own,
+ * {@code limit.grpc_chain}: the large put's bytes over Hiro's own transport, with the checks Hiro's
+ * design makes (since session 40) and none of Hiro's other work. Three bare workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own,
  * Hiro's gRPC settings) take the file in pieces of Hiro's default size, {@link #PIECES_IN_FLIGHT} at a time as Hiro's
  * client sends them, each piece a WritePiece stream sent by Hiro's own {@link PieceWriteCall} (1 MiB
  * messages, each with its CRC32C, gRPC flow control) to a primary that takes turns. Each worker
  * forwards every message to the next one while it writes its copy as Hiro's workers do (O_DIRECT
  * through an aligned buffer where the file system takes it), takes the next message only once the
- * next worker is ready for it, and fsyncs its copy at the piece's end. No checksums checked, no
- * whole-file SHA-256, no master, no placement, tokens or replica bookkeeping.
+ * next worker is ready for it, and fsyncs its copy at the piece's end. The checks are Hiro's: the
+ * sender takes the whole file's SHA-256 on a thread of its own while the pieces go (a second read of
+ * the file, as Hiro's client makes it), and each worker checks each message's CRC32C from its blocks'
+ * parts before it forwards or writes it, keeping the blocks' checksums ({@code PutFloorWorker}); until
+ * session 40 there were none, and the client's SHA-256 alone was more than half of what Hiro's put
+ * took beyond this figure's CPU. No master, no placement, tokens, metrics or replica bookkeeping.
  *
  * <p>Between {@code limit.plain_chain} (the same bytes by plain sockets in one process) and
  * {@code put.1gib}: what grpc-java and the chain's shape cost, apart from what Hiro's own code does.
@@ -89,6 +95,8 @@ final class GrpcChain {
     long firstPieceId = timedRun == BareNodes.UNTIMED ? 0 : (timedRun + 1L) * pieces;
     try (FileChannel file = FileChannel.open(input.path(), StandardOpenOption.READ);
          ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+      // The whole file's SHA-256 beside the pieces, as Hiro's client takes it (Uploader).
+      Future<Long> hashed = senders.submit(() -> sha256(file));
       // The first failure ends the put at once: the pieces after it would only wait out their own deadlines.
       CompletableFuture<Void> failed = new CompletableFuture<>();
       List<Future<Long>> sent = new ArrayList<>();
@@ -119,6 +127,10 @@ final class GrpcChain {
           if (stored != REPLICATION) {
             throw new IOException("limit.grpc_chain: a piece was stored " + stored + " times, not " + REPLICATION);
           }
+        }
+        long digested = MachineLimits.await(hashed, deadlineNanos, "limit.grpc_chain");
+        if (digested != input.sizeBytes()) {
+          throw new IOException("limit.grpc_chain: the SHA-256 took " + digested + " bytes of " + input.sizeBytes());
         }
       } catch (IOException | RuntimeException e) {
         senders.shutdownNow(); // a piece still sending is cancelled (PieceWriteCall cancels its call when interrupted)
@@ -152,6 +164,23 @@ final class GrpcChain {
     WritePieceResponse answer = PieceWriteCall.write(channels.get(primary), workers.get(primary), header,
         (offsetInPiece, into) -> read(file, offset + offsetInPiece, into)).response();
     return answer.getStoredWorkerIdsCount();
+  }
+
+  /** The SHA-256 of the whole file, read from its start in 1 MiB reads; returns the bytes it took. */
+  private static long sha256(FileChannel file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    long position = 0;
+    for (int n; (n = file.read(buffer.clear(), position)) > 0; position += n) {
+      digest.update(buffer.flip());
+    }
+    digest.digest();
+    return position;
   }
 
   private static void read(FileChannel file, long position, ByteBuffer into) {

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * clients do. A Hiro stat is one such call, so it cannot beat this figure; a small-file get is two
  * (the bench sets it beside half this rate), a small-file put several. Calls are made untimed first
  * for a while: the server's JVM is new, while the master has been serving the bench for minutes by
- * the time its stat is timed.
+ * the time its stat is timed. The server then stays up until the stats, and {@code stat.8clients}
+ * takes turns with 8 new callers of it ({@link NamespaceBench}).
  */
 final class GrpcUnary {
   private static final MethodDescriptor<StatRequest, StatResponse> ECHO = MethodDescriptor

@@ -15,6 +15,7 @@ import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
 import io.hiro.proto.ReadPieceRequest;
 import io.hiro.proto.ReadPieceResponse;
+import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceHeader;
 import io.hiro.proto.WritePieceRequest;
@@ -22,6 +23,7 @@ import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.rpc.GrpcReplicaSinkFactory;
 import io.hiro.worker.rpc.SerialExecutor;
+import io.hiro.worker.store.BlockChecksums;
 import io.hiro.worker.store.DirectWrites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -228,7 +230,9 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
    * <p>A piece longer than {@link PutFloorNode#LARGE_PIECE_BYTES} ({@link GrpcChain}'s) is written as
    * Hiro's workers write one, with O_DIRECT through an aligned staging buffer where the file system
    * takes it, into a file named by its piece id (made on its first use, overwritten in place after);
-   * a failure on the way (the disk, the next worker) ends the stream at once with its reason.
+   * since session 40 each of its messages is first checked as Hiro's workers check one (its offset,
+   * its CRC32C from its blocks' parts, the blocks' checksums kept: {@link #check}). A failure on the
+   * way (the check, the disk, the next worker) ends the stream at once with its reason.
    */
   private final class Incoming implements StreamObserver<WritePieceRequest> {
     private final ServerCallStreamObserver<WritePieceResponse> response;
@@ -240,6 +244,8 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
     private FileChannel direct;
     private ByteBuffer staging;
     private StagedDirectWrite large;
+    /** A large piece's block checksums, kept as Hiro's workers keep them. */
+    private final BlockChecksums checksums = new BlockChecksums();
     private long received;
     private boolean ended;
     /** A message is owed to the sender once the next worker is ready. */
@@ -276,11 +282,13 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
           }
           return;
         }
+        ByteBuffer bytes = request.getData().getData().asReadOnlyByteBuffer();
+        BlockChecksums.Parts parts = large == null ? null : check(request.getData(), bytes);
         if (downstream != null) {
           downstream.onNext(request);
         }
-        ByteBuffer bytes = request.getData().getData().asReadOnlyByteBuffer();
         if (large != null) {
+          checksums.update(bytes, parts);
           received += bytes.remaining();
           large.write(bytes);
         } else {
@@ -293,6 +301,19 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
       } catch (IOException | RuntimeException e) {
         fail(e);
       }
+    }
+
+    /**
+     * A large piece's message checked as Hiro's workers check one before they forward or write it:
+     * its CRC32C, from the checksums of its blocks' parts, which are kept ({@code ChainWriter}).
+     */
+    private BlockChecksums.Parts check(PieceData data, ByteBuffer bytes) throws IOException {
+      BlockChecksums.Parts parts = BlockChecksums.parts(received, bytes);
+      if (data.getOffset() != received || parts.crc32c() != data.getCrc32C()) {
+        throw new IOException("bench worker: the message at offset " + data.getOffset() + " (expected " + received
+            + ") failed its CRC32C or came out of order");
+      }
+      return parts;
     }
 
     private void openLarge(Path path, long length) throws IOException {
@@ -345,6 +366,7 @@ final class PutFloorWorker extends DataServiceGrpc.DataServiceImplBase {
         }
         if (large != null) {
           large.finish();
+          checksums.finish(ReplicaMeta.newBuilder());
           file.force(true);
         } else {
           appendMetaAndSync(file, received);

@@ -1,8 +1,22 @@
 package io.hiro.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.hiro.common.Crc32c;
+import io.hiro.common.HostPort;
 
 import io.hiro.common.Limits;
+import io.hiro.common.rpc.Rpc;
+import io.hiro.proto.DataServiceGrpc;
+import io.hiro.proto.PieceData;
+import io.hiro.proto.WritePieceHeader;
+import io.hiro.proto.WritePieceRequest;
+import io.hiro.proto.WritePieceResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -19,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code limit.grpc_chain} on real bare workers (a JVM each) and a real disk: its timed runs write
  * new files, as Hiro's replicas are new blocks, while its untimed runs overwrite the copies that
- * {@code limit.grpc_get} reads.
+ * {@code limit.grpc_get} reads; and its workers check each message as Hiro's do.
  */
 class GrpcChainIT {
   private static final long PIECE_BYTES = Limits.PIECE_SIZE_DEFAULT_BYTES;
@@ -51,6 +67,46 @@ class GrpcChainIT {
       for (int first : List.of(0, files - 2)) {
         assertThat(crc(worker.resolve("large-" + first + ".piece"), worker.resolve("large-" + (first + 1) + ".piece")))
             .as("worker %d's copy of the file from piece %d", w, first).isEqualTo(input.crc32c());
+      }
+    }
+  }
+
+  @Test
+  void aBareWorkerChecksEachMessageOfALargePieceAsHirosWorkersDo(@TempDir Path dir) throws Exception {
+    byte[] bytes = new byte[1 << 20];
+    new Random(41).nextBytes(bytes);
+    WritePieceHeader header = WritePieceHeader.newBuilder().setPieceId(7).setLength(2L * bytes.length).build();
+
+    try (BareNodes nodes = BareNodes.start(dir.resolve("bare"), 1)) {
+      ManagedChannel channel = Rpc.channel(HostPort.parse(nodes.workers().get(0).getAddress()));
+      try {
+        CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
+        StreamObserver<WritePieceRequest> piece = DataServiceGrpc.newStub(channel)
+            .withDeadlineAfter(1, TimeUnit.MINUTES).writePiece(new StreamObserver<>() {
+              @Override
+              public void onNext(WritePieceResponse response) {
+                answer.complete(response);
+              }
+
+              @Override
+              public void onError(Throwable error) {
+                answer.completeExceptionally(error);
+              }
+
+              @Override
+              public void onCompleted() {
+                answer.completeExceptionally(new AssertionError("the worker ended without an answer"));
+              }
+            });
+        piece.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
+        piece.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
+            .setData(ByteString.copyFrom(bytes)).setCrc32C(Crc32c.of(ByteBuffer.wrap(bytes)) + 1)).build());
+
+        assertThatThrownBy(() -> answer.get(1, TimeUnit.MINUTES))
+            .hasCauseInstanceOf(StatusRuntimeException.class).hasMessageContaining("failed its CRC32C");
+        piece.onError(new IllegalStateException("the test ends the stream"));
+      } finally {
+        channel.shutdownNow();
       }
     }
   }
