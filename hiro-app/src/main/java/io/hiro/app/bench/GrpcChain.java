@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code limit.grpc_chain}: the large put's bytes over Hiro's own transport, with the checks Hiro's
- * design makes (since session 40) and none of Hiro's other work. Three bare workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own,
- * Hiro's gRPC settings) take the file in pieces of Hiro's default size, {@link #PIECES_IN_FLIGHT} at a time as Hiro's
- * client sends them, each piece a WritePiece stream sent by Hiro's own {@link PieceWriteCall} (1 MiB
- * messages, each with its CRC32C, gRPC flow control) to a primary that takes turns. Each worker
+ * design makes (since session 40) and none of Hiro's other work. Three bare workers ({@link
+ * BareNodes}: {@link PutFloorNode}s, each in a JVM of its own, Hiro's gRPC settings) take the file in
+ * pieces of Hiro's default size, {@link #PIECES_IN_FLIGHT} at a time as Hiro's client sends them,
+ * each piece a WritePiece stream sent by Hiro's own {@link PieceWriteCall} (1 MiB messages, each with
+ * its CRC32C, gRPC flow control) to a primary that takes turns. Each worker
  * forwards every message to the next one while it writes its copy as Hiro's workers do (O_DIRECT
  * through an aligned buffer where the file system takes it), takes the next message only once the
  * next worker is ready for it, and fsyncs its copy at the piece's end. The checks are Hiro's: the
@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * took beyond this figure's CPU. No master, no placement, tokens, metrics or replica bookkeeping.
  *
  * <p>Between {@code limit.plain_chain} (the same bytes by plain sockets in one process) and
- * {@code put.1gib}: what grpc-java and the chain's shape cost, apart from what Hiro's own code does.
- * The untimed runs overwrite one set of copies in place ({@link GrpcGet} reads it afterwards); each
+ * {@code put.1gib}: what grpc-java, the chain's shape and the design's checks cost, apart from the
+ * rest of what Hiro's own code does. The untimed runs overwrite one set of copies in place ({@link GrpcGet} reads it afterwards); each
  * timed run writes its copies into new files, new blocks as Hiro's replicas always are (overwriting
  * in place ran 1.24 times faster on the bench's VM: docs/BENCHMARKS.md, session 40), and nothing is
  * deleted until the bench ends, so that no run waits on the disk discarding the blocks of one before
@@ -171,12 +171,7 @@ final class GrpcChain {
 
   /** The SHA-256 of the whole file, read from its start in 1 MiB reads; returns the bytes it took. */
   private static long sha256(FileChannel file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    MessageDigest digest = GrpcGet.sha256();
     ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
     long position = 0;
     for (int n; (n = file.read(buffer.clear(), position)) > 0; position += n) {

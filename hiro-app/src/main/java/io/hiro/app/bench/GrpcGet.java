@@ -119,7 +119,8 @@ final class GrpcGet {
     }
   }
 
-  private static MessageDigest sha256() {
+  /** A SHA-256 digest (the JDK always has one); {@link GrpcChain}'s too. */
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
