@@ -11,6 +11,7 @@ import io.hiro.common.Crc32c;
 import io.hiro.common.HostPort;
 
 import io.hiro.common.Limits;
+import io.hiro.common.rpc.PieceStreams;
 import io.hiro.common.rpc.Rpc;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
@@ -82,22 +83,7 @@ class GrpcChainIT {
       try {
         CompletableFuture<WritePieceResponse> answer = new CompletableFuture<>();
         StreamObserver<WritePieceRequest> piece = DataServiceGrpc.newStub(channel)
-            .withDeadlineAfter(1, TimeUnit.MINUTES).writePiece(new StreamObserver<>() {
-              @Override
-              public void onNext(WritePieceResponse response) {
-                answer.complete(response);
-              }
-
-              @Override
-              public void onError(Throwable error) {
-                answer.completeExceptionally(error);
-              }
-
-              @Override
-              public void onCompleted() {
-                answer.completeExceptionally(new AssertionError("the worker ended without an answer"));
-              }
-            });
+            .withDeadlineAfter(1, TimeUnit.MINUTES).writePiece(PieceStreams.completing(answer));
         piece.onNext(WritePieceRequest.newBuilder().setHeader(header).build());
         piece.onNext(WritePieceRequest.newBuilder().setData(PieceData.newBuilder().setOffset(0)
             .setData(ByteString.copyFrom(bytes)).setCrc32C(Crc32c.of(ByteBuffer.wrap(bytes)) + 1)).build());
