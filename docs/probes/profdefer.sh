@@ -1,6 +1,6 @@
 #!/bin/bash
 # usage: [JVMS=REGEX] [APOPTS=,threads] profdefer.sh OUT START SECONDS CMD...
-# Runs CMD (a probe's java command, from /tmp/prof/s8) in the background, its output in OUT/probe.out. At 20 s
+# Runs CMD (a probe's java command, from /tmp/prof/s8, or from PROBE_DIR) in the background, its output in OUT/probe.out. At 20 s
 # async-profiler 4.2 is loaded into every JVM that CMD started by then (itself and its descendants) whose command
 # line matches JVMS (by default Hiro's daemons, the bench's bare nodes and the probes Small8, Pair9 and StatLoop),
 # and stopped 2 s after the last of them: its attach makes the JIT compile again, which is then over by START
@@ -18,7 +18,7 @@ shift 3
 case "$OUT" in *,*) echo "profdefer.sh: OUT must not contain a comma (async-profiler's options)" >&2; exit 2;; esac
 JVMS=${JVMS:-"master --port [0-9]*|worker --port [0-9]*|PutFloorNode master|PutFloorNode worker [^ ]*|Small8|Pair9|StatLoop"}
 mkdir -p "$OUT"
-cd /tmp/prof/s8 || exit 2
+cd ${PROBE_DIR:-/tmp/prof/s8} || exit 2
 "$@" > "$OUT/probe.out" 2> "$OUT/probe.err" &
 P=$!
 # CMD's process and its descendants
