@@ -67,8 +67,8 @@ final class GrpcChain {
 
   /**
    * The figure, measured on the workers of {@code nodes} (the first {@link #REPLICATION} of them),
-   * which keep their copies (one per piece and worker, overwritten by each run) until the bench
-   * deletes them at the end of its run, as {@link PutFloor}'s files.
+   * which keep their copies (the untimed runs' one set, overwritten by each, and each timed run's
+   * own) until the bench deletes them at the end of its run, as {@link PutFloor}'s files.
    *
    * @param sizes the runs, untimed first (the nodes' JVMs are new and compile as they go), then timed
    */
