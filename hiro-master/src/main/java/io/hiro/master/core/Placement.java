@@ -2,6 +2,7 @@ package io.hiro.master.core;
 
 import io.hiro.common.WorkerId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +19,13 @@ import java.util.Set;
  *       that fails cuts no prompt worker's replica off the chain;
  *   <li>spread over distinct hosts when it can: the prompt workers of a chain cover min(length,
  *       their hosts) hosts, and late ones go to hosts not yet used first;
- *   <li>most free space first (free bytes minus bytes promised to open uploads): the primary is the
- *       eligible worker with the most free space, and each host's best worker is the one used.
+ *   <li>most free space first (free bytes minus bytes promised to open uploads): each host's best
+ *       worker is the one used;
+ *   <li>the primary takes turns: the chain's prompt workers, in the order above, are rotated by the
+ *       caller's {@code turn}, so that the pieces of a file, and one file after another, share out the
+ *       primary's extra work (taking the client's stream and answering it) instead of giving it all to
+ *       the worker with the most free space, which every worker of a chain of all of them would tie
+ *       for on one disk. Turn 0 makes the worker with the most free space the primary.
  * </ol>
  * Ties break on the worker id, so placement is a pure function of its inputs. {@link #target} picks
  * the one worker a re-replication copy goes to, a prompt one whenever it can.
@@ -33,7 +39,8 @@ public final class Placement {
   private static final Comparator<Candidate> MOST_FREE_FIRST =
       Comparator.comparingLong(Candidate::freeBytes).reversed().thenComparing(Candidate::id);
 
-  public static List<WorkerId> chain(List<Candidate> candidates, int length, Set<WorkerId> excluded) {
+  /** The chain for one piece; {@code turn} (any int) chooses which of its prompt workers is the primary. */
+  public static List<WorkerId> chain(List<Candidate> candidates, int length, Set<WorkerId> excluded, int turn) {
     List<Candidate> prompt = new ArrayList<>();
     List<Candidate> late = new ArrayList<>();
     Set<WorkerId> seen = new HashSet<>();
@@ -45,6 +52,9 @@ public final class Placement {
     List<WorkerId> chain = new ArrayList<>();
     Set<String> hostsUsed = new HashSet<>();
     fill(chain, prompt, length, hostsUsed);
+    if (!chain.isEmpty()) {
+      Collections.rotate(chain, -Math.floorMod(turn, chain.size()));
+    }
     fill(chain, late, length, hostsUsed); // last in the chain: one that fails cuts off no prompt replica
     return List.copyOf(chain);
   }

@@ -93,10 +93,12 @@ public final class Uploads {
     List<List<WorkerId>> chains = new ArrayList<>(pieceCount);
     Map<WorkerId, Long> promisedHere = new HashMap<>();
     Set<Long> taken = new HashSet<>();
+    long uploadId = core.freshUploadId();
     for (int i = 0; i < pieceCount; i++) {
       long length = FileNode.pieceLength(sizeBytes, pieceSize, i);
       List<WorkerId> chain = Placement.chain(core.cluster.candidates(now, length,
-          w -> core.state.promisedBytes(w) + promisedHere.getOrDefault(w, 0L)), granted, Set.of());
+          w -> core.state.promisedBytes(w) + promisedHere.getOrDefault(w, 0L)), granted, Set.of(),
+          primaryTurn(uploadId, i));
       chain.forEach(w -> promisedHere.merge(w, length, Long::sum));
       pieceIds[i] = core.freshPieceId(taken);
       taken.add(pieceIds[i]);
@@ -106,7 +108,6 @@ public final class Uploads {
     Node existing = core.state.namespace().lookup(path);
     FileId fileId = existing instanceof FileNode file ? new FileId(file.fileId) : new FileId(core.random.nextLong());
     long version = existing instanceof FileNode file ? file.version + 1 : 1;
-    long uploadId = core.freshUploadId();
     core.apply(new Operation.StartUpload(uploadId, path, fileId, version, sizeBytes, wanted, pieceSize, overwrite,
         minReplicas, now, pieceIds, chains));
     List<PieceView> pieces = new ArrayList<>(pieceCount);
@@ -115,6 +116,15 @@ public final class Uploads {
           now + core.config.uploadExpiryMillis()));
     }
     return new UploadView(uploadId, fileId, version, wanted, granted, pieceSize, minReplicas, pieces);
+  }
+
+  /**
+   * Which worker of piece {@code index}'s chain is its primary ({@link Placement}): the pieces of one
+   * upload take turns, from a start its (random) id gives, so that one file's pieces, and small files
+   * of one piece each, do not all go first to the same worker.
+   */
+  static int primaryTurn(long uploadId, int index) {
+    return (int) (uploadId ^ (uploadId >>> 32)) + index;
   }
 
   /** min-replicas: the configured value, or 2 where two workers are live, else 1; never above the file's replication. */
@@ -140,7 +150,7 @@ public final class Uploads {
       // The piece's own promise on its old chain should not count against it.
       List<WorkerId> chain = Placement.chain(core.cluster.candidates(core.nowMillis(), length,
               w -> core.state.promisedBytes(w) - (old.contains(w) ? length : 0)),
-          upload.replication, excluded);
+          upload.replication, excluded, primaryTurn(uploadId, index));
       if (chain.isEmpty()) {
         throw HiroException.unavailable("no live worker left for piece %d of %s outside %s; start another worker",
             index, upload.path, excluded);

@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Placement's rules hold for random clusters: live candidates only, distinct, most free first, spread over hosts,
- * late (suspect) workers only after every prompt one.
+ * late (suspect) workers only after every prompt one, the primary taking turns among the prompt ones.
  * jqwik has no per-property timeout: tries are bounded here and the module pom bounds the whole test run.
  */
 class PlacementPropertiesTest {
@@ -50,7 +50,7 @@ class PlacementPropertiesTest {
   void lateWorkersFillOnlyWhatPromptOnesCannotAndComeAfterThem(
       @ForAll("clustersWithLateWorkers") List<Placement.Candidate> candidates,
       @ForAll @IntRange(min = 1, max = 16) int length) {
-    List<WorkerId> chain = Placement.chain(candidates, length, Set.of());
+    List<WorkerId> chain = Placement.chain(candidates, length, Set.of(), 0);
 
     Map<WorkerId, Placement.Candidate> byId = new HashMap<>();
     candidates.forEach(c -> byId.put(c.id(), c));
@@ -76,7 +76,7 @@ class PlacementPropertiesTest {
   @Property(tries = 500)
   void chainsFollowThePlacementRules(@ForAll("clusters") List<Placement.Candidate> candidates,
       @ForAll @IntRange(min = 1, max = 16) int length, @ForAll("exclusions") Set<WorkerId> excluded) {
-    List<WorkerId> chain = Placement.chain(candidates, length, excluded);
+    List<WorkerId> chain = Placement.chain(candidates, length, excluded, 0);
 
     Map<WorkerId, Placement.Candidate> byId = new HashMap<>();
     List<Placement.Candidate> eligible = new ArrayList<>();
@@ -95,7 +95,7 @@ class PlacementPropertiesTest {
     if (chain.isEmpty()) {
       return;
     }
-    // The primary has the most free space of all eligible workers.
+    // At turn 0, the primary has the most free space of all eligible workers.
     long mostFree = eligible.stream().mapToLong(Placement.Candidate::freeBytes).max().orElseThrow();
     assertThat(byId.get(chain.getFirst()).freeBytes()).isEqualTo(mostFree);
     // Spread over as many distinct hosts as the chain length allows.
@@ -111,6 +111,24 @@ class PlacementPropertiesTest {
       assertThat(chain.stream().map(byId::get).filter(c -> c.host().equals(host))
           .mapToLong(Placement.Candidate::freeBytes).max().orElseThrow()).isEqualTo(bestOnHost);
     }
+  }
+
+  @Property(tries = 500)
+  void thePrimaryTakesTurnsAmongThePromptWorkersOfTheSameChain(
+      @ForAll("clustersWithLateWorkers") List<Placement.Candidate> candidates,
+      @ForAll @IntRange(min = 1, max = 16) int length, @ForAll int turn) {
+    List<WorkerId> first = Placement.chain(candidates, length, Set.of(), 0);
+    List<WorkerId> chain = Placement.chain(candidates, length, Set.of(), turn);
+
+    Set<WorkerId> late = new HashSet<>();
+    candidates.stream().filter(Placement.Candidate::late).forEach(c -> late.add(c.id()));
+    List<WorkerId> prompt = first.stream().filter(w -> !late.contains(w)).toList();
+    List<WorkerId> rotated = new ArrayList<>(prompt);
+    java.util.Collections.rotate(rotated, prompt.isEmpty() ? 0 : -Math.floorMod(turn, prompt.size()));
+    // The same workers, the prompt ones rotated by the turn, the late ones after them in the same order.
+    assertThat(chain.subList(0, prompt.size())).containsExactlyElementsOf(rotated);
+    assertThat(chain.subList(prompt.size(), chain.size()))
+        .containsExactlyElementsOf(first.subList(prompt.size(), first.size()));
   }
 
   @Property(tries = 200)

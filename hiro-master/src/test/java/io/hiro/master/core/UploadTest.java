@@ -67,6 +67,33 @@ class UploadTest {
   }
 
   @Test
+  void thePiecesOfAFileTakeTurnsAsPrimaryOnWorkersThatTieForFreeSpace() {
+    MasterFixture fixture = new MasterFixture();
+    fixture.registerWorkers(3);
+    UploadView upload = fixture.create("/f", 6 * MasterFixture.PIECE, false);
+
+    List<WorkerId> primaries = upload.pieces().stream().map(p -> p.replicas().getFirst().id()).toList();
+    // Every worker is in every chain (replication 3 of 3), each one primary of two pieces, in turn.
+    assertThat(upload.pieces()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+    assertThat(Set.copyOf(primaries.subList(0, 3))).hasSize(3);
+    assertThat(primaries.subList(3, 6)).isEqualTo(primaries.subList(0, 3));
+  }
+
+  @Test
+  void smallFilesOfOnePieceDoNotAllHaveTheSamePrimary() {
+    MasterFixture fixture = new MasterFixture();
+    fixture.registerWorkers(3);
+
+    Set<WorkerId> primaries = new java.util.HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      primaries.add(fixture.create("/f" + i, 4096, false).pieces().getFirst().replicas().getFirst().id());
+    }
+
+    // 30 random starts among 3 workers: all on one worker would happen with probability 3 / 3^30.
+    assertThat(primaries).hasSizeGreaterThan(1);
+  }
+
+  @Test
   void commitNeedsMinReplicasConfirmedForEveryPieceAndNamesThePiece() {
     MasterFixture fixture = new MasterFixture();
     fixture.registerWorkers(3);
