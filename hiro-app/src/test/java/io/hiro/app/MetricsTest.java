@@ -1,9 +1,12 @@
 package io.hiro.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hiro.client.PutOptions;
 import io.hiro.client.PutResult;
+import io.hiro.common.ErrorCode;
+import io.hiro.common.HiroException;
 import io.hiro.worker.WorkerServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +36,10 @@ class MetricsTest {
 
       PutResult put = cluster.client().put(TestFiles.random(dir, "f", size, 3), "/m/f", new PutOptions(3, 64 * 1024, false));
       cluster.client().get("/m/f", dir.resolve("back"));
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> cluster.client().stat("/m/missing")).isInstanceOf(HiroException.class)
+            .satisfies(e -> assertThat(((HiroException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+      }
 
       // The master's gauges come from a snapshot at most a second old.
       PrometheusText master = Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -52,6 +59,9 @@ class MetricsTest {
       assertThat(master.value("hiro_rpc_server_duration_seconds_count{code=\"OK\",method=\"hiro.v1.NamespaceService/CreateFile\"}"))
           .isEqualTo(1);
       assertThat(master.sum("hiro_rpc_server_duration_seconds_bucket", "CommitFile")).isPositive();
+      // Each status code of a method has its own count.
+      assertThat(master.value("hiro_rpc_server_duration_seconds_count{code=\"NOT_FOUND\",method=\"hiro.v1.NamespaceService/Stat\"}"))
+          .isEqualTo(2);
 
       List<PrometheusText> workers = scrapeWorkers(cluster);
       double received = 0;

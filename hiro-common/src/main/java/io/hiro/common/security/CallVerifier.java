@@ -50,9 +50,8 @@ public final class CallVerifier {
       throw denied("no credential: this master only serves callers that hold the cluster secret or a "
           + "read-only credential (give --secret-file)");
     }
-    String[] fields = credential.length() <= CallCredentialFormat.VALUE_LENGTH_MAX
-        ? credential.split("\\.", -1) : new String[0];
-    if (fields.length != 5 || !fields[0].equals(CallCredentialFormat.VERSION)) {
+    String[] fields = credential.length() <= CallCredentialFormat.VALUE_LENGTH_MAX ? fields(credential) : null;
+    if (fields == null || !fields[0].equals(CallCredentialFormat.VERSION)) {
       throw denied("malformed credential (expected %s.ROLE.MILLIS.NONCE.TAG)", CallCredentialFormat.VERSION);
     }
     Optional<Role> role = Role.fromWireName(fields[1]);
@@ -75,12 +74,39 @@ public final class CallVerifier {
     return new Verified(role.get(), millis.get(), ByteBuffer.wrap(tag).getLong());
   }
 
+  /** The five dot-separated fields of {@code credential}, or null if it has another number of them. */
+  private static String[] fields(String credential) {
+    String[] fields = new String[5];
+    int start = 0;
+    for (int i = 0; i < fields.length - 1; i++) {
+      int dot = credential.indexOf('.', start);
+      if (dot < 0) {
+        return null;
+      }
+      fields[i] = credential.substring(start, dot);
+      start = dot + 1;
+    }
+    if (credential.indexOf('.', start) >= 0) {
+      return null;
+    }
+    fields[fields.length - 1] = credential.substring(start);
+    return fields;
+  }
+
   private static Optional<Long> parseMillis(String text) {
     // At most 15 digits: every date until the year 33000, and no overflow below.
-    if (text.isEmpty() || text.length() > 15 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (text.isEmpty() || text.length() > 15) {
       return Optional.empty();
     }
-    return Optional.of(Long.parseLong(text));
+    long millis = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return Optional.empty();
+      }
+      millis = millis * 10 + (c - '0');
+    }
+    return Optional.of(millis);
   }
 
   private static byte[] decode(String text) {

@@ -101,6 +101,8 @@ class CallVerifierTest {
     for (String bad : new String[] {"garbage", "v1....", good + ".", "v2" + good.substring(2),
         String.join(".", fields[0], "admin", fields[2], fields[3], fields[4]),
         String.join(".", fields[0], fields[1], "-5", fields[3], fields[4]),
+        String.join(".", fields[0], fields[1], "+" + fields[2], fields[3], fields[4]),
+        String.join(".", fields[0], fields[1], fields[2], fields[4]),
         String.join(".", fields[0], fields[1], "9".repeat(30), fields[3], fields[4]),
         String.join(".", fields[0], fields[1], fields[2], fields[3], fields[4].substring(1)),
         String.join(".", fields[0], fields[1], fields[2], fields[3], "!!" + fields[4].substring(2)),
