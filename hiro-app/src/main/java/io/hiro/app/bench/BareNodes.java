@@ -71,14 +71,28 @@ final class BareNodes implements AutoCloseable {
 
   /**
    * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: untimed runs first
-   * (the nodes' JVMs compile as they go), at least {@code untimedLeast} and, up to {@code untimedMost},
-   * on until the JIT compilers of this JVM and the workers are nearly done ({@link PutWarmUp}, as
-   * Hiro's large put and cats wait for theirs; {@link PutWarmUp#untimedRuns}); then the median of
-   * {@link BenchSizes#timedRuns()}, with the CPU per GiB of this JVM (named {@code mover}) and of the
-   * first {@code workerCount} workers where it can be measured.
+   * ({@link #warmedUp}), then the median of {@link BenchSizes#timedRuns()} timed ones, one after
+   * another, with the CPU per GiB of this JVM (named {@code mover}) and of the first {@code
+   * workerCount} workers where it can be measured.
    */
   Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, int untimedLeast,
       int untimedMost, Run run) throws IOException {
+    TimedRuns runs = warmedUp(name, mover, workerCount, input, untimedLeast, untimedMost, run);
+    for (int timed = 0; timed < sizes.timedRuns(); timed++) {
+      runs.next();
+    }
+    return runs.figure();
+  }
+
+  /**
+   * Untimed runs of {@code run} (the nodes' JVMs compile as they go), at least {@code untimedLeast}
+   * and, up to {@code untimedMost}, on until the JIT compilers of this JVM and the workers are nearly
+   * done ({@link PutWarmUp}, as Hiro's large put and cats wait for theirs; {@link
+   * PutWarmUp#untimedRuns}); then the timed runs, one at a time, whenever the caller asks for one
+   * ({@link TimedRuns#next}): in turns with Hiro's own runs of the same work, if it likes.
+   */
+  TimedRuns warmedUp(String name, String mover, int workerCount, RandomFile input, int untimedLeast, int untimedMost,
+      Run run) throws IOException {
     List<String> names = new ArrayList<>(List.of(mover));
     List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current()));
     for (int w = 0; w < workerCount; w++) {
@@ -87,24 +101,68 @@ final class BareNodes implements AutoCloseable {
     }
     Optional<CpuMeter> cpu = CpuMeter.of(names, processes);
     String warmUp = PutWarmUp.untimedRuns(untimedLeast, untimedMost, cpu, "runs", index -> run.run(UNTIMED));
-    Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
-    double[] runs = new double[sizes.timedRuns()];
-    for (int timed = 0; timed < sizes.timedRuns(); timed++) {
+    return new TimedRuns(name, mover, workerCount, input, run, cpu, warmUp);
+  }
+
+  /**
+   * The timed runs of a figure ({@link #warmedUp}): each {@link #next} times one, adding the CPU
+   * the mover and the workers used during it; {@link #figure} is their median.
+   */
+  static final class TimedRuns {
+    private final String name;
+    private final String mover;
+    private final int workerCount;
+    private final RandomFile input;
+    private final Run run;
+    private final Optional<CpuMeter> cpu;
+    private final String warmUp;
+    private final List<Double> rates = new ArrayList<>();
+    private CpuMeter.Usage usage;
+
+    private TimedRuns(String name, String mover, int workerCount, RandomFile input, Run run, Optional<CpuMeter> cpu,
+        String warmUp) {
+      this.name = name;
+      this.mover = mover;
+      this.workerCount = workerCount;
+      this.input = input;
+      this.run = run;
+      this.cpu = cpu;
+      this.warmUp = warmUp;
+    }
+
+    /** Times the next run (numbered from 0 as {@link Run#run} is given it); returns its MB/s. */
+    double next() throws IOException {
+      Optional<CpuMeter.Sample> before = cpu.map(CpuMeter::sample);
       long started = System.nanoTime();
-      run.run(timed);
-      runs[timed] = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
+      run.run(rates.size());
+      double rate = MachineLimits.megabytesPerSecond(input.sizeBytes(), System.nanoTime() - started);
+      if (cpu.isPresent()) {
+        usage = cpu.get().add(usage, before.get(), cpu.get().sample());
+      }
+      rates.add(rate);
+      return rate;
     }
-    Figure figure = Figure.medianOf(name, runs, "MB/s").withRuns(runs, "MB/s")
-        .note(warmUp);
-    if (cpu.isEmpty()) {
-      return figure;
+
+    /** The rates of the timed runs so far, in the order run. */
+    double[] rates() {
+      return rates.stream().mapToDouble(Double::doubleValue).toArray();
     }
-    double gib = sizes.timedRuns() * input.sizeBytes() / (double) (1L << 30);
-    CpuMeter.Usage usage = cpu.get().add(null, before.get(), cpu.get().sample());
-    String each = IntStream.range(0, names.size())
-        .mapToObj(i -> names.get(i) + " " + Figure.number(usage.cpuSeconds()[i] / gib)).collect(Collectors.joining(", "));
-    return figure.note(String.format(Locale.ROOT, "(CPU of the %s and the %d workers: %.1f s/GiB; %s)", mover,
-        workerCount, usage.totalCpuSeconds() / gib, each));
+
+    /** The median of the timed runs so far (one at least), with how the untimed ones went and the CPU. */
+    Figure figure() {
+      double[] runs = rates();
+      Figure figure = Figure.medianOf(name, runs, "MB/s").withRuns(runs, "MB/s").note(warmUp);
+      if (usage == null) {
+        return figure;
+      }
+      double gib = runs.length * input.sizeBytes() / (double) (1L << 30);
+      List<String> names = usage.names();
+      String each = IntStream.range(0, names.size())
+          .mapToObj(i -> names.get(i) + " " + Figure.number(usage.cpuSeconds()[i] / gib))
+          .collect(Collectors.joining(", "));
+      return figure.note(String.format(Locale.ROOT, "(CPU of the %s and the %d workers: %.1f s/GiB; %s)", mover,
+          workerCount, usage.totalCpuSeconds() / gib, each));
+    }
   }
 
   @Override

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One large file of random bytes: put with replication 3, got into a local file (pieces fetched
  * in parallel, as {@code hiro client get} does), and streamed (as {@code hiro client cat} does).
- * Every read is checked against the CRC32C of what was put. Where the limits include the disk's
+ * Every read is checked against the CRC32C of what was put. The timed puts take turns with the
+ * timed runs of {@code limit.grpc_chain} (since session 41), printed just before them. Where the limits include the disk's
  * direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
  * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
  *
@@ -81,10 +82,18 @@ final class BigFileBench {
   void run(Limits limits, Consumer<Figure> out) throws IOException {
     int warmUps = warmUpPuts();
     String warmPath = warmUpPath(warmUps);
-    Runs put = timed("put", this::put);
+    GrpcChain chain = limits.grpcChain();
+    // Each timed put after a timed run of the bare chain: the same minutes of the disk for both.
+    Runs put = timed("put", run -> {
+      chain.timedRun();
+      return put(run);
+    });
+    Figure grpcChain = chain.figure().note("(taking turns with put." + sizeName + ")");
+    out.accept(grpcChain);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
-        .besides(limits.plainChain()).besides(limits.grpcChain()).note(put.note())
-        .note("(after " + warmUps + " untimed puts)"));
+        .besides(limits.plainChain()).besides(grpcChain)
+        .withTurnRatios(put.rates(), chain.rates(), grpcChain.name())
+        .note(put.note()).note("(after " + warmUps + " untimed puts)"));
     out.accept(put.cpu(""));
     warmUpReads(warmPath);
     String readWarmUp = warmUpCats();

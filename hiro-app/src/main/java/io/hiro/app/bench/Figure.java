@@ -81,6 +81,29 @@ public record Figure(String name, double value, String unit, String comparison) 
         .collect(Collectors.joining(", ", "(median of " + runs.length + " runs: ", " " + unit + ")"));
   }
 
+  /**
+   * This figure with the ratio of each of its {@code runs} to the run of {@code limitRuns} taken in
+   * the same turn (the same index), and their median: {@code (in each turn 0.85, 0.71, 0.84 of
+   * limit.x; median 0.84)}. Where the machine's speed drifts within a phase, the turns' own ratios
+   * follow the pairs, while the ratio of the two medians can set one turn's run beside another's.
+   */
+  Figure withTurnRatios(double[] runs, double[] limitRuns, String limitName) {
+    if (runs.length != limitRuns.length || runs.length == 0) {
+      throw new IllegalArgumentException(name + ": " + runs.length + " runs against " + limitRuns.length
+          + " of " + limitName);
+    }
+    double[] ratios = new double[runs.length];
+    for (int i = 0; i < runs.length; i++) {
+      ratios[i] = limitRuns[i] <= 0 ? 0 : runs[i] / limitRuns[i];
+    }
+    double[] sorted = ratios.clone();
+    Arrays.sort(sorted);
+    String each = Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r))
+        .collect(Collectors.joining(", "));
+    return note(String.format(Locale.ROOT, "(in each turn %s of %s; median %.2f)", each, limitName,
+        sorted[sorted.length / 2]));
+  }
+
   /** One decimal below 10,000, none above: 812.3 MB/s, 3921 ops/s. */
   static String number(double value) {
     if (value >= 10_000) {

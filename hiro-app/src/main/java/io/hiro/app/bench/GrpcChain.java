@@ -50,9 +50,12 @@ import java.util.concurrent.TimeUnit;
  * large put is measured: at least {@link BenchSizes#bigPutWarmUpsMin()}, then, since session 40, on
  * until the JIT compilers of the sender and the workers settle, at most {@link
  * BenchSizes#bigPutWarmUpsMax()} (exactly the least before: the checks' code was still being
- * compiled after 8 runs, 13% of the last one's CPU).
+ * compiled after 8 runs, 13% of the last one's CPU). Since session 41 the bench takes the untimed
+ * runs with the other limits and the timed ones in turns with Hiro's timed puts ({@link
+ * BigFileBench}): measured minutes apart, the disk's speed had moved between the two by as much as
+ * Hiro's put differed from the chain.
  */
-final class GrpcChain {
+final class GrpcChain implements AutoCloseable {
   private static final int REPLICATION = HiroBench.REPLICATION;
   /** As Hiro's client ({@code Uploader.PIECES_IN_FLIGHT_MAX}). */
   static final int PIECES_IN_FLIGHT = 4;
@@ -60,30 +63,70 @@ final class GrpcChain {
   private final RandomFile input;
   private final List<WorkerRef> workers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private BareNodes.TimedRuns runs;
 
   private GrpcChain(RandomFile input) {
     this.input = input;
   }
 
   /**
-   * The figure, measured on the workers of {@code nodes} (the first {@link #REPLICATION} of them),
-   * which keep their copies (the untimed runs' one set, overwritten by each, and each timed run's
-   * own) until the bench deletes them at the end of its run, as {@link PutFloor}'s files.
+   * The figure, measured on the workers of {@code nodes}: its untimed runs ({@link #warmedUp}), then
+   * its timed runs one after another.
+   */
+  static Figure measure(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
+    try (GrpcChain chain = warmedUp(input, nodes, sizes, deadlineNanos)) {
+      for (int timed = 0; timed < sizes.timedRuns(); timed++) {
+        chain.timedRun();
+      }
+      return chain.figure();
+    }
+  }
+
+  /**
+   * The chain on the workers of {@code nodes} (the first {@link #REPLICATION} of them) after its
+   * untimed runs, which end by {@code deadlineNanos}; then each {@link #timedRun} is given {@code
+   * sizes}' phase timeout (the bench takes them in turns with Hiro's timed puts, since session 41).
+   * The workers keep their copies (the untimed runs' one set, overwritten by each, and each timed
+   * run's own) until the bench deletes them at the end of its run, as {@link PutFloor}'s files.
    *
    * @param sizes the runs, untimed first (the nodes' JVMs are new and compile as they go), then timed
    */
-  static Figure measure(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
+  static GrpcChain warmedUp(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos)
+      throws IOException {
     GrpcChain chain = new GrpcChain(input);
     try {
       for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
         chain.workers.add(worker);
         chain.channels.add(Rpc.channel(HostPort.parse(worker.getAddress())));
       }
-      return nodes.timed("limit.grpc_chain", "sender", REPLICATION, input, sizes, sizes.bigPutWarmUpsMin(),
-          sizes.bigPutWarmUpsMax(), timedRun -> chain.put(timedRun, deadlineNanos));
-    } finally {
-      chain.channels.forEach(ManagedChannel::shutdownNow);
+      chain.runs = nodes.warmedUp("limit.grpc_chain", "sender", REPLICATION, input, sizes.bigPutWarmUpsMin(),
+          sizes.bigPutWarmUpsMax(), timedRun -> chain.put(timedRun, timedRun == BareNodes.UNTIMED ? deadlineNanos
+              : System.nanoTime() + sizes.phaseTimeout().toNanos()));
+      return chain;
+    } catch (IOException | RuntimeException e) {
+      chain.close();
+      throw e;
     }
+  }
+
+  /** Times the next run, its copies in new files; returns its MB/s. */
+  double timedRun() throws IOException {
+    return runs.next();
+  }
+
+  /** The rates of the timed runs so far, in the order run. */
+  double[] rates() {
+    return runs.rates();
+  }
+
+  /** {@code limit.grpc_chain}: the median of the timed runs so far, with their CPU. */
+  Figure figure() {
+    return runs.figure();
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(ManagedChannel::shutdownNow);
   }
 
   /**

@@ -60,10 +60,16 @@ public final class HiroBench {
          HiroClient admin = HiroClient.connect(master, security)) {
       checkLiveWorkers(admin);
       RandomFile input = RandomFile.write(inputPath, sizes.bigFileBytes(), seed, deadline());
-      // Serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end.
-      try (GrpcUnary.Echo echo = GrpcUnary.Echo.start()) {
-        Limits limits = measureLimits(input, echo, out);
-        runHiro(new Clients(one, many, admin), input, limits, echo, seed, out);
+      // The echo server serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end;
+      // the bare nodes the limits of the large file and the small puts, and, taking turns with the
+      // large put's timed puts, limit.grpc_chain's timed runs. Both are up (their JVMs started,
+      // idle) before the first limit is measured.
+      try (GrpcUnary.Echo echo = GrpcUnary.Echo.start();
+          BareNodes bare = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION)) {
+        Limits limits = measureLimits(input, echo, bare, out);
+        try (GrpcChain chain = limits.grpcChain()) {
+          runHiro(new Clients(one, many, admin), input, limits, bare, echo, seed, out);
+        }
       }
     } finally {
       Files.deleteIfExists(inputPath);
@@ -74,7 +80,8 @@ public final class HiroBench {
     }
   }
 
-  private Limits measureLimits(RandomFile input, GrpcUnary.Echo echo, Consumer<Figure> out) throws IOException {
+  private Limits measureLimits(RandomFile input, GrpcUnary.Echo echo, BareNodes bare, Consumer<Figure> out)
+      throws IOException {
     Figure disk = MachineLimits.diskFsyncWrite(input);
     out.accept(disk);
     Figure directWrite = DiskDirectWrite.measure(input, workDir, deadline());
@@ -94,16 +101,23 @@ public final class HiroBench {
     List<Figure> unary = echo.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
         deadline());
     unary.forEach(out);
-    Figure grpcChain;
-    Figure grpcGet;
-    PutFloor.Figures putFloor;
-    try (BareNodes bare = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION)) {
-      grpcChain = GrpcChain.measure(input, bare, sizes, deadline());
-      out.accept(grpcChain);
-      grpcGet = GrpcGet.measure(input, bare, sizes, deadline());
+    // Its untimed runs now (they leave the copies limit.grpc_get reads); its timed ones in turns with the large put's.
+    GrpcChain grpcChain = GrpcChain.warmedUp(input, bare, sizes, deadline());
+    try {
+      Figure grpcGet = GrpcGet.measure(input, bare, sizes, deadline());
       out.accept(grpcGet);
-      putFloor = PutFloor.measure(bare, sizes, deadline(), out);
+      PutFloor.Figures putFloor = PutFloor.measure(bare, sizes, deadline(), out);
+      Optional<Figure> directRead = directRead(input, out);
+      return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, grpcGet,
+          unary.get(0), unary.get(1), putFloor, directRead);
+    } catch (IOException | RuntimeException e) {
+      grpcChain.close();
+      throw e;
     }
+  }
+
+  /** {@code limit.disk_direct_read}, where it can be measured here. */
+  private Optional<Figure> directRead(RandomFile input, Consumer<Figure> out) throws IOException {
     Optional<Figure> directRead = Optional.empty();
     if (!workersHere) {
       LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: the workers' disks are not known to be on "
@@ -115,14 +129,13 @@ public final class HiroBench {
       directRead.ifPresentOrElse(out, () -> LOG.warn("limit.disk_direct_read and get.*.cat.cold not measured: "
           + "the file system of {} takes no O_DIRECT", workDir));
     }
-    return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, grpcGet, unary.get(0),
-        unary.get(1), putFloor, directRead);
+    return directRead;
   }
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}
 
-  private void runHiro(Clients clients, RandomFile input, Limits limits, GrpcUnary.Echo echo, long seed,
-      Consumer<Figure> out) throws IOException {
+  private void runHiro(Clients clients, RandomFile input, Limits limits, BareNodes bare, GrpcUnary.Echo echo,
+      long seed, Consumer<Figure> out) throws IOException {
     String remoteDir = "/bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
@@ -132,6 +145,7 @@ public final class HiroBench {
         LOG.warn("cli.stat and get.*.cat.cli not measured: no bin/hiro beside this jar or in the working dir");
       }
       new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, out);
+      bare.close(); // done with: the small files and the namespace have their limits
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, cpu, remoteDir).run(clients.one(), clients.many(), limits, echo, out);
       if (cli.isPresent()) {

@@ -57,8 +57,10 @@ final class NamespaceBench {
    * the median of {@link BenchSizes#timedRuns()}: the limit measured minutes before can be a fifth
    * away on a machine whose speed drifts (session 40: 0.67 of it minutes apart, 0.89 in turns), so
    * the stat's ratio is to the calls made on the same minutes, the bare ones first in each turn, as
-   * the probe {@code docs/probes/StatPair.java} took them. One untimed batch of bare calls first:
-   * the echo server has been idle since the limits were measured.
+   * the probe {@code docs/probes/StatPair.java} took them, and each turn's own ratio beside it (in
+   * session 41's run ae1 the machine slowed within the phase: bare calls 19,486, 17,879 and 12,482,
+   * the stats 0.85, 0.71 and 0.84 of them). One untimed batch of bare calls first: the echo server
+   * has been idle since the limits were measured.
    */
   private void statManyInTurns(ClientPool many, Limits limits, GrpcUnary.Echo echo, Consumer<Figure> out)
       throws IOException {
@@ -80,6 +82,7 @@ final class NamespaceBench {
     out.accept(inTurns);
     out.accept(Figure.medianOf(name, statRuns, "ops/s")
         .ofLimit(inTurns, 1, ">= " + (int) STAT_8CLIENTS_TARGET_OPS_PER_SECOND + " ops/s")
+        .withTurnRatios(statRuns, bareRuns, inTurns.name())
         .besides(limits.grpcUnaryMany()).withRuns(statRuns, "ops/s"));
   }
 
