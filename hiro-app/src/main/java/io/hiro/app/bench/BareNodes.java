@@ -12,10 +12,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The bare master and workers ({@link PutFloorNode}, each in a JVM of its own) that {@link GrpcChain}
- * and then {@link PutFloor} measure, started once for both (since session 24; each started its own
- * before, 3 JVM starts more). Their files stay in {@code dir} until the bench deletes it at the end
- * of its run ({@link PieceFiles#deleteIn}).
+ * The bare master and workers ({@link PutFloorNode}, each in a JVM of its own) that {@link GrpcChain}'s
+ * untimed runs, {@link GrpcGet} and {@link PutFloor} measure, in that order, started once for all
+ * (since session 24; each started its own before, 3 JVM starts more) after the machine's other
+ * limits; they stay up until {@link GrpcChain}'s timed runs have taken turns with the large put's
+ * (session 41). Their files stay in {@code dir} until the bench deletes it at the end of its run
+ * ({@link PieceFiles#deleteIn}).
  */
 final class BareNodes implements AutoCloseable {
   private final List<BenchNode> nodes;

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * One large file of random bytes: put with replication 3, got into a local file (pieces fetched
  * in parallel, as {@code hiro client get} does), and streamed (as {@code hiro client cat} does).
  * Every read is checked against the CRC32C of what was put. The timed puts take turns with the
- * timed runs of {@code limit.grpc_chain} (since session 41), printed just before them. Where the limits include the disk's
+ * timed runs of {@code limit.grpc_chain} (since session 41), printed just before them: one untimed
+ * run of the chain first, then in each turn the chain and a put, the chain first in turns 1 and 3
+ * and second in turn 2. Its CPU figure counts this whole JVM while it runs, so a collection of the
+ * client's garbage that falls into it counts there (and the chain's into the put's). Where the limits include the disk's
  * direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
  * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
  *
@@ -79,16 +82,26 @@ final class BigFileBench {
     this.cli = cli;
   }
 
-  void run(Limits limits, Consumer<Figure> out) throws IOException {
+  /** Measures everything, calling {@code afterPuts} once the timed puts no longer need the bare chain. */
+  void run(Limits limits, Runnable afterPuts, Consumer<Figure> out) throws IOException {
     int warmUps = warmUpPuts();
     String warmPath = warmUpPath(warmUps);
-    GrpcChain chain = limits.grpcChain();
-    // Each timed put after a timed run of the bare chain: the same minutes of the disk for both.
+    GrpcChain chain = limits.bareChain().chain();
+    // Its code shares this JVM with the client's, which has put many GiB since the chain last ran.
+    chain.untimedRun();
+    // In turns, on the same minutes of the disk, the order in each turn alternating (chain first in
+    // the first): an after-effect of one run's writes falls on either side.
     Runs put = timed("put", run -> {
+      if (run % 2 == 0) {
+        chain.timedRun();
+        return put(run);
+      }
+      double rate = put(run);
       chain.timedRun();
-      return put(run);
+      return rate;
     });
-    Figure grpcChain = chain.figure().note("(taking turns with put." + sizeName + ")");
+    afterPuts.run();
+    Figure grpcChain = chain.figure().note("(one more untimed run, then taking turns with put." + sizeName + ")");
     out.accept(grpcChain);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
         .besides(limits.plainChain()).besides(grpcChain)

@@ -63,10 +63,12 @@ final class GrpcChain implements AutoCloseable {
   private final RandomFile input;
   private final List<WorkerRef> workers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final long phaseTimeoutNanos;
   private BareNodes.TimedRuns runs;
 
-  private GrpcChain(RandomFile input) {
+  private GrpcChain(RandomFile input, BenchSizes sizes) {
     this.input = input;
+    this.phaseTimeoutNanos = sizes.phaseTimeout().toNanos();
   }
 
   /**
@@ -93,7 +95,7 @@ final class GrpcChain implements AutoCloseable {
    */
   static GrpcChain warmedUp(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos)
       throws IOException {
-    GrpcChain chain = new GrpcChain(input);
+    GrpcChain chain = new GrpcChain(input, sizes);
     try {
       for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
         chain.workers.add(worker);
@@ -101,12 +103,20 @@ final class GrpcChain implements AutoCloseable {
       }
       chain.runs = nodes.warmedUp("limit.grpc_chain", "sender", REPLICATION, input, sizes.bigPutWarmUpsMin(),
           sizes.bigPutWarmUpsMax(), timedRun -> chain.put(timedRun, timedRun == BareNodes.UNTIMED ? deadlineNanos
-              : System.nanoTime() + sizes.phaseTimeout().toNanos()));
+              : System.nanoTime() + chain.phaseTimeoutNanos));
       return chain;
     } catch (IOException | RuntimeException e) {
       chain.close();
       throw e;
     }
+  }
+
+  /**
+   * One more untimed run, over the untimed runs' copies (after work of the same code in this JVM,
+   * e.g. Hiro's client's puts, which may have made the JIT compile it anew).
+   */
+  void untimedRun() throws IOException {
+    put(BareNodes.UNTIMED, System.nanoTime() + phaseTimeoutNanos);
   }
 
   /** Times the next run, its copies in new files; returns its MB/s. */

@@ -61,7 +61,7 @@ final class GrpcGet {
 
   /**
    * The figure, read from the first {@link #REPLICATION} workers of {@code nodes}, which must hold
-   * {@code input}'s pieces as {@link GrpcChain#measure} left them.
+   * {@code input}'s pieces as {@link GrpcChain}'s untimed runs left them.
    */
   static Figure measure(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
     try (ClientThreads threads = new ClientThreads("bench-get-net")) {

@@ -60,14 +60,11 @@ public final class HiroBench {
          HiroClient admin = HiroClient.connect(master, security)) {
       checkLiveWorkers(admin);
       RandomFile input = RandomFile.write(inputPath, sizes.bigFileBytes(), seed, deadline());
-      // The echo server serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end;
-      // the bare nodes the limits of the large file and the small puts, and, taking turns with the
-      // large put's timed puts, limit.grpc_chain's timed runs. Both are up (their JVMs started,
-      // idle) before the first limit is measured.
-      try (GrpcUnary.Echo echo = GrpcUnary.Echo.start();
-          BareNodes bare = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION)) {
-        Limits limits = measureLimits(input, echo, bare, out);
-        try (GrpcChain chain = limits.grpcChain()) {
+      // Serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end.
+      try (GrpcUnary.Echo echo = GrpcUnary.Echo.start()) {
+        Limits limits = measureLimits(input, echo, out);
+        // The bare nodes take turns with the large put's timed puts; closed once those are done.
+        try (BareChain bare = limits.bareChain()) {
           runHiro(new Clients(one, many, admin), input, limits, bare, echo, seed, out);
         }
       }
@@ -80,8 +77,7 @@ public final class HiroBench {
     }
   }
 
-  private Limits measureLimits(RandomFile input, GrpcUnary.Echo echo, BareNodes bare, Consumer<Figure> out)
-      throws IOException {
+  private Limits measureLimits(RandomFile input, GrpcUnary.Echo echo, Consumer<Figure> out) throws IOException {
     Figure disk = MachineLimits.diskFsyncWrite(input);
     out.accept(disk);
     Figure directWrite = DiskDirectWrite.measure(input, workDir, deadline());
@@ -101,18 +97,38 @@ public final class HiroBench {
     List<Figure> unary = echo.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
         deadline());
     unary.forEach(out);
-    // Its untimed runs now (they leave the copies limit.grpc_get reads); its timed ones in turns with the large put's.
-    GrpcChain grpcChain = GrpcChain.warmedUp(input, bare, sizes, deadline());
+    BareNodes nodes = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION);
+    BareChain bare = null;
     try {
-      Figure grpcGet = GrpcGet.measure(input, bare, sizes, deadline());
+      // limit.grpc_chain's untimed runs now (they leave the copies limit.grpc_get reads); its timed
+      // runs later, taking turns with the large put's.
+      bare = new BareChain(nodes, GrpcChain.warmedUp(input, nodes, sizes, deadline()));
+      Figure grpcGet = GrpcGet.measure(input, nodes, sizes, deadline());
       out.accept(grpcGet);
-      PutFloor.Figures putFloor = PutFloor.measure(bare, sizes, deadline(), out);
+      PutFloor.Figures putFloor = PutFloor.measure(nodes, sizes, deadline(), out);
       Optional<Figure> directRead = directRead(input, out);
-      return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, grpcChain, grpcGet,
+      return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, bare, grpcGet,
           unary.get(0), unary.get(1), putFloor, directRead);
     } catch (IOException | RuntimeException e) {
-      grpcChain.close();
+      if (bare != null) {
+        bare.close();
+      } else {
+        nodes.close();
+      }
       throw e;
+    }
+  }
+
+  /**
+   * The bare nodes and {@code limit.grpc_chain} on them, kept from the limits until the large put's
+   * timed puts have taken turns with the chain's timed runs; {@link #close} stops both (again: a
+   * no-op).
+   */
+  record BareChain(BareNodes nodes, GrpcChain chain) implements AutoCloseable {
+    @Override
+    public void close() {
+      chain.close();
+      nodes.close();
     }
   }
 
@@ -134,7 +150,7 @@ public final class HiroBench {
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}
 
-  private void runHiro(Clients clients, RandomFile input, Limits limits, BareNodes bare, GrpcUnary.Echo echo,
+  private void runHiro(Clients clients, RandomFile input, Limits limits, BareChain bare, GrpcUnary.Echo echo,
       long seed, Consumer<Figure> out) throws IOException {
     String remoteDir = "/bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + HexFormat.of().toHexDigits((short) seed);
@@ -144,8 +160,8 @@ public final class HiroBench {
       if (cli.isEmpty()) {
         LOG.warn("cli.stat and get.*.cat.cli not measured: no bin/hiro beside this jar or in the working dir");
       }
-      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, out);
-      bare.close(); // done with: the small files and the namespace have their limits
+      // The bare nodes go once the timed puts are done: the reads and the rest have their limits.
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, bare::close, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, cpu, remoteDir).run(clients.one(), clients.many(), limits, echo, out);
       if (cli.isPresent()) {

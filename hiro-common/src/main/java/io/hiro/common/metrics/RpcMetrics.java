@@ -25,6 +25,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -79,7 +80,8 @@ public final class RpcMetrics {
       final CounterDataPoint received;
       final CounterDataPoint sent;
       // Filled as codes occur; two threads that fill one slot at once store the same data point.
-      private final DistributionDataPoint[] secondsByCode = new DistributionDataPoint[Status.Code.values().length];
+      private final AtomicReferenceArray<DistributionDataPoint> secondsByCode =
+          new AtomicReferenceArray<>(Status.Code.values().length);
 
       MethodPoints(String method) {
         this.method = method;
@@ -88,10 +90,10 @@ public final class RpcMetrics {
       }
 
       DistributionDataPoint seconds(Status.Code code) {
-        DistributionDataPoint point = secondsByCode[code.ordinal()];
+        DistributionDataPoint point = secondsByCode.get(code.ordinal());
         if (point == null) {
           point = Side.this.seconds.labelValues(method, code.name());
-          secondsByCode[code.ordinal()] = point;
+          secondsByCode.set(code.ordinal(), point);
         }
         return point;
       }

@@ -124,7 +124,9 @@ public final class Uploads {
    * of one piece each, do not all go first to the same worker.
    */
   static int primaryTurn(long uploadId, int index) {
-    return (int) (uploadId ^ (uploadId >>> 32)) + index;
+    // 30 bits of the id: adding an index (below Limits.PIECES_PER_FILE_MAX) never wraps, so
+    // consecutive pieces always take consecutive turns.
+    return (int) ((uploadId ^ (uploadId >>> 32)) & 0x3fff_ffff) + index;
   }
 
   /** min-replicas: the configured value, or 2 where two workers are live, else 1; never above the file's replication. */

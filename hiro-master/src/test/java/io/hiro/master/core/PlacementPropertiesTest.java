@@ -116,7 +116,7 @@ class PlacementPropertiesTest {
   @Property(tries = 500)
   void thePrimaryTakesTurnsAmongThePromptWorkersOfTheSameChain(
       @ForAll("clustersWithLateWorkers") List<Placement.Candidate> candidates,
-      @ForAll @IntRange(min = 1, max = 16) int length, @ForAll int turn) {
+      @ForAll @IntRange(min = 1, max = 16) int length, @ForAll @IntRange(min = 0, max = 1_100_000_000) int turn) {
     List<WorkerId> first = Placement.chain(candidates, length, Set.of(), 0);
     List<WorkerId> chain = Placement.chain(candidates, length, Set.of(), turn);
 
@@ -129,6 +129,12 @@ class PlacementPropertiesTest {
     assertThat(chain.subList(0, prompt.size())).containsExactlyElementsOf(rotated);
     assertThat(chain.subList(prompt.size(), chain.size()))
         .containsExactlyElementsOf(first.subList(prompt.size(), first.size()));
+    // As many consecutive turns as prompt workers make each of them the primary once.
+    Set<WorkerId> primaries = new HashSet<>();
+    for (int t = 0; t < prompt.size(); t++) {
+      primaries.add(Placement.chain(candidates, length, Set.of(), turn + t).getFirst());
+    }
+    assertThat(primaries).containsExactlyInAnyOrderElementsOf(prompt);
   }
 
   @Property(tries = 200)
