@@ -60,7 +60,8 @@ class MetricsTest {
           .isEqualTo(1);
       assertThat(master.sum("hiro_rpc_server_duration_seconds_bucket", "CommitFile")).isPositive();
       // Each status code of a method has its own count.
-      assertThat(master.value("hiro_rpc_server_duration_seconds_count{code=\"NOT_FOUND\",method=\"hiro.v1.NamespaceService/Stat\"}"))
+      assertThat(master.value(
+          "hiro_rpc_server_duration_seconds_count{code=\"NOT_FOUND\",method=\"hiro.v1.NamespaceService/Stat\"}"))
           .isEqualTo(2);
 
       List<PrometheusText> workers = scrapeWorkers(cluster);

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * timed runs of {@code limit.grpc_chain} (since session 41), printed just before them: one untimed
  * run of the chain first, then in each turn the chain and a put, the chain first in turns 1 and 3
  * and second in turn 2. Its CPU figure counts this whole JVM while it runs, so a collection of the
- * client's garbage that falls into it counts there (and the chain's into the put's). Where the limits include the disk's
- * direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
+ * client's garbage that falls into it counts there (and the chain's into the put's). Where the
+ * limits include the disk's direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
  * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
  *
  * <p>Untimed first: puts under names of their own until the JIT compilers are nearly done ({@link

@@ -65,9 +65,14 @@ public record Figure(String name, double value, String unit, String comparison) 
 
   /** The median of {@code runs} as the figure {@code name}. */
   static Figure medianOf(String name, double[] runs, String unit) {
-    double[] sorted = runs.clone();
+    return of(name, median(runs), unit);
+  }
+
+  /** The middle value of {@code values} (the upper one of the two middle ones for an even count). */
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return of(name, sorted[sorted.length / 2], unit);
+    return sorted[sorted.length / 2];
   }
 
   /** This figure with {@link #runsNote} when there was more than one run. */
@@ -96,12 +101,9 @@ public record Figure(String name, double value, String unit, String comparison) 
     for (int i = 0; i < runs.length; i++) {
       ratios[i] = limitRuns[i] <= 0 ? 0 : runs[i] / limitRuns[i];
     }
-    double[] sorted = ratios.clone();
-    Arrays.sort(sorted);
     String each = Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r))
         .collect(Collectors.joining(", "));
-    return note(String.format(Locale.ROOT, "(in each turn %s of %s; median %.2f)", each, limitName,
-        sorted[sorted.length / 2]));
+    return note(String.format(Locale.ROOT, "(in each turn %s of %s; median %.2f)", each, limitName, median(ratios)));
   }
 
   /** One decimal below 10,000, none above: 812.3 MB/s, 3921 ops/s. */

@@ -25,8 +25,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * gRPC calls as metrics, for every daemon: how long each call took by method and status code
@@ -70,8 +70,7 @@ public final class RpcMetrics {
     }
 
     MethodPoints of(String method) {
-      MethodPoints points = byMethod.get(method);
-      return points != null ? points : byMethod.computeIfAbsent(method, MethodPoints::new);
+      return byMethod.computeIfAbsent(method, MethodPoints::new);
     }
 
     /** One method's data points; a status code's duration point is looked up on its first use. */
@@ -138,13 +137,11 @@ public final class RpcMetrics {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
       Side.MethodPoints points = server.of(call.getMethodDescriptor().getFullMethodName());
-      CounterDataPoint received = points.received;
-      CounterDataPoint sent = points.sent;
       Timing timing = new Timing();
       ServerCall<Q, R> measured = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
         @Override
         public void sendMessage(R message) {
-          sent.inc(size(message));
+          points.sent.inc(size(message));
           super.sendMessage(message);
         }
 
@@ -157,7 +154,7 @@ public final class RpcMetrics {
       return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(measured, headers)) {
         @Override
         public void onMessage(Q message) {
-          received.inc(size(message));
+          points.received.inc(size(message));
           super.onMessage(message);
         }
 
@@ -174,8 +171,6 @@ public final class RpcMetrics {
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> descriptor, CallOptions options, Channel next) {
       Side.MethodPoints points = client.of(descriptor.getFullMethodName());
-      CounterDataPoint received = points.received;
-      CounterDataPoint sent = points.sent;
       Timing timing = new Timing();
       return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(descriptor, options)) {
         @Override
@@ -183,7 +178,7 @@ public final class RpcMetrics {
           super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
             @Override
             public void onMessage(R message) {
-              received.inc(size(message));
+              points.received.inc(size(message));
               super.onMessage(message);
             }
 
@@ -197,7 +192,7 @@ public final class RpcMetrics {
 
         @Override
         public void sendMessage(Q message) {
-          sent.inc(size(message));
+          points.sent.inc(size(message));
           super.sendMessage(message);
         }
       };
