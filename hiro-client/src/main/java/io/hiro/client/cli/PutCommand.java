@@ -61,8 +61,9 @@ public final class PutCommand implements Callable<Integer> {
             ? new TerminalProgress(spec.commandLine().getErr(), local.getFileName().toString()) : null) {
       result = client.put(local, remotePath(), options, progress == null ? ProgressListener.NONE : progress);
     }
-    output.print(() -> String.format("%s  %s  %d pieces  replication %d", result.path(),
-        Sizes.format(result.sizeBytes()), result.pieces().size(), result.replication()), () -> ClientJson.put(result));
+    int pieces = result.pieces().size();
+    output.print(() -> String.format("%s  %s  %d %s  replication %d", result.path(), Sizes.format(result.sizeBytes()),
+        pieces, pieces == 1 ? "piece" : "pieces", result.replication()), () -> ClientJson.put(result));
     if (result.underReplicated()) {
       int fewest = result.pieces().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
       spec.commandLine().getErr().printf("warning: %s is under-replicated: %d of the %d replicas it wants "

@@ -135,6 +135,19 @@ class ClientCommandTest {
   }
 
   @Test
+  void putOfAOnePieceFileSaysPiece() throws IOException {
+    try (FakeCluster cluster = new FakeCluster(3)) {
+      MasterOption.connector = (address, security) -> cluster.client();
+      Path local = Files.write(dir.resolve("small.txt"), new byte[2_000]);
+
+      int putExit = run(WholeCommands.client(), "put", local.toString(), "-m", "h:1");
+
+      assertThat(putExit).isZero();
+      assertThat(out.toString()).isEqualTo("/small.txt  2.0 KiB  1 piece  replication 3" + System.lineSeparator());
+    }
+  }
+
+  @Test
   void aFailureIsOneLineWithTheExitCodeOfItsKind() {
     try (FakeCluster cluster = new FakeCluster(1)) {
       MasterOption.connector = (address, security) -> cluster.client();
