@@ -21,7 +21,6 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,12 +43,12 @@ public final class RpcMetrics {
   RpcMetrics(Metrics metrics) {
     server = new Side(metrics.seconds("hiro_rpc_server_duration_seconds", "gRPC calls served, by method and status",
         "method", "code"),
-        bytes(metrics, "hiro_rpc_server_received_bytes", "Message bytes received by served calls"),
-        bytes(metrics, "hiro_rpc_server_sent_bytes", "Message bytes sent by served calls"));
+        metrics.bytes("hiro_rpc_server_received_bytes", "Message bytes received by served calls", "method"),
+        metrics.bytes("hiro_rpc_server_sent_bytes", "Message bytes sent by served calls", "method"));
     client = new Side(metrics.seconds("hiro_rpc_client_duration_seconds", "gRPC calls made, by method and status",
         "method", "code"),
-        bytes(metrics, "hiro_rpc_client_received_bytes", "Message bytes received by calls made"),
-        bytes(metrics, "hiro_rpc_client_sent_bytes", "Message bytes sent by calls made"));
+        metrics.bytes("hiro_rpc_client_received_bytes", "Message bytes received by calls made", "method"),
+        metrics.bytes("hiro_rpc_client_sent_bytes", "Message bytes sent by calls made", "method"));
   }
 
   /**
@@ -97,10 +96,6 @@ public final class RpcMetrics {
         return point;
       }
     }
-  }
-
-  private static Counter bytes(Metrics metrics, String name, String help) {
-    return Counter.builder().name(name).help(help).unit(Unit.BYTES).labelNames("method").register(metrics.registry());
   }
 
   /** The services with this daemon's server-side metrics around each. */
