@@ -17,10 +17,52 @@ import java.util.concurrent.*;
 /**
  * Hiro's small puts (8 clients; -Dclients=N for N, N dividing 2,000) and the bare floor's (PutFloor's put shape: CreateFile, WriteWholePiece
  * along the chain, CommitFile; none of Hiro's work) taking turns, 2,000 puts per turn: files/s, CPU ms per put,
- * and voluntary+involuntary context switches per put, of the client JVM (this one), the master and each worker.
+ * and voluntary+involuntary context switches per put, of the client JVM (this one), the master and each worker;
+ * in the last turn also per thread group of each process (names with their digits as #; session 42).
  * usage: Pair9 DIR WARM_SECONDS TURNS
  */
 public class Pair9 {
+  /** thread name (digits stripped) -> {switches, cpu ticks}, summed over the process's threads. */
+  static Map<String, long[]> perThread(long pid) {
+    Map<String, long[]> m = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : tasks) {
+        try {
+          String comm = Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+          long sw = 0;
+          for (String line : Files.readAllLines(t.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+              sw += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          long[] v = m.computeIfAbsent(comm, k -> new long[2]);
+          v[0] += sw; v[1] += ticks;
+        } catch (Exception e) { }
+      }
+    } catch (Exception e) { throw new RuntimeException(e); }
+    return m;
+  }
+  static Map<String, double[]> lastThreads = new HashMap<>();
+  static void threadDelta(String name, List<Long> pids, int puts, Turn turn) throws Exception {
+    List<Map<String, long[]>> before = new ArrayList<>();
+    for (long p : pids) before.add(perThread(p));
+    measure(name, pids, puts, turn);
+    String[] procs = {"client", "master", "w1", "w2", "w3"};
+    for (int k = 0; k < pids.size(); k++) {
+      Map<String, long[]> after = perThread(pids.get(k));
+      for (Map.Entry<String, long[]> e : after.entrySet()) {
+        long[] b = before.get(k).getOrDefault(e.getKey(), new long[2]);
+        double sw = (double) (e.getValue()[0] - b[0]) / puts, ms = (e.getValue()[1] - b[1]) * 10.0 / puts;
+        if (sw >= 0.05 || ms >= 0.02) {
+          System.out.printf("   %-5s %-6s %-40s sw/put %6.2f  cpu ms/put %6.3f%n", name, procs[k], e.getKey(), sw, ms);
+        }
+      }
+    }
+  }
+
   static long cpu(long pid) {
     return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos()).orElse(0L);
   }
@@ -94,8 +136,13 @@ public class Pair9 {
       while (System.nanoTime() < end) { hiro.run(); bare.run(); }
       System.out.println("warm done");
       for (int t = 0; t < turns; t++) {
-        measure("floor", barePids, 2000, bare);
-        measure("hiro", hiroPids, 2000, hiro);
+        if (t == turns - 1) {
+          threadDelta("floor", barePids, 2000, bare);
+          threadDelta("hiro", hiroPids, 2000, hiro);
+        } else {
+          measure("floor", barePids, 2000, bare);
+          measure("hiro", hiroPids, 2000, hiro);
+        }
       }
       pool.shutdown();
       for (HiroClient c : clients) c.close();
