@@ -18,7 +18,9 @@ import java.util.concurrent.*;
  * Hiro's small puts (8 clients; -Dclients=N for N, N dividing 2,000) and the bare floor's (PutFloor's put shape: CreateFile, WriteWholePiece
  * along the chain, CommitFile; none of Hiro's work) taking turns, 2,000 puts per turn: files/s, CPU ms per put,
  * and voluntary+involuntary context switches per put, of the client JVM (this one), the master and each worker;
- * in the last turn also per thread group of each process (names with their digits as #; session 42).
+ * in the last turn also per thread group of each process (session 42): threads by their name as /proc cuts it
+ * (15 characters), digits as #, so that pools with one prefix merge; a thread that ended within the turn
+ * drops out of its group (counts too low, or below the print threshold); CPU in 10 ms ticks.
  * usage: Pair9 DIR WARM_SECONDS TURNS
  */
 public class Pair9 {
@@ -45,7 +47,6 @@ public class Pair9 {
     } catch (Exception e) { throw new RuntimeException(e); }
     return m;
   }
-  static Map<String, double[]> lastThreads = new HashMap<>();
   static void threadDelta(String name, List<Long> pids, int puts, Turn turn) throws Exception {
     List<Map<String, long[]>> before = new ArrayList<>();
     for (long p : pids) before.add(perThread(p));

@@ -5,6 +5,7 @@ import io.hiro.client.FsckReport;
 import io.hiro.client.HiroClient;
 import io.hiro.common.HiroException;
 import io.hiro.common.Sizes;
+import io.hiro.common.cli.Counts;
 import io.hiro.common.json.JsonWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,16 +50,17 @@ public final class FsckCommand implements Callable<Integer> {
   static String toLines(FsckReport report) {
     StringBuilder lines = new StringBuilder();
     for (FsckFile file : report.files()) {
-      lines.append(String.format("%s  %s  %d pieces: %d missing, %d under-replicated, %d corrupt replicas; "
-              + "replication %d, %s%n", file.path(), file.state(), file.pieces(), file.missingPieces(),
-          file.underReplicatedPieces(), file.corruptReplicas(), file.replication(), Sizes.format(file.sizeBytes())));
+      lines.append(String.format("%s  %s  %s: %d missing, %d under-replicated, %s; replication %d, %s%n",
+          file.path(), file.state(), Counts.of(file.pieces(), "piece"), file.missingPieces(),
+          file.underReplicatedPieces(), Counts.of(file.corruptReplicas(), "corrupt replica"), file.replication(),
+          Sizes.format(file.sizeBytes())));
     }
     if (report.truncated()) {
       lines.append(String.format("(only the first %d unhealthy files are listed; fsck a smaller path for the rest)%n",
           report.files().size()));
     }
-    lines.append(String.format("%d files checked: %d unreadable, %d under-replicated; %s",
-        report.filesChecked(), report.filesUnreadable(), report.filesUnderReplicated(),
+    lines.append(String.format("%s checked: %d unreadable, %d under-replicated; %s",
+        Counts.of(report.filesChecked(), "file"), report.filesUnreadable(), report.filesUnderReplicated(),
         report.readable() ? "every file can be read in full" : "some files cannot be read in full"));
     if (report.safeMode()) {
       lines.append(" (the master is in safe mode: not every worker has reported yet)");

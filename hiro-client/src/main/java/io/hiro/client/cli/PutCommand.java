@@ -5,6 +5,7 @@ import io.hiro.client.PutOptions;
 import io.hiro.client.ProgressListener;
 import io.hiro.client.PutResult;
 import io.hiro.common.Sizes;
+import io.hiro.common.cli.Counts;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,9 +62,8 @@ public final class PutCommand implements Callable<Integer> {
             ? new TerminalProgress(spec.commandLine().getErr(), local.getFileName().toString()) : null) {
       result = client.put(local, remotePath(), options, progress == null ? ProgressListener.NONE : progress);
     }
-    int pieces = result.pieces().size();
-    output.print(() -> String.format("%s  %s  %d %s  replication %d", result.path(), Sizes.format(result.sizeBytes()),
-        pieces, pieces == 1 ? "piece" : "pieces", result.replication()), () -> ClientJson.put(result));
+    output.print(() -> String.format("%s  %s  %s  replication %d", result.path(), Sizes.format(result.sizeBytes()),
+        Counts.of(result.pieces().size(), "piece"), result.replication()), () -> ClientJson.put(result));
     if (result.underReplicated()) {
       int fewest = result.pieces().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
       spec.commandLine().getErr().printf("warning: %s is under-replicated: %d of the %d replicas it wants "

@@ -101,7 +101,7 @@ class FsckCommandTest {
     assertThat(exitCode).isZero();
     assertThat(paths).containsExactly("/docs");
     assertThat(out.toString()).startsWith("/docs/a.txt  under-replicated  3 pieces: 0 missing, 1 under-replicated, "
-        + "1 corrupt replicas; replication 3, 3.0 MiB").contains("5 files checked: 0 unreadable, 1 under-replicated");
+        + "1 corrupt replica; replication 3, 3.0 MiB").contains("5 files checked: 0 unreadable, 1 under-replicated");
   }
 
   @Test

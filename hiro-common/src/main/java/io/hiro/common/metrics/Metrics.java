@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * The metrics of one daemon, in a registry of its own (several daemons share a JVM in tests, so no
  * global registry), served as Prometheus text at {@code /metrics}. Most values are read when scraped
  * ({@link #gauge}, {@link #counter}) from plain counters the core keeps, so the core never imports a
- * metrics library; the few that are observed as they happen are histograms ({@link #seconds}).
+ * metrics library; the few that are observed as they happen are latency histograms ({@link #seconds})
+ * and byte counters ({@link #bytes}).
  */
 public final class Metrics {
   /** Upper bounds for latencies, in seconds: from 0.1 ms (an fsync on a fast disk) to a minute (a piece stream). */
