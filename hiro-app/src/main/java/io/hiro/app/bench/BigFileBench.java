@@ -82,8 +82,8 @@ final class BigFileBench {
     this.cli = cli;
   }
 
-  /** Measures everything, calling {@code afterPuts} once the timed puts no longer need the bare chain. */
-  void run(Limits limits, Runnable afterPuts, Consumer<Figure> out) throws IOException {
+  /** Measures everything; stops the bare chain's nodes once the timed puts have taken turns with it. */
+  void run(Limits limits, Consumer<Figure> out) throws IOException {
     int warmUps = warmUpPuts();
     String warmPath = warmUpPath(warmUps);
     GrpcChain chain = limits.bareChain().chain();
@@ -100,7 +100,7 @@ final class BigFileBench {
       chain.timedRun();
       return rate;
     });
-    afterPuts.run();
+    limits.bareChain().close(); // the reads and the rest have their limits already
     Figure grpcChain = chain.figure().note("(one more untimed run, then taking turns with put." + sizeName + ")");
     out.accept(grpcChain);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")

@@ -63,9 +63,10 @@ public final class HiroBench {
       // Serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end.
       try (GrpcUnary.Echo echo = GrpcUnary.Echo.start()) {
         Limits limits = measureLimits(input, echo, out);
-        // The bare nodes take turns with the large put's timed puts; closed once those are done.
+        // The bare nodes take turns with the large put's timed puts, which close them once done
+        // (BigFileBench); closed here (again: a no-op) if the run fails before that.
         try (BareChain bare = limits.bareChain()) {
-          runHiro(new Clients(one, many, admin), input, limits, bare, echo, seed, out);
+          runHiro(new Clients(one, many, admin), input, limits, echo, seed, out);
         }
       }
     } finally {
@@ -150,8 +151,8 @@ public final class HiroBench {
 
   private record Clients(ClientPool one, ClientPool many, HiroClient admin) {}
 
-  private void runHiro(Clients clients, RandomFile input, Limits limits, BareChain bare, GrpcUnary.Echo echo,
-      long seed, Consumer<Figure> out) throws IOException {
+  private void runHiro(Clients clients, RandomFile input, Limits limits, GrpcUnary.Echo echo, long seed,
+      Consumer<Figure> out) throws IOException {
     String remoteDir = "/bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + HexFormat.of().toHexDigits((short) seed);
     clients.admin().mkdir(remoteDir, true);
@@ -160,8 +161,7 @@ public final class HiroBench {
       if (cli.isEmpty()) {
         LOG.warn("cli.stat and get.*.cat.cli not measured: no bin/hiro beside this jar or in the working dir");
       }
-      // The bare nodes go once the timed puts are done: the reads and the rest have their limits.
-      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, bare::close, out);
+      new BigFileBench(clients.admin(), cpu, input, remoteDir, workDir, sizes, cli).run(limits, out);
       new SmallFileBench(sizes, cpu, remoteDir, workDir, seed).run(clients.one(), clients.many(), limits, out);
       new NamespaceBench(sizes, cpu, remoteDir).run(clients.one(), clients.many(), limits, echo, out);
       if (cli.isPresent()) {
