@@ -23,12 +23,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One piece arriving at a worker of a chain: each message is verified, forwarded to the next
- * worker, and written locally; at the end the replica is committed and the chain's answer built.
+ * worker, and written locally; at the end the replica is committed and the chain's answer built. A
+ * piece that came whole in one message is verified and forwarded first, by {@link #passOnWhole} on
+ * the network thread that received it, and written and committed afterwards, by {@link #storeWhole}
+ * on a thread that may wait for the disk: the next worker starts on it without waiting for a thread
+ * hand-off here.
  *
  * <p>Invariants: data is accepted only in order ({@code offset == bytes received}), never past the
  * header's length, and only with a matching CRC32C (checked before anything is written). Any
@@ -42,7 +47,9 @@ public final class ChainWriter {
   private final WorkerId self;
   private final PieceId pieceId;
   private final WritePieceHeader header;
-  private final PieceWrite write;
+  private final Supplier<PieceWrite> localWrite;
+  /** The local replica's write, from {@link #beginLocal}; null before. */
+  private PieceWrite write;
   private final ReplicaSink downstream;
   private final Duration downstreamAnswerWait;
   private final Deadlines deadlines;
@@ -50,14 +57,19 @@ public final class ChainWriter {
   private final Runnable release;
   private long receivedBytes;
   private volatile HiroException downstreamFailure;
+  private boolean downstreamCompleted;
+  /** A whole piece that {@link #passOnWhole} passed on, with its checksums, for {@link #storeWhole}. */
+  private PieceData whole;
+  private BlockChecksums.Parts wholeParts;
   private boolean ended;
 
-  ChainWriter(WorkerId self, WritePieceHeader header, PieceWrite write, ReplicaSink downstream,
+  /** {@code localWrite} begins the local replica's write, when {@link #beginLocal} or {@link #storeWhole} asks. */
+  ChainWriter(WorkerId self, WritePieceHeader header, Supplier<PieceWrite> localWrite, ReplicaSink downstream,
       Duration downstreamAnswerWait, Deadlines deadlines, Consumer<ReplicaMeta> onStored, Runnable release) {
     this.self = self;
     this.pieceId = new PieceId(header.getPieceId());
     this.header = header;
-    this.write = write;
+    this.localWrite = localWrite;
     this.downstream = downstream;
     this.downstreamAnswerWait = downstreamAnswerWait;
     this.deadlines = deadlines;
@@ -69,9 +81,20 @@ public final class ChainWriter {
     return pieceId;
   }
 
+  /** Begins the local replica's write; aborts the piece, and throws, if that fails. */
+  synchronized void beginLocal() {
+    try {
+      write = localWrite.get();
+    } catch (RuntimeException e) {
+      abort(e.getMessage());
+      throw e;
+    }
+  }
+
   /** Verifies one message, forwards it down the chain, and writes it locally. */
   public synchronized void accept(PieceData data) {
     Checks.check(!ended, "piece %s: data after the end", pieceId);
+    Checks.check(write != null, "piece %s: data before the local write began", pieceId);
     try {
       ByteBuffer bytes = ByteStrings.view(data.getData());
       BlockChecksums.Parts parts = verify(data, bytes);
@@ -82,6 +105,49 @@ public final class ChainWriter {
       abort(e.getMessage());
       throw e;
     }
+  }
+
+  /**
+   * A piece that came whole ({@code data} null for an empty one), on the thread that received it:
+   * verifies it and passes it down the chain, whole, then ends the downstream's part; writes
+   * nothing, so nothing here waits for the disk. {@link #storeWhole} writes it next. Aborts the
+   * piece, and throws, if the piece fails its checks.
+   */
+  public synchronized void passOnWhole(PieceData data) {
+    Checks.check(!ended && write == null && whole == null && receivedBytes == 0, "piece %s: not a new whole piece",
+        pieceId);
+    try {
+      if (data != null) {
+        wholeParts = verify(data, ByteStrings.view(data.getData()));
+        forward(data);
+        whole = data;
+      }
+      completeDownstream();
+    } catch (RuntimeException e) {
+      abort(e.getMessage());
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the whole piece that {@link #passOnWhole} passed on, and commits it: returns the chain's
+   * answer as {@link #finish} does, or aborts the piece and throws.
+   */
+  public synchronized CompletableFuture<WritePieceResponse> storeWhole() {
+    Checks.check(!ended && write == null, "piece %s: not a whole piece passed on", pieceId);
+    try {
+      write = localWrite.get();
+      if (whole != null) {
+        write.append(ByteStrings.view(whole.getData()), wholeParts);
+        receivedBytes += whole.getData().size();
+        whole = null;
+        wholeParts = null;
+      }
+    } catch (RuntimeException e) {
+      abort(e.getMessage());
+      throw e;
+    }
+    return finish();
   }
 
   /** Checks one message; returns its bytes' checksums, computed in the one pass that checked them. */
@@ -140,9 +206,8 @@ public final class ChainWriter {
     try {
       Checks.require(receivedBytes == header.getLength(),
           "piece %s: the stream ended after %d of %d bytes; resend the piece", pieceId, receivedBytes, header.getLength());
-      if (downstream != null && downstreamFailure == null) {
-        downstream.complete();
-      }
+      Checks.check(write != null, "piece %s: finished before the local write began", pieceId);
+      completeDownstream();
       meta = write.commit();
     } catch (RuntimeException e) {
       abort(e.getMessage());
@@ -160,6 +225,14 @@ public final class ChainWriter {
         release.run();
       }
     });
+  }
+
+  /** Tells the downstream the piece is all sent, once. */
+  private void completeDownstream() {
+    if (downstream != null && downstreamFailure == null && !downstreamCompleted) {
+      downstreamCompleted = true;
+      downstream.complete();
+    }
   }
 
   /**
@@ -220,7 +293,9 @@ public final class ChainWriter {
     ended = true;
     LOG.debug("{}: piece {} aborted: {}", self, pieceId, reason);
     try {
-      write.abort();
+      if (write != null) {
+        write.abort();
+      }
       if (downstream != null) {
         downstream.cancel("upstream aborted piece " + pieceId + ": " + reason);
       }

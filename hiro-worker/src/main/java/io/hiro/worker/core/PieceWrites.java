@@ -9,13 +9,10 @@ import io.hiro.proto.PieceData;
 import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
-import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.store.PieceStore;
-import io.hiro.worker.store.PieceWrite;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -71,6 +68,17 @@ public final class PieceWrites {
 
   /** Starts a piece; the caller must end the writer with finish or abort, which frees its slot. */
   public ChainWriter open(WritePieceHeader header, ReplicaSinkFactory downstream) {
+    ChainWriter writer = admit(header, downstream);
+    writer.beginLocal(); // aborts the piece, freeing its slot, when it throws
+    return writer;
+  }
+
+  /**
+   * Admits a piece: the token, the header, a slot and the room on disk, in that order, and the
+   * downstream to pass it on to; nothing is written yet. The caller must end the writer with finish,
+   * storeWhole or abort, which frees its slot.
+   */
+  private ChainWriter admit(WritePieceHeader header, ReplicaSinkFactory downstream) {
     PieceId pieceId = new PieceId(header.getPieceId());
     try {
       tokens.check(header.getToken().toByteArray(), pieceId, PieceTokenCheck.WRITE_OR_COPY);
@@ -83,19 +91,16 @@ public final class PieceWrites {
       throw HiroException.exhausted("worker %s is receiving %d pieces already; retry piece %s later",
           self, streamsMax, pieceId);
     }
-    PieceWrite write = null;
     Runnable giveBack = () -> {};
     try {
       giveBack = space.promise(pieceId, header.getLength());
-      write = store.begin(identityOf(header));
+      ReplicaMeta identity = identityOf(header);
       ReplicaSink sink = header.getDownstreamCount() == 0 ? null
           : downstream.connect(header.getDownstream(0), headerForNext(header));
       Runnable release = releaseBoth(giveBack);
-      return new ChainWriter(self, header, write, sink, downstreamAnswerWait, deadlines, onStored, release);
+      return new ChainWriter(self, header, () -> store.begin(identity), sink, downstreamAnswerWait, deadlines, onStored,
+          release);
     } catch (RuntimeException e) {
-      if (write != null) {
-        write.abort();
-      }
       giveBack.run();
       streams.release();
       throw e;
@@ -103,14 +108,15 @@ public final class PieceWrites {
   }
 
   /**
-   * Stores a piece that came whole in one message ({@code data} null for an empty piece), with the
-   * same admission, checks, forwarding and answer as a stream's ({@link ChainWriter}): throws, with
-   * nothing kept, when it is refused or fails before its replica is durable; else returns the chain's
-   * answer as {@link ChainWriter#finish} does.
+   * A piece that came whole in one message ({@code data} null for an empty piece), on the network
+   * thread that received it: the same admission and checks as a stream's, then the piece passed on
+   * down the chain at once ({@link ChainWriter#passOnWhole}). Nothing is written here: the caller
+   * then stores it with {@link ChainWriter#storeWhole} on a thread that may wait for the disk (which
+   * returns the chain's answer as {@link ChainWriter#finish} does), or aborts it. Throws, with
+   * nothing kept or passed on, when the piece is refused.
    */
-  public CompletableFuture<WritePieceResponse> writeWhole(WritePieceHeader header, PieceData data,
-      ReplicaSinkFactory downstream) {
-    ChainWriter writer = open(header, downstream); // the token is checked first, as for a stream
+  public ChainWriter passOnWhole(WritePieceHeader header, PieceData data, ReplicaSinkFactory downstream) {
+    ChainWriter writer = admit(header, downstream); // the token is checked first, as for a stream
     long sentBytes = data == null ? 0 : data.getData().size();
     if (sentBytes != header.getLength()) {
       HiroException refused = HiroException.invalid(
@@ -119,10 +125,8 @@ public final class PieceWrites {
       writer.abort(refused.getMessage());
       throw refused;
     }
-    if (data != null) {
-      writer.accept(data); // aborts the piece when it throws, as finish does
-    }
-    return writer.finish();
+    writer.passOnWhole(data); // aborts the piece when it throws
+    return writer;
   }
 
   private Runnable releaseBoth(Runnable giveBackSpace) {

@@ -15,6 +15,7 @@ import io.hiro.proto.ReadPieceResponse;
 import io.hiro.proto.WholePiece;
 import io.hiro.proto.WritePieceRequest;
 import io.hiro.proto.WritePieceResponse;
+import io.hiro.worker.core.ChainWriter;
 import io.hiro.worker.core.PieceRead;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
@@ -67,6 +68,8 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
    * virtual-thread scheduler add carriers. A task never waits for another stream's, so a stream
    * over the pool's size only waits for a thread.
    */
+  /** Set once {@link #close} began: a whole piece that arrives then is refused before it is passed on. */
+  private volatile boolean closing;
   private final ExecutorService pieceWork = Executors.newFixedThreadPool(PieceWrites.INCOMING_PIECE_STREAMS_MAX,
       Thread.ofPlatform().daemon().name("piece-work-", 0).factory());
 
@@ -132,28 +135,48 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   }
 
   /**
-   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): the piece's checks, forwarding,
-   * write and fsync go to the piece-work pool as one task, and the answer goes out from whichever
-   * thread completes it last, as a stream's does ({@link IncomingPiece}).
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}), as the floor's worker does: the
+   * piece's checks (token, header, a slot, room on disk, its CRC32C) and its passing on down the
+   * chain happen here, so that the next worker starts on it without waiting for a thread hand-off;
+   * its write and fsync go to the piece-work pool as one task, and the answer goes out from
+   * whichever thread completes it last, as a stream's does ({@link IncomingPiece}).
    */
   @Override
   public void writeWholePiece(WholePiece request, StreamObserver<WritePieceResponse> responses) {
     ServerCallStreamObserver<WritePieceResponse> call = (ServerCallStreamObserver<WritePieceResponse>) responses;
+    ChainWriter writer;
     try {
-      pieceWork.execute(() -> storeWhole(request, call));
+      if (closing) {
+        throw stopping();
+      }
+      Checks.require(request.hasHeader(), "a whole piece must carry its header");
+      writer = pieceWrites.passOnWhole(request.getHeader(), request.hasData() ? request.getData() : null, downstream);
+    } catch (RuntimeException e) {
+      IncomingPiece.answer(call, null, e);
+      return;
+    }
+    try {
+      pieceWork.execute(() -> storeWhole(writer, call));
     } catch (RejectedExecutionException e) {
-      IncomingPiece.answer(call, null, HiroException.unavailable("worker is stopping; resend the piece to another worker"));
+      HiroException stopping = stopping();
+      writer.abort(stopping.getMessage());
+      IncomingPiece.answer(call, null, stopping);
     }
   }
 
-  private void storeWhole(WholePiece request, ServerCallStreamObserver<WritePieceResponse> call) {
+  /** What a piece that arrives, or is still arriving, while the service closes fails with. */
+  static HiroException stopping() {
+    return HiroException.unavailable("worker is stopping; resend the piece to another worker");
+  }
+
+  private static void storeWhole(ChainWriter writer, ServerCallStreamObserver<WritePieceResponse> call) {
     if (call.isCancelled()) {
-      return; // the sender gave up before the piece's turn came: nothing was written
+      writer.abort("the sender cancelled"); // before the piece's turn came: nothing was written here
+      return;
     }
     CompletableFuture<WritePieceResponse> answer;
     try {
-      Checks.require(request.hasHeader(), "a whole piece must carry its header");
-      answer = pieceWrites.writeWhole(request.getHeader(), request.hasData() ? request.getData() : null, downstream);
+      answer = writer.storeWhole();
     } catch (RuntimeException e) {
       IncomingPiece.answer(call, null, e);
       return;
@@ -176,6 +199,7 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
 
   @Override
   public void close() {
+    closing = true;
     timer.shutdownNow();
     // Every stream still receiving is failed, and the streams' queued work runs out (an abort removes
     // the unfinished file); a commit in its fsync finishes. A cancel that comes later finds the pool

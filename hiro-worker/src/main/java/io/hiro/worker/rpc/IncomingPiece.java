@@ -81,7 +81,7 @@ final class IncomingPiece implements StreamObserver<WritePieceRequest> {
   void failForClose() {
     queue(() -> {
       if (!ended) {
-        fail(HiroException.unavailable("worker is stopping; resend the piece to another worker"));
+        fail(DataService.stopping());
       }
     });
   }

@@ -300,6 +300,53 @@ class ChainWriterTest {
   }
 
   @Test
+  void aWholePieceIsPassedOnBeforeAnythingIsWrittenThenStoredAndAnswered() {
+    byte[] bytes = randomBytes(4096);
+    sink.answer = WritePieceResponse.newBuilder().setCrc32C(Crc32c.of(bytes, 0, bytes.length))
+        .addStoredWorkerIds("w-2").build();
+
+    ChainWriter writer = writes.passOnWhole(header(bytes.length, "w-2"), data(bytes, 0, bytes.length),
+        (worker, next) -> sink);
+
+    assertThat(sink.bytes.toByteArray()).isEqualTo(bytes);
+    assertThat(sink.completed).isTrue();
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(store.meta(PIECE)).isEmpty();
+    WritePieceResponse response = writer.storeWhole().join();
+    assertThat(store.bytes(PIECE)).isEqualTo(bytes);
+    assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1", "w-2");
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
+  void aWholePieceWithAWrongCrcIsNeitherPassedOnNorAdmitted() {
+    byte[] bytes = randomBytes(4096);
+    PieceData corrupt = data(bytes, 0, bytes.length).toBuilder().setCrc32C(Crc32c.of(bytes, 0, bytes.length) + 1).build();
+
+    assertThatThrownBy(() -> writes.passOnWhole(header(bytes.length, "w-2"), corrupt, (worker, next) -> sink))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.DATA_LOSS));
+
+    assertThat(sink.received).isEmpty();
+    assertThat(sink.completed).isFalse();
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
+  void aWholePieceWhoseLocalWriteFailsAfterItWasPassedOnCancelsTheDownstreamAndFreesItsSlot() {
+    byte[] bytes = randomBytes(4096);
+    store.diskFullAfterBytes = 100;
+    ChainWriter writer = writes.passOnWhole(header(bytes.length, "w-2"), data(bytes, 0, bytes.length),
+        (worker, next) -> sink);
+
+    assertThatThrownBy(writer::storeWhole).satisfies(e -> assertThat(codeOf(e)).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
+
+    assertThat(sink.cancelledBecause).isNotNull();
+    assertThat(store.writesInFlight()).isZero();
+    assertThat(store.meta(PIECE)).isEmpty();
+    assertThat(writes.streamsInUse()).isZero();
+  }
+
+  @Test
   void pieceLargerThanTheFreeSpaceIsRefusedAtTheHeaderBeforeAnythingIsWrittenOrForwarded() {
     SpaceBudget space = new SpaceBudget(SELF, () -> 300_000);
     PieceWrites small = new PieceWrites(SELF, TestTokens.CHECK, store, space, reported::add, Duration.ofSeconds(1), 4);

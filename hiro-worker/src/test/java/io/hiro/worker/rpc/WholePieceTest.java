@@ -21,6 +21,7 @@ import io.hiro.common.rpc.Rpc;
 import io.hiro.common.rpc.RpcSecurity;
 import io.hiro.proto.DataServiceGrpc;
 import io.hiro.proto.PieceData;
+import io.hiro.proto.ReplicaMeta;
 import io.hiro.proto.WholePiece;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
@@ -29,7 +30,9 @@ import io.hiro.proto.WritePieceResponse;
 import io.hiro.worker.core.PieceReads;
 import io.hiro.worker.core.PieceWrites;
 import io.hiro.worker.core.TestTokens;
+import io.hiro.worker.store.ForwardingPieceStore;
 import io.hiro.worker.store.MemoryPieceStore;
+import io.hiro.worker.store.PieceWrite;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -53,8 +57,20 @@ class WholePieceTest {
   private static final int MESSAGE_BYTES = 1024 * 1024;
 
   private final MemoryPieceStore store = new MemoryPieceStore();
-  private final PieceWrites writes = new PieceWrites(new WorkerId("w-1"), TestTokens.CHECK, store, meta -> {},
-      Duration.ofSeconds(10), 4);
+  /** Released at once unless a test holds the local writes' begin (as a slow disk would). */
+  private volatile CountDownLatch begins = new CountDownLatch(0);
+  private final PieceWrites writes = new PieceWrites(new WorkerId("w-1"), TestTokens.CHECK,
+      new ForwardingPieceStore(store) {
+        @Override
+        public PieceWrite begin(ReplicaMeta identity) {
+          try {
+            begins.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return super.begin(identity);
+        }
+      }, meta -> {}, Duration.ofSeconds(10), 4);
   private final WorkerChannels channels = new WorkerChannels(RpcSecurity.PLAINTEXT);
   private RecordingDownstream downstream;
   private Server downstreamServer;
@@ -95,6 +111,26 @@ class WholePieceTest {
       assertThat(passed.getHeader()).isEqualTo(header.toBuilder().clearDownstream().build());
       assertThat(passed.getData()).isEqualTo(data(bytes));
     });
+  }
+
+  /**
+   * A whole piece is passed on from the thread that received it, before this worker begins its own
+   * write: the next worker has it while the local disk is still held.
+   */
+  @Test
+  void aWholePieceIsPassedOnBeforeTheLocalWriteBegins() throws Exception {
+    start(false);
+    byte[] bytes = randomBytes(4096);
+    begins = new CountDownLatch(1);
+
+    CompletableFuture<WritePieceResponse> answer = CompletableFuture.supplyAsync(
+        () -> writeWhole(WholePiece.newBuilder().setHeader(header(8, bytes.length)).setData(data(bytes)).build()));
+
+    await("the next worker has the piece").atMost(Duration.ofSeconds(10)).until(() -> !downstream.wholes.isEmpty());
+    assertThat(answer).isNotDone();
+    assertThat(store.meta(new PieceId(8))).isEmpty();
+    begins.countDown();
+    assertStoredOnBoth(answer.get(20, TimeUnit.SECONDS), 8, bytes);
   }
 
   @Test
