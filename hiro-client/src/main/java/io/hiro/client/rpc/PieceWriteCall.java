@@ -85,7 +85,7 @@ public final class PieceWriteCall {
       piece.setData(PieceData.newBuilder().setOffset(0).setData(UnsafeByteOperations.unsafeWrap(buffer.array()))
           .setCrc32C(crc32c));
     }
-    Observer<WholePiece> observer = new Observer<>();
+    Observer<WholePiece> observer = new Observer<>(false);
     DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writeWholePiece(piece.build(), observer);
     try {
       return Optional.of(new Result(awaitResponse(), crc32c));
@@ -102,7 +102,7 @@ public final class PieceWriteCall {
     // The observer only records what arrived and wakes the caller, so it runs on the network thread
     // that received it: no hand-off to another thread per callback.
     ClientCallStreamObserver<WritePieceRequest> call = (ClientCallStreamObserver<WritePieceRequest>)
-        DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writePiece(new Observer<WritePieceRequest>());
+        DataServiceGrpc.newStub(channel).withExecutor(Runnable::run).writePiece(new Observer<WritePieceRequest>(true));
     try {
       int crc32c = send(call, header, reader);
       call.onCompleted();
@@ -237,19 +237,37 @@ public final class PieceWriteCall {
     }
   }
 
-  /** Records what the worker sent, and wakes the caller; {@code Q} is the call's request type. */
+  /**
+   * Records what the worker sent, and wakes the caller only for what it waits for: the call's end,
+   * and, while a stream sends, its readiness. The answer itself wakes nobody: its call's end follows
+   * it at once, and a caller woken for it would only wait again, a context switch each way per piece
+   * (session 43). {@code Q} is the call's request type.
+   */
   private final class Observer<Q> implements ClientResponseObserver<Q, WritePieceResponse> {
+    private final boolean wakeWhenReady;
     private ClientCallStreamObserver<Q> call;
+
+    /** {@code wakeWhenReady}: the caller waits for the call to be ready (a stream's later messages). */
+    Observer(boolean wakeWhenReady) {
+      this.wakeWhenReady = wakeWhenReady;
+    }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<Q> requests) {
       call = requests;
-      requests.setOnReadyHandler(() -> signal(() -> {}));
+      if (wakeWhenReady) {
+        requests.setOnReadyHandler(() -> signal(() -> {}));
+      }
     }
 
     @Override
     public void onNext(WritePieceResponse value) {
-      signal(() -> response = value);
+      lock.lock();
+      try {
+        response = value;
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override
