@@ -32,10 +32,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -99,7 +100,7 @@ public final class MasterServer implements AutoCloseable {
       RpcSecurity security = MasterAccess.serverSecurity(secret, config.tls());
       security.logAtStart(LOG, "master");
       server = Rpc.startServer(config.bindHost(), config.port(), metrics.rpc().intercept(services), security, guards,
-          NamespaceServiceImpl.NETWORK_THREAD_METHODS);
+          networkThreadMethods());
     } catch (RuntimeException e) {
       closeQuietly(store);
       closeQuietly(lock);
@@ -128,6 +129,13 @@ public final class MasterServer implements AutoCloseable {
   }
 
   /** The cluster secret in {@code file}, created there the first time; logged by its fingerprint only. */
+  /** The calls both services run on the network thread that read them: their handlers never block. */
+  private static Set<String> networkThreadMethods() {
+    Set<String> methods = new HashSet<>(NamespaceServiceImpl.NETWORK_THREAD_METHODS);
+    methods.addAll(ClusterServiceImpl.NETWORK_THREAD_METHODS);
+    return Set.copyOf(methods);
+  }
+
   private static ClusterSecret clusterSecret(Path file) {
     boolean created = !Files.exists(file);
     ClusterSecret secret = ClusterSecret.loadOrCreateAt(file);

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,34 +139,59 @@ public final class Membership {
 
   /** Replicas a worker stored, lost or found corrupt, and copies it failed, since its last report. */
   public void reportReplicas(WorkerId id, ReplicaChanges changes) {
-    core.write(() -> {
-      Cluster cluster = core.cluster;
-      if (cluster.worker(id) == null) {
-        throw HiroException.notFound("worker %s is not registered; it registers again at its next heartbeat", id);
+    core.write(() -> apply(id, changes));
+    logReport(id, changes);
+  }
+
+  /**
+   * As {@link #reportReplicas(WorkerId, ReplicaChanges)}, for a caller that must not block (a network
+   * thread): made at once if the state's lock is free and the report names at most {@link
+   * Master#PIECES_READY_MAX} replicas, with {@code then} told once what it changed is durable, or why
+   * it failed ({@link Core#writeIfReady}); false, having made nothing, otherwise. A stream of small
+   * puts brings each worker's report every {@code ReplicaReporter.LINGER}, a few replicas each.
+   */
+  public boolean reportReplicasIfReady(WorkerId id, ReplicaChanges changes, Consumer<RuntimeException> then) {
+    long count = (long) changes.stored().length + changes.removed().length + changes.corrupt().length
+        + changes.failedCopies().size();
+    if (count > Master.PIECES_READY_MAX
+        || !core.writeIfReady(() -> apply(id, changes), (done, failure) -> then.accept(failure))) {
+      return false;
+    }
+    logReport(id, changes);
+    return true;
+  }
+
+  /** The report's changes to the cluster's view; the caller holds the write lock. */
+  private Void apply(WorkerId id, ReplicaChanges changes) {
+    Cluster cluster = core.cluster;
+    if (cluster.worker(id) == null) {
+      throw HiroException.notFound("worker %s is not registered; it registers again at its next heartbeat", id);
+    }
+    long now = core.nowMillis();
+    for (long pieceId : changes.stored()) {
+      // A fresh write or copy: whatever was corrupt on this worker before, this replica is new.
+      cluster.corrupt.forget(pieceId, id);
+      if (!stored(id, pieceId)) {
+        cluster.orphans.seen(pieceId, id, now);
       }
-      long now = core.nowMillis();
-      for (long pieceId : changes.stored()) {
-        // A fresh write or copy: whatever was corrupt on this worker before, this replica is new.
-        cluster.corrupt.forget(pieceId, id);
-        if (!stored(id, pieceId)) {
-          cluster.orphans.seen(pieceId, id, now);
-        }
+    }
+    for (long pieceId : changes.removed()) {
+      cluster.replicas.remove(pieceId, id);
+      cluster.orphans.forget(pieceId, id);
+    }
+    for (long pieceId : changes.corrupt()) {
+      corrupt(id, pieceId, now);
+    }
+    for (ReplicaChanges.CopyFailure failure : changes.failedCopies()) {
+      if (cluster.copies.fail(failure.pieceId().value(), failure.target()) != null) {
+        LOG.warn("master: worker {} failed to copy piece {} to worker {} ({}); it will be retried elsewhere",
+            id, failure.pieceId(), failure.target(), failure.reason());
       }
-      for (long pieceId : changes.removed()) {
-        cluster.replicas.remove(pieceId, id);
-        cluster.orphans.forget(pieceId, id);
-      }
-      for (long pieceId : changes.corrupt()) {
-        corrupt(id, pieceId, now);
-      }
-      for (ReplicaChanges.CopyFailure failure : changes.failedCopies()) {
-        if (cluster.copies.fail(failure.pieceId().value(), failure.target()) != null) {
-          LOG.warn("master: worker {} failed to copy piece {} to worker {} ({}); it will be retried elsewhere",
-              id, failure.pieceId(), failure.target(), failure.reason());
-        }
-      }
-      return null;
-    });
+    }
+    return null;
+  }
+
+  private static void logReport(WorkerId id, ReplicaChanges changes) {
     LOG.debug("master: worker {} reported {} stored, {} removed, {} corrupt, {} failed copies", id,
         changes.stored().length, changes.removed().length, changes.corrupt().length, changes.failedCopies().size());
   }

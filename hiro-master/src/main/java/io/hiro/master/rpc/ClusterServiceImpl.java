@@ -7,6 +7,7 @@ import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.HeartbeatReply;
 import io.hiro.master.core.Membership;
+import io.hiro.master.core.ReplicaChanges;
 import io.hiro.master.core.WorkerRegistration;
 import io.hiro.master.core.WorkerUsage;
 import io.hiro.proto.ClusterServiceGrpc;
@@ -16,12 +17,22 @@ import io.hiro.proto.RegisterRequest;
 import io.hiro.proto.RegisterResponse;
 import io.hiro.proto.ReportReplicasRequest;
 import io.hiro.proto.ReportReplicasResponse;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The cluster service for workers: decode, call {@link Membership}, encode. Nothing else. */
+/**
+ * The cluster service for workers: decode, call {@link Membership}, encode. Nothing else, but for
+ * where a replica report runs ({@link #NETWORK_THREAD_METHODS}).
+ */
 public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterServiceImpl.class);
+  /**
+   * The calls the server runs on the network thread that read them (full method names): their
+   * handlers never block. See {@code Rpc.startServer}.
+   */
+  public static final Set<String> NETWORK_THREAD_METHODS =
+      Set.of(ClusterServiceGrpc.getReportReplicasMethod().getFullMethodName());
   private final Membership membership;
 
   public ClusterServiceImpl(Membership membership) {
@@ -54,17 +65,31 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
     });
   }
 
+  /**
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): a small report is made at once when
+   * the state's lock is free, and answered once durable; else on a virtual thread, where it may wait
+   * for the lock (a worker's first reports after its start, a busy master).
+   */
   @Override
   public void reportReplicas(ReportReplicasRequest request, StreamObserver<ReportReplicasResponse> responses) {
-    Replies.reply(LOG, "ReportReplicas " + request.getWorkerId(), responses, () -> {
-      LOG.debug("master: ReportReplicas {}", request.getWorkerId());
-      long count = (long) request.getStoredCount() + request.getRemovedPieceIdsCount()
-          + request.getCorruptPieceIdsCount() + request.getFailedCopiesCount();
-      Checks.require(count <= Limits.REPLICAS_PER_REPORT_MAX, "report of %d replicas; the limit is %d",
-          count, Limits.REPLICAS_PER_REPORT_MAX);
-      membership.reportReplicas(new WorkerId(request.getWorkerId()), ProtoMapping.changes(request));
-      return ReportReplicasResponse.getDefaultInstance();
-    });
+    LOG.debug("master: ReportReplicas {}", request.getWorkerId());
+    // The worker id is read inside each body, so that a bad one fails the call as INVALID_ARGUMENT.
+    Replies.replyWhenDurable(LOG, "ReportReplicas " + request.getWorkerId(), responses,
+        answer -> membership.reportReplicasIfReady(new WorkerId(request.getWorkerId()), changes(request),
+            failure -> answer.accept(failure == null ? ReportReplicasResponse.getDefaultInstance() : null, failure)),
+        () -> {
+          membership.reportReplicas(new WorkerId(request.getWorkerId()), changes(request));
+          return ReportReplicasResponse.getDefaultInstance();
+        });
+  }
+
+  /** The report's changes, once its size is checked. */
+  private static ReplicaChanges changes(ReportReplicasRequest request) {
+    long count = (long) request.getStoredCount() + request.getRemovedPieceIdsCount()
+        + request.getCorruptPieceIdsCount() + request.getFailedCopiesCount();
+    Checks.require(count <= Limits.REPLICAS_PER_REPORT_MAX, "report of %d replicas; the limit is %d",
+        count, Limits.REPLICAS_PER_REPORT_MAX);
+    return ProtoMapping.changes(request);
   }
 
   private static WorkerUsage usage(long capacityBytes, long freeBytes, long usedBytes) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What a network thread may read or change without blocking ({@link Core#readIfReady}, {@link
- * Master#statIfReady}, {@link Core#writeIfReady}, {@link Uploads#createFileIfReady}).
+ * Master#statIfReady}, {@link Core#writeIfReady}, {@link Uploads#createFileIfReady}, {@link
+ * Membership#reportReplicasIfReady}).
  * The journal's side, a change waiting for its fsync, is in the store's {@code GroupCommitTest}.
  */
 @Timeout(30)
@@ -128,6 +129,44 @@ class ReadIfReadyTest {
     assertThat(uploads.createFile(path("/large"), large, 3, 0, false).pieces()).hasSize(Master.PIECES_READY_MAX + 1);
     assertThatThrownBy(() -> uploads.createFileIfReady(path("/bad"), PIECE, 3, 1, false))
         .as("a bad request fails at once, as on a virtual thread").hasMessageContaining("piece size 1 bytes");
+  }
+
+  @Test
+  void aReplicaReportThatMustNotWaitIsNotMadeWhileAChangeHoldsTheLockNorWhenLarge() throws Exception {
+    Membership membership = new Membership(core);
+    WorkerId worker = new WorkerId("w1");
+    membership.register(new WorkerRegistration(worker, HostPort.parse("10.0.0.1:5050"), 4 * MasterFixture.GIB,
+        MasterFixture.GIB, 3 * MasterFixture.GIB, new long[0]));
+    List<RuntimeException> answers = new ArrayList<>();
+    CountDownLatch release = new CountDownLatch(1);
+    Thread writer = holding(release, entered -> core.write(() -> entered.get()));
+    try {
+      assertThat(membership.reportReplicasIfReady(worker, ReplicaChanges.of(new long[] {7}, new long[0]), answers::add))
+          .isFalse();
+    } finally {
+      release.countDown();
+    }
+    writer.join();
+    assertThat(answers).as("nothing answered").isEmpty();
+    assertThat(core.cluster.orphans.count()).as("nothing made while the lock was held").isZero();
+
+    assertThat(membership.reportReplicasIfReady(worker, ReplicaChanges.of(new long[] {7}, new long[0]), answers::add))
+        .isTrue();
+    assertThat(answers).as("without a store, answered at once, without a failure").containsExactly((RuntimeException) null);
+    assertThat(core.cluster.orphans.count()).as("the piece nothing owns, seen as an orphan").isEqualTo(1);
+
+    long[] many = new long[Master.PIECES_READY_MAX + 1];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = 100 + i;
+    }
+    assertThat(membership.reportReplicasIfReady(worker, ReplicaChanges.of(many, new long[0]), answers::add)).isFalse();
+    assertThat(core.cluster.orphans.count()).as("the large report left to a thread that may wait").isEqualTo(1);
+    membership.reportReplicas(worker, ReplicaChanges.of(many, new long[0]));
+    assertThat(core.cluster.orphans.count()).isEqualTo(1 + many.length);
+
+    assertThat(membership.reportReplicasIfReady(new WorkerId("w9"), ReplicaChanges.of(new long[] {8}, new long[0]),
+        answers::add)).as("an unknown worker's report fails, and is answered so at once").isTrue();
+    assertThat(answers.get(answers.size() - 1)).hasMessageContaining("not registered");
   }
 
   /**
