@@ -128,7 +128,6 @@ public final class MasterServer implements AutoCloseable {
     return started;
   }
 
-  /** The cluster secret in {@code file}, created there the first time; logged by its fingerprint only. */
   /** The calls both services run on the network thread that read them: their handlers never block. */
   private static Set<String> networkThreadMethods() {
     Set<String> methods = new HashSet<>(NamespaceServiceImpl.NETWORK_THREAD_METHODS);
@@ -136,6 +135,7 @@ public final class MasterServer implements AutoCloseable {
     return Set.copyOf(methods);
   }
 
+  /** The cluster secret in {@code file}, created there the first time; logged by its fingerprint only. */
   private static ClusterSecret clusterSecret(Path file) {
     boolean created = !Files.exists(file);
     ClusterSecret secret = ClusterSecret.loadOrCreateAt(file);

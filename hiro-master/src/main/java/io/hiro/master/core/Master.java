@@ -31,7 +31,8 @@ public final class Master {
   private static final Logger LOG = LoggerFactory.getLogger(Master.class);
   /**
    * The most pieces a stat answered on a network thread signs read tokens for (a 4 GiB file of 64 MiB
-   * pieces), and the most a CreateFile or a CommitFile made there has.
+   * pieces), the most a CreateFile or a CommitFile made there has, and the most replicas a
+   * ReportReplicas made there names.
    */
   public static final int PIECES_READY_MAX = 64;
   private final Core core;

@@ -153,12 +153,12 @@ public final class Membership {
   public boolean reportReplicasIfReady(WorkerId id, ReplicaChanges changes, Consumer<RuntimeException> then) {
     long count = (long) changes.stored().length + changes.removed().length + changes.corrupt().length
         + changes.failedCopies().size();
-    if (count > Master.PIECES_READY_MAX
-        || !core.writeIfReady(() -> apply(id, changes), (done, failure) -> then.accept(failure))) {
-      return false;
-    }
-    logReport(id, changes);
-    return true;
+    return count <= Master.PIECES_READY_MAX && core.writeIfReady(() -> apply(id, changes), (done, failure) -> {
+      if (failure == null) {
+        logReport(id, changes);
+      }
+      then.accept(failure);
+    });
   }
 
   /** The report's changes to the cluster's view; the caller holds the write lock. */

@@ -6,6 +6,7 @@ import io.hiro.common.HostPort;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.HeartbeatReply;
+import io.hiro.master.core.Master;
 import io.hiro.master.core.Membership;
 import io.hiro.master.core.ReplicaChanges;
 import io.hiro.master.core.WorkerRegistration;
@@ -66,27 +67,34 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
   }
 
   /**
-   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): a small report is made at once when
-   * the state's lock is free, and answered once durable; else on a virtual thread, where it may wait
-   * for the lock (a worker's first reports after its start, a busy master).
+   * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): a report of at most {@link
+   * Master#PIECES_READY_MAX} replicas is made at once when the state's lock is free, and answered
+   * once durable; a larger one, or one that finds the lock taken, on a virtual thread, where it may
+   * wait for the lock.
    */
   @Override
   public void reportReplicas(ReportReplicasRequest request, StreamObserver<ReportReplicasResponse> responses) {
     LOG.debug("master: ReportReplicas {}", request.getWorkerId());
     // The worker id is read inside each body, so that a bad one fails the call as INVALID_ARGUMENT.
     Replies.replyWhenDurable(LOG, "ReportReplicas " + request.getWorkerId(), responses,
-        answer -> membership.reportReplicasIfReady(new WorkerId(request.getWorkerId()), changes(request),
-            failure -> answer.accept(failure == null ? ReportReplicasResponse.getDefaultInstance() : null, failure)),
+        answer -> count(request) <= Master.PIECES_READY_MAX
+            && membership.reportReplicasIfReady(new WorkerId(request.getWorkerId()), changes(request),
+                failure -> answer.accept(failure == null ? ReportReplicasResponse.getDefaultInstance() : null, failure)),
         () -> {
           membership.reportReplicas(new WorkerId(request.getWorkerId()), changes(request));
           return ReportReplicasResponse.getDefaultInstance();
         });
   }
 
+  /** The replicas and failed copies a report names. */
+  private static long count(ReportReplicasRequest request) {
+    return (long) request.getStoredCount() + request.getRemovedPieceIdsCount() + request.getCorruptPieceIdsCount()
+        + request.getFailedCopiesCount();
+  }
+
   /** The report's changes, once its size is checked. */
   private static ReplicaChanges changes(ReportReplicasRequest request) {
-    long count = (long) request.getStoredCount() + request.getRemovedPieceIdsCount()
-        + request.getCorruptPieceIdsCount() + request.getFailedCopiesCount();
+    long count = count(request);
     Checks.require(count <= Limits.REPLICAS_PER_REPORT_MAX, "report of %d replicas; the limit is %d",
         count, Limits.REPLICAS_PER_REPORT_MAX);
     return ProtoMapping.changes(request);

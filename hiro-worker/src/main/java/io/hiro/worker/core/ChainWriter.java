@@ -48,7 +48,7 @@ public final class ChainWriter {
   private final PieceId pieceId;
   private final WritePieceHeader header;
   private final Supplier<PieceWrite> localWrite;
-  /** The local replica's write, from {@link #beginLocal}; null before. */
+  /** The local replica's write, from {@link #beginLocal} or {@link #storeWhole}; null before. */
   private PieceWrite write;
   private final ReplicaSink downstream;
   private final Duration downstreamAnswerWait;

@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admits incoming piece streams: checks the header's piece token first (PERMISSION_DENIED without a
- * WRITE or COPY token from the master for that piece), then the header, bounds how many run at once,
- * refuses a piece the disk has no room for (RESOURCE_EXHAUSTED), all before anything is written or
- * forwarded, and starts a {@link ChainWriter} with its local write and its downstream stream (the
- * rest of the chain, which gets the same header token and checks it again).
+ * Admits incoming pieces, streamed or whole: checks the header's piece token first
+ * (PERMISSION_DENIED without a WRITE or COPY token from the master for that piece), then the header,
+ * bounds how many run at once, refuses a piece the disk has no room for (RESOURCE_EXHAUSTED), all
+ * before anything is written or forwarded, and starts a {@link ChainWriter} with its downstream
+ * stream (the rest of the chain, which gets the same header token and checks it again) and its
+ * local write: begun at once for a stream, and for a whole piece only once it was passed on.
  */
 public final class PieceWrites {
   /** Piece streams a worker takes at once; one more is RESOURCE_EXHAUSTED. */

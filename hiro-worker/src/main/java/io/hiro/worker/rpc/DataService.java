@@ -41,8 +41,9 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private static final Logger LOG = LoggerFactory.getLogger(DataService.class);
   /**
    * The calls the server runs on the network thread that read them (full method names): a piece
-   * stream's callbacks, and a whole piece's call, only queue their work ({@link IncomingPiece},
-   * {@link #writeWholePiece}). See {@code Rpc.startServer}.
+   * stream's callbacks only queue their work ({@link IncomingPiece}); a whole piece's call makes its
+   * checks, passes the piece on, and queues its write ({@link #writeWholePiece}). Neither waits. See
+   * {@code Rpc.startServer}.
    */
   public static final Set<String> NETWORK_THREAD_METHODS = Set.of(
       DataServiceGrpc.getWritePieceMethod().getFullMethodName(),
@@ -62,14 +63,14 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
    */
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("piece-stream-sweep").factory());
-  /**
-   * Where the piece streams' work runs (their disk writes and fsyncs among it), one task of a stream
-   * at a time: platform threads, since each such task blocks on the disk, which would make the
-   * virtual-thread scheduler add carriers. A task never waits for another stream's, so a stream
-   * over the pool's size only waits for a thread.
-   */
   /** Set once {@link #close} began: a whole piece that arrives then is refused before it is passed on. */
   private volatile boolean closing;
+  /**
+   * Where the piece streams' work runs (their disk writes and fsyncs among it), one task of a stream
+   * at a time, and each whole piece's write: platform threads, since each such task blocks on the
+   * disk, which would make the virtual-thread scheduler add carriers. A task never waits for another
+   * stream's, so a stream over the pool's size only waits for a thread.
+   */
   private final ExecutorService pieceWork = Executors.newFixedThreadPool(PieceWrites.INCOMING_PIECE_STREAMS_MAX,
       Thread.ofPlatform().daemon().name("piece-work-", 0).factory());
 
@@ -155,12 +156,11 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
       IncomingPiece.answer(call, null, e);
       return;
     }
+    WholeWrite write = new WholeWrite(writer, call);
     try {
-      pieceWork.execute(() -> storeWhole(writer, call));
+      pieceWork.execute(write);
     } catch (RejectedExecutionException e) {
-      HiroException stopping = stopping();
-      writer.abort(stopping.getMessage());
-      IncomingPiece.answer(call, null, stopping);
+      write.refuse();
     }
   }
 
@@ -169,19 +169,33 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
     return HiroException.unavailable("worker is stopping; resend the piece to another worker");
   }
 
-  private static void storeWhole(ChainWriter writer, ServerCallStreamObserver<WritePieceResponse> call) {
-    if (call.isCancelled()) {
-      writer.abort("the sender cancelled"); // before the piece's turn came: nothing was written here
-      return;
+  /**
+   * A whole piece's local write, once it was passed on: run by the piece-work pool, or refused (the
+   * piece aborted, its slot freed) if the pool is stopping and takes it no more or drops it queued.
+   */
+  private record WholeWrite(ChainWriter writer, ServerCallStreamObserver<WritePieceResponse> call)
+      implements Runnable {
+    @Override
+    public void run() {
+      if (call.isCancelled()) {
+        writer.abort("the sender cancelled"); // before the piece's turn came: nothing was written here
+        return;
+      }
+      CompletableFuture<WritePieceResponse> answer;
+      try {
+        answer = writer.storeWhole();
+      } catch (RuntimeException e) {
+        IncomingPiece.answer(call, null, e);
+        return;
+      }
+      answer.whenComplete((response, failure) -> IncomingPiece.answer(call, response, failure));
     }
-    CompletableFuture<WritePieceResponse> answer;
-    try {
-      answer = writer.storeWhole();
-    } catch (RuntimeException e) {
-      IncomingPiece.answer(call, null, e);
-      return;
+
+    void refuse() {
+      HiroException stopping = stopping();
+      writer.abort(stopping.getMessage());
+      IncomingPiece.answer(call, null, stopping);
     }
-    answer.whenComplete((response, failure) -> IncomingPiece.answer(call, response, failure));
   }
 
   @Override
@@ -208,11 +222,20 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
     pieceWork.shutdown();
     try {
       if (!pieceWork.awaitTermination(5, TimeUnit.SECONDS)) {
-        pieceWork.shutdownNow();
+        stopNow();
       }
     } catch (InterruptedException e) {
-      pieceWork.shutdownNow();
+      stopNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Interrupts the piece work still running; a whole piece still queued is refused, its slot freed. */
+  private void stopNow() {
+    for (Runnable dropped : pieceWork.shutdownNow()) {
+      if (dropped instanceof WholeWrite write) {
+        write.refuse();
+      }
     }
   }
 }

@@ -314,6 +314,7 @@ class ChainWriterTest {
     assertThat(store.meta(PIECE)).isEmpty();
     WritePieceResponse response = writer.storeWhole().join();
     assertThat(store.bytes(PIECE)).isEqualTo(bytes);
+    assertThat(sink.completions).as("the piece ended once downstream, not again at the commit").isEqualTo(1);
     assertThat(response.getStoredWorkerIdsList()).containsExactly("w-1", "w-2");
     assertThat(writes.streamsInUse()).isZero();
   }

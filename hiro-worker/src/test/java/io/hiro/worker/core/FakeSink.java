@@ -18,6 +18,8 @@ final class FakeSink implements ReplicaSink {
   /** When set, the answer instead of {@link #answer}: a test completes it (or never does). */
   CompletableFuture<WritePieceResponse> answerLater;
   volatile boolean completed;
+  /** How many times the piece was ended: once, or the next worker would be told twice. */
+  volatile int completions;
   String cancelledBecause;
   volatile boolean ready = true;
   volatile Runnable waiting;
@@ -52,6 +54,7 @@ final class FakeSink implements ReplicaSink {
   @Override
   public void complete() {
     completed = true;
+    completions++;
   }
 
   @Override

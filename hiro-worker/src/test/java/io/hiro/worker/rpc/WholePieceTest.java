@@ -42,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,8 @@ class WholePieceTest {
   private final MemoryPieceStore store = new MemoryPieceStore();
   /** Released at once unless a test holds the local writes' begin (as a slow disk would). */
   private volatile CountDownLatch begins = new CountDownLatch(0);
+  /** Calls opened to the next worker, whether or not it got to store what they carried. */
+  private final AtomicInteger downstreamCalls = new AtomicInteger();
   private final PieceWrites writes = new PieceWrites(new WorkerId("w-1"), TestTokens.CHECK,
       new ForwardingPieceStore(store) {
         @Override
@@ -81,8 +84,11 @@ class WholePieceTest {
   private void start(boolean downstreamIsOld) throws Exception {
     downstream = new RecordingDownstream(downstreamIsOld);
     downstreamServer = Rpc.startServer("127.0.0.1", 0, List.of(downstream));
-    service = new DataService(writes, new PieceReads(TestTokens.CHECK, store, 1024),
-        new GrpcReplicaSinkFactory(channels), Duration.ofSeconds(10));
+    GrpcReplicaSinkFactory sinks = new GrpcReplicaSinkFactory(channels);
+    service = new DataService(writes, new PieceReads(TestTokens.CHECK, store, 1024), (worker, next) -> {
+      downstreamCalls.incrementAndGet();
+      return sinks.connect(worker, next);
+    }, Duration.ofSeconds(10));
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(service.withAliasing()).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -126,11 +132,28 @@ class WholePieceTest {
     CompletableFuture<WritePieceResponse> answer = CompletableFuture.supplyAsync(
         () -> writeWhole(WholePiece.newBuilder().setHeader(header(8, bytes.length)).setData(data(bytes)).build()));
 
-    await("the next worker has the piece").atMost(Duration.ofSeconds(10)).until(() -> !downstream.wholes.isEmpty());
-    assertThat(answer).isNotDone();
-    assertThat(store.meta(new PieceId(8))).isEmpty();
-    begins.countDown();
+    try {
+      await("the next worker has the piece").atMost(Duration.ofSeconds(10)).until(() -> !downstream.wholes.isEmpty());
+      assertThat(answer).isNotDone();
+      assertThat(store.meta(new PieceId(8))).isEmpty();
+    } finally {
+      begins.countDown();
+    }
     assertStoredOnBoth(answer.get(20, TimeUnit.SECONDS), 8, bytes);
+  }
+
+  @Test
+  void aWholePieceThatArrivesOnceTheWorkerIsClosingIsRefusedAndNotPassedOn() throws Exception {
+    start(false);
+    service.close();
+    byte[] bytes = randomBytes(4096);
+
+    assertThatThrownBy(() -> writeWhole(WholePiece.newBuilder().setHeader(header(9, bytes.length)).setData(data(bytes))
+        .build())).isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+
+    assertThat(downstreamCalls).as("nothing passed on").hasValue(0);
+    assertThat(writes.streamsInUse()).isZero();
   }
 
   @Test
