@@ -34,7 +34,13 @@ public class StatPair {
   interface Call { void call(int client, int i) throws Exception; }
 
   static void turn(String name, long serverPid, int calls, Call call) throws Exception {
+    turn(name, serverPid, calls, call, false);
+  }
+
+  /** {@code detail}: also each thread group's context switches and CPU per call, in this JVM and the server (session 43). */
+  static void turn(String name, long serverPid, int calls, Call call, boolean detail) throws Exception {
     long me = ProcessHandle.current().pid();
+    java.util.Map<String, long[]> mine0 = detail ? Pair9.perThread(me) : null, server0 = detail ? Pair9.perThread(serverPid) : null;
     long c0 = Pair9.cpu(me), s0 = Pair9.cpu(serverPid), t0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -49,6 +55,21 @@ public class StatPair {
     double sec = (System.nanoTime() - t0) / 1e9;
     System.out.printf("%-5s %8.0f calls/s  cpu us/call: clients %.1f server %.1f%n", name, calls / sec,
         (Pair9.cpu(me) - c0) / 1e3 / calls, (Pair9.cpu(serverPid) - s0) / 1e3 / calls);
+    if (detail) {
+      printGroups(name, "clients", mine0, Pair9.perThread(me), calls);
+      printGroups(name, "server", server0, Pair9.perThread(serverPid), calls);
+    }
+  }
+
+  static void printGroups(String name, String proc, java.util.Map<String, long[]> before, java.util.Map<String, long[]> after,
+      int calls) {
+    for (java.util.Map.Entry<String, long[]> e : after.entrySet()) {
+      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      double sw = (double) (e.getValue()[0] - b[0]) / calls, us = (e.getValue()[1] - b[1]) * 10_000.0 / calls;
+      if (sw >= 0.02 || us >= 0.5) {
+        System.out.printf("   %-5s %-8s %-20s sw/call %6.2f  cpu us/call %6.1f%n", name, proc, e.getKey(), sw, us);
+      }
+    }
   }
 
   public static void main(String[] a) throws Exception {
@@ -77,8 +98,8 @@ public class StatPair {
       }
       System.out.println("warm done");
       for (int t = 0; t < turns; t++) {
-        turn("bare", echo.process().pid(), 20_000, bare);
-        turn("hiro", cluster.masterPid(), 20_000, hiro);
+        turn("bare", echo.process().pid(), 20_000, bare, t == turns - 1);
+        turn("hiro", cluster.masterPid(), 20_000, hiro, t == turns - 1);
       }
       channels.forEach(ManagedChannel::shutdownNow);
       threads.forEach(ClientThreads::close);
