@@ -234,7 +234,11 @@ public final class DataService extends DataServiceGrpc.DataServiceImplBase imple
   private void stopNow() {
     for (Runnable dropped : pieceWork.shutdownNow()) {
       if (dropped instanceof WholeWrite write) {
-        write.refuse();
+        try {
+          write.refuse();
+        } catch (RuntimeException e) { // the next ones must still be refused
+          LOG.warn("piece {}: could not refuse it while the worker stops: {}", write.writer().pieceId(), e.toString());
+        }
       }
     }
   }
