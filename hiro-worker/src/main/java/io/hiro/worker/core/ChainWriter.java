@@ -48,7 +48,7 @@ public final class ChainWriter {
   private final PieceId pieceId;
   private final WritePieceHeader header;
   private final Supplier<PieceWrite> localWrite;
-  /** The local replica's write, from {@link #beginLocal} or {@link #storeWhole}; null before. */
+  /** The local replica's write, from {@link #beginLocal}; null before. */
   private PieceWrite write;
   private final ReplicaSink downstream;
   private final Duration downstreamAnswerWait;
@@ -63,7 +63,10 @@ public final class ChainWriter {
   private BlockChecksums.Parts wholeParts;
   private boolean ended;
 
-  /** {@code localWrite} begins the local replica's write, when {@link #beginLocal} or {@link #storeWhole} asks. */
+  /**
+   * {@code localWrite} begins the local replica's write when {@link #beginLocal} asks: for a stream at
+   * once, for a whole piece in {@link #storeWhole}.
+   */
   ChainWriter(WorkerId self, WritePieceHeader header, Supplier<PieceWrite> localWrite, ReplicaSink downstream,
       Duration downstreamAnswerWait, Deadlines deadlines, Consumer<ReplicaMeta> onStored, Runnable release) {
     this.self = self;
@@ -135,8 +138,8 @@ public final class ChainWriter {
    */
   public synchronized CompletableFuture<WritePieceResponse> storeWhole() {
     Checks.check(!ended && write == null, "piece %s: not a whole piece passed on", pieceId);
+    beginLocal();
     try {
-      write = localWrite.get();
       if (whole != null) {
         write.append(ByteStrings.view(whole.getData()), wholeParts);
         receivedBytes += whole.getData().size();
