@@ -71,8 +71,25 @@ final class Cluster {
     return worker != null && worker.isLive(nowMillis, deadAfterMillis);
   }
 
+  /** The live workers, in a new list. */
   List<WorkerInfo> liveWorkers(long nowMillis) {
-    return workers.values().stream().filter(w -> w.isLive(nowMillis, deadAfterMillis)).toList();
+    List<WorkerInfo> live = new ArrayList<>(workers.size());
+    for (WorkerInfo worker : workers.values()) {
+      if (worker.isLive(nowMillis, deadAfterMillis)) {
+        live.add(worker);
+      }
+    }
+    return live;
+  }
+
+  int liveWorkerCount(long nowMillis) {
+    int live = 0;
+    for (WorkerInfo worker : workers.values()) {
+      if (worker.isLive(nowMillis, deadAfterMillis)) {
+        live++;
+      }
+    }
+    return live;
   }
 
   /** Live holders of a piece, best first: most free space (a proxy for least busy), then id. */
@@ -116,14 +133,14 @@ final class Cluster {
    * Throws UNAVAILABLE if no worker is live and RESOURCE_EXHAUSTED if none has room.
    */
   List<Placement.Candidate> candidates(long nowMillis, long lengthBytes, ToLongFunction<WorkerId> promisedBytes) {
-    List<WorkerInfo> live = liveWorkers(nowMillis);
-    if (live.isEmpty()) {
-      throw HiroException.unavailable(NO_LIVE_WORKER);
-    }
     List<Placement.Candidate> result = candidatesWithRoom(nowMillis, lengthBytes, promisedBytes);
     if (result.isEmpty()) {
+      int live = liveWorkerCount(nowMillis);
+      if (live == 0) {
+        throw HiroException.unavailable(NO_LIVE_WORKER);
+      }
       throw HiroException.exhausted("no live worker has %d bytes free for a piece (%d live); free space or add a worker",
-          lengthBytes, live.size());
+          lengthBytes, live);
     }
     return result;
   }
@@ -136,7 +153,10 @@ final class Cluster {
    */
   List<Placement.Candidate> candidatesWithRoom(long nowMillis, long lengthBytes, ToLongFunction<WorkerId> promisedBytes) {
     List<Placement.Candidate> result = new ArrayList<>();
-    for (WorkerInfo worker : liveWorkers(nowMillis)) {
+    for (WorkerInfo worker : workers.values()) {
+      if (!worker.isLive(nowMillis, deadAfterMillis)) {
+        continue;
+      }
       long free = roomOf(worker, promisedBytes);
       if (free >= lengthBytes) {
         result.add(new Placement.Candidate(worker.id, worker.address.host(), free, isSuspect(worker, nowMillis)));

@@ -3,6 +3,7 @@ package io.hiro.master.core;
 import io.hiro.common.Checks;
 import io.hiro.common.HiroPath;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -36,9 +37,15 @@ final class Namespace {
 
   /** The nearest proper ancestor of {@code path} that is a file, or null if there is none. */
   HiroPath fileAncestor(HiroPath path) {
-    for (HiroPath ancestor : path.ancestors()) {
-      if (lookup(ancestor) instanceof FileNode) {
-        return ancestor;
+    List<String> segments = path.segments();
+    Node node = root;
+    for (int depth = 1; depth < segments.size(); depth++) { // one walk down: every put checks its path this way
+      node = node instanceof DirectoryNode directory ? directory.get(segments.get(depth - 1)) : null;
+      if (node == null) {
+        return null;
+      }
+      if (node instanceof FileNode) {
+        return new HiroPath(segments.subList(0, depth));
       }
     }
     return null;
@@ -46,14 +53,15 @@ final class Namespace {
 
   /** The deepest existing ancestor-or-self of {@code path} (always a directory if no file is on the way). */
   HiroPath deepestExisting(HiroPath path) {
-    HiroPath result = HiroPath.ROOT;
-    for (HiroPath candidate : path.ancestors()) {
-      if (lookup(candidate) == null) {
-        return result;
+    List<String> segments = path.segments();
+    int depth = 0;
+    for (Node node = root; depth < segments.size() && node instanceof DirectoryNode directory; depth++) {
+      node = directory.get(segments.get(depth));
+      if (node == null) {
+        break;
       }
-      result = candidate;
     }
-    return lookup(path) == null ? result : path;
+    return depth == segments.size() ? path : new HiroPath(segments.subList(0, depth));
   }
 
   /** Creates the missing directories down to {@code path} and returns it. */

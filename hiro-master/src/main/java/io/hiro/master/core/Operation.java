@@ -3,6 +3,7 @@ package io.hiro.master.core;
 import io.hiro.common.FileId;
 import io.hiro.common.HiroPath;
 import io.hiro.common.WorkerId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +22,11 @@ public sealed interface Operation {
       long pieceSizeBytes, boolean overwrite, int minReplicas, long createdMillis, long[] pieceIds,
       List<List<WorkerId>> chains) implements Operation {
     public StartUpload {
-      chains = chains.stream().map(List::copyOf).toList();
+      List<List<WorkerId>> copies = new ArrayList<>(chains.size());
+      for (List<WorkerId> chain : chains) {
+        copies.add(List.copyOf(chain));
+      }
+      chains = List.copyOf(copies);
     }
   }
 

@@ -82,7 +82,7 @@ public final class Uploads {
   private UploadView open(HiroPath path, long sizeBytes, int wanted, long pieceSize, boolean overwrite) {
     core.state.checkFilePath(path, overwrite);
     long now = core.nowMillis();
-    int live = core.cluster.liveWorkers(now).size();
+    int live = core.cluster.liveWorkerCount(now);
     if (live == 0) {
       throw HiroException.unavailable(Cluster.NO_LIVE_WORKER);
     }
@@ -235,7 +235,13 @@ public final class Uploads {
   private int confirmedReplicas(PieceCommit piece, long now) {
     Set<WorkerId> holders = new HashSet<>(core.cluster.replicas.holders(piece.id().value()));
     holders.addAll(piece.workers());
-    return (int) holders.stream().filter(w -> core.cluster.isLive(w, now)).count();
+    int live = 0;
+    for (WorkerId holder : holders) {
+      if (core.cluster.isLive(holder, now)) {
+        live++;
+      }
+    }
+    return live;
   }
 
   public void abortUpload(long uploadId) {
@@ -246,9 +252,10 @@ public final class Uploads {
   /** A piece of an upload with its chain and a WRITE token valid until the upload expires. */
   private PieceView chainView(long pieceId, int index, long pieceSize, long length, List<WorkerId> chain,
       long uploadExpiresMillis) {
-    List<WorkerAddress> links = chain.stream()
-        .map(w -> new WorkerAddress(w, core.cluster.worker(w).address))
-        .toList();
+    List<WorkerAddress> links = new ArrayList<>(chain.size());
+    for (WorkerId worker : chain) {
+      links.add(new WorkerAddress(worker, core.cluster.worker(worker).address));
+    }
     return new PieceView(new PieceId(pieceId), index, index * pieceSize, length, 0, links,
         core.tokens.write(pieceId, uploadExpiresMillis));
   }

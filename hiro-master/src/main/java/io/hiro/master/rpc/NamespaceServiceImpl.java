@@ -16,6 +16,7 @@ import io.hiro.proto.ClusterReportRequest;
 import io.hiro.proto.ClusterReportResponse;
 import io.hiro.proto.CommitFileRequest;
 import io.hiro.proto.CommitFileResponse;
+import io.hiro.proto.CommittedPiece;
 import io.hiro.proto.CreateFileRequest;
 import io.hiro.proto.CreateFileResponse;
 import io.hiro.proto.DeleteRequest;
@@ -33,6 +34,7 @@ import io.hiro.proto.ReportBadReplicaRequest;
 import io.hiro.proto.ReportBadReplicaResponse;
 import io.hiro.proto.StatRequest;
 import io.hiro.proto.StatResponse;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -117,7 +119,11 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
   }
 
   private static List<PieceCommit> commits(CommitFileRequest request) {
-    return request.getPiecesList().stream().map(ProtoMapping::commit).toList();
+    List<PieceCommit> commits = new ArrayList<>(request.getPiecesCount());
+    for (CommittedPiece piece : request.getPiecesList()) {
+      commits.add(ProtoMapping.commit(piece));
+    }
+    return commits;
   }
 
   private static CommitFileResponse commitResponse(FileView file) {

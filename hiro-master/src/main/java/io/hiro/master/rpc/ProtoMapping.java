@@ -27,6 +27,7 @@ import io.hiro.proto.ReplicaReport;
 import io.hiro.proto.ReportReplicasRequest;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WorkerStatus;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Core values to proto messages and back. Pure functions, no state. */
@@ -86,7 +87,10 @@ final class ProtoMapping {
   static PieceCommit commit(CommittedPiece piece) {
     Checks.require(piece.getIndex() >= 0 && piece.getIndex() <= Integer.MAX_VALUE,
         "piece index %d is out of range", piece.getIndex());
-    List<WorkerId> workers = piece.getWorkerIdsList().stream().map(WorkerId::new).toList();
+    List<WorkerId> workers = new ArrayList<>(piece.getWorkerIdsCount());
+    for (String id : piece.getWorkerIdsList()) {
+      workers.add(new WorkerId(id));
+    }
     return new PieceCommit((int) piece.getIndex(), new PieceId(piece.getPieceId()), piece.getLength(),
         piece.getCrc32C(), workers);
   }
@@ -147,7 +151,11 @@ final class ProtoMapping {
   }
 
   private static long[] longs(List<Long> values) {
-    return values.stream().mapToLong(Long::longValue).toArray();
+    long[] unboxed = new long[values.size()];
+    for (int i = 0; i < unboxed.length; i++) {
+      unboxed[i] = values.get(i);
+    }
+    return unboxed;
   }
 
   static ClusterReportResponse report(ClusterView view) {

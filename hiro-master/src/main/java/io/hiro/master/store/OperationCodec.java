@@ -15,7 +15,7 @@ import io.hiro.proto.JournalReassignChain;
 import io.hiro.proto.JournalRecord;
 import io.hiro.proto.JournalUpload;
 import io.hiro.proto.JournalWorkerJoined;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Turns an {@link Operation} into a journal record and back; the two directions mirror each other. */
@@ -29,7 +29,7 @@ public final class OperationCodec {
       case Operation.ReassignChain reassign -> record.setReassignChain(JournalReassignChain.newBuilder()
           .setUploadId(reassign.uploadId()).setIndex(reassign.index()).setChain(chain(reassign.chain())));
       case Operation.CommitUpload commit -> record.setCommitUpload(JournalCommitUpload.newBuilder()
-          .setUploadId(commit.uploadId()).addAllCrcs(Arrays.stream(commit.crcs()).boxed().toList())
+          .setUploadId(commit.uploadId()).addAllCrcs(ints(commit.crcs()))
           .setSha256(ByteString.copyFrom(commit.sha256())).setModifiedMillis(commit.modifiedMillis()));
       case Operation.AbortUpload abort -> record.setAbortUpload(JournalAbortUpload.newBuilder()
           .setUploadId(abort.uploadId()).setReason(abort.reason()));
@@ -52,7 +52,7 @@ public final class OperationCodec {
       case REASSIGN_CHAIN -> new Operation.ReassignChain(record.getReassignChain().getUploadId(),
           record.getReassignChain().getIndex(), workers(record.getReassignChain().getChain()));
       case COMMIT_UPLOAD -> new Operation.CommitUpload(record.getCommitUpload().getUploadId(),
-          record.getCommitUpload().getCrcsList().stream().mapToInt(Integer::intValue).toArray(),
+          ints(record.getCommitUpload().getCrcsList()),
           record.getCommitUpload().getSha256().toByteArray(), record.getCommitUpload().getModifiedMillis());
       case ABORT_UPLOAD -> new Operation.AbortUpload(record.getAbortUpload().getUploadId(),
           record.getAbortUpload().getReason());
@@ -74,8 +74,8 @@ public final class OperationCodec {
         .setVersion(start.version()).setSizeBytes(start.sizeBytes()).setReplication(start.replication())
         .setPieceSizeBytes(start.pieceSizeBytes()).setOverwrite(start.overwrite())
         .setMinReplicas(start.minReplicas()).setCreatedMillis(start.createdMillis())
-        .addAllPieceIds(Arrays.stream(start.pieceIds()).boxed().toList())
-        .addAllChains(start.chains().stream().map(OperationCodec::chain).toList())
+        .addAllPieceIds(longs(start.pieceIds()))
+        .addAllChains(chains(start.chains()))
         .build();
   }
 
@@ -83,15 +83,73 @@ public final class OperationCodec {
     return new Operation.StartUpload(upload.getUploadId(), HiroPath.parse(upload.getPath()),
         new FileId(upload.getFileId()), upload.getVersion(), upload.getSizeBytes(), upload.getReplication(),
         upload.getPieceSizeBytes(), upload.getOverwrite(), upload.getMinReplicas(), upload.getCreatedMillis(),
-        upload.getPieceIdsList().stream().mapToLong(Long::longValue).toArray(),
-        upload.getChainsList().stream().map(OperationCodec::workers).toList());
+        longs(upload.getPieceIdsList()), workerLists(upload.getChainsList()));
   }
 
+  // Loops rather than streams below: a put's CreateFile and CommitFile encode on the master's network
+  // thread, where streams over lists of one element cost more than the records' own encoding.
+
   private static JournalChain chain(List<WorkerId> chain) {
-    return JournalChain.newBuilder().addAllWorkerIds(chain.stream().map(WorkerId::value).toList()).build();
+    JournalChain.Builder builder = JournalChain.newBuilder();
+    for (WorkerId worker : chain) {
+      builder.addWorkerIds(worker.value());
+    }
+    return builder.build();
+  }
+
+  private static List<JournalChain> chains(List<List<WorkerId>> chains) {
+    List<JournalChain> encoded = new ArrayList<>(chains.size());
+    for (List<WorkerId> chain : chains) {
+      encoded.add(chain(chain));
+    }
+    return encoded;
   }
 
   private static List<WorkerId> workers(JournalChain chain) {
-    return chain.getWorkerIdsList().stream().map(WorkerId::new).toList();
+    List<WorkerId> workers = new ArrayList<>(chain.getWorkerIdsCount());
+    for (String id : chain.getWorkerIdsList()) {
+      workers.add(new WorkerId(id));
+    }
+    return List.copyOf(workers);
+  }
+
+  private static List<List<WorkerId>> workerLists(List<JournalChain> chains) {
+    List<List<WorkerId>> decoded = new ArrayList<>(chains.size());
+    for (JournalChain chain : chains) {
+      decoded.add(workers(chain));
+    }
+    return List.copyOf(decoded);
+  }
+
+  private static List<Integer> ints(int[] values) {
+    List<Integer> boxed = new ArrayList<>(values.length);
+    for (int value : values) {
+      boxed.add(value);
+    }
+    return boxed;
+  }
+
+  private static int[] ints(List<Integer> values) {
+    int[] unboxed = new int[values.size()];
+    for (int i = 0; i < unboxed.length; i++) {
+      unboxed[i] = values.get(i);
+    }
+    return unboxed;
+  }
+
+  private static List<Long> longs(long[] values) {
+    List<Long> boxed = new ArrayList<>(values.length);
+    for (long value : values) {
+      boxed.add(value);
+    }
+    return boxed;
+  }
+
+  private static long[] longs(List<Long> values) {
+    long[] unboxed = new long[values.size()];
+    for (int i = 0; i < unboxed.length; i++) {
+      unboxed[i] = values.get(i);
+    }
+    return unboxed;
   }
 }
