@@ -5,6 +5,7 @@ import io.hiro.client.PieceInfo;
 import io.hiro.client.ProgressListener;
 import io.hiro.client.PutOptions;
 import io.hiro.client.PutResult;
+import io.hiro.client.ReplicaLocation;
 import io.hiro.client.core.PieceUploader.StoredPiece;
 import io.hiro.client.rpc.MasterCalls;
 import io.hiro.client.rpc.Protos;
@@ -12,6 +13,8 @@ import io.hiro.client.rpc.WorkerChannels;
 import io.hiro.common.ErrorCode;
 import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
+import io.hiro.common.PieceId;
+import io.hiro.common.WorkerId;
 import io.hiro.proto.CommitFileRequest;
 import io.hiro.proto.CommitFileResponse;
 import io.hiro.proto.CommittedPiece;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,17 +74,18 @@ public final class Uploader {
     if (path.isRoot()) {
       throw HiroException.invalid("cannot put a file at '/'; give a file path such as /%s", local.getFileName());
     }
-    checkLocalFile(local);
+    String remote = path.toString();
+    BasicFileAttributes before = localFile(local);
     try (FileChannel file = FileChannel.open(local, StandardOpenOption.READ)) {
-      long sizeBytes = file.size();
-      FileTime modified = Files.getLastModifiedTime(local);
+      long sizeBytes = before.size();
+      FileTime modified = before.lastModifiedTime();
       CreateFileResponse upload = master.createFile(CreateFileRequest.newBuilder()
-          .setPath(path.toString()).setSizeBytes(sizeBytes).setReplication(options.replication())
+          .setPath(remote).setSizeBytes(sizeBytes).setReplication(options.replication())
           .setPieceSizeBytes(options.pieceSizeBytes()).setOverwrite(options.overwrite()).build());
       try {
-        return upload(path.toString(), local, file, sizeBytes, modified, upload, listener);
+        return upload(remote, local, file, sizeBytes, modified, upload, listener);
       } catch (Throwable e) {
-        abort(path.toString(), upload.getUploadId());
+        abort(remote, upload.getUploadId());
         throw e;
       }
     } catch (NoSuchFileException e) {
@@ -92,16 +97,34 @@ public final class Uploader {
     }
   }
 
-  private static void checkLocalFile(Path local) {
-    if (!Files.exists(local)) {
+  /**
+   * The local file's size and modification time, read with one {@code stat}, or a clear error if it
+   * is missing, a directory or not a regular file. Whether it can be read, opening it tells.
+   */
+  private static BasicFileAttributes localFile(Path local) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(local, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
       throw HiroException.notFound("local file %s does not exist; check the path", local);
+    } catch (AccessDeniedException e) {
+      throw HiroException.invalid("local file %s cannot be read: permission denied", local);
+    } catch (IOException e) {
+      throw new HiroException(ErrorCode.UNAVAILABLE, "cannot read local file " + local + ": " + e, e);
     }
-    if (Files.isDirectory(local)) {
+    if (attributes.isDirectory()) {
       throw HiroException.invalid("local path %s is a directory; put takes a file", local);
     }
-    if (!Files.isRegularFile(local) || !Files.isReadable(local)) {
-      throw HiroException.invalid("local file %s is not a readable regular file", local);
+    if (!attributes.isRegularFile()) {
+      throw HiroException.invalid("local file %s is not a regular file", local);
     }
+    return attributes;
+  }
+
+  /** Whether the file at {@code local} still has the size and modification time it had when the put began. */
+  private static boolean unchanged(Path local, long sizeBytes, FileTime modified) throws IOException {
+    BasicFileAttributes now = Files.readAttributes(local, BasicFileAttributes.class);
+    return now.size() == sizeBytes && now.lastModifiedTime().equals(modified);
   }
 
   private PutResult upload(String path, Path local, FileChannel file, long sizeBytes, FileTime modified,
@@ -116,7 +139,7 @@ public final class Uploader {
           new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
       byte[] digest = hashed(sha256);
-      if (file.size() != sizeBytes || !Files.getLastModifiedTime(local).equals(modified)) {
+      if (!unchanged(local, sizeBytes, modified)) {
         throw LocalFileException.changed(local);
       }
       CommitFileResponse committed = master.commitFile(commitRequest(upload.getUploadId(), stored, digest));
@@ -169,13 +192,26 @@ public final class Uploader {
     List<PieceInfo> pieces = new ArrayList<>();
     boolean underReplicated = false;
     for (StoredPiece piece : stored) {
-      List<WorkerRef> holders = piece.workerIds().stream().map(id -> piece.piece().getReplicasList().stream()
-          .filter(w -> w.getWorkerId().equals(id)).findFirst()
-          .orElse(WorkerRef.newBuilder().setWorkerId(id).build())).toList();
-      pieces.add(Protos.pieceInfo(piece.piece().toBuilder().setCrc32C(piece.crc32c()).build(), holders));
+      List<ReplicaLocation> holders = new ArrayList<>(piece.workerIds().size());
+      for (String id : piece.workerIds()) {
+        holders.add(holder(piece.piece(), id));
+      }
+      PieceRef ref = piece.piece();
+      pieces.add(new PieceInfo(new PieceId(ref.getPieceId()), ref.getIndex(), ref.getOffset(), ref.getLength(),
+          piece.crc32c(), holders));
       underReplicated |= piece.workerIds().size() < replication;
     }
     return new PutResult(path, sizeBytes, replication, pieces, underReplicated);
+  }
+
+  /** The worker {@code id} of the piece's chain, with its address; only the id if it was not in the chain. */
+  private static ReplicaLocation holder(PieceRef piece, String id) {
+    for (WorkerRef worker : piece.getReplicasList()) {
+      if (worker.getWorkerId().equals(id)) {
+        return Protos.replica(worker);
+      }
+    }
+    return new ReplicaLocation(new WorkerId(id), "");
   }
 
   private void abort(String path, long uploadId) {
