@@ -308,6 +308,34 @@ class PutAndGetTest {
     assertThat(cluster.master().commits).isEmpty();
   }
 
+  /** The same size, new bytes and a new modification time: only the time tells that it changed. */
+  @Test
+  void putFailsAndAbortsWhenTheLocalFileIsRewrittenAtTheSameSizeWhileItIsRead() throws IOException {
+    Path local = localFile("a.bin", 4096);
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(local);
+    cluster.worker("w1").onWriteHeader = () -> {
+      try {
+        Files.write(local, new byte[4096]);
+        Files.setLastModifiedTime(local, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 10_000));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+
+    assertThatThrownBy(() -> client.put(local, "/a.bin", PutOptions.defaults()))
+        .isInstanceOf(HiroException.class).hasMessageContaining("changed while it was read");
+    assertThat(cluster.master().aborted).hasSize(1);
+    assertThat(cluster.master().commits).isEmpty();
+  }
+
+  @Test
+  void putOfADeviceIsInvalid() {
+    assertThatThrownBy(() -> client.put(Path.of("/dev/null"), "/a", PutOptions.defaults()))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("not a regular file");
+    assertThat(cluster.master().commits).isEmpty();
+  }
+
   @Test
   void putOfAMissingLocalFileIsNotFoundAndOfADirectoryIsInvalid() {
     assertThatThrownBy(() -> client.put(dir.resolve("nope"), "/a", PutOptions.defaults()))
