@@ -18,7 +18,7 @@ import java.util.concurrent.*;
  * Hiro's small puts (8 clients; -Dclients=N for N, N dividing 2,000) and the bare floor's (PutFloor's put shape: CreateFile, WriteWholePiece
  * along the chain, CommitFile; none of Hiro's work) taking turns, 2,000 puts per turn: files/s, CPU ms per put,
  * and voluntary+involuntary context switches per put, of the client JVM (this one), the master and each worker;
- * in the last turn also per thread group of each process (session 42): threads by their name as /proc cuts it
+ * in the last turn (in every turn with -Dthreads.every=true, session 44) also per thread group of each process (session 42): threads by their name as /proc cuts it
  * (15 characters), digits as #, so that pools with one prefix merge; a thread that ended within the turn
  * drops out of its group (counts too low, or below the print threshold); CPU in 10 ms ticks.
  * usage: Pair9 DIR WARM_SECONDS TURNS
@@ -137,7 +137,7 @@ public class Pair9 {
       while (System.nanoTime() < end) { hiro.run(); bare.run(); }
       System.out.println("warm done");
       for (int t = 0; t < turns; t++) {
-        if (t == turns - 1) {
+        if (t == turns - 1 || Boolean.getBoolean("threads.every")) { // -Dthreads.every=true: in every turn (session 44)
           threadDelta("floor", barePids, 2000, bare);
           threadDelta("hiro", hiroPids, 2000, hiro);
         } else {
