@@ -163,11 +163,11 @@ final class Core {
    * far is durable — this call's and those of earlier calls still waiting for their fsync — so that
    * nothing this call hands out (deletes in a heartbeat reply, say) runs ahead of the journal. Throws
    * UNAVAILABLE, unacknowledged, if this call's records cannot be made durable. Calls that append
-   * nothing (heartbeats, reports) keep working after a journal failure: then {@link #inSafeMode}
-   * holds back every delete and copy.
+   * nothing (heartbeats; reports, through {@link #writeAnsweringNothing}) keep working after a
+   * journal failure: then {@link #inSafeMode} holds back every delete and copy.
    */
   <T> T write(Supplier<T> action) {
-    return write(action, true);
+    return write(action, Await.EVERYTHING_APPENDED);
   }
 
   /**
@@ -179,17 +179,48 @@ final class Core {
    * master does not hand the lost ones out again.
    */
   <T> T writeDurableLater(Supplier<T> action) {
-    return write(action, false);
+    return write(action, Await.NOTHING);
   }
 
-  private <T> T write(Supplier<T> action, boolean awaitDurable) {
+  /**
+   * As {@link #write(Supplier)}, for a change whose answer shows its caller nothing of the state: a
+   * worker's replica report, answered with an empty message. It waits only for records it appended
+   * itself (none, as a rule: which worker holds what is not journaled), not for those of other
+   * changes still waiting for their fsync, which its caller cannot have seen. Waiting for them made
+   * each report that came while a put's upload was open cost the journal an fsync of its own, ahead of
+   * the commit's (docs/BENCHMARKS.md, session 44).
+   */
+  <T> T writeAnsweringNothing(Supplier<T> action) {
+    return write(action, Await.OWN_RECORDS);
+  }
+
+  /** What a change's answer waits for. */
+  private enum Await {
+    /** Every record appended so far: the answer may show what earlier changes made. */
+    EVERYTHING_APPENDED,
+    /** Only the change's own records: its answer shows nothing of the state. */
+    OWN_RECORDS,
+    /** Nothing: a later change's wait covers its records ({@link #writeDurableLater}). */
+    NOTHING;
+
+    /** Whether an answer must wait for the journal, given what the change appended. */
+    boolean waits(boolean appendedAny, boolean journalFailed) {
+      return switch (this) {
+        case EVERYTHING_APPENDED -> appendedAny || !journalFailed;
+        case OWN_RECORDS -> appendedAny;
+        case NOTHING -> false;
+      };
+    }
+  }
+
+  private <T> T write(Supplier<T> action, Await await) {
     lock.writeLock().lock();
     Applied<T> applied = applyAndUnlock(action);
     if (applied.failure() != null) {
       throw applied.failure();
     }
     if (store != null) {
-      if (awaitDurable && (applied.appended() > applied.before() || !store.isFailed())) {
+      if (await.waits(applied.appended() > applied.before(), store.isFailed())) {
         store.awaitDurable(applied.appended());
       }
       long now = nowMillis();
@@ -233,6 +264,19 @@ final class Core {
    * virtual thread of its own.
    */
   <T> boolean writeIfReady(Supplier<T> action, BiConsumer<T, RuntimeException> then) {
+    return writeIfReady(action, Await.EVERYTHING_APPENDED, then);
+  }
+
+  /**
+   * As {@link #writeIfReady(Supplier, BiConsumer)}, for a change whose answer shows nothing of the
+   * state ({@link #writeAnsweringNothing}): {@code then} runs at once on this thread unless the
+   * change appended records of its own.
+   */
+  <T> boolean writeAnsweringNothingIfReady(Supplier<T> action, BiConsumer<T, RuntimeException> then) {
+    return writeIfReady(action, Await.OWN_RECORDS, then);
+  }
+
+  private <T> boolean writeIfReady(Supplier<T> action, Await await, BiConsumer<T, RuntimeException> then) {
     if (!lock.writeLock().tryLock()) {
       return false;
     }
@@ -241,7 +285,7 @@ final class Core {
       then.accept(null, applied.failure()); // as write() throws it: at once, unacknowledged
       return true;
     }
-    if (store == null || (applied.appended() == applied.before() && store.isFailed())) {
+    if (store == null || !await.waits(applied.appended() > applied.before(), store.isFailed())) {
       then.accept(applied.result(), null);
       return true;
     }

@@ -137,28 +137,34 @@ public final class Membership {
     reportReplicas(id, ReplicaChanges.of(stored, removed));
   }
 
-  /** Replicas a worker stored, lost or found corrupt, and copies it failed, since its last report. */
+  /**
+   * Replicas a worker stored, lost or found corrupt, and copies it failed, since its last report.
+   * Returns without waiting for other changes' fsync ({@link Core#writeAnsweringNothing}).
+   */
   public void reportReplicas(WorkerId id, ReplicaChanges changes) {
-    core.write(() -> apply(id, changes));
+    core.writeAnsweringNothing(() -> apply(id, changes));
     logReport(id, changes);
   }
 
   /**
    * As {@link #reportReplicas(WorkerId, ReplicaChanges)}, for a caller that must not block (a network
    * thread): made at once if the state's lock is free and the report names at most {@link
-   * Master#PIECES_READY_MAX} replicas, with {@code then} told once what it changed is durable, or why
-   * it failed ({@link Core#writeIfReady}); false, having made nothing, otherwise. A stream of small
-   * puts brings each worker's report every {@code ReplicaReporter.LINGER}, a few replicas each.
+   * Master#PIECES_READY_MAX} replicas, with {@code then} told at once, on this thread, that it was
+   * taken, or why it failed: a report journals nothing and its empty answer shows nothing, so it does
+   * not wait for other changes' fsync ({@link Core#writeAnsweringNothingIfReady}); false, having made
+   * nothing, otherwise. A stream of small puts brings each worker's report every {@code
+   * ReplicaReporter.LINGER}, a few replicas each.
    */
   public boolean reportReplicasIfReady(WorkerId id, ReplicaChanges changes, Consumer<RuntimeException> then) {
     long count = (long) changes.stored().length + changes.removed().length + changes.corrupt().length
         + changes.failedCopies().size();
-    return count <= Master.PIECES_READY_MAX && core.writeIfReady(() -> apply(id, changes), (done, failure) -> {
-      if (failure == null) {
-        logReport(id, changes);
-      }
-      then.accept(failure);
-    });
+    return count <= Master.PIECES_READY_MAX
+        && core.writeAnsweringNothingIfReady(() -> apply(id, changes), (done, failure) -> {
+          if (failure == null) {
+            logReport(id, changes);
+          }
+          then.accept(failure);
+        });
   }
 
   /** The report's changes to the cluster's view; the caller holds the write lock. */

@@ -11,6 +11,7 @@ import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.FileView;
 import io.hiro.master.core.Master;
 import io.hiro.master.core.PieceCommit;
+import io.hiro.master.core.ReplicaChanges;
 import io.hiro.master.core.UploadView;
 import io.hiro.master.core.WorkerAddress;
 import io.hiro.master.core.WorkerRegistration;
@@ -119,6 +120,43 @@ class GroupCommitTest {
     try (MasterStore store = open(files.image())) {
       Master master = masterOf(store);
       assertThat(master.list(HiroPath.ROOT)).hasSize(1);
+    }
+  }
+
+  /**
+   * A replica report journals nothing and its empty answer shows nothing: while an opened upload's
+   * record waits for its commit's fsync, a report is answered at once, on the thread that made it,
+   * and one made where it may wait returns at once too; neither costs an fsync (session 44: each
+   * report that waited for the open upload's record made the journal fsync ahead of the commit).
+   */
+  @Test
+  void aReplicaReportNeitherWaitsForNorCostsAnFsync() throws Exception {
+    CrashingFiles files = new CrashingFiles();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (MasterStore store = open(files)) {
+      Master master = masterOf(store);
+      registerThreeWorkers(master);
+      UploadView upload = master.uploads().createFile(HiroPath.parse("/f"), 10, 0, 0, false);
+      ReplicaChanges stored = ReplicaChanges.of(new long[] {upload.pieces().getFirst().id().value()}, new long[0]);
+      long forcesBefore = files.forces();
+      CompletableFuture<String> answer = new CompletableFuture<>();
+      files.holdForces(); // a report that waited for the journal would wait for good
+      try {
+        assertThat(master.membership().reportReplicasIfReady(new WorkerId("w1"), stored,
+            failure -> answer.complete((failure == null ? "taken" : failure.toString()) + " on "
+                + Thread.currentThread().getName()))).as("the lock was free").isTrue();
+        assertThat(answer).as("answered at once, on the thread that made it")
+            .isCompletedWithValue("taken on " + Thread.currentThread().getName());
+        assertThat(pool.submit(() -> master.membership().reportReplicas(new WorkerId("w2"), stored)))
+            .as("a report made where it may wait").succeedsWithin(ANSWER_WAIT);
+      } finally {
+        files.releaseForces();
+      }
+      assertThat(files.forces()).as("fsyncs for the reports").isEqualTo(forcesBefore);
+      master.uploads().commitFile(upload.uploadId(), piecesOf(upload), new byte[32]);
+      assertThat(files.forces()).as("the commit's fsync, which covers the upload's record").isEqualTo(forcesBefore + 1);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
