@@ -328,6 +328,46 @@ class PutAndGetTest {
     assertThat(cluster.master().commits).isEmpty();
   }
 
+  /**
+   * A small file is read once: its pieces go from the bytes its SHA-256 was taken of. Here the file
+   * is rewritten in place while its first pieces are in flight, keeping its size and time (as
+   * {@code touch -r} would leave it), and every call waits until that is done, so the later pieces
+   * are sent after it: they must still hold what was hashed, or the file committed would not match
+   * its own SHA-256.
+   */
+  @Test
+  void aSmallFileRewrittenInPlaceKeepingItsSizeAndTimeIsStoredAsItWasHashed() throws IOException {
+    Path local = localFile("a.bin", 10 * 64 * 1024 - 1_000);
+    byte[] hashed = Files.readAllBytes(local);
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(local);
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.CountDownLatch rewritten = new java.util.concurrent.CountDownLatch(1);
+    Runnable rewriteOnce = () -> {
+      try {
+        if (first.getAndSet(false)) {
+          byte[] other = hashed.clone();
+          java.util.Arrays.fill(other, (byte) 7);
+          Files.write(local, other);
+          Files.setLastModifiedTime(local, time);
+          rewritten.countDown();
+        }
+        rewritten.await();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    cluster.workers().forEach(w -> w.onWriteHeader = rewriteOnce);
+
+    client.put(local, "/a.bin", pieces(64 * 1024));
+
+    assertThat(Files.readAllBytes(local)).as("the file was rewritten").isNotEqualTo(hashed);
+    LargestWrite out = new LargestWrite();
+    client.cat("/a.bin", out);
+    assertThat(out.toByteArray()).isEqualTo(hashed);
+  }
+
   @Test
   void putOfADeviceIsInvalid() {
     assertThatThrownBy(() -> client.put(Path.of("/dev/null"), "/a", PutOptions.defaults()))

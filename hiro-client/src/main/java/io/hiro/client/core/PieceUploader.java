@@ -12,10 +12,6 @@ import io.hiro.proto.CreateFileResponse;
 import io.hiro.proto.PieceRef;
 import io.hiro.proto.WorkerRef;
 import io.hiro.proto.WritePieceHeader;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,19 +38,17 @@ final class PieceUploader {
   private final WorkerChannels workers;
   private final CreateFileResponse upload;
   private final String path;
-  private final Path local;
-  private final FileChannel file;
+  private final LocalBytes bytes;
   private final TransferProgress progress;
 
-  PieceUploader(MasterCalls master, WorkerChannels workers, CreateFileResponse upload, String path, Path local,
-                FileChannel file, TransferProgress progress) {
+  PieceUploader(MasterCalls master, WorkerChannels workers, CreateFileResponse upload, String path, LocalBytes bytes,
+                TransferProgress progress) {
     this.progress = progress;
     this.master = master;
     this.workers = workers;
     this.upload = upload;
     this.path = path;
-    this.local = local;
-    this.file = file;
+    this.bytes = bytes;
   }
 
   StoredPiece store(PieceRef allocated) {
@@ -107,9 +101,9 @@ final class PieceUploader {
         .build();
     PieceWriteCall.Result result = PieceWriteCall.write(workers.channel(primary), primary, header,
         (offsetInPiece, into) -> {
-          int bytes = into.remaining();
-          read(piece.getOffset() + offsetInPiece, into);
-          progress.reached((int) piece.getIndex(), offsetInPiece + bytes);
+          int length = into.remaining();
+          bytes.read(piece.getOffset() + offsetInPiece, into);
+          progress.reached((int) piece.getIndex(), offsetInPiece + length);
         });
     if (result.response().getCrc32C() != result.crc32c()) {
       throw HiroException.dataLoss("%s stored piece %s with CRC32C %s but %s was sent",
@@ -130,21 +124,5 @@ final class PieceUploader {
     LOG.debug("{}: piece {} ({} of {}) stored on {}", master.endpoint(), new PieceId(piece.getPieceId()),
         piece.getIndex(), path, stored.workerIds());
     return stored;
-  }
-
-  /** Fills {@code into} from the local file at {@code position}; the file ending early means it changed. */
-  private void read(long position, ByteBuffer into) {
-    try {
-      long at = position;
-      while (into.hasRemaining()) {
-        int read = file.read(into, at);
-        if (read < 0) {
-          throw LocalFileException.changed(local);
-        }
-        at += read;
-      }
-    } catch (IOException e) {
-      throw new LocalFileException(ErrorCode.UNAVAILABLE, "cannot read local file " + local + ": " + e, e);
-    }
   }
 }

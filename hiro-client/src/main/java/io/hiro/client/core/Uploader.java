@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts a local file: CreateFile at the master, each piece streamed to its chain (at most
  * {@link #PIECES_IN_FLIGHT_MAX} at once), the whole-file SHA-256 computed by a parallel sequential
- * pass, then CommitFile. Invariant: an upload that fails after CreateFile is aborted (best effort),
+ * pass (a small file's from its bytes read whole, {@link #HASHED_FIRST_BYTES_MAX}), then CommitFile. Invariant: an upload that fails after CreateFile is aborted (best effort),
  * and a file that changed while it was read is never committed.
  */
 public final class Uploader {
@@ -51,8 +51,9 @@ public final class Uploader {
   /** Pieces streamed at once; each holds one message buffer. */
   public static final int PIECES_IN_FLIGHT_MAX = 4;
   /**
-   * Files up to this size are hashed before their piece is sent, on the caller's thread: for a
-   * small file the hash takes microseconds, less than handing it to another thread.
+   * Files up to this size are read whole once and hashed before their pieces are sent, on the
+   * caller's thread: for a small file the hash takes microseconds, less than handing it to another
+   * thread, and the pieces are sent from the bytes that were hashed, without reading the file again.
    */
   static final long HASHED_FIRST_BYTES_MAX = 1 << 20;
 
@@ -133,9 +134,17 @@ public final class Uploader {
     boolean hashFirst = sizeBytes <= HASHED_FIRST_BYTES_MAX;
     ExecutorService executor = hashFirst ? null : Executors.newVirtualThreadPerTaskExecutor();
     try {
-      Future<byte[]> sha256 = hashFirst ? CompletableFuture.completedFuture(digest(local, file, sizeBytes))
-          : executor.submit(() -> digest(local, file, sizeBytes));
-      PieceUploader pieces = new PieceUploader(master, workers, upload, path, local, file,
+      LocalBytes bytes;
+      Future<byte[]> sha256;
+      if (hashFirst) {
+        byte[] content = readWhole(local, file, sizeBytes);
+        bytes = LocalBytes.of(content, (int) sizeBytes);
+        sha256 = CompletableFuture.completedFuture(FileDigest.sha256(content, (int) sizeBytes));
+      } else {
+        bytes = LocalBytes.of(local, file);
+        sha256 = executor.submit(() -> digest(local, file, sizeBytes));
+      }
+      PieceUploader pieces = new PieceUploader(master, workers, upload, path, bytes,
           new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
       byte[] digest = hashed(sha256);
@@ -154,11 +163,21 @@ public final class Uploader {
 
   private static byte[] digest(Path local, FileChannel file, long sizeBytes) throws IOException {
     long[] counted = new long[1];
-    byte[] digest = FileDigest.sha256(file, counted);
+    byte[] digest = FileDigest.sha256(file, sizeBytes, counted);
     if (counted[0] != sizeBytes) {
       throw LocalFileException.changed(local);
     }
     return digest;
+  }
+
+  /** A small file's bytes, read whole once: its hash and its pieces are taken from them. */
+  private static byte[] readWhole(Path local, FileChannel file, long sizeBytes) throws IOException {
+    long[] counted = new long[1];
+    byte[] content = FileDigest.readWhole(file, sizeBytes, counted);
+    if (counted[0] != sizeBytes) {
+      throw LocalFileException.changed(local);
+    }
+    return content;
   }
 
   /** Stores every piece, at most {@link #PIECES_IN_FLIGHT_MAX} at once; the first failure stops the rest. */
