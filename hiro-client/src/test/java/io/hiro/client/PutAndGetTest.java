@@ -368,6 +368,49 @@ class PutAndGetTest {
     assertThat(out.toByteArray()).isEqualTo(hashed);
   }
 
+  /**
+   * A larger file is read twice, by its hash pass and by its pieces. Rewritten in place as above
+   * once the first pieces are in flight, it must not be committed with a SHA-256 its pieces do not
+   * match: either the put fails as changed (the pieces' CRC32Cs differ from what the hash pass read),
+   * or the file reads back whole, its SHA-256 checked.
+   */
+  @Test
+  void aLargerFileRewrittenInPlaceIsNeverCommittedWithAHashItsPiecesDoNotMatch() throws IOException {
+    Path local = localFile("a.bin", 2 * 1024 * 1024 + 123);
+    byte[] before = Files.readAllBytes(local);
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(local);
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.CountDownLatch rewritten = new java.util.concurrent.CountDownLatch(1);
+    Runnable rewriteOnce = () -> {
+      try {
+        if (first.getAndSet(false)) {
+          byte[] other = before.clone();
+          java.util.Arrays.fill(other, (byte) 7);
+          Files.write(local, other);
+          Files.setLastModifiedTime(local, time);
+          rewritten.countDown();
+        }
+        rewritten.await();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    cluster.workers().forEach(w -> w.onWriteHeader = rewriteOnce);
+
+    try {
+      client.put(local, "/a.bin", pieces(64 * 1024));
+    } catch (HiroException e) {
+      assertThat(e).hasMessageContaining("changed while it was read");
+      assertThat(cluster.master().commits).isEmpty();
+      return;
+    }
+    LargestWrite out = new LargestWrite();
+    client.cat("/a.bin", out); // checks the SHA-256
+    assertThat(out.toByteArray()).hasSize(before.length);
+  }
+
   @Test
   void putOfADeviceIsInvalid() {
     assertThatThrownBy(() -> client.put(Path.of("/dev/null"), "/a", PutOptions.defaults()))

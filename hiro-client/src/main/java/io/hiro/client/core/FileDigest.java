@@ -6,8 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.zip.CRC32C;
 
-/** The whole-file SHA-256, computed in file order by one sequential pass. */
+/**
+ * The whole-file SHA-256, computed in file order by one sequential pass, with the CRC32C of each
+ * piece's bytes as that pass read them: the uploader compares those with the CRC32C of each piece as
+ * it was sent, so that a file rewritten in place between the two reads is never committed with a
+ * SHA-256 its pieces do not match (session 44).
+ */
 final class FileDigest {
   private static final int BUFFER_BYTES = 1024 * 1024;
   /**
@@ -34,19 +40,26 @@ final class FileDigest {
     }
   }
 
-  static byte[] sha256(byte[] bytes, int length) {
+  /** A file's SHA-256 and the CRC32C of each of its pieces, taken from the same bytes. */
+  record Hashed(byte[] sha256, int[] pieceCrc32cs) {}
+
+  /** The hash of the first {@code length} bytes of {@code bytes}, in pieces of {@code pieceSizeBytes}. */
+  static Hashed sha256(byte[] bytes, int length, long pieceSizeBytes) {
     MessageDigest digest = sha256();
     digest.update(bytes, 0, length);
-    return digest.digest();
+    PieceCrcs crcs = new PieceCrcs(length, pieceSizeBytes);
+    crcs.update(ByteBuffer.wrap(bytes, 0, length));
+    return new Hashed(digest.digest(), crcs.finish());
   }
 
   /**
-   * The digest of every byte of {@code file} up to its end, which its stat put at {@code sizeBytes};
-   * {@code counted[0]} gets how many bytes that was.
+   * The hash of every byte of {@code file} up to its end, which its stat put at {@code sizeBytes}, in
+   * pieces of {@code pieceSizeBytes}; {@code counted[0]} gets how many bytes that was.
    */
-  static byte[] sha256(FileChannel file, long sizeBytes, long[] counted) throws IOException {
+  static Hashed sha256(FileChannel file, long sizeBytes, long pieceSizeBytes, long[] counted) throws IOException {
     Checks.check(counted.length == 1, "counted holds one value");
     MessageDigest digest = sha256();
+    PieceCrcs crcs = new PieceCrcs(sizeBytes, pieceSizeBytes);
     // No larger than the file (and a byte, to see a file that grew): a 1 MiB buffer zeroed for a
     // 4 KiB file was 4% of a small put's CPU in the client.
     ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, sizeBytes + 1));
@@ -59,6 +72,7 @@ final class FileDigest {
       }
       boolean shortRead = read < buffer.capacity();
       buffer.flip();
+      crcs.update(buffer.duplicate());
       digest.update(buffer);
       position += read;
       if (endsAt(position, sizeBytes, shortRead)) {
@@ -66,7 +80,7 @@ final class FileDigest {
       }
     }
     counted[0] = position;
-    return digest.digest();
+    return new Hashed(digest.digest(), crcs.finish());
   }
 
   /**
@@ -100,5 +114,49 @@ final class FileDigest {
    */
   private static boolean endsAt(long position, long sizeBytes, boolean shortRead) {
     return position == sizeBytes && shortRead;
+  }
+
+  /** The CRC32C of each piece of a file read in order; bytes past the file's size (it grew) are left out. */
+  private static final class PieceCrcs {
+    private final long pieceSizeBytes;
+    private final int[] crcs;
+    private final CRC32C current = new CRC32C();
+    private long left;
+    private int index;
+    private long inPiece;
+
+    PieceCrcs(long sizeBytes, long pieceSizeBytes) {
+      Checks.check(pieceSizeBytes > 0, "piece size %d", pieceSizeBytes);
+      this.pieceSizeBytes = pieceSizeBytes;
+      this.crcs = new int[Math.toIntExact((sizeBytes + pieceSizeBytes - 1) / pieceSizeBytes)];
+      this.left = sizeBytes;
+    }
+
+    void update(ByteBuffer bytes) {
+      while (bytes.hasRemaining() && left > 0) {
+        int take = (int) Math.min(Math.min(bytes.remaining(), pieceSizeBytes - inPiece), left);
+        left -= take;
+        ByteBuffer part = bytes.slice(bytes.position(), take);
+        current.update(part);
+        bytes.position(bytes.position() + take);
+        inPiece += take;
+        if (inPiece == pieceSizeBytes) {
+          endPiece();
+        }
+      }
+    }
+
+    int[] finish() {
+      if (inPiece > 0 && index < crcs.length) {
+        endPiece(); // the last piece, shorter than the others
+      }
+      return crcs;
+    }
+
+    private void endPiece() {
+      crcs[index++] = (int) current.getValue();
+      current.reset();
+      inPiece = 0;
+    }
   }
 }

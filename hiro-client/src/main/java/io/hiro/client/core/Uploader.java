@@ -6,6 +6,7 @@ import io.hiro.client.ProgressListener;
 import io.hiro.client.PutOptions;
 import io.hiro.client.PutResult;
 import io.hiro.client.ReplicaLocation;
+import io.hiro.client.core.FileDigest.Hashed;
 import io.hiro.client.core.PieceUploader.StoredPiece;
 import io.hiro.client.rpc.MasterCalls;
 import io.hiro.client.rpc.Protos;
@@ -134,24 +135,25 @@ public final class Uploader {
     boolean hashFirst = sizeBytes <= HASHED_FIRST_BYTES_MAX;
     ExecutorService executor = hashFirst ? null : Executors.newVirtualThreadPerTaskExecutor();
     try {
+      long pieceSize = upload.getPieceSizeBytes();
       LocalBytes bytes;
-      Future<byte[]> sha256;
+      Future<Hashed> hash;
       if (hashFirst) {
         byte[] content = readWhole(local, file, sizeBytes);
         bytes = LocalBytes.of(content, (int) sizeBytes);
-        sha256 = CompletableFuture.completedFuture(FileDigest.sha256(content, (int) sizeBytes));
+        hash = CompletableFuture.completedFuture(FileDigest.sha256(content, (int) sizeBytes, pieceSize));
       } else {
         bytes = LocalBytes.of(local, file);
-        sha256 = executor.submit(() -> digest(local, file, sizeBytes));
+        hash = executor.submit(() -> digest(local, file, sizeBytes, pieceSize));
       }
       PieceUploader pieces = new PieceUploader(master, workers, upload, path, bytes,
           new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
-      byte[] digest = hashed(sha256);
-      if (!unchanged(local, sizeBytes, modified)) {
+      Hashed hashed = hashed(hash);
+      if (!unchanged(local, sizeBytes, modified) || !sentAsHashed(stored, hashed)) {
         throw LocalFileException.changed(local);
       }
-      CommitFileResponse committed = master.commitFile(commitRequest(upload.getUploadId(), stored, digest));
+      CommitFileResponse committed = master.commitFile(commitRequest(upload.getUploadId(), stored, hashed.sha256()));
       return result(committed.getFile().getPath().isEmpty() ? path : committed.getFile().getPath(), sizeBytes,
           upload.getReplication(), stored);
     } finally {
@@ -161,13 +163,28 @@ public final class Uploader {
     }
   }
 
-  private static byte[] digest(Path local, FileChannel file, long sizeBytes) throws IOException {
+  private static Hashed digest(Path local, FileChannel file, long sizeBytes, long pieceSize) throws IOException {
     long[] counted = new long[1];
-    byte[] digest = FileDigest.sha256(file, sizeBytes, counted);
+    Hashed hashed = FileDigest.sha256(file, sizeBytes, pieceSize, counted);
     if (counted[0] != sizeBytes) {
       throw LocalFileException.changed(local);
     }
-    return digest;
+    return hashed;
+  }
+
+  /**
+   * Whether each piece was sent with the bytes the hash was taken of: a file hashed in a pass of its
+   * own is read twice, and one rewritten in place in between (its size and time kept, as {@code
+   * rsync --inplace} or a coarse clock leave them) would be committed with a SHA-256 its pieces do
+   * not match, and then fail every read.
+   */
+  private static boolean sentAsHashed(List<StoredPiece> stored, Hashed hashed) {
+    for (StoredPiece piece : stored) {
+      if (piece.crc32c() != hashed.pieceCrc32cs()[(int) piece.piece().getIndex()]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A small file's bytes, read whole once: its hash and its pieces are taken from them. */
@@ -187,10 +204,10 @@ public final class Uploader {
     return List.of(stored);
   }
 
-  /** The file's SHA-256, once {@code sha256} is done; a failed read of the local file is UNAVAILABLE. */
-  private static byte[] hashed(Future<byte[]> sha256) {
+  /** The file's hash, once {@code hash} is done; a failed read of the local file is UNAVAILABLE. */
+  private static Hashed hashed(Future<Hashed> hash) {
     try {
-      return BoundedParallel.await(sha256, "hashing the local file");
+      return BoundedParallel.await(hash, "hashing the local file");
     } catch (IOException e) {
       throw new HiroException(ErrorCode.UNAVAILABLE, "cannot read the local file: " + e, e);
     }
