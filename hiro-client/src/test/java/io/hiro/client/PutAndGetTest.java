@@ -14,13 +14,20 @@ import io.hiro.proto.PieceRef;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +69,7 @@ class PutAndGetTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, 3 * 64 * 1024, 2 * 64 * 1024 + 12_345})
+  @ValueSource(ints = {0, 1, 3 * 64 * 1024, 2 * 64 * 1024 + 12_345, 1024 * 1024, 1024 * 1024 + 1, 2 * 1024 * 1024})
   void putThenGetRoundTripsTheBytes(int sizeBytes) throws IOException {
     Path local = localFile("a.bin", sizeBytes);
 
@@ -291,7 +298,7 @@ class PutAndGetTest {
    * default piece: hashed first and sent on the caller's thread (Uploader's short path).
    */
   @ParameterizedTest(name = "{0} bytes, pieces of {1} bytes (0: default)")
-  @CsvSource({"150000, 65536", "4096, 0"})
+  @CsvSource({"150000, 65536", "4096, 0", "1500000, 0"})
   void putFailsAndAbortsWhenTheLocalFileGrowsWhileItIsRead(int size, long pieceSize) throws IOException {
     Path local = localFile("a.bin", size);
     cluster.worker("w1").onWriteHeader = () -> {
@@ -312,13 +319,13 @@ class PutAndGetTest {
   @Test
   void putFailsAndAbortsWhenTheLocalFileIsRewrittenAtTheSameSizeWhileItIsRead() throws IOException {
     Path local = localFile("a.bin", 4096);
-    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(local);
+    FileTime before = Files.getLastModifiedTime(local);
     cluster.worker("w1").onWriteHeader = () -> {
       try {
         Files.write(local, new byte[4096]);
-        Files.setLastModifiedTime(local, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 10_000));
+        Files.setLastModifiedTime(local, FileTime.fromMillis(before.toMillis() + 10_000));
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     };
 
@@ -339,26 +346,8 @@ class PutAndGetTest {
   void aSmallFileRewrittenInPlaceKeepingItsSizeAndTimeIsStoredAsItWasHashed() throws IOException {
     Path local = localFile("a.bin", 10 * 64 * 1024 - 1_000);
     byte[] hashed = Files.readAllBytes(local);
-    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(local);
-    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.CountDownLatch rewritten = new java.util.concurrent.CountDownLatch(1);
-    Runnable rewriteOnce = () -> {
-      try {
-        if (first.getAndSet(false)) {
-          byte[] other = hashed.clone();
-          java.util.Arrays.fill(other, (byte) 7);
-          Files.write(local, other);
-          Files.setLastModifiedTime(local, time);
-          rewritten.countDown();
-        }
-        rewritten.await();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-    cluster.workers().forEach(w -> w.onWriteHeader = rewriteOnce);
+    Runnable rewrite = rewriteInPlaceOnceKeepingSizeAndTime(local);
+    cluster.workers().forEach(w -> w.onWriteHeader = rewrite);
 
     client.put(local, "/a.bin", pieces(64 * 1024));
 
@@ -372,32 +361,15 @@ class PutAndGetTest {
    * A larger file is read twice, by its hash pass and by its pieces. Rewritten in place as above
    * once the first pieces are in flight, it must not be committed with a SHA-256 its pieces do not
    * match: either the put fails as changed (the pieces' CRC32Cs differ from what the hash pass read),
-   * or the file reads back whole, its SHA-256 checked.
+   * or the file reads back whole, its SHA-256 checked. Before the check, it was committed, and every
+   * read of it failed.
    */
   @Test
   void aLargerFileRewrittenInPlaceIsNeverCommittedWithAHashItsPiecesDoNotMatch() throws IOException {
     Path local = localFile("a.bin", 2 * 1024 * 1024 + 123);
-    byte[] before = Files.readAllBytes(local);
-    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(local);
-    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.CountDownLatch rewritten = new java.util.concurrent.CountDownLatch(1);
-    Runnable rewriteOnce = () -> {
-      try {
-        if (first.getAndSet(false)) {
-          byte[] other = before.clone();
-          java.util.Arrays.fill(other, (byte) 7);
-          Files.write(local, other);
-          Files.setLastModifiedTime(local, time);
-          rewritten.countDown();
-        }
-        rewritten.await();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-    cluster.workers().forEach(w -> w.onWriteHeader = rewriteOnce);
+    int size = (int) Files.size(local);
+    Runnable rewrite = rewriteInPlaceOnceKeepingSizeAndTime(local);
+    cluster.workers().forEach(w -> w.onWriteHeader = rewrite);
 
     try {
       client.put(local, "/a.bin", pieces(64 * 1024));
@@ -408,7 +380,56 @@ class PutAndGetTest {
     }
     LargestWrite out = new LargestWrite();
     client.cat("/a.bin", out); // checks the SHA-256
-    assertThat(out.toByteArray()).hasSize(before.length);
+    assertThat(out.toByteArray()).hasSize(size);
+  }
+
+  /**
+   * A piece's header hook: the first call rewrites {@code local} in place with other bytes, keeping
+   * its size and modification time; every call waits until that is done.
+   */
+  private static Runnable rewriteInPlaceOnceKeepingSizeAndTime(Path local) throws IOException {
+    FileTime time = Files.getLastModifiedTime(local);
+    byte[] other = new byte[(int) Files.size(local)];
+    Arrays.fill(other, (byte) 7);
+    AtomicBoolean first = new AtomicBoolean(true);
+    CountDownLatch rewritten = new CountDownLatch(1);
+    return () -> {
+      if (first.getAndSet(false)) {
+        try {
+          Files.write(local, other);
+          Files.setLastModifiedTime(local, time);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } finally {
+          rewritten.countDown();
+        }
+      }
+      try {
+        rewritten.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
+  @Test
+  void putOfAPathThroughAFileIsNotFound() throws IOException {
+    Path file = localFile("a.bin", 10);
+
+    assertThatThrownBy(() -> client.put(file.resolve("x"), "/a", PutOptions.defaults()))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void putOfAFileItsUserCannotReadIsInvalid() throws IOException {
+    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root reads any file");
+    Path local = localFile("a.bin", 10);
+    Files.setPosixFilePermissions(local, Set.of());
+
+    assertThatThrownBy(() -> client.put(local, "/a", PutOptions.defaults()))
+        .isInstanceOfSatisfying(HiroException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("permission denied");
   }
 
   @Test

@@ -40,16 +40,17 @@ final class FileDigest {
     }
   }
 
-  /** A file's SHA-256 and the CRC32C of each of its pieces, taken from the same bytes. */
+  /**
+   * A file's SHA-256 and the CRC32C of each of its pieces, taken from the same bytes; none for a
+   * file read whole, whose pieces are sent from the bytes hashed.
+   */
   record Hashed(byte[] sha256, int[] pieceCrc32cs) {}
 
-  /** The hash of the first {@code length} bytes of {@code bytes}, in pieces of {@code pieceSizeBytes}. */
-  static Hashed sha256(byte[] bytes, int length, long pieceSizeBytes) {
+  /** The hash of the first {@code length} bytes of {@code bytes}: a small file read whole, its pieces sent from them. */
+  static Hashed sha256(byte[] bytes, int length) {
     MessageDigest digest = sha256();
     digest.update(bytes, 0, length);
-    PieceCrcs crcs = new PieceCrcs(length, pieceSizeBytes);
-    crcs.update(ByteBuffer.wrap(bytes, 0, length));
-    return new Hashed(digest.digest(), crcs.finish());
+    return new Hashed(digest.digest(), new int[0]);
   }
 
   /**
@@ -60,8 +61,7 @@ final class FileDigest {
     Checks.check(counted.length == 1, "counted holds one value");
     MessageDigest digest = sha256();
     PieceCrcs crcs = new PieceCrcs(sizeBytes, pieceSizeBytes);
-    // No larger than the file (and a byte, to see a file that grew): a 1 MiB buffer zeroed for a
-    // 4 KiB file was 4% of a small put's CPU in the client.
+    // No larger than the file, and a byte to see one that grew.
     ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, sizeBytes + 1));
     long position = 0;
     while (true) {

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts a local file: CreateFile at the master, each piece streamed to its chain (at most
  * {@link #PIECES_IN_FLIGHT_MAX} at once), the whole-file SHA-256 computed by a parallel sequential
- * pass (a small file's from its bytes read whole, {@link #HASHED_FIRST_BYTES_MAX}), then CommitFile. Invariant: an upload that fails after CreateFile is aborted (best effort),
- * and a file that changed while it was read is never committed.
+ * pass (a small file's from its bytes read whole, {@link #HASHED_FIRST_BYTES_MAX}), then CommitFile.
+ * Invariants: an upload that fails after CreateFile is aborted (best effort); a file whose size or
+ * time changed while it was read is never committed, nor one whose pieces do not match its SHA-256.
  */
 public final class Uploader {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
@@ -112,6 +113,9 @@ public final class Uploader {
     } catch (AccessDeniedException e) {
       throw HiroException.invalid("local file %s cannot be read: permission denied", local);
     } catch (IOException e) {
+      if (!Files.exists(local)) { // a file on the way (ENOTDIR) or a loop of links (ELOOP)
+        throw HiroException.notFound("local file %s does not exist; check the path", local);
+      }
       throw new HiroException(ErrorCode.UNAVAILABLE, "cannot read local file " + local + ": " + e, e);
     }
     if (attributes.isDirectory()) {
@@ -141,7 +145,7 @@ public final class Uploader {
       if (hashFirst) {
         byte[] content = readWhole(local, file, sizeBytes);
         bytes = LocalBytes.of(content, (int) sizeBytes);
-        hash = CompletableFuture.completedFuture(FileDigest.sha256(content, (int) sizeBytes, pieceSize));
+        hash = CompletableFuture.completedFuture(FileDigest.sha256(content, (int) sizeBytes));
       } else {
         bytes = LocalBytes.of(local, file);
         hash = executor.submit(() -> digest(local, file, sizeBytes, pieceSize));
@@ -150,7 +154,8 @@ public final class Uploader {
           new TransferProgress(listener, sizeBytes, upload.getPiecesCount()));
       List<StoredPiece> stored = storeAll(pieces, upload.getPiecesList());
       Hashed hashed = hashed(hash);
-      if (!unchanged(local, sizeBytes, modified) || !sentAsHashed(stored, hashed)) {
+      // A file read whole was sent from the bytes it was hashed from; one read twice is checked piece by piece.
+      if (!unchanged(local, sizeBytes, modified) || (!hashFirst && !sentAsHashed(stored, hashed))) {
         throw LocalFileException.changed(local);
       }
       CommitFileResponse committed = master.commitFile(commitRequest(upload.getUploadId(), stored, hashed.sha256()));

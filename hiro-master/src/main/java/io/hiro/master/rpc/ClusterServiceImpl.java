@@ -68,9 +68,9 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
 
   /**
    * Runs on the network thread ({@link #NETWORK_THREAD_METHODS}): a report of at most {@link
-   * Master#PIECES_READY_MAX} replicas is made at once when the state's lock is free, and answered
-   * once durable; a larger one, or one that finds the lock taken, on a virtual thread, where it may
-   * wait for the lock.
+   * Master#PIECES_READY_MAX} replicas is made at once when the state's lock is free, and answered at
+   * once (a report journals nothing, {@link io.hiro.master.core.Membership#reportReplicasIfReady});
+   * a larger one, or one that finds the lock taken, on a virtual thread, where it may wait for the lock.
    */
   @Override
   public void reportReplicas(ReportReplicasRequest request, StreamObserver<ReportReplicasResponse> responses) {

@@ -82,7 +82,7 @@ class NamespaceWalkTest {
     return Combinators.combine(Arbitraries.of(true, false), paths()).as(Tuple::of).list().ofMaxSize(12);
   }
 
-  /** Paths of 1 to 4 segments over a small alphabet, so that generated entries and probes meet. */
+  /** Paths of 0 to 4 segments (the root too) over a small alphabet, so that generated entries and probes meet. */
   @Provide
   Arbitrary<HiroPath> paths() {
     return Arbitraries.of("a", "b", "c").list().ofMinSize(0).ofMaxSize(4).map(HiroPath::new);
