@@ -3,6 +3,7 @@ package io.hiro.master.rpc;
 import com.google.protobuf.ByteString;
 import io.hiro.common.Checks;
 import io.hiro.common.PieceId;
+import io.hiro.common.Primitives;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.ClusterView;
 import io.hiro.master.core.FileView;
@@ -138,8 +139,8 @@ final class ProtoMapping {
         .map(f -> new ReplicaChanges.CopyFailure(new PieceId(f.getPieceId()), new WorkerId(f.getTargetWorkerId()),
             f.getReason().length() > REASON_LENGTH_MAX ? f.getReason().substring(0, REASON_LENGTH_MAX) : f.getReason()))
         .toList();
-    return new ReplicaChanges(pieceIds(request.getStoredList()), longs(request.getRemovedPieceIdsList()),
-        longs(request.getCorruptPieceIdsList()), failures);
+    return new ReplicaChanges(pieceIds(request.getStoredList()), Primitives.longs(request.getRemovedPieceIdsList()),
+        Primitives.longs(request.getCorruptPieceIdsList()), failures);
   }
 
   static long[] pieceIds(List<ReplicaReport> replicas) {
@@ -148,14 +149,6 @@ final class ProtoMapping {
       ids[i] = replicas.get(i).getPieceId();
     }
     return ids;
-  }
-
-  private static long[] longs(List<Long> values) {
-    long[] unboxed = new long[values.size()];
-    for (int i = 0; i < unboxed.length; i++) {
-      unboxed[i] = values.get(i);
-    }
-    return unboxed;
   }
 
   static ClusterReportResponse report(ClusterView view) {

@@ -3,6 +3,7 @@ package io.hiro.master.store;
 import com.google.protobuf.ByteString;
 import io.hiro.common.FileId;
 import io.hiro.common.HiroPath;
+import io.hiro.common.Primitives;
 import io.hiro.common.WorkerId;
 import io.hiro.master.core.Operation;
 import io.hiro.proto.JournalAbortUpload;
@@ -29,7 +30,7 @@ public final class OperationCodec {
       case Operation.ReassignChain reassign -> record.setReassignChain(JournalReassignChain.newBuilder()
           .setUploadId(reassign.uploadId()).setIndex(reassign.index()).setChain(chain(reassign.chain())));
       case Operation.CommitUpload commit -> record.setCommitUpload(JournalCommitUpload.newBuilder()
-          .setUploadId(commit.uploadId()).addAllCrcs(ints(commit.crcs()))
+          .setUploadId(commit.uploadId()).addAllCrcs(Primitives.boxed(commit.crcs()))
           .setSha256(ByteString.copyFrom(commit.sha256())).setModifiedMillis(commit.modifiedMillis()));
       case Operation.AbortUpload abort -> record.setAbortUpload(JournalAbortUpload.newBuilder()
           .setUploadId(abort.uploadId()).setReason(abort.reason()));
@@ -52,7 +53,7 @@ public final class OperationCodec {
       case REASSIGN_CHAIN -> new Operation.ReassignChain(record.getReassignChain().getUploadId(),
           record.getReassignChain().getIndex(), workers(record.getReassignChain().getChain()));
       case COMMIT_UPLOAD -> new Operation.CommitUpload(record.getCommitUpload().getUploadId(),
-          ints(record.getCommitUpload().getCrcsList()),
+          Primitives.ints(record.getCommitUpload().getCrcsList()),
           record.getCommitUpload().getSha256().toByteArray(), record.getCommitUpload().getModifiedMillis());
       case ABORT_UPLOAD -> new Operation.AbortUpload(record.getAbortUpload().getUploadId(),
           record.getAbortUpload().getReason());
@@ -74,7 +75,7 @@ public final class OperationCodec {
         .setVersion(start.version()).setSizeBytes(start.sizeBytes()).setReplication(start.replication())
         .setPieceSizeBytes(start.pieceSizeBytes()).setOverwrite(start.overwrite())
         .setMinReplicas(start.minReplicas()).setCreatedMillis(start.createdMillis())
-        .addAllPieceIds(longs(start.pieceIds()))
+        .addAllPieceIds(Primitives.boxed(start.pieceIds()))
         .addAllChains(chains(start.chains()))
         .build();
   }
@@ -83,11 +84,11 @@ public final class OperationCodec {
     return new Operation.StartUpload(upload.getUploadId(), HiroPath.parse(upload.getPath()),
         new FileId(upload.getFileId()), upload.getVersion(), upload.getSizeBytes(), upload.getReplication(),
         upload.getPieceSizeBytes(), upload.getOverwrite(), upload.getMinReplicas(), upload.getCreatedMillis(),
-        longs(upload.getPieceIdsList()), workerLists(upload.getChainsList()));
+        Primitives.longs(upload.getPieceIdsList()), workerLists(upload.getChainsList()));
   }
 
-  // Loops rather than streams below: a put's CreateFile and CommitFile encode on the master's network
-  // thread, where streams over lists of one element cost more than the records' own encoding.
+  // Loops rather than streams below, as in Primitives: a put's CreateFile and CommitFile encode on the
+  // master's network thread.
 
   private static JournalChain chain(List<WorkerId> chain) {
     JournalChain.Builder builder = JournalChain.newBuilder();
@@ -119,37 +120,5 @@ public final class OperationCodec {
       decoded.add(workers(chain));
     }
     return List.copyOf(decoded);
-  }
-
-  private static List<Integer> ints(int[] values) {
-    List<Integer> boxed = new ArrayList<>(values.length);
-    for (int value : values) {
-      boxed.add(value);
-    }
-    return boxed;
-  }
-
-  private static int[] ints(List<Integer> values) {
-    int[] unboxed = new int[values.size()];
-    for (int i = 0; i < unboxed.length; i++) {
-      unboxed[i] = values.get(i);
-    }
-    return unboxed;
-  }
-
-  private static List<Long> longs(long[] values) {
-    List<Long> boxed = new ArrayList<>(values.length);
-    for (long value : values) {
-      boxed.add(value);
-    }
-    return boxed;
-  }
-
-  private static long[] longs(List<Long> values) {
-    long[] unboxed = new long[values.size()];
-    for (int i = 0; i < unboxed.length; i++) {
-      unboxed[i] = values.get(i);
-    }
-    return unboxed;
   }
 }
