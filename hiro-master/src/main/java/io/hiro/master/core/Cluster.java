@@ -71,15 +71,8 @@ final class Cluster {
     return worker != null && worker.isLive(nowMillis, deadAfterMillis);
   }
 
-  /** The live workers, in a new list. */
   List<WorkerInfo> liveWorkers(long nowMillis) {
-    List<WorkerInfo> live = new ArrayList<>(workers.size());
-    for (WorkerInfo worker : workers.values()) {
-      if (worker.isLive(nowMillis, deadAfterMillis)) {
-        live.add(worker);
-      }
-    }
-    return live;
+    return workers.values().stream().filter(w -> w.isLive(nowMillis, deadAfterMillis)).toList();
   }
 
   int liveWorkerCount(long nowMillis) {

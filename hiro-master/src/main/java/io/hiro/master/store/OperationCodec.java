@@ -84,11 +84,12 @@ public final class OperationCodec {
     return new Operation.StartUpload(upload.getUploadId(), HiroPath.parse(upload.getPath()),
         new FileId(upload.getFileId()), upload.getVersion(), upload.getSizeBytes(), upload.getReplication(),
         upload.getPieceSizeBytes(), upload.getOverwrite(), upload.getMinReplicas(), upload.getCreatedMillis(),
-        Primitives.longs(upload.getPieceIdsList()), workerLists(upload.getChainsList()));
+        Primitives.longs(upload.getPieceIdsList()),
+        upload.getChainsList().stream().map(OperationCodec::workers).toList());
   }
 
-  // Loops rather than streams below, as in Primitives: a put's CreateFile and CommitFile encode on the
-  // master's network thread.
+  // Encoding loops rather than streams, as in Primitives: a put's CreateFile and CommitFile encode on
+  // the master's network thread. Decoding runs only when the journal is replayed.
 
   private static JournalChain chain(List<WorkerId> chain) {
     JournalChain.Builder builder = JournalChain.newBuilder();
@@ -107,18 +108,6 @@ public final class OperationCodec {
   }
 
   private static List<WorkerId> workers(JournalChain chain) {
-    List<WorkerId> workers = new ArrayList<>(chain.getWorkerIdsCount());
-    for (String id : chain.getWorkerIdsList()) {
-      workers.add(new WorkerId(id));
-    }
-    return List.copyOf(workers);
-  }
-
-  private static List<List<WorkerId>> workerLists(List<JournalChain> chains) {
-    List<List<WorkerId>> decoded = new ArrayList<>(chains.size());
-    for (JournalChain chain : chains) {
-      decoded.add(workers(chain));
-    }
-    return List.copyOf(decoded);
+    return chain.getWorkerIdsList().stream().map(WorkerId::new).toList();
   }
 }
