@@ -13,10 +13,10 @@ import java.util.stream.IntStream;
 
 /**
  * The bare master and workers ({@link PutFloorNode}, each in a JVM of its own) that {@link GrpcChain}'s
- * untimed runs, {@link GrpcGet} and {@link PutFloor} measure, in that order, started once for all
+ * untimed runs, {@link GrpcGet}'s and {@link PutFloor}'s measure, in that order, started once for all
  * (since session 24; each started its own before, 3 JVM starts more) after the machine's other
- * limits; they stay up until {@link GrpcChain}'s timed runs have taken turns with the large put's
- * (session 41). Their files stay in {@code dir} until the bench deletes it at the end of its run
+ * limits; they stay up until the timed runs of the three have taken turns with Hiro's large puts
+ * (session 41), cats and small puts (session 45). Their files stay in {@code dir} until the bench deletes it at the end of its run
  * ({@link PieceFiles#deleteIn}).
  */
 final class BareNodes implements AutoCloseable {
@@ -70,21 +70,6 @@ final class BareNodes implements AutoCloseable {
 
   /** The {@code timedRun} of an untimed {@link Run}. */
   static final int UNTIMED = -1;
-
-  /**
-   * The figure {@code name} in MB/s of {@code input}'s bytes moved by {@code run}: untimed runs first
-   * ({@link #warmedUp}), then the median of {@link BenchSizes#timedRuns()} timed ones, one after
-   * another, with the CPU per GiB of this JVM (named {@code mover}) and of the first {@code
-   * workerCount} workers where it can be measured.
-   */
-  Figure timed(String name, String mover, int workerCount, RandomFile input, BenchSizes sizes, int untimedLeast,
-      int untimedMost, Run run) throws IOException {
-    TimedRuns runs = warmedUp(name, mover, workerCount, input, untimedLeast, untimedMost, run);
-    for (int timed = 0; timed < sizes.timedRuns(); timed++) {
-      runs.next();
-    }
-    return runs.figure();
-  }
 
   /**
    * Untimed runs of {@code run} (the nodes' JVMs compile as they go), at least {@code untimedLeast}

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * Every read is checked against the CRC32C of what was put. The timed puts take turns with the
  * timed runs of {@code limit.grpc_chain} (since session 41), printed just before them: one untimed
  * run of the chain first, then in each turn the chain and a put, the chain first in turns 1 and 3
- * and second in turn 2. Its CPU figure counts this whole JVM while it runs, so a collection of the
- * client's garbage that falls into it counts there (and the chain's into the put's). Where the
+ * and second in turn 2; the timed cats likewise with those of {@code limit.grpc_get} (since session
+ * 45), printed before the get's figures. The bare runs' CPU figure counts this whole JVM while they
+ * run, so a collection of the client's garbage that falls into them counts there (and theirs into
+ * Hiro's). Where the
  * limits include the disk's direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
  * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
  *
@@ -82,11 +84,14 @@ final class BigFileBench {
     this.cli = cli;
   }
 
-  /** Measures everything; stops the bare chain's nodes once the timed puts have taken turns with it. */
+  /**
+   * Measures everything; closes the bare chain once the timed puts have taken turns with it, and the
+   * bare get once the timed cats have.
+   */
   void run(Limits limits, Consumer<Figure> out) throws IOException {
     int warmUps = warmUpPuts();
     String warmPath = warmUpPath(warmUps);
-    GrpcChain chain = limits.bareChain().chain();
+    GrpcChain chain = limits.bare().chain();
     // Its code shares this JVM with the client's, which has put many GiB since the chain last ran.
     chain.untimedRun();
     // In turns, on the same minutes of the disk, the order in each turn alternating (chain first in
@@ -100,7 +105,7 @@ final class BigFileBench {
       chain.timedRun();
       return rate;
     });
-    limits.bareChain().close(); // the reads and the rest have their limits already
+    chain.close(); // the reads have their limits already
     Figure grpcChain = chain.figure().note("(one more untimed run, then taking turns with put." + sizeName + ")");
     out.accept(grpcChain);
     out.accept(put.figure().ofLimit(limits.diskFsyncWrite(), HiroBench.REPLICATION, ">= 0.90")
@@ -111,14 +116,30 @@ final class BigFileBench {
     warmUpReads(warmPath);
     String readWarmUp = warmUpCats();
     Runs get = timed("get", run -> get());
-    out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(limits.grpcGet())
+    GrpcGet.Runs bareGet = limits.bare().get();
+    // Its code shares this JVM with the client's, which has read many GiB since it last ran.
+    bareGet.untimedRun();
+    // In turns, as the puts take turns with the chain.
+    Runs cat = timed("get", run -> {
+      if (run % 2 == 0) {
+        bareGet.timedRun();
+        return stream();
+      }
+      double rate = stream();
+      bareGet.timedRun();
+      return rate;
+    });
+    bareGet.close(); // the cold reads' limit is the disk's
+    Figure catFigure = cat.figure(".cat");
+    Figure grpcGet = bareGet.figure().note("(one more untimed run, then taking turns with " + catFigure.name() + ")");
+    out.accept(grpcGet);
+    out.accept(get.figure().ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(grpcGet)
         .note("(into a local file, fsynced; " + limits.loopbackTcp().name() + " "
             + Figure.number(limits.loopbackTcp().value()) + " MB/s)").besides(limits.diskDirectWrite())
         .note(get.note()).note(readWarmUp));
     out.accept(get.cpu(""));
-    Runs cat = timed("get", run -> stream());
-    Figure catFigure = cat.figure(".cat");
-    out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(limits.grpcGet())
+    out.accept(catFigure.ofTarget(GET_TARGET_MEGABYTES_PER_SECOND).besides(grpcGet)
+        .withTurnRatios(cat.rates(), bareGet.rates(), grpcGet.name())
         .note("(hiro client cat: pieces in order, the next ones read ahead, no local disk)").note(cat.note())
         .note(readWarmUp));
     out.accept(cat.cpu(".cat"));

@@ -40,8 +40,11 @@ import java.util.concurrent.TimeUnit;
  * <p>The workers wrote their copies past the page cache: the first, untimed, runs read them into it
  * (as the untimed cats before {@code get.*} do for Hiro's replicas) and let the JIT compile, as many
  * as Hiro's untimed cats and on the same rule ({@link BenchSizes#bigReadWarmUpsMin()} at least, then
- * until the compilers are nearly done, {@link BareNodes#timed}); then the median of {@link
- * BenchSizes#timedRuns()} runs.
+ * until the compilers are nearly done, {@link BareNodes#warmedUp}); then the median of {@link
+ * BenchSizes#timedRuns()} runs. Since session 45 the bench takes the untimed runs with the other
+ * limits and the timed ones in turns with Hiro's timed cats ({@link BigFileBench}), as the large put
+ * takes turns with {@link GrpcChain}: measured minutes apart, Hiro's cat had read 0.78 to 1.21 of
+ * this figure.
  */
 final class GrpcGet {
   /** As Hiro's cat: the piece being read and two after it ({@code ReadAhead.BUFFERS_MAX} in all). */
@@ -60,23 +63,74 @@ final class GrpcGet {
   }
 
   /**
-   * The figure, read from the first {@link #REPLICATION} workers of {@code nodes}, which must hold
-   * {@code input}'s pieces as {@link GrpcChain}'s untimed runs left them.
+   * The figure's runs, reading from the first {@link #REPLICATION} workers of {@code nodes}, which
+   * must hold {@code input}'s pieces as {@link GrpcChain}'s untimed runs left them: its untimed runs
+   * now, which end by {@code deadlineNanos}; each timed run whenever the caller asks, given {@code
+   * sizes}' phase timeout (in turns with Hiro's timed cats, {@link BigFileBench}).
    */
-  static Figure measure(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
-    try (ClientThreads threads = new ClientThreads("bench-get-net")) {
-      // Shut before their threads are (ClientThreads.close).
-      List<ManagedChannel> channels = new ArrayList<>();
-      try {
-        for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
-          channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, threads));
-        }
-        GrpcGet get = new GrpcGet(input, channels);
-        return nodes.timed("limit.grpc_get", "reader", REPLICATION, input, sizes, sizes.bigReadWarmUpsMin(),
-            sizes.bigPutWarmUpsMax(), timedRun -> get.get(deadlineNanos));
-      } finally {
-        channels.forEach(ManagedChannel::shutdownNow);
+  static Runs warmedUp(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
+    Runs runs = new Runs(input, sizes);
+    try {
+      for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
+        runs.channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, runs.threads));
       }
+      GrpcGet get = new GrpcGet(input, runs.channels);
+      runs.get = get;
+      runs.timed = nodes.warmedUp("limit.grpc_get", "reader", REPLICATION, input, sizes.bigReadWarmUpsMin(),
+          sizes.bigPutWarmUpsMax(), timedRun -> get.get(timedRun == BareNodes.UNTIMED ? deadlineNanos
+              : System.nanoTime() + runs.phaseTimeoutNanos));
+      return runs;
+    } catch (IOException | RuntimeException e) {
+      runs.close();
+      throw e;
+    }
+  }
+
+  /**
+   * {@code limit.grpc_get}'s runs after its untimed ones ({@link #warmedUp}): one more untimed run, and
+   * each timed run, whenever the caller asks.
+   */
+  static final class Runs implements AutoCloseable {
+    private final RandomFile input;
+    private final long phaseTimeoutNanos;
+    private final ClientThreads threads = new ClientThreads("bench-get-net");
+    /** Shut before their threads are ({@link #close}). */
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private GrpcGet get;
+    private BareNodes.TimedRuns timed;
+
+    private Runs(RandomFile input, BenchSizes sizes) {
+      this.input = input;
+      this.phaseTimeoutNanos = sizes.phaseTimeout().toNanos();
+    }
+
+    /**
+     * One more untimed run (after work of the same code in this JVM, e.g. Hiro's client's cats,
+     * which may have made the JIT compile it anew).
+     */
+    void untimedRun() throws IOException {
+      get.get(System.nanoTime() + phaseTimeoutNanos);
+    }
+
+    /** Times the next run; returns its MB/s. */
+    double timedRun() throws IOException {
+      return timed.next();
+    }
+
+    /** The rates of the timed runs so far, in the order run. */
+    double[] rates() {
+      return timed.rates();
+    }
+
+    /** {@code limit.grpc_get}: the median of the timed runs so far, with their CPU. */
+    Figure figure() {
+      return timed.figure();
+    }
+
+    @Override
+    public void close() {
+      channels.forEach(ManagedChannel::shutdownNow);
+      threads.close();
     }
   }
 

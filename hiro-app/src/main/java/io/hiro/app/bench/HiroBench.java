@@ -63,9 +63,10 @@ public final class HiroBench {
       // Serves limit.grpc_unary.* and, taking turns with it, stat.8clients at the end.
       try (GrpcUnary.Echo echo = GrpcUnary.Echo.start()) {
         Limits limits = measureLimits(input, echo, out);
-        // The bare nodes take turns with the large put's timed puts, which close them once done
-        // (BigFileBench); closed here (again: a no-op) if the run fails before that.
-        try (BareChain bare = limits.bareChain()) {
+        // The bare nodes take turns with the large put's timed puts and the small ones', which close
+        // them once done (BigFileBench, SmallFileBench); closed here (again: a no-op) if the run fails
+        // before that.
+        try (Bare bare = limits.bare()) {
           runHiro(new Clients(one, many, admin), input, limits, echo, seed, out);
         }
       }
@@ -93,42 +94,48 @@ public final class HiroBench {
     out.accept(loopback);
     out.accept(KernelCosts.threadHandoff(sizes.statCount(), deadline()));
     out.accept(KernelCosts.syscall(workDir, sizes.statCount() * 10, deadline()));
-    Figure chain = PlainChain.measure(input, REPLICATION, workDir, deadline());
-    out.accept(chain);
+    Figure plainChain = PlainChain.measure(input, REPLICATION, workDir, deadline());
+    out.accept(plainChain);
     List<Figure> unary = echo.measure(List.of(1, sizes.clientCount()), sizes.statCount(), sizes.grpcWarmUp(),
         deadline());
     unary.forEach(out);
     BareNodes nodes = BareNodes.start(PieceFiles.dirIn(workDir).resolve("bare-nodes"), REPLICATION);
-    BareChain bare = null;
+    GrpcChain chain = null;
+    GrpcGet.Runs get = null;
+    PutFloor floor = null;
     try {
-      // limit.grpc_chain's untimed runs now (they leave the copies limit.grpc_get reads); its timed
-      // runs later, taking turns with the large put's.
-      bare = new BareChain(nodes, GrpcChain.warmedUp(input, nodes, sizes, deadline()));
-      Figure grpcGet = GrpcGet.measure(input, nodes, sizes, deadline());
-      out.accept(grpcGet);
-      PutFloor.Figures putFloor = PutFloor.measure(nodes, sizes, deadline(), out);
+      // The untimed runs of limit.grpc_chain (they leave the copies limit.grpc_get reads), of
+      // limit.grpc_get and of limit.put_floor now, with limit.put_lean's timed runs; their timed runs
+      // later, taking turns with Hiro's large puts, cats and small puts.
+      chain = GrpcChain.warmedUp(input, nodes, sizes, deadline());
+      get = GrpcGet.warmedUp(input, nodes, sizes, deadline());
+      floor = PutFloor.warmedUp(nodes, sizes, deadline(), out);
       Optional<Figure> directRead = directRead(input, out);
-      return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, chain, bare, grpcGet,
-          unary.get(0), unary.get(1), putFloor, directRead);
+      return new Limits(disk, directWrite, fsync, files1, filesMany, loopback, plainChain,
+          new Bare(nodes, chain, get, floor), unary.get(0), unary.get(1), directRead);
     } catch (IOException | RuntimeException e) {
-      if (bare != null) {
-        bare.close();
-      } else {
-        nodes.close();
-      }
+      new Bare(nodes, chain, get, floor).close();
       throw e;
     }
   }
 
   /**
-   * The bare nodes and {@code limit.grpc_chain} on them, kept from the limits until the large put's
-   * timed puts have taken turns with the chain's timed runs; {@link #close} stops both (again: a
-   * no-op).
+   * The bare nodes with {@code limit.grpc_chain}, {@code limit.grpc_get} and {@code limit.put_floor}
+   * on them (each null if not started), kept from the limits until Hiro's large puts, cats and small
+   * puts have taken turns with their timed runs; {@link #close} stops them all (again: a no-op).
    */
-  record BareChain(BareNodes nodes, GrpcChain chain) implements AutoCloseable {
+  record Bare(BareNodes nodes, GrpcChain chain, GrpcGet.Runs get, PutFloor floor) implements AutoCloseable {
     @Override
     public void close() {
-      chain.close();
+      if (chain != null) {
+        chain.close();
+      }
+      if (get != null) {
+        get.close();
+      }
+      if (floor != null) {
+        floor.close();
+      }
       nodes.close();
     }
   }

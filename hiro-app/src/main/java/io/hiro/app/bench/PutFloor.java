@@ -52,18 +52,29 @@ import java.util.function.Consumer;
  * <p>Each figure is the median of {@link BenchSizes#timedRuns()} timed runs (since session 21; one
  * before), as Hiro's are. Puts of both shapes are made untimed first, taking turns, with 8 clients, for
  * {@link BenchSizes#putWarmUp()}, as Hiro's are in {@link SmallFileBench} (the nodes' JVMs are new
- * and compile as they go). The files stay in {@link PieceFiles#dirIn} until the end of the run, as
- * the other file limits' do.
+ * and compile as they go). {@code limit.put_lean}'s timed runs follow at once, with the other limits;
+ * since session 45 {@code limit.put_floor}'s are taken in turns with Hiro's timed small puts ({@link
+ * #turns}; measured minutes apart, Hiro's one-client put read 0.95 of the floor where taking turns
+ * on the same minutes gave 0.82: docs/BENCHMARKS.md, session 44). The files stay in {@link
+ * PieceFiles#dirIn} until the end of the run, as the other file limits' do.
  */
-final class PutFloor {
+final class PutFloor implements AutoCloseable {
   private static final int REPLICATION = HiroBench.REPLICATION;
 
   private final HostPort master;
   private final List<WorkerRef> workers;
+  private final BenchSizes sizes;
+  private final CpuMeter cpu;
+  private final List<Client> clients = new ArrayList<>();
+  private Timed lean1;
+  private Timed leanMany;
 
-  private PutFloor(BareNodes nodes) {
+  private PutFloor(BareNodes nodes, BenchSizes sizes) {
     this.master = nodes.master();
     this.workers = nodes.workers().subList(0, REPLICATION);
+    this.sizes = sizes;
+    this.cpu = CpuMeter.withCluster(nodes.masterProcess().pid(),
+        nodes.workerProcesses().subList(0, REPLICATION).stream().map(Process::pid).toList());
   }
 
   /** One put of a given shape by one client. */
@@ -72,78 +83,139 @@ final class PutFloor {
   }
 
   /**
-   * The four figures, {@code limit.put_floor} and {@code limit.put_lean}, each with 1 client and with
-   * {@code sizes.clientCount()}, measured on {@code nodes}: its master and its first {@link
-   * #REPLICATION} workers. Each goes to {@code out} as it is measured, followed by the CPU its puts
-   * took per file in the bench's client, the master and each worker ({@code .cpu}; the client's
-   * only, as {@link CpuMeter#withCluster} says, where the system does not tell other processes' CPU
-   * time), to be set beside Hiro's own {@code put.*.cpu}: what Hiro's processes take on top is its
-   * own work.
+   * The floor on {@code nodes} (its master and its first {@link #REPLICATION} workers), with {@code
+   * sizes.clientCount()} clients, after its untimed puts of both shapes, which end by {@code
+   * deadlineNanos}; then {@code limit.put_lean} with 1 client and with {@code sizes.clientCount()},
+   * each timed and handed to {@code out} at once, followed by the CPU its puts took per file in the
+   * bench's client, the master and each worker ({@code .cpu}; the client's only, as {@link
+   * CpuMeter#withCluster} says, where the system does not tell other processes' CPU time).
+   * {@code limit.put_floor}'s timed runs are left to {@link #turns}.
    */
-  static Figures measure(BareNodes nodes, BenchSizes sizes, long deadlineNanos, Consumer<Figure> out)
+  static PutFloor warmedUp(BareNodes nodes, BenchSizes sizes, long deadlineNanos, Consumer<Figure> out)
       throws IOException {
-    PutFloor floor = new PutFloor(nodes);
-    byte[] content = new byte[sizes.smallFileBytes()];
-    ThreadLocalRandom.current().nextBytes(content);
-    ByteString bytes = ByteString.copyFrom(content);
-    CpuMeter cpu = CpuMeter.withCluster(nodes.masterProcess().pid(),
-        nodes.workerProcesses().subList(0, REPLICATION).stream().map(Process::pid).toList());
-    List<Client> clients = new ArrayList<>();
+    PutFloor floor = new PutFloor(nodes, sizes);
     try {
+      byte[] content = new byte[sizes.smallFileBytes()];
+      ThreadLocalRandom.current().nextBytes(content);
+      ByteString bytes = ByteString.copyFrom(content);
       for (int c = 0; c < sizes.clientCount(); c++) {
-        clients.add(floor.new Client(bytes));
+        floor.clients.add(floor.new Client(bytes));
       }
       int count = sizes.smallFileCount();
       long warmUntil = System.nanoTime() + sizes.putWarmUp().toNanos();
       do {
-        puts(clients, Client::put, count, deadlineNanos);
-        puts(clients, Client::putLean, count, deadlineNanos);
+        puts(floor.clients, Client::put, count, deadlineNanos);
+        puts(floor.clients, Client::putLean, count, deadlineNanos);
       } while (System.nanoTime() < warmUntil);
-      String many = clients.size() + "clients";
-      Timing timing = new Timing(sizes.timedRuns(), count, cpu, out);
-      List<Client> one = clients.subList(0, 1);
-      return new Figures(
-          timing.timed("limit.put_floor.1client", () -> puts(one, Client::put, count, deadlineNanos)),
-          timing.timed("limit.put_floor." + many, () -> puts(clients, Client::put, count, deadlineNanos)),
-          timing.timed("limit.put_lean.1client", () -> puts(one, Client::putLean, count, deadlineNanos)),
-          timing.timed("limit.put_lean." + many, () -> puts(clients, Client::putLean, count, deadlineNanos)));
-    } finally {
-      clients.forEach(Client::close);
+      floor.lean1 = floor.leanRuns(1, out);
+      floor.leanMany = floor.leanRuns(sizes.clientCount(), out);
+      return floor;
+    } catch (IOException | RuntimeException e) {
+      floor.close();
+      throw e;
     }
   }
 
-  /** What {@link #measure} found. */
-  record Figures(Timed floor1, Timed floorMany, Timed lean1, Timed leanMany) {}
+  /** {@code limit.put_lean} with 1 client, as {@link #warmedUp} measured it. */
+  Timed lean1() {
+    return lean1;
+  }
 
-  /**
-   * One figure in files per second, and the CPU per file of its puts in all its processes (empty
-   * where only the client's is known).
-   */
-  record Timed(Figure rate, Optional<Figure> cpu) {}
+  /** {@code limit.put_lean} with the bench's client count, as {@link #warmedUp} measured it. */
+  Timed leanMany() {
+    return leanMany;
+  }
 
-  /** One timed run of puts, in puts per second. */
-  private interface Run {
-    double rate() throws IOException;
+  private Timed leanRuns(int clientCount, Consumer<Figure> out) throws IOException {
+    Runs lean = new Runs("limit.put_lean." + clientsName(clientCount), clientCount, Client::putLean);
+    for (int run = 0; run < sizes.timedRuns(); run++) {
+      lean.timedRun();
+    }
+    Timed timed = lean.timed();
+    out.accept(timed.rate());
+    out.accept(timed.perFile());
+    return timed;
   }
 
   /**
-   * Times figures as Hiro's small-file figures are ({@link SmallFileBench}): the median of {@code runs}
-   * runs of {@code filesPerRun} puts, with the runs, and the CPU of them all.
+   * {@code limit.put_floor} with {@code clientCount} clients (1 or the bench's count), its runs
+   * timed one at a time whenever the caller asks ({@link Runs#timedRun}): in turns with Hiro's
+   * timed puts ({@link SmallFileBench}).
    */
-  private record Timing(int runs, int filesPerRun, CpuMeter cpu, Consumer<Figure> out) {
-    Timed timed(String name, Run run) throws IOException {
+  Runs turns(int clientCount) {
+    return new Runs("limit.put_floor." + clientsName(clientCount), clientCount, Client::put);
+  }
+
+  private static String clientsName(int clientCount) {
+    return clientCount == 1 ? "1client" : clientCount + "clients";
+  }
+
+  /**
+   * One figure in files per second, and the CPU per file of its puts ({@code .cpu}; in all its
+   * processes where {@link CpuMeter#coversCluster}, in the bench's client only where not).
+   */
+  record Timed(Figure rate, Figure perFile, boolean coversCluster) {
+    /** The CPU figure where it counts the master's and the workers' too, to set beside Hiro's. */
+    Optional<Figure> clusterCpu() {
+      return coversCluster ? Optional.of(perFile) : Optional.empty();
+    }
+  }
+
+  /**
+   * The timed runs of one figure: puts of one shape by the first {@code clientCount} clients, {@link
+   * BenchSizes#smallFileCount()} per run, each run adding the CPU its processes used while it ran.
+   */
+  final class Runs {
+    private final String name;
+    private final List<Client> runClients;
+    private final Shape shape;
+    private final List<Double> rates = new ArrayList<>();
+    private CpuMeter.Usage usage;
+
+    private Runs(String name, int clientCount, Shape shape) {
+      this.name = name;
+      this.runClients = clients.subList(0, clientCount);
+      this.shape = shape;
+    }
+
+    String name() {
+      return name;
+    }
+
+    /**
+     * One untimed run (after work of the same code in this JVM, e.g. Hiro's client's puts, which
+     * may have made the JIT compile it anew).
+     */
+    void untimedRun() throws IOException {
+      puts(runClients, shape, sizes.smallFileCount(), System.nanoTime() + sizes.phaseTimeout().toNanos());
+    }
+
+    /** Times the next run; returns its files/s. */
+    double timedRun() throws IOException {
       CpuMeter.Sample before = cpu.sample();
-      double[] rates = new double[runs];
-      for (int r = 0; r < rates.length; r++) {
-        rates[r] = run.rate();
-      }
-      Figure rate = Figure.medianOf(name, rates, "files/s").withRuns(rates, "files/s");
-      CpuMeter.Usage usage = cpu.add(null, before, cpu.sample());
-      Figure perFile = usage.perFile(name + ".cpu", (long) runs * filesPerRun, rate.value());
-      out.accept(rate);
-      out.accept(perFile);
-      return new Timed(rate, usage.coversCluster() ? Optional.of(perFile) : Optional.empty());
+      double rate = puts(runClients, shape, sizes.smallFileCount(), System.nanoTime() + sizes.phaseTimeout().toNanos());
+      usage = cpu.add(usage, before, cpu.sample());
+      rates.add(rate);
+      return rate;
     }
+
+    /** The rates of the timed runs so far, in the order run. */
+    double[] rates() {
+      return rates.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The median of the timed runs so far (one at least), with the runs, and their CPU per file. */
+    Timed timed() {
+      double[] runs = rates();
+      Figure rate = Figure.medianOf(name, runs, "files/s").withRuns(runs, "files/s");
+      Figure perFile = usage.perFile(name + ".cpu", (long) runs.length * sizes.smallFileCount(), rate.value());
+      return new Timed(rate, perFile, usage.coversCluster());
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(Client::close);
   }
 
   /** {@code total} puts spread over {@code clients}, one thread each, all at once; returns puts per second. */

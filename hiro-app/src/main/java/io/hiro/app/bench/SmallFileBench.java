@@ -4,12 +4,14 @@ import io.hiro.client.PutOptions;
 import io.hiro.common.HiroException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -26,7 +28,9 @@ import java.util.function.UnaryOperator;
  * cleanup (deleting thousands of replicas costs the workers CPU while they go). The timed gets come
  * after untimed ones of their own ({@link #getWarmUp}). Each figure is timed {@link
  * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its own,
- * and the median printed with the runs; the CPU figure covers all of them. One run of 2,000 puts
+ * and the median printed with the runs; the CPU figure covers all of them. The timed puts take
+ * turns with the timed runs of {@code limit.put_floor} ({@link #inTurns}, since session 45), printed
+ * just before them. One run of 2,000 puts
  * lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a quarter
  * (session 21).
  */
@@ -83,18 +87,24 @@ final class SmallFileBench {
     // after the first round: right before the timed puts, they made them slower (session 7: 1 client
     // put 422 files/s before 2,000 gets with 8 clients, then 344, 392 and 420).
     String warmUp = warmUp(one, many);
-    Measured put1 = measured(run -> put(one, runDir("/small1", run), name + ".1client"));
-    out.accept(put1.figure("put." + name + ".1client", limit -> limit
+    PutFloor floor = limits.bare().floor();
+    String put1Name = "put." + name + ".1client";
+    Turns put1 = inTurns(floor.turns(1), put1Name, run -> put(one, runDir("/small1", run), name + ".1client"));
+    PutFloor.Timed floor1 = put1.floor(out);
+    out.accept(put1.hiro().figure(put1Name, limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFiles1()).besides(limits.putFloor().floor1().rate())
-        .besides(limits.putFloor().lean1().rate())).note(warmUp));
-    out.accept(put1.cpu("put." + name + ".1client.cpu", limits.putFloor().floor1()));
-    Measured putMany = measured(run -> put(many, runDir(manyDir, run), manyName));
-    out.accept(putMany.figure("put." + manyName, limit -> limit
+        .besides(limits.pieceFiles1()).besides(floor1.rate()).besides(floor.lean1().rate())
+        .withTurnRatios(put1.hiro().rates(), put1.floorRuns().rates(), floor1.rate().name())).note(warmUp));
+    out.accept(put1.hiro().cpu(put1Name + ".cpu", floor1.clusterCpu()));
+    String putManyName = "put." + manyName;
+    Turns putMany = inTurns(floor.turns(many.size()), putManyName, run -> put(many, runDir(manyDir, run), manyName));
+    PutFloor.Timed floorMany = putMany.floor(out);
+    out.accept(putMany.hiro().figure(putManyName, limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFilesMany()).besides(limits.putFloor().floorMany().rate())
-        .besides(limits.putFloor().leanMany().rate())));
-    out.accept(putMany.cpu("put." + manyName + ".cpu", limits.putFloor().floorMany()));
+        .besides(limits.pieceFilesMany()).besides(floorMany.rate()).besides(floor.leanMany().rate())
+        .withTurnRatios(putMany.hiro().rates(), putMany.floorRuns().rates(), floorMany.rate().name())));
+    out.accept(putMany.hiro().cpu(putManyName + ".cpu", floorMany.clusterCpu()));
+    limits.bare().close(); // the gets and the rest have their limits already
     String getWarmUp = getWarmUp(many);
     // A small get makes two calls, the master's stat (with its read tokens) and a worker's ReadPiece:
     // half the rate of bare calls bounds it.
@@ -166,12 +176,53 @@ final class SmallFileBench {
     }
 
     /**
-     * As {@link #cpu(String)}, beside the CPU per file of {@code floor}'s puts (Hiro's messages and
-     * durable writes with none of its own work) where both count the whole cluster's.
+     * As {@link #cpu(String)}, beside {@code floor}: the CPU per file of the floor's puts (Hiro's
+     * messages and durable writes with none of its own work), where both count the whole cluster's.
      */
-    Figure cpu(String name, PutFloor.Timed floor) {
+    Figure cpu(String name, Optional<Figure> floor) {
       Figure perFile = cpu(name);
-      return floor.cpu().filter(limit -> usage.coversCluster()).map(perFile::besides).orElse(perFile);
+      return floor.filter(limit -> usage.coversCluster()).map(perFile::besides).orElse(perFile);
+    }
+  }
+
+  /** Hiro's timed puts of the figure {@code hiroName} and the floor's ({@code limit.put_floor}), taken in turns. */
+  private record Turns(Measured hiro, PutFloor.Runs floorRuns, String hiroName) {
+    /** The floor's figure, noted as taken in turns, and its CPU, handed to {@code out}, and returned. */
+    PutFloor.Timed floor(Consumer<Figure> out) {
+      PutFloor.Timed timed = floorRuns.timed();
+      Figure rate = timed.rate().note("(one more untimed run, then taking turns with " + hiroName + ")");
+      out.accept(rate);
+      out.accept(timed.perFile());
+      return new PutFloor.Timed(rate, timed.perFile(), timed.coversCluster());
+    }
+  }
+
+  /**
+   * Hiro's timed runs ({@code run}) taking turns with the floor's ({@code floor}), after one more
+   * untimed run of the floor: the floor first in turns 1 and 3, second in turn 2, as the large put
+   * takes turns with {@code limit.grpc_chain} ({@link BigFileBench}). Measured minutes apart, the
+   * machine's speed moved between the two by more than Hiro differed from the floor (session 44:
+   * Hiro's one-client put at 0.95 of the floor so, at 0.82 taking turns on the same minutes).
+   */
+  private Turns inTurns(PutFloor.Runs floor, String hiroName, IntToDoubleFunction run) {
+    try {
+      floor.untimedRun();
+      double[] rates = new double[sizes.timedRuns()];
+      CpuMeter.Usage usage = null;
+      for (int r = 0; r < rates.length; r++) {
+        if (r % 2 == 0) {
+          floor.timedRun();
+        }
+        CpuMeter.Sample before = cpu.sample();
+        rates[r] = run.applyAsDouble(r);
+        usage = cpu.add(usage, before, cpu.sample());
+        if (r % 2 == 1) {
+          floor.timedRun();
+        }
+      }
+      return new Turns(new Measured(rates, usage, (long) rates.length * sizes.smallFileCount()), floor, hiroName);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
