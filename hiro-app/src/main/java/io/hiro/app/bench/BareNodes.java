@@ -12,12 +12,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The bare master and workers ({@link PutFloorNode}, each in a JVM of its own) that {@link GrpcChain}'s
- * untimed runs, {@link GrpcGet}'s and {@link PutFloor}'s measure, in that order, started once for all
- * (since session 24; each started its own before, 3 JVM starts more) after the machine's other
- * limits; they stay up until the timed runs of the three have taken turns with Hiro's large puts
- * (session 41), cats and small puts (session 45). Their files stay in {@code dir} until the bench deletes it at the end of its run
- * ({@link PieceFiles#deleteIn}).
+ * The bare master and workers ({@link PutFloorNode}, each in a JVM of its own) on which {@link
+ * GrpcChain}, {@link GrpcGet} and {@link PutFloor} make their untimed runs, in that order, started
+ * once for all (since session 24; each started its own before, 3 JVM starts more) after the
+ * machine's other limits; they stay up until the timed runs of the three have taken turns with
+ * Hiro's large puts (session 41), cats and small puts (session 45). Their files stay in {@code
+ * dir} until the bench deletes it at the end of its run ({@link PieceFiles#deleteIn}).
  */
 final class BareNodes implements AutoCloseable {
   private final List<BenchNode> nodes;

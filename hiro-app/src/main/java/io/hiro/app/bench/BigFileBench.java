@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * and second in turn 2; the timed cats likewise with those of {@code limit.grpc_get} (since session
  * 45), printed before the get's figures. The bare runs' CPU figure counts this whole JVM while they
  * run, so a collection of the client's garbage that falls into them counts there (and theirs into
- * Hiro's). Where the
- * limits include the disk's direct-read rate, the cat is made once more with the page cache emptied ({@link PageCache}). Each
- * is timed {@link BenchSizes#timedRuns()} times (3 puts under 3 names in a full run), the median printed.
+ * Hiro's). Where the limits include the disk's direct-read rate, the cat is made once more with the
+ * page cache emptied ({@link PageCache}). Each is timed {@link BenchSizes#timedRuns()} times (3
+ * puts under 3 names in a full run), the median printed.
  *
  * <p>Untimed first: puts under names of their own until the JIT compilers are nearly done ({@link
  * PutWarmUp}), then after the timed puts a get and cats until the compilers are nearly done again

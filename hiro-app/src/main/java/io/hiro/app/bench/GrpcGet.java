@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -69,7 +70,7 @@ final class GrpcGet {
    * sizes}' phase timeout (in turns with Hiro's timed cats, {@link BigFileBench}).
    */
   static Runs warmedUp(RandomFile input, BareNodes nodes, BenchSizes sizes, long deadlineNanos) throws IOException {
-    Runs runs = new Runs(input, sizes);
+    Runs runs = new Runs(sizes);
     try {
       for (WorkerRef worker : nodes.workers().subList(0, REPLICATION)) {
         runs.channels.add(Rpc.channel(HostPort.parse(worker.getAddress()), RpcSecurity.PLAINTEXT, runs.threads));
@@ -79,6 +80,7 @@ final class GrpcGet {
       runs.timed = nodes.warmedUp("limit.grpc_get", "reader", REPLICATION, input, sizes.bigReadWarmUpsMin(),
           sizes.bigPutWarmUpsMax(), timedRun -> get.get(timedRun == BareNodes.UNTIMED ? deadlineNanos
               : System.nanoTime() + runs.phaseTimeoutNanos));
+      get.releaseArrays(); // not held through Hiro's phases in this JVM; the untimed run before the turns makes them again
       return runs;
     } catch (IOException | RuntimeException e) {
       runs.close();
@@ -91,7 +93,6 @@ final class GrpcGet {
    * each timed run, whenever the caller asks.
    */
   static final class Runs implements AutoCloseable {
-    private final RandomFile input;
     private final long phaseTimeoutNanos;
     private final ClientThreads threads = new ClientThreads("bench-get-net");
     /** Shut before their threads are ({@link #close}). */
@@ -99,8 +100,7 @@ final class GrpcGet {
     private GrpcGet get;
     private BareNodes.TimedRuns timed;
 
-    private Runs(RandomFile input, BenchSizes sizes) {
-      this.input = input;
+    private Runs(BenchSizes sizes) {
       this.phaseTimeoutNanos = sizes.phaseTimeout().toNanos();
     }
 
@@ -129,9 +129,17 @@ final class GrpcGet {
 
     @Override
     public void close() {
+      if (get != null) {
+        get.releaseArrays();
+      }
       channels.forEach(ManagedChannel::shutdownNow);
       threads.close();
     }
+  }
+
+  /** Lets the piece arrays (three of 64 MiB) go; the next {@link #get} makes them again. */
+  private void releaseArrays() {
+    Arrays.fill(arrays, null);
   }
 
   /**

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * {@code limit.put_floor.1client} and {@code .8clients}: the small puts per second this machine
  * gives the message pattern and the durable writes of a Hiro put, with none of Hiro's own work. A
  * master and 3 workers ({@link BareNodes}: {@link PutFloorNode}s, each in a JVM of its own, the ones
- * {@link GrpcChain} measured just before) serve Hiro's gRPC methods with Hiro's transport settings;
+ * {@link GrpcChain} and {@link GrpcGet} warmed up just before) serve Hiro's gRPC methods with Hiro's transport settings;
  * each client, with its own network thread as a {@code HiroClient}, makes per put: CreateFile at
  * the master, one WriteWholePiece call (header and 4 KiB) to a primary that passes it on along a
  * chain of 3 (the primary taking turns), each worker writing into a spare file and fsyncing it
@@ -107,8 +107,8 @@ final class PutFloor implements AutoCloseable {
         puts(floor.clients, Client::put, count, deadlineNanos);
         puts(floor.clients, Client::putLean, count, deadlineNanos);
       } while (System.nanoTime() < warmUntil);
-      floor.lean1 = floor.leanRuns(1, out);
-      floor.leanMany = floor.leanRuns(sizes.clientCount(), out);
+      floor.lean1 = floor.leanRuns("1client", 1, out);
+      floor.leanMany = floor.leanRuns(sizes.clientCount() + "clients", sizes.clientCount(), out);
       return floor;
     } catch (IOException | RuntimeException e) {
       floor.close();
@@ -126,8 +126,8 @@ final class PutFloor implements AutoCloseable {
     return leanMany;
   }
 
-  private Timed leanRuns(int clientCount, Consumer<Figure> out) throws IOException {
-    Runs lean = new Runs("limit.put_lean." + clientsName(clientCount), clientCount, Client::putLean);
+  private Timed leanRuns(String clients, int clientCount, Consumer<Figure> out) throws IOException {
+    Runs lean = new Runs("limit.put_lean." + clients, clientCount, Client::putLean);
     for (int run = 0; run < sizes.timedRuns(); run++) {
       lean.timedRun();
     }
@@ -138,16 +138,12 @@ final class PutFloor implements AutoCloseable {
   }
 
   /**
-   * {@code limit.put_floor} with {@code clientCount} clients (1 or the bench's count), its runs
-   * timed one at a time whenever the caller asks ({@link Runs#timedRun}): in turns with Hiro's
+   * {@code limit.put_floor.<clients>} with {@code clientCount} clients (1 or the bench's count), its
+   * runs timed one at a time whenever the caller asks ({@link Runs#timedRun}): in turns with Hiro's
    * timed puts ({@link SmallFileBench}).
    */
-  Runs turns(int clientCount) {
-    return new Runs("limit.put_floor." + clientsName(clientCount), clientCount, Client::put);
-  }
-
-  private static String clientsName(int clientCount) {
-    return clientCount == 1 ? "1client" : clientCount + "clients";
+  Runs turns(String clients, int clientCount) {
+    return new Runs("limit.put_floor." + clients, clientCount, Client::put);
   }
 
   /**

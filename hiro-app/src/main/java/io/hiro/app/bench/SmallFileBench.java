@@ -4,7 +4,6 @@ import io.hiro.client.PutOptions;
 import io.hiro.common.HiroException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +29,8 @@ import java.util.function.UnaryOperator;
  * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its own,
  * and the median printed with the runs; the CPU figure covers all of them. The timed puts take
  * turns with the timed runs of {@code limit.put_floor} ({@link #inTurns}, since session 45), printed
- * just before them. One run of 2,000 puts
- * lasts one to four seconds, short enough for a burst of the JIT compilers to move it by a quarter
- * (session 21).
+ * just before them. One run of 2,000 puts lasts one to four seconds, short enough for a burst of
+ * the JIT compilers to move it by a quarter (session 21).
  */
 final class SmallFileBench {
   static final double PUT_1CLIENT_TARGET_FILES_PER_SECOND = 500;
@@ -73,10 +71,11 @@ final class SmallFileBench {
     }
   }
 
-  void run(ClientPool one, ClientPool many, Limits limits, Consumer<Figure> out) {
+  void run(ClientPool one, ClientPool many, Limits limits, Consumer<Figure> out) throws IOException {
     String name = sizes.smallFileBytes() == BenchSizes.SMALL_FILE_BYTES ? "4kib" : sizes.smallFileBytes() + "b";
     String manyDir = "/small" + many.size();
-    String manyName = name + "." + many.size() + "clients";
+    String manyClients = many.size() + "clients";
+    String manyName = name + "." + manyClients;
     one.run("mkdir", 1, sizes.phaseTimeout(), (client, c, i) -> {
       for (int run = 0; run < sizes.timedRuns(); run++) {
         client.mkdir(remoteDir + runDir("/small1", run), true);
@@ -89,7 +88,7 @@ final class SmallFileBench {
     String warmUp = warmUp(one, many);
     PutFloor floor = limits.bare().floor();
     String put1Name = "put." + name + ".1client";
-    Turns put1 = inTurns(floor.turns(1), put1Name, run -> put(one, runDir("/small1", run), name + ".1client"));
+    Turns put1 = inTurns(floor.turns("1client", 1), put1Name, run -> put(one, runDir("/small1", run), name + ".1client"));
     PutFloor.Timed floor1 = put1.floor(out);
     out.accept(put1.hiro().figure(put1Name, limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
@@ -97,7 +96,7 @@ final class SmallFileBench {
         .withTurnRatios(put1.hiro().rates(), put1.floorRuns().rates(), floor1.rate().name())).note(warmUp));
     out.accept(put1.hiro().cpu(put1Name + ".cpu", floor1.clusterCpu()));
     String putManyName = "put." + manyName;
-    Turns putMany = inTurns(floor.turns(many.size()), putManyName, run -> put(many, runDir(manyDir, run), manyName));
+    Turns putMany = inTurns(floor.turns(manyClients, many.size()), putManyName, run -> put(many, runDir(manyDir, run), manyName));
     PutFloor.Timed floorMany = putMany.floor(out);
     out.accept(putMany.hiro().figure(putManyName, limit -> limit
         .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
@@ -202,28 +201,25 @@ final class SmallFileBench {
    * untimed run of the floor: the floor first in turns 1 and 3, second in turn 2, as the large put
    * takes turns with {@code limit.grpc_chain} ({@link BigFileBench}). Measured minutes apart, the
    * machine's speed moved between the two by more than Hiro differed from the floor (session 44:
-   * Hiro's one-client put at 0.95 of the floor so, at 0.82 taking turns on the same minutes).
+   * Hiro's one-client put at 0.95 of a floor measured minutes before it, and at 0.82 of the floor
+   * taking turns with it on the same minutes).
    */
-  private Turns inTurns(PutFloor.Runs floor, String hiroName, IntToDoubleFunction run) {
-    try {
-      floor.untimedRun();
-      double[] rates = new double[sizes.timedRuns()];
-      CpuMeter.Usage usage = null;
-      for (int r = 0; r < rates.length; r++) {
-        if (r % 2 == 0) {
-          floor.timedRun();
-        }
-        CpuMeter.Sample before = cpu.sample();
-        rates[r] = run.applyAsDouble(r);
-        usage = cpu.add(usage, before, cpu.sample());
-        if (r % 2 == 1) {
-          floor.timedRun();
-        }
+  private Turns inTurns(PutFloor.Runs floor, String hiroName, IntToDoubleFunction run) throws IOException {
+    floor.untimedRun();
+    double[] rates = new double[sizes.timedRuns()];
+    CpuMeter.Usage usage = null;
+    for (int r = 0; r < rates.length; r++) {
+      if (r % 2 == 0) {
+        floor.timedRun();
       }
-      return new Turns(new Measured(rates, usage, (long) rates.length * sizes.smallFileCount()), floor, hiroName);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      CpuMeter.Sample before = cpu.sample();
+      rates[r] = run.applyAsDouble(r);
+      usage = cpu.add(usage, before, cpu.sample());
+      if (r % 2 == 1) {
+        floor.timedRun();
+      }
     }
+    return new Turns(new Measured(rates, usage, (long) rates.length * sizes.smallFileCount()), floor, hiroName);
   }
 
   private Measured measured(IntToDoubleFunction run) {
