@@ -1,7 +1,9 @@
 package io.hiro.worker.store;
 
 import io.hiro.common.Checks;
+import io.hiro.common.Crc32c;
 import io.hiro.common.HiroException;
+import io.hiro.common.Limits;
 import io.hiro.common.PieceId;
 import io.hiro.common.WorkerId;
 import io.hiro.common.security.OwnerOnly;
@@ -36,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * write for it ({@link PieceFile}) is a write cut short by a crash, or damage; it is moved to
  * {@code corrupt/} when the store opens. Two files of one piece (a crash between a piece's new
  * file and the deletion of its old one) keep the one stored last: a replica's stored-at stamp is
- * later than every stamp on the disk before it, even if the wall clock stepped back. A corrupt
+ * later than every stamp on the disk before it, even if the wall clock stepped back. The one
+ * stored last is read back first, and kept only if every block matches its checksum: after a power
+ * loss its footer may have reached the disk and not all its blocks, and the older copy, which was
+ * acknowledged, is then kept instead (the newer moved to {@code corrupt/}). A corrupt
  * replica leaves the list before its file moves to {@code corrupt/}; installing and moving aside
  * hold one lock, and only the very replica a reader found corrupt is moved aside, never a newer
  * one of the same piece installed since. Replicas in the legacy
@@ -174,13 +179,48 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
       return;
     }
     boolean foundIsNewer = meta.getStoredAtMillis() > other.meta().getStoredAtMillis();
+    Replica newer = foundIsNewer ? found : other;
     Replica older = foundIsNewer ? other : found;
+    Optional<String> damage = damage(newer);
+    if (damage.isPresent()) {
+      // After a power loss the copy written last may hold its footer and not all its blocks: its fsync
+      // never finished, so it was never acknowledged. The older one was: it stays.
+      if (!foundIsNewer) {
+        put(found);
+      }
+      LOG.warn("{}: {} and {} both hold piece {}; keeping the older, {}: the newer does not read back whole", node,
+          other.file(), file, pieceId, older.file());
+      notAReplica(newer.file(), PieceFile.slotOf(newer.file()).isPresent(), damage.get());
+      return;
+    }
     if (foundIsNewer) {
       put(found);
     }
     LOG.warn("{}: {} and {} both hold piece {}; keeping the newer, deleting {}", node, other.file(), file, pieceId,
         older.file());
     Files.deleteIfExists(older.file());
+  }
+
+  /**
+   * Why {@code replica}'s bytes do not read back as its meta describes them (a block's CRC32C, the
+   * whole piece's), or empty if they do. Read at start only for a piece found in two files, before
+   * the older goes: rare, and the only place where a copy the crash may have torn would replace one
+   * that was acknowledged.
+   */
+  private Optional<String> damage(Replica replica) {
+    ReplicaMeta meta = replica.meta();
+    try (DiskReplicaReader reader = DiskReplicaReader.open(replica.file(), meta, node)) {
+      int whole = 0;
+      for (long offset = 0; offset < meta.getLength(); ) {
+        int length = (int) Math.min(Limits.MESSAGE_DATA_BYTES, meta.getLength() - offset);
+        whole = Crc32c.combine(whole, reader.readTransient(offset, length).crc32c(), length);
+        offset += length;
+      }
+      return whole == meta.getCrc32C() ? Optional.empty() : Optional.of(String.format(
+          "its bytes have CRC32C %s, its meta says %s", Crc32c.hex(whole), Crc32c.hex(meta.getCrc32C())));
+    } catch (CorruptReplicaException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /**

@@ -305,6 +305,39 @@ class DiskPieceStoreTest {
     assertARestartKeepsOnly(newer, randomBytes(3000, 2), older, later);
   }
 
+  /**
+   * A power loss during the fsync of a piece written again: the new file's footer reached the disk and
+   * one of its blocks did not. That write was never acknowledged; the older file was, and must stay.
+   */
+  @Test
+  void ofTwoFilesOfOnePieceTheNewerIsKeptOnlyIfItReadsBackWholeElseTheOlderStays() throws IOException {
+    PieceId pieceId = new PieceId(0x33);
+    DiskPieceStore first = open();
+    byte[] olderBytes = randomBytes(200_000, 1);
+    ReplicaMeta older = write(first, pieceId, olderBytes);
+    Path olderFile = fileOf(first, pieceId);
+    byte[] olderFileBytes = Files.readAllBytes(olderFile);
+    Clock later = Clock.offset(CLOCK, Duration.ofSeconds(5));
+    DiskPieceStore second = open(later, path -> Fsync.directory(path));
+    write(second, pieceId, randomBytes(200_000, 2));
+    Path newerFile = fileOf(second, pieceId);
+    Files.write(olderFile, olderFileBytes); // the crash came before the older file's deletion
+    byte[] torn = Files.readAllBytes(newerFile);
+    Arrays.fill(torn, 70_000, 70_000 + 4096, (byte) 0); // a block of the second 64 KiB never written
+    Files.write(newerFile, torn);
+
+    DiskPieceStore restarted = open(later, path -> Fsync.directory(path));
+
+    assertThat(restarted.replicas()).containsExactly(older);
+    assertThat(restarted.usedBytes()).isEqualTo(200_000);
+    try (ReplicaReader reader = restarted.open(pieceId)) {
+      assertThat(reader.read(0, olderBytes.length).bytes().toByteArray()).isEqualTo(olderBytes);
+    }
+    assertThat(newerFile).doesNotExist();
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s", later.millis(), newerFile.getFileName())))
+        .hasBinaryContent(torn);
+  }
+
   private void assertARestartKeepsOnly(ReplicaMeta kept, byte[] keptBytes, Path older, Clock clock)
       throws IOException {
     DiskPieceStore restarted = open(clock, path -> Fsync.directory(path));
