@@ -8,10 +8,12 @@ import io.hiro.common.WorkerId;
 import io.hiro.proto.ReplicaMeta;
 import io.hiro.worker.store.DataDirLayout;
 import io.hiro.worker.store.DiskPieceStore;
+import io.hiro.worker.store.ForwardingPieceStore;
 import io.hiro.worker.store.MemoryPieceStore;
 import io.hiro.worker.store.PieceFile;
 import io.hiro.worker.store.PieceStore;
 import io.hiro.worker.store.PieceWrite;
+import io.hiro.worker.store.ReplicaReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -92,6 +94,32 @@ class ScrubberTest {
     assertThat(scrubber.progress().passesDone()).isEqualTo(1);
     assertThat(bytesPerSecond).isLessThanOrEqualTo(RATE_BYTES_PER_SECOND * 1.001)
         .isGreaterThan(RATE_BYTES_PER_SECOND * 0.95);
+  }
+
+  /** After a power loss the replicas stored last are the likeliest torn: a pass (one starts with the worker) checks them first. */
+  @Test
+  void aPassChecksTheReplicasStoredLastFirst() throws InterruptedException {
+    MemoryPieceStore memory = new MemoryPieceStore();
+    long[] storedAt = {1_000, 5_000, 3_000, 2_000, 4_000};
+    for (int i = 0; i < storedAt.length; i++) {
+      byte[] bytes = randomBytes(10_000, i);
+      PieceWrite write = memory.begin(ReplicaMeta.newBuilder().setPieceId(1 + i).setLength(bytes.length)
+          .setStoredAtMillis(storedAt[i]).build());
+      write.append(ByteBuffer.wrap(bytes));
+      write.commit();
+    }
+    List<Long> checked = new ArrayList<>();
+    PieceStore store = new ForwardingPieceStore(memory) {
+      @Override
+      public ReplicaReader open(PieceId pieceId) {
+        checked.add(pieceId.value());
+        return super.open(pieceId);
+      }
+    };
+
+    scrubber(store).runPass();
+
+    assertThat(checked).containsExactly(2L, 5L, 3L, 4L, 1L);
   }
 
   @Test
