@@ -138,7 +138,8 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
     List<Path> empty = new ArrayList<>();
     Set<Path> emptyDirs = new HashSet<>();
     try (Stream<Path> files = Files.walk(layout.piecesDir(), 2)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(PieceFile.SUFFIX)).toList()) {
+      // In name order: of two files of one piece, which one is met first is then known (tests cover both).
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(PieceFile.SUFFIX)).sorted().toList()) {
         if (!Files.isRegularFile(file)) {
           continue;
         }
@@ -203,7 +204,7 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
 
   /**
    * Why {@code replica}'s bytes do not read back as its meta describes them (a block's CRC32C, the
-   * whole piece's), or empty if they do. Read at start only for a piece found in two files, before
+   * whole piece's, or a disk error), or empty if they do. Read at start only for a piece found in two files, before
    * the older goes: rare, and the only place where a copy the crash may have torn would replace one
    * that was acknowledged.
    */
@@ -218,7 +219,7 @@ public final class DiskPieceStore implements PieceStore, AutoCloseable {
       }
       return whole == meta.getCrc32C() ? Optional.empty() : Optional.of(String.format(
           "its bytes have CRC32C %s, its meta says %s", Crc32c.hex(whole), Crc32c.hex(meta.getCrc32C())));
-    } catch (CorruptReplicaException e) {
+    } catch (HiroException e) { // corrupt, or a disk error: either way the older copy is the one to keep
       return Optional.of(e.getMessage());
     }
   }

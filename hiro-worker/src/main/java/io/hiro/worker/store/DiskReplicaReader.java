@@ -36,8 +36,14 @@ final class DiskReplicaReader implements ReplicaReader {
     PieceId pieceId = new PieceId(meta.getPieceId());
     try {
       FileChannel channel = FileChannel.open(pieceFile, StandardOpenOption.READ);
-      if (channel.size() != PieceFile.sizeBytes(meta)) {
-        long sizeBytes = channel.size();
+      long sizeBytes;
+      try {
+        sizeBytes = channel.size();
+      } catch (IOException e) {
+        channel.close();
+        throw e;
+      }
+      if (sizeBytes != PieceFile.sizeBytes(meta)) {
         channel.close();
         throw new CorruptReplicaException(meta, CorruptReplicaException.WHOLE_PIECE, String.format(
             "worker %s: replica of piece %s has %d bytes on disk, %d expected (%d of piece and its meta); "
