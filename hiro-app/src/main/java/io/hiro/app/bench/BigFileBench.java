@@ -96,15 +96,7 @@ final class BigFileBench {
     chain.untimedRun();
     // In turns, on the same minutes of the disk, the order in each turn alternating (chain first in
     // the first): an after-effect of one run's writes falls on either side.
-    Runs put = timed("put", run -> {
-      if (run % 2 == 0) {
-        chain.timedRun();
-        return put(run);
-      }
-      double rate = put(run);
-      chain.timedRun();
-      return rate;
-    });
+    Runs put = timed("put", run -> Turns.take(run, chain::timedRun, () -> put(run)));
     chain.close(); // the reads have their limits already
     Figure grpcChain = chain.figure().note("(one more untimed run, then taking turns with put." + sizeName + ")");
     out.accept(grpcChain);
@@ -120,15 +112,7 @@ final class BigFileBench {
     // Its code shares this JVM with the client's, which has read many GiB since it last ran.
     bareGet.untimedRun();
     // In turns, as the puts take turns with the chain.
-    Runs cat = timed("get", run -> {
-      if (run % 2 == 0) {
-        bareGet.timedRun();
-        return stream();
-      }
-      double rate = stream();
-      bareGet.timedRun();
-      return rate;
-    });
+    Runs cat = timed("get", run -> Turns.take(run, bareGet::timedRun, this::stream));
     bareGet.close(); // the cold reads' limit is the disk's
     Figure catFigure = cat.figure(".cat");
     Figure grpcGet = bareGet.figure().note("(one more untimed run, then taking turns with " + catFigure.name() + ")");

@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * after untimed ones of their own ({@link #getWarmUp}). Each figure is timed {@link
  * BenchSizes#timedRuns()} times (3; 1 with {@code --quick}), each run into a directory of its own,
  * and the median printed with the runs; the CPU figure covers all of them. The timed puts take
- * turns with the timed runs of {@code limit.put_floor} ({@link #inTurns}, since session 45), printed
+ * turns with the timed runs of {@code limit.put_floor} ({@link #putFigures}, since session 45), printed
  * just before them. One run of 2,000 puts lasts one to four seconds, short enough for a burst of
  * the JIT compilers to move it by a quarter (session 21).
  */
@@ -87,22 +87,12 @@ final class SmallFileBench {
     // put 422 files/s before 2,000 gets with 8 clients, then 344, 392 and 420).
     String warmUp = warmUp(one, many);
     PutFloor floor = limits.bare().floor();
-    String put1Name = "put." + name + ".1client";
-    Turns put1 = inTurns(floor.turns("1client", 1), put1Name, run -> put(one, runDir("/small1", run), name + ".1client"));
-    PutFloor.Timed floor1 = put1.floor(out);
-    out.accept(put1.hiro().figure(put1Name, limit -> limit
-        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_1CLIENT_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFiles1()).besides(floor1.rate()).besides(floor.lean1().rate())
-        .withTurnRatios(put1.hiro().rates(), put1.floorRuns().rates(), floor1.rate().name())).note(warmUp));
-    out.accept(put1.hiro().cpu(put1Name + ".cpu", floor1.clusterCpu()));
-    String putManyName = "put." + manyName;
-    Turns putMany = inTurns(floor.turns(manyClients, many.size()), putManyName, run -> put(many, runDir(manyDir, run), manyName));
-    PutFloor.Timed floorMany = putMany.floor(out);
-    out.accept(putMany.hiro().figure(putManyName, limit -> limit
-        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(PUT_8CLIENTS_TARGET_FILES_PER_SECOND))
-        .besides(limits.pieceFilesMany()).besides(floorMany.rate()).besides(floor.leanMany().rate())
-        .withTurnRatios(putMany.hiro().rates(), putMany.floorRuns().rates(), floorMany.rate().name())));
-    out.accept(putMany.hiro().cpu(putManyName + ".cpu", floorMany.clusterCpu()));
+    putFigures("put." + name + ".1client", floor.turns("1client", 1), PUT_1CLIENT_TARGET_FILES_PER_SECOND,
+        limits.pieceFiles1(), floor.lean1().rate(), warmUp, limits, out,
+        run -> put(one, runDir("/small1", run), name + ".1client"));
+    putFigures("put." + manyName, floor.turns(manyClients, many.size()), PUT_8CLIENTS_TARGET_FILES_PER_SECOND,
+        limits.pieceFilesMany(), floor.leanMany().rate(), "", limits, out,
+        run -> put(many, runDir(manyDir, run), manyName));
     limits.bare().close(); // the gets and the rest have their limits already
     String getWarmUp = getWarmUp(many);
     // A small get makes two calls, the master's stat (with its read tokens) and a worker's ReadPiece:
@@ -184,42 +174,38 @@ final class SmallFileBench {
     }
   }
 
-  /** Hiro's timed puts of the figure {@code hiroName} and the floor's ({@code limit.put_floor}), taken in turns. */
-  private record Turns(Measured hiro, PutFloor.Runs floorRuns, String hiroName) {
-    /** The floor's figure, noted as taken in turns, and its CPU, handed to {@code out}, and returned. */
-    PutFloor.Timed floor(Consumer<Figure> out) {
-      PutFloor.Timed timed = floorRuns.timed();
-      Figure rate = timed.rate().note("(one more untimed run, then taking turns with " + hiroName + ")");
-      out.accept(rate);
-      out.accept(timed.perFile());
-      return new PutFloor.Timed(rate, timed.perFile(), timed.coversCluster());
-    }
-  }
-
   /**
-   * Hiro's timed runs ({@code run}) taking turns with the floor's ({@code floor}), after one more
-   * untimed run of the floor: the floor first in turns 1 and 3, second in turn 2, as the large put
-   * takes turns with {@code limit.grpc_chain} ({@link BigFileBench}). Measured minutes apart, the
-   * machine's speed moved between the two by more than Hiro differed from the floor (session 44:
+   * One small-put figure, {@code name}, its timed runs ({@code run}) taking turns with the floor's
+   * ({@code floor}, {@link Turns}) after one more untimed run of the floor. Measured minutes apart,
+   * the machine's speed moved between the two by more than Hiro differed from the floor (session 44:
    * Hiro's one-client put at 0.95 of a floor measured minutes before it, and at 0.82 of the floor
-   * taking turns with it on the same minutes).
+   * taking turns with it on the same minutes). Hands {@code out} the floor's figure and its CPU, then
+   * Hiro's beside its limits with each turn's ratio and {@code note}, then Hiro's CPU.
    */
-  private Turns inTurns(PutFloor.Runs floor, String hiroName, IntToDoubleFunction run) throws IOException {
+  private void putFigures(String name, PutFloor.Runs floor, double target, Figure pieceFiles, Figure lean, String note,
+      Limits limits, Consumer<Figure> out, IntToDoubleFunction run) throws IOException {
     floor.untimedRun();
     double[] rates = new double[sizes.timedRuns()];
-    CpuMeter.Usage usage = null;
+    CpuMeter.Usage[] usage = {null}; // of Hiro's runs only: the floor's CPU is a figure of its own
     for (int r = 0; r < rates.length; r++) {
-      if (r % 2 == 0) {
-        floor.timedRun();
-      }
-      CpuMeter.Sample before = cpu.sample();
-      rates[r] = run.applyAsDouble(r);
-      usage = cpu.add(usage, before, cpu.sample());
-      if (r % 2 == 1) {
-        floor.timedRun();
-      }
+      int turn = r;
+      rates[r] = Turns.take(r, floor::timedRun, () -> {
+        CpuMeter.Sample before = cpu.sample();
+        double rate = run.applyAsDouble(turn);
+        usage[0] = cpu.add(usage[0], before, cpu.sample());
+        return rate;
+      });
     }
-    return new Turns(new Measured(rates, usage, (long) rates.length * sizes.smallFileCount()), floor, hiroName);
+    Measured hiro = new Measured(rates, usage[0], (long) rates.length * sizes.smallFileCount());
+    PutFloor.Timed floorTimed = floor.timed();
+    Figure floorRate = floorTimed.rate().note("(one more untimed run, then taking turns with " + name + ")");
+    out.accept(floorRate);
+    out.accept(floorTimed.perFile());
+    out.accept(hiro.figure(name, limit -> limit
+        .ofLimit(limits.fsync4k(), HiroBench.REPLICATION, target(target))
+        .besides(pieceFiles).besides(floorRate).besides(lean)
+        .withTurnRatios(rates, floor.rates(), floorRate.name())).note(note));
+    out.accept(hiro.cpu(name + ".cpu", floorTimed.clusterCpu()));
   }
 
   private Measured measured(IntToDoubleFunction run) {
