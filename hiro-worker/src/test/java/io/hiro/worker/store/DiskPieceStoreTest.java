@@ -317,34 +317,43 @@ class DiskPieceStoreTest {
   void ofTwoFilesOfOnePieceTheNewerIsKeptOnlyIfItReadsBackWholeElseTheOlderStays(boolean newerMetFirst)
       throws IOException {
     PieceId pieceId = new PieceId(0x33);
-    DiskPieceStore first = open();
-    byte[] olderBytes = randomBytes(200_000, 1);
-    ReplicaMeta older = write(first, pieceId, olderBytes);
-    Path olderFile = fileOf(first, pieceId);
-    byte[] olderFileBytes = Files.readAllBytes(olderFile);
-    Clock later = Clock.offset(CLOCK, Duration.ofSeconds(5));
-    DiskPieceStore second = open(later, path -> Fsync.directory(path));
-    Path newerFile;
-    int writes = 0;
-    do { // a spare's name is random: write again (each replacing the one before) until it sorts as wanted
-      write(second, pieceId, randomBytes(150_000, 2 + writes++));
-      newerFile = fileOf(second, pieceId);
-    } while ((newerFile.compareTo(olderFile) < 0) != newerMetFirst && writes < 200);
-    assertThat(newerFile.compareTo(olderFile) < 0).as("the newer file sorts first").isEqualTo(newerMetFirst);
-    Files.write(olderFile, olderFileBytes); // the crash came before the older file's deletion
-    byte[] torn = Files.readAllBytes(newerFile);
-    Arrays.fill(torn, 70_000, 70_000 + 4096, (byte) 0); // a block of the second 64 KiB never written
-    Files.write(newerFile, torn);
-
-    DiskPieceStore restarted = open(later, path -> Fsync.directory(path));
-
-    assertThat(restarted.replicas()).containsExactly(older);
-    assertThat(restarted.usedBytes()).isEqualTo(200_000);
-    try (ReplicaReader reader = restarted.open(pieceId)) {
-      assertThat(reader.read(0, olderBytes.length).bytes().toByteArray()).isEqualTo(olderBytes);
+    DiskPieceStore store = open();
+    // The piece written again and again, each copy of another length replacing the one before: spares
+    // of one batch share a directory and have random names, so two copies soon sort as wanted.
+    List<ReplicaMeta> metas = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<byte[]> fileBytes = new ArrayList<>();
+    int older = -1;
+    int newer = -1;
+    while (newer < 0 && metas.size() < 40) {
+      metas.add(write(store, pieceId, randomBytes(200_000 - 1000 * metas.size(), metas.size())));
+      files.add(fileOf(store, pieceId));
+      fileBytes.add(Files.readAllBytes(files.getLast()));
+      int last = metas.size() - 1;
+      for (int earlier = 0; earlier < last && newer < 0; earlier++) {
+        if ((files.get(last).compareTo(files.get(earlier)) < 0) == newerMetFirst) {
+          older = earlier;
+          newer = last;
+        }
+      }
     }
-    assertThat(newerFile).doesNotExist();
-    assertThat(layout().corruptDir().resolve(String.format("%013d-%s", later.millis(), newerFile.getFileName())))
+    assertThat(newer).as("two copies that sort as wanted").isNotNegative();
+    assertThat(metas.get(newer).getStoredAtMillis()).isGreaterThan(metas.get(older).getStoredAtMillis());
+    Files.write(files.get(older), fileBytes.get(older)); // the crash came before the older file's deletion
+    byte[] torn = fileBytes.get(newer).clone();
+    Arrays.fill(torn, 70_000, 70_000 + 4096, (byte) 0); // a block of the second 64 KiB never written
+    Files.write(files.get(newer), torn);
+
+    DiskPieceStore restarted = open();
+
+    assertThat(restarted.replicas()).containsExactly(metas.get(older));
+    assertThat(restarted.usedBytes()).isEqualTo(metas.get(older).getLength());
+    try (ReplicaReader reader = restarted.open(pieceId)) {
+      assertThat(reader.read(0, (int) metas.get(older).getLength()).bytes().toByteArray())
+          .isEqualTo(randomBytes(200_000 - 1000 * older, older));
+    }
+    assertThat(files.get(newer)).doesNotExist();
+    assertThat(layout().corruptDir().resolve(String.format("%013d-%s", CLOCK.millis(), files.get(newer).getFileName())))
         .hasBinaryContent(torn);
   }
 
