@@ -108,8 +108,10 @@ public final class NamespaceServiceImpl extends NamespaceServiceGrpc.NamespaceSe
    */
   @Override
   public void commitFile(CommitFileRequest request, StreamObserver<CommitFileResponse> responses) {
-    LOG.debug("master: CommitFile upload {} ({} pieces)", Long.toHexString(request.getUploadId()),
-        request.getPiecesCount());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("master: CommitFile upload {} ({} pieces)", Long.toHexString(request.getUploadId()),
+          request.getPiecesCount());
+    }
     long uploadId = request.getUploadId();
     byte[] sha256 = request.getSha256().toByteArray();
     Replies.replyWhenDurable(LOG, "CommitFile", responses,
