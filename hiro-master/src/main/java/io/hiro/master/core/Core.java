@@ -5,7 +5,8 @@ import io.hiro.common.WorkerId;
 import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
 import io.hiro.master.store.MasterStore;
-import io.hiro.proto.Checkpoint;
+import io.hiro.master.store.CheckpointReader;
+import io.hiro.master.store.CheckpointWriter;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
@@ -74,9 +75,9 @@ final class Core {
 
   private MasterState recover(MasterStore store) {
     long started = System.nanoTime();
-    Checkpoint checkpoint = store.recoveredCheckpoint();
+    CheckpointReader checkpoint = store.recoveredCheckpoint();
     MasterState recovered = checkpoint == null ? new MasterState() : MasterState.fromCheckpoint(checkpoint);
-    long seq = checkpoint == null ? 0 : checkpoint.getSeq();
+    long seq = checkpoint == null ? 0 : checkpoint.seq();
     for (Operation operation : store.recoveredOperations()) {
       seq++;
       try {
@@ -96,7 +97,7 @@ final class Core {
     long[] files = {0};
     Namespace.forEachFile(recovered.namespace().root(), file -> files[0]++);
     LOG.info("master: state recovered from checkpoint {} and {} journal records in {} ms: {} files, {} directories, "
-            + "{} open uploads, {} known workers", checkpoint == null ? "none" : checkpoint.getSeq(),
+            + "{} open uploads, {} known workers", checkpoint == null ? "none" : checkpoint.seq(),
         store.recoveredOperations().size(), (System.nanoTime() - started) / 1_000_000, files[0],
         Namespace.countDirectories(recovered.namespace().root()) - 1, recovered.uploads().size(),
         recovered.knownWorkers().size());
@@ -104,11 +105,11 @@ final class Core {
   }
 
   /** The journaled state as a checkpoint after the last appended record; takes the read lock. */
-  private Checkpoint snapshot() {
+  private CheckpointWriter.Encoded snapshot() {
     // Under the read lock, without waiting for the journal: the checkpoint makes its records durable first.
     lock.readLock().lock();
     try {
-      return state.toCheckpoint(store.appendedSeq());
+      return state.writeCheckpoint(store.checkpointWriter());
     } finally {
       lock.readLock().unlock();
     }

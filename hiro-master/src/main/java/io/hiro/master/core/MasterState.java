@@ -6,13 +6,13 @@ import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
 import io.hiro.common.Limits;
 import io.hiro.common.WorkerId;
+import io.hiro.master.store.CheckpointReader;
+import io.hiro.master.store.CheckpointWriter;
 import io.hiro.master.store.OperationCodec;
-import io.hiro.proto.Checkpoint;
 import io.hiro.proto.CheckpointEntry;
 import io.hiro.proto.CheckpointFile;
 import io.hiro.proto.JournalUpload;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,56 +270,85 @@ public final class MasterState {
 
   // ---- checkpoints ----
 
-  /** The state as a checkpoint taken after journal record {@code seq}. Caller holds the lock (read is enough). */
-  Checkpoint toCheckpoint(long seq) {
-    Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setSeq(seq);
+  /**
+   * Writes the state, as a checkpoint taken after the writer's journal record, into {@code checkpoint}
+   * and returns its bytes. Caller holds the lock (read is enough).
+   */
+  CheckpointWriter.Encoded writeCheckpoint(CheckpointWriter checkpoint) {
     namespace.forEachNode((path, node) -> {
-      CheckpointEntry.Builder entry = CheckpointEntry.newBuilder().setPath(path.toString())
+      CheckpointEntry.Builder entry = CheckpointEntry.newBuilder().setPath(path)
           .setModifiedMillis(node.modifiedMillis());
       if (node instanceof FileNode file) {
-        entry.setFile(CheckpointFile.newBuilder().setFileId(file.fileId).setSizeBytes(file.sizeBytes)
+        CheckpointFile.Builder fields = CheckpointFile.newBuilder().setFileId(file.fileId).setSizeBytes(file.sizeBytes)
             .setReplication(file.replication).setPieceSizeBytes(file.pieceSizeBytes()).setVersion(file.version)
-            .setSha256(ByteString.copyFrom(file.sha256()))
-            .addAllPieceIds(Arrays.stream(file.pieceIds()).boxed().toList())
-            .addAllCrcs(Arrays.stream(file.crcs()).boxed().toList()));
+            .setSha256(ByteString.copyFrom(file.sha256()));
+        for (long pieceId : file.pieceIds()) {
+          fields.addPieceIds(pieceId);
+        }
+        for (int crc : file.crcs()) {
+          fields.addCrcs(crc);
+        }
+        entry.setFile(fields);
       }
-      checkpoint.addEntries(entry);
+      checkpoint.entry(entry.build());
     });
-    uploads.values().forEach(upload -> checkpoint.addUploads(OperationCodec.upload(upload.toStart())));
-    knownWorkers.forEach(worker -> checkpoint.addKnownWorkerIds(worker.value()));
-    return checkpoint.build();
+    uploads.values().forEach(upload -> checkpoint.upload(OperationCodec.upload(upload.toStart())));
+    knownWorkers.forEach(worker -> checkpoint.knownWorker(worker.value()));
+    return checkpoint.finish();
   }
 
-  /** The state a checkpoint holds; the invariants are rebuilt (piece owners, promised bytes) and checked. */
-  static MasterState fromCheckpoint(Checkpoint checkpoint) {
+  /**
+   * The state a checkpoint holds, read entry by entry; the invariants are rebuilt (piece owners,
+   * promised bytes) and checked.
+   */
+  static MasterState fromCheckpoint(CheckpointReader checkpoint) {
     MasterState state = new MasterState();
-    for (CheckpointEntry entry : checkpoint.getEntriesList()) {
-      HiroPath path = HiroPath.parse(entry.getPath());
-      if (!entry.hasFile()) {
-        state.namespace.restore(path, new DirectoryNode(entry.getModifiedMillis()));
-        continue;
+    checkpoint.read(new CheckpointReader.Visitor() {
+      @Override
+      public void entry(CheckpointEntry entry) {
+        state.restore(entry);
       }
-      CheckpointFile f = entry.getFile();
-      FileNode file = new FileNode(f.getFileId(), f.getSizeBytes(), f.getReplication(), f.getPieceSizeBytes(),
-          f.getVersion(), entry.getModifiedMillis(), f.getSha256().toByteArray(),
-          f.getPieceIdsList().stream().mapToLong(Long::longValue).toArray(),
-          f.getCrcsList().stream().mapToInt(Integer::intValue).toArray());
-      state.namespace.restore(path, file);
-      for (long pieceId : file.pieceIds()) {
-        Checks.check(state.pieceOwners.put(pieceId, file) == null, "piece id %016x owned twice", pieceId);
+
+      @Override
+      public void upload(JournalUpload record) {
+        Upload upload = new Upload(OperationCodec.startUpload(record));
+        state.uploads.put(upload.uploadId, upload);
+        for (int i = 0; i < upload.pieceIds.length; i++) {
+          Checks.check(state.pieceOwners.put(upload.pieceIds[i], upload) == null, "piece id %016x owned twice",
+              upload.pieceIds[i]);
+          state.promise(upload.chains.get(i), upload.pieceLength(i));
+        }
       }
-    }
-    for (JournalUpload record : checkpoint.getUploadsList()) {
-      Upload upload = new Upload(OperationCodec.startUpload(record));
-      state.uploads.put(upload.uploadId, upload);
-      for (int i = 0; i < upload.pieceIds.length; i++) {
-        Checks.check(state.pieceOwners.put(upload.pieceIds[i], upload) == null, "piece id %016x owned twice",
-            upload.pieceIds[i]);
-        state.promise(upload.chains.get(i), upload.pieceLength(i));
+
+      @Override
+      public void knownWorker(String workerId) {
+        state.knownWorkers.add(new WorkerId(workerId));
       }
-    }
-    checkpoint.getKnownWorkerIdsList().forEach(id -> state.knownWorkers.add(new WorkerId(id)));
+    });
     return state;
+  }
+
+  private void restore(CheckpointEntry entry) {
+    HiroPath path = HiroPath.parse(entry.getPath());
+    if (!entry.hasFile()) {
+      namespace.restore(path, new DirectoryNode(entry.getModifiedMillis()));
+      return;
+    }
+    CheckpointFile f = entry.getFile();
+    long[] pieceIds = new long[f.getPieceIdsCount()];
+    for (int i = 0; i < pieceIds.length; i++) {
+      pieceIds[i] = f.getPieceIds(i);
+    }
+    int[] crcs = new int[f.getCrcsCount()];
+    for (int i = 0; i < crcs.length; i++) {
+      crcs[i] = f.getCrcs(i);
+    }
+    FileNode file = new FileNode(f.getFileId(), f.getSizeBytes(), f.getReplication(), f.getPieceSizeBytes(),
+        f.getVersion(), entry.getModifiedMillis(), f.getSha256().toByteArray(), pieceIds, crcs);
+    namespace.restore(path, file);
+    for (long pieceId : file.pieceIds()) {
+      Checks.check(pieceOwners.put(pieceId, file) == null, "piece id %016x owned twice", pieceId);
+    }
   }
 
   // ---- reads for Master (under its lock) ----

@@ -112,15 +112,20 @@ final class Namespace {
     Checks.check(replaced == null, "%s appears twice", path);
   }
 
-  /** Calls {@code action} for every node with its path, parents before their children, the root first. */
-  void forEachNode(BiConsumer<HiroPath, Node> action) {
-    ArrayDeque<Map.Entry<HiroPath, Node>> pending = new ArrayDeque<>();
-    pending.push(Map.entry(HiroPath.ROOT, root));
+  /**
+   * Calls {@code action} for every node with its path as text, parents before their children, the
+   * root first. The paths are joined, not parsed again: every name in the tree was checked on its
+   * way in, and a checkpoint walks a million of them under the state's lock.
+   */
+  void forEachNode(BiConsumer<String, Node> action) {
+    ArrayDeque<Map.Entry<String, Node>> pending = new ArrayDeque<>();
+    pending.push(Map.entry("/", root));
     while (!pending.isEmpty()) {
-      Map.Entry<HiroPath, Node> next = pending.pop();
+      Map.Entry<String, Node> next = pending.pop();
       action.accept(next.getKey(), next.getValue());
       if (next.getValue() instanceof DirectoryNode directory) {
-        directory.forEachDescending((name, child) -> pending.push(Map.entry(next.getKey().child(name), child)));
+        String prefix = next.getValue() == root ? "/" : next.getKey() + "/";
+        directory.forEachDescending((name, child) -> pending.push(Map.entry(prefix + name, child)));
       }
     }
   }

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoint files ({@code checkpoint-<seq>.ckpt}): one record holding a {@link Checkpoint} message,
+ * Checkpoint files ({@code checkpoint-<seq>.ckpt}): one record holding a {@link Checkpoint} message
+ * (written by {@link CheckpointWriter} and read by {@link CheckpointReader} a field at a time),
  * written atomically (temp file, fsync, rename, fsync the directory). The two newest are kept, so
  * that a damaged newest one falls back to the one before (whose journal is kept as well).
  */
@@ -39,17 +40,19 @@ final class Checkpoints {
   }
 
   /** Writes a checkpoint atomically, then deletes all but the newest {@link #KEPT}; returns the oldest kept seq. */
-  long write(Checkpoint checkpoint) throws IOException {
-    byte[] payload = checkpoint.toByteArray();
-    if (payload.length > CHECKPOINT_BYTES_MAX) {
-      throw new IOException("checkpoint of " + payload.length + " bytes is above the limit of " + CHECKPOINT_BYTES_MAX);
+  long write(CheckpointWriter.Encoded checkpoint) throws IOException {
+    if (checkpoint.length() > CHECKPOINT_BYTES_MAX) {
+      throw new IOException("checkpoint of " + checkpoint.length() + " bytes is above the limit of "
+          + CHECKPOINT_BYTES_MAX);
     }
-    String name = name(checkpoint.getSeq());
+    String name = name(checkpoint.seq());
     String temp = name + TEMP_SUFFIX;
     files.delete(temp);
     try {
       try (StoreFiles.Appender out = files.append(temp)) {
-        out.write(RecordFormat.encode(payload, CHECKPOINT_BYTES_MAX));
+        // The header, then the payload where it lies: no copy of a checkpoint that can be 100s of MiB.
+        out.write(RecordFormat.header(checkpoint.array(), checkpoint.length(), CHECKPOINT_BYTES_MAX));
+        out.write(checkpoint.array(), 0, checkpoint.length());
         out.force();
       }
       files.rename(temp, name);
@@ -83,7 +86,7 @@ final class Checkpoints {
    * The newest readable checkpoint, or null if there is none at all. Leftover temp files (a crash
    * while writing) are deleted. Throws DATA_LOSS if checkpoints exist but none can be read.
    */
-  Checkpoint loadNewest() throws IOException {
+  CheckpointReader loadNewest() throws IOException {
     for (String name : files.list()) {
       if (name.startsWith("checkpoint-") && name.endsWith(TEMP_SUFFIX)) {
         files.delete(name);
@@ -104,16 +107,17 @@ final class Checkpoints {
     return null;
   }
 
-  private Checkpoint read(long seq) throws IOException {
+  private CheckpointReader read(long seq) throws IOException {
     RecordFormat.Scan scan = RecordFormat.scan(files.read(name(seq)), CHECKPOINT_BYTES_MAX);
     if (scan.damage() != null || scan.entries().size() != 1) {
       throw new IOException(scan.damage() != null ? scan.damage().reason() + " at byte " + scan.damage().offset()
           : scan.entries().size() + " records instead of 1");
     }
+    byte[] payload = scan.entries().get(0).payload();
     try {
-      Checkpoint checkpoint = Checkpoint.parseFrom(scan.entries().get(0).payload());
-      if (checkpoint.getSeq() != seq) {
-        throw new IOException("it holds seq " + checkpoint.getSeq());
+      CheckpointReader checkpoint = CheckpointReader.of(payload, 0, payload.length);
+      if (checkpoint.seq() != seq) {
+        throw new IOException("it holds seq " + checkpoint.seq());
       }
       return checkpoint;
     } catch (InvalidProtocolBufferException e) {

@@ -52,6 +52,11 @@ public final class DiskFiles implements StoreFiles {
       }
 
       @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+      }
+
+      @Override
       public void force() throws IOException {
         out.getFD().sync();
       }

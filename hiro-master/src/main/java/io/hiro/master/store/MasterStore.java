@@ -46,6 +46,8 @@ public final class MasterStore implements AutoCloseable {
   /** Set when {@link #close} begins; a checkpoint reads it under {@link #checkpointing}, so none starts after. */
   private volatile boolean closed;
   private volatile long checkpointSeq;
+  /** The size of the last checkpoint written or read, to size the next one's buffer. */
+  private volatile long lastCheckpointBytes;
   private volatile long checkpointMillis;
   /** No checkpoint is attempted before this time (0 unless the last attempt failed). */
   private volatile long checkpointRetryAtMillis;
@@ -54,7 +56,7 @@ public final class MasterStore implements AutoCloseable {
   private final LongConsumer fsyncNanos;
   private Journal journal;
   private DurableCallbacks callbacks;
-  private Supplier<Checkpoint> snapshot;
+  private Supplier<CheckpointWriter.Encoded> snapshot;
 
   private MasterStore(StoreFiles files, Recovery.Result recovered, long checkpointEveryOperations,
       long checkpointIntervalMillis, long nowMillis, LongConsumer fsyncNanos) {
@@ -64,7 +66,8 @@ public final class MasterStore implements AutoCloseable {
     this.recovered = recovered;
     this.checkpointEveryOperations = checkpointEveryOperations;
     this.checkpointIntervalMillis = checkpointIntervalMillis;
-    this.checkpointSeq = recovered.checkpoint() == null ? 0 : recovered.checkpoint().getSeq();
+    this.checkpointSeq = recovered.checkpoint() == null ? 0 : recovered.checkpoint().seq();
+    this.lastCheckpointBytes = recovered.checkpoint() == null ? 0 : recovered.checkpoint().length();
     this.checkpointMillis = nowMillis;
   }
 
@@ -86,7 +89,7 @@ public final class MasterStore implements AutoCloseable {
   }
 
   /** The checkpoint read (null if none) and the operations after it, in order. */
-  public Checkpoint recoveredCheckpoint() {
+  public CheckpointReader recoveredCheckpoint() {
     return recovered.checkpoint();
   }
 
@@ -109,13 +112,22 @@ public final class MasterStore implements AutoCloseable {
    * Where checkpoints come from: a snapshot of the state as of {@link #appendedSeq()} when it runs
    * (the core takes its lock for it). Set once, after {@link #startJournal()}.
    */
-  public void attach(Supplier<Checkpoint> source) {
+  public void attach(Supplier<CheckpointWriter.Encoded> source) {
     this.snapshot = source;
+  }
+
+  /**
+   * A writer for a checkpoint of the state as of {@link #appendedSeq()}, its buffer sized for the
+   * last checkpoint's bytes and an eighth more. Caller holds the state lock.
+   */
+  public CheckpointWriter checkpointWriter() {
+    long last = lastCheckpointBytes;
+    return new CheckpointWriter(appendedSeq(), last + last / 8);
   }
 
   /** A snapshot of the state now, as a checkpoint would hold it. */
   public Checkpoint snapshot() {
-    return snapshot.get();
+    return snapshot.get().parse();
   }
 
   /** Queues an operation as the next journal record. Caller holds the state lock; returns its seq. */
@@ -194,18 +206,19 @@ public final class MasterStore implements AutoCloseable {
         return false;
       }
       long started = System.nanoTime();
-      Checkpoint checkpoint = snapshot.get();
+      CheckpointWriter.Encoded checkpoint = snapshot.get();
       // The records the snapshot covers must be durable before the checkpoint replaces them.
-      journal.awaitDurable(checkpoint.getSeq());
+      journal.awaitDurable(checkpoint.seq());
       journal.roll();
       long oldestKept = checkpoints.write(checkpoint);
       journal.dropSegmentsThrough(oldestKept);
-      checkpointSeq = checkpoint.getSeq();
+      checkpointSeq = checkpoint.seq();
+      lastCheckpointBytes = checkpoint.length();
       checkpointMillis = nowMillis;
       checkpointRetryMillis = 0;
       checkpointRetryAtMillis = 0;
-      LOG.info("master: checkpoint {} written ({} entries, {} uploads) in {} ms", checkpoint.getSeq(),
-          checkpoint.getEntriesCount(), checkpoint.getUploadsCount(), (System.nanoTime() - started) / 1_000_000);
+      LOG.info("master: checkpoint {} written ({} entries, {} uploads, {} bytes) in {} ms", checkpoint.seq(),
+          checkpoint.entries(), checkpoint.uploads(), checkpoint.length(), (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (IOException | RuntimeException e) {
       backOff(nowMillis, e);

@@ -29,13 +29,17 @@ public final class RecordFormat {
 
   /** Encodes a payload that may be up to {@code maxBytes} long (a checkpoint is one large record). */
   public static byte[] encode(byte[] payload, int maxBytes) {
-    Checks.check(payload.length > 0 && payload.length <= maxBytes,
-        "record of %d bytes is empty or above the limit of %d", payload.length, maxBytes);
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-    buffer.putInt(payload.length);
-    buffer.putInt(crc(payload.length, payload, 0));
+    buffer.put(header(payload, payload.length, maxBytes));
     buffer.put(payload);
     return buffer.array();
+  }
+
+  /** The header of a record whose payload is {@code payload[0, length)}, to write before it. */
+  static byte[] header(byte[] payload, int length, int maxBytes) {
+    Checks.check(length > 0 && length <= maxBytes && length <= payload.length,
+        "record of %d bytes is empty or above the limit of %d", length, maxBytes);
+    return ByteBuffer.allocate(HEADER_BYTES).putInt(length).putInt(crc(length, payload, 0)).array();
   }
 
   /** One record read back: where it starts in the file and its payload. */

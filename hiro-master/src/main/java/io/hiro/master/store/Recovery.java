@@ -3,7 +3,6 @@ package io.hiro.master.store;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hiro.common.HiroException;
 import io.hiro.master.core.Operation;
-import io.hiro.proto.Checkpoint;
 import io.hiro.proto.JournalRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,13 +21,13 @@ final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
   /** What was read: the checkpoint (null if none), the operations after it, and the last seq. */
-  record Result(Checkpoint checkpoint, List<Operation> operations, long lastSeq) {}
+  record Result(CheckpointReader checkpoint, List<Operation> operations, long lastSeq) {}
 
   private Recovery() {}
 
   static Result read(StoreFiles files, Checkpoints checkpoints) throws IOException {
-    Checkpoint checkpoint = checkpoints.loadNewest();
-    long checkpointSeq = checkpoint == null ? 0 : checkpoint.getSeq();
+    CheckpointReader checkpoint = checkpoints.loadNewest();
+    long checkpointSeq = checkpoint == null ? 0 : checkpoint.seq();
     List<Long> starts = files.list().stream().map(Journal::segmentStart).filter(s -> s >= 0).sorted().toList();
     List<Operation> operations = new ArrayList<>();
     long expected = checkpointSeq + 1;

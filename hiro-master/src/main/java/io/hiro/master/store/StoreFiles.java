@@ -2,6 +2,7 @@ package io.hiro.master.store;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,6 +35,11 @@ public interface StoreFiles {
   /** An open file that only grows. */
   interface Appender extends Closeable {
     void write(byte[] bytes) throws IOException;
+
+    /** Writes {@code bytes[offset, offset + length)}. */
+    default void write(byte[] bytes, int offset, int length) throws IOException {
+      write(offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length));
+    }
 
     /** Makes every byte written so far durable. */
     void force() throws IOException;

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hiro.common.FileId;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
+import io.hiro.master.store.CheckpointReader;
+import io.hiro.master.store.CheckpointWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -83,5 +85,60 @@ class MasterStateTest {
     }
 
     assertThat(dump(state)).isEqualTo(before);
+  }
+
+  @Test
+  void aCheckpointWrittenEntryByEntryIsTheMessageItsFieldsMakeAndRestoresTheSameState() throws java.io.IOException {
+    MasterState state = new MasterState();
+    history().subList(0, 6).forEach(state::apply); // the last upload stays open
+    state.apply(new Operation.WorkerJoined(new WorkerId("w1")));
+    state.apply(new Operation.WorkerJoined(new WorkerId("w2")));
+
+    CheckpointWriter.Encoded encoded = state.writeCheckpoint(new CheckpointWriter(42));
+    byte[] bytes = java.util.Arrays.copyOf(encoded.array(), encoded.length());
+    io.hiro.proto.Checkpoint message = encoded.parse();
+
+    // The same bytes as the whole message's own encoding, which the files held before.
+    assertThat(message.toByteArray()).isEqualTo(bytes);
+    assertThat(message.getSeq()).isEqualTo(42);
+    assertThat(message.getEntriesList()).extracting(io.hiro.proto.CheckpointEntry::getPath)
+        .containsExactly("/", "/c", "/c/b", "/c/b/f"); // /x/g is an open upload: no entry until its commit
+    assertThat(encoded.entries()).isEqualTo(4);
+    assertThat(encoded.uploads()).isEqualTo(1).isEqualTo(message.getUploadsCount());
+    assertThat(message.getKnownWorkerIdsList()).containsExactlyInAnyOrder("w1", "w2");
+
+    CheckpointReader reader = CheckpointReader.of(bytes, 0, bytes.length);
+    assertThat(reader.seq()).isEqualTo(42);
+    MasterState restored = MasterState.fromCheckpoint(reader);
+    assertThat(dump(restored)).isEqualTo(dump(state)).contains("/c/b/f file 5 v1 1048577 [101, 102] [7, 8]");
+    assertThat(restored.uploads().keySet()).containsExactly(12L);
+    assertThat(restored.knownWorkers()).containsExactlyInAnyOrder(new WorkerId("w1"), new WorkerId("w2"));
+    CheckpointWriter.Encoded again = restored.writeCheckpoint(new CheckpointWriter(42));
+    assertThat(java.util.Arrays.copyOf(again.array(), again.length())).isEqualTo(bytes);
+
+    // A field this version does not know (a later one's) is skipped, as parseFrom skips it.
+    byte[] withUnknown = java.util.Arrays.copyOf(bytes, bytes.length + 2);
+    withUnknown[bytes.length] = (byte) (9 << 3); // field 9, a varint
+    withUnknown[bytes.length + 1] = 1;
+    assertThat(dump(MasterState.fromCheckpoint(CheckpointReader.of(withUnknown, 0, withUnknown.length))))
+        .isEqualTo(dump(state));
+  }
+
+  @Test
+  void aCheckpointReaderRefusesBytesThatAreNotAWholeCheckpoint() {
+    MasterState state = new MasterState();
+    history().forEach(state::apply);
+    CheckpointWriter.Encoded encoded = state.writeCheckpoint(new CheckpointWriter(7));
+
+    assertThatThrownBy(() -> CheckpointReader.of(encoded.array(), 0, encoded.length() - 3))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void aCheckpointWriterRefusesFieldsOutOfTheMessagesOrder() {
+    CheckpointWriter writer = new CheckpointWriter(1);
+    writer.knownWorker("w1");
+    assertThatThrownBy(() -> writer.entry(io.hiro.proto.CheckpointEntry.newBuilder().setPath("/").build()))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -191,7 +191,7 @@ class CheckpointRetryTest {
 
     try (MasterStore reopened = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis())) {
       assertThat(reopened.recoveredCheckpoint()).isNotNull();
-      assertThat(reopened.recoveredCheckpoint().getSeq()).isEqualTo(lastSeq);
+      assertThat(reopened.recoveredCheckpoint().seq()).isEqualTo(lastSeq);
       assertThat(reopened.recoveredOperations()).isEmpty();
     }
   }

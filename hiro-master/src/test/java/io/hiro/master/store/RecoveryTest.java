@@ -128,7 +128,7 @@ class RecoveryTest {
 
     try (MasterStore store = open(files)) {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
-      assertThat(store.recoveredCheckpoint().getSeq()).isEqualTo(Checkpoints.seqOf(checkpoints.getFirst()));
+      assertThat(store.recoveredCheckpoint().seq()).isEqualTo(Checkpoints.seqOf(checkpoints.getFirst()));
       assertThat(master.list(HiroPath.ROOT)).hasSize(7);
     }
   }
