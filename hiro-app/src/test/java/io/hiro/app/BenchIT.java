@@ -28,6 +28,7 @@ class BenchIT {
 
   /** Every figure of {@code --memory --quick}, in the order printed, with its unit. */
   private static final List<String> QUICK_MEMORY_FIGURES = List.of("master.heap_per_file: bytes",
+      "master.checkpoint_lock: ms",
       "worker.put_1gib_replication2: MB/s", "worker1.heap_used_max: MiB", "worker1.live_heap_before: MiB",
       "worker1.live_heap_after: MiB", "worker2.heap_used_max: MiB", "worker2.live_heap_before: MiB",
       "worker2.live_heap_after: MiB");

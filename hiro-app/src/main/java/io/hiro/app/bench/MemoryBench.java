@@ -18,7 +18,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,8 @@ import java.util.function.Consumer;
  *   <li>{@code master.heap_per_file}: a master core in this JVM (the same tables a running master
  *   keeps, without its gRPC server) takes N one-piece files of 4 KiB, each committed and reported on
  *   3 workers as a real put leaves it; heap used after a full GC, before and after, divided by N.
- *   The journal is not involved: it is on disk, not in the heap.</li>
+ *   The journal is not involved: it is on disk, not in the heap. Then {@code master.checkpoint_lock}:
+ *   the time a checkpoint of those tables holds the state's read lock.</li>
  *   <li>{@code worker.heap_*}: a local cluster of a master and 2 workers, each worker started with a
  *   small maximum heap ({@link #WORKER_HEAP_MAX}); a file of several GiB is put with replication 2,
  *   so the primary both writes and forwards every byte, while the workers' heap is sampled with the
@@ -57,8 +57,13 @@ final class MemoryBench {
 
   private MemoryBench() {}
 
-  /** {@code master.heap_per_file}: bytes of heap per committed one-piece file, over {@code files} files. */
-  static Figure masterHeapPerFile(int files) {
+  /**
+   * {@code master.heap_per_file}: bytes of heap per committed one-piece file, over {@code files}
+   * files; then {@code master.checkpoint_lock}: how long encoding those tables as a checkpoint holds
+   * the state's read lock (every change waits for it), the median of three, with the bytes encoded
+   * and allocated.
+   */
+  static void masterFigures(int files, Consumer<Figure> out) {
     long before = usedHeapAfterGc();
     MasterConfig config = MasterConfig.builder().dataDir(Path.of("unused")).build();
     Master master = new Master(config, InstantSource.fixed(Instant.now()), new SplittableRandom(1));
@@ -98,10 +103,29 @@ final class MemoryBench {
       }
     }
     long after = usedHeapAfterGc();
-    Reference.reachabilityFence(master);
-    return Figure.of("master.heap_per_file", (after - before) / (double) files, "bytes")
+    out.accept(Figure.of("master.heap_per_file", (after - before) / (double) files, "bytes")
         .note(String.format(java.util.Locale.ROOT, "(%,d one-piece files, 3 replicas each; %d MiB in all)   target <= 250",
-            files, (after - before) / MIB));
+            files, (after - before) / MIB)));
+    out.accept(checkpointLock(master, files));
+  }
+
+  private static Figure checkpointLock(Master master, int files) {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    double[] millis = new double[3];
+    long encodedBytes = 0;
+    long allocatedBytes = 0;
+    for (int run = 0; run < millis.length; run++) {
+      long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+      long started = System.nanoTime();
+      encodedBytes = master.encodeCheckpoint().length();
+      millis[run] = (System.nanoTime() - started) / 1e6;
+      allocatedBytes = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+    }
+    double median = java.util.Arrays.stream(millis).sorted().toArray()[1];
+    return Figure.of("master.checkpoint_lock", median, "ms")
+        .note(String.format(java.util.Locale.ROOT, "(encoding the %,d files' tables as a checkpoint, under the state's "
+                + "read lock: changes wait; median of 3 runs: %.0f, %.0f, %.0f ms)   (%d MiB encoded, %d MiB allocated)",
+            files, millis[0], millis[1], millis[2], encodedBytes / MIB, allocatedBytes / MIB));
   }
 
   private static String directory(int fileIndex) {

@@ -106,10 +106,17 @@ final class Core {
 
   /** The journaled state as a checkpoint after the last appended record; takes the read lock. */
   private CheckpointWriter.Encoded snapshot() {
-    // Under the read lock, without waiting for the journal: the checkpoint makes its records durable first.
+    return encodeCheckpoint(store::checkpointWriter);
+  }
+
+  /**
+   * The state written into the writer {@code writer} gives, under the read lock, without waiting for
+   * the journal: a checkpoint makes its records durable first.
+   */
+  CheckpointWriter.Encoded encodeCheckpoint(Supplier<CheckpointWriter> writer) {
     lock.readLock().lock();
     try {
-      return state.writeCheckpoint(store.checkpointWriter());
+      return state.writeCheckpoint(writer.get());
     } finally {
       lock.readLock().unlock();
     }

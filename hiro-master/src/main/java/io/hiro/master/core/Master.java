@@ -8,6 +8,7 @@ import io.hiro.common.WorkerId;
 import io.hiro.common.security.ClusterSecret;
 import io.hiro.common.security.PieceTokens;
 import io.hiro.master.config.MasterConfig;
+import io.hiro.master.store.CheckpointWriter;
 import io.hiro.master.store.MasterStore;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,6 +62,14 @@ public final class Master {
     this.uploads = new Uploads(core);
     this.membership = new Membership(core);
     this.monitor = new ReplicationMonitor(core);
+  }
+
+  /**
+   * The tables encoded as a checkpoint holds them, made under the state's read lock as a
+   * checkpoint's are (the memory bench times it; changes wait meanwhile).
+   */
+  public CheckpointWriter.Encoded encodeCheckpoint() {
+    return core.encodeCheckpoint(() -> new CheckpointWriter(0));
   }
 
   public Uploads uploads() {
