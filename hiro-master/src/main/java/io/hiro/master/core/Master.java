@@ -66,10 +66,11 @@ public final class Master {
 
   /**
    * The tables encoded as a checkpoint holds them, made under the state's read lock as a
-   * checkpoint's are (the memory bench times it; changes wait meanwhile).
+   * checkpoint's are (the memory bench times it; changes wait meanwhile), into a buffer of
+   * {@code expectedBytes} to start with, as a master sizes it from its last checkpoint.
    */
-  public CheckpointWriter.Encoded encodeCheckpoint() {
-    return core.encodeCheckpoint(() -> new CheckpointWriter(0));
+  public CheckpointWriter.Encoded encodeCheckpoint(long expectedBytes) {
+    return core.encodeCheckpoint(() -> new CheckpointWriter(0, expectedBytes));
   }
 
   public Uploads uploads() {
@@ -146,6 +147,7 @@ public final class Master {
           && core.state.namespace().lookup(destination) instanceof DirectoryNode) {
         resolved = destination.child(source.name());
       }
+      core.state.checkMoveKeepsPathsWithinLimits(source, resolved);
       core.apply(new Operation.Move(source, resolved, core.nowMillis()));
       return resolved;
     });

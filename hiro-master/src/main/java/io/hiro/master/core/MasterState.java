@@ -86,6 +86,28 @@ public final class MasterState {
     }
   }
 
+  /**
+   * Checks that every path below {@code source} stays within {@link Limits#PATH_LENGTH_MAX} and
+   * {@link Limits#PATH_DEPTH_MAX} once it is moved to {@code destination}: a path past them could
+   * not be read back from a checkpoint. Walks the tree below only when the move makes paths longer
+   * or deeper. Checked where a move is asked for, not in {@link #apply}, so that a journal written
+   * before this check still replays.
+   */
+  void checkMoveKeepsPathsWithinLimits(HiroPath source, HiroPath destination) {
+    int longer = destination.toString().length() - source.toString().length();
+    int deeper = destination.depth() - source.depth();
+    if ((longer <= 0 && deeper <= 0) || !(namespace.lookup(source) instanceof DirectoryNode directory)) {
+      return;
+    }
+    int[] extent = Namespace.extentBelow(directory);
+    Checks.require(destination.toString().length() + extent[0] <= Limits.PATH_LENGTH_MAX,
+        "moving %s to %s would make a path below it %d characters long; the limit is %d", source, destination,
+        destination.toString().length() + extent[0], Limits.PATH_LENGTH_MAX);
+    Checks.require(destination.depth() + extent[1] <= Limits.PATH_DEPTH_MAX,
+        "moving %s to %s would make a path below it %d levels deep; the limit is %d", source, destination,
+        destination.depth() + extent[1], Limits.PATH_DEPTH_MAX);
+  }
+
   Upload upload(long uploadId) {
     Upload upload = uploads.get(uploadId);
     if (upload == null) {
@@ -276,6 +298,7 @@ public final class MasterState {
    */
   CheckpointWriter.Encoded writeCheckpoint(CheckpointWriter checkpoint) {
     namespace.forEachNode((path, node) -> {
+      checkRestorable(path);
       CheckpointEntry.Builder entry = CheckpointEntry.newBuilder().setPath(path)
           .setModifiedMillis(node.modifiedMillis());
       if (node instanceof FileNode file) {
@@ -326,6 +349,23 @@ public final class MasterState {
       }
     });
     return state;
+  }
+
+  /**
+   * A checkpoint must hold only paths a start can parse again; names were checked on their way in,
+   * so only the whole path's length and depth are left to check (a move of a deep tree before the
+   * move checked them could pass the limits). Fails the checkpoint, which is retried; the journal
+   * keeps every change meanwhile.
+   */
+  private static void checkRestorable(String path) {
+    int depth = 0;
+    for (int i = 0; i < path.length(); i++) {
+      depth += path.charAt(i) == '/' ? 1 : 0;
+    }
+    Checks.check(path.length() <= Limits.PATH_LENGTH_MAX && (path.length() == 1 || depth <= Limits.PATH_DEPTH_MAX),
+        "path %s... (%d characters, %d levels) is past the limits of %d and %d; move it higher up",
+        path.substring(0, Math.min(path.length(), 200)), path.length(), depth, Limits.PATH_LENGTH_MAX,
+        Limits.PATH_DEPTH_MAX);
   }
 
   private void restore(CheckpointEntry entry) {

@@ -130,6 +130,30 @@ final class Namespace {
     }
   }
 
+  /**
+   * How far the tree below {@code directory} reaches: the most characters and the most levels a
+   * path below it adds to the directory's own path.
+   */
+  static int[] extentBelow(DirectoryNode directory) {
+    int[] extent = {0, 0};
+    ArrayDeque<Object[]> pending = new ArrayDeque<>(); // {directory, characters so far, levels so far}
+    pending.push(new Object[] {directory, 0, 0});
+    while (!pending.isEmpty()) {
+      Object[] next = pending.pop();
+      int characters = (int) next[1];
+      int levels = (int) next[2];
+      ((DirectoryNode) next[0]).forEach((name, child) -> {
+        int childCharacters = characters + 1 + name.length();
+        extent[0] = Math.max(extent[0], childCharacters);
+        extent[1] = Math.max(extent[1], levels + 1);
+        if (child instanceof DirectoryNode below) {
+          pending.push(new Object[] {below, childCharacters, levels + 1});
+        }
+      });
+    }
+    return extent;
+  }
+
   /** Calls {@code action} for every file at or below {@code node}. Iterative: depth is bounded by paths anyway. */
   static void forEachFile(Node node, Consumer<FileNode> action) {
     ArrayDeque<Node> pending = new ArrayDeque<>();

@@ -2,7 +2,9 @@ package io.hiro.master.store;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.hiro.common.Checks;
 import io.hiro.proto.Checkpoint;
 import io.hiro.proto.CheckpointEntry;
 import io.hiro.proto.JournalUpload;
@@ -34,7 +36,7 @@ public final class CheckpointReader {
     void knownWorker(String workerId);
   }
 
-  private final byte[] array;
+  private byte[] array; // let go once read: the master keeps its reader
   private final int offset;
   private final int length;
   private final long seq;
@@ -64,13 +66,18 @@ public final class CheckpointReader {
     return length;
   }
 
-  /** Hands every entry, open upload and known worker to {@code visitor}, in the file's order. */
+  /**
+   * Hands every entry, open upload and known worker to {@code visitor}, in the file's order; once:
+   * the bytes are let go after it (a start reads its checkpoint once, and the master lives on).
+   */
   public void read(Visitor visitor) {
+    Checks.check(array != null, "checkpoint %d was read already", seq);
     try {
       walk(array, offset, length, visitor);
     } catch (IOException e) {
       throw new UncheckedIOException("a checkpoint that read whole once does not now", e);
     }
+    array = null;
   }
 
   /** Reads the message through, handing its fields to {@code visitor} if any; returns its seq. */
@@ -96,7 +103,8 @@ public final class CheckpointReader {
           visitor.knownWorker(workerId);
         }
       } else if (!in.skipField(tag)) {
-        break; // an end-group tag: parseFrom stops there too
+        // An end-group tag with no group open: parseFrom refuses the message too.
+        throw new InvalidProtocolBufferException("a checkpoint message with a stray end-group tag");
       }
     }
     return seq;

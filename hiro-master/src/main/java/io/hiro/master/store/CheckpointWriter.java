@@ -41,7 +41,7 @@ public final class CheckpointWriter {
    */
   public CheckpointWriter(long seq, long expectedBytes) {
     this.seq = seq;
-    this.bytes = new Bytes((int) Math.clamp(expectedBytes, 1 << 20, Checkpoints.CHECKPOINT_BYTES_MAX));
+    this.bytes = new Bytes(Math.clamp(expectedBytes, 1 << 20, Checkpoints.CHECKPOINT_BYTES_MAX));
     this.out = CodedOutputStream.newInstance(bytes, 64 * 1024);
     if (seq != 0) { // proto3 leaves a field at its default out, as toByteArray does
       write(() -> out.writeUInt64(SEQ, seq));
@@ -95,7 +95,7 @@ public final class CheckpointWriter {
     /** The message itself (tests, and callers that want to look inside). */
     public Checkpoint parse() {
       try {
-        return Checkpoint.parseFrom(com.google.protobuf.CodedInputStream.newInstance(array, 0, length));
+        return Checkpoint.parser().parseFrom(array, 0, length);
       } catch (IOException e) {
         throw new IllegalStateException("a checkpoint this master encoded does not parse", e);
       }
@@ -110,6 +110,26 @@ public final class CheckpointWriter {
 
     byte[] array() {
       return buf;
+    }
+
+    @Override
+    public void write(int b) {
+      room(1);
+      super.write(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      room(length);
+      super.write(bytes, offset, length);
+    }
+
+    /** Past the bound a record can hold the array could not grow: fail the checkpoint, to be retried. */
+    private void room(int more) {
+      if ((long) count + more > Checkpoints.CHECKPOINT_BYTES_MAX) {
+        throw new IllegalStateException("the checkpoint is above the limit of " + Checkpoints.CHECKPOINT_BYTES_MAX
+            + " bytes (a checkpoint is one record); the journal keeps every change, but it grows");
+      }
     }
   }
 }

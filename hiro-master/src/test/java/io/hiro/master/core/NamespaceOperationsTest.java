@@ -160,6 +160,35 @@ class NamespaceOperationsTest {
   }
 
   @Test
+  void moveRejectsADirectoryWhosePathsBelowWouldPassTheLimits() {
+    String name = "n".repeat(255);
+    StringBuilder deep = new StringBuilder();
+    for (int i = 0; i < 15; i++) {
+      deep.append('/').append(name); // 3,840 characters
+    }
+    master.mkdir(path(deep.toString()), true);
+    master.mkdir(path("/z/" + name), true); // 256 characters more than /z itself
+
+    // Moved into the deep directory, /z would be 3,842 characters long (allowed), the one below it 4,098.
+    assertFails(ErrorCode.INVALID_ARGUMENT, "characters long; the limit is 4096",
+        () -> master.move(path("/z"), path(deep.toString())));
+    assertThat(master.stat(path("/z/" + name), false).directory()).isTrue();
+
+    StringBuilder levels = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      levels.append("/d");
+    }
+    master.mkdir(path(levels.toString()), true);
+    master.mkdir(path("/y" + "/e".repeat(60)), true);
+    assertFails(ErrorCode.INVALID_ARGUMENT, "levels deep; the limit is 256",
+        () -> master.move(path("/y"), path(levels.toString())));
+
+    // Higher up, the same trees move.
+    master.move(path("/y"), path("/d"));
+    assertThat(master.stat(path("/d/y" + "/e".repeat(60)), false).directory()).isTrue();
+  }
+
+  @Test
   void recursiveDeleteRemovesTheSubtreeCountsFilesAndQueuesEveryReplicaDelete() {
     fixture.put("/d/x", 1);
     fixture.put("/d/sub/y", MasterFixture.PIECE + 1);
