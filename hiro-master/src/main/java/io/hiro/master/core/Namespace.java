@@ -135,19 +135,18 @@ final class Namespace {
    * path below it adds to the directory's own path.
    */
   static int[] extentBelow(DirectoryNode directory) {
+    record Below(DirectoryNode directory, int characters, int levels) {}
     int[] extent = {0, 0};
-    ArrayDeque<Object[]> pending = new ArrayDeque<>(); // {directory, characters so far, levels so far}
-    pending.push(new Object[] {directory, 0, 0});
+    ArrayDeque<Below> pending = new ArrayDeque<>();
+    pending.push(new Below(directory, 0, 0));
     while (!pending.isEmpty()) {
-      Object[] next = pending.pop();
-      int characters = (int) next[1];
-      int levels = (int) next[2];
-      ((DirectoryNode) next[0]).forEach((name, child) -> {
-        int childCharacters = characters + 1 + name.length();
-        extent[0] = Math.max(extent[0], childCharacters);
-        extent[1] = Math.max(extent[1], levels + 1);
+      Below next = pending.pop();
+      next.directory().forEach((name, child) -> {
+        int characters = next.characters() + 1 + name.length();
+        extent[0] = Math.max(extent[0], characters);
+        extent[1] = Math.max(extent[1], next.levels() + 1);
         if (child instanceof DirectoryNode below) {
-          pending.push(new Object[] {below, childCharacters, levels + 1});
+          pending.push(new Below(below, characters, next.levels() + 1));
         }
       });
     }

@@ -41,10 +41,7 @@ final class Checkpoints {
 
   /** Writes a checkpoint atomically, then deletes all but the newest {@link #KEPT}; returns the oldest kept seq. */
   long write(CheckpointWriter.Encoded checkpoint) throws IOException {
-    if (checkpoint.length() > CHECKPOINT_BYTES_MAX) {
-      throw new IOException("checkpoint of " + checkpoint.length() + " bytes is above the limit of "
-          + CHECKPOINT_BYTES_MAX);
-    }
+    // CheckpointWriter never encodes more than CHECKPOINT_BYTES_MAX, and the header checks it again.
     String name = name(checkpoint.seq());
     String temp = name + TEMP_SUFFIX;
     files.delete(temp);
