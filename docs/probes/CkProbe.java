@@ -11,16 +11,17 @@ import java.time.InstantSource;
 import java.util.*;
 
 /**
- * The master's checkpoint at N one-piece files (session 46), in the bench's own JVM as `--memory`
+ * The master's checkpoint at N one-piece files (sessions 46-47), in the bench's own JVM as `--memory`
  * builds its million files: five times the part made under the state's read lock
- * (MasterState.writeCheckpoint: ms, MiB allocated, MiB encoded), then the state read back from the
- * encoded bytes as a start reads it (MasterState.fromCheckpoint). With -Xmx it shows the least heap
- * either needs. -Dhint=BYTES sizes the writer's buffer as the master does from its last checkpoint.
+ * (MasterState.writeCheckpoint, written record by record to a file in -Ddir, as a master writes its
+ * temp file: ms, MiB allocated, MiB written), then a start on that file (MasterStore.open and
+ * MasterState.fromCheckpoint). With -Xmx it shows the least heap either needs.
  * In package io.hiro.master.core (the state is package-private): compile with -d . against the jar,
  *   javac -d . -cp X.jar CkProbe.java
- *   java -Xmx600m -XX:+UseParallelGC -Dhint=125000000 -cp X.jar:. io.hiro.master.core.CkProbe 1000000
+ *   java -Xmx300m -XX:+UseParallelGC -Ddir=/tmp/ck -cp X.jar:. io.hiro.master.core.CkProbe 1000000
  * Before session 46 the snapshot was MasterState.toCheckpoint (a Checkpoint message of every
- * entry); the numbers of both are in docs/BENCHMARKS.md, "Results, 2026-12-05 (session 46)".
+ * entry); in session 46 one byte array of the whole message. The numbers of all three are in
+ * docs/BENCHMARKS.md ("Results", sessions 46 and 47).
  */
 public class CkProbe {
   public static void main(String[] args) throws Exception {
@@ -51,29 +52,31 @@ public class CkProbe {
     f.setAccessible(true);
     Core core = (Core) f.get(master);
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Path dir = java.nio.file.Files.createDirectories(Path.of(System.getProperty("dir", "/tmp/ckprobe")));
+    Path file = dir.resolve(String.format("checkpoint-%020d.ckpt", 1));
     for (int r = 0; r < 5; r++) {
-      long a0 = mx.getCurrentThreadAllocatedBytes();
-      long s = System.nanoTime();
-      var enc = core.state.writeCheckpoint(new io.hiro.master.store.CheckpointWriter(1, Long.getLong("hint", 0)));
-      long ms = (System.nanoTime() - s) / 1_000_000;
-      long alloc = mx.getCurrentThreadAllocatedBytes() - a0;
-      System.out.printf("writeCheckpoint: %d ms under the read lock, %d MiB allocated, %d entries, %d MiB encoded%n",
-          ms, alloc >> 20, enc.entries(), enc.length() >> 20);
-      if (r == 4) {
-        byte[] file = java.util.Arrays.copyOf(enc.array(), enc.length());
-        enc = null;
-        master = null; core = null; // only the file's bytes stay, as at a start
-        f = null;
-        System.gc();
-        long s3 = System.nanoTime();
-        long a3 = mx.getCurrentThreadAllocatedBytes();
-        MasterState restored = MasterState.fromCheckpoint(io.hiro.master.store.CheckpointReader.of(file, 0, file.length));
-        System.out.printf("restored in %d ms, %d MiB allocated%n", (System.nanoTime() - s3) / 1_000_000,
-            (mx.getCurrentThreadAllocatedBytes() - a3) >> 20);
-        java.lang.ref.Reference.reachabilityFence(restored);
-        return;
+      try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+        long a0 = mx.getCurrentThreadAllocatedBytes();
+        long s = System.nanoTime();
+        var written = core.state.writeCheckpoint(new io.hiro.master.store.CheckpointWriter(1, (payload, length) -> {
+          out.write(io.hiro.master.store.RecordFormat.header(payload, length, io.hiro.master.store.RecordFormat.RECORD_BYTES_MAX));
+          out.write(payload, 0, length);
+        }));
+        long ms = (System.nanoTime() - s) / 1_000_000;
+        long alloc = mx.getCurrentThreadAllocatedBytes() - a0;
+        System.out.printf("writeCheckpoint: %d ms under the read lock, %d MiB allocated, %d entries, %d MiB in %d records%n",
+            ms, alloc >> 20, written.entries(), written.bytes() >> 20, written.records());
       }
-      enc = null;
+    }
+    master = null; core = null; f = null; // only the file stays, as at a start
+    System.gc();
+    long s3 = System.nanoTime();
+    long a3 = mx.getCurrentThreadAllocatedBytes();
+    try (var store = io.hiro.master.store.MasterStore.open(new io.hiro.master.store.DiskFiles(dir), 1L << 40, 1L << 40, 0)) {
+      MasterState restored = MasterState.fromCheckpoint(store.recoveredCheckpoint());
+      System.out.printf("restored in %d ms, %d MiB allocated%n", (System.nanoTime() - s3) / 1_000_000,
+          (mx.getCurrentThreadAllocatedBytes() - a3) >> 20);
+      java.lang.ref.Reference.reachabilityFence(restored);
     }
   }
 }

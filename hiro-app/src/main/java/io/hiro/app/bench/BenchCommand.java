@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
       out.println(figure.line());
       out.flush();
     };
-    MemoryBench.masterFigures(quick ? 100_000 : 1_000_000, print);
+    MemoryBench.masterFigures(quick ? 100_000 : 1_000_000, base, print);
     long streamBytes = (quick ? 1L : 10L) << 30;
     MemoryBench.workerHeapWhileStreaming(base, streamBytes, System.nanoTime() + TimeUnit.MINUTES.toNanos(30), print);
   }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -104,19 +105,20 @@ final class Core {
     return recovered;
   }
 
-  /** The journaled state as a checkpoint after the last appended record; takes the read lock. */
-  private CheckpointWriter.Encoded snapshot() {
-    return encodeCheckpoint(store::checkpointWriter);
+  /** Writes the journaled state as a checkpoint after the last appended record into {@code sink}; takes the read lock. */
+  private CheckpointWriter.Written snapshot(CheckpointWriter.Sink sink) {
+    return writeCheckpoint(sink, store::appendedSeq);
   }
 
   /**
-   * The state written into the writer {@code writer} gives, under the read lock, without waiting for
-   * the journal: a checkpoint makes its records durable first.
+   * Writes the state into {@code sink} as a checkpoint after journal record {@code seq} (read under
+   * the lock), under the read lock, without waiting for the journal: a checkpoint makes its records
+   * durable first.
    */
-  CheckpointWriter.Encoded encodeCheckpoint(Supplier<CheckpointWriter> writer) {
+  CheckpointWriter.Written writeCheckpoint(CheckpointWriter.Sink sink, LongSupplier seq) {
     lock.readLock().lock();
     try {
-      return state.writeCheckpoint(writer.get());
+      return state.writeCheckpoint(new CheckpointWriter(seq.getAsLong(), sink));
     } finally {
       lock.readLock().unlock();
     }

@@ -65,12 +65,11 @@ public final class Master {
   }
 
   /**
-   * The tables encoded as a checkpoint holds them, made under the state's read lock as a
-   * checkpoint's are (the memory bench times it; changes wait meanwhile), into a buffer of
-   * {@code expectedBytes} to start with, as a master sizes it from its last checkpoint.
+   * The tables written into {@code sink} as a checkpoint holds them, under the state's read lock as
+   * a checkpoint's are (the memory bench times it; changes wait meanwhile).
    */
-  public CheckpointWriter.Encoded encodeCheckpoint(long expectedBytes) {
-    return core.encodeCheckpoint(() -> new CheckpointWriter(0, expectedBytes));
+  public CheckpointWriter.Written writeCheckpoint(CheckpointWriter.Sink sink) {
+    return core.writeCheckpoint(sink, () -> 0);
   }
 
   public Uploads uploads() {

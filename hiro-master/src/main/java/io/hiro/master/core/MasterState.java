@@ -294,9 +294,9 @@ public final class MasterState {
 
   /**
    * Writes the state, as a checkpoint taken after the writer's journal record, into {@code checkpoint}
-   * and returns its bytes. Caller holds the lock (read is enough).
+   * and returns what it wrote. Caller holds the lock (read is enough).
    */
-  CheckpointWriter.Encoded writeCheckpoint(CheckpointWriter checkpoint) {
+  CheckpointWriter.Written writeCheckpoint(CheckpointWriter checkpoint) {
     namespace.forEachNode((path, node) -> {
       checkRestorable(path);
       CheckpointEntry.Builder entry = CheckpointEntry.newBuilder().setPath(path)

@@ -7,16 +7,21 @@ import com.google.protobuf.WireFormat;
 import io.hiro.common.Checks;
 import io.hiro.proto.Checkpoint;
 import io.hiro.proto.CheckpointEntry;
+import io.hiro.proto.CheckpointTotals;
 import io.hiro.proto.JournalUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A checkpoint read back entry by entry from the bytes of its {@link Checkpoint} message, as
- * {@link CheckpointWriter} wrote them, with no message object for the whole state: at a master's
- * start those took ~1.9 GiB of allocations and more heap at once than the state itself for a
- * million files (session 46). The fields are met as {@code Checkpoint.parseFrom} would meet them:
- * repeated ones in order, unknown ones skipped.
+ * A checkpoint read back entry by entry from its file, one record at a time, with no message object
+ * for the whole state and never the whole file in memory (at a master's start a parsed message took
+ * ~1.9 GiB of allocations and more heap at once than the state itself for a million files, session
+ * 46). The fields are met as {@code Checkpoint.parseFrom} would meet them in the records' payloads
+ * concatenated: repeated ones in order, unknown ones skipped.
+ *
+ * <p>Two forms are read: several records, as {@link CheckpointWriter} writes them, whose first sets
+ * the format and whose last holds the totals; and one record holding the whole message, as masters
+ * before session 47 wrote it.
  */
 public final class CheckpointReader {
   private static final ExtensionRegistryLite NO_EXTENSIONS = ExtensionRegistryLite.getEmptyRegistry();
@@ -25,6 +30,8 @@ public final class CheckpointReader {
   private static final int UPLOAD = tag(Checkpoint.UPLOADS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
   private static final int KNOWN_WORKER_ID =
       tag(Checkpoint.KNOWN_WORKER_IDS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  private static final int FORMAT = tag(Checkpoint.FORMAT_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+  private static final int TOTALS = tag(Checkpoint.TOTALS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
 
   /** What a checkpoint holds, met in the file's order (the writer's: entries, uploads, workers). */
   public interface Visitor {
@@ -36,78 +43,136 @@ public final class CheckpointReader {
     void knownWorker(String workerId);
   }
 
-  private byte[] array; // let go once read: the master keeps its reader
-  private final int offset;
-  private final int length;
-  private final long seq;
+  /** The file's records, from the first, each time it is opened. */
+  public interface Records {
+    RecordFormat.Reader open() throws IOException;
+  }
 
-  private CheckpointReader(byte[] array, int offset, int length, long seq) {
-    this.array = array;
-    this.offset = offset;
-    this.length = length;
+  private Records records; // let go once read: the master keeps its reader
+  private final long seq;
+  private final long bytes;
+
+  private CheckpointReader(Records records, long seq, long bytes) {
+    this.records = records;
     this.seq = seq;
+    this.bytes = bytes;
   }
 
   /**
-   * The checkpoint in {@code array[offset, offset + length)}, read through once to check that it
-   * is a whole checkpoint message (each entry parsed and let go); throws if it is not.
+   * The checkpoint in {@code records}, read through once to check that it is a whole checkpoint
+   * (each entry parsed and let go); throws if it is not.
    */
-  public static CheckpointReader of(byte[] array, int offset, int length) throws IOException {
-    long seq = walk(array, offset, length, null);
-    return new CheckpointReader(array, offset, length, seq);
+  public static CheckpointReader of(Records records) throws IOException {
+    Walk walk = walk(records, null);
+    return new CheckpointReader(records, walk.seq, walk.bytes);
   }
 
   public long seq() {
     return seq;
   }
 
-  /** The message's bytes. */
-  public int length() {
-    return length;
+  /** The payload bytes of its records. */
+  public long bytes() {
+    return bytes;
   }
 
   /**
-   * Hands every entry, open upload and known worker to {@code visitor}, in the file's order; once:
-   * the bytes are let go after it (a start reads its checkpoint once, and the master lives on).
+   * Hands every entry, open upload and known worker to {@code visitor}, in the file's order, reading
+   * the file again; once. Throws if the file no longer reads as it did: the state is then half-made,
+   * and the start fails.
    */
   public void read(Visitor visitor) {
-    Checks.check(array != null, "checkpoint %d was read already", seq);
+    Checks.check(records != null, "checkpoint %d was read already", seq);
     try {
-      walk(array, offset, length, visitor);
+      walk(records, visitor);
     } catch (IOException e) {
-      throw new UncheckedIOException("a checkpoint that read whole once does not now", e);
+      throw new UncheckedIOException("checkpoint " + seq + ", which read whole a moment ago, does not now", e);
     }
-    array = null;
+    records = null;
   }
 
-  /** Reads the message through, handing its fields to {@code visitor} if any; returns its seq. */
-  private static long walk(byte[] array, int offset, int length, Visitor visitor) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(array, offset, length);
-    long seq = 0;
+  /** What a walk through the file met; the counts are checked against the totals. */
+  private static final class Walk {
+    long seq;
+    long bytes;
+    int records;
+    int format;
+    CheckpointTotals totals;
+    long entries;
+    long uploads;
+    long knownWorkers;
+  }
+
+  /** Reads the records through, handing their fields to {@code visitor} if any, and checks they make a whole checkpoint. */
+  private static Walk walk(Records records, Visitor visitor) throws IOException {
+    Walk walk = new Walk();
+    try (RecordFormat.Reader in = records.open()) {
+      for (byte[] payload = in.next(); payload != null; payload = in.next()) {
+        if (walk.totals != null) {
+          throw new IOException("a record after the totals");
+        }
+        walkRecord(payload, walk, visitor);
+        walk.records++;
+        walk.bytes += payload.length;
+      }
+    }
+    if (walk.format == 0 && walk.records != 1) {
+      throw new IOException(walk.records + " records, and no format: a checkpoint of one record was expected");
+    }
+    if (walk.format == CheckpointWriter.FORMAT_RECORDS) {
+      CheckpointTotals totals = walk.totals;
+      if (totals == null) {
+        throw new IOException("no totals after " + walk.records + " records: the file is cut short");
+      }
+      if (totals.getEntries() != walk.entries || totals.getUploads() != walk.uploads
+          || totals.getKnownWorkers() != walk.knownWorkers) {
+        throw new IOException(String.format("it holds %d entries, %d uploads and %d workers; its totals say %d, %d "
+                + "and %d", walk.entries, walk.uploads, walk.knownWorkers, totals.getEntries(), totals.getUploads(),
+            totals.getKnownWorkers()));
+      }
+    }
+    return walk;
+  }
+
+  private static void walkRecord(byte[] payload, Walk walk, Visitor visitor) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(payload);
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (walk.totals != null) {
+        throw new IOException("a field after the totals");
+      }
       if (tag == SEQ) {
-        seq = in.readUInt64();
+        walk.seq = in.readUInt64();
+      } else if (tag == FORMAT) {
+        walk.format = in.readUInt32();
+        if (walk.records != 0 || walk.format != CheckpointWriter.FORMAT_RECORDS) {
+          throw new IOException("format " + walk.format + " in record " + walk.records + " is not one this "
+              + "master reads (format " + CheckpointWriter.FORMAT_RECORDS + ", in the first record)");
+        }
       } else if (tag == ENTRY) {
         CheckpointEntry entry = in.readMessage(CheckpointEntry.parser(), NO_EXTENSIONS);
+        walk.entries++;
         if (visitor != null) {
           visitor.entry(entry);
         }
       } else if (tag == UPLOAD) {
         JournalUpload upload = in.readMessage(JournalUpload.parser(), NO_EXTENSIONS);
+        walk.uploads++;
         if (visitor != null) {
           visitor.upload(upload);
         }
       } else if (tag == KNOWN_WORKER_ID) {
         String workerId = in.readStringRequireUtf8();
+        walk.knownWorkers++;
         if (visitor != null) {
           visitor.knownWorker(workerId);
         }
+      } else if (tag == TOTALS) {
+        walk.totals = in.readMessage(CheckpointTotals.parser(), NO_EXTENSIONS);
       } else if (!in.skipField(tag)) {
         // An end-group tag with no group open: parseFrom refuses the message too.
         throw new InvalidProtocolBufferException("a checkpoint message with a stray end-group tag");
       }
     }
-    return seq;
   }
 
   private static int tag(int fieldNumber, int wireType) {

@@ -4,48 +4,62 @@ import com.google.protobuf.CodedOutputStream;
 import io.hiro.common.Checks;
 import io.hiro.proto.Checkpoint;
 import io.hiro.proto.CheckpointEntry;
+import io.hiro.proto.CheckpointTotals;
 import io.hiro.proto.JournalUpload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Encodes a checkpoint as it is made, entry by entry, into the bytes of one {@link Checkpoint}
- * message, with no message object for the whole state: those took ~650 bytes of heap per file on
- * top of the state's own ~230 (a master of a million files needed ~1.4 GiB of heap to take one) and
- * held the state's read lock, and so every change, for 1-2.6 s (session 46). The bytes are the ones
- * {@code Checkpoint.toByteArray()} gives for the same fields, so a checkpoint file is read back as
- * one message, as before. Fields go in the message's order: the entries, then the open uploads,
- * then the known workers.
+ * Encodes a checkpoint as it is made, entry by entry, into records of about {@link #RECORD_BYTES}
+ * each, handed to a {@link Sink} (the checkpoint's temp file) as each fills: the checkpoint is never
+ * whole in memory. A whole one took ~110 bytes of heap per file on top of the state's ~230, and
+ * could not pass 2 GiB, one record's bound (session 47); before session 46 a {@link Checkpoint}
+ * message object took ~650.
+ *
+ * <p>The records' payloads, concatenated, are one {@link Checkpoint} message: the first sets the
+ * seq and {@link #FORMAT_RECORDS}, then come the entries, the open uploads and the known workers,
+ * each field whole within a record, and the last record ends with the totals, which tell a whole
+ * file from one cut at a record's end.
  */
 public final class CheckpointWriter {
-  private static final int SEQ = Checkpoint.SEQ_FIELD_NUMBER;
+  /** A record is handed over once the field that takes it to this size is in. */
+  static final int RECORD_BYTES = 1 << 20;
+  /** The value of {@code Checkpoint.format} for a checkpoint in several records. */
+  static final int FORMAT_RECORDS = 2;
   private static final int ENTRIES = Checkpoint.ENTRIES_FIELD_NUMBER;
   private static final int UPLOADS = Checkpoint.UPLOADS_FIELD_NUMBER;
   private static final int KNOWN_WORKER_IDS = Checkpoint.KNOWN_WORKER_IDS_FIELD_NUMBER;
 
-  private final long seq;
-  private final Bytes bytes;
-  private final CodedOutputStream out;
-  private int field = SEQ;
-  private int entries;
-  private int uploads;
-
-  public CheckpointWriter(long seq) {
-    this(seq, 0);
+  /** Where the records go, in order. */
+  public interface Sink {
+    /** The next record's payload: {@code payload[0, length)}, which is reused once this returns. */
+    void record(byte[] payload, int length) throws IOException;
   }
 
-  /**
-   * A writer whose buffer starts at {@code expectedBytes} (the last checkpoint's size and a little
-   * more), so that a large one is not copied as it grows.
-   */
-  public CheckpointWriter(long seq, long expectedBytes) {
+  /** What was written: the seq, what the checkpoint holds, and its size in payload bytes and records. */
+  public record Written(long seq, long entries, long uploads, long bytes, int records) {}
+
+  private final long seq;
+  private final Sink sink;
+  private final Bytes bytes = new Bytes();
+  private final CodedOutputStream out = CodedOutputStream.newInstance(bytes, 64 * 1024);
+  /** {@code out}'s byte count where the current record starts. */
+  private long recordStart;
+  private int records;
+  private int field = ENTRIES;
+  private long entries;
+  private long uploads;
+  private long knownWorkers;
+
+  /** A writer for the checkpoint taken after journal record {@code seq}. */
+  public CheckpointWriter(long seq, Sink sink) {
     this.seq = seq;
-    this.bytes = new Bytes(Math.clamp(expectedBytes, 1 << 20, Checkpoints.CHECKPOINT_BYTES_MAX));
-    this.out = CodedOutputStream.newInstance(bytes, 64 * 1024);
-    if (seq != 0) { // proto3 leaves a field at its default out, as toByteArray does
-      write(() -> out.writeUInt64(SEQ, seq));
-    }
+    this.sink = sink;
+    write(() -> {
+      out.writeUInt64(Checkpoint.SEQ_FIELD_NUMBER, seq);
+      out.writeUInt32(Checkpoint.FORMAT_FIELD_NUMBER, FORMAT_RECORDS);
+    });
   }
 
   /** The next directory or file; parents before their children, the root first. */
@@ -64,13 +78,17 @@ public final class CheckpointWriter {
   public void knownWorker(String workerId) {
     next(KNOWN_WORKER_IDS);
     write(() -> out.writeString(KNOWN_WORKER_IDS, workerId));
+    knownWorkers++;
   }
 
-  /** The checkpoint's bytes; the writer takes nothing more. */
-  public Encoded finish() {
-    write(out::flush);
+  /** Ends the last record with the totals and hands it over; the writer takes nothing more. */
+  public Written finish() {
     field = Integer.MAX_VALUE;
-    return new Encoded(seq, entries, uploads, bytes.array(), bytes.size());
+    CheckpointTotals totals = CheckpointTotals.newBuilder().setEntries(entries).setUploads(uploads)
+        .setKnownWorkers(knownWorkers).build();
+    write(() -> out.writeMessage(Checkpoint.TOTALS_FIELD_NUMBER, totals));
+    write(this::handOver);
+    return new Written(seq, entries, uploads, out.getTotalBytesWritten(), records);
   }
 
   private void next(int nextField) {
@@ -82,54 +100,36 @@ public final class CheckpointWriter {
     void run() throws IOException;
   }
 
-  private static void write(Write write) {
+  /** Runs one write, then hands the record over if it is full. A sink's failure fails the checkpoint. */
+  private void write(Write write) {
     try {
       write.run();
+      if (out.getTotalBytesWritten() - recordStart >= RECORD_BYTES) {
+        handOver();
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // an in-memory stream does not fail
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** A checkpoint's message bytes: {@code array[0, length)}. */
-  public record Encoded(long seq, int entries, int uploads, byte[] array, int length) {
-    /** The message itself (tests, and callers that want to look inside). */
-    public Checkpoint parse() {
-      try {
-        return Checkpoint.parser().parseFrom(array, 0, length);
-      } catch (IOException e) {
-        throw new IllegalStateException("a checkpoint this master encoded does not parse", e);
-      }
+  private void handOver() throws IOException {
+    out.flush();
+    if (bytes.size() > 0) {
+      sink.record(bytes.array(), bytes.size());
+      records++;
+      bytes.reset();
     }
+    recordStart = out.getTotalBytesWritten();
   }
 
   /** A byte stream whose array is handed out as it is, not copied. */
   private static final class Bytes extends ByteArrayOutputStream {
-    Bytes(int capacity) {
-      super(capacity);
+    Bytes() {
+      super(RECORD_BYTES + 64 * 1024);
     }
 
     byte[] array() {
       return buf;
-    }
-
-    @Override
-    public void write(int b) {
-      room(1);
-      super.write(b);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
-      room(length);
-      super.write(bytes, offset, length);
-    }
-
-    /** Past the bound a record can hold the array could not grow: fail the checkpoint, to be retried. */
-    private void room(int more) {
-      if ((long) count + more > Checkpoints.CHECKPOINT_BYTES_MAX) {
-        throw new IllegalStateException("the checkpoint is above the limit of " + Checkpoints.CHECKPOINT_BYTES_MAX
-            + " bytes (a checkpoint is one record); the journal keeps every change, but it grows");
-      }
     }
   }
 }

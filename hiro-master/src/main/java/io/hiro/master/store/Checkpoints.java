@@ -3,6 +3,7 @@ package io.hiro.master.store;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hiro.common.HiroException;
 import io.hiro.proto.Checkpoint;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -10,16 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoint files ({@code checkpoint-<seq>.ckpt}): one record holding a {@link Checkpoint} message
- * (written by {@link CheckpointWriter} and read by {@link CheckpointReader} a field at a time),
- * written atomically (temp file, fsync, rename, fsync the directory). The two newest are kept, so
- * that a damaged newest one falls back to the one before (whose journal is kept as well).
+ * Checkpoint files ({@code checkpoint-<seq>.ckpt}): records whose payloads make one {@link
+ * Checkpoint} message (written by {@link CheckpointWriter} and read by {@link CheckpointReader} a
+ * field at a time), written atomically: into a temp file as they are made, then fsync, rename, fsync
+ * the directory. The two newest are kept, so that a damaged newest one falls back to the one before
+ * (whose journal is kept as well).
  */
 final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-  /** A checkpoint is one protobuf message, which cannot pass 2 GiB. */
+  /** The largest record read: a checkpoint written before session 47 is one record of the whole message. */
   static final int CHECKPOINT_BYTES_MAX = Integer.MAX_VALUE - 64;
   static final int KEPT = 2;
+  /** The checkpoint being written; at most one is, and a start deletes what a crash left of it. */
+  static final String TEMP = "checkpoint-new.tmp";
   private static final String TEMP_SUFFIX = ".tmp";
 
   private final StoreFiles files;
@@ -39,38 +43,67 @@ final class Checkpoints {
     return Long.parseLong(name.substring("checkpoint-".length(), name.length() - ".ckpt".length()));
   }
 
-  /** Writes a checkpoint atomically, then deletes all but the newest {@link #KEPT}; returns the oldest kept seq. */
-  long write(CheckpointWriter.Encoded checkpoint) throws IOException {
-    // CheckpointWriter never encodes more than CHECKPOINT_BYTES_MAX, and the header checks it again.
-    String name = name(checkpoint.seq());
-    String temp = name + TEMP_SUFFIX;
-    files.delete(temp);
-    try {
-      try (StoreFiles.Appender out = files.append(temp)) {
-        // The header, then the payload where it lies: no copy of a checkpoint that can be 100s of MiB.
-        out.write(RecordFormat.header(checkpoint.array(), checkpoint.length(), CHECKPOINT_BYTES_MAX));
-        out.write(checkpoint.array(), 0, checkpoint.length());
-        out.force();
-      }
-      files.rename(temp, name);
-    } catch (IOException | RuntimeException e) {
-      deleteAfterFailure(temp, e); // a disk that is full for a while must not fill up with temp files
-      throw e;
+  /** A new checkpoint, written record by record into the temp file; {@link #commit} puts it in place. */
+  Pending begin() throws IOException {
+    files.delete(TEMP);
+    return new Pending(files.append(TEMP));
+  }
+
+  /**
+   * A checkpoint being written: its records go to the temp file as they come (to the page cache:
+   * no fsync until {@link #commit}). Closing one not committed deletes the temp file, so that a disk
+   * that is full for a while does not fill up with them.
+   */
+  final class Pending implements CheckpointWriter.Sink, Closeable {
+    private final StoreFiles.Appender out;
+    private boolean open = true;
+    private boolean committed;
+
+    private Pending(StoreFiles.Appender out) {
+      this.out = out;
     }
+
+    @Override
+    public void record(byte[] payload, int length) throws IOException {
+      out.write(RecordFormat.header(payload, length, RecordFormat.RECORD_BYTES_MAX));
+      out.write(payload, 0, length);
+    }
+
+    private void closeFile() throws IOException {
+      if (open) {
+        open = false;
+        out.close();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (committed) {
+        return;
+      }
+      try {
+        closeFile();
+      } finally {
+        files.delete(TEMP);
+      }
+    }
+  }
+
+  /**
+   * Makes the checkpoint of record {@code seq} written into {@code pending} durable under its name,
+   * then deletes all but the newest {@link #KEPT}; returns the oldest kept seq.
+   */
+  long commit(Pending pending, long seq) throws IOException {
+    pending.out.force();
+    pending.closeFile();
+    files.rename(TEMP, name(seq));
+    pending.committed = true;
     files.syncDirectory();
     List<Long> seqs = seqs();
     for (int i = KEPT; i < seqs.size(); i++) {
       files.delete(name(seqs.get(i)));
     }
     return seqs.get(Math.min(KEPT, seqs.size()) - 1);
-  }
-
-  private void deleteAfterFailure(String temp, Exception failure) {
-    try {
-      files.delete(temp);
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-    }
   }
 
   /** Checkpoint seqs on disk, newest first. */
@@ -105,14 +138,10 @@ final class Checkpoints {
   }
 
   private CheckpointReader read(long seq) throws IOException {
-    RecordFormat.Scan scan = RecordFormat.scan(files.read(name(seq)), CHECKPOINT_BYTES_MAX);
-    if (scan.damage() != null || scan.entries().size() != 1) {
-      throw new IOException(scan.damage() != null ? scan.damage().reason() + " at byte " + scan.damage().offset()
-          : scan.entries().size() + " records instead of 1");
-    }
-    byte[] payload = scan.entries().get(0).payload();
+    String name = name(seq);
     try {
-      CheckpointReader checkpoint = CheckpointReader.of(payload, 0, payload.length);
+      CheckpointReader checkpoint =
+          CheckpointReader.of(() -> new RecordFormat.Reader(files.open(name), CHECKPOINT_BYTES_MAX));
       if (checkpoint.seq() != seq) {
         throw new IOException("it holds seq " + checkpoint.seq());
       }

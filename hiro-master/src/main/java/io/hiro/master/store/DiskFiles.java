@@ -1,8 +1,10 @@
 package io.hiro.master.store;
 
 import io.hiro.common.security.OwnerOnly;
+import java.io.BufferedInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,11 @@ public final class DiskFiles implements StoreFiles {
   @Override
   public byte[] read(String name) throws IOException {
     return Files.readAllBytes(directory.resolve(name));
+  }
+
+  @Override
+  public InputStream open(String name) throws IOException {
+    return new BufferedInputStream(Files.newInputStream(directory.resolve(name)), 64 * 1024);
   }
 
   /**

@@ -1,6 +1,9 @@
 package io.hiro.master.store;
 
 import io.hiro.common.Checks;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +39,7 @@ public final class RecordFormat {
   }
 
   /** The header of a record whose payload is {@code payload[0, length)}, to write before it. */
-  static byte[] header(byte[] payload, int length, int maxBytes) {
+  public static byte[] header(byte[] payload, int length, int maxBytes) {
     Checks.check(length > 0 && length <= maxBytes && length <= payload.length,
         "record of %d bytes is empty or above the limit of %d", length, maxBytes);
     return ByteBuffer.allocate(HEADER_BYTES).putInt(length).putInt(crc(length, payload, 0)).array();
@@ -98,20 +101,84 @@ public final class RecordFormat {
   private static String problemAt(byte[] bytes, int offset, int maxBytes) {
     int remaining = bytes.length - offset;
     if (remaining < HEADER_BYTES) {
-      return "incomplete header of " + remaining + " bytes";
+      return incompleteHeader(remaining);
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     int length = buffer.getInt(offset);
+    String problem = lengthProblem(length, remaining - HEADER_BYTES, maxBytes);
+    if (problem == null && crc(length, bytes, offset + HEADER_BYTES) != buffer.getInt(offset + 4)) {
+      problem = checksumMismatch(length);
+    }
+    return problem;
+  }
+
+  private static String incompleteHeader(int bytes) {
+    return "incomplete header of " + bytes + " bytes";
+  }
+
+  /** What is wrong with a record's length, given the payload bytes there are after its header, or null. */
+  private static String lengthProblem(int length, long payloadBytes, int maxBytes) {
     if (length <= 0 || length > maxBytes) {
       return "impossible record length " + length;
     }
-    if (length > remaining - HEADER_BYTES) {
-      return "record of " + length + " bytes cut at " + (remaining - HEADER_BYTES);
-    }
-    if (crc(length, bytes, offset + HEADER_BYTES) != buffer.getInt(offset + 4)) {
-      return "checksum mismatch in a record of " + length + " bytes";
+    if (length > payloadBytes) {
+      return "record of " + length + " bytes cut at " + payloadBytes;
     }
     return null;
+  }
+
+  private static String checksumMismatch(int length) {
+    return "checksum mismatch in a record of " + length + " bytes";
+  }
+
+  /**
+   * Records read one at a time from a stream, holding only the one read last: for a checkpoint,
+   * which is read in order and whose file is unreadable as a whole at its first damaged record.
+   */
+  static final class Reader implements Closeable {
+    private final InputStream in;
+    private final int maxBytes;
+    private long offset;
+
+    Reader(InputStream in, int maxBytes) {
+      this.in = in;
+      this.maxBytes = maxBytes;
+    }
+
+    /** The next record's payload, or null at the stream's end; throws naming the damage and its offset. */
+    byte[] next() throws IOException {
+      byte[] header = in.readNBytes(HEADER_BYTES);
+      if (header.length == 0) {
+        return null;
+      }
+      if (header.length < HEADER_BYTES) {
+        throw damage(incompleteHeader(header.length));
+      }
+      int length = ByteBuffer.wrap(header).getInt(0);
+      String problem = lengthProblem(length, Long.MAX_VALUE, maxBytes);
+      if (problem != null) {
+        throw damage(problem);
+      }
+      byte[] payload = in.readNBytes(length); // grows as bytes come: a damaged length allocates no more than the file
+      problem = lengthProblem(length, payload.length, maxBytes);
+      if (problem == null && crc(length, payload, 0) != ByteBuffer.wrap(header).getInt(4)) {
+        problem = checksumMismatch(length);
+      }
+      if (problem != null) {
+        throw damage(problem);
+      }
+      offset += HEADER_BYTES + length;
+      return payload;
+    }
+
+    private IOException damage(String problem) {
+      return new IOException(problem + " at byte " + offset);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   private static int crc(int length, byte[] payload, int from) {

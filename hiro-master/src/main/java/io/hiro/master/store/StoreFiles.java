@@ -1,7 +1,9 @@
 package io.hiro.master.store;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,6 +19,11 @@ public interface StoreFiles {
   List<String> list() throws IOException;
 
   byte[] read(String name) throws IOException;
+
+  /** The file's bytes as a stream, for a file too large to read at once (a checkpoint). */
+  default InputStream open(String name) throws IOException {
+    return new ByteArrayInputStream(read(name));
+  }
 
   /** Opens a file for appending, creating it empty if it is missing. */
   Appender append(String name) throws IOException;

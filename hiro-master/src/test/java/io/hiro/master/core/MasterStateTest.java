@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hiro.common.FileId;
 import io.hiro.common.HiroException;
 import io.hiro.common.WorkerId;
+import io.hiro.master.store.CheckpointBytes;
 import io.hiro.master.store.CheckpointReader;
 import io.hiro.master.store.CheckpointWriter;
+import io.hiro.proto.Checkpoint;
+import io.hiro.proto.CheckpointEntry;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -88,81 +92,112 @@ class MasterStateTest {
   }
 
   @Test
-  void aCheckpointWrittenEntryByEntryIsTheMessageItsFieldsMakeAndRestoresTheSameState() throws java.io.IOException {
+  void aCheckpointWrittenRecordByRecordIsTheMessageItsFieldsMakeAndRestoresTheSameState() throws IOException {
     MasterState state = new MasterState();
     history().subList(0, 6).forEach(state::apply); // the last upload stays open
     state.apply(new Operation.WorkerJoined(new WorkerId("w1")));
     state.apply(new Operation.WorkerJoined(new WorkerId("w2")));
 
-    CheckpointWriter.Encoded encoded = state.writeCheckpoint(new CheckpointWriter(42));
-    byte[] bytes = java.util.Arrays.copyOf(encoded.array(), encoded.length());
-    io.hiro.proto.Checkpoint message = encoded.parse();
+    CheckpointBytes file = new CheckpointBytes();
+    CheckpointWriter.Written written = state.writeCheckpoint(new CheckpointWriter(42, file));
+    Checkpoint message = file.message();
 
-    // The same bytes as the whole message's own encoding, which the files held before.
-    assertThat(message.toByteArray()).isEqualTo(bytes);
     assertThat(message.getSeq()).isEqualTo(42);
-    assertThat(message.getEntriesList()).extracting(io.hiro.proto.CheckpointEntry::getPath)
+    assertThat(message.getEntriesList()).extracting(CheckpointEntry::getPath)
         .containsExactly("/", "/c", "/c/b", "/c/b/f"); // /x/g is an open upload: no entry until its commit
-    assertThat(encoded.entries()).isEqualTo(4);
-    assertThat(encoded.uploads()).isEqualTo(1).isEqualTo(message.getUploadsCount());
+    assertThat(written.entries()).isEqualTo(4).isEqualTo(message.getTotals().getEntries());
+    assertThat(written.uploads()).isEqualTo(1).isEqualTo(message.getUploadsCount());
     assertThat(message.getKnownWorkerIdsList()).containsExactlyInAnyOrder("w1", "w2");
+    assertThat(message.getTotals().getKnownWorkers()).isEqualTo(2);
+    assertThat(written.records()).isEqualTo(1);
 
-    CheckpointReader reader = CheckpointReader.of(bytes, 0, bytes.length);
+    CheckpointReader reader = CheckpointBytes.reader(file.file());
     assertThat(reader.seq()).isEqualTo(42);
     MasterState restored = MasterState.fromCheckpoint(reader);
     assertThat(dump(restored)).isEqualTo(dump(state)).contains("/c/b/f file 5 v1 1048577 [101, 102] [7, 8]");
     assertThat(restored.uploads().keySet()).containsExactly(12L);
     assertThat(restored.knownWorkers()).containsExactlyInAnyOrder(new WorkerId("w1"), new WorkerId("w2"));
-    CheckpointWriter.Encoded again = restored.writeCheckpoint(new CheckpointWriter(42));
-    assertThat(java.util.Arrays.copyOf(again.array(), again.length())).isEqualTo(bytes);
-
-    // A field this version does not know (a later one's) is skipped, as parseFrom skips it.
-    byte[] withUnknown = java.util.Arrays.copyOf(bytes, bytes.length + 2);
-    withUnknown[bytes.length] = (byte) (9 << 3); // field 9, a varint
-    withUnknown[bytes.length + 1] = 1;
-    assertThat(dump(MasterState.fromCheckpoint(CheckpointReader.of(withUnknown, 0, withUnknown.length))))
-        .isEqualTo(dump(state));
+    CheckpointBytes again = new CheckpointBytes();
+    restored.writeCheckpoint(new CheckpointWriter(42, again));
+    assertThat(again.file()).isEqualTo(file.file());
   }
 
   @Test
-  void aCheckpointReaderRefusesBytesThatAreNotAWholeCheckpoint() {
+  void aCheckpointAsMastersBeforeWroteItOneRecordOfTheWholeMessageStillRestores() throws IOException {
     MasterState state = new MasterState();
-    history().forEach(state::apply);
-    CheckpointWriter.Encoded encoded = state.writeCheckpoint(new CheckpointWriter(7));
+    history().subList(0, 6).forEach(state::apply);
+    CheckpointBytes file = new CheckpointBytes();
+    state.writeCheckpoint(new CheckpointWriter(9, file));
+    byte[] message = file.message().toBuilder().clearFormat().clearTotals().build().toByteArray();
 
-    assertThatThrownBy(() -> CheckpointReader.of(encoded.array(), 0, encoded.length() - 3))
-        .isInstanceOf(java.io.IOException.class);
+    CheckpointReader reader = CheckpointBytes.reader(CheckpointBytes.oneRecord(message));
+    assertThat(reader.seq()).isEqualTo(9);
+    assertThat(dump(MasterState.fromCheckpoint(reader))).isEqualTo(dump(state));
+
+    // A field this version does not know (a later one's) is skipped, as parseFrom skips it.
+    byte[] withUnknown = java.util.Arrays.copyOf(message, message.length + 2);
+    withUnknown[message.length] = (byte) (9 << 3); // field 9, a varint
+    withUnknown[message.length + 1] = 1;
+    assertThat(dump(MasterState.fromCheckpoint(CheckpointBytes.reader(CheckpointBytes.oneRecord(withUnknown)))))
+        .isEqualTo(dump(state));
+
+    // An end-group tag with no group open: parseFrom refuses it, and so does the reader.
+    byte[] strayEndGroup = java.util.Arrays.copyOf(message, message.length + 1);
+    strayEndGroup[message.length] = (byte) (9 << 3 | 4);
+    assertThatThrownBy(() -> Checkpoint.parseFrom(strayEndGroup)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> CheckpointBytes.reader(CheckpointBytes.oneRecord(strayEndGroup)))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aCheckpointReaderRefusesAFileCutShortOrWithRecordsLostOrRepeated() throws IOException {
+    MasterState state = new MasterState();
+    String name = "d".repeat(100);
+    for (int i = 0; i < 25_000; i++) { // ~2.6 MB of entries: three records
+      state.apply(new Operation.Mkdir(path("/" + name + i), false, 1));
+    }
+    CheckpointBytes written = new CheckpointBytes();
+    state.writeCheckpoint(new CheckpointWriter(3, written));
+    byte[] file = written.file();
+    List<Integer> ends = written.recordEnds();
+    assertThat(ends).hasSize(3);
+    assertThat(CheckpointBytes.reader(file).seq()).isEqualTo(3);
+
+    for (int end : ends.subList(0, ends.size() - 1)) {
+      assertThatThrownBy(() -> CheckpointBytes.reader(java.util.Arrays.copyOf(file, end)))
+          .as("cut at the end of a record").isInstanceOf(IOException.class).hasMessageContaining("no totals");
+    }
+    assertThatThrownBy(() -> CheckpointBytes.reader(java.util.Arrays.copyOf(file, file.length - 1)))
+        .as("cut within the last record").isInstanceOf(IOException.class);
+    byte[] lastAgain = concat(file, java.util.Arrays.copyOfRange(file, ends.get(1), ends.get(2)));
+    assertThatThrownBy(() -> CheckpointBytes.reader(lastAgain))
+        .isInstanceOf(IOException.class).hasMessageContaining("after the totals");
+    byte[] middleLost = concat(java.util.Arrays.copyOf(file, ends.get(0)),
+        java.util.Arrays.copyOfRange(file, ends.get(1), ends.get(2)));
+    assertThatThrownBy(() -> CheckpointBytes.reader(middleLost))
+        .isInstanceOf(IOException.class).hasMessageContaining("its totals say 25001");
+    byte[] flipped = file.clone();
+    flipped[ends.get(0) + 100] ^= 1;
+    assertThatThrownBy(() -> CheckpointBytes.reader(flipped))
+        .isInstanceOf(IOException.class).hasMessageContaining("checksum mismatch");
+    byte[] twoRecordsNoFormat = concat(CheckpointBytes.oneRecord(new byte[] {8, 3}), CheckpointBytes.oneRecord(
+        new byte[] {8, 3}));
+    assertThatThrownBy(() -> CheckpointBytes.reader(twoRecordsNoFormat))
+        .isInstanceOf(IOException.class).hasMessageContaining("no format");
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   @Test
   void aCheckpointWriterRefusesFieldsOutOfTheMessagesOrder() {
-    CheckpointWriter writer = new CheckpointWriter(1);
+    CheckpointWriter writer = new CheckpointWriter(1, new CheckpointBytes());
     writer.knownWorker("w1");
-    assertThatThrownBy(() -> writer.entry(io.hiro.proto.CheckpointEntry.newBuilder().setPath("/").build()))
+    assertThatThrownBy(() -> writer.entry(CheckpointEntry.newBuilder().setPath("/").build()))
         .isInstanceOf(IllegalStateException.class);
-  }
-
-  @Test
-  void aCheckpointOfSeqZeroLeavesTheSeqOutAsTheMessageDoes() throws java.io.IOException {
-    MasterState state = new MasterState();
-    history().forEach(state::apply);
-    CheckpointWriter.Encoded encoded = state.writeCheckpoint(new CheckpointWriter(0));
-    byte[] bytes = java.util.Arrays.copyOf(encoded.array(), encoded.length());
-
-    assertThat(encoded.parse().toByteArray()).isEqualTo(bytes);
-    assertThat(CheckpointReader.of(bytes, 0, bytes.length).seq()).isZero();
-  }
-
-  @Test
-  void aCheckpointReaderRefusesAStrayEndGroupTagAsParseFromDoes() {
-    MasterState state = new MasterState();
-    history().forEach(state::apply);
-    CheckpointWriter.Encoded encoded = state.writeCheckpoint(new CheckpointWriter(3));
-    byte[] bytes = java.util.Arrays.copyOf(encoded.array(), encoded.length() + 1);
-    bytes[encoded.length()] = (byte) (9 << 3 | 4); // field 9, end of a group that never began
-
-    assertThatThrownBy(() -> io.hiro.proto.Checkpoint.parseFrom(bytes)).isInstanceOf(java.io.IOException.class);
-    assertThatThrownBy(() -> CheckpointReader.of(bytes, 0, bytes.length)).isInstanceOf(java.io.IOException.class);
   }
 
   @Test
@@ -175,7 +210,7 @@ class MasterStateTest {
     // Applied as a journal's replay applies it, past the check a move asked for now makes.
     state.apply(new Operation.Move(path("/z"), path(deep + "/z"), 2));
 
-    assertThatThrownBy(() -> state.writeCheckpoint(new CheckpointWriter(5)))
+    assertThatThrownBy(() -> state.writeCheckpoint(new CheckpointWriter(5, new CheckpointBytes())))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("past the limits");
   }
 }

@@ -9,13 +9,18 @@ import io.hiro.common.HiroPath;
 import io.hiro.master.core.FakeClock;
 import io.hiro.master.core.Master;
 import io.hiro.master.core.Operation;
+import io.hiro.proto.Checkpoint;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -130,6 +135,46 @@ class RecoveryTest {
       Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
       assertThat(store.recoveredCheckpoint().seq()).isEqualTo(Checkpoints.seqOf(checkpoints.getFirst()));
       assertThat(master.list(HiroPath.ROOT)).hasSize(7);
+    }
+  }
+
+  @Test
+  void aCheckpointOfSeveralRecordsAndOneOfTheOldSingleRecordFormBothRestoreFromADisk(@TempDir Path dir)
+      throws IOException {
+    CrashingFiles memory = new CrashingFiles();
+    String below = ("/" + "n".repeat(250)).repeat(14);
+    int count = 100; // trees of 15 directories with paths of ~2,000 characters: ~3 MB of entries, three records
+    try (MasterStore store = open(memory)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      for (int i = 0; i < count; i++) {
+        master.mkdir(HiroPath.parse("/" + i + below), true);
+      }
+      assertThat(store.checkpoint(0)).isTrue();
+    }
+    for (String file : memory.list()) {
+      Files.write(dir.resolve(file), memory.read(file));
+    }
+    String checkpoint = memory.list().stream().filter(n -> Checkpoints.seqOf(n) > 0).findFirst().orElseThrow();
+    List<RecordFormat.Entry> records = RecordFormat.scan(memory.read(checkpoint), Checkpoints.CHECKPOINT_BYTES_MAX)
+        .entries();
+    assertThat(records).hasSize(3);
+    assertThat(restoredDirectories(new DiskFiles(dir))).isEqualTo(count);
+
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    records.forEach(record -> message.writeBytes(record.payload()));
+    byte[] oldForm = Checkpoint.parseFrom(message.toByteArray()).toBuilder().clearFormat().clearTotals().build()
+        .toByteArray();
+    Files.write(dir.resolve(checkpoint), CheckpointBytes.oneRecord(oldForm));
+    assertThat(restoredDirectories(new DiskFiles(dir))).isEqualTo(count);
+  }
+
+  /** The directories under / of a master started on {@code files}, which must have a checkpoint and no journal after it. */
+  private static int restoredDirectories(StoreFiles files) throws IOException {
+    try (MasterStore store = open(files)) {
+      Master master = new Master(JournalCrashTest.CONFIG, new FakeClock(), new SplittableRandom(1), store);
+      assertThat(store.recoveredCheckpoint()).isNotNull();
+      assertThat(store.recoveredOperations()).isEmpty();
+      return master.list(HiroPath.ROOT).size();
     }
   }
 }
