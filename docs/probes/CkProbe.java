@@ -13,8 +13,8 @@ import java.util.*;
 /**
  * The master's checkpoint at N one-piece files (sessions 46-47), in the bench's own JVM as `--memory`
  * builds its million files: five times the part made under the state's read lock
- * (MasterState.writeCheckpoint, written record by record to a file in -Ddir, as a master writes its
- * temp file: ms, MiB allocated, MiB written), then a start on that file (MasterStore.open and
+ * (MasterState.writeCheckpoint, its records written to a file in -Ddir by a thread of their own, as a
+ * master writes its temp file: ms, MiB allocated, MiB written), then a start on that file (MasterStore.open and
  * MasterState.fromCheckpoint). With -Xmx it shows the least heap either needs.
  * In package io.hiro.master.core (the state is package-private): compile with -d . against the jar,
  *   javac -d . -cp X.jar CkProbe.java
@@ -55,17 +55,19 @@ public class CkProbe {
     Path dir = java.nio.file.Files.createDirectories(Path.of(System.getProperty("dir", "/tmp/ckprobe")));
     Path file = dir.resolve(String.format("checkpoint-%020d.ckpt", 1));
     for (int r = 0; r < 5; r++) {
-      try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+      // As a master writes one: the records handed to a writer thread under the lock, the fsync after it.
+      try (var pending = new io.hiro.master.store.PendingCheckpoint(new io.hiro.master.store.DiskFiles(dir), "ck.tmp")) {
         long a0 = mx.getCurrentThreadAllocatedBytes();
         long s = System.nanoTime();
-        var written = core.state.writeCheckpoint(new io.hiro.master.store.CheckpointWriter(1, (payload, length) -> {
-          out.write(io.hiro.master.store.RecordFormat.header(payload, length, io.hiro.master.store.RecordFormat.RECORD_BYTES_MAX));
-          out.write(payload, 0, length);
-        }));
+        var written = core.state.writeCheckpoint(new io.hiro.master.store.CheckpointWriter(1, pending));
         long ms = (System.nanoTime() - s) / 1_000_000;
         long alloc = mx.getCurrentThreadAllocatedBytes() - a0;
-        System.out.printf("writeCheckpoint: %d ms under the read lock, %d MiB allocated, %d entries, %d MiB in %d records%n",
-            ms, alloc >> 20, written.entries(), written.bytes() >> 20, written.records());
+        long s2 = System.nanoTime();
+        pending.finish();
+        System.out.printf("writeCheckpoint: %d ms under the read lock, %d MiB allocated, %d entries, %d MiB in %d records;"
+            + " %d ms more to write and fsync%n", ms, alloc >> 20, written.entries(), written.bytes() >> 20, written.records(),
+            (System.nanoTime() - s2) / 1_000_000);
+        java.nio.file.Files.move(dir.resolve("ck.tmp"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
     master = null; core = null; f = null; // only the file stays, as at a start

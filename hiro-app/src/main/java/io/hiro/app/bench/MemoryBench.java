@@ -13,8 +13,8 @@ import io.hiro.master.core.PieceView;
 import io.hiro.master.core.UploadView;
 import io.hiro.master.core.WorkerAddress;
 import io.hiro.master.core.WorkerRegistration;
-import io.hiro.master.store.RecordFormat;
-import java.io.FileOutputStream;
+import io.hiro.master.store.DiskFiles;
+import io.hiro.master.store.PendingCheckpoint;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -109,30 +109,24 @@ final class MemoryBench {
     out.accept(Figure.of("master.heap_per_file", (after - before) / (double) files, "bytes")
         .note(String.format(java.util.Locale.ROOT, "(%,d one-piece files, 3 replicas each; %d MiB in all)   target <= 250",
             files, (after - before) / MIB)));
-    out.accept(checkpointLock(master, files, base.resolve("checkpoint-bench.ckpt")));
+    out.accept(checkpointLock(master, files, base));
   }
 
-  private static Figure checkpointLock(Master master, int files, Path file) throws IOException {
+  private static Figure checkpointLock(Master master, int files, Path base) throws IOException {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     double[] millis = new double[3];
     long writtenBytes = 0;
     long allocatedBytes = 0;
-    try {
-      for (int run = 0; run < millis.length; run++) {
-        try (FileOutputStream checkpoint = new FileOutputStream(file.toFile())) {
-          long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
-          long started = System.nanoTime();
-          // As a master writes one: each record's header and payload into the file, under the lock, no fsync.
-          writtenBytes = master.writeCheckpoint((payload, length) -> {
-            checkpoint.write(RecordFormat.header(payload, length, RecordFormat.RECORD_BYTES_MAX));
-            checkpoint.write(payload, 0, length);
-          }).bytes();
-          millis[run] = (System.nanoTime() - started) / 1e6;
-          allocatedBytes = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
-        }
+    for (int run = 0; run < millis.length; run++) {
+      // As a master writes one: records handed to a writer thread under the lock, fsynced after it.
+      try (PendingCheckpoint checkpoint = new PendingCheckpoint(new DiskFiles(base), "checkpoint-bench.tmp")) {
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        long started = System.nanoTime();
+        writtenBytes = master.writeCheckpoint(checkpoint).bytes();
+        millis[run] = (System.nanoTime() - started) / 1e6;
+        allocatedBytes = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        checkpoint.finish();
       }
-    } finally {
-      Files.deleteIfExists(file);
     }
     double median = java.util.Arrays.stream(millis).sorted().toArray()[1];
     return Figure.of("master.checkpoint_lock", median, "ms")

@@ -11,6 +11,7 @@ import io.hiro.proto.CheckpointTotals;
 import io.hiro.proto.JournalUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.zip.CRC32C;
 
 /**
  * A checkpoint read back entry by entry from its file, one record at a time, with no message object
@@ -98,6 +99,8 @@ public final class CheckpointReader {
     int records;
     int format;
     CheckpointTotals totals;
+    /** Of the payloads of the records before the one being read, in order. */
+    final CRC32C earlierRecords = new CRC32C();
     long entries;
     long uploads;
     long knownWorkers;
@@ -112,12 +115,16 @@ public final class CheckpointReader {
           throw new IOException("a record after the totals");
         }
         walkRecord(payload, walk, visitor);
+        walk.earlierRecords.update(payload);
         walk.records++;
         walk.bytes += payload.length;
       }
     }
     if (walk.format == 0 && walk.records != 1) {
       throw new IOException(walk.records + " records, and no format: a checkpoint of one record was expected");
+    }
+    if (walk.format == 0 && walk.totals != null) {
+      throw new IOException("totals in a checkpoint of no format");
     }
     if (walk.format == CheckpointWriter.FORMAT_RECORDS) {
       CheckpointTotals totals = walk.totals;
@@ -143,11 +150,12 @@ public final class CheckpointReader {
       if (tag == SEQ) {
         walk.seq = in.readUInt64();
       } else if (tag == FORMAT) {
-        walk.format = in.readUInt32();
-        if (walk.records != 0 || walk.format != CheckpointWriter.FORMAT_RECORDS) {
-          throw new IOException("format " + walk.format + " in record " + walk.records + " is not one this "
-              + "master reads (format " + CheckpointWriter.FORMAT_RECORDS + ", in the first record)");
+        int format = in.readUInt32();
+        if (walk.records != 0 || walk.format != 0 || format != CheckpointWriter.FORMAT_RECORDS) {
+          throw new IOException("format " + format + " in record " + walk.records + " is not one this master "
+              + "reads (format " + CheckpointWriter.FORMAT_RECORDS + ", once, in the first record)");
         }
+        walk.format = format;
       } else if (tag == ENTRY) {
         CheckpointEntry entry = in.readMessage(CheckpointEntry.parser(), NO_EXTENSIONS);
         walk.entries++;
@@ -168,6 +176,10 @@ public final class CheckpointReader {
         }
       } else if (tag == TOTALS) {
         walk.totals = in.readMessage(CheckpointTotals.parser(), NO_EXTENSIONS);
+        if (walk.totals.getEarlierRecordsCrc32C() != (int) walk.earlierRecords.getValue()) {
+          throw new IOException("the " + walk.records + " records before the last do not match the totals' "
+              + "checksum: records lost, repeated or out of order");
+        }
       } else if (!in.skipField(tag)) {
         // An end-group tag with no group open: parseFrom refuses the message too.
         throw new InvalidProtocolBufferException("a checkpoint message with a stray end-group tag");

@@ -9,6 +9,7 @@ import io.hiro.proto.JournalUpload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.zip.CRC32C;
 
 /**
  * Encodes a checkpoint as it is made, entry by entry, into records of about {@link #RECORD_BYTES}
@@ -19,11 +20,12 @@ import java.io.UncheckedIOException;
  *
  * <p>The records' payloads, concatenated, are one {@link Checkpoint} message: the first sets the
  * seq and {@link #FORMAT_RECORDS}, then come the entries, the open uploads and the known workers,
- * each field whole within a record, and the last record ends with the totals, which tell a whole
- * file from one cut at a record's end.
+ * each field whole within a record, and the last record ends with the totals (the counts, and the
+ * CRC32C of the records before it), which tell a whole file from one cut at a record's end or with
+ * records lost, repeated or out of order.
  */
 public final class CheckpointWriter {
-  /** A record is handed over once the field that takes it to this size is in. */
+  /** A record is handed over once the field that takes it to this size is in (unless a sink asks for less). */
   static final int RECORD_BYTES = 1 << 20;
   /** The value of {@code Checkpoint.format} for a checkpoint in several records. */
   static final int FORMAT_RECORDS = 2;
@@ -35,6 +37,11 @@ public final class CheckpointWriter {
   public interface Sink {
     /** The next record's payload: {@code payload[0, length)}, which is reused once this returns. */
     void record(byte[] payload, int length) throws IOException;
+
+    /** A record is handed over once the field that takes it to this size is in. */
+    default int recordBytes() {
+      return RECORD_BYTES;
+    }
   }
 
   /** What was written: the seq, what the checkpoint holds, and its size in payload bytes and records. */
@@ -42,10 +49,13 @@ public final class CheckpointWriter {
 
   private final long seq;
   private final Sink sink;
+  private final int recordBytes;
   private final Bytes bytes = new Bytes();
   private final CodedOutputStream out = CodedOutputStream.newInstance(bytes, 64 * 1024);
   /** {@code out}'s byte count where the current record starts. */
   private long recordStart;
+  /** Of the payloads handed over so far, in order. */
+  private final CRC32C handedOver = new CRC32C();
   private int records;
   private int field = ENTRIES;
   private long entries;
@@ -56,6 +66,7 @@ public final class CheckpointWriter {
   public CheckpointWriter(long seq, Sink sink) {
     this.seq = seq;
     this.sink = sink;
+    this.recordBytes = sink.recordBytes();
     write(() -> {
       out.writeUInt64(Checkpoint.SEQ_FIELD_NUMBER, seq);
       out.writeUInt32(Checkpoint.FORMAT_FIELD_NUMBER, FORMAT_RECORDS);
@@ -85,7 +96,7 @@ public final class CheckpointWriter {
   public Written finish() {
     field = Integer.MAX_VALUE;
     CheckpointTotals totals = CheckpointTotals.newBuilder().setEntries(entries).setUploads(uploads)
-        .setKnownWorkers(knownWorkers).build();
+        .setKnownWorkers(knownWorkers).setEarlierRecordsCrc32C((int) handedOver.getValue()).build();
     write(() -> out.writeMessage(Checkpoint.TOTALS_FIELD_NUMBER, totals));
     write(this::handOver);
     return new Written(seq, entries, uploads, out.getTotalBytesWritten(), records);
@@ -104,7 +115,7 @@ public final class CheckpointWriter {
   private void write(Write write) {
     try {
       write.run();
-      if (out.getTotalBytesWritten() - recordStart >= RECORD_BYTES) {
+      if (out.getTotalBytesWritten() - recordStart >= recordBytes) {
         handOver();
       }
     } catch (IOException e) {
@@ -115,6 +126,7 @@ public final class CheckpointWriter {
   private void handOver() throws IOException {
     out.flush();
     if (bytes.size() > 0) {
+      handedOver.update(bytes.array(), 0, bytes.size());
       sink.record(bytes.array(), bytes.size());
       records++;
       bytes.reset();

@@ -3,7 +3,6 @@ package io.hiro.master.store;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hiro.common.HiroException;
 import io.hiro.proto.Checkpoint;
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-  /** The largest record read: a checkpoint written before session 47 is one record of the whole message. */
+  /**
+   * The largest record of a checkpoint, written or read: most are ~1 MiB, but one holds at least a
+   * whole entry or upload, and a checkpoint written before session 47 is one record of it all.
+   */
   static final int CHECKPOINT_BYTES_MAX = Integer.MAX_VALUE - 64;
   static final int KEPT = 2;
   /** The checkpoint being written; at most one is, and a start deletes what a crash left of it. */
@@ -27,6 +29,8 @@ final class Checkpoints {
   private static final String TEMP_SUFFIX = ".tmp";
 
   private final StoreFiles files;
+  /** The size of the records written; smaller in tests, so that a small state makes several. */
+  private int recordBytes = CheckpointWriter.RECORD_BYTES;
 
   Checkpoints(StoreFiles files) {
     this.files = files;
@@ -44,60 +48,22 @@ final class Checkpoints {
   }
 
   /** A new checkpoint, written record by record into the temp file; {@link #commit} puts it in place. */
-  Pending begin() throws IOException {
-    files.delete(TEMP);
-    return new Pending(files.append(TEMP));
+  PendingCheckpoint begin() throws IOException {
+    return new PendingCheckpoint(files, TEMP, recordBytes);
   }
 
-  /**
-   * A checkpoint being written: its records go to the temp file as they come (to the page cache:
-   * no fsync until {@link #commit}). Closing one not committed deletes the temp file, so that a disk
-   * that is full for a while does not fill up with them.
-   */
-  final class Pending implements CheckpointWriter.Sink, Closeable {
-    private final StoreFiles.Appender out;
-    private boolean open = true;
-    private boolean committed;
-
-    private Pending(StoreFiles.Appender out) {
-      this.out = out;
-    }
-
-    @Override
-    public void record(byte[] payload, int length) throws IOException {
-      out.write(RecordFormat.header(payload, length, RecordFormat.RECORD_BYTES_MAX));
-      out.write(payload, 0, length);
-    }
-
-    private void closeFile() throws IOException {
-      if (open) {
-        open = false;
-        out.close();
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (committed) {
-        return;
-      }
-      try {
-        closeFile();
-      } finally {
-        files.delete(TEMP);
-      }
-    }
+  void recordBytes(int bytes) {
+    recordBytes = bytes;
   }
 
   /**
    * Makes the checkpoint of record {@code seq} written into {@code pending} durable under its name,
    * then deletes all but the newest {@link #KEPT}; returns the oldest kept seq.
    */
-  long commit(Pending pending, long seq) throws IOException {
-    pending.out.force();
-    pending.closeFile();
-    files.rename(TEMP, name(seq));
-    pending.committed = true;
+  long commit(PendingCheckpoint pending, long seq) throws IOException {
+    pending.finish();
+    files.rename(pending.name(), name(seq));
+    pending.committed();
     files.syncDirectory();
     List<Long> seqs = seqs();
     for (int i = KEPT; i < seqs.size(); i++) {

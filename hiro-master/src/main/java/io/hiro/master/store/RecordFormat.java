@@ -30,7 +30,7 @@ public final class RecordFormat {
     return encode(payload, RECORD_BYTES_MAX);
   }
 
-  /** Encodes a payload that may be up to {@code maxBytes} long (a checkpoint is one large record). */
+  /** Encodes a payload that may be up to {@code maxBytes} long (a checkpoint's records may be larger). */
   public static byte[] encode(byte[] payload, int maxBytes) {
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + payload.length);
     buffer.put(header(payload, payload.length, maxBytes));

@@ -2,6 +2,7 @@ package io.hiro.master.core;
 
 import static io.hiro.master.core.MasterFixture.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hiro.common.FileId;
@@ -175,7 +176,11 @@ class MasterStateTest {
     byte[] middleLost = concat(java.util.Arrays.copyOf(file, ends.get(0)),
         java.util.Arrays.copyOfRange(file, ends.get(1), ends.get(2)));
     assertThatThrownBy(() -> CheckpointBytes.reader(middleLost))
-        .isInstanceOf(IOException.class).hasMessageContaining("its totals say 25001");
+        .isInstanceOf(IOException.class).hasMessageContaining("do not match the totals' checksum");
+    byte[] firstTwoSwapped = concat(concat(java.util.Arrays.copyOfRange(file, ends.get(0), ends.get(1)),
+        java.util.Arrays.copyOf(file, ends.get(0))), java.util.Arrays.copyOfRange(file, ends.get(1), ends.get(2)));
+    assertThatThrownBy(() -> CheckpointBytes.reader(firstTwoSwapped))
+        .as("the format is in the first record only").isInstanceOf(IOException.class).hasMessageContaining("format");
     byte[] flipped = file.clone();
     flipped[ends.get(0) + 100] ^= 1;
     assertThatThrownBy(() -> CheckpointBytes.reader(flipped))
@@ -184,6 +189,30 @@ class MasterStateTest {
         new byte[] {8, 3}));
     assertThatThrownBy(() -> CheckpointBytes.reader(twoRecordsNoFormat))
         .isInstanceOf(IOException.class).hasMessageContaining("no format");
+  }
+
+  @Test
+  void aCheckpointReaderRefusesTotalsThatDoNotMatchWhatItHoldsAndAFormatItDoesNotKnow() {
+    CheckpointEntry root = CheckpointEntry.newBuilder().setPath("/").build();
+    Checkpoint whole = Checkpoint.newBuilder().setSeq(1).setFormat(2).addEntries(root).addKnownWorkerIds("w1")
+        .setTotals(io.hiro.proto.CheckpointTotals.newBuilder().setEntries(1).setKnownWorkers(1)).build();
+    assertThat(whole.getTotals().getEarlierRecordsCrc32C()).as("no records before the only one").isZero();
+    assertThatCode(() -> CheckpointBytes.reader(CheckpointBytes.oneRecord(whole.toByteArray())))
+        .doesNotThrowAnyException();
+
+    Checkpoint uploadsMiscounted = whole.toBuilder().setTotals(whole.getTotals().toBuilder().setUploads(1)).build();
+    assertThatThrownBy(() -> CheckpointBytes.reader(CheckpointBytes.oneRecord(uploadsMiscounted.toByteArray())))
+        .isInstanceOf(IOException.class).hasMessageContaining("0 uploads").hasMessageContaining("totals say 1, 1 and 1");
+    Checkpoint workersMiscounted = whole.toBuilder().setTotals(whole.getTotals().toBuilder().setKnownWorkers(2))
+        .build();
+    assertThatThrownBy(() -> CheckpointBytes.reader(CheckpointBytes.oneRecord(workersMiscounted.toByteArray())))
+        .isInstanceOf(IOException.class).hasMessageContaining("1 workers");
+    Checkpoint laterFormat = whole.toBuilder().setFormat(3).build();
+    assertThatThrownBy(() -> CheckpointBytes.reader(CheckpointBytes.oneRecord(laterFormat.toByteArray())))
+        .isInstanceOf(IOException.class).hasMessageContaining("format 3");
+    byte[] noFormatWithTotals = whole.toBuilder().clearFormat().build().toByteArray();
+    assertThatThrownBy(() -> CheckpointBytes.reader(CheckpointBytes.oneRecord(noFormatWithTotals)))
+        .isInstanceOf(IOException.class).hasMessageContaining("totals in a checkpoint of no format");
   }
 
   private static byte[] concat(byte[] first, byte[] second) {

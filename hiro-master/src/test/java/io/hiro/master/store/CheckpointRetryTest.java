@@ -30,6 +30,7 @@ class CheckpointRetryTest {
   private static final class FullDiskFiles implements StoreFiles {
     private final StoreFiles disk = new CrashingFiles();
     volatile boolean full;
+    volatile boolean forcesFail;
     volatile CountDownLatch gate = new CountDownLatch(0);
     final CountDownLatch writing = new CountDownLatch(1);
     volatile int checkpointAttempts;
@@ -66,6 +67,9 @@ class CheckpointRetryTest {
 
         @Override
         public void force() throws IOException {
+          if (temp && forcesFail) {
+            throw new IOException("Input/output error");
+          }
           appender.force();
         }
 
@@ -193,6 +197,55 @@ class CheckpointRetryTest {
       assertThat(reopened.recoveredCheckpoint()).isNotNull();
       assertThat(reopened.recoveredCheckpoint().seq()).isEqualTo(lastSeq);
       assertThat(reopened.recoveredOperations()).isEmpty();
+    }
+  }
+
+  @Test
+  void changesGoOnWhileTheCheckpointsTempFileWaitsForTheDisk() throws Exception {
+    FullDiskFiles files = new FullDiskFiles();
+    FakeClock clock = new FakeClock();
+    long checkpointSeq;
+    try (MasterStore store = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis())) {
+      Master master = new Master(JournalCrashTest.CONFIG, clock, new SplittableRandom(1), store);
+      master.mkdir(HiroPath.parse("/before"), false);
+      checkpointSeq = store.appendedSeq();
+      files.gate = new CountDownLatch(1);
+      CompletableFuture<Boolean> checkpoint;
+      try {
+        checkpoint = CompletableFuture.supplyAsync(() -> store.checkpoint(clock.millis()));
+        files.writing.await(); // the temp file's first write is held, as by a stalled disk
+        // A thread of its own: the common pool has one on a 2-core machine, and the checkpoint holds it.
+        CompletableFuture<Void> change = CompletableFuture.runAsync(() -> master.mkdir(HiroPath.parse("/during"), false),
+            task -> Thread.ofPlatform().daemon().start(task));
+        change.get(10, TimeUnit.SECONDS);
+        assertThat(checkpoint).as("the checkpoint waits for its file").isNotDone();
+      } finally {
+        files.gate.countDown();
+      }
+      assertThat(checkpoint.get(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(files.named("checkpoint-", ".ckpt")).containsExactly(Checkpoints.name(checkpointSeq));
+    }
+    try (MasterStore reopened = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis())) {
+      Master master = new Master(JournalCrashTest.CONFIG, clock, new SplittableRandom(1), reopened);
+      assertThat(reopened.recoveredCheckpoint().seq()).isEqualTo(checkpointSeq);
+      assertThat(master.list(HiroPath.ROOT)).extracting(e -> e.path().toString()).containsExactly("/before", "/during");
+    }
+  }
+
+  @Test
+  void aCheckpointWhoseFsyncFailsLeavesNoTempFileAndTheCheckpointBefore() throws IOException {
+    FullDiskFiles files = new FullDiskFiles();
+    FakeClock clock = new FakeClock();
+    try (MasterStore store = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis())) {
+      Master master = new Master(JournalCrashTest.CONFIG, clock, new SplittableRandom(1), store);
+      master.mkdir(HiroPath.parse("/a"), false);
+      assertThat(store.checkpoint(clock.millis())).isTrue();
+      List<String> before = files.named("checkpoint-", ".ckpt");
+      master.mkdir(HiroPath.parse("/b"), false);
+      files.forcesFail = true;
+      assertThat(store.checkpoint(clock.millis())).isFalse();
+      assertThat(files.named("checkpoint-", ".tmp")).isEmpty();
+      assertThat(files.named("checkpoint-", ".ckpt")).isEqualTo(before);
     }
   }
 }

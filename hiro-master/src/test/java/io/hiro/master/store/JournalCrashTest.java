@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class JournalCrashTest {
   private static final long MIB = 1L << 20;
+  /** Small records, so that every checkpoint is several of them: a crash can cut one between two. */
+  private static final int CHECKPOINT_RECORD_BYTES = 64;
   static final MasterConfig CONFIG = MasterConfig.builder().dataDir(Path.of("unused"))
       .defaultPieceSizeBytes(MIB).checkpointEveryOperations(6).uploadExpiry(Duration.ofHours(1)).build();
 
@@ -68,6 +70,9 @@ class JournalCrashTest {
           + " write points, each crashed at twice (clean and torn)");
       assertThat(points).as("write points").isGreaterThan(50);
       assertThat(probe.list()).as("checkpoints were written").anyMatch(n -> n.startsWith("checkpoint-"));
+      String checkpoint = probe.list().stream().filter(n -> Checkpoints.seqOf(n) > 0).findFirst().orElseThrow();
+      assertThat(RecordFormat.scan(probe.read(checkpoint), Checkpoints.CHECKPOINT_BYTES_MAX).entries())
+          .as("records in a checkpoint").hasSizeGreaterThan(2);
       int torn = 0;
       for (long n = 1; n <= points; n++) {
         for (boolean tear : new boolean[] {false, true}) {
@@ -98,6 +103,7 @@ class JournalCrashTest {
     FakeClock clock = new FakeClock();
     try {
       store = MasterStore.open(files, CONFIG.checkpointEveryOperations(), Long.MAX_VALUE / 2, 0);
+      store.checkpointRecordBytes(CHECKPOINT_RECORD_BYTES);
       master = new Master(CONFIG, clock, new SplittableRandom(seed), store);
     } catch (IOException | RuntimeException e) {
       return new Run(empty, List.of(), 0);
