@@ -1,6 +1,7 @@
 package io.hiro.master.core;
 
 import io.hiro.common.Checks;
+import io.hiro.master.store.CheckpointWriter;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * <p>Invariants: the file has {@code pieceCount(sizeBytes, pieceSizeBytes)} pieces; the arrays
  * hold the pieces after the first, or are null if there are none.
  */
-final class FileNode implements Node {
+final class FileNode implements Node, CheckpointWriter.FileFields {
   private static final int SHA256_BYTES = 32;
 
   final long fileId;
@@ -61,16 +62,50 @@ final class FileNode implements Node {
     return modifiedMillis;
   }
 
-  int pieceCount() {
+  @Override
+  public long fileId() {
+    return fileId;
+  }
+
+  @Override
+  public long sizeBytes() {
+    return sizeBytes;
+  }
+
+  @Override
+  public int replication() {
+    return replication;
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  @Override
+  public int pieceCount() {
     return (int) pieceCount(sizeBytes, pieceSizeBytes);
   }
 
-  long pieceId(int index) {
+  @Override
+  public long pieceId(int index) {
     return index == 0 ? firstPieceId : laterPieceIds[index - 1];
   }
 
-  int crc(int index) {
+  @Override
+  public int crc(int index) {
     return index == 0 ? firstCrc : laterCrcs[index - 1];
+  }
+
+  @Override
+  public long sha256Word(int index) {
+    return switch (index) {
+      case 0 -> sha0;
+      case 1 -> sha1;
+      case 2 -> sha2;
+      case 3 -> sha3;
+      default -> throw new IndexOutOfBoundsException(index);
+    };
   }
 
   /** The piece ids in order (a new array). */
@@ -96,7 +131,8 @@ final class FileNode implements Node {
     return ByteBuffer.allocate(SHA256_BYTES).putLong(sha0).putLong(sha1).putLong(sha2).putLong(sha3).array();
   }
 
-  long pieceSizeBytes() {
+  @Override
+  public long pieceSizeBytes() {
     return pieceSizeBytes;
   }
 

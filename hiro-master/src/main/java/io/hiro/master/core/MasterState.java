@@ -1,6 +1,5 @@
 package io.hiro.master.core;
 
-import com.google.protobuf.ByteString;
 import io.hiro.common.Checks;
 import io.hiro.common.HiroException;
 import io.hiro.common.HiroPath;
@@ -299,21 +298,11 @@ public final class MasterState {
   CheckpointWriter.Written writeCheckpoint(CheckpointWriter checkpoint) {
     namespace.forEachNode((path, node) -> {
       checkRestorable(path);
-      CheckpointEntry.Builder entry = CheckpointEntry.newBuilder().setPath(path)
-          .setModifiedMillis(node.modifiedMillis());
       if (node instanceof FileNode file) {
-        CheckpointFile.Builder fields = CheckpointFile.newBuilder().setFileId(file.fileId).setSizeBytes(file.sizeBytes)
-            .setReplication(file.replication).setPieceSizeBytes(file.pieceSizeBytes()).setVersion(file.version)
-            .setSha256(ByteString.copyFrom(file.sha256()));
-        for (long pieceId : file.pieceIds()) {
-          fields.addPieceIds(pieceId);
-        }
-        for (int crc : file.crcs()) {
-          fields.addCrcs(crc);
-        }
-        entry.setFile(fields);
+        checkpoint.file(path, file.modifiedMillis(), file);
+      } else {
+        checkpoint.directory(path, node.modifiedMillis());
       }
-      checkpoint.entry(entry.build());
     });
     uploads.values().forEach(upload -> checkpoint.upload(OperationCodec.upload(upload.toStart())));
     knownWorkers.forEach(worker -> checkpoint.knownWorker(worker.value()));

@@ -1,9 +1,11 @@
 package io.hiro.master.store;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.hiro.common.Checks;
 import io.hiro.proto.Checkpoint;
 import io.hiro.proto.CheckpointEntry;
+import io.hiro.proto.CheckpointFile;
 import io.hiro.proto.CheckpointTotals;
 import io.hiro.proto.JournalUpload;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +34,18 @@ public final class CheckpointWriter {
   private static final int ENTRIES = Checkpoint.ENTRIES_FIELD_NUMBER;
   private static final int UPLOADS = Checkpoint.UPLOADS_FIELD_NUMBER;
   private static final int KNOWN_WORKER_IDS = Checkpoint.KNOWN_WORKER_IDS_FIELD_NUMBER;
+  private static final int ENTRY_PATH = CheckpointEntry.PATH_FIELD_NUMBER;
+  private static final int ENTRY_MODIFIED = CheckpointEntry.MODIFIED_MILLIS_FIELD_NUMBER;
+  private static final int ENTRY_FILE = CheckpointEntry.FILE_FIELD_NUMBER;
+  private static final int FILE_ID = CheckpointFile.FILE_ID_FIELD_NUMBER;
+  private static final int FILE_SIZE = CheckpointFile.SIZE_BYTES_FIELD_NUMBER;
+  private static final int FILE_REPLICATION = CheckpointFile.REPLICATION_FIELD_NUMBER;
+  private static final int FILE_PIECE_SIZE = CheckpointFile.PIECE_SIZE_BYTES_FIELD_NUMBER;
+  private static final int FILE_VERSION = CheckpointFile.VERSION_FIELD_NUMBER;
+  private static final int FILE_SHA256 = CheckpointFile.SHA256_FIELD_NUMBER;
+  private static final int FILE_PIECE_IDS = CheckpointFile.PIECE_IDS_FIELD_NUMBER;
+  private static final int FILE_CRCS = CheckpointFile.CRCS_FIELD_NUMBER;
+  private static final int SHA256_BYTES = 32;
 
   /** Where the records go, in order. */
   public interface Sink {
@@ -42,6 +56,31 @@ public final class CheckpointWriter {
     default int recordBytes() {
       return RECORD_BYTES;
     }
+  }
+
+  /**
+   * A committed file's fields as a checkpoint entry holds them ({@code CheckpointFile}), read where
+   * they are kept: the walk of a million files makes no message, list or array for any of them.
+   */
+  public interface FileFields {
+    long fileId();
+
+    long sizeBytes();
+
+    int replication();
+
+    long pieceSizeBytes();
+
+    long version();
+
+    /** Bytes {@code 8 * index} to {@code 8 * index + 7} of the file's SHA-256 (index 0 to 3), big-endian. */
+    long sha256Word(int index);
+
+    int pieceCount();
+
+    long pieceId(int index);
+
+    int crc(int index);
   }
 
   /** What was written: the seq, what the checkpoint holds, and its size in payload bytes and records. */
@@ -73,11 +112,97 @@ public final class CheckpointWriter {
     });
   }
 
-  /** The next directory or file; parents before their children, the root first. */
-  public void entry(CheckpointEntry entry) {
+  /** The next directory; parents before their children, the root first. */
+  public void directory(String path, long modifiedMillis) {
+    entry(path, modifiedMillis, null);
+  }
+
+  /** The next file, after its directory. */
+  public void file(String path, long modifiedMillis, FileFields file) {
+    entry(path, modifiedMillis, file);
+  }
+
+  /**
+   * A {@code CheckpointEntry} of these fields, encoded as its message would encode itself (fields
+   * in order, those at their default left out, repeated numbers packed), with no message made.
+   */
+  private void entry(String path, long modifiedMillis, FileFields file) {
     next(ENTRIES);
-    write(() -> out.writeMessage(ENTRIES, entry));
+    int fileBytes = file == null ? 0 : fileBytes(file);
+    int entryBytes = (path.isEmpty() ? 0 : CodedOutputStream.computeStringSize(ENTRY_PATH, path))
+        + (modifiedMillis == 0 ? 0 : CodedOutputStream.computeInt64Size(ENTRY_MODIFIED, modifiedMillis))
+        + (file == null ? 0 : lengthDelimitedBytes(ENTRY_FILE, fileBytes));
+    try {
+      out.writeTag(ENTRIES, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(entryBytes);
+      if (!path.isEmpty()) {
+        out.writeString(ENTRY_PATH, path);
+      }
+      if (modifiedMillis != 0) {
+        out.writeInt64(ENTRY_MODIFIED, modifiedMillis);
+      }
+      if (file != null) {
+        out.writeTag(ENTRY_FILE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(fileBytes);
+        writeFile(file);
+      }
+      handOverIfFull();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     entries++;
+  }
+
+  private static int fileBytes(FileFields file) {
+    int pieces = file.pieceCount();
+    return (file.fileId() == 0 ? 0 : CodedOutputStream.computeFixed64Size(FILE_ID, file.fileId()))
+        + (file.sizeBytes() == 0 ? 0 : CodedOutputStream.computeInt64Size(FILE_SIZE, file.sizeBytes()))
+        + (file.replication() == 0 ? 0 : CodedOutputStream.computeInt32Size(FILE_REPLICATION, file.replication()))
+        + (file.pieceSizeBytes() == 0 ? 0 : CodedOutputStream.computeInt64Size(FILE_PIECE_SIZE, file.pieceSizeBytes()))
+        + (file.version() == 0 ? 0 : CodedOutputStream.computeInt64Size(FILE_VERSION, file.version()))
+        + lengthDelimitedBytes(FILE_SHA256, SHA256_BYTES)
+        + (pieces == 0 ? 0 : lengthDelimitedBytes(FILE_PIECE_IDS, Long.BYTES * pieces)
+            + lengthDelimitedBytes(FILE_CRCS, Integer.BYTES * pieces));
+  }
+
+  private void writeFile(FileFields file) throws IOException {
+    if (file.fileId() != 0) {
+      out.writeFixed64(FILE_ID, file.fileId());
+    }
+    if (file.sizeBytes() != 0) {
+      out.writeInt64(FILE_SIZE, file.sizeBytes());
+    }
+    if (file.replication() != 0) {
+      out.writeInt32(FILE_REPLICATION, file.replication());
+    }
+    if (file.pieceSizeBytes() != 0) {
+      out.writeInt64(FILE_PIECE_SIZE, file.pieceSizeBytes());
+    }
+    if (file.version() != 0) {
+      out.writeInt64(FILE_VERSION, file.version());
+    }
+    out.writeTag(FILE_SHA256, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    out.writeUInt32NoTag(SHA256_BYTES);
+    for (int i = 0; i < SHA256_BYTES / Long.BYTES; i++) {
+      out.writeFixed64NoTag(Long.reverseBytes(file.sha256Word(i))); // fixed64 is little-endian
+    }
+    int pieces = file.pieceCount();
+    if (pieces > 0) {
+      out.writeTag(FILE_PIECE_IDS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(Long.BYTES * pieces);
+      for (int i = 0; i < pieces; i++) {
+        out.writeFixed64NoTag(file.pieceId(i));
+      }
+      out.writeTag(FILE_CRCS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(Integer.BYTES * pieces);
+      for (int i = 0; i < pieces; i++) {
+        out.writeFixed32NoTag(file.crc(i));
+      }
+    }
+  }
+
+  private static int lengthDelimitedBytes(int field, int length) {
+    return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
   }
 
   public void upload(JournalUpload upload) {
@@ -115,11 +240,15 @@ public final class CheckpointWriter {
   private void write(Write write) {
     try {
       write.run();
-      if (out.getTotalBytesWritten() - recordStart >= recordBytes) {
-        handOver();
-      }
+      handOverIfFull();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private void handOverIfFull() throws IOException {
+    if (out.getTotalBytesWritten() - recordStart >= recordBytes) {
+      handOver();
     }
   }
 

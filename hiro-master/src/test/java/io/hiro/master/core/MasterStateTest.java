@@ -225,7 +225,7 @@ class MasterStateTest {
   void aCheckpointWriterRefusesFieldsOutOfTheMessagesOrder() {
     CheckpointWriter writer = new CheckpointWriter(1, new CheckpointBytes());
     writer.knownWorker("w1");
-    assertThatThrownBy(() -> writer.entry(CheckpointEntry.newBuilder().setPath("/").build()))
+    assertThatThrownBy(() -> writer.directory("/", 0))
         .isInstanceOf(IllegalStateException.class);
   }
 

@@ -32,11 +32,16 @@ public final class CheckpointBytes implements CheckpointWriter.Sink {
     return List.copyOf(recordEnds);
   }
 
-  /** The message the records' payloads make, concatenated. */
-  public Checkpoint message() throws IOException {
+  /** The records' payloads, concatenated. */
+  public byte[] payloads() {
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     RecordFormat.scan(file(), Checkpoints.CHECKPOINT_BYTES_MAX).entries().forEach(e -> message.writeBytes(e.payload()));
-    return Checkpoint.parseFrom(message.toByteArray());
+    return message.toByteArray();
+  }
+
+  /** The message the records' payloads make. */
+  public Checkpoint message() throws IOException {
+    return Checkpoint.parseFrom(payloads());
   }
 
   /** A reader of a checkpoint file's bytes, as a master's start reads them from its disk. */
