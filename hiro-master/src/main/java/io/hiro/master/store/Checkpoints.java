@@ -57,11 +57,11 @@ final class Checkpoints {
   }
 
   /**
-   * Makes the checkpoint of record {@code seq} written into {@code pending} durable under its name,
-   * then deletes all but the newest {@link #KEPT}; returns the oldest kept seq.
+   * Puts the checkpoint of record {@code seq}, written into {@code pending} and {@link
+   * PendingCheckpoint#finish finished}, in place under its name, then deletes all but the newest
+   * {@link #KEPT}; returns the oldest kept seq.
    */
   long commit(PendingCheckpoint pending, long seq) throws IOException {
-    pending.finish();
     files.rename(pending.name(), name(seq));
     pending.committed();
     files.syncDirectory();

@@ -213,6 +213,8 @@ public final class MasterStore implements AutoCloseable {
       try (PendingCheckpoint pending = checkpoints.begin()) {
         CheckpointWriter.Written checkpoint = snapshot.apply(pending);
         long snapshotNanos = System.nanoTime() - started;
+        // The temp file whole and durable first: a checkpoint that failed to write leaves the journal as it is.
+        pending.finish();
         // The records the snapshot covers must be durable before the checkpoint replaces them.
         journal.awaitDurable(checkpoint.seq());
         journal.roll();

@@ -31,6 +31,7 @@ class CheckpointRetryTest {
     private final StoreFiles disk = new CrashingFiles();
     volatile boolean full;
     volatile boolean forcesFail;
+    volatile boolean writeErrors;
     volatile CountDownLatch gate = new CountDownLatch(0);
     final CountDownLatch writing = new CountDownLatch(1);
     volatile int checkpointAttempts;
@@ -57,6 +58,9 @@ class CheckpointRetryTest {
           if (temp) {
             writing.countDown();
             Uninterruptibles.awaitUninterruptibly(gate);
+          }
+          if (temp && writeErrors) {
+            throw new OutOfMemoryError("test: no native memory for the write");
           }
           if (temp && full) {
             appender.write(java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -214,7 +218,7 @@ class CheckpointRetryTest {
       try {
         checkpoint = CompletableFuture.supplyAsync(() -> store.checkpoint(clock.millis()));
         files.writing.await(); // the temp file's first write is held, as by a stalled disk
-        // A thread of its own: the common pool has one on a 2-core machine, and the checkpoint holds it.
+        // A thread of its own: here (JDK 25, 2 cores) the checkpoint's task took the common pool's only worker.
         CompletableFuture<Void> change = CompletableFuture.runAsync(() -> master.mkdir(HiroPath.parse("/during"), false),
             task -> Thread.ofPlatform().daemon().start(task));
         change.get(10, TimeUnit.SECONDS);
@@ -246,6 +250,31 @@ class CheckpointRetryTest {
       assertThat(store.checkpoint(clock.millis())).isFalse();
       assertThat(files.named("checkpoint-", ".tmp")).isEmpty();
       assertThat(files.named("checkpoint-", ".ckpt")).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aCheckpointWhoseWriterFailsEvenWithAnErrorFailsBeforeTheJournalIsRolledAndHoldsNoChange() throws IOException {
+    FullDiskFiles files = new FullDiskFiles();
+    FakeClock clock = new FakeClock();
+    try (MasterStore store = MasterStore.open(files, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, clock.millis())) {
+      store.checkpointRecordBytes(64); // ~100 records: the writer's queue would fill with the writer gone
+      Master master = new Master(JournalCrashTest.CONFIG, clock, new SplittableRandom(1), store);
+      for (int i = 0; i < 300; i++) {
+        master.mkdir(HiroPath.parse("/d" + i), false);
+      }
+      List<String> segments = files.named("journal-", ".log");
+      files.writeErrors = true;
+
+      assertThat(store.checkpoint(clock.millis())).isFalse();
+      assertThat(files.named("checkpoint-", ".tmp")).isEmpty();
+      assertThat(files.named("checkpoint-", ".ckpt")).isEmpty();
+      assertThat(files.named("journal-", ".log")).as("no segment rolled for a checkpoint that failed")
+          .isEqualTo(segments);
+      master.mkdir(HiroPath.parse("/after"), false);
+
+      files.writeErrors = false;
+      assertThat(store.checkpoint(clock.millis())).isTrue();
     }
   }
 }
