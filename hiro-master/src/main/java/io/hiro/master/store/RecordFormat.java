@@ -33,16 +33,18 @@ public final class RecordFormat {
   /** Encodes a payload that may be up to {@code maxBytes} long (a checkpoint's records may be larger). */
   public static byte[] encode(byte[] payload, int maxBytes) {
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-    buffer.put(header(payload, payload.length, maxBytes));
-    buffer.put(payload);
-    return buffer.array();
+    return putHeader(buffer, payload, payload.length, maxBytes).put(payload).array();
   }
 
   /** The header of a record whose payload is {@code payload[0, length)}, to write before it. */
   public static byte[] header(byte[] payload, int length, int maxBytes) {
+    return putHeader(ByteBuffer.allocate(HEADER_BYTES), payload, length, maxBytes).array();
+  }
+
+  private static ByteBuffer putHeader(ByteBuffer buffer, byte[] payload, int length, int maxBytes) {
     Checks.check(length > 0 && length <= maxBytes && length <= payload.length,
         "record of %d bytes is empty or above the limit of %d", length, maxBytes);
-    return ByteBuffer.allocate(HEADER_BYTES).putInt(length).putInt(crc(length, payload, 0)).array();
+    return buffer.putInt(length).putInt(crc(length, payload, 0));
   }
 
   /** One record read back: where it starts in the file and its payload. */
